@@ -1,0 +1,807 @@
+/**
+ * Signed exchange bundles (ZIP) that laptops without a network pass around on USB sticks.
+ * The format is specified in docs/bundle-format.md; this module is its only writer and reader.
+ *
+ * Policies:
+ * - The writer streams every entry once, hashing as it goes, and writes manifest.json and
+ *   manifest.sig LAST (the hashes are known only then). Readers find them through the
+ *   central directory, never by position. The bundle is written to `<file>.partial`, fsynced
+ *   and renamed, so `file` is either absent or complete.
+ * - The reader validates everything that can be validated without inflating content BEFORE it
+ *   returns (paths, entry types, sizes, limits, manifest schema, version, signature, trust, the
+ *   zip-vs-manifest entry sets). Content hashes are checked while streaming: every stream from
+ *   `openEntryStream` fails with `bundle.hash_mismatch` at its end if the bytes differ, so a
+ *   consumer must treat data as committed only after the stream ended without error.
+ * - Node only; never imports electron.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open as openFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import { BundleError, isBundleError } from './errors';
+import { decodeBase64Strict, fingerprint as keyFingerprint, publicKeyFromPrivate, sign, verify } from './keys';
+import {
+  BUNDLE_FORMAT,
+  BUNDLE_KINDS,
+  CURRENT_VERSION,
+  MANIFEST_PATH,
+  SIGNATURE_PATH,
+  SUPPORTED_MAJOR,
+  attachmentHashOf,
+  canonicalBytes,
+  manifestSchema,
+  parseVersion,
+  pathCollisionKey,
+  unsafePathReason,
+  type BundleKind,
+  type Manifest,
+  type ManifestEntry,
+} from './manifest';
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+export interface BundleLimits {
+  /** Content entries, manifest.json and manifest.sig not counted. */
+  maxEntries: number;
+  /** Uncompressed bytes of one entry. */
+  maxEntrySize: number;
+  /** Uncompressed bytes of all entries together. */
+  maxTotalSize: number;
+  /** Uncompressed bytes of manifest.json. */
+  maxManifestSize: number;
+  /** Uncompressed/compressed ratio refused for entries larger than `ratioCheckFrom`. */
+  maxCompressionRatio: number;
+  ratioCheckFrom: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** Defaults sized for a region's work over years; see docs/bundle-format.md, "Limits". */
+export const DEFAULT_LIMITS: Readonly<BundleLimits> = Object.freeze({
+  maxEntries: 100_000,
+  maxEntrySize: 1024 * MiB,
+  maxTotalSize: 8 * 1024 * MiB,
+  maxManifestSize: 64 * MiB,
+  maxCompressionRatio: 200,
+  ratioCheckFrom: 1 * MiB,
+});
+
+/** FAT32, the usual file system of a USB stick, stores files up to 4 GiB - 1. */
+export const DEFAULT_MAX_BUNDLE_SIZE = 4 * 1024 * MiB - 1;
+
+const MAX_SIGNATURE_ENTRY_SIZE = 256;
+const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
+const FILE_MODE = 0o100644;
+const PROGRESS_STEP = 1 * MiB;
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+
+export type EntrySource = { file: string } | { buffer: Buffer } | { stream: () => Readable };
+
+export interface WriteBundleEntry {
+  /** Relative '/' path, see unsafePathReason(); attachments by convention `files/<sha256>`. */
+  path: string;
+  source: EntrySource;
+  /** 'record' | 'attachment' | 'document' | 'index' | another lower-case role. */
+  role?: string;
+  /** Deflate the entry (default true); false for data that is already compressed. */
+  compress?: boolean;
+}
+
+export interface WriteProgress {
+  phase: 'entries' | 'finishing' | 'done';
+  /** Entries written so far. */
+  entries: number;
+  /** Uncompressed content bytes read so far. */
+  bytes: number;
+  path?: string;
+}
+
+export interface BundleSenderSecret {
+  installationId: string;
+  publicKey: string;
+  privateKey: string;
+  name?: string;
+}
+
+export interface WriteBundleOptions {
+  file: string;
+  kind: BundleKind;
+  sender: BundleSenderSecret;
+  meta: Record<string, unknown>;
+  entries: AsyncIterable<WriteBundleEntry> | Iterable<WriteBundleEntry>;
+  onProgress?: (progress: WriteProgress) => void;
+  signal?: AbortSignal;
+  /** Defaults to a random UUID. */
+  bundleId?: string;
+  /** Defaults to now. */
+  createdAt?: Date;
+  generator?: { name: string; version: string };
+  /** Refuse (`bundle.too_large`) instead of writing a bigger file; default 4 GiB - 1 (FAT32). */
+  maxBundleSize?: number;
+}
+
+export interface WriteBundleResult {
+  file: string;
+  /** SHA-256 (hex) of the whole bundle file, to show and to log. */
+  sha256: string;
+  /** Content entries written (after dedupe), manifest.json and manifest.sig not counted. */
+  entries: number;
+  /** Size of the bundle file in bytes. */
+  bytes: number;
+  /** Uncompressed bytes of all content entries. */
+  contentBytes: number;
+  bundleId: string;
+  manifest: Manifest;
+}
+
+function cancelled(): BundleError {
+  return new BundleError('bundle.cancelled');
+}
+
+function openSource(source: EntrySource): Readable {
+  if ('file' in source) return createReadStream(source.file);
+  if ('buffer' in source) return Readable.from([source.buffer], { objectMode: false });
+  return source.stream();
+}
+
+/** Passes bytes through while computing their SHA-256 and count. */
+class HashCounter extends Transform {
+  private readonly hash = createHash('sha256');
+  size = 0;
+  digest = '';
+
+  constructor(private readonly onBytes?: (n: number) => void) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    this.onBytes?.(chunk.length);
+    cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.digest = this.hash.digest('hex');
+    cb();
+  }
+}
+
+/**
+ * Writes a signed bundle. Entries are pulled one at a time from `entries` and streamed into the
+ * archive; only their manifest lines stay in memory. A repeated `files/<sha256>` path is
+ * written once (attachments are stored once by content); any other repeated path is refused.
+ */
+export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundleResult> {
+  const { file, kind, sender, signal, onProgress } = opts;
+  const maxBundleSize = opts.maxBundleSize ?? DEFAULT_MAX_BUNDLE_SIZE;
+  if (signal?.aborted) throw cancelled();
+  if (!(BUNDLE_KINDS as readonly string[]).includes(kind)) throw new TypeError(`unknown bundle kind: ${kind}`);
+  if (publicKeyFromPrivate(sender.privateKey) !== sender.publicKey) {
+    throw new BundleError('bundle.signature_invalid', { reason: 'key_mismatch' });
+  }
+  const bundleId = opts.bundleId ?? randomUUID();
+  const createdAt = (opts.createdAt ?? new Date()).toISOString();
+  canonicalBytes(opts.meta); // refuse non-JSON meta before any byte is written
+
+  const partial = `${file}.partial`;
+  const zip = new yazl.ZipFile();
+  const out = createWriteStream(partial);
+  const fileHash = createHash('sha256');
+  let fileBytes = 0;
+  const sink = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      fileHash.update(chunk);
+      fileBytes += chunk.length;
+      if (fileBytes > maxBundleSize) cb(new BundleError('bundle.too_large', { reason: 'bundle_size', limit: maxBundleSize }));
+      else cb(null, chunk);
+    },
+  });
+
+  // Any failure of the output side or cancellation rejects `failure`; every wait races it.
+  let fail!: (err: unknown) => void;
+  const failure = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failure.catch(() => undefined);
+  const onAbort = (): void => fail(cancelled());
+  signal?.addEventListener('abort', onAbort, { once: true });
+  zip.on('error', (err: unknown) => fail(err));
+  sink.on('error', (err) => fail(err));
+  out.on('error', (err) => fail(err));
+  zip.outputStream.on('error', (err) => fail(err));
+  zip.outputStream.pipe(sink).pipe(out);
+  const written = finished(out).catch((err: unknown) => fail(err));
+
+  let current: { source: Readable; counter: HashCounter } | null = null;
+  const entries: ManifestEntry[] = [];
+  const seen = new Map<string, string>(); // collision key -> path
+  let contentBytes = 0;
+  let sinceProgress = 0;
+  const progress = (phase: WriteProgress['phase'], path?: string): void => {
+    sinceProgress = 0;
+    onProgress?.({ phase, entries: entries.length, bytes: contentBytes, ...(path !== undefined ? { path } : {}) });
+  };
+
+  try {
+    for await (const entry of opts.entries) {
+      if (signal?.aborted) throw cancelled();
+      const reason = unsafePathReason(entry.path);
+      if (reason !== null) throw new BundleError('bundle.unsafe_path', { path: String(entry.path), reason });
+      const key = pathCollisionKey(entry.path);
+      const previous = seen.get(key);
+      if (previous !== undefined) {
+        if (previous === entry.path && attachmentHashOf(entry.path) !== null) continue; // stored once
+        throw new BundleError('bundle.invalid_record', { path: entry.path, reason: previous === entry.path ? 'duplicate_entry' : 'case_collision' });
+      }
+      if (entries.length >= DEFAULT_LIMITS.maxEntries) {
+        throw new BundleError('bundle.too_large', { reason: 'entries', limit: DEFAULT_LIMITS.maxEntries });
+      }
+      seen.set(key, entry.path);
+
+      const counter = new HashCounter((n) => {
+        contentBytes += n;
+        sinceProgress += n;
+        if (sinceProgress >= PROGRESS_STEP) progress('entries', entry.path);
+      });
+      const source = openSource(entry.source);
+      current = { source, counter };
+      source.on('error', (err) => counter.destroy(err));
+      counter.on('error', (err) => fail(err));
+      source.pipe(counter);
+      zip.addReadStream(counter, entry.path, { mtime: FIXED_MTIME, mode: FILE_MODE, compress: entry.compress ?? true });
+      await Promise.race([finished(counter), failure]);
+      current = null;
+
+      const named = attachmentHashOf(entry.path);
+      if (named !== null && named !== counter.digest) {
+        throw new BundleError('bundle.hash_mismatch', { path: entry.path, reason: 'attachment_name' });
+      }
+      entries.push({ path: entry.path, sha256: counter.digest, size: counter.size, ...(entry.role !== undefined ? { role: entry.role } : {}) });
+      progress('entries', entry.path);
+    }
+    if (signal?.aborted) throw cancelled();
+
+    progress('finishing');
+    const manifest = manifestSchema.parse({
+      format: BUNDLE_FORMAT,
+      version: CURRENT_VERSION,
+      kind,
+      bundleId,
+      createdAt,
+      sender: { installationId: sender.installationId, publicKey: sender.publicKey, ...(sender.name !== undefined ? { name: sender.name } : {}) },
+      ...(opts.generator !== undefined ? { generator: opts.generator } : {}),
+      entries,
+      meta: opts.meta,
+    });
+    const manifestBytes = canonicalBytes(manifest);
+    if (manifestBytes.length > DEFAULT_LIMITS.maxManifestSize) {
+      throw new BundleError('bundle.too_large', { reason: 'manifest', limit: DEFAULT_LIMITS.maxManifestSize });
+    }
+    const signature = Buffer.from(sign(manifestBytes, sender.privateKey).toString('base64'), 'ascii');
+    zip.addBuffer(manifestBytes, MANIFEST_PATH, { mtime: FIXED_MTIME, mode: FILE_MODE, compress: true });
+    zip.addBuffer(signature, SIGNATURE_PATH, { mtime: FIXED_MTIME, mode: FILE_MODE, compress: false });
+    zip.end();
+    await Promise.race([written, failure]);
+
+    // A USB stick may be pulled right after "done": flush before the rename makes it visible.
+    const fh = await openFile(partial, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (signal?.aborted) throw cancelled();
+    await rename(partial, file);
+    await syncDirectory(dirname(file));
+    progress('done');
+    return { file, sha256: fileHash.digest('hex'), entries: entries.length, bytes: fileBytes, contentBytes, bundleId, manifest };
+  } catch (err) {
+    if (current !== null) {
+      current.source.unpipe(current.counter);
+      current.source.destroy();
+      current.counter.destroy();
+    }
+    zip.outputStream.unpipe(sink);
+    sink.destroy();
+    if (!out.closed) {
+      out.destroy();
+      await new Promise<void>((resolve) => {
+        if (out.closed) resolve();
+        else out.once('close', () => resolve());
+      });
+    }
+    await rm(partial, { force: true });
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Best effort: makes the rename durable on POSIX; Windows cannot open a directory, which is fine. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const fh = await openFile(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // not supported on this platform / file system
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+export interface TrustQuery {
+  fingerprint: string;
+  installationId: string;
+  name?: string;
+}
+
+export interface OpenBundleOptions {
+  limits?: Partial<BundleLimits>;
+  /** Absent means nobody is trusted: every bundle is refused with `bundle.untrusted_sender`. */
+  isTrusted?: (publicKey: string, sender: TrustQuery) => boolean | Promise<boolean>;
+}
+
+export interface VerifyProgress {
+  entries: number;
+  entriesTotal: number;
+  bytes: number;
+  bytesTotal: number;
+  path?: string;
+}
+
+export interface BundleReader {
+  readonly file: string;
+  readonly manifest: Manifest;
+  /** The exact signed bytes, for an audit record of what was imported. */
+  readonly manifestBytes: Buffer;
+  readonly signature: string;
+  /** Fingerprint of the sender's key ("AB12 CD34 …"). */
+  readonly fingerprint: string;
+  readonly entries: readonly ManifestEntry[];
+  has(path: string): boolean;
+  entry(path: string): ManifestEntry | undefined;
+  /** Paths whose content has this SHA-256 (attachments are found by hash, wherever they live). */
+  pathsForHash(sha256: string): string[];
+  /** Whole entry in memory (records); bounded by `maxBytes` or limits.maxEntrySize; hash checked. */
+  readEntry(path: string, opts?: { maxBytes?: number }): Promise<Buffer>;
+  /** readEntry + JSON.parse; a parse failure is `bundle.invalid_record`. */
+  readJson(path: string, opts?: { maxBytes?: number }): Promise<unknown>;
+  /** Streams an entry; errors with `bundle.hash_mismatch` at the end if size or SHA-256 differ. */
+  openEntryStream(path: string): Readable;
+  /** Streams every entry and checks every hash; throws the first failure. */
+  verifyAll(onProgress?: (p: VerifyProgress) => void, signal?: AbortSignal): Promise<{ entries: number; bytes: number }>;
+  close(): Promise<void>;
+}
+
+function yauzlOpen(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(
+      file,
+      { lazyEntries: true, autoClose: false, decodeStrings: true, validateEntrySizes: true, strictFileNames: true },
+      (err, zipfile) => (err ? reject(err) : resolve(zipfile)),
+    );
+  });
+}
+
+/** yauzl refuses unsafe names itself (strictFileNames); its messages are mapped to our code. */
+const YAUZL_PATH_ERRORS: ReadonlyArray<[RegExp, string]> = [
+  [/^invalid characters in fileName: (.*)$/s, 'backslash'],
+  [/^absolute path: (.*)$/s, 'absolute'],
+  [/^invalid relative path: (.*)$/s, 'dot_segment'],
+];
+
+function mapCentralDirectoryError(err: unknown): BundleError {
+  if (isBundleError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  for (const [re, reason] of YAUZL_PATH_ERRORS) {
+    const m = re.exec(message);
+    if (m) {
+      const path = m[1]!;
+      const refined = reason === 'absolute' && /^[A-Za-z]:/.test(path) ? 'drive_letter' : reason;
+      return new BundleError('bundle.unsafe_path', { path, reason: refined }, { cause: err });
+    }
+  }
+  return new BundleError('bundle.not_a_bundle', { reason: 'zip_structure' }, { cause: err });
+}
+
+function mapReadError(err: unknown, path: string): unknown {
+  if (isBundleError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (message.startsWith('too many bytes in the stream')) {
+    return new BundleError('bundle.too_large', { path, reason: 'inflated_beyond_declared' }, { cause: err });
+  }
+  if (message.startsWith('not enough bytes in the stream')) {
+    return new BundleError('bundle.hash_mismatch', { path, reason: 'size' }, { cause: err });
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new BundleError('bundle.hash_mismatch', { path, reason: 'corrupt' }, { cause: err });
+  }
+  if (/signature|overflows file bounds|compression method/.test(message)) {
+    return new BundleError('bundle.not_a_bundle', { path, reason: 'zip_structure' }, { cause: err });
+  }
+  return err;
+}
+
+/** Checks size and SHA-256 of the bytes passing through against the manifest. */
+class Verifier extends Transform {
+  private readonly hash = createHash('sha256');
+  private count = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly expectedSize: number,
+    private readonly expectedSha256: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.count += chunk.length;
+    if (this.count > this.expectedSize) {
+      cb(new BundleError('bundle.too_large', { path: this.path, reason: 'inflated_beyond_declared' }));
+      return;
+    }
+    this.hash.update(chunk);
+    cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (this.count !== this.expectedSize) {
+      cb(new BundleError('bundle.hash_mismatch', { path: this.path, reason: 'size', expected: this.expectedSize, actual: this.count }));
+      return;
+    }
+    const digest = this.hash.digest('hex');
+    if (digest !== this.expectedSha256) {
+      cb(new BundleError('bundle.hash_mismatch', { path: this.path, reason: 'content' }));
+      return;
+    }
+    cb();
+  }
+}
+
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const DOS_DIRECTORY = 0x10;
+
+/** Refusals that need only the central directory record of one entry. */
+function checkZipEntry(entry: yauzl.Entry, limits: BundleLimits): void {
+  const path = entry.fileName;
+  if (path.endsWith('/')) throw new BundleError('bundle.unsafe_path', { path, reason: 'directory' });
+  const reason = unsafePathReason(path, { allowReserved: true });
+  if (reason !== null) throw new BundleError('bundle.unsafe_path', { path, reason });
+  const unixType = (entry.externalFileAttributes >>> 16) & S_IFMT;
+  if (unixType === S_IFLNK) throw new BundleError('bundle.unsafe_path', { path, reason: 'symlink' });
+  if (unixType !== 0 && unixType !== S_IFREG) throw new BundleError('bundle.unsafe_path', { path, reason: 'special_file' });
+  if ((entry.externalFileAttributes & DOS_DIRECTORY) !== 0) throw new BundleError('bundle.unsafe_path', { path, reason: 'directory' });
+  if ((entry.generalPurposeBitFlag & 0x1) !== 0) throw new BundleError('bundle.not_a_bundle', { path, reason: 'encrypted' });
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+    throw new BundleError('bundle.not_a_bundle', { path, reason: 'compression_method' });
+  }
+  const size = entry.uncompressedSize;
+  const limit = path === MANIFEST_PATH ? limits.maxManifestSize : path === SIGNATURE_PATH ? MAX_SIGNATURE_ENTRY_SIZE : limits.maxEntrySize;
+  if (size > limit) throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit, size });
+  if (size > limits.ratioCheckFrom && size / Math.max(1, entry.compressedSize) > limits.maxCompressionRatio) {
+    throw new BundleError('bundle.too_large', { path, reason: 'compression_ratio', limit: limits.maxCompressionRatio });
+  }
+}
+
+/**
+ * Refuses entries whose data ranges overlap (the "overlapping files" zip bomb, and archives
+ * where two names share bytes). Lower bound of each local record: header + name + data.
+ */
+function checkNoOverlap(entries: Iterable<yauzl.Entry>, fileSize: number): void {
+  const sorted = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i]!;
+    const end = e.relativeOffsetOfLocalHeader + 30 + e.fileNameLength + e.compressedSize;
+    const next = i + 1 < sorted.length ? sorted[i + 1]!.relativeOffsetOfLocalHeader : fileSize;
+    if (end > next) throw new BundleError('bundle.not_a_bundle', { path: e.fileName, reason: 'overlapping_entries' });
+  }
+}
+
+function readCentralDirectory(zipfile: yauzl.ZipFile, limits: BundleLimits): Promise<Map<string, yauzl.Entry>> {
+  const byName = new Map<string, yauzl.Entry>();
+  const byKey = new Map<string, string>();
+  let total = 0;
+  return new Promise((resolve, reject) => {
+    zipfile.on('error', (err: unknown) => reject(mapCentralDirectoryError(err)));
+    zipfile.on('end', () => resolve(byName));
+    zipfile.on('entry', (entry: yauzl.Entry) => {
+      try {
+        checkZipEntry(entry, limits);
+        const path = entry.fileName;
+        if (byName.has(path)) throw new BundleError('bundle.invalid_record', { path, reason: 'duplicate_entry' });
+        const key = pathCollisionKey(path);
+        if (byKey.has(key)) throw new BundleError('bundle.unsafe_path', { path, reason: 'case_collision' });
+        byName.set(path, entry);
+        byKey.set(key, path);
+        total += entry.uncompressedSize;
+        if (total > limits.maxTotalSize) throw new BundleError('bundle.too_large', { reason: 'total_size', limit: limits.maxTotalSize });
+        zipfile.readEntry();
+      } catch (err) {
+        reject(err);
+      }
+    });
+    zipfile.readEntry();
+  });
+}
+
+function openZipStream(zipfile: yauzl.ZipFile, entry: yauzl.Entry, verifier: Verifier, path: string): void {
+  zipfile.openReadStream(entry, (err, stream) => {
+    if (err) {
+      verifier.destroy(mapReadError(err, path) as Error);
+      return;
+    }
+    stream.on('error', (e) => verifier.destroy(mapReadError(e, path) as Error));
+    verifier.on('close', () => {
+      if (!stream.readableEnded) {
+        stream.unpipe(verifier);
+        stream.destroy();
+      }
+    });
+    stream.pipe(verifier);
+  });
+}
+
+async function collect(stream: Readable, limit: number, path: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      stream.destroy();
+      throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** Reads a zip entry that is not in the manifest (manifest.json, manifest.sig): size-bounded, no hash. */
+function readRaw(zipfile: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zipfile.openReadStream(entry, (err, stream) => {
+      if (err) return reject(mapReadError(err, entry.fileName));
+      collect(stream, limit, entry.fileName).then(resolve, (e: unknown) => reject(mapReadError(e, entry.fileName)));
+    });
+  });
+}
+
+function closeZip(zipfile: yauzl.ZipFile): Promise<void> {
+  return new Promise((resolve) => {
+    if (!zipfile.isOpen) {
+      resolve();
+      return;
+    }
+    zipfile.once('close', () => resolve());
+    zipfile.close();
+  });
+}
+
+function parseManifest(bytes: Buffer): Manifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new BundleError('bundle.not_a_bundle', { reason: 'manifest_json' }, { cause: err });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || (raw as { format?: unknown }).format !== BUNDLE_FORMAT) {
+    throw new BundleError('bundle.not_a_bundle', { reason: 'format' });
+  }
+  const { version, kind } = raw as { version?: unknown; kind?: unknown };
+  const parsed = typeof version === 'string' ? parseVersion(version) : null;
+  if (parsed === null || parsed.major !== SUPPORTED_MAJOR) {
+    throw new BundleError('bundle.unsupported_version', { version: String(version), supported: `${SUPPORTED_MAJOR}.x` });
+  }
+  if (typeof kind !== 'string' || !(BUNDLE_KINDS as readonly string[]).includes(kind)) {
+    throw new BundleError('bundle.unsupported_version', { version: String(version), supported: `${SUPPORTED_MAJOR}.x`, kind: String(kind) });
+  }
+  const result = manifestSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.join('.');
+    const pathIssue = result.error.issues.find((i) => i.code === 'custom' && i.path.at(-1) === 'path');
+    if (pathIssue !== undefined) {
+      const value = pathIssue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k as PropertyKey], raw);
+      throw new BundleError('bundle.unsafe_path', { path: String(value), reason: String((pathIssue as { params?: { reason?: unknown } }).params?.reason ?? 'invalid') });
+    }
+    throw new BundleError('bundle.invalid_record', { path: MANIFEST_PATH, reason: 'schema', field: where, detail: issue.message });
+  }
+  return result.data;
+}
+
+/**
+ * Opens and validates a bundle. Nothing in it may be imported before this resolves; content
+ * hashes are then checked by the streams (or all at once by verifyAll()).
+ */
+export async function openBundle(file: string, options: OpenBundleOptions = {}): Promise<BundleReader> {
+  const limits: BundleLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  let info;
+  try {
+    info = await stat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
+    throw new BundleError('bundle.not_a_bundle', { reason: 'not_a_file' }, { cause: err });
+  }
+  if (!info.isFile()) throw new BundleError('bundle.not_a_bundle', { reason: 'not_a_file' });
+
+  let zipfile: yauzl.ZipFile;
+  try {
+    zipfile = await yauzlOpen(file);
+  } catch (err) {
+    throw new BundleError('bundle.not_a_bundle', { reason: 'not_zip' }, { cause: err });
+  }
+
+  try {
+    if (zipfile.entryCount > limits.maxEntries + 2) {
+      throw new BundleError('bundle.too_large', { reason: 'entries', limit: limits.maxEntries, size: zipfile.entryCount });
+    }
+    const zipEntries = await readCentralDirectory(zipfile, limits);
+    checkNoOverlap(zipEntries.values(), zipfile.fileSize);
+
+    const manifestZip = zipEntries.get(MANIFEST_PATH);
+    if (manifestZip === undefined) throw new BundleError('bundle.not_a_bundle', { reason: 'no_manifest' });
+    const manifestBytes = await readRaw(zipfile, manifestZip, limits.maxManifestSize);
+    const manifest = parseManifest(manifestBytes);
+
+    const sigZip = zipEntries.get(SIGNATURE_PATH);
+    if (sigZip === undefined) throw new BundleError('bundle.signature_invalid', { reason: 'missing' });
+    const sigText = (await readRaw(zipfile, sigZip, MAX_SIGNATURE_ENTRY_SIZE)).toString('latin1').trim();
+    const signature = decodeBase64Strict(sigText);
+    const publicKey = manifest.sender.publicKey;
+    const fingerprint = keyFingerprint(publicKey);
+    if (signature === null || !verify(manifestBytes, signature, publicKey)) {
+      throw new BundleError('bundle.signature_invalid', { reason: 'mismatch', fingerprint });
+    }
+
+    const query: TrustQuery = {
+      fingerprint,
+      installationId: manifest.sender.installationId,
+      ...(manifest.sender.name !== undefined ? { name: manifest.sender.name } : {}),
+    };
+    const trusted = options.isTrusted ? await options.isTrusted(publicKey, query) : false;
+    if (trusted !== true) {
+      throw new BundleError('bundle.untrusted_sender', {
+        fingerprint,
+        publicKey,
+        installationId: manifest.sender.installationId,
+        name: manifest.sender.name ?? null,
+      });
+    }
+
+    // The signed manifest and the zip must describe exactly the same set of entries.
+    if (manifest.entries.length > limits.maxEntries) {
+      throw new BundleError('bundle.too_large', { reason: 'entries', limit: limits.maxEntries, size: manifest.entries.length });
+    }
+    const declared = new Map<string, ManifestEntry>();
+    const byHash = new Map<string, string[]>();
+    const keys = new Set<string>();
+    for (const e of manifest.entries) {
+      if (declared.has(e.path)) throw new BundleError('bundle.invalid_record', { path: e.path, reason: 'duplicate_entry' });
+      const key = pathCollisionKey(e.path);
+      if (keys.has(key)) throw new BundleError('bundle.unsafe_path', { path: e.path, reason: 'case_collision' });
+      keys.add(key);
+      declared.set(e.path, e);
+      const z = zipEntries.get(e.path);
+      if (z === undefined) throw new BundleError('bundle.invalid_record', { path: e.path, reason: 'missing_entry' });
+      if (z.uncompressedSize !== e.size) {
+        throw new BundleError('bundle.hash_mismatch', { path: e.path, reason: 'size', expected: e.size, actual: z.uncompressedSize });
+      }
+      const list = byHash.get(e.sha256);
+      if (list) list.push(e.path);
+      else byHash.set(e.sha256, [e.path]);
+    }
+    for (const path of zipEntries.keys()) {
+      if (path !== MANIFEST_PATH && path !== SIGNATURE_PATH && !declared.has(path)) {
+        throw new BundleError('bundle.invalid_record', { path, reason: 'undeclared_entry' });
+      }
+    }
+
+    return createReader({ file, zipfile, zipEntries, manifest, manifestBytes, signature: sigText, fingerprint, declared, byHash, limits });
+  } catch (err) {
+    await closeZip(zipfile);
+    throw err;
+  }
+}
+
+interface ReaderState {
+  file: string;
+  zipfile: yauzl.ZipFile;
+  zipEntries: Map<string, yauzl.Entry>;
+  manifest: Manifest;
+  manifestBytes: Buffer;
+  signature: string;
+  fingerprint: string;
+  declared: Map<string, ManifestEntry>;
+  byHash: Map<string, string[]>;
+  limits: BundleLimits;
+}
+
+function createReader(s: ReaderState): BundleReader {
+  const notInBundle = (path: string): BundleError => new BundleError('bundle.invalid_record', { path, reason: 'not_in_bundle' });
+
+  const openEntryStream = (path: string): Readable => {
+    const declared = s.declared.get(path);
+    const zipEntry = s.zipEntries.get(path);
+    if (declared === undefined || zipEntry === undefined) throw notInBundle(path);
+    const verifier = new Verifier(path, declared.size, declared.sha256);
+    openZipStream(s.zipfile, zipEntry, verifier, path);
+    return verifier;
+  };
+
+  const readEntry = async (path: string, opts: { maxBytes?: number } = {}): Promise<Buffer> => {
+    const declared = s.declared.get(path);
+    if (declared === undefined) throw notInBundle(path);
+    const limit = opts.maxBytes ?? s.limits.maxEntrySize;
+    if (declared.size > limit) throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit, size: declared.size });
+    return collect(openEntryStream(path), limit, path);
+  };
+
+  return {
+    file: s.file,
+    manifest: s.manifest,
+    manifestBytes: s.manifestBytes,
+    signature: s.signature,
+    fingerprint: s.fingerprint,
+    entries: s.manifest.entries,
+    has: (path) => s.declared.has(path),
+    entry: (path) => s.declared.get(path),
+    pathsForHash: (sha256) => [...(s.byHash.get(sha256) ?? [])],
+    readEntry,
+    async readJson(path, opts) {
+      const buf = await readEntry(path, opts);
+      try {
+        return JSON.parse(buf.toString('utf8')) as unknown;
+      } catch (err) {
+        throw new BundleError('bundle.invalid_record', { path, reason: 'json' }, { cause: err });
+      }
+    },
+    openEntryStream,
+    async verifyAll(onProgress, signal) {
+      const entriesTotal = s.manifest.entries.length;
+      const bytesTotal = s.manifest.entries.reduce((n, e) => n + e.size, 0);
+      let entries = 0;
+      let bytes = 0;
+      let lastReport = 0;
+      onProgress?.({ entries, entriesTotal, bytes, bytesTotal });
+      for (const e of s.manifest.entries) {
+        if (signal?.aborted) throw cancelled();
+        const stream = openEntryStream(e.path);
+        const onAbort = (): void => {
+          stream.destroy(cancelled());
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          for await (const chunk of stream) {
+            bytes += (chunk as Buffer).length;
+            if (bytes - lastReport >= PROGRESS_STEP) {
+              lastReport = bytes;
+              onProgress?.({ entries, entriesTotal, bytes, bytesTotal, path: e.path });
+            }
+          }
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+        }
+        entries += 1;
+        onProgress?.({ entries, entriesTotal, bytes, bytesTotal, path: e.path });
+      }
+      return { entries, bytes };
+    },
+    close: () => closeZip(s.zipfile),
+  };
+}
