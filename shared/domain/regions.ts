@@ -7,7 +7,7 @@
  * (assets/config/regions.json, mirrored in DEFAULT_ZONE_CONFIG) that the user may edit; every
  * edited file passes parseZoneConfig before use.
  */
-import type { DomainError, DomainResult } from './scoring';
+import type { AppError, Result } from '../result';
 
 /** Stable region ids; never renamed, since saved data and exchange files refer to them. */
 export const REGION_IDS = [
@@ -123,7 +123,7 @@ export function isZone(x: unknown): x is Zone {
   return typeof x === 'string' && (ZONES as readonly string[]).includes(x);
 }
 
-function fail(code: string, params: Record<string, string | number>): { ok: false; error: DomainError } {
+function fail(code: string, params: Record<string, string | number>): { ok: false; error: AppError } {
   return { ok: false, error: { code, params } };
 }
 
@@ -136,7 +136,7 @@ function nonEmptyString(x: unknown): x is string {
  * each in one of the five zones. Names are optional in an edited file and default to the official
  * ones, so a user who only moves regions between zones cannot break the names.
  */
-export function parseZoneConfig(json: unknown): DomainResult<ZoneConfig> {
+export function parseZoneConfig(json: unknown): Result<ZoneConfig> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return fail('regions.invalid_config', { field: 'config' });
   }

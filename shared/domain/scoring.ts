@@ -7,6 +7,7 @@
  * with `>=` cannot promise. Decimal numbers (7.5, 0.3, 2.25) are only derived for JSON and display,
  * by dividing an integer by 100, which yields the same double as the decimal literal.
  */
+import type { AppError, Result } from '../result';
 
 /** The four criteria in the order of the official table. */
 export const CRITERION_IDS = ['innovation', 'resource', 'uniqueness', 'complexity'] as const;
@@ -30,15 +31,6 @@ export const INNOVATION_BAND_BY_LEVEL: Readonly<Record<Level, InnovationBand>> =
   3: 'over_10_to_15',
   4: 'over_15',
 };
-
-/** Error of a domain rule, as data: the renderer shows `errors.<code>` with `params`. */
-export type DomainError = {
-  code: string;
-  params?: Record<string, string | number>;
-};
-
-/** Result envelope for user-supplied data: rules never throw on what a person typed. */
-export type DomainResult<T> = { ok: true; value: T } | { ok: false; error: DomainError };
 
 /** Weight of each criterion in hundredths (0.1 = 10, 0.3 = 30, 0.5 = 50). */
 export const WEIGHT_HUNDREDTHS: Readonly<Record<CriterionId, number>> = {
@@ -93,7 +85,7 @@ export function isIncluded(totalHundredths: number): boolean {
 /** Innovation level and band for the years a technology has been used in the world. */
 export function innovationLevelFromYears(
   years: number,
-): DomainResult<{ level: Level; band: InnovationBand }> {
+): Result<{ level: Level; band: InnovationBand }> {
   if (typeof years !== 'number' || !Number.isFinite(years) || years < 0) {
     return { ok: false, error: { code: 'scoring.invalid_years', params: { field: 'innovation.years' } } };
   }
@@ -156,12 +148,12 @@ function scoredCriterion(id: CriterionId, level: Level): ScoredCriterion {
   };
 }
 
-function invalid(code: string, field: string): { ok: false; error: DomainError } {
+function invalid(code: string, field: string): { ok: false; error: AppError } {
   return { ok: false, error: { code, params: { field } } };
 }
 
 /** Score a technology on the four official criteria; included when the total is 7.00 or more. */
-export function scoreSheet(input: ScoreSheetInput): DomainResult<ScoreSheet> {
+export function scoreSheet(input: ScoreSheetInput): Result<ScoreSheet> {
   if (typeof input !== 'object' || input === null) return invalid('scoring.invalid_input', 'sheet');
   const criteria: ScoredCriterion[] = [];
   for (const id of CRITERION_IDS) {
@@ -265,7 +257,7 @@ export type SheetsMean = {
  * positive); the verdict compares the exact mean by cross-multiplication, so a mean of 6.996 shows
  * as 7.00 but is not included.
  */
-export function meanOfSheets(sheets: readonly ScoreSheet[]): DomainResult<SheetsMean> {
+export function meanOfSheets(sheets: readonly ScoreSheet[]): Result<SheetsMean> {
   if (!Array.isArray(sheets) || sheets.length === 0) {
     return { ok: false, error: { code: 'scoring.no_sheets', params: { field: 'sheets' } } };
   }

@@ -6,7 +6,7 @@
  * Policy: every comparison is made on integers by cross-multiplication (BigInt, so no product can
  * lose precision); decimal shares and means in the result are for display only and never decide.
  */
-import type { DomainError, DomainResult } from './scoring';
+import type { AppError, Result } from '../result';
 import { ZONES, isRegionId, type RegionId, type Zone, type ZoneConfig } from './regions';
 
 export type TransferRegionInput = {
@@ -107,9 +107,9 @@ function isCount(x: unknown): x is number {
  * Validate the input; every field that fails is named in `params.field`. Counts and money must be
  * whole non-negative numbers (money in tiyn), since a fraction there is a typing error.
  */
-function validate(input: TransferInput, zoneConfig: ZoneConfig): DomainError | null {
+function validate(input: TransferInput, zoneConfig: ZoneConfig): AppError | null {
   if (typeof input !== 'object' || input === null) return { code: 'transfer.invalid_input', params: { field: 'input' } };
-  const bad = (field: string): DomainError => ({ code: 'transfer.invalid_input', params: { field } });
+  const bad = (field: string): AppError => ({ code: 'transfer.invalid_input', params: { field } });
   if (typeof input.code !== 'string' || input.code.trim() === '') return bad('code');
   if (!Number.isSafeInteger(input.year) || input.year < 1900 || input.year > 9999) return bad('year');
   if (!Array.isArray(input.regions)) return bad('regions');
@@ -149,7 +149,7 @@ function validate(input: TransferInput, zoneConfig: ZoneConfig): DomainError | n
  * Criterion 4: lethal/complicated share strictly below 10% (lethalOrComplicated x 10 < cases);
  * with no cases the share is undefined and the criterion is not met.
  */
-export function evaluateTransfer(input: TransferInput, zoneConfig: ZoneConfig): DomainResult<TransferResult> {
+export function evaluateTransfer(input: TransferInput, zoneConfig: ZoneConfig): Result<TransferResult> {
   const error = validate(input, zoneConfig);
   if (error) return { ok: false, error };
 
