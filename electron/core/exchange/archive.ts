@@ -75,7 +75,6 @@ export const DEFAULT_LIMITS: Readonly<BundleLimits> = Object.freeze({
 export const DEFAULT_MAX_BUNDLE_SIZE = 4 * 1024 * MiB - 1;
 
 const MAX_SIGNATURE_ENTRY_SIZE = 256;
-const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
 const FILE_MODE = 0o100644;
 const PROGRESS_STEP = 1 * MiB;
 
@@ -189,6 +188,8 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
   }
   const bundleId = opts.bundleId ?? randomUUID();
   const createdAt = (opts.createdAt ?? new Date()).toISOString();
+  // Every entry carries the bundle's creation time: stable, and what an operator expects to see.
+  const mtime = new Date(createdAt);
   canonicalBytes(opts.meta); // refuse non-JSON meta before any byte is written
 
   const partial = `${file}.partial`;
@@ -256,7 +257,7 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
       source.on('error', (err) => counter.destroy(err));
       counter.on('error', (err) => fail(err));
       source.pipe(counter);
-      zip.addReadStream(counter, entry.path, { mtime: FIXED_MTIME, mode: FILE_MODE, compress: entry.compress ?? true });
+      zip.addReadStream(counter, entry.path, { mtime, mode: FILE_MODE, compress: entry.compress ?? true });
       await Promise.race([finished(counter), failure]);
       current = null;
 
@@ -286,8 +287,8 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
       throw new BundleError('bundle.too_large', { reason: 'manifest', limit: DEFAULT_LIMITS.maxManifestSize });
     }
     const signature = Buffer.from(sign(manifestBytes, sender.privateKey).toString('base64'), 'ascii');
-    zip.addBuffer(manifestBytes, MANIFEST_PATH, { mtime: FIXED_MTIME, mode: FILE_MODE, compress: true });
-    zip.addBuffer(signature, SIGNATURE_PATH, { mtime: FIXED_MTIME, mode: FILE_MODE, compress: false });
+    zip.addBuffer(manifestBytes, MANIFEST_PATH, { mtime, mode: FILE_MODE, compress: true });
+    zip.addBuffer(signature, SIGNATURE_PATH, { mtime, mode: FILE_MODE, compress: false });
     zip.end();
     await Promise.race([written, failure]);
 
