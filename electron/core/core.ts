@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ApiEvent, ArgsOf, MethodName, ResultOf } from '../../shared/contract';
+import { AppFailure, type Result } from '../../shared/result';
+import type { CoreContext, Handlers } from './context';
+import { migrate, openDatabase, type Db } from './db';
+import { createDispatcher } from './dispatch';
+import { appHandlers } from './services/app';
+import { Store } from './store';
+import { userTables } from './tables';
+
+export interface CoreOptions {
+  dataDir: string;
+  host?: CoreContext['host'];
+  versions?: Record<string, string>;
+}
+
+export interface Core {
+  readonly dataDir: string;
+  readonly databaseFile: string;
+  readonly installationId: string;
+  readonly db: Db;
+  readonly store: Store;
+  readonly context: CoreContext;
+  /** Untyped entry point for IPC and HTTP: validates, never throws. */
+  dispatch(method: string, args: unknown): Promise<Result<unknown>>;
+  /** Typed entry point for the CLI and tests: throws AppFailure on an error result. */
+  call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  close(): void;
+}
+
+/** Reads the installation id, creating it (a random UUID) on the first start. */
+function ensureInstallationId(db: Db): string {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'installation_id'").get() as { value: string } | undefined;
+  if (row) return row.value;
+  const id = randomUUID();
+  db.prepare("INSERT INTO meta (key, value) VALUES ('installation_id', ?)").run(id);
+  return id;
+}
+
+/** Opens the data folder (creating it), migrates the database and wires every service. */
+export function createCore(options: CoreOptions): Core {
+  const dataDir = path.resolve(options.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const databaseFile = path.join(dataDir, 'htmp.sqlite');
+  const db = openDatabase(databaseFile);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const installationId = ensureInstallationId(db);
+  const store = new Store(db, installationId, userTables);
+  const listeners = new Set<(e: ApiEvent) => void>();
+  const context: CoreContext = {
+    db,
+    store,
+    dataDir,
+    databaseFile,
+    installationId,
+    host: options.host ?? 'cli',
+    versions: options.versions ?? {},
+    emit: (event) => {
+      for (const l of listeners) l(event);
+    },
+  };
+  const handlers: Handlers = { ...appHandlers };
+  const dispatch = createDispatcher(handlers, context);
+  let closed = false;
+  return {
+    dataDir,
+    databaseFile,
+    installationId,
+    db,
+    store,
+    context,
+    dispatch,
+    async call(method, args) {
+      const r = await dispatch(method, args);
+      if (!r.ok) throw new AppFailure(r.error.code, r.error.params);
+      return r.value as ResultOf<typeof method>;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      db.close();
+    },
+  };
+}

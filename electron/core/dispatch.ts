@@ -1,0 +1,34 @@
+import { ZodError } from 'zod';
+import { argSchemas, isMethodName, type MethodName } from '../../shared/contract';
+import { AppFailure, type Result } from '../../shared/result';
+import type { CoreContext, Handlers } from './context';
+
+/**
+ * Validates the argument, calls the handler and wraps the outcome in the result envelope.
+ * Nothing thrown inside the core reaches a caller as an exception.
+ */
+export function createDispatcher(handlers: Handlers, ctx: CoreContext) {
+  return async function dispatch(method: string, rawArgs: unknown): Promise<Result<unknown>> {
+    if (!isMethodName(method)) return { ok: false, error: { code: 'api.unknown_method', params: { method } } };
+    const parsed = argSchemas[method].safeParse(rawArgs ?? {});
+    if (!parsed.success) return { ok: false, error: invalidArgument(parsed.error) };
+    try {
+      const handler = handlers[method] as (args: unknown, c: CoreContext) => unknown;
+      return { ok: true, value: await handler(parsed.data, ctx) };
+    } catch (err) {
+      if (err instanceof AppFailure) return { ok: false, error: err.toError() };
+      if (err instanceof ZodError) return { ok: false, error: invalidArgument(err) };
+      // Log the technical detail locally; the caller gets a translated, generic message.
+      console.error(`[htmp] ${method as MethodName} failed:`, err);
+      return { ok: false, error: { code: 'api.internal', params: { method, message: err instanceof Error ? err.message : String(err) } } };
+    }
+  };
+}
+
+function invalidArgument(error: ZodError) {
+  const issue = error.issues[0];
+  return {
+    code: 'api.invalid_argument',
+    params: { field: issue ? issue.path.join('.') || '(root)' : '(root)', issue: issue?.message ?? 'invalid' },
+  };
+}

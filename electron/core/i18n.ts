@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Lang } from '../../shared/contract';
+import type { AppError } from '../../shared/result';
+import { localesDir } from './paths';
+
+type Tree = { [k: string]: string | Tree };
+const cache = new Map<Lang, Map<string, Tree>>();
+
+/** Loads every namespace of a language once (the JSON files of locales/<lang>/). */
+function namespaces(lang: Lang): Map<string, Tree> {
+  let m = cache.get(lang);
+  if (m) return m;
+  m = new Map();
+  const dir = path.join(localesDir(), lang);
+  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []) {
+    if (f.endsWith('.json')) m.set(f.slice(0, -5), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Tree);
+  }
+  cache.set(lang, m);
+  return m;
+}
+
+function lookup(tree: Tree | undefined, key: string): string | undefined {
+  let node: string | Tree | undefined = tree;
+  for (const part of key.split('.')) {
+    if (!node || typeof node === 'string') return undefined;
+    node = node[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+/** Replaces i18next-style `{{name}}` placeholders. */
+export function interpolate(text: string, params: Record<string, unknown> = {}): string {
+  return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_m, name: string) => (params[name] === undefined || params[name] === null ? '' : String(params[name])));
+}
+
+/**
+ * Translates `ns:key` (or `key`, searched in every namespace) for the Node side (menus, CLI,
+ * PDF), from the same locale files as the UI. Plural keys follow i18next (`key_one`, `key_few`…).
+ */
+export function t(lang: Lang, key: string, params: Record<string, unknown> = {}): string {
+  const all = namespaces(lang);
+  const [ns, bare] = key.includes(':') ? (key.split(':', 2) as [string, string]) : [undefined, key];
+  const trees = ns ? [all.get(ns)] : [...all.values()];
+  let chosen = bare;
+  if (typeof params.count === 'number') {
+    const suffix = new Intl.PluralRules(lang).select(params.count);
+    if (trees.some((tr) => lookup(tr, `${bare}_${suffix}`) !== undefined)) chosen = `${bare}_${suffix}`;
+    else if (trees.some((tr) => lookup(tr, `${bare}_other`) !== undefined)) chosen = `${bare}_other`;
+  }
+  for (const tr of trees) {
+    const v = lookup(tr, chosen);
+    if (v !== undefined) return interpolate(v, params);
+  }
+  return key;
+}
+
+/** True when the key exists in some namespace of the language. */
+export function hasKey(lang: Lang, key: string): boolean {
+  return t(lang, key) !== key;
+}
+
+/** The human message of an error code, in the language asked. */
+export function translateError(lang: Lang, error: AppError): string {
+  const key = `errors.${error.code}`;
+  return hasKey(lang, key) ? t(lang, key, error.params ?? {}) : `${t(lang, 'errors.api.unknown', { code: error.code })}`;
+}

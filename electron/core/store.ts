@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Db } from './db';
+
+type Statement = Database.Statement<unknown[]>;
+
+export type SqlValue = string | number | null;
+export type Row = Record<string, SqlValue>;
+
+/** A table of user data: `id`, `created_at` and `updated_at` are implied. */
+export interface TableSpec {
+  name: string;
+  columns: readonly string[];
+}
+
+/** Who and what a write stands for: local edits by default; sync passes the bundle and author. */
+export interface WriteContext {
+  origin?: string | null;
+  at?: string;
+  installationId?: string;
+}
+
+export interface ChangeRecord {
+  changeId: string;
+  table: string;
+  recordId: string;
+  op: 'insert' | 'update' | 'delete';
+  fields: Record<string, [SqlValue, SqlValue]>;
+  installationId: string;
+  at: string;
+  origin: string | null;
+}
+
+const SYSTEM_COLUMNS = ['id', 'created_at', 'updated_at'] as const;
+
+/**
+ * The one place where user data is written. Every insert, update and delete also appends a
+ * field-level row to `change_log` (old and new values, installation, time) in the same
+ * transaction: the audit trail, sync between laptops and conflict detection are built on it.
+ */
+export class Store {
+  private readonly specs = new Map<string, TableSpec>();
+  private readonly statements = new Map<string, Statement>();
+  private readonly listeners = new Set<(change: ChangeRecord) => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly installationId: string,
+    tables: readonly TableSpec[],
+  ) {
+    for (const t of tables) this.specs.set(t.name, t);
+  }
+
+  /** Subscribes to every logged change (after it is written, inside the transaction). */
+  onChange(listener: (change: ChangeRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(table: string, id: string): Row | undefined {
+    this.spec(table);
+    return this.stmt(`get:${table}`, `SELECT * FROM ${table} WHERE id = ?`).get(id) as Row | undefined;
+  }
+
+  /** Inserts a row; a missing id gets a random UUID. Returns the stored row. */
+  insert(table: string, values: Row, ctx: WriteContext = {}): Row {
+    const spec = this.spec(table);
+    const at = ctx.at ?? new Date().toISOString();
+    const row: Row = { id: randomUUID(), created_at: at, updated_at: at };
+    for (const [k, v] of Object.entries(values)) {
+      if (k === 'id' || k === 'created_at' || k === 'updated_at') row[k] = v;
+      else if (spec.columns.includes(k)) row[k] = v;
+      else throw new Error(`Unknown column ${table}.${k}`);
+    }
+    const cols = Object.keys(row);
+    return this.db.transaction(() => {
+      this.stmt(`ins:${table}:${cols.join(',')}`, `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+        ...cols.map((c) => row[c] ?? null),
+      );
+      const fields: ChangeRecord['fields'] = {};
+      for (const c of cols) if (c !== 'id') fields[c] = [null, row[c] ?? null];
+      this.log(table, String(row.id), 'insert', fields, ctx, at);
+      return row;
+    })();
+  }
+
+  /** Updates the given columns; logs only the fields whose value really changed. */
+  update(table: string, id: string, patch: Row, ctx: WriteContext = {}): { row: Row; changed: string[] } {
+    const spec = this.spec(table);
+    for (const k of Object.keys(patch)) {
+      if (!spec.columns.includes(k)) throw new Error(`Unknown or read-only column ${table}.${k}`);
+    }
+    return this.db.transaction(() => {
+      const before = this.get(table, id);
+      if (!before) throw new Error(`No ${table} row ${id}`);
+      const changed = Object.keys(patch).filter((k) => (before[k] ?? null) !== (patch[k] ?? null));
+      if (changed.length === 0) return { row: before, changed };
+      const at = ctx.at ?? new Date().toISOString();
+      const sets = [...changed, 'updated_at'];
+      this.stmt(`upd:${table}:${sets.join(',')}`, `UPDATE ${table} SET ${sets.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(
+        ...changed.map((c) => patch[c] ?? null),
+        at,
+        id,
+      );
+      const fields: ChangeRecord['fields'] = {};
+      for (const c of changed) fields[c] = [before[c] ?? null, patch[c] ?? null];
+      this.log(table, id, 'update', fields, ctx, at);
+      return { row: { ...before, ...patch, updated_at: at }, changed };
+    })();
+  }
+
+  /** Deletes a row, logging its last values. */
+  remove(table: string, id: string, ctx: WriteContext = {}): boolean {
+    this.spec(table);
+    return this.db.transaction(() => {
+      const before = this.get(table, id);
+      if (!before) return false;
+      this.stmt(`del:${table}`, `DELETE FROM ${table} WHERE id = ?`).run(id);
+      const at = ctx.at ?? new Date().toISOString();
+      const fields: ChangeRecord['fields'] = {};
+      for (const [c, v] of Object.entries(before)) if (c !== 'id') fields[c] = [v, null];
+      this.log(table, id, 'delete', fields, ctx, at);
+      return true;
+    })();
+  }
+
+  /** Runs several writes as one transaction (all or nothing). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  tables(): readonly TableSpec[] {
+    return [...this.specs.values()];
+  }
+
+  private log(table: string, recordId: string, op: ChangeRecord['op'], fields: ChangeRecord['fields'], ctx: WriteContext, at: string): void {
+    const change: ChangeRecord = {
+      changeId: randomUUID(),
+      table,
+      recordId,
+      op,
+      fields,
+      installationId: ctx.installationId ?? this.installationId,
+      at,
+      origin: ctx.origin ?? null,
+    };
+    this.stmt(
+      'log',
+      `INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(change.changeId, table, recordId, op, JSON.stringify(fields), change.installationId, at, change.origin);
+    for (const l of this.listeners) l(change);
+  }
+
+  private spec(table: string): TableSpec {
+    const spec = this.specs.get(table);
+    if (!spec) throw new Error(`Table ${table} is not registered as user data`);
+    return spec;
+  }
+
+  private stmt(key: string, sql: string): Statement {
+    let s = this.statements.get(key);
+    if (!s) {
+      s = this.db.prepare<unknown[]>(sql);
+      this.statements.set(key, s);
+    }
+    return s;
+  }
+}
+
+export { SYSTEM_COLUMNS };
