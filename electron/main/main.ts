@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell, type WebContents } from 'electron';
+import type { ApiEvent, Lang } from '../../shared/contract';
+import { APP_ORIGIN, APP_SCHEME, IPC_EVENT, IPC_INVOKE } from '../../shared/contract/ipc';
+import { createCore, type Core } from '../core/core';
+import { t } from '../core/i18n';
+import { appRoot, defaultDataDir } from '../core/paths';
+import { CONTENT_SECURITY_POLICY } from '../core/security';
+import { readSettings } from '../core/services/app';
+import { menuTemplate } from './menu';
+import { isAppUrl, mainWindowOptions } from './window';
+
+// Data lives where the CLI looks by default, so the desktop app and `htmp` share one database.
+app.setPath('userData', defaultDataDir());
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
+
+let core: Core | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** Serves dist/renderer under app://htmp/ with the CSP; nothing outside that folder. */
+function registerAppProtocol(): void {
+  const root = path.join(appRoot(), 'dist', 'renderer');
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    let rel = decodeURIComponent(url.pathname);
+    if (rel === '/' || rel === '') rel = '/index.html';
+    let file = path.resolve(root, `.${path.posix.normalize(rel)}`);
+    if (!file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) file = path.join(root, 'index.html');
+    const body = await fs.promises.readFile(file);
+    return new Response(body, {
+      headers: {
+        'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+  });
+}
+
+/** Denies every permission request (camera, geolocation, notifications…): the app needs none. */
+function lockDownSession(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+/** Blocks navigation away from the app and every new window, for all web contents. */
+function guardWebContents(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, APP_ORIGIN)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url, APP_ORIGIN)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // Links to public documentation open in the system browser; nothing opens inside the app.
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+function send(event: ApiEvent): void {
+  mainWindow?.webContents.send(IPC_EVENT, event);
+}
+
+function currentLang(): Lang {
+  return core ? readSettings(core.context).language : 'kk';
+}
+
+function buildMenu(): void {
+  const lang = currentLang();
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(lang, {
+        navigate: (area) => send({ type: 'ui.navigate', payload: { area } }),
+        setLanguage: (l) => void core?.dispatch('settings.update', { language: l }),
+        reload: () => mainWindow?.webContents.reload(),
+        toggleDevTools: () => mainWindow?.webContents.toggleDevTools(),
+        quit: () => app.quit(),
+      }),
+    ),
+  );
+  mainWindow?.setTitle(t(lang, 'common:app.title'));
+}
+
+/** Accepts IPC only from the app's own window and page. */
+function registerIpc(): void {
+  ipcMain.handle(IPC_INVOKE, async (event, method: unknown, args: unknown) => {
+    const frameUrl = event.senderFrame?.url ?? '';
+    if (!mainWindow || event.sender.id !== mainWindow.webContents.id || !isAppUrl(frameUrl, APP_ORIGIN)) {
+      return { ok: false, error: { code: 'api.forbidden_sender' } };
+    }
+    if (typeof method !== 'string' || !core) return { ok: false, error: { code: 'api.unknown_method', params: { method: String(method) } } };
+    return core.dispatch(method, args);
+  });
+}
+
+function createWindow(): void {
+  const preload = path.join(appRoot(), 'dist', 'electron', 'preload.cjs');
+  mainWindow = new BrowserWindow(mainWindowOptions(preload, t(currentLang(), 'common:app.title')));
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    mainWindow = undefined;
+  });
+  void mainWindow.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.on('web-contents-created', (_e, contents) => guardWebContents(contents));
+  app.whenReady().then(() => {
+    core = createCore({ dataDir: app.getPath('userData'), host: 'electron', versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' } });
+    core.onEvent((event) => {
+      send(event);
+      if (event.type === 'data.changed' && event.payload.area === 'settings') buildMenu();
+    });
+    lockDownSession();
+    registerAppProtocol();
+    registerIpc();
+    buildMenu();
+    createWindow();
+  }).catch((err: unknown) => {
+    console.error(err);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => {
+    core?.close();
+    app.quit();
+  });
+}
