@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../electron/cli/run';
+import { tempDir } from '../../support/temp';
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+
+/** Runs the CLI in-process and captures what it prints. */
+export async function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env });
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
+}
+
+describe('htmp command line', () => {
+  it('db info --json creates and describes a database in --data-dir', async () => {
+    const dir = path.join(tempDir(), 'new');
+    const r = await cli(['db', 'info', '--json', '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    const info = r.json();
+    expect(info.path).toBe(path.join(dir, 'htmp.sqlite'));
+    expect(info.schemaVersion).toBe(info.latestSchemaVersion);
+    expect(fs.existsSync(path.join(dir, 'htmp.sqlite'))).toBe(true);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('db check --json reports integrity', async () => {
+    const r = await cli(['db', 'check', '--json', '--data-dir', tempDir()]);
+    expect(r.json()).toEqual({ ok: true, integrity: ['ok'], foreignKeyViolations: 0 });
+  });
+
+  it('a bad flag exits 2 with a JSON error', async () => {
+    const r = await cli(['db', 'info', '--bogus', '--json', '--data-dir', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.json()).toMatchObject({ error: { code: 'cli.bad_option', params: { option: '--bogus' } } });
+    expect(typeof (r.json().error as { message: string }).message).toBe('string');
+  });
+
+  it('unknown commands, bad languages and extra arguments exit 2; messages follow --lang', async () => {
+    expect((await cli(['nope', '--json'])).code).toBe(2);
+    const lang = await cli(['db', 'info', '--lang', 'en']);
+    expect(lang.code).toBe(2);
+    const ru = await cli(['db', 'info', 'extra', '--lang', 'ru', '--data-dir', tempDir()]);
+    expect(ru.code).toBe(2);
+    expect(ru.stderr).toMatch(/Неверное число аргументов/);
+    const kk = await cli(['db', 'info', 'extra', '--lang', 'kk', '--data-dir', tempDir()]);
+    expect(kk.stderr).toMatch(/Аргументтер саны/);
+  });
+
+  it('--help lists commands; <command> --help shows its usage', async () => {
+    const all = await cli(['--help', '--lang', 'ru']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('htmp db info');
+    const one = await cli(['db', 'check', '--help', '--lang', 'ru']);
+    expect(one.stdout).toContain('htmp db check');
+    expect(one.stdout).toContain('integrity_check');
+  });
+
+  it('the real binary runs through npm run -s htmp', () => {
+    const dir = tempDir();
+    const r = spawnSync('npm', ['run', '-s', 'htmp', '--', 'db', 'info', '--json', '--data-dir', dir], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ path: path.join(dir, 'htmp.sqlite') });
+    const bad = spawnSync(process.execPath, [path.join(root, 'bin', 'htmp.cjs'), 'db', 'info', '--nope', '--json', '--data-dir', dir], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'cli.bad_option' } });
+  });
+});
