@@ -1,0 +1,74 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LANGS, type Lang } from '../../shared/contract';
+import { useApi } from './api/context';
+import { areas } from './areas';
+import { setLanguage } from './i18n';
+import { href, navigate, useRoute } from './router';
+
+/** The app shell: navigation for every area, the language switch, and the current screen. */
+export function App() {
+  const { t, i18n } = useTranslation('common');
+  const api = useApi();
+  const route = useRoute();
+  const current = areas.find((a) => a.id === route[0]) ?? areas[0]!;
+  const mainRef = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    document.title = `${t(current.label)} — ${t('app.title')}`;
+  }, [current, t, i18n.language]);
+
+  useEffect(
+    () =>
+      api.onEvent((e) => {
+        if (e.type === 'ui.navigate' && typeof e.payload.area === 'string') navigate(e.payload.area);
+        if (e.type === 'data.changed' && e.payload.area === 'settings') {
+          void api.call('settings.get', {}).then((r) => {
+            if (r.ok && r.value.language !== i18n.language) void setLanguage(r.value.language);
+          });
+        }
+      }),
+    [api, i18n],
+  );
+
+  const switchLanguage = (lang: Lang) => {
+    void setLanguage(lang);
+    void api.call('settings.update', { language: lang });
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>
+        {t('nav.skip')}
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">ЖТМК</span>
+          <span>{t('app.title')}</span>
+        </div>
+        <div className="lang" role="group" aria-label={t('language.label')}>
+          {LANGS.map((l) => (
+            <button key={l} type="button" lang={l} aria-pressed={i18n.language === l} onClick={() => switchLanguage(l)} data-testid={`lang-${l}`}>
+              {t(`language.${l}`)}
+            </button>
+          ))}
+        </div>
+      </header>
+      <nav className="sidebar" aria-label={t('nav.label')}>
+        <ul>
+          {areas.map((a) => (
+            <li key={a.id}>
+              <a href={href(a.id)} aria-current={a.id === current.id ? 'page' : undefined} data-testid={`nav-${a.id}`}>
+                {t(a.label)}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <p className="host-note">{t(api.kind === 'web' ? 'host.web' : 'host.electron')}</p>
+      </nav>
+      <main id="main" ref={mainRef} tabIndex={-1}>
+        <current.screen route={route.length > 0 ? route : [current.id]} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import type { ComponentType } from 'react';
+import { AboutScreen } from './screens/AboutScreen';
+import { PendingScreen } from './screens/PendingScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
+
+export interface Area {
+  id: string;
+  /** Key in the common namespace. */
+  label: string;
+  screen: ComponentType<{ route: string[] }>;
+}
+
+/** The areas of the app, in navigation order; each issue's screens plug in here. */
+export const areas: Area[] = [
+  { id: 'today', label: 'nav.today', screen: PendingScreen },
+  { id: 'cases', label: 'nav.cases', screen: PendingScreen },
+  { id: 'catalogue', label: 'nav.catalogue', screen: PendingScreen },
+  { id: 'scoring', label: 'nav.scoring', screen: PendingScreen },
+  { id: 'exchange', label: 'nav.exchange', screen: PendingScreen },
+  { id: 'settings', label: 'nav.settings', screen: SettingsScreen },
+  { id: 'about', label: 'nav.about', screen: AboutScreen },
+];

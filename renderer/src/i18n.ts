@@ -1,0 +1,55 @@
+import i18next, { type i18n } from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import type { Lang } from '../../shared/contract';
+import type { AppError } from '../../shared/result';
+
+type Tree = Record<string, unknown>;
+const files = import.meta.glob<Tree>('../../locales/*/*.json', { eager: true, import: 'default' });
+
+/** The locale files as i18next resources: {kk: {common: {...}, ...}, ru: {...}}. */
+export function localeResources(): Record<string, Record<string, Tree>> {
+  const out: Record<string, Record<string, Tree>> = {};
+  for (const [file, tree] of Object.entries(files)) {
+    const m = /locales\/(\w+)\/([\w-]+)\.json$/.exec(file);
+    if (!m?.[1] || !m[2]) continue;
+    (out[m[1]] ??= {})[m[2]] = tree;
+  }
+  return out;
+}
+
+export const NAMESPACES = Object.keys(localeResources().ru ?? {});
+
+const LANG_KEY = 'htmp.lang';
+
+/** Starts i18next with the language remembered on this machine (Kazakh by default). */
+export async function initI18n(): Promise<i18n> {
+  const saved = localStorage.getItem(LANG_KEY);
+  await i18next.use(initReactI18next).init({
+    resources: localeResources(),
+    lng: saved === 'ru' ? 'ru' : 'kk',
+    fallbackLng: false,
+    ns: NAMESPACES,
+    defaultNS: 'common',
+    fallbackNS: NAMESPACES.filter((n) => n !== 'common'),
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  document.documentElement.lang = i18next.language;
+  return i18next;
+}
+
+/** Switches the UI language and remembers the choice. */
+export async function setLanguage(lang: Lang): Promise<void> {
+  localStorage.setItem(LANG_KEY, lang);
+  await i18next.changeLanguage(lang);
+  document.documentElement.lang = lang;
+}
+
+/** The translated message of an error envelope (`errors.<code>` in any namespace). */
+export function errorMessage(error: AppError): string {
+  const key = `errors.${error.code}`;
+  for (const ns of NAMESPACES) {
+    if (i18next.exists(key, { ns })) return i18next.t(key, { ns, ...(error.params ?? {}) });
+  }
+  return i18next.t('errors.api.unknown', { ns: 'errors', code: error.code });
+}

@@ -1,0 +1,81 @@
+import { chromium, test as base, type Browser, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface WebApp {
+  url: string;
+  token: string;
+  dataDir: string;
+  host: ChildProcess;
+  /** Opens the app (token in the fragment) in a fresh page. */
+  open(): Promise<Page>;
+}
+
+/** Starts the built web host on a fresh data folder and waits for its URL. */
+export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-'))): Promise<Omit<WebApp, 'open'>> {
+  const host = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'host.cjs'), '--data-dir', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`host did not start: ${out}`)), 20_000);
+    host.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /Open: (\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    host.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    host.on('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)));
+  });
+  const token = /#token=(.+)$/.exec(url)?.[1] ?? '';
+  return { url, token, dataDir, host };
+}
+
+/** Launches Debian's Chromium the way this machine allows (no sandbox as root, no background network). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export const test = base.extend<{ app: WebApp }, { browserInstance: Browser }>({
+  browserInstance: [
+    async ({}, use) => {
+      const b = await launchChromium();
+      await use(b);
+      await b.close();
+    },
+    { scope: 'worker' },
+  ],
+  app: async ({ browserInstance }, use) => {
+    const started = await startWebHost();
+    const pages: Page[] = [];
+    const context = await browserInstance.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+    await use({
+      ...started,
+      open: async () => {
+        const page = await context.newPage();
+        pages.push(page);
+        await page.goto(started.url);
+        await page.getByTestId('nav-today').waitFor();
+        return page;
+      },
+    });
+    await context.close();
+    started.host.kill('SIGTERM');
+    fs.rmSync(started.dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';

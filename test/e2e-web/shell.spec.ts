@@ -1,0 +1,32 @@
+import { expect, test } from './fixtures';
+
+test('the shell shows every area and switches language, remembering the choice', async ({ app }) => {
+  const page = await app.open();
+  await page.getByTestId('lang-kk').click();
+  await expect(page.getByTestId('nav-cases')).toHaveText('Істер');
+  await expect(page.getByTestId('nav-catalogue')).toHaveText('Анықтамалық');
+  await page.getByTestId('lang-ru').click();
+  await expect(page.getByTestId('nav-cases')).toHaveText('Дела');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+  await page.reload();
+  await expect(page.getByTestId('nav-cases')).toHaveText('Дела');
+});
+
+test('navigation reaches the about screen with versions and the data folder', async ({ app }) => {
+  const page = await app.open();
+  await page.getByTestId('lang-ru').click();
+  await page.getByTestId('nav-about').click();
+  await expect(page.getByRole('heading', { name: 'О программе' })).toBeVisible();
+  await expect(page.getByTestId('about-facts')).toContainText(app.dataDir);
+  await expect(page.getByTestId('about-facts')).toContainText('Локальный веб-хост');
+  // Keyboard: the navigation is reachable with Tab and follows Enter.
+  await page.getByTestId('nav-settings').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Настройки' })).toBeVisible();
+});
+
+test('the API refuses calls without the per-run token', async ({ app }) => {
+  const page = await app.open();
+  const status = await page.evaluate(async () => (await fetch('/api/app.info', { method: 'POST', body: '{}' })).status);
+  expect(status).toBe(401);
+});
