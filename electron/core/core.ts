@@ -7,6 +7,11 @@ import type { CoreContext, Handlers } from './context';
 import { migrate, openDatabase, type Db } from './db';
 import { createDispatcher } from './dispatch';
 import { appHandlers } from './services/app';
+import { casesHandlers } from './services/cases';
+import { catalogueHandlers } from './services/catalogue';
+import { exchangeHandlers } from './services/exchange';
+import { protocolsHandlers } from './services/protocols';
+import { scoringHandlers } from './services/scoring';
 import { Store } from './store';
 import { userTables } from './tables';
 
@@ -67,7 +72,7 @@ export function createCore(options: CoreOptions): Core {
       for (const l of listeners) l(event);
     },
   };
-  const handlers: Handlers = { ...appHandlers };
+  const handlers: Handlers = { ...appHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers };
   const dispatch = createDispatcher(handlers, context);
   let closed = false;
   return {

@@ -1,26 +1,35 @@
 import type { z } from 'zod';
 import { appSchemas, type AppMethods } from './app';
+import { catalogueSchemas, type CatalogueMethods } from './catalogue';
+import { casesSchemas, type CasesMethods } from './cases';
+import { exchangeSchemas, type ExchangeMethods } from './exchange';
+import { protocolsSchemas, type ProtocolsMethods } from './protocols';
+import { scoringSchemas, type ScoringMethods } from './scoring';
 
 /**
  * The whole API: one map of `area.verb` methods, each with one JSON argument.
- * Every area adds its schemas and its method types here; the client, the IPC bridge, the web
- * host and the CLI are all typed from this one place.
+ * Every area declares its schemas and method types in its own file; the client, the IPC bridge,
+ * the web host and the CLI are all typed from this one place.
  */
-export type ApiMethods = AppMethods;
+export type ApiMethods = AppMethods & CatalogueMethods & CasesMethods & ScoringMethods & ProtocolsMethods & ExchangeMethods;
 
 export type MethodName = keyof ApiMethods;
 export type ArgsOf<M extends MethodName> = ApiMethods[M]['args'];
 export type ResultOf<M extends MethodName> = ApiMethods[M]['result'];
 
-export const argSchemas: { [M in MethodName]: z.ZodType<unknown> } = {
+export const argSchemas = {
   ...appSchemas,
-};
+  ...catalogueSchemas,
+  ...casesSchemas,
+  ...scoringSchemas,
+  ...protocolsSchemas,
+  ...exchangeSchemas,
+} as { [M in MethodName]: z.ZodType<unknown> };
 
 /** True when `name` is a method of the API (guards untyped input from IPC and HTTP). */
-export const isMethodName = (name: string): name is MethodName =>
-  Object.prototype.hasOwnProperty.call(argSchemas, name);
+export const isMethodName = (name: string): name is MethodName => Object.prototype.hasOwnProperty.call(argSchemas, name);
 
-/** Events pushed from the core to every window (progress of long jobs, data changes). */
+/** Events pushed from the core to every window (progress of long jobs, data changes, menu navigation). */
 export interface ApiEvent {
   type: 'data.changed' | 'job.progress' | 'job.done' | 'ui.navigate';
   payload: Record<string, unknown>;

@@ -1,5 +1,10 @@
 import type { Command } from '../command';
+import { casesCommands } from './cases';
+import { catalogueCommands } from './catalogue';
 import { dbCommands } from './db';
+import { exchangeCommands } from './exchange';
+import { protocolsCommands } from './protocols';
+import { scoringCommands } from './scoring';
 
-/** Every CLI command; each area adds its list here. */
-export const commands: Command[] = [...dbCommands];
+/** Every CLI command; each area declares its list in its own file. */
+export const commands: Command[] = [...dbCommands, ...catalogueCommands, ...casesCommands, ...scoringCommands, ...protocolsCommands, ...exchangeCommands];

@@ -1,0 +1,4 @@
+import type { Command } from '../command';
+
+/** The catalogue area's CLI commands. */
+export const catalogueCommands: Command[] = [];
