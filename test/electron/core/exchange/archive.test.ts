@@ -233,6 +233,32 @@ describe('writer refusals and cancellation', () => {
     expect(await readdir(sub)).toEqual([]);
   });
 
+  test('a failing source (missing file) passes the disk error on and leaves nothing', async () => {
+    const sub = await mkdtemp(join(dir, 'missing-'));
+    const file = join(sub, 'm.htmp');
+    const err = await writeBundle({
+      file,
+      kind: 'sync',
+      sender,
+      meta: {},
+      entries: [
+        { path: 'records/a.json', source: { buffer: Buffer.from('{}') } },
+        { path: 'files/x', source: { file: join(sub, 'does-not-exist') } },
+      ],
+    }).then(() => null, (e: unknown) => e);
+    expect((err as NodeJS.ErrnoException).code).toBe('ENOENT');
+    expect(await readdir(sub)).toEqual([]);
+  });
+
+  test('verifyAll can be cancelled', async () => {
+    const file = join(dir, 'verify-cancel.htmp');
+    await writeBundle({ file, kind: 'backup', sender, meta: {}, entries: [{ path: 'files/r', source: { stream: () => randomStream(8 * 1024 * 1024) }, compress: false }] });
+    const reader = await openBundle(file, trustAll);
+    const ctrl = new AbortController();
+    await expectCode(reader.verifyAll((p) => p.bytes > 1024 * 1024 && ctrl.abort(), ctrl.signal), 'bundle.cancelled');
+    await reader.close();
+  });
+
   test('an already aborted signal writes nothing', async () => {
     const file = join(dir, 'pre-aborted.htmp');
     await expectCode(
