@@ -1,0 +1,38 @@
+/** Shared helpers for benchmarks: percentiles, timing, memory, table output. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/** Times fn once per item, returning milliseconds sorted ascending. */
+export function timeEach<T>(items: T[], fn: (item: T) => unknown): number[] {
+  const out: number[] = [];
+  for (const it of items) {
+    const t0 = process.hrtime.bigint();
+    fn(it);
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export const fmt = (ms: number): string => (ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0));
+
+/** Samples RSS every few ms while an async job runs; returns the peak in MB. */
+export async function peakRss<T>(job: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  try {
+    const value = await job();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, peakMb: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Prints rows as an aligned table. */
+export function table(rows: (string | number)[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
+  for (const r of rows) console.log(r.map((v, c) => String(v).padEnd(widths[c]!)).join('  '));
+}
