@@ -1,0 +1,476 @@
+/**
+ * Input data of the official documents the commission prints (protocol, journal of refusals,
+ * scoring sheet, register of protocols), their validation, and the verification string printed
+ * in each document's QR code.
+ *
+ * Policy: a document is plain JSON (ISO date strings, integer numbers, string codes) so it
+ * crosses IPC/HTTP unchanged and hashes the same everywhere (see canonical-json.ts). Everything
+ * except `generatedAt` is the "statement": what the commission signs. Its SHA-256 is printed on
+ * every page, so a paper copy can be checked against the archive later.
+ *
+ * Pure TypeScript: no Node, DOM or Electron imports.
+ */
+
+/** A language of a single-language part of a document. */
+export type PdfLang = 'kk' | 'ru';
+/** Language of a printed document: Kazakh, Russian, or both. */
+export type DocLang = PdfLang | 'both';
+/** How a document in both languages is laid out: side by side (kk | ru) or Kazakh then Russian. */
+export type BilingualLayout = 'columns' | 'sequential';
+
+/** A calendar date, `YYYY-MM-DD`. */
+export type IsoDate = string;
+/**
+ * A moment with its local time as written, `YYYY-MM-DDTHH:mm[:ss[.sss]](Z|±HH:MM)`.
+ * Documents print the local time as written (not converted to the printing machine's zone).
+ */
+export type IsoDateTime = string;
+
+/** Text given either once for both languages (a proper name) or per language. */
+export type LocalizedText = string | { kk: string; ru: string };
+
+/** The commission and the local health authority it belongs to, as printed in the title block. */
+export interface CommissionInfo {
+  name: LocalizedText;
+  authority: LocalizedText;
+}
+
+export type MemberRole = 'chair' | 'member' | 'secretary';
+export interface CommissionMember {
+  /** Full name as it is signed, e.g. "Сейтқали Ә. Н.". */
+  name: string;
+  role: MemberRole;
+}
+
+export interface PatientInfo {
+  lastName: string;
+  firstName: string;
+  middleName?: string;
+  /** 12 digits. */
+  iin: string;
+  birthDate: IsoDate;
+}
+
+/** A name of an HTMP type in one language and where it was taken from. */
+export interface SourcedName {
+  text: string;
+  /** Which edition / characteristics the name comes from, e.g. "ҚР ДСМ-134/2020, ред. № 103 от 01.10.2025". */
+  source: string;
+}
+
+/** Kinds of documents of the packet, point 34 of the rules approved by order ҚР ДСМ-238/2020. */
+export const CHECKLIST_KINDS = ['identity_document', 'hospitalization_referral', 'record_extract', 'tests_and_consultations'] as const;
+export type ChecklistKind = (typeof CHECKLIST_KINDS)[number];
+
+/** Grounds of a negative decision, point 40 subpoints 1)-3) of the rules approved by order ҚР ДСМ-238/2020. */
+export const REFUSAL_REASONS = ['no_indications', 'incomplete_packet', 'not_authentic'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+export type DecisionOutcome = 'approved' | 'refused';
+
+/**
+ * Protocol number: sequence within the year, a slash, the year: `12/2026`.
+ * Leading zeros are not allowed, so one protocol has one spelling (and one hash).
+ */
+export const PROTOCOL_NUMBER_RE = /^[1-9][0-9]{0,5}\/[0-9]{4}$/;
+
+/** Formats a protocol number from its sequence within the year and the year (12, 2026 -> "12/2026"). */
+export function formatProtocolNumber(sequence: number, year: number): string {
+  return `${sequence}/${year}`;
+}
+
+export interface ProtocolDoc {
+  kind: 'protocol';
+  number: string;
+  date: IsoDate;
+  commission: CommissionInfo;
+  members: CommissionMember[];
+  patient: PatientInfo;
+  diagnosis: { icd10: string; text: string };
+  htmp: {
+    code: string;
+    /** The official name per language; null where the edition has no name in that language. */
+    name: { kk: SourcedName | null; ru: SourcedName | null };
+  };
+  /** The organization the patient is sent to; null when not chosen (or on refusal). */
+  provider: { name: LocalizedText } | null;
+  checklist: { kind: ChecklistKind; received: boolean; note?: string }[];
+  decision: { outcome: 'approved'; reason: null } | { outcome: 'refused'; reason: RefusalReason };
+  generatedAt: IsoDateTime;
+}
+
+export interface RefusalJournalRow {
+  /** Protocol number of the refusal. */
+  number: string;
+  date: IsoDate;
+  /** Full name of the patient as printed. */
+  patientName: string;
+  iin: string;
+  /** HTMP code. */
+  code: string;
+  reason: RefusalReason;
+}
+
+export interface RefusalJournalDoc {
+  kind: 'refusal_journal';
+  period: { from: IsoDate; to: IsoDate };
+  commission: CommissionInfo;
+  rows: RefusalJournalRow[];
+  generatedAt: IsoDateTime;
+}
+
+export const SCORING_CRITERIA = ['innovation', 'resource', 'uniqueness', 'complexity'] as const;
+export type ScoringCriterionId = (typeof SCORING_CRITERIA)[number];
+
+/**
+ * One criterion of a scoring sheet (order ҚР ДСМ-134/2020, appendix to the rules).
+ * `value`, `weight` and `points` are integer hundredths (7.5 -> 750, 0.3 -> 30, 2.25 -> 225).
+ */
+export interface ScoringCriterionRow {
+  id: ScoringCriterionId;
+  /** 1 is the top row of the official table (value 10), 4 the bottom (2.5). */
+  level: 1 | 2 | 3 | 4;
+  value: number;
+  weight: number;
+  points: number;
+  /** The band applied for the innovation criterion: under_5 | from_5_to_10 | over_10_to_15 | over_15. */
+  band?: 'under_5' | 'from_5_to_10' | 'over_10_to_15' | 'over_15';
+  rationale: string;
+}
+
+/** What the total would be if one criterion were scored at another level. */
+export interface ScoringSensitivityRow {
+  id: ScoringCriterionId;
+  level: 1 | 2 | 3 | 4;
+  /** Integer hundredths. */
+  total: number;
+  included: boolean;
+}
+
+export interface ScoringSheetDoc {
+  kind: 'scoring_sheet';
+  technology: { code?: string; name: LocalizedText };
+  evaluator: string;
+  date: IsoDate;
+  criteria: ScoringCriterionRow[];
+  /** Integer hundredths, 250..1000. */
+  total: number;
+  included: boolean;
+  sensitivity?: ScoringSensitivityRow[];
+  commission?: CommissionInfo;
+  generatedAt: IsoDateTime;
+}
+
+export interface ProtocolRegisterRow {
+  number: string;
+  date: IsoDate;
+  patientName: string;
+  code: string;
+  outcome: DecisionOutcome;
+}
+
+export interface ProtocolRegisterDoc {
+  kind: 'protocol_register';
+  period: { from: IsoDate; to: IsoDate };
+  commission: CommissionInfo;
+  rows: ProtocolRegisterRow[];
+  generatedAt: IsoDateTime;
+}
+
+export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc;
+export type HtmpDocumentKind = HtmpDocument['kind'];
+
+/** The statement of a document: everything but `generatedAt`, with absent optional fields dropped. */
+export function statementData(doc: HtmpDocument): unknown {
+  const { generatedAt: _omit, ...rest } = doc;
+  return dropUndefined(rest);
+}
+
+// An optional field set to undefined and one left out say the same thing, so they must hash the same.
+function dropUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropUndefined);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = dropUndefined(v);
+    return out;
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification string
+
+const VERIFICATION_PREFIX: Record<HtmpDocumentKind, string> = {
+  protocol: 'HTMP-PROTOCOL',
+  refusal_journal: 'HTMP-REFUSALS',
+  scoring_sheet: 'HTMP-SCORING',
+  protocol_register: 'HTMP-REGISTER',
+};
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+/**
+ * The text in a document's QR code: `HTMP-PROTOCOL|12/2026|<sha256 hex>`.
+ * `number` is the protocol number, or for the other documents their identifier (see documentNumber).
+ */
+export function verificationString(number: string, sha256: string, kind: HtmpDocumentKind = 'protocol'): string {
+  if (number === '' || number.includes('|') || /[\r\n]/.test(number)) {
+    throw new TypeError('verificationString: number must be non-empty, without "|" or line breaks');
+  }
+  if (!SHA256_RE.test(sha256)) throw new TypeError('verificationString: sha256 must be 64 lowercase hex digits');
+  return `${VERIFICATION_PREFIX[kind]}|${number}|${sha256}`;
+}
+
+export interface ParsedVerification {
+  kind: HtmpDocumentKind;
+  number: string;
+  sha256: string;
+}
+
+/** Parses a verification string (e.g. scanned from a QR code); null when it is not one. */
+export function parseVerificationString(text: string): ParsedVerification | null {
+  const parts = text.trim().split('|');
+  if (parts.length !== 3) return null;
+  const [prefix, number, sha] = parts as [string, string, string];
+  const kind = (Object.keys(VERIFICATION_PREFIX) as HtmpDocumentKind[]).find((k) => VERIFICATION_PREFIX[k] === prefix);
+  if (!kind || number === '') return null;
+  const sha256 = sha.toLowerCase();
+  if (!SHA256_RE.test(sha256)) return null;
+  return { kind, number, sha256 };
+}
+
+/** The identifier printed in the verification string: protocol number, or period / date for lists and sheets. */
+export function documentNumber(doc: HtmpDocument): string {
+  switch (doc.kind) {
+    case 'protocol':
+      return doc.number;
+    case 'refusal_journal':
+    case 'protocol_register':
+      return `${doc.period.from}/${doc.period.to}`;
+    case 'scoring_sheet':
+      return doc.technology.code ? `${doc.technology.code}@${doc.date}` : doc.date;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+/** The first invalid field of a document, as a dotted path (`members`, `rows[3].date`), or null. */
+export function findInvalidField(doc: unknown): string | null {
+  if (!isRecord(doc)) return 'document';
+  switch (doc['kind']) {
+    case 'protocol':
+      return checkProtocol(doc);
+    case 'refusal_journal':
+      return checkRefusalJournal(doc);
+    case 'scoring_sheet':
+      return checkScoringSheet(doc);
+    case 'protocol_register':
+      return checkRegister(doc);
+    default:
+      return 'kind';
+  }
+}
+
+type Rec = Record<string, unknown>;
+type Check = (v: unknown) => boolean;
+
+function isRecord(v: unknown): v is Rec {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+const str: Check = (v) => typeof v === 'string' && v.trim() !== '';
+const optStr: Check = (v) => v === undefined || typeof v === 'string';
+const bool: Check = (v) => typeof v === 'boolean';
+const int: Check = (v) => typeof v === 'number' && Number.isSafeInteger(v);
+const oneOf =
+  (values: readonly unknown[]): Check =>
+  (v) =>
+    values.includes(v);
+const localized: Check = (v) => str(v) || (isRecord(v) && str(v['kk']) && str(v['ru']));
+const iin: Check = (v) => typeof v === 'string' && /^[0-9]{12}$/.test(v);
+// A code of the HTMP list or ICD-10 is kept as a string, never a number ("35.21" != "35.210").
+const code: Check = (v) => typeof v === 'string' && /^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$/.test(v);
+
+/** True for a real calendar date `YYYY-MM-DD` (rejects 2026-02-30). */
+export function isIsoDate(v: unknown): v is IsoDate {
+  if (typeof v !== 'string') return false;
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(v);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (y < 1900 || mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
+  return d <= days;
+}
+
+const ISO_DATETIME_RE = /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([01][0-9]|2[0-3]):([0-5][0-9])(:[0-5][0-9](\.[0-9]{1,3})?)?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$/;
+/** True for `YYYY-MM-DDTHH:mm[:ss[.sss]](Z|±HH:MM)` with a real date. */
+export function isIsoDateTime(v: unknown): v is IsoDateTime {
+  if (typeof v !== 'string') return false;
+  const m = ISO_DATETIME_RE.exec(v);
+  return m !== null && isIsoDate(m[1]);
+}
+
+function fields(obj: Rec, prefix: string, spec: Record<string, Check>): string | null {
+  for (const [key, check] of Object.entries(spec)) {
+    if (!check(obj[key])) return prefix + key;
+  }
+  return null;
+}
+
+function checkCommission(v: unknown, field: string): string | null {
+  if (!isRecord(v)) return field;
+  return fields(v, `${field}.`, { name: localized, authority: localized });
+}
+
+function checkPeriod(v: unknown): string | null {
+  if (!isRecord(v)) return 'period';
+  const bad = fields(v, 'period.', { from: isIsoDate, to: isIsoDate });
+  if (bad) return bad;
+  return (v['from'] as string) > (v['to'] as string) ? 'period.to' : null;
+}
+
+function checkRows(rows: unknown, check: (row: Rec, prefix: string) => string | null): string | null {
+  if (!Array.isArray(rows)) return 'rows';
+  for (let i = 0; i < rows.length; i++) {
+    const row: unknown = rows[i];
+    if (!isRecord(row)) return `rows[${i}]`;
+    const bad = check(row, `rows[${i}].`);
+    if (bad) return bad;
+  }
+  return null;
+}
+
+function checkSourcedName(v: unknown): boolean {
+  return v === null || (isRecord(v) && str(v['text']) && str(v['source']));
+}
+
+function checkProtocol(doc: Rec): string | null {
+  const top = fields(doc, '', {
+    number: (v) => typeof v === 'string' && PROTOCOL_NUMBER_RE.test(v),
+    date: isIsoDate,
+    generatedAt: isIsoDateTime,
+  });
+  if (top) return top;
+  const commission = checkCommission(doc['commission'], 'commission');
+  if (commission) return commission;
+
+  const members = doc['members'];
+  if (!Array.isArray(members) || members.length === 0) return 'members';
+  for (let i = 0; i < members.length; i++) {
+    const m: unknown = members[i];
+    if (!isRecord(m)) return `members[${i}]`;
+    const bad = fields(m, `members[${i}].`, { name: str, role: oneOf(['chair', 'member', 'secretary']) });
+    if (bad) return bad;
+  }
+  if (!members.some((m) => isRecord(m) && m['role'] === 'chair')) return 'members';
+
+  const patient = doc['patient'];
+  if (!isRecord(patient)) return 'patient';
+  const badPatient = fields(patient, 'patient.', { lastName: str, firstName: str, middleName: optStr, iin, birthDate: isIsoDate });
+  if (badPatient) return badPatient;
+
+  const diagnosis = doc['diagnosis'];
+  if (!isRecord(diagnosis)) return 'diagnosis';
+  const badDiagnosis = fields(diagnosis, 'diagnosis.', { icd10: code, text: str });
+  if (badDiagnosis) return badDiagnosis;
+
+  const htmp = doc['htmp'];
+  if (!isRecord(htmp)) return 'htmp';
+  if (!code(htmp['code'])) return 'htmp.code';
+  const name = htmp['name'];
+  if (!isRecord(name)) return 'htmp.name';
+  if (!checkSourcedName(name['kk'])) return 'htmp.name.kk';
+  if (!checkSourcedName(name['ru'])) return 'htmp.name.ru';
+  // A document never invents a name: at least one official name must exist.
+  if (name['kk'] === null && name['ru'] === null) return 'htmp.name';
+
+  const provider = doc['provider'];
+  if (provider !== null && !(isRecord(provider) && localized(provider['name']))) return 'provider';
+
+  const checklist = doc['checklist'];
+  if (!Array.isArray(checklist)) return 'checklist';
+  for (let i = 0; i < checklist.length; i++) {
+    const c: unknown = checklist[i];
+    if (!isRecord(c)) return `checklist[${i}]`;
+    const bad = fields(c, `checklist[${i}].`, { kind: oneOf(CHECKLIST_KINDS), received: bool, note: optStr });
+    if (bad) return bad;
+  }
+
+  const decision = doc['decision'];
+  if (!isRecord(decision)) return 'decision';
+  const outcome = decision['outcome'];
+  if (outcome === 'approved') {
+    if (decision['reason'] !== null) return 'decision.reason';
+  } else if (outcome === 'refused') {
+    if (!oneOf(REFUSAL_REASONS)(decision['reason'])) return 'decision.reason';
+  } else {
+    return 'decision.outcome';
+  }
+  return null;
+}
+
+function checkRefusalJournal(doc: Rec): string | null {
+  return (
+    checkPeriod(doc['period']) ??
+    checkCommission(doc['commission'], 'commission') ??
+    (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
+    checkRows(doc['rows'], (row, p) =>
+      fields(row, p, { number: str, date: isIsoDate, patientName: str, iin, code, reason: oneOf(REFUSAL_REASONS) }),
+    )
+  );
+}
+
+function checkRegister(doc: Rec): string | null {
+  return (
+    checkPeriod(doc['period']) ??
+    checkCommission(doc['commission'], 'commission') ??
+    (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
+    checkRows(doc['rows'], (row, p) =>
+      fields(row, p, { number: str, date: isIsoDate, patientName: str, code, outcome: oneOf(['approved', 'refused']) }),
+    )
+  );
+}
+
+function checkScoringSheet(doc: Rec): string | null {
+  const top = fields(doc, '', { evaluator: str, date: isIsoDate, total: int, included: bool, generatedAt: isIsoDateTime });
+  if (top) return top;
+  const tech = doc['technology'];
+  if (!isRecord(tech)) return 'technology';
+  if (tech['code'] !== undefined && !code(tech['code'])) return 'technology.code';
+  if (!localized(tech['name'])) return 'technology.name';
+  if (doc['commission'] !== undefined) {
+    const bad = checkCommission(doc['commission'], 'commission');
+    if (bad) return bad;
+  }
+  const criteria = doc['criteria'];
+  if (!Array.isArray(criteria) || criteria.length === 0) return 'criteria';
+  const level = oneOf([1, 2, 3, 4]);
+  for (let i = 0; i < criteria.length; i++) {
+    const c: unknown = criteria[i];
+    if (!isRecord(c)) return `criteria[${i}]`;
+    const bad = fields(c, `criteria[${i}].`, {
+      id: oneOf(SCORING_CRITERIA),
+      level,
+      value: int,
+      weight: int,
+      points: int,
+      band: (v) => v === undefined || oneOf(['under_5', 'from_5_to_10', 'over_10_to_15', 'over_15'])(v),
+      rationale: (v) => typeof v === 'string',
+    });
+    if (bad) return bad;
+  }
+  const sensitivity = doc['sensitivity'];
+  if (sensitivity !== undefined) {
+    if (!Array.isArray(sensitivity)) return 'sensitivity';
+    for (let i = 0; i < sensitivity.length; i++) {
+      const s: unknown = sensitivity[i];
+      if (!isRecord(s)) return `sensitivity[${i}]`;
+      const bad = fields(s, `sensitivity[${i}].`, { id: oneOf(SCORING_CRITERIA), level, total: int, included: bool });
+      if (bad) return bad;
+    }
+  }
+  return null;
+}
