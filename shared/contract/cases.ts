@@ -1,5 +1,495 @@
-/** The cases area's API methods (argument schemas and result types). Filled in by the cases work. */
-export const casesSchemas = {};
+/**
+ * The cases area's API: the register of patients' packets, their validation, the commission's
+ * decisions and protocols, what happens after approval, the refusal journal and the "today" view.
+ *
+ * STATUS MODEL
+ *
+ *   case.status:  draft ──register──▶ registered ──issue protocol──▶ approved | refused
+ *     - `draft`: being entered (autosave); any content may be stored, with findings.
+ *     - `registered`: entered in the register (needs a valid received date-time, names and a valid
+ *       IIN: `cases.register`); the review deadline runs from `receivedAt`.
+ *     - `approved` / `refused`: the outcome of the latest ISSUED decision. A draft decision does
+ *       not change the status. Case data stays editable (every change is in the change log); each
+ *       issued decision keeps a snapshot of the packet check it was taken on.
+ *
+ *   decision.state:  draft ──issue──▶ issued (locked, has a protocol number) ──correction issued──▶ superseded
+ *     - `cases.decide` creates (or replaces) the case's draft decision. When the current decision
+ *       is issued, a new draft needs `correction: true`; it is a new version (`supersedesId`).
+ *     - `cases.issueProtocol` re-checks the rules, assigns the next protocol number of the
+ *       decision's year (a per-year counter that only grows: a number is never reused, a deleted
+ *       draft never frees one) and locks the decision. Issuing a correction marks the previous
+ *       version `superseded`; it stays in the history with its number.
+ *     - only a draft decision can be deleted (`cases.deleteDecision`).
+ *
+ *   portal.status (approved cases only):
+ *       to_export ──▶ exported ──▶ uploaded ──▶ accepted | rejected;  rejected ──▶ to_export
+ *     Set to `to_export` automatically when an approval is issued; every change is an event.
+ *
+ * Dates are 'YYYY-MM-DD'; the received time is a local Kazakhstan date-time as written
+ * ('2026-03-20T16:30'). "Today" defaults to the local date in Kazakhstan (UTC+5); methods that
+ * depend on it accept `today` so tests and screens can pin it.
+ */
+import { z } from 'zod';
+import type { CatalogueLookup as PacketCatalogueLookup, Finding } from '../domain/packet';
+import type { FundingResult } from '../domain/funding';
+import type { IinCheck } from '../domain/iin';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface CasesMethods {}
+export const CASE_STATUSES = ['draft', 'registered', 'approved', 'refused'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const DOCUMENT_KINDS = ['identity', 'referral', 'record_extract', 'test_results', 'other'] as const;
+export const SIGNATURE_ROLES = ['attending', 'head_of_department', 'deputy_chief'] as const;
+export const CASE_CHANNELS = ['paper', 'electronic', 'email'] as const;
+export const URGENCIES = ['planned', 'emergency'] as const;
+export const SEXES = ['male', 'female'] as const;
+export const OUTCOMES = ['approved', 'refused'] as const;
+export const REFUSAL_REASONS = ['no_indications', 'incomplete_packet', 'not_authentic'] as const;
+export const MEMBER_ROLES = ['chair', 'member', 'secretary'] as const;
+export const DECISION_STATES = ['draft', 'issued', 'superseded'] as const;
+export const PORTAL_STATUSES = ['to_export', 'exported', 'uploaded', 'accepted', 'rejected'] as const;
+export const INFORM_CHANNELS = ['voice', 'sms', 'cabinet', 'app'] as const;
+
+export type PortalStatus = (typeof PORTAL_STATUSES)[number];
+export type InformChannel = (typeof INFORM_CHANNELS)[number];
+export type DecisionState = (typeof DECISION_STATES)[number];
+
+/** Allowed portal status changes (from -> to). */
+export const PORTAL_TRANSITIONS: Readonly<Record<PortalStatus, readonly PortalStatus[]>> = {
+  to_export: ['exported'],
+  exported: ['uploaded', 'to_export'],
+  uploaded: ['accepted', 'rejected'],
+  accepted: [],
+  rejected: ['to_export'],
+};
+
+/** Largest file accepted by `cases.attachFile` (bytes of the decoded content). */
+export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+/** Largest page of `cases.list`. */
+export const MAX_PAGE = 500;
+
+const isoDate = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'date');
+const uuid = z.string().uuid();
+const text = (max: number) => z.string().max(max);
+
+// ---------------------------------------------------------------------------------------------
+// Inputs. Drafts are deliberately loose: the form autosaves whatever was typed, and the packet
+// check reports what is wrong. Only shapes (types, lengths, enums) are enforced here.
+
+export const patientDraftSchema = z
+  .object({
+    iin: text(32).optional(),
+    lastName: text(200).optional(),
+    firstName: text(200).optional(),
+    middleName: text(200).nullable().optional(),
+    birthDate: text(32).nullable().optional(),
+    sex: z.enum(SEXES).nullable().optional(),
+    phone: text(64).nullable().optional(),
+    primaryCareOrg: text(500).nullable().optional(),
+    /** OSMS insurance status, when known (decides GOBMP vs OSMS in section 2). */
+    insured: z.boolean().nullable().optional(),
+  })
+  .strict();
+
+export const testItemSchema = z.object({ name: text(500), date: text(32) }).strict();
+
+export const documentDraftSchema = z
+  .object({
+    /** Existing document (from `cases.get` / `cases.attachFile`); absent = a new document. */
+    id: uuid.optional(),
+    kind: z.enum(DOCUMENT_KINDS),
+    title: text(300).nullable().optional(),
+    paper: z.boolean().optional(),
+    signatures: z.array(z.enum(SIGNATURE_ROLES)).max(3).optional(),
+    seal: z.boolean().optional(),
+    clinicalDiagnosis: text(2000).nullable().optional(),
+    items: z.array(testItemSchema).max(200).optional(),
+  })
+  .strict();
+
+/**
+ * Case fields for `cases.save` / `cases.validate`. Patch semantics: an absent field is left as
+ * stored. `documents`, when present, is the whole list: documents without `id` are created, listed
+ * ones updated, stored ones not listed are removed (with their file links). Files are never set
+ * here: they are added by `cases.attachFile` and removed by `cases.removeFile`.
+ */
+export const caseDraftSchema = z
+  .object({
+    patient: patientDraftSchema.optional(),
+    receivedAt: text(40).optional(),
+    channel: z.enum(CASE_CHANNELS).nullable().optional(),
+    htmpCode: text(40).optional(),
+    urgency: z.enum(URGENCIES).nullable().optional(),
+    inpatient: z.boolean().optional(),
+    diagnosis: z.object({ icd10: text(20).optional(), text: text(2000).optional() }).strict().optional(),
+    specialistConclusion: text(5000).nullable().optional(),
+    providerOrg: text(500).nullable().optional(),
+    notes: text(5000).nullable().optional(),
+    documents: z.array(documentDraftSchema).max(100).optional(),
+  })
+  .strict();
+
+export const memberSchema = z.object({ name: text(200), role: z.enum(MEMBER_ROLES) }).strict();
+
+const listArgs = z
+  .object({
+    status: z.union([z.enum(CASE_STATUSES), z.array(z.enum(CASE_STATUSES)).max(4)]).optional(),
+    /** Undecided (draft/registered) cases due on `today`. */
+    dueToday: z.boolean().optional(),
+    /** Undecided cases whose due date is before `today`. */
+    overdue: z.boolean().optional(),
+    /** HTMP code: exact, or a prefix when it ends with '*' ("35.*"). */
+    code: text(40).optional(),
+    /** Received date range, inclusive (date part of receivedAt). */
+    receivedFrom: isoDate.optional(),
+    receivedTo: isoDate.optional(),
+    /** Case-insensitive text in the patient's last/first/middle name, or a prefix of the IIN. */
+    query: text(200).optional(),
+    today: isoDate.optional(),
+    /** Sort: by due date (default; undated last, then received time), or newest received first. */
+    sort: z.enum(['due', 'received_desc']).optional(),
+    offset: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+  })
+  .strict();
+
+export const casesSchemas = {
+  'cases.list': listArgs,
+  'cases.get': z.object({ id: uuid }).strict(),
+  /** Create (no id) or update a case; never refuses content, returns findings with the case. */
+  'cases.save': caseDraftSchema
+    .extend({
+      id: uuid.optional(),
+      /** Optimistic check for concurrent edits: the `updatedAt` the form started from. */
+      expectedUpdatedAt: z.string().max(40).optional(),
+    })
+    .strict(),
+  /** The packet check of the stored case with the patch applied, without saving anything. */
+  'cases.validate': caseDraftSchema.extend({ id: uuid.optional() }).strict(),
+  /** draft -> registered; fails with `cases.register_incomplete` {fields} when the minimum is missing. */
+  'cases.register': z.object({ id: uuid }).strict(),
+  /** Deletes a case that has no issued decision (drafts entered by mistake). */
+  'cases.delete': z.object({ id: uuid }).strict(),
+  /** Adds a file to a document (created with `kind` when `documentId` is absent). */
+  'cases.attachFile': z
+    .object({
+      caseId: uuid,
+      documentId: uuid.optional(),
+      kind: z.enum(DOCUMENT_KINDS).optional(),
+      name: text(255).min(1),
+      mime: text(127).min(1),
+      contentBase64: z.string().max(Math.ceil(MAX_FILE_BYTES / 3) * 4 + 1024),
+    })
+    .strict(),
+  /** Unlinks a file from its document (the content stays in the store: other links may use it). */
+  'cases.removeFile': z.object({ caseId: uuid, fileId: uuid }).strict(),
+  /** A linked file's content, for preview. */
+  'cases.fileContent': z.object({ fileId: uuid }).strict(),
+  /** Creates or replaces the case's draft decision (checked against the rules). */
+  'cases.decide': z
+    .object({
+      caseId: uuid,
+      outcome: z.enum(OUTCOMES),
+      reason: z.enum(REFUSAL_REASONS).nullable().optional(),
+      members: z.array(memberSchema).max(50),
+      date: isoDate,
+      note: text(2000).nullable().optional(),
+      /** Required when the current decision is issued: starts a new version that supersedes it. */
+      correction: z.boolean().optional(),
+    })
+    .strict(),
+  'cases.deleteDecision': z.object({ decisionId: uuid }).strict(),
+  /** Re-checks the rules, assigns the next protocol number of the decision's year, locks it. */
+  'cases.issueProtocol': z.object({ decisionId: uuid }).strict(),
+  'cases.portalStatus': z.object({ caseId: uuid, status: z.enum(PORTAL_STATUSES), note: text(2000).nullable().optional(), at: z.string().max(40).optional() }).strict(),
+  'cases.hospitalization': z.object({ caseId: uuid, date: isoDate.nullable() }).strict(),
+  'cases.patientInformed': z.object({ caseId: uuid, channel: z.enum(INFORM_CHANNELS), date: isoDate }).strict(),
+  /** Follow-up after care (ДСМ-238 points 41-42); patch semantics. */
+  'cases.followUp': z
+    .object({
+      caseId: uuid,
+      operationDate: isoDate.nullable().optional(),
+      dischargeDate: isoDate.nullable().optional(),
+      complications: z.boolean().nullable().optional(),
+      complicationsNote: text(2000).nullable().optional(),
+      disability: z.boolean().nullable().optional(),
+      death: z.boolean().nullable().optional(),
+      deathDate: isoDate.nullable().optional(),
+      survivalOneYear: z.boolean().nullable().optional(),
+      notes: text(5000).nullable().optional(),
+    })
+    .strict(),
+  /** Issued, not superseded refusals whose decision date is in the period (inclusive). */
+  'cases.refusalJournal': z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(),
+  'cases.today': z.object({ today: isoDate.optional() }).strict(),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Results.
+
+export interface FileRef {
+  /** Link id (the file as attached to this document). */
+  id: string;
+  documentId: string;
+  sha256: string;
+  name: string;
+  size: number;
+  mime: string;
+  addedAt: string;
+}
+
+export interface CaseDocumentView {
+  id: string;
+  kind: (typeof DOCUMENT_KINDS)[number];
+  title: string | null;
+  paper: boolean;
+  signatures: (typeof SIGNATURE_ROLES)[number][];
+  seal: boolean;
+  clinicalDiagnosis: string | null;
+  items: { name: string; date: string }[];
+  files: FileRef[];
+}
+
+export interface PatientView {
+  id: string;
+  iin: string;
+  lastName: string;
+  firstName: string;
+  middleName: string | null;
+  birthDate: string | null;
+  sex: 'male' | 'female' | null;
+  phone: string | null;
+  primaryCareOrg: string | null;
+  insured: boolean | null;
+  /** The IIN check (birth date and sex derived from it). */
+  iinCheck: IinCheck;
+}
+
+export interface Member {
+  name: string;
+  role: (typeof MEMBER_ROLES)[number];
+}
+
+export interface ProtocolNumber {
+  year: number;
+  number: number;
+  /** As printed: '15/2026'. */
+  label: string;
+}
+
+export interface DecisionView {
+  id: string;
+  caseId: string;
+  version: number;
+  outcome: (typeof OUTCOMES)[number];
+  reason: (typeof REFUSAL_REASONS)[number] | null;
+  /** Subpoint of point 40 (1-3) for a refusal. */
+  legalSubpoint: 1 | 2 | 3 | null;
+  date: string;
+  members: Member[];
+  note: string | null;
+  state: DecisionState;
+  /** True once issued (also when superseded): nothing in it can change. */
+  locked: boolean;
+  protocol: ProtocolNumber | null;
+  issuedAt: string | null;
+  supersedesId: string | null;
+  supersededById: string | null;
+  /** The packet check at issue time (null for a draft). */
+  packetAtIssue: { complete: boolean; findings: Finding[] } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PortalEvent {
+  id: string;
+  status: PortalStatus;
+  at: string;
+  note: string | null;
+}
+
+export interface FollowUpView {
+  operationDate: string | null;
+  dischargeDate: string | null;
+  complications: boolean | null;
+  complicationsNote: string | null;
+  disability: boolean | null;
+  death: boolean | null;
+  deathDate: string | null;
+  survivalOneYear: boolean | null;
+  notes: string | null;
+  updatedAt: string;
+}
+
+export interface DueView {
+  /** End of this day. */
+  due: string;
+  workingDays: string[];
+  calendarConfirmed: boolean;
+  unconfirmedYears: number[];
+}
+
+export interface CaseDetail {
+  id: string;
+  status: CaseStatus;
+  createdAt: string;
+  updatedAt: string;
+  registeredAt: string | null;
+  patient: PatientView;
+  receivedAt: string;
+  channel: (typeof CASE_CHANNELS)[number] | null;
+  htmpCode: string;
+  urgency: (typeof URGENCIES)[number] | null;
+  inpatient: boolean;
+  diagnosis: { icd10: string; text: string };
+  specialistConclusion: string | null;
+  providerOrg: string | null;
+  notes: string | null;
+  documents: CaseDocumentView[];
+  /** Packet check (validatePacket) of the stored data. */
+  complete: boolean;
+  findings: Finding[];
+  /** Review deadline (null while receivedAt is not a valid date-time). */
+  due: DueView | null;
+  /** Undecided and past due on the server's "today". */
+  overdue: boolean;
+  /** The code on the received date (null when the code or date is missing). */
+  code: (PacketCatalogueLookup & { editionId: string | null }) | null;
+  /** Funding channel with its reason (rules namespace `funding.*`), null when not derivable. */
+  funding: FundingResult | null;
+  /** Every decision version, newest first. */
+  decisions: DecisionView[];
+  /** The decision in force: latest issued, else the draft; null when none. */
+  currentDecision: DecisionView | null;
+  /** The draft decision, if one is being prepared. */
+  draftDecision: DecisionView | null;
+  portal: { status: PortalStatus; updatedAt: string; events: PortalEvent[] } | null;
+  hospitalizationDate: string | null;
+  patientInformed: { channel: InformChannel; date: string } | null;
+  followUp: FollowUpView | null;
+}
+
+export interface CaseListItem {
+  id: string;
+  status: CaseStatus;
+  patient: { iin: string; lastName: string; firstName: string; middleName: string | null };
+  htmpCode: string;
+  urgency: (typeof URGENCIES)[number] | null;
+  receivedAt: string;
+  due: string | null;
+  calendarConfirmed: boolean;
+  overdue: boolean;
+  complete: boolean;
+  errorCount: number;
+  warningCount: number;
+  outcome: (typeof OUTCOMES)[number] | null;
+  reason: (typeof REFUSAL_REASONS)[number] | null;
+  protocol: ProtocolNumber | null;
+  portalStatus: PortalStatus | null;
+  updatedAt: string;
+}
+
+export interface CaseList {
+  items: CaseListItem[];
+  total: number;
+  offset: number;
+  limit: number;
+  today: string;
+}
+
+export interface ValidateResult {
+  complete: boolean;
+  findings: Finding[];
+  due: DueView | null;
+  funding: FundingResult | null;
+}
+
+export interface SaveResult {
+  id: string;
+  created: boolean;
+  detail: CaseDetail;
+}
+
+export interface AttachResult {
+  documentId: string;
+  file: FileRef;
+  /** True when the same content was already in the store (not written again). */
+  deduplicated: boolean;
+  detail: CaseDetail;
+}
+
+export interface FileContent {
+  file: FileRef;
+  contentBase64: string;
+}
+
+export interface DecideResult {
+  decision: DecisionView;
+  detail: CaseDetail;
+}
+
+export interface RefusalJournalEntry {
+  caseId: string;
+  decisionId: string;
+  date: string;
+  protocol: ProtocolNumber;
+  patient: { iin: string; lastName: string; firstName: string; middleName: string | null };
+  htmpCode: string;
+  diagnosis: { icd10: string; text: string };
+  reason: (typeof REFUSAL_REASONS)[number];
+  legalSubpoint: 1 | 2 | 3;
+  primaryCareOrg: string | null;
+}
+
+export interface TodayView {
+  today: string;
+  dueToday: CaseListItem[];
+  overdue: CaseListItem[];
+  /** Cases with a decision issued today (protocol issued on `today`, local date). */
+  decidedToday: CaseListItem[];
+}
+
+type Args<K extends keyof typeof casesSchemas> = z.infer<(typeof casesSchemas)[K]>;
+
+export interface CasesMethods {
+  'cases.list': { args: Args<'cases.list'>; result: CaseList };
+  'cases.get': { args: Args<'cases.get'>; result: CaseDetail };
+  'cases.save': { args: Args<'cases.save'>; result: SaveResult };
+  'cases.validate': { args: Args<'cases.validate'>; result: ValidateResult };
+  'cases.register': { args: Args<'cases.register'>; result: CaseDetail };
+  'cases.delete': { args: Args<'cases.delete'>; result: { deleted: boolean } };
+  'cases.attachFile': { args: Args<'cases.attachFile'>; result: AttachResult };
+  'cases.removeFile': { args: Args<'cases.removeFile'>; result: CaseDetail };
+  'cases.fileContent': { args: Args<'cases.fileContent'>; result: FileContent };
+  'cases.decide': { args: Args<'cases.decide'>; result: DecideResult };
+  'cases.deleteDecision': { args: Args<'cases.deleteDecision'>; result: CaseDetail };
+  'cases.issueProtocol': { args: Args<'cases.issueProtocol'>; result: DecideResult };
+  'cases.portalStatus': { args: Args<'cases.portalStatus'>; result: CaseDetail };
+  'cases.hospitalization': { args: Args<'cases.hospitalization'>; result: CaseDetail };
+  'cases.patientInformed': { args: Args<'cases.patientInformed'>; result: CaseDetail };
+  'cases.followUp': { args: Args<'cases.followUp'>; result: CaseDetail };
+  'cases.refusalJournal': { args: Args<'cases.refusalJournal'>; result: { from: string | null; to: string | null; items: RefusalJournalEntry[] } };
+  'cases.today': { args: Args<'cases.today'>; result: TodayView };
+}
+
+/**
+ * Error codes the cases methods throw (AppFailure), translated under `errors.<code>` in
+ * locales/<lang>/cases.json; decision rule errors (`decision.*`) are in rules.json.
+ */
+export const CASES_ERROR_CODES = [
+  'cases.not_found',
+  'cases.document_not_found',
+  'cases.file_not_found',
+  'cases.file_too_large',
+  'cases.file_content_invalid',
+  'cases.conflict',
+  'cases.register_incomplete',
+  'cases.not_registered',
+  'cases.has_issued_decision',
+  'cases.decision_not_found',
+  'cases.decision_locked',
+  'cases.correction_needs_issued',
+  'cases.not_approved',
+  'cases.portal_transition',
+  'cases.calendar_unavailable',
+] as const;
+export type CasesErrorCode = (typeof CASES_ERROR_CODES)[number];
