@@ -147,6 +147,9 @@ export interface ScoringSensitivityRow {
   included: boolean;
 }
 
+/** Inclusion threshold in hundredths: technologies with 7 to 10 points enter the HTMP list (ДСМ-134, point 2). */
+export const SCORING_INCLUSION_THRESHOLD = 700;
+
 export interface ScoringSheetDoc {
   kind: 'scoring_sheet';
   technology: { code?: string; name: LocalizedText };
@@ -461,7 +464,12 @@ function checkScoringSheet(doc: Rec): string | null {
       rationale: (v) => typeof v === 'string',
     });
     if (bad) return bad;
+    // A sheet that is signed must add up: points = value x weight (all in hundredths).
+    if ((c['value'] as number) * (c['weight'] as number) !== (c['points'] as number) * 100) return `criteria[${i}].points`;
   }
+  const sum = criteria.reduce((acc: number, c: Rec) => acc + (c['points'] as number), 0);
+  if (sum !== doc['total']) return 'total';
+  if ((doc['total'] as number) >= SCORING_INCLUSION_THRESHOLD !== doc['included']) return 'included';
   const sensitivity = doc['sensitivity'];
   if (sensitivity !== undefined) {
     if (!Array.isArray(sensitivity)) return 'sensitivity';
