@@ -36,7 +36,7 @@ export function makeCtx(lang: DocLang, translate: PdfTranslate): Ctx {
       label: (key, params, style = {}) => {
         const kk = translate('kk', key, params);
         const ru = translate('ru', key, params);
-        return kk === ru ? { text: kk, ...style } : { stack: [{ text: kk }, { text: ru, italics: true }], ...style };
+        return kk === ru ? { text: kk, ...style } : { stack: [{ text: kk }, { text: ru, color: '#404040' }], ...style };
       },
       text: (v) => (typeof v === 'string' ? v : v.kk === v.ru ? v.kk : `${v.kk} / ${v.ru}`),
     };
@@ -90,7 +90,8 @@ export const STYLES: Record<string, Record<string, unknown>> = {
   td: { fontSize: 8.5 },
   kvLabel: { fontSize: 8.5, bold: true },
   small: { fontSize: 7.5, color: '#333333' },
-  note: { fontSize: 7.5, italics: true, color: '#333333' },
+  // No italics: a third embedded font (oblique) would add ~8 KB to every document.
+  note: { fontSize: 7.5, color: '#333333' },
   decision: { fontSize: 10, bold: true },
   footer: { fontSize: 7.5, color: '#222222' },
   footerCode: { fontSize: 6, color: '#444444' },
