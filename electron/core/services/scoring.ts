@@ -1,9 +1,649 @@
-import type { Handlers } from '../context';
-import type { ScoringMethods } from '../../../shared/contract/scoring';
-import type { TableSpec } from '../store';
+import type { Handlers, CoreContext } from '../context';
+import type {
+  CsvImportResult,
+  CsvRowError,
+  ScoringMethods,
+  ScoringSheetView,
+  SaveSheetArgs,
+  ScoreArgs,
+  ScoreView,
+  TechnologyRef,
+  TechnologySummary,
+  TransferRecord,
+  TransferReport,
+  TransferReportRow,
+  ZoneConfigView,
+} from '../../../shared/contract/scoring';
+import type { DocLang, ScoringSheetDoc, ScoringSensitivityRow } from '../../../shared/documents';
+import {
+  CRITERION_IDS,
+  LEVELS,
+  meanOfSheets,
+  pointsHundredths,
+  isIncluded,
+  scoreSheet,
+  sensitivity,
+  type CriterionId,
+  type Level,
+  type ScoreSheet,
+} from '../../../shared/domain/scoring';
+import { evaluateTransfer, type TransferInput, type TransferResult } from '../../../shared/domain/transfer';
+import { DEFAULT_ZONE_CONFIG, REGION_IDS, parseZoneConfig, type RegionId, type ZoneConfig } from '../../../shared/domain/regions';
+import { AppFailure, type AppError } from '../../../shared/result';
+import type { Row, TableSpec } from '../store';
+import { readSettings } from './app';
+import { catalogueLookup } from './catalogue-lookup';
 
 /** Tables of user data owned by the scoring area (written only through the Store). */
-export const scoringTables: TableSpec[] = [];
+export const scoringTables: TableSpec[] = [
+  {
+    name: 'scoring_sheets',
+    columns: [
+      'technology_key',
+      'technology_code',
+      'technology_name',
+      'innovation_level',
+      'innovation_years',
+      'resource_level',
+      'uniqueness_level',
+      'complexity_level',
+      'rationale_innovation',
+      'rationale_resource',
+      'rationale_uniqueness',
+      'rationale_complexity',
+      'evaluator',
+      'scored_on',
+    ],
+  },
+  {
+    name: 'transfer_inputs',
+    columns: ['code', 'year', 'regions', 'tariff', 'list_tariffs', 'cases_per_year', 'population', 'lethal_or_complicated'],
+  },
+  { name: 'zone_config', columns: ['config'] },
+];
+
+const ZONE_ROW_ID = 'zones';
+
+// ---------------------------------------------------------------------------------------------
+// Scoring sheets
+
+/** Score through the pure rules; a refusal becomes an AppFailure with the rules' code. */
+function score(args: ScoreArgs): ScoreView {
+  const r = scoreSheet({
+    innovation: args.innovation as { level: Level } | { years: number },
+    resource: { level: args.resource as Level },
+    uniqueness: { level: args.uniqueness as Level },
+    complexity: { level: args.complexity as Level },
+  });
+  if (!r.ok) throw new AppFailure(r.error.code, r.error.params);
+  return { sheet: r.value, sensitivity: sensitivity(r.value) };
+}
+
+const collapse = (s: string | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
+
+/** The technology of a sheet: an HTMP code, or a new technology's name (grouped case-insensitively). */
+export function technologyRef(code: string | undefined | null, name: string | undefined | null): TechnologyRef {
+  const c = collapse(code ?? undefined);
+  const n = collapse(name ?? undefined);
+  if (c) return { key: `code:${c}`, code: c, name: n };
+  if (n) return { key: `new:${n.toLocaleLowerCase('ru')}`, code: null, name: n };
+  throw new AppFailure('scoring.technology_required', { field: 'technology' });
+}
+
+function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
+function rowToSheet(row: Row): ScoringSheetView {
+  const years = row.innovation_years;
+  const innovation = years === null || years === undefined ? { level: Number(row.innovation_level) as Level } : { years: Number(years) };
+  const scores = {
+    innovation,
+    resource: Number(row.resource_level) as Level,
+    uniqueness: Number(row.uniqueness_level) as Level,
+    complexity: Number(row.complexity_level) as Level,
+  };
+  // Never trust a stored total: recompute from the stored levels.
+  const view = score(scores);
+  return {
+    id: String(row.id),
+    technology: { key: String(row.technology_key), code: row.technology_code === null ? null : String(row.technology_code), name: String(row.technology_name ?? '') },
+    scores,
+    rationale: {
+      innovation: String(row.rationale_innovation ?? ''),
+      resource: String(row.rationale_resource ?? ''),
+      uniqueness: String(row.rationale_uniqueness ?? ''),
+      complexity: String(row.rationale_complexity ?? ''),
+    },
+    evaluator: String(row.evaluator),
+    date: String(row.scored_on),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+    ...view,
+  };
+}
+
+function getSheetRow(ctx: CoreContext, id: string): Row {
+  const row = ctx.store.get('scoring_sheets', id);
+  if (!row) throw new AppFailure('scoring.not_found', { id });
+  return row;
+}
+
+export function saveSheet(ctx: CoreContext, args: SaveSheetArgs): ScoringSheetView {
+  const technology = technologyRef(args.technology.code, args.technology.name);
+  const evaluator = collapse(args.evaluator);
+  if (!evaluator) throw new AppFailure('scoring.evaluator_required', { field: 'evaluator' });
+  if (!isCalendarDate(args.date)) throw new AppFailure('scoring.invalid_date', { field: 'date', date: args.date });
+  const view = score(args.scores as ScoreArgs);
+  const innovation = view.sheet.criteria[0]!;
+  const r = args.rationale ?? {};
+  const values: Row = {
+    technology_key: technology.key,
+    technology_code: technology.code,
+    technology_name: technology.name,
+    innovation_level: innovation.level,
+    innovation_years: 'years' in args.scores.innovation ? args.scores.innovation.years : null,
+    resource_level: args.scores.resource,
+    uniqueness_level: args.scores.uniqueness,
+    complexity_level: args.scores.complexity,
+    rationale_innovation: (r.innovation ?? '').trim(),
+    rationale_resource: (r.resource ?? '').trim(),
+    rationale_uniqueness: (r.uniqueness ?? '').trim(),
+    rationale_complexity: (r.complexity ?? '').trim(),
+    evaluator,
+    scored_on: args.date,
+  };
+  const row = ctx.store.transaction(() => {
+    if (args.id === undefined) return ctx.store.insert('scoring_sheets', values);
+    getSheetRow(ctx, args.id);
+    return ctx.store.update('scoring_sheets', args.id, values).row;
+  });
+  ctx.emit({ type: 'data.changed', payload: { area: 'scoring' } });
+  return rowToSheet(row);
+}
+
+function listSheets(ctx: CoreContext, technologyKey?: string): ScoringSheetView[] {
+  const rows = (
+    technologyKey === undefined
+      ? ctx.db.prepare('SELECT * FROM scoring_sheets ORDER BY technology_key, scored_on, created_at').all()
+      : ctx.db.prepare('SELECT * FROM scoring_sheets WHERE technology_key = ? ORDER BY scored_on, created_at').all(technologyKey)
+  ) as Row[];
+  return rows.map(rowToSheet);
+}
+
+/** Sheets grouped by technology, each group with the exact mean of its totals. */
+export function summary(ctx: CoreContext): TechnologySummary[] {
+  const groups = new Map<string, ScoringSheetView[]>();
+  for (const s of listSheets(ctx)) {
+    const g = groups.get(s.technology.key) ?? [];
+    g.push(s);
+    groups.set(s.technology.key, g);
+  }
+  return [...groups.values()].map((sheets) => {
+    const mean = meanOfSheets(sheets.map((s) => s.sheet));
+    if (!mean.ok) throw new AppFailure(mean.error.code, mean.error.params);
+    const latest = sheets[sheets.length - 1]!;
+    // Show the most recent non-empty name for a coded technology.
+    const name = [...sheets].reverse().find((s) => s.technology.name)?.technology.name ?? latest.technology.name;
+    return { technology: { ...latest.technology, name }, sheets, mean: mean.value };
+  });
+}
+
+/** A moment as local time with its offset (documents print the time as written). */
+function localIsoDateTime(d = new Date()): string {
+  const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
+}
+
+/**
+ * The hook for printing (protocols area): the data of one scoring sheet as a ScoringSheetDoc.
+ * Points and totals are integer hundredths recomputed from the rules. `lang` picks which
+ * catalogue name to prefer when only one language has one; both are given when known.
+ */
+export function scoringSheetDoc(ctx: CoreContext, sheetId: string, lang: DocLang = 'both'): ScoringSheetDoc {
+  const view = rowToSheet(getSheetRow(ctx, sheetId));
+  let name: ScoringSheetDoc['technology']['name'] = view.technology.name || view.technology.code || '';
+  if (view.technology.code) {
+    try {
+      const names = catalogueLookup(ctx).names(view.technology.code, view.date);
+      const kk = names.kk?.text;
+      const ru = names.ru?.text;
+      if (kk || ru) {
+        const fallback = (lang === 'kk' ? kk : ru) ?? kk ?? ru ?? '';
+        name = { kk: kk ?? fallback, ru: ru ?? fallback };
+      }
+    } catch {
+      // The catalogue is not available (or does not know the code): print the name as entered.
+    }
+  }
+  const sens: ScoringSensitivityRow[] = [];
+  for (const c of view.sheet.criteria) {
+    for (const level of LEVELS) {
+      if (level === c.level) continue;
+      const total = view.sheet.totalHundredths - c.pointsHundredths + pointsHundredths(c.id, level);
+      sens.push({ id: c.id, level, total, included: isIncluded(total) });
+    }
+  }
+  const settings = readSettings(ctx);
+  return {
+    kind: 'scoring_sheet',
+    technology: view.technology.code ? { code: view.technology.code, name } : { name },
+    evaluator: view.evaluator,
+    date: view.date,
+    criteria: view.sheet.criteria.map((c) => ({
+      id: c.id,
+      level: c.level,
+      value: c.valueHundredths,
+      weight: c.weightHundredths,
+      points: c.pointsHundredths,
+      ...(c.band ? { band: c.band } : {}),
+      rationale: view.rationale[c.id],
+    })),
+    total: view.sheet.totalHundredths,
+    included: view.sheet.included,
+    sensitivity: sens,
+    ...(settings.commissionName || settings.authorityName
+      ? { commission: { name: settings.commissionName, authority: settings.authorityName } }
+      : {}),
+    generatedAt: localIsoDateTime(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zones
+
+/** The grouping in force: the commission's edit if any, else the shipped default. */
+export function zoneConfig(ctx: CoreContext): ZoneConfigView {
+  const row = ctx.store.get('zone_config', ZONE_ROW_ID);
+  if (!row) return { ...DEFAULT_ZONE_CONFIG, updatedAt: null };
+  const parsed = parseZoneConfig(JSON.parse(String(row.config)) as unknown);
+  // A stored edit that no longer parses (e.g. damaged by hand) falls back to the default, loudly.
+  if (!parsed.ok) return { ...DEFAULT_ZONE_CONFIG, updatedAt: null };
+  return { ...parsed.value, isDefault: sameAsDefault(parsed.value), updatedAt: String(row.updated_at) };
+}
+
+function sameAsDefault(config: ZoneConfig): boolean {
+  return DEFAULT_ZONE_CONFIG.regions.every((d) => config.regions.find((r) => r.id === d.id)?.zone === d.zone);
+}
+
+function setZones(ctx: CoreContext, args: { regions?: { id: string; zone: string }[]; reset?: boolean }): ZoneConfigView {
+  if (args.reset) {
+    ctx.store.remove('zone_config', ZONE_ROW_ID);
+  } else {
+    if (!args.regions) throw new AppFailure('regions.invalid_config', { field: 'regions' });
+    const parsed = parseZoneConfig({ isDefault: false, regions: args.regions });
+    if (!parsed.ok) throw new AppFailure(parsed.error.code, parsed.error.params);
+    const config = JSON.stringify({ regions: parsed.value.regions.map((r) => ({ id: r.id, zone: r.zone })) });
+    ctx.store.transaction(() => {
+      if (ctx.store.get('zone_config', ZONE_ROW_ID)) ctx.store.update('zone_config', ZONE_ROW_ID, { config });
+      else ctx.store.insert('zone_config', { id: ZONE_ROW_ID, config });
+    });
+  }
+  ctx.emit({ type: 'data.changed', payload: { area: 'scoring' } });
+  return zoneConfig(ctx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transfer criteria
+
+function evaluate(input: TransferInput, config: ZoneConfig): TransferResult {
+  const r = evaluateTransfer(input, config);
+  if (!r.ok) throw new AppFailure(r.error.code, r.error.params);
+  return r.value;
+}
+
+function normalizeInput(input: TransferInput): TransferInput {
+  return { ...input, code: input.code.trim() };
+}
+
+function inputToRow(input: TransferInput): Row {
+  return {
+    code: input.code,
+    year: input.year,
+    regions: JSON.stringify(input.regions.map((r) => ({ region: r.region, regionalCases: r.regionalCases, republicanCases: r.republicanCases }))),
+    tariff: input.tariff,
+    list_tariffs: JSON.stringify(input.listTariffs),
+    cases_per_year: input.casesPerYear,
+    population: input.population,
+    lethal_or_complicated: input.lethalOrComplicated,
+  };
+}
+
+function rowToRecord(row: Row, config: ZoneConfig): TransferRecord {
+  const input: TransferInput = {
+    code: String(row.code),
+    year: Number(row.year),
+    regions: JSON.parse(String(row.regions)) as TransferInput['regions'],
+    tariff: Number(row.tariff),
+    listTariffs: JSON.parse(String(row.list_tariffs)) as number[],
+    casesPerYear: Number(row.cases_per_year),
+    population: Number(row.population),
+    lethalOrComplicated: Number(row.lethal_or_complicated),
+  };
+  const r = evaluateTransfer(input, config);
+  return {
+    id: String(row.id),
+    input,
+    result: r.ok ? r.value : null,
+    error: r.ok ? null : r.error,
+    updatedAt: String(row.updated_at),
+  };
+}
+
+function findInputRow(ctx: CoreContext, code: string, year: number): Row | undefined {
+  return ctx.db.prepare('SELECT * FROM transfer_inputs WHERE code = ? AND year = ?').get(code, year) as Row | undefined;
+}
+
+/** Writes validated inputs (insert or update of the same technology and year); no transaction of its own. */
+function upsertInput(ctx: CoreContext, input: TransferInput): Row {
+  const values = inputToRow(input);
+  const existing = findInputRow(ctx, input.code, input.year);
+  if (existing) return ctx.store.update('transfer_inputs', String(existing.id), values).row;
+  return ctx.store.insert('transfer_inputs', values);
+}
+
+function saveInputs(ctx: CoreContext, raw: TransferInput): TransferRecord {
+  const input = normalizeInput(raw);
+  const config = zoneConfig(ctx);
+  evaluate(input, config); // refuses bad inputs before anything is written
+  const row = ctx.store.transaction(() => upsertInput(ctx, input));
+  ctx.emit({ type: 'data.changed', payload: { area: 'scoring' } });
+  return rowToRecord(row, config);
+}
+
+function listInputs(ctx: CoreContext, args: { code?: string; year?: number }): TransferRecord[] {
+  const config = zoneConfig(ctx);
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (args.code !== undefined) {
+    where.push('code = ?');
+    params.push(args.code.trim());
+  }
+  if (args.year !== undefined) {
+    where.push('year = ?');
+    params.push(args.year);
+  }
+  const sql = `SELECT * FROM transfer_inputs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY code, year`;
+  return (ctx.db.prepare(sql).all(...params) as Row[]).map((r) => rowToRecord(r, config));
+}
+
+/** Every technology with data: which meet all 4 criteria, 3, or fewer. */
+export function transferReport(ctx: CoreContext, year?: number): TransferReport {
+  const records = listInputs(ctx, year === undefined ? {} : { year });
+  // Without a year: the latest year with data of each technology.
+  const chosen = new Map<string, TransferRecord>();
+  for (const r of records) {
+    const key = year === undefined ? r.input.code : `${r.input.code}\u0000${r.input.year}`;
+    const prev = chosen.get(key);
+    if (!prev || r.input.year > prev.input.year) chosen.set(key, r);
+  }
+  const rows: TransferReportRow[] = [];
+  const invalid: TransferReport['invalid'] = [];
+  for (const r of chosen.values()) {
+    if (!r.result) {
+      invalid.push({ code: r.input.code, year: r.input.year, error: r.error as AppError });
+      continue;
+    }
+    const c = r.result.criteria;
+    rows.push({
+      id: r.id,
+      code: r.input.code,
+      year: r.input.year,
+      met: { transfer: c.transfer.met, cost: c.cost.met, rarity: c.rarity.met, outcomes: c.outcomes.met },
+      metCount: r.result.metCount,
+      leavesList: r.result.leavesList,
+    });
+  }
+  rows.sort((a, b) => b.metCount - a.metCount || a.code.localeCompare(b.code, 'ru', { numeric: true }) || a.year - b.year);
+  return {
+    year: year ?? null,
+    rows,
+    meetsAll: rows.filter((r) => r.metCount === 4).length,
+    meetsThree: rows.filter((r) => r.metCount === 3).length,
+    fewer: rows.filter((r) => r.metCount < 3).length,
+    invalid,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV of transfer inputs
+
+/**
+ * The CSV layout: one row per technology and year, a header row naming the columns (any order,
+ * case-insensitive). Separator `;`, `,` or tab, detected from the header. Money in tenge with up
+ * to two decimals ("1250000", "1 250 000,50"), stored in tiyn; list_tariffs holds the tariffs of
+ * all services of the list separated by `|`. Region columns are optional: `<region>_regional`
+ * and `<region>_republican` for the 20 region ids; a region with both cells empty has no data.
+ */
+export const CSV_REQUIRED_COLUMNS = ['code', 'year', 'tariff', 'list_tariffs', 'cases_per_year', 'population', 'lethal_or_complicated'] as const;
+export const CSV_REGION_COLUMNS: string[] = REGION_IDS.flatMap((id) => [`${id}_regional`, `${id}_republican`]);
+
+/** Splits CSV text into records with the 1-based line each starts on (RFC 4180 quoting). */
+function csvRecords(text: string, sep: string): { line: number; cells: string[] }[] {
+  const out: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  let touched = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+      continue;
+    }
+    if (ch === '"') {
+      quoted = true;
+      touched = true;
+    } else if (ch === sep) {
+      cells.push(cell);
+      cell = '';
+      touched = true;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      cells.push(cell);
+      if (touched || cells.some((c) => c.trim() !== '')) out.push({ line: start, cells });
+      cells = [];
+      cell = '';
+      touched = false;
+      line++;
+      start = line;
+    } else {
+      cell += ch;
+      if (ch.trim() !== '') touched = true;
+    }
+  }
+  cells.push(cell);
+  if (touched || cells.some((c) => c.trim() !== '')) out.push({ line: start, cells });
+  return out;
+}
+
+const SPACES = /[\s\u00a0\u202f]/g;
+
+/** Whole non-negative count ("12 500" allowed). */
+function parseCount(raw: string): number | null {
+  const s = raw.replace(SPACES, '');
+  if (!/^\d{1,15}$/.test(s)) return null;
+  return Number(s);
+}
+
+/** Tenge with up to two decimals, exactly to tiyn (no float arithmetic). */
+export function tengeToTiyn(raw: string): number | null {
+  const s = raw.replace(SPACES, '');
+  const m = /^(\d{1,13})(?:[.,](\d{1,2}))?$/.exec(s);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+export function parseTransferCsv(text: string): {
+  rows: { row: number; input: TransferInput }[];
+  errors: CsvRowError[];
+  skippedRows: number;
+} {
+  const clean = text.replace(/^\uFEFF/, '');
+  const firstLine = clean.split(/\r?\n/, 1)[0] ?? '';
+  const count = (c: string) => firstLine.split(c).length - 1;
+  const sep = [';', '\t', ','].reduce((best, c) => (count(c) > count(best) ? c : best), ';');
+  const records = csvRecords(clean, sep);
+  const errors: CsvRowError[] = [];
+  const header = records.shift();
+  if (!header) return { rows: [], errors: [{ row: 1, error: { code: 'transfer.csv_empty' } }], skippedRows: 0 };
+  const columns = header.cells.map((c) => c.trim().toLowerCase());
+  const known = new Set<string>([...CSV_REQUIRED_COLUMNS, ...CSV_REGION_COLUMNS]);
+  for (const c of columns) {
+    if (!known.has(c)) errors.push({ row: header.line, column: c, error: { code: 'transfer.csv_unknown_column', params: { column: c } } });
+  }
+  for (const c of CSV_REQUIRED_COLUMNS) {
+    if (!columns.includes(c)) errors.push({ row: header.line, column: c, error: { code: 'transfer.csv_missing_column', params: { column: c } } });
+  }
+  const dup = columns.find((c, i) => columns.indexOf(c) !== i);
+  if (dup) errors.push({ row: header.line, column: dup, error: { code: 'transfer.csv_duplicate_column', params: { column: dup } } });
+  if (errors.length > 0) return { rows: [], errors, skippedRows: records.length };
+  if (records.length === 0) return { rows: [], errors: [{ row: 2, error: { code: 'transfer.csv_empty' } }], skippedRows: 0 };
+
+  const rows: { row: number; input: TransferInput }[] = [];
+  let skippedRows = 0;
+  for (const rec of records) {
+    const rowErrors: CsvRowError[] = [];
+    if (rec.cells.length !== columns.length) {
+      errors.push({ row: rec.line, error: { code: 'transfer.csv_cell_count', params: { row: rec.line, expected: columns.length, found: rec.cells.length } } });
+      skippedRows++;
+      continue;
+    }
+    const cell = (name: string): string => (rec.cells[columns.indexOf(name)] ?? '').trim();
+    const bad = (column: string, kind: 'count' | 'money' | 'required') =>
+      rowErrors.push({ row: rec.line, column, error: { code: `transfer.csv_bad_${kind}`, params: { row: rec.line, column, value: cell(column) } } });
+    const count = (name: string): number => {
+      const v = parseCount(cell(name));
+      if (v === null) bad(name, 'count');
+      return v ?? 0;
+    };
+    const money = (name: string): number => {
+      const v = tengeToTiyn(cell(name));
+      if (v === null) bad(name, 'money');
+      return v ?? 0;
+    };
+    const code = cell('code');
+    if (!code) bad('code', 'required');
+    const year = count('year');
+    const tariff = money('tariff');
+    const listCell = cell('list_tariffs');
+    const listTariffs: number[] = [];
+    if (!listCell) bad('list_tariffs', 'money');
+    else {
+      for (const part of listCell.split('|')) {
+        const v = tengeToTiyn(part);
+        if (v === null) {
+          bad('list_tariffs', 'money');
+          break;
+        }
+        listTariffs.push(v);
+      }
+    }
+    const regions: TransferInput['regions'] = [];
+    for (const id of REGION_IDS) {
+      const regCol = `${id}_regional`;
+      const repCol = `${id}_republican`;
+      const hasReg = columns.includes(regCol) && cell(regCol) !== '';
+      const hasRep = columns.includes(repCol) && cell(repCol) !== '';
+      if (!hasReg && !hasRep) continue;
+      const regionalCases = hasReg ? count(regCol) : 0;
+      const republicanCases = hasRep ? count(repCol) : 0;
+      regions.push({ region: id as RegionId, regionalCases, republicanCases });
+    }
+    const input: TransferInput = {
+      code,
+      year,
+      regions,
+      tariff,
+      listTariffs,
+      casesPerYear: count('cases_per_year'),
+      population: count('population'),
+      lethalOrComplicated: count('lethal_or_complicated'),
+    };
+    if (rowErrors.length > 0) {
+      errors.push(...rowErrors);
+      skippedRows++;
+    } else rows.push({ row: rec.line, input });
+  }
+  return { rows, errors, skippedRows };
+}
+
+/** CSV import of inputs: every row is checked first; any refused row means nothing is written. */
+export function importCsv(ctx: CoreContext, text: string, dryRun = false): CsvImportResult {
+  const config = zoneConfig(ctx);
+  const parsed = parseTransferCsv(text);
+  const errors = [...parsed.errors];
+  const seen = new Map<string, number>();
+  for (const { row, input } of parsed.rows) {
+    const r = evaluateTransfer(input, config);
+    if (!r.ok) {
+      errors.push({ row, error: r.error });
+      continue;
+    }
+    const key = `${input.code}\u0000${input.year}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      errors.push({ row, error: { code: 'transfer.csv_duplicate', params: { code: input.code, year: input.year, other: first } } });
+      continue;
+    }
+    seen.set(key, row);
+  }
+  errors.sort((a, b) => a.row - b.row);
+  const total = parsed.rows.length + parsed.skippedRows;
+  if (errors.length > 0 || dryRun) return { imported: 0, rows: total, errors, dryRun };
+  ctx.store.transaction(() => {
+    for (const { input } of parsed.rows) upsertInput(ctx, input);
+  });
+  ctx.emit({ type: 'data.changed', payload: { area: 'scoring' } });
+  return { imported: parsed.rows.length, rows: total, errors: [], dryRun };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** The scoring area's handlers, one per method of ScoringMethods. */
-export const scoringHandlers: Pick<Handlers, keyof ScoringMethods> = {};
+export const scoringHandlers: Pick<Handlers, keyof ScoringMethods> = {
+  'scoring.list': (args, ctx) => listSheets(ctx, args.technologyKey),
+  'scoring.get': (args, ctx) => rowToSheet(getSheetRow(ctx, args.id)),
+  'scoring.save': (args, ctx) => saveSheet(ctx, args),
+  'scoring.delete': (args, ctx) => {
+    const deleted = ctx.store.remove('scoring_sheets', args.id);
+    if (deleted) ctx.emit({ type: 'data.changed', payload: { area: 'scoring' } });
+    return { deleted };
+  },
+  'scoring.evaluate': (args) => score(args),
+  'scoring.summary': (_args, ctx) => summary(ctx),
+  'transfer.regions': (_args, ctx) => zoneConfig(ctx),
+  'transfer.setZones': (args, ctx) => setZones(ctx, args),
+  'transfer.saveInputs': (args, ctx) => saveInputs(ctx, args),
+  'transfer.list': (args, ctx) => listInputs(ctx, args),
+  'transfer.get': (args, ctx) => {
+    const row = findInputRow(ctx, args.code.trim(), args.year);
+    return row ? rowToRecord(row, zoneConfig(ctx)) : null;
+  },
+  'transfer.deleteInputs': (args, ctx) => {
+    const deleted = ctx.store.remove('transfer_inputs', args.id);
+    if (deleted) ctx.emit({ type: 'data.changed', payload: { area: 'scoring' } });
+    return { deleted };
+  },
+  'transfer.evaluate': (args, ctx) => evaluate(normalizeInput(args), zoneConfig(ctx)),
+  'transfer.report': (args, ctx) => transferReport(ctx, args.year),
+  'transfer.importCsv': (args, ctx) => importCsv(ctx, args.text, args.dryRun ?? false),
+};
+
+export type { CriterionId, ScoreSheet };
+export { CRITERION_IDS };
