@@ -1,3 +1,4 @@
+import { catalogueModel } from '../catalogue/model';
 import type { CoreContext } from '../context';
 
 /** Where a name was taken from: an edition of the list, the characteristics, or a local translation. */
@@ -28,7 +29,28 @@ export interface CatalogueLookup {
   names(code: string, onDate: string): { kk: LocalizedName | null; ru: LocalizedName | null };
 }
 
-/** The catalogue lookup for this core (implemented by the catalogue work). */
-export function catalogueLookup(_ctx: CoreContext): CatalogueLookup {
-  throw new Error('catalogueLookup is not implemented yet');
+/**
+ * The catalogue lookup for this core. Served from an in-memory model kept per database
+ * connection (loaded on first use, with the shipped data loaded if the database does not have
+ * it yet); the model is rebuilt after any change to the catalogue's data or its user tables.
+ * Both calls are map reads: safe to call per row of a list.
+ */
+export function catalogueLookup(ctx: CoreContext): CatalogueLookup {
+  return {
+    lookup(code, onDate) {
+      const m = catalogueModel(ctx);
+      const edition = m.editionOn(onDate);
+      const entries = edition?.byCode.get(code);
+      return {
+        known: m.isKnown(code),
+        inForce: entries !== undefined && entries.length > 0,
+        sections: entries ? [...new Set(entries.map((e) => e.section))].sort() : [],
+        editionId: edition?.summary.id ?? null,
+      };
+    },
+    names(code, onDate) {
+      const m = catalogueModel(ctx);
+      return m.names(code, m.editionOn(onDate));
+    },
+  };
 }
