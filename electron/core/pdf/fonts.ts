@@ -20,7 +20,7 @@ let registeredFrom: string | null = null;
  * Loads the fonts from `<assetsDir>/fonts` into pdfmake's in-memory file system (once per folder)
  * and locks pdfmake down: documents are built from our data only, so no URL may be fetched and no
  * local file read (pdfmake's access policies deny everything; fonts are served from memory).
- * Call it with the packaged app's assets folder; tests and dev use `defaultAssetsDir()`.
+ * Call it with the packaged app's assets folder; by default `assetsDir()` of electron/core/paths.
  */
 export function registerPdfFonts(assetsDir: string): void {
   const dir = path.resolve(assetsDir, 'fonts');

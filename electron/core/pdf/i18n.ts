@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PdfLang } from '../../../shared/documents';
-import { defaultLocalesDir } from './assets';
+import { localesDir as appLocalesDir } from '../paths';
 
 /** Parameters of a message: `{{name}}` in the text is replaced by `params.name`. */
 export type MessageParams = Readonly<Record<string, string | number>>;
@@ -34,7 +34,7 @@ export function lookup(messages: unknown, key: string): string | undefined {
 }
 
 /** Reads locales/kk/pdf.json and locales/ru/pdf.json. */
-export function loadPdfMessages(localesDir: string = defaultLocalesDir()): PdfMessages {
+export function loadPdfMessages(localesDir: string = appLocalesDir()): PdfMessages {
   const read = (lang: PdfLang): unknown => JSON.parse(fs.readFileSync(path.join(localesDir, lang, 'pdf.json'), 'utf8'));
   return { kk: read('kk'), ru: read('ru') };
 }
@@ -50,7 +50,7 @@ export function createPdfTranslator(messages: PdfMessages): PdfTranslate {
 
 const cache = new Map<string, PdfTranslate>();
 /** The translator over the app's own locale files (cached per folder). */
-export function defaultPdfTranslator(localesDir: string = defaultLocalesDir()): PdfTranslate {
+export function defaultPdfTranslator(localesDir: string = appLocalesDir()): PdfTranslate {
   let t = cache.get(localesDir);
   if (!t) {
     t = createPdfTranslator(loadPdfMessages(localesDir));

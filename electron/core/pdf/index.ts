@@ -3,7 +3,6 @@
  * sheet, register of protocols) in Kazakh, Russian or both. Node only; never imports electron.
  * See docs/pdf.md.
  */
-export { defaultAssetsDir, defaultLocalesDir, findAppRoot } from './assets';
 export { PdfError, PdfInvalidDocumentError, type PdfErrorCode } from './errors';
 export { PDF_FONT_FAMILY, PDF_FONT_FILES, registerPdfFonts } from './fonts';
 export { documentVerification, statementHash } from './hash';

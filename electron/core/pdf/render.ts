@@ -8,7 +8,7 @@ import {
   type LocalizedText,
   type PdfLang,
 } from '../../../shared/documents';
-import { defaultAssetsDir } from './assets';
+import { assetsDir as appAssetsDir } from '../paths';
 import type { DocBuilder } from './builder';
 import { footer, makeCtx, MARGINS, rule, STYLES, titleRow, type Content, type Ctx } from './common';
 import { PdfInvalidDocumentError } from './errors';
@@ -26,7 +26,7 @@ export interface RenderOptions {
   layout?: BilingualLayout;
   /** Translation function; default: locales/kk|ru/pdf.json of the app. */
   t?: PdfTranslate;
-  /** The app's assets folder (fonts in `fonts/`); default: found from the repo root (dev, tests). */
+  /** The app's assets folder (fonts in `fonts/`); default: `assetsDir()` of electron/core/paths. */
   assetsDir?: string;
   /** Write PDF/A-2b (embedded sRGB profile and XMP metadata) for archiving; default true. */
   pdfA?: boolean;
@@ -174,7 +174,7 @@ export function buildDocDefinition(doc: HtmpDocument, opts: RenderOptions): Buil
  */
 export async function renderDocument(doc: HtmpDocument, opts: RenderOptions): Promise<RenderedPdf> {
   const built = buildDocDefinition(doc, opts);
-  registerPdfFonts(opts.assetsDir ?? defaultAssetsDir());
+  registerPdfFonts(opts.assetsDir ?? appAssetsDir());
   const buffer = await pdfmake.createPdf(built.definition).getBuffer();
   return {
     buffer,

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseVerificationString, verificationString } from '../../../../shared/documents';
-import { createPdfTranslator, defaultLocalesDir, interpolate, loadPdfMessages, writePdfAtomic } from '../../../../electron/core/pdf/index';
+import { createPdfTranslator, interpolate, loadPdfMessages, writePdfAtomic } from '../../../../electron/core/pdf/index';
+import { localesDir } from '../../../../electron/core/paths';
 
 function keys(node: unknown, prefix = ''): string[] {
   if (node === null || typeof node !== 'object') return [prefix];
@@ -14,7 +15,7 @@ function placeholders(s: string): string[] {
 }
 
 describe('pdf locales', () => {
-  const messages = loadPdfMessages(defaultLocalesDir());
+  const messages = loadPdfMessages(localesDir());
 
   it('kk and ru have the same keys and the same placeholders per key', () => {
     const kk = keys(messages.kk).sort();

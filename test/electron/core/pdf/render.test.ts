@@ -8,17 +8,17 @@ import { canonicalJson } from '../../../../shared/canonical-json';
 import { parseVerificationString, type DocLang, type HtmpDocument, type BilingualLayout } from '../../../../shared/documents';
 import {
   buildDocDefinition,
-  findAppRoot,
   PdfInvalidDocumentError,
   renderDocument,
   renderDocumentToFile,
   statementHash,
 } from '../../../../electron/core/pdf/index';
+import { appRoot } from '../../../../electron/core/paths';
 import * as fx from './fixtures';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-pdf-'));
 // First pages are kept as PNG artifacts for a person to look at.
-const artifacts = path.join(findAppRoot(), 'test-results', 'pdf');
+const artifacts = path.join(appRoot(), 'test-results', 'pdf');
 
 beforeAll(() => fs.mkdirSync(artifacts, { recursive: true }));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
