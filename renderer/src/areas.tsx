@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { AboutScreen } from './screens/AboutScreen';
 import { PendingScreen } from './screens/PendingScreen';
+import { ScoringArea } from './screens/scoring/ScoringArea';
 import { SettingsScreen } from './screens/SettingsScreen';
 
 export interface Area {
@@ -15,7 +16,7 @@ export const areas: Area[] = [
   { id: 'today', label: 'nav.today', screen: PendingScreen },
   { id: 'cases', label: 'nav.cases', screen: PendingScreen },
   { id: 'catalogue', label: 'nav.catalogue', screen: PendingScreen },
-  { id: 'scoring', label: 'nav.scoring', screen: PendingScreen },
+  { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },
   { id: 'exchange', label: 'nav.exchange', screen: PendingScreen },
   { id: 'settings', label: 'nav.settings', screen: SettingsScreen },
   { id: 'about', label: 'nav.about', screen: AboutScreen },
