@@ -491,5 +491,6 @@ export const CASES_ERROR_CODES = [
   'cases.not_approved',
   'cases.portal_transition',
   'cases.calendar_unavailable',
+  'cases.catalogue_unavailable',
 ] as const;
 export type CasesErrorCode = (typeof CASES_ERROR_CODES)[number];
