@@ -123,6 +123,9 @@ export function loadCatalogue(db: Db, input: unknown, options: LoadOptions = {})
     putInfo(db, 'data_source', options.source ?? 'data');
     putInfo(db, 'loaded_at', new Date().toISOString());
     if (options.shippedHash) putInfo(db, 'shipped_hash', options.shippedHash);
+    // Data from elsewhere (a bundle) loaded before the shipped assets were ever checked: count
+    // the current assets as seen, so they do not replace it until a build ships new ones.
+    else if (!db.prepare("SELECT 1 FROM catalogue_info WHERE key = 'shipped_hash'").get()) putInfo(db, 'shipped_hash', shippedHash());
   })();
   invalidateCatalogue(db);
   return { ...result, changed: true };
