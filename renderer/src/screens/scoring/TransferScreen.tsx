@@ -158,7 +158,7 @@ export function TransferScreen({ code, year }: { code: string | undefined; year:
         {t(`transfer.criteria.${id}.name`)} <span className={`badge ${met ? 'ok' : 'err'}`}>{t(met ? 'transfer.met' : 'transfer.notMet')}</span>
       </h3>
       <div>{numbers}</div>
-      <details open={id === 'transfer'}>
+      <details>
         <summary>{t('ui.transfer.reading')}</summary>
         <p>
           <em>{t('ui.transfer.official')}:</em> {t(`transfer.criteria.${id}.official`)}
@@ -199,18 +199,27 @@ export function TransferScreen({ code, year }: { code: string | undefined; year:
         <div className="transfer-layout">
           <div>
             <h3>{t('ui.transfer.regionsTitle')}</h3>
+            <div className="panel" data-testid="criterion1-reading" style={{ fontSize: 12 }}>
+              <p style={{ marginTop: 0 }}>
+                <em>{t('ui.transfer.official')}:</em> {t('transfer.criteria.transfer.official')}
+              </p>
+              <p style={{ marginBottom: 0 }}>{t('transfer.criteria.transfer.reading')}</p>
+            </div>
             <p className="note">
               {t(config.data?.isDefault === false ? 'zoneConfig.editedNote' : 'zoneConfig.defaultNote')}{' '}
               <a href={href('scoring', 'zones')}>{t('ui.tabs.zones')}</a>
             </p>
-            <table className="grid" data-testid="regions-table">
+            <p className="muted" style={{ fontSize: 12 }}>
+              {t('ui.transfer.regionalShort')}: {t('ui.transfer.regional')}. {t('ui.transfer.republicanShort')}: {t('ui.transfer.republican')}.
+            </p>
+            <table className="grid regions" data-testid="regions-table">
               <thead>
                 <tr>
                   <th>{t('ui.transfer.region')}</th>
                   <th>{t('ui.transfer.zone')}</th>
-                  <th className="num">{t('ui.transfer.regional')}</th>
-                  <th className="num">{t('ui.transfer.republican')}</th>
-                  <th className="num">{t('ui.transfer.share')}</th>
+                  <th className="num" title={t('ui.transfer.regional')}>{t('ui.transfer.regionalShort')}</th>
+                  <th className="num" title={t('ui.transfer.republican')}>{t('ui.transfer.republicanShort')}</th>
+                  <th className="num" title={t('ui.transfer.share')}>{t('ui.transfer.shareShort')}</th>
                 </tr>
               </thead>
               <tbody>
