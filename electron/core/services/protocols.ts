@@ -1,9 +1,647 @@
-import type { Handlers } from '../context';
-import type { ProtocolsMethods } from '../../../shared/contract/protocols';
-import type { TableSpec } from '../store';
+import { createHash } from 'node:crypto';
+import type { CaseDetail, DecisionView } from '../../../shared/contract/cases';
+import type { Lang } from '../../../shared/contract';
+import type {
+  IssuedProtocol,
+  PdfFile,
+  ProtocolCaseState,
+  ProtocolListItem,
+  ProtocolsMethods,
+  DocLangArg,
+  LayoutArg,
+} from '../../../shared/contract/protocols';
+import {
+  CHECKLIST_KINDS,
+  PROTOCOL_NUMBER_RE,
+  REFUSAL_REASONS,
+  findInvalidField,
+  isIsoDate,
+  type BilingualLayout,
+  type ChecklistKind,
+  type CommissionInfo,
+  type CommissionMember,
+  type DocLang,
+  type HtmpDocument,
+  type ProtocolDoc,
+  type ProtocolRegisterDoc,
+  type RefusalJournalDoc,
+  type RefusalReason,
+  type SourcedName,
+} from '../../../shared/documents';
+import { checkIin } from '../../../shared/domain/iin';
+import { AppFailure } from '../../../shared/result';
+import { catalogueModel } from '../catalogue/model';
+import type { CoreContext, Handlers } from '../context';
+import { t } from '../i18n';
+import { PdfInvalidDocumentError, renderDocument, statementHash, writePdfAtomic, type RenderedPdf } from '../pdf';
+import { canonicalJson } from '../../../shared/canonical-json';
+import { statementData } from '../../../shared/documents';
+import type { Row, TableSpec } from '../store';
+import { readSettings } from './app';
+import { casesHandlers } from './cases';
+import { catalogueLookup, type LocalizedName } from './catalogue-lookup';
+import { scoringSheetDoc } from './scoring';
 
 /** Tables of user data owned by the protocols area (written only through the Store). */
-export const protocolsTables: TableSpec[] = [];
+export const protocolsTables: TableSpec[] = [
+  {
+    name: 'protocol_statements',
+    columns: ['case_id', 'decision_id', 'decision_version', 'number', 'protocol_date', 'outcome', 'lang', 'layout', 'statement', 'sha256', 'issued_at'],
+  },
+];
+
+interface StatementRow {
+  id: string;
+  created_at: string;
+  case_id: string;
+  decision_id: string;
+  decision_version: number;
+  number: string;
+  protocol_date: string;
+  outcome: 'approved' | 'refused';
+  lang: DocLangArg;
+  layout: LayoutArg;
+  statement: string;
+  sha256: string;
+  issued_at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers.
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** The current moment as Kazakhstan local time (UTC+5), `2026-03-14T10:22:05+05:00`: the footer prints it as written. */
+export function kzNow(now: Date = new Date()): string {
+  const d = new Date(now.getTime() + 5 * 3600_000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+05:00`;
+}
+
+const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The commission and authority as printed, from the local settings; refused when not filled in. */
+export function commissionFromSettings(ctx: CoreContext): CommissionInfo {
+  const s = readSettings(ctx);
+  if (s.commissionName.trim() === '' || s.authorityName.trim() === '') throw new AppFailure('protocols.commission_missing');
+  return { name: s.commissionName.trim(), authority: s.authorityName.trim() };
+}
+
+/** A human label of where an HTMP name was taken from, in the name's language. */
+function sourceLabel(ctx: CoreContext, name: LocalizedName, lang: Lang): string {
+  if (name.source.kind === 'edition') {
+    const e = catalogueModel(ctx).editionById.get(name.source.id)?.summary;
+    if (e) {
+      const [y, m, d] = e.orderDate.split('-');
+      return t(lang, 'protocols:source.edition', { order: e.order, date: `${d}.${m}.${y}` });
+    }
+    return t(lang, 'protocols:source.editionId', { id: name.source.id });
+  }
+  return t(lang, 'protocols:source.characteristics');
+}
+
+/**
+ * The official HTMP names of a code on a date, per language, with their source: the edition in
+ * force on that date, else the latest edition or characteristics text that has one. A local
+ * (user-entered) translation is not an official text and is never printed; neither is any
+ * machine translation. Throws `protocols.htmp_name_missing` when no language has an official name.
+ */
+export function htmpNames(ctx: CoreContext, code: string, onDate: string): ProtocolDoc['htmp']['name'] {
+  let names: { kk: LocalizedName | null; ru: LocalizedName | null };
+  try {
+    names = catalogueLookup(ctx).names(code, onDate);
+  } catch {
+    names = { kk: null, ru: null };
+  }
+  const one = (lang: Lang): SourcedName | null => {
+    const n = names[lang];
+    if (!n || n.source.kind === 'local') return null;
+    return { text: n.text, source: sourceLabel(ctx, n, lang) };
+  };
+  const out = { kk: one('kk'), ru: one('ru') };
+  if (!out.kk && !out.ru) throw new AppFailure('protocols.htmp_name_missing', { code });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building a protocol's document.
+
+/** What a protocol is built from: a stored case (CaseDetail) or a case file (CLI). */
+export interface ProtocolInput {
+  number: string;
+  date: string;
+  commission: CommissionInfo;
+  members: CommissionMember[];
+  patient: { lastName: string; firstName: string; middleName: string | null; iin: string; birthDate: string | null };
+  diagnosis: { icd10: string; text: string };
+  htmpCode: string;
+  /** The date the HTMP name is looked up on (the case's received date). */
+  caseDate: string;
+  providerName: string | null;
+  documents: { kind: string; paper: boolean; fileCount: number }[];
+  outcome: 'approved' | 'refused';
+  reason: RefusalReason | null;
+}
+
+const CASE_KIND_TO_CHECKLIST: Record<string, ChecklistKind> = {
+  identity: 'identity_document',
+  referral: 'hospitalization_referral',
+  record_extract: 'record_extract',
+  test_results: 'tests_and_consultations',
+};
+
+/** The ProtocolDoc of an input; throws `pdf.invalid_document` {field} when it is not printable. */
+export function buildProtocolDoc(ctx: CoreContext, input: ProtocolInput, generatedAt: string = kzNow()): ProtocolDoc {
+  const birthDate = input.patient.birthDate && isIsoDate(input.patient.birthDate) ? input.patient.birthDate : checkIin(input.patient.iin).birthDate;
+  const received = new Set<ChecklistKind>();
+  for (const d of input.documents) {
+    const kind = CASE_KIND_TO_CHECKLIST[d.kind];
+    if (kind && (d.paper || d.fileCount > 0)) received.add(kind);
+  }
+  // Validate the plain fields before the catalogue is asked, so the first error names the real field.
+  const lookupDate = isIsoDate(input.caseDate) ? input.caseDate : input.date;
+  const draft: ProtocolDoc = {
+    kind: 'protocol',
+    number: input.number,
+    date: input.date,
+    commission: input.commission,
+    members: input.members.map((m) => ({ name: m.name.trim(), role: m.role })),
+    patient: {
+      lastName: input.patient.lastName.trim(),
+      firstName: input.patient.firstName.trim(),
+      ...(input.patient.middleName && input.patient.middleName.trim() !== '' ? { middleName: input.patient.middleName.trim() } : {}),
+      iin: input.patient.iin.trim(),
+      birthDate: birthDate ?? '',
+    },
+    diagnosis: { icd10: input.diagnosis.icd10.trim(), text: input.diagnosis.text.trim() },
+    htmp: { code: input.htmpCode.trim(), name: { kk: { text: '-', source: '-' }, ru: null } },
+    provider: input.outcome === 'approved' && input.providerName && input.providerName.trim() !== '' ? { name: input.providerName.trim() } : null,
+    checklist: CHECKLIST_KINDS.map((kind) => ({ kind, received: received.has(kind) })),
+    decision: input.outcome === 'approved' ? { outcome: 'approved', reason: null } : { outcome: 'refused', reason: input.reason as RefusalReason },
+    generatedAt,
+  };
+  const bad = findInvalidField(draft);
+  if (bad !== null) throw new PdfInvalidDocumentError(bad);
+  if (!isIsoDate(lookupDate)) throw new PdfInvalidDocumentError('date');
+  const doc: ProtocolDoc = { ...draft, htmp: { code: draft.htmp.code, name: htmpNames(ctx, draft.htmp.code, lookupDate) } };
+  const bad2 = findInvalidField(doc);
+  if (bad2 !== null) throw new PdfInvalidDocumentError(bad2);
+  return doc;
+}
+
+/** The protocol input of a stored case and one of its issued decisions. */
+export function inputFromCase(ctx: CoreContext, detail: CaseDetail, decision: DecisionView): ProtocolInput {
+  if (!decision.protocol) throw new AppFailure('protocols.not_issued');
+  const receivedDate = detail.receivedAt.slice(0, 10);
+  return {
+    number: decision.protocol.label,
+    date: decision.date,
+    commission: commissionFromSettings(ctx),
+    members: decision.members,
+    patient: {
+      lastName: detail.patient.lastName,
+      firstName: detail.patient.firstName,
+      middleName: detail.patient.middleName,
+      iin: detail.patient.iin,
+      birthDate: detail.patient.birthDate ?? detail.patient.iinCheck.birthDate ?? null,
+    },
+    diagnosis: detail.diagnosis,
+    htmpCode: detail.htmpCode,
+    caseDate: isIsoDate(receivedDate) ? receivedDate : decision.date,
+    providerName: detail.providerOrg,
+    documents: detail.documents.map((d) => ({ kind: d.kind, paper: d.paper, fileCount: d.files.length })),
+    outcome: decision.outcome,
+    reason: decision.reason,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case file of the CLI (`htmp protocol render --case FILE.json`).
+
+type Rec = Record<string, unknown>;
+const isRec = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
+const strOr = (v: unknown, field: string, optional = false): string => {
+  if (typeof v === 'string') return v;
+  if (optional && (v === undefined || v === null)) return '';
+  throw new AppFailure('protocols.invalid_case_file', { field });
+};
+
+/**
+ * The protocol input of a case file: the cases issue's case shape plus `decision` and
+ * `commission`. A missing or wrongly typed value refuses with `protocols.invalid_case_file`
+ * {field} naming the path in the file.
+ */
+export function inputFromCaseFile(file: unknown): ProtocolInput {
+  if (!isRec(file)) throw new AppFailure('protocols.invalid_case_file', { field: '(root)' });
+  const patient = file['patient'];
+  if (!isRec(patient)) throw new AppFailure('protocols.invalid_case_file', { field: 'patient' });
+  const decision = file['decision'];
+  if (!isRec(decision)) throw new AppFailure('protocols.invalid_case_file', { field: 'decision' });
+  const commission = file['commission'];
+  if (!isRec(commission)) throw new AppFailure('protocols.invalid_case_file', { field: 'commission' });
+  const diagnosis = isRec(file['diagnosis']) ? file['diagnosis'] : {};
+
+  const outcome = decision['outcome'];
+  if (outcome !== 'approved' && outcome !== 'refused') throw new AppFailure('protocols.invalid_case_file', { field: 'decision.outcome' });
+  const reason = decision['reason'] ?? null;
+  if (outcome === 'refused' && !(REFUSAL_REASONS as readonly unknown[]).includes(reason)) throw new AppFailure('protocols.invalid_case_file', { field: 'decision.reason' });
+  if (outcome === 'approved' && reason !== null) throw new AppFailure('protocols.invalid_case_file', { field: 'decision.reason' });
+  const date = strOr(decision['date'], 'decision.date');
+  if (!isIsoDate(date)) throw new AppFailure('protocols.invalid_case_file', { field: 'decision.date' });
+  const rawNumber = decision['number'];
+  let number: string;
+  if (typeof rawNumber === 'number' && Number.isSafeInteger(rawNumber) && rawNumber > 0) number = `${rawNumber}/${date.slice(0, 4)}`;
+  else if (typeof rawNumber === 'string' && PROTOCOL_NUMBER_RE.test(rawNumber.trim())) number = rawNumber.trim();
+  else if (typeof rawNumber === 'string' && /^[1-9][0-9]{0,5}$/.test(rawNumber.trim())) number = `${rawNumber.trim()}/${date.slice(0, 4)}`;
+  else throw new AppFailure('protocols.invalid_case_file', { field: 'decision.number' });
+
+  const members = decision['members'];
+  if (!Array.isArray(members) || members.length === 0) throw new AppFailure('protocols.invalid_case_file', { field: 'decision.members' });
+  const parsedMembers: CommissionMember[] = members.map((m: unknown, i) => {
+    if (!isRec(m) || typeof m['name'] !== 'string' || m['name'].trim() === '' || !['chair', 'member', 'secretary'].includes(m['role'] as string)) {
+      throw new AppFailure('protocols.invalid_case_file', { field: `decision.members[${i}]` });
+    }
+    return { name: m['name'], role: m['role'] as CommissionMember['role'] };
+  });
+  if (!parsedMembers.some((m) => m.role === 'chair')) throw new AppFailure('protocols.invalid_case_file', { field: 'decision.members' });
+
+  const provider = decision['provider'];
+  let providerName: string | null = null;
+  if (provider !== undefined && provider !== null) {
+    if (!isRec(provider) || typeof provider['name'] !== 'string') throw new AppFailure('protocols.invalid_case_file', { field: 'decision.provider.name' });
+    providerName = provider['name'];
+  } else if (typeof file['providerOrg'] === 'string') {
+    providerName = file['providerOrg'];
+  }
+
+  const cName = commission['name'];
+  const cAuth = commission['authority'];
+  const localized = (v: unknown): boolean => (typeof v === 'string' && v.trim() !== '') || (isRec(v) && typeof v['kk'] === 'string' && typeof v['ru'] === 'string' && v['kk'].trim() !== '' && v['ru'].trim() !== '');
+  if (!localized(cName)) throw new AppFailure('protocols.invalid_case_file', { field: 'commission.name' });
+  if (!localized(cAuth)) throw new AppFailure('protocols.invalid_case_file', { field: 'commission.authority' });
+
+  const docs = file['documents'];
+  if (docs !== undefined && !Array.isArray(docs)) throw new AppFailure('protocols.invalid_case_file', { field: 'documents' });
+  const documents = (Array.isArray(docs) ? docs : []).map((d: unknown, i) => {
+    if (!isRec(d) || typeof d['kind'] !== 'string') throw new AppFailure('protocols.invalid_case_file', { field: `documents[${i}].kind` });
+    return { kind: d['kind'], paper: d['paper'] === true, fileCount: Array.isArray(d['files']) ? d['files'].length : 0 };
+  });
+
+  const receivedAt = typeof file['receivedAt'] === 'string' ? file['receivedAt'] : '';
+  return {
+    number,
+    date,
+    commission: { name: cName as CommissionInfo['name'], authority: cAuth as CommissionInfo['authority'] },
+    members: parsedMembers,
+    patient: {
+      lastName: strOr(patient['lastName'], 'patient.lastName'),
+      firstName: strOr(patient['firstName'], 'patient.firstName'),
+      middleName: strOr(patient['middleName'], 'patient.middleName', true) || null,
+      iin: strOr(patient['iin'], 'patient.iin'),
+      birthDate: strOr(patient['birthDate'], 'patient.birthDate', true) || null,
+    },
+    diagnosis: { icd10: strOr(diagnosis['icd10'], 'diagnosis.icd10'), text: strOr(diagnosis['text'], 'diagnosis.text') },
+    htmpCode: strOr(file['htmpCode'], 'htmpCode'),
+    caseDate: receivedAt.slice(0, 10),
+    providerName,
+    documents,
+    outcome,
+    reason: outcome === 'refused' ? (reason as RefusalReason) : null,
+  };
+}
+
+// The engine names fields of the document; for a case file name them as they are in the file.
+const FILE_FIELD: Record<string, string> = {
+  number: 'decision.number',
+  date: 'decision.date',
+  members: 'decision.members',
+  provider: 'decision.provider',
+  'htmp.code': 'htmpCode',
+  commission: 'commission',
+};
+function fileField(field: string): string {
+  if (FILE_FIELD[field]) return FILE_FIELD[field];
+  const m = /^members\[(\d+)\]/.exec(field);
+  if (m) return `decision.members[${m[1]}]`;
+  return field;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering.
+
+export interface RenderChoice {
+  lang: DocLang;
+  layout?: BilingualLayout;
+}
+
+export interface CaseProtocolPdf {
+  buffer: Buffer;
+  pages: number;
+  /** SHA-256 of the statement (QR code). */
+  sha256: string;
+  verification: string;
+  number: string;
+  issued: IssuedProtocol;
+}
+
+const render = (doc: HtmpDocument, choice: RenderChoice): Promise<RenderedPdf> =>
+  renderDocument(doc, { lang: choice.lang, ...(choice.layout ? { layout: choice.layout } : {}) });
+
+const pdfFile = (r: RenderedPdf, fileName: string): PdfFile => ({
+  pdfBase64: r.buffer.toString('base64'),
+  fileName,
+  pages: r.pages,
+  bytes: r.buffer.length,
+  sha256: r.sha256,
+  verification: r.verification,
+});
+
+const numberSlug = (n: string): string => n.replace('/', '-');
+
+// ---------------------------------------------------------------------------------------------
+// Issued statements.
+
+function toIssued(r: StatementRow): IssuedProtocol {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    decisionId: r.decision_id,
+    decisionVersion: r.decision_version,
+    number: r.number,
+    date: r.protocol_date,
+    outcome: r.outcome,
+    lang: r.lang,
+    layout: r.layout,
+    sha256: r.sha256,
+    issuedAt: r.issued_at,
+  };
+}
+
+/** The stored statement of a decision (the earliest, should sync have brought two). */
+function storedFor(ctx: CoreContext, decisionId: string): StatementRow | undefined {
+  return ctx.db.prepare('SELECT * FROM protocol_statements WHERE decision_id = ? ORDER BY created_at, id LIMIT 1').get(decisionId) as StatementRow | undefined;
+}
+
+/** The protocol document of a stored statement, exactly as issued, with a new generation time. */
+export function docFromStatement(row: Pick<StatementRow, 'statement' | 'sha256' | 'number'>, generatedAt: string = kzNow()): ProtocolDoc {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.statement);
+  } catch {
+    throw new AppFailure('protocols.statement_corrupt', { number: row.number });
+  }
+  if (sha256Hex(row.statement) !== row.sha256 || !isRec(parsed) || parsed['kind'] !== 'protocol') {
+    throw new AppFailure('protocols.statement_corrupt', { number: row.number });
+  }
+  const doc = { ...parsed, generatedAt } as unknown as ProtocolDoc;
+  if (findInvalidField(doc) !== null || statementHash(doc) !== row.sha256) throw new AppFailure('protocols.statement_corrupt', { number: row.number });
+  return doc;
+}
+
+/** Stores the statement of an issued decision as it is now (never replaces one already stored). */
+function capture(ctx: CoreContext, detail: CaseDetail, decision: DecisionView, choice: { lang: DocLangArg; layout: LayoutArg }): StatementRow {
+  return ctx.store.transaction(() => {
+    const existing = storedFor(ctx, decision.id);
+    if (existing) return existing;
+    const doc = buildProtocolDoc(ctx, inputFromCase(ctx, detail, decision));
+    const statement = canonicalJson(statementData(doc));
+    const values: Row = {
+      case_id: detail.id,
+      decision_id: decision.id,
+      decision_version: decision.version,
+      number: doc.number,
+      protocol_date: doc.date,
+      outcome: doc.decision.outcome,
+      lang: choice.lang,
+      layout: choice.layout,
+      statement,
+      sha256: sha256Hex(statement),
+      issued_at: decision.issuedAt ?? new Date().toISOString(),
+    };
+    const row = ctx.store.insert('protocol_statements', values);
+    return row as unknown as StatementRow;
+  });
+}
+
+/** Calls a handler of another area that is synchronous (so it can run inside our transaction). */
+function callSync<T>(value: T | Promise<T>): T {
+  if (value instanceof Promise) throw new Error('protocols: expected a synchronous handler');
+  return value;
+}
+
+function caseDetailOf(ctx: CoreContext, caseId: string): CaseDetail {
+  return callSync(casesHandlers['cases.get']({ id: caseId }, ctx));
+}
+
+/** The latest issued (not superseded) decision of a case. */
+function issuedDecision(detail: CaseDetail): DecisionView | null {
+  return detail.decisions.find((d) => d.state === 'issued') ?? null;
+}
+
+/** What the case screen needs to offer: its decision and whether its protocol is stored. */
+export function protocolStateForCase(ctx: CoreContext, caseId: string): ProtocolCaseState {
+  const detail = caseDetailOf(ctx, caseId);
+  const issued = issuedDecision(detail);
+  const current = detail.draftDecision ?? issued ?? detail.currentDecision;
+  const row = issued ? storedFor(ctx, issued.id) : undefined;
+  return {
+    caseId,
+    decision: current
+      ? { id: current.id, version: current.version, state: current.state, outcome: current.outcome, number: current.protocol?.label ?? null }
+      : null,
+    issued: row ? toIssued(row) : null,
+    renderable: issued !== null,
+    canIssue: detail.draftDecision !== null,
+  };
+}
+
+/**
+ * Issues a case's protocol: the draft decision is issued by the cases area (number, lock) and its
+ * statement stored, in ONE transaction (if the statement cannot be built, nothing is issued).
+ * On an already issued decision, stores its statement if it is missing.
+ */
+export function issueCaseProtocol(ctx: CoreContext, caseId: string, choice: { lang?: DocLangArg; layout?: LayoutArg } = {}): { issued: IssuedProtocol; created: boolean } {
+  const lang = choice.lang ?? 'both';
+  const layout = choice.layout ?? 'columns';
+  const result = ctx.store.transaction(() => {
+    let detail = caseDetailOf(ctx, caseId);
+    let decision = issuedDecision(detail);
+    if (detail.draftDecision) {
+      const r = callSync(casesHandlers['cases.issueProtocol']({ decisionId: detail.draftDecision.id }, ctx));
+      detail = r.detail;
+      decision = r.decision;
+    }
+    if (!decision) throw new AppFailure('protocols.no_decision');
+    const existing = storedFor(ctx, decision.id);
+    if (existing) return { issued: toIssued(existing), created: false };
+    return { issued: toIssued(capture(ctx, detail, decision, { lang, layout })), created: true };
+  });
+  ctx.emit({ type: 'data.changed', payload: { area: 'protocols', caseId } });
+  return result;
+}
+
+/**
+ * The PDF of a case's issued protocol, from its stored statement (captured now if it was issued
+ * elsewhere and not yet stored). This is what the exchange area puts in referral bundles.
+ */
+export async function renderCaseProtocol(ctx: CoreContext, caseId: string, choice: RenderChoice): Promise<CaseProtocolPdf> {
+  const detail = caseDetailOf(ctx, caseId);
+  const decision = issuedDecision(detail);
+  if (!decision) throw new AppFailure(detail.draftDecision ? 'protocols.not_issued' : 'protocols.no_decision');
+  const row =
+    storedFor(ctx, decision.id) ??
+    capture(ctx, detail, decision, { lang: choice.lang, layout: choice.layout ?? 'columns' });
+  const doc = docFromStatement(row);
+  const r = await render(doc, choice);
+  return { buffer: r.buffer, pages: r.pages, sha256: r.sha256, verification: r.verification, number: row.number, issued: toIssued(row) };
+}
+
+/** Renders a case's protocol and writes it atomically (no file at all on any error). */
+export async function renderCaseProtocolToFile(ctx: CoreContext, caseId: string, choice: RenderChoice, file: string): Promise<CaseProtocolPdf> {
+  const r = await renderCaseProtocol(ctx, caseId, choice);
+  await writePdfAtomic(file, r.buffer);
+  return r;
+}
+
+/** Renders the protocol of a case file (CLI) and writes it atomically; nothing is stored. */
+export async function renderCaseFileToFile(ctx: CoreContext, caseFile: unknown, choice: RenderChoice, file: string): Promise<RenderedPdf> {
+  const input = inputFromCaseFile(caseFile);
+  let doc: ProtocolDoc;
+  try {
+    doc = buildProtocolDoc(ctx, input);
+  } catch (err) {
+    if (err instanceof PdfInvalidDocumentError) throw new PdfInvalidDocumentError(fileField(err.params.field));
+    throw err;
+  }
+  const r = await render(doc, choice);
+  await writePdfAtomic(file, r.buffer);
+  return r;
+}
+
+/** Does a printed protocol match a stored statement? (number + SHA-256 of the statement). */
+export function verifyProtocol(ctx: CoreContext, number: string, sha256: string): { matches: boolean; known: boolean } {
+  const rows = ctx.db.prepare('SELECT statement, sha256 FROM protocol_statements WHERE number = ?').all(number.trim()) as { statement: string; sha256: string }[];
+  const wanted = sha256.trim().toLowerCase();
+  // The stored text is re-hashed: a row whose statement was altered does not verify.
+  const matches = /^[0-9a-f]{64}$/.test(wanted) && rows.some((r) => r.sha256 === wanted && sha256Hex(r.statement) === wanted);
+  return { matches, known: rows.length > 0 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists: the register of protocols and the journal of refusals, from the stored statements.
+
+function checkPeriod(from?: string, to?: string): void {
+  if (from !== undefined && !isIsoDate(from)) throw new AppFailure('protocols.bad_period', { from, to: to ?? '' });
+  if (to !== undefined && !isIsoDate(to)) throw new AppFailure('protocols.bad_period', { from: from ?? '', to });
+  if (from !== undefined && to !== undefined && from > to) throw new AppFailure('protocols.bad_period', { from, to });
+}
+
+const sequenceOf = (number: string): number => Number(number.split('/')[0]);
+
+/** Issued protocols whose date is in the period, by date then number. */
+export function listProtocols(ctx: CoreContext, from?: string, to?: string): ProtocolListItem[] {
+  checkPeriod(from, to);
+  const rows = ctx.db
+    .prepare(
+      `SELECT s.*, (SELECT max(o.decision_version) FROM protocol_statements o WHERE o.case_id = s.case_id) AS latest_version
+         FROM protocol_statements s
+        WHERE (? IS NULL OR s.protocol_date >= ?) AND (? IS NULL OR s.protocol_date <= ?)
+        ORDER BY s.protocol_date, s.created_at, s.id`,
+    )
+    .all(from ?? null, from ?? null, to ?? null, to ?? null) as (StatementRow & { latest_version: number })[];
+  const seen = new Set<string>();
+  const items: ProtocolListItem[] = [];
+  for (const r of rows) {
+    if (seen.has(r.decision_id)) continue;
+    seen.add(r.decision_id);
+    let s: Rec;
+    try {
+      s = JSON.parse(r.statement) as Rec;
+    } catch {
+      throw new AppFailure('protocols.statement_corrupt', { number: r.number });
+    }
+    const p = (isRec(s['patient']) ? s['patient'] : {}) as Rec;
+    const h = (isRec(s['htmp']) ? s['htmp'] : {}) as Rec;
+    const d = (isRec(s['decision']) ? s['decision'] : {}) as Rec;
+    items.push({
+      id: r.id,
+      caseId: r.case_id,
+      number: r.number,
+      date: r.protocol_date,
+      patientName: [p['lastName'], p['firstName'], p['middleName']].filter((x) => typeof x === 'string' && x !== '').join(' '),
+      iin: typeof p['iin'] === 'string' ? p['iin'] : '',
+      code: typeof h['code'] === 'string' ? h['code'] : '',
+      outcome: r.outcome,
+      reason: (REFUSAL_REASONS as readonly unknown[]).includes(d['reason']) ? (d['reason'] as RefusalReason) : null,
+      sha256: r.sha256,
+      issuedAt: r.issued_at,
+      superseded: r.decision_version < r.latest_version,
+    });
+  }
+  items.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.number.slice(-4).localeCompare(b.number.slice(-4)) || sequenceOf(a.number) - sequenceOf(b.number)));
+  return items;
+}
+
+export function registerDoc(ctx: CoreContext, from: string, to: string, generatedAt: string = kzNow()): ProtocolRegisterDoc {
+  const items = listProtocols(ctx, from, to);
+  return {
+    kind: 'protocol_register',
+    period: { from, to },
+    commission: commissionFromSettings(ctx),
+    rows: items.map((i) => ({ number: i.number, date: i.date, patientName: i.patientName, code: i.code, outcome: i.outcome })),
+    generatedAt,
+  };
+}
+
+export function refusalJournalDoc(ctx: CoreContext, from: string, to: string, generatedAt: string = kzNow()): RefusalJournalDoc {
+  const items = listProtocols(ctx, from, to).filter((i) => i.outcome === 'refused' && !i.superseded && i.reason !== null);
+  return {
+    kind: 'refusal_journal',
+    period: { from, to },
+    commission: commissionFromSettings(ctx),
+    rows: items.map((i) => ({ number: i.number, date: i.date, patientName: i.patientName, iin: i.iin, code: i.code, reason: i.reason as RefusalReason })),
+    generatedAt,
+  };
+}
+
+const langSuffix = (lang: DocLang, layout?: BilingualLayout): string => (lang === 'both' ? `both-${layout ?? 'columns'}` : lang);
+
+// ---------------------------------------------------------------------------------------------
+// Handlers.
 
 /** The protocols area's handlers, one per method of ProtocolsMethods. */
-export const protocolsHandlers: Pick<Handlers, keyof ProtocolsMethods> = {};
+export const protocolsHandlers: Pick<Handlers, keyof ProtocolsMethods> = {
+  'protocols.forCase': (a, ctx) => protocolStateForCase(ctx, a.caseId),
+  'protocols.render': async (a, ctx) => {
+    const choice: RenderChoice = { lang: a.lang, ...(a.layout ? { layout: a.layout } : {}) };
+    const r = await renderCaseProtocol(ctx, a.caseId, choice);
+    const rendered: RenderedPdf = { buffer: r.buffer, pages: r.pages, sha256: r.sha256, verification: r.verification, fileSha256: '' };
+    return { ...pdfFile(rendered, `protocol-${numberSlug(r.number)}-${langSuffix(a.lang, a.layout)}.pdf`), number: r.number, issued: r.issued };
+  },
+  'protocols.issue': (a, ctx) =>
+    issueCaseProtocol(ctx, a.caseId, { ...(a.lang ? { lang: a.lang } : {}), ...(a.layout ? { layout: a.layout } : {}) }),
+  'protocols.verify': (a, ctx) => verifyProtocol(ctx, a.number, a.sha256),
+  'protocols.list': (a, ctx) => ({ items: listProtocols(ctx, a.from, a.to) }),
+  'protocols.registerPdf': async (a, ctx) => {
+    checkPeriod(a.from, a.to);
+    const doc = registerDoc(ctx, a.from, a.to);
+    const r = await render(doc, { lang: a.lang, ...(a.layout ? { layout: a.layout } : {}) });
+    return { ...pdfFile(r, `register-${a.from}_${a.to}-${langSuffix(a.lang, a.layout)}.pdf`), count: doc.rows.length };
+  },
+  'protocols.refusalJournalPdf': async (a, ctx) => {
+    checkPeriod(a.from, a.to);
+    const doc = refusalJournalDoc(ctx, a.from, a.to);
+    const r = await render(doc, { lang: a.lang, ...(a.layout ? { layout: a.layout } : {}) });
+    return { ...pdfFile(r, `refusals-${a.from}_${a.to}-${langSuffix(a.lang, a.layout)}.pdf`), count: doc.rows.length };
+  },
+  'protocols.scoringSheetPdf': async (a, ctx) => {
+    const doc = scoringSheetDoc(ctx, a.sheetId, a.lang);
+    const r = await render(doc, { lang: a.lang, ...(a.layout ? { layout: a.layout } : {}) });
+    const id = doc.technology.code ? `${doc.technology.code}-${doc.date}` : doc.date;
+    return pdfFile(r, `scoring-${id}-${langSuffix(a.lang, a.layout)}.pdf`);
+  },
+  // Printing needs the system print dialog: the Electron main process answers this method before
+  // the core is asked. Any other host (web, CLI) gets a translated refusal saying to use the PDF.
+  'shell.printPdf': () => {
+    throw new AppFailure('protocols.print_unavailable');
+  },
+};
