@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Handlers, CoreContext } from '../context';
 import type {
   CsvImportResult,
@@ -344,7 +345,19 @@ function upsertInput(ctx: CoreContext, input: TransferInput): Row {
   const values = inputToRow(input);
   const existing = findInputRow(ctx, input.code, input.year);
   if (existing) return ctx.store.update('transfer_inputs', String(existing.id), values).row;
-  return ctx.store.insert('transfer_inputs', values);
+  // One technology-year is one record on every laptop: a name-based id makes two laptops that
+  // enter the same code and year write the same record, so sync merges (or flags a conflict)
+  // field by field instead of failing on UNIQUE(code, year).
+  return ctx.store.insert('transfer_inputs', { ...values, id: nameBasedUuid(`transfer_inputs/${input.code}/${input.year}`) });
+}
+
+/** A UUID (version 5 layout) derived from a name, for records whose identity is a natural key. */
+function nameBasedUuid(name: string): string {
+  const h = createHash('sha1').update(`htmp:${name}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 function saveInputs(ctx: CoreContext, raw: TransferInput): TransferRecord {

@@ -315,3 +315,15 @@ describe('migration 0004', () => {
     }
   });
 });
+
+describe('transfer inputs across laptops', () => {
+  it('two installations entering the same code and year write the same record id', async () => {
+    const a = tempCore();
+    const b = tempCore();
+    const input = { code: '35.21', year: 2025, regions: [], tariff: 100, listTariffs: [100, 200], casesPerYear: 10, population: 100000, lethalOrComplicated: 0 };
+    const ra = await a.call('transfer.saveInputs', input as never);
+    const rb = await b.call('transfer.saveInputs', input as never);
+    expect((ra as { id: string }).id).toBe((rb as { id: string }).id);
+    expect((ra as { id: string }).id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
