@@ -133,6 +133,50 @@ export class Store {
     return [...this.specs.values()];
   }
 
+  /**
+   * Applies a change made elsewhere (sync, conflict resolution): writes the row and appends the
+   * change to `change_log` with its ORIGINAL change id, installation and time, and `origin`
+   * (the bundle id), in one transaction. The caller has already decided which fields to apply
+   * (conflict detection is the exchange service's job); `fields` holds only those. An insert
+   * creates the row (missing `created_at`/`updated_at` take the change's time); an update sets
+   * the fields and `updated_at`; a delete removes the row. Unknown tables or columns throw.
+   */
+  applyRemote(change: ChangeRecord): void {
+    const spec = this.spec(change.table);
+    const cols = Object.keys(change.fields);
+    for (const c of cols) {
+      if (c === 'id') throw new Error(`Column ${change.table}.id cannot change`);
+      if (!spec.columns.includes(c) && c !== 'created_at' && c !== 'updated_at') throw new Error(`Unknown column ${change.table}.${c}`);
+    }
+    this.db.transaction(() => {
+      if (change.op === 'insert') {
+        const row: Row = { id: change.recordId, created_at: change.at, updated_at: change.at };
+        for (const c of cols) row[c] = change.fields[c]![1];
+        const names = Object.keys(row);
+        this.stmt(`ins:${change.table}:${names.join(',')}`, `INSERT INTO ${change.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(
+          ...names.map((c) => row[c] ?? null),
+        );
+      } else if (change.op === 'update') {
+        if (cols.length > 0) {
+          const sets = cols.includes('updated_at') ? cols : [...cols, 'updated_at'];
+          const values = sets.map((c) => (c === 'updated_at' && !cols.includes('updated_at') ? change.at : change.fields[c]![1]));
+          const r = this.stmt(`upd:${change.table}:${sets.join(',')}`, `UPDATE ${change.table} SET ${sets.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(
+            ...values,
+            change.recordId,
+          );
+          if (r.changes !== 1) throw new Error(`No ${change.table} row ${change.recordId}`);
+        }
+      } else {
+        this.stmt(`del:${change.table}`, `DELETE FROM ${change.table} WHERE id = ?`).run(change.recordId);
+      }
+      this.stmt(
+        'logRemote',
+        `INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(change.changeId, change.table, change.recordId, change.op, JSON.stringify(change.fields), change.installationId, change.at, change.origin);
+      for (const l of this.listeners) l(change);
+    })();
+  }
+
   private log(table: string, recordId: string, op: ChangeRecord['op'], fields: ChangeRecord['fields'], ctx: WriteContext, at: string): void {
     const change: ChangeRecord = {
       changeId: randomUUID(),

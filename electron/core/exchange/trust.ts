@@ -1,0 +1,221 @@
+/**
+ * This installation's identity (key pair made at first start by migration 0005) and the two
+ * trust stores: peers (laptops of the commission, for sync bundles) and publishers (keys that
+ * sign catalogue updates). Trust is by key; names are display only.
+ */
+import os from 'node:os';
+import { AppFailure } from '../../../shared/result';
+import type { CoreContext } from '../context';
+import { readSettings } from '../services/app';
+import { openBundle, type BundleReader, type OpenBundleOptions } from './archive';
+import { BundleError, isBundleError } from './errors';
+import { fingerprint, generateKeyPair, isPublicKey } from './keys';
+import type { BundleSenderSecret } from './archive';
+
+export interface Identity {
+  installationId: string;
+  publicKey: string;
+  fingerprint: string;
+  name: string;
+}
+
+export interface PeerRow {
+  installation_id: string;
+  public_key: string;
+  fingerprint: string;
+  name: string | null;
+  accepted_at: string;
+  acked_seq: number;
+  received_seq: number;
+  last_import_at: string | null;
+  last_export_at: string | null;
+}
+
+type Ctx = Pick<CoreContext, 'db' | 'installationId'>;
+
+function keyRow(ctx: Ctx): { public_key: string; private_key: string } {
+  let row = ctx.db.prepare('SELECT public_key, private_key FROM exchange_key WHERE id = 1').get() as { public_key: string; private_key: string } | undefined;
+  if (!row) {
+    // Normally made by the migration; kept here for a database whose row was lost.
+    const k = generateKeyPair();
+    ctx.db.prepare('INSERT INTO exchange_key (id, public_key, private_key, created_at) VALUES (1, ?, ?, ?)').run(k.publicKey, k.privateKey, new Date().toISOString());
+    row = { public_key: k.publicKey, private_key: k.privateKey };
+  }
+  return row;
+}
+
+/** What this installation calls itself in bundles: the commission's name, else the computer's. */
+export function installationName(ctx: Pick<CoreContext, 'db'>): string {
+  try {
+    const s = readSettings(ctx);
+    const name = [s.commissionName, s.authorityName].filter((x) => x.trim() !== '').join(', ');
+    if (name) return name.slice(0, 200);
+  } catch {
+    /* settings table missing in a bare database */
+  }
+  return os.hostname().slice(0, 200);
+}
+
+export function identity(ctx: Ctx): Identity {
+  const k = keyRow(ctx);
+  return { installationId: ctx.installationId, publicKey: k.public_key, fingerprint: fingerprint(k.public_key), name: installationName(ctx) };
+}
+
+export function senderSecret(ctx: Ctx): BundleSenderSecret {
+  const k = keyRow(ctx);
+  return { installationId: ctx.installationId, publicKey: k.public_key, privateKey: k.private_key, name: installationName(ctx) };
+}
+
+// --- peers -----------------------------------------------------------------------------------
+
+export function listPeers(ctx: Ctx): PeerRow[] {
+  return ctx.db.prepare('SELECT * FROM exchange_peers ORDER BY accepted_at, installation_id').all() as PeerRow[];
+}
+
+export function getPeer(ctx: Ctx, installationId: string): PeerRow | undefined {
+  return ctx.db.prepare('SELECT * FROM exchange_peers WHERE installation_id = ?').get(installationId) as PeerRow | undefined;
+}
+
+export function peerByKey(ctx: Ctx, publicKey: string): PeerRow | undefined {
+  return ctx.db.prepare('SELECT * FROM exchange_peers WHERE public_key = ?').get(publicKey) as PeerRow | undefined;
+}
+
+/**
+ * Trusts a peer's key (the user compared the fingerprint). A known installation with a new
+ * key (reinstall) gets the new key; its watermarks are kept.
+ */
+export function trustPeer(ctx: Ctx, p: { installationId: string; publicKey: string; name?: string | null }): PeerRow {
+  if (!isPublicKey(p.publicKey)) throw new AppFailure('exchange.bad_key', { field: 'publicKey' });
+  if (p.installationId === ctx.installationId) throw new AppFailure('exchange.own_key', {});
+  const at = new Date().toISOString();
+  ctx.db.transaction(() => {
+    const other = peerByKey(ctx, p.publicKey);
+    if (other && other.installation_id !== p.installationId) ctx.db.prepare('DELETE FROM exchange_peers WHERE installation_id = ?').run(other.installation_id);
+    ctx.db
+      .prepare(
+        `INSERT INTO exchange_peers (installation_id, public_key, fingerprint, name, accepted_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(installation_id) DO UPDATE SET public_key = excluded.public_key, fingerprint = excluded.fingerprint,
+           name = COALESCE(excluded.name, exchange_peers.name), accepted_at = excluded.accepted_at`,
+      )
+      .run(p.installationId, p.publicKey, fingerprint(p.publicKey), p.name ?? null, at);
+  })();
+  return getPeer(ctx, p.installationId)!;
+}
+
+export function removePeer(ctx: Ctx, installationId: string): boolean {
+  return ctx.db.prepare('DELETE FROM exchange_peers WHERE installation_id = ?').run(installationId).changes > 0;
+}
+
+// --- publishers ------------------------------------------------------------------------------
+
+export interface PublisherRow {
+  public_key: string;
+  fingerprint: string;
+  name: string | null;
+  accepted_at: string;
+}
+
+export function listPublishers(ctx: Ctx): PublisherRow[] {
+  return ctx.db.prepare('SELECT * FROM exchange_publishers ORDER BY accepted_at').all() as PublisherRow[];
+}
+
+export function trustPublisher(ctx: Ctx, p: { publicKey: string; name?: string | null }): PublisherRow {
+  if (!isPublicKey(p.publicKey)) throw new AppFailure('exchange.bad_key', { field: 'publicKey' });
+  ctx.db
+    .prepare(
+      `INSERT INTO exchange_publishers (public_key, fingerprint, name, accepted_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(public_key) DO UPDATE SET name = COALESCE(excluded.name, exchange_publishers.name)`,
+    )
+    .run(p.publicKey, fingerprint(p.publicKey), p.name ?? null, new Date().toISOString());
+  return ctx.db.prepare('SELECT * FROM exchange_publishers WHERE public_key = ?').get(p.publicKey) as PublisherRow;
+}
+
+export function removePublisher(ctx: Ctx, publicKey: string): boolean {
+  return ctx.db.prepare('DELETE FROM exchange_publishers WHERE public_key = ?').run(publicKey).changes > 0;
+}
+
+// --- opening bundles with trust ----------------------------------------------------------------
+
+/** Turns a bundle-layer refusal into the API's failure (same code and params). */
+export function toFailure(err: unknown): unknown {
+  if (isBundleError(err)) return new AppFailure(err.code, err.params);
+  return err;
+}
+
+export interface OpenedBundle {
+  reader: BundleReader;
+  /** The sender was not trusted before and the caller allowed trusting it (peer or publisher). */
+  newSender: { publicKey: string; installationId: string; name: string | null; fingerprint: string } | null;
+}
+
+/**
+ * Opens a bundle and checks trust by its kind: sync and referral answers from peers, catalogue
+ * from publishers, backups from this installation's own key. `trustNew` accepts an unknown
+ * sender (the caller records it, in its transaction). Refusals become AppFailure with the
+ * bundle code; an unknown key carries its fingerprint, and `keyChanged` when a known
+ * installation id arrives with another key.
+ */
+export async function openTrusted(ctx: Ctx, file: string, opts: { trustNew?: boolean; limits?: OpenBundleOptions['limits']; kinds?: readonly string[] } = {}): Promise<OpenedBundle> {
+  let newSender: OpenedBundle['newSender'] = null;
+  let keyChanged = false;
+  const own = keyRow(ctx).public_key;
+  let reader: BundleReader;
+  try {
+    reader = await openBundle(file, {
+      ...(opts.limits ? { limits: opts.limits } : {}),
+      isTrusted: (publicKey, q) => {
+        if (publicKey === own) return true;
+        // The kind is not known to this callback; the manifest is read and verified by now, so
+        // it is looked up through the trust stores: a key in either list may open the bundle,
+        // and the kind-specific check below decides whether it may be used for this kind.
+        if (peerByKey(ctx, publicKey) || ctx.db.prepare('SELECT 1 FROM exchange_publishers WHERE public_key = ?').get(publicKey)) return true;
+        const known = getPeer(ctx, q.installationId);
+        keyChanged = known !== undefined && known.public_key !== publicKey;
+        if (opts.trustNew) {
+          newSender = { publicKey, installationId: q.installationId, name: q.name ?? null, fingerprint: q.fingerprint };
+          return true;
+        }
+        return false;
+      },
+    });
+  } catch (err) {
+    if (isBundleError(err, 'bundle.untrusted_sender')) throw new AppFailure(err.code, { ...err.params, keyChanged });
+    throw toFailure(err);
+  }
+  const m = reader.manifest;
+  if (opts.kinds && !opts.kinds.includes(m.kind)) {
+    await reader.close();
+    throw new AppFailure('exchange.wrong_kind', { kind: m.kind, expected: opts.kinds.join('|') });
+  }
+  // Kind-specific trust: catalogue bundles only from publishers, the rest only from peers (or us).
+  if (newSender === null && m.sender.publicKey !== own) {
+    const isPublisher = ctx.db.prepare('SELECT 1 FROM exchange_publishers WHERE public_key = ?').get(m.sender.publicKey) !== undefined;
+    const isPeer = peerByKey(ctx, m.sender.publicKey) !== undefined;
+    const ok = m.kind === 'catalogue' ? isPublisher : isPeer;
+    if (!ok) {
+      await reader.close();
+      if (opts.trustNew) {
+        newSender = { publicKey: m.sender.publicKey, installationId: m.sender.installationId, name: m.sender.name ?? null, fingerprint: reader.fingerprint };
+        return { reader: await reopen(file, opts.limits), newSender };
+      }
+      throw new AppFailure('bundle.untrusted_sender', {
+        fingerprint: reader.fingerprint,
+        publicKey: m.sender.publicKey,
+        installationId: m.sender.installationId,
+        name: m.sender.name ?? null,
+        keyChanged: false,
+      });
+    }
+  }
+  return { reader, newSender };
+}
+
+async function reopen(file: string, limits?: OpenBundleOptions['limits']): Promise<BundleReader> {
+  try {
+    return await openBundle(file, { ...(limits ? { limits } : {}), isTrusted: () => true });
+  } catch (err) {
+    throw toFailure(err);
+  }
+}
+
+export { BundleError };

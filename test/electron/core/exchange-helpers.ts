@@ -1,0 +1,94 @@
+/** Shared helpers of the exchange tests: two laptops (data folders) with generic user tables. */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createCore, type Core } from '../../../electron/core/core';
+import type { CoreContext } from '../../../electron/core/context';
+import { runJob, type Job } from '../../../electron/core/exchange/jobs';
+import { Store, type TableSpec } from '../../../electron/core/store';
+import { userTables } from '../../../electron/core/tables';
+import { exchangeHandlers } from '../../../electron/core/services/exchange';
+import { exchangeSchemas, type ExchangeMethods } from '../../../shared/contract/exchange';
+import { tempDir } from '../../support/temp';
+
+/** Generic user tables made in the test databases (the real areas' tables are there too). */
+export const TEST_TABLES: TableSpec[] = [
+  { name: 't_case', columns: ['surname', 'status', 'note', 'count'] },
+  { name: 't_file', columns: ['case_id', 'name', 'file_sha256'] },
+  { name: 't_decision', columns: ['case_id', 'outcome', 'issued_at'] },
+];
+
+export const TEST_DDL = `
+  CREATE TABLE IF NOT EXISTS t_case (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, surname TEXT, status TEXT, note TEXT, count INTEGER) STRICT;
+  CREATE TABLE IF NOT EXISTS t_file (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, case_id TEXT, name TEXT, file_sha256 TEXT) STRICT;
+  CREATE TABLE IF NOT EXISTS t_decision (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, case_id TEXT, outcome TEXT, issued_at TEXT) STRICT;
+`;
+
+export interface Laptop {
+  core: Core;
+  ctx: CoreContext;
+  dir: string;
+  close(): void;
+}
+
+const open: Laptop[] = [];
+
+/** A core on a data folder with the test tables registered in its Store. */
+export function laptop(dir = tempDir('htmp-ex-')): Laptop {
+  const core = createCore({ dataDir: dir, host: 'cli' });
+  core.db.exec(TEST_DDL);
+  const store = new Store(core.db, core.installationId, [...userTables, ...TEST_TABLES]);
+  const ctx: CoreContext = { ...core.context, store };
+  const l = { core, ctx, dir, close: () => core.close() };
+  open.push(l);
+  return l;
+}
+
+export function closeAll(): void {
+  for (const l of open.splice(0)) l.close();
+}
+
+/** Runs fn as an exchange job of this laptop. */
+export function job<T>(l: Laptop, fn: (j: Job) => Promise<T>, jobId?: string): Promise<T> {
+  return runJob(l.ctx, 'test', jobId, fn);
+}
+
+/** Makes two laptops trust each other. */
+export async function pair(a: Laptop, b: Laptop): Promise<void> {
+  const ia = await a.core.call('exchange.identity', {});
+  const ib = await b.core.call('exchange.identity', {});
+  await a.core.call('exchange.trustPeer', { installationId: ib.installationId, publicKey: ib.publicKey, name: 'B' });
+  await b.core.call('exchange.trustPeer', { installationId: ia.installationId, publicKey: ia.publicKey, name: 'A' });
+}
+
+/** User rows of the test tables, sorted, without timestamps that legitimately differ. */
+export function snapshot(l: Laptop): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const t of TEST_TABLES) out[t.name] = l.core.db.prepare(`SELECT * FROM ${t.name} ORDER BY id`).all();
+  return out;
+}
+
+export function sha256(buf: Buffer | string): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/** Hash of the database file after a full checkpoint (byte-for-byte comparisons). */
+export function dbFileHash(l: Laptop): string {
+  l.core.db.pragma('wal_checkpoint(TRUNCATE)');
+  return sha256(fs.readFileSync(path.join(l.dir, 'htmp.sqlite')));
+}
+
+/** Puts bytes into the laptop's file store and returns their hash. */
+export function putFile(l: Laptop, content: Buffer): string {
+  const h = sha256(content);
+  const f = path.join(l.dir, 'files', h.slice(0, 2), h);
+  fs.mkdirSync(path.dirname(f), { recursive: true });
+  fs.writeFileSync(f, content);
+  return h;
+}
+
+/** Calls an exchange handler with the laptop's context (whose Store knows the test tables). */
+export async function call<M extends keyof ExchangeMethods>(l: Laptop, method: M, args: ExchangeMethods[M]['args']): Promise<ExchangeMethods[M]['result']> {
+  const h = exchangeHandlers[method] as unknown as (a: unknown, c: CoreContext) => Promise<ExchangeMethods[M]['result']>;
+  return h(exchangeSchemas[method].parse(args), l.ctx);
+}
