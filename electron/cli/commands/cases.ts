@@ -1,4 +1,297 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Lang } from '../../../shared/contract';
+import { CASE_STATUSES, DOCUMENT_KINDS, REFUSAL_REASONS, memberSchema, type CaseStatus } from '../../../shared/contract/cases';
+import { isIsoDate } from '../../../shared/domain/calendar';
+import { addWorkingDays, localDatePart } from '../../../shared/domain/deadline';
+import type { FundingResult } from '../../../shared/domain/funding';
+import { checkIin } from '../../../shared/domain/iin';
+import type { CaseInput, Finding } from '../../../shared/domain/packet';
+import { AppFailure } from '../../../shared/result';
+import { kzToday, workCalendar } from '../../core/cases/calendar';
+import { t } from '../../core/i18n';
+import { caseDetail, decide, deriveCase, importCase, issueProtocol, listCases } from '../../core/services/cases';
 import type { Command } from '../command';
 
-/** The cases area's CLI commands. */
-export const casesCommands: Command[] = [];
+/** `t` that also resolves the `$t(key)` references the rules texts use (looked up in `rules`). */
+function tr(lang: Lang, key: string, params: Record<string, unknown> = {}): string {
+  return t(lang, key, params).replace(/\$t\(([^)]+)\)/g, (_m, k: string) => t(lang, `rules:${k}`));
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new AppFailure('cli.file_unreadable', { file });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppFailure('cli.file_not_json', { file });
+  }
+}
+
+// The case file of `packet validate` and `case import` (issue 4): shapes only, loose (more fields
+// allowed); what is wrong in the content is reported as findings, not refused.
+const str = z.string().max(5000);
+const caseFileSchema = z
+  .object({
+    receivedAt: str,
+    patient: z
+      .object({
+        iin: str,
+        lastName: str,
+        firstName: str,
+        middleName: str.optional(),
+        birthDate: str.optional(),
+        sex: z.enum(['male', 'female']).optional(),
+        phone: str.optional(),
+        primaryCareOrg: str.optional(),
+        insured: z.boolean().optional(),
+      })
+      .passthrough(),
+    htmpCode: str,
+    urgency: z.enum(['planned', 'emergency']),
+    inpatient: z.boolean().default(false),
+    channel: z.enum(['paper', 'electronic', 'email']).optional(),
+    diagnosis: z.object({ icd10: str, text: str.default('') }).passthrough(),
+    documents: z
+      .array(
+        z
+          .object({
+            kind: z.enum(DOCUMENT_KINDS),
+            paper: z.boolean().default(false),
+            files: z.array(z.string().min(1).max(1000)).default([]),
+            signatures: z.array(z.enum(['attending', 'head_of_department', 'deputy_chief'])).default([]),
+            seal: z.boolean().default(false),
+            clinicalDiagnosis: str.optional(),
+            items: z.array(z.object({ name: str, date: str }).passthrough()).default([]),
+          })
+          .passthrough(),
+      )
+      .max(100),
+    specialistConclusion: str.optional(),
+    providerOrg: str.optional(),
+    notes: str.optional(),
+  })
+  .passthrough();
+
+function readCaseFile(file: string): CaseInput & Record<string, unknown> {
+  const parsed = caseFileSchema.safeParse(readJson(file));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppFailure('cases.bad_case_file', { file, field: issue?.path.join('.') || '(root)', issue: issue?.message ?? 'invalid' });
+  }
+  return parsed.data as unknown as CaseInput & Record<string, unknown>;
+}
+
+/** A file reference of a case file: relative to the case file's folder, must be a regular file. */
+function resolveRef(base: string, ref: string): string {
+  return path.resolve(base, ref);
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const NO_FUNDING: FundingResult = { channel: null, reason: { key: 'funding.not_in_list', params: { sections: '' } } };
+
+function findingLines(lang: Lang, findings: Finding[]): string[] {
+  return findings.map((f) => `  [${f.severity}] ${f.field}: ${tr(lang, `rules:findings.${f.code}`, f.params)}`);
+}
+
+function fundingLine(lang: Lang, f: FundingResult): string {
+  return `${t(lang, 'cases:cli.funding')}: ${t(lang, `rules:funding.channel.${f.channel ?? 'none'}`)} — ${tr(lang, `rules:${f.reason.key}`, f.reason.params)}`;
+}
+
+export const casesCommands: Command[] = [
+  {
+    name: 'iin check',
+    usage: 'htmp iin check IIN [--json]',
+    summary: 'cases:cli.commands.iinCheck',
+    minArgs: 1,
+    maxArgs: 1,
+    run(ctx) {
+      const r = checkIin(ctx.args[0] ?? '');
+      const json = { valid: r.valid, birthDate: r.birthDate, sex: r.sex, reason: r.reason };
+      const human = r.valid
+        ? [t(ctx.lang, 'cases:cli.valid'), `${t(ctx.lang, 'cases:cli.birthDate')}: ${r.birthDate}`, `${t(ctx.lang, 'cases:cli.sex')}: ${t(ctx.lang, `rules:sex.${r.sex}`)}`].join('\n')
+        : `${t(ctx.lang, 'cases:cli.invalid')}: ${t(ctx.lang, `rules:iinReason.${r.reason}`)}`;
+      return { json, human };
+    },
+  },
+  {
+    name: 'deadline',
+    usage: 'htmp deadline --from ISO_DATETIME --working-days N [--json]',
+    summary: 'cases:cli.commands.deadline',
+    options: { from: { type: 'string' }, 'working-days': { type: 'string' } },
+    maxArgs: 0,
+    run(ctx) {
+      const from = typeof ctx.options.from === 'string' ? ctx.options.from : '';
+      const nText = typeof ctx.options['working-days'] === 'string' ? ctx.options['working-days'] : '';
+      if (localDatePart(from) === null) throw new AppFailure('cases.bad_datetime', { value: from });
+      if (!/^[0-9]{1,3}$/.test(nText) || Number(nText) > 366) throw new AppFailure('cases.bad_working_days', { value: nText });
+      const d = addWorkingDays(from, Number(nText), workCalendar());
+      const json = { due: d.due, workingDays: d.workingDays, calendarConfirmed: d.calendarConfirmed };
+      const lines = [t(ctx.lang, 'cases:cli.due', { due: d.due }), `${t(ctx.lang, 'cases:cli.workingDays')}: ${d.workingDays.join(', ')}`];
+      if (!d.calendarConfirmed) lines.push(`${t(ctx.lang, 'cases:cli.unconfirmed')} (${d.unconfirmedYears.join(', ')})`);
+      return { json, human: lines.join('\n') };
+    },
+  },
+  {
+    name: 'packet validate',
+    usage: 'htmp packet validate FILE.json [--json]',
+    summary: 'cases:cli.commands.packetValidate',
+    minArgs: 1,
+    maxArgs: 1,
+    run(ctx) {
+      const file = path.resolve(ctx.args[0] ?? '');
+      const input = readCaseFile(file);
+      const base = path.dirname(file);
+      const insured = (input.patient as Record<string, unknown>).insured;
+      const d = deriveCase(ctx.core().context, input, (ref) => isFile(resolveRef(base, ref)), typeof insured === 'boolean' ? insured : null);
+      const funding = d.funding ?? NO_FUNDING;
+      const json = { complete: d.check.complete, findings: d.check.findings, due: d.due?.due ?? null, funding };
+      const lines = [t(ctx.lang, d.check.complete ? 'cases:cli.complete' : 'cases:cli.incomplete'), ...findingLines(ctx.lang, d.check.findings)];
+      if (d.due) lines.push(t(ctx.lang, 'cases:cli.due', { due: d.due.due }) + (d.due.calendarConfirmed ? '' : ` — ${t(ctx.lang, 'cases:cli.unconfirmed')}`));
+      lines.push(fundingLine(ctx.lang, funding));
+      return { json, human: lines.join('\n') };
+    },
+  },
+  {
+    name: 'case import',
+    usage: 'htmp case import FILE.json [--json]',
+    summary: 'cases:cli.commands.caseImport',
+    minArgs: 1,
+    maxArgs: 1,
+    run(ctx) {
+      const file = path.resolve(ctx.args[0] ?? '');
+      const input = readCaseFile(file);
+      const base = path.dirname(file);
+      const { id } = importCase(ctx.core().context, input, (ref) => {
+        const p = resolveRef(base, ref);
+        return isFile(p) ? fs.readFileSync(p) : null;
+      });
+      return { json: { id }, human: t(ctx.lang, 'cases:cli.imported', { id }) };
+    },
+  },
+  {
+    name: 'case list',
+    usage: 'htmp case list [--status draft|registered|approved|refused] [--json]',
+    summary: 'cases:cli.commands.caseList',
+    options: { status: { type: 'string' } },
+    maxArgs: 0,
+    run(ctx) {
+      const status = ctx.options.status;
+      if (status !== undefined && !(CASE_STATUSES as readonly unknown[]).includes(status)) throw new AppFailure('cases.bad_status', { status: String(status) });
+      const c = ctx.core().context;
+      const cases = [];
+      for (let offset = 0; ; ) {
+        const page = listCases(c, { ...(status ? { status: status as CaseStatus } : {}), offset, limit: 500 });
+        cases.push(...page.items);
+        offset += page.items.length;
+        if (page.items.length === 0 || offset >= page.total) break;
+      }
+      const json = {
+        cases: cases.map((x) => ({
+          id: x.id,
+          patient: x.patient,
+          htmpCode: x.htmpCode,
+          status: x.status,
+          due: x.due,
+          receivedAt: x.receivedAt,
+          complete: x.complete,
+          overdue: x.overdue,
+          outcome: x.outcome,
+          protocolNumber: x.protocol?.label ?? null,
+        })),
+      };
+      const human =
+        cases.length === 0
+          ? t(ctx.lang, 'cases:cli.noCases')
+          : cases
+              .map((x) => `${x.due ?? '----------'}  ${t(ctx.lang, `cases:cli.status.${x.status}`).padEnd(16)} ${x.htmpCode.padEnd(12)} ${x.patient.iin}  ${x.patient.lastName} ${x.patient.firstName}  ${x.id}`)
+              .join('\n');
+      return { json, human };
+    },
+  },
+  {
+    name: 'case show',
+    usage: 'htmp case show ID [--json]',
+    summary: 'cases:cli.commands.caseShow',
+    minArgs: 1,
+    maxArgs: 1,
+    async run(ctx) {
+      const id = ctx.args[0] ?? '';
+      if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
+      const d = caseDetail(ctx.core().context, id);
+      const decision = d.currentDecision;
+      const json = { ...d, decision, protocolNumber: decision?.protocol?.label ?? null };
+      const lines = [
+        `${t(ctx.lang, 'cases:cli.patient')}: ${d.patient.lastName} ${d.patient.firstName} ${d.patient.middleName ?? ''} (${d.patient.iin})`.replace(/\s+\(/, ' ('),
+        `${t(ctx.lang, 'cases:cli.code')}: ${d.htmpCode} — ${t(ctx.lang, `cases:cli.status.${d.status}`)}`,
+        t(ctx.lang, d.complete ? 'cases:cli.complete' : 'cases:cli.incomplete'),
+        ...findingLines(ctx.lang, d.findings),
+      ];
+      if (d.due) lines.push(t(ctx.lang, 'cases:cli.due', { due: d.due.due }));
+      if (d.funding) lines.push(fundingLine(ctx.lang, d.funding));
+      if (!decision) lines.push(t(ctx.lang, 'cases:cli.noDecision'));
+      else {
+        const what = t(ctx.lang, `rules:decisionOutcome.${decision.outcome}`) + (decision.reason ? `: ${t(ctx.lang, `rules:refusalReason.${decision.reason}`)}` : '');
+        const proto = decision.protocol ? t(ctx.lang, 'cases:cli.protocol', { label: decision.protocol.label }) : t(ctx.lang, 'cases:cli.draftDecision');
+        lines.push(`${t(ctx.lang, 'cases:cli.decision')} (${decision.date}, ${proto}): ${what}`);
+      }
+      return { json, human: lines.join('\n') };
+    },
+  },
+  {
+    name: 'case decide',
+    usage: 'htmp case decide ID (--approve | --refuse no_indications|incomplete_packet|not_authentic) --members FILE.json [--date YYYY-MM-DD] [--draft] [--correction] [--json]',
+    summary: 'cases:cli.commands.caseDecide',
+    options: {
+      approve: { type: 'boolean' },
+      refuse: { type: 'string' },
+      members: { type: 'string' },
+      date: { type: 'string' },
+      draft: { type: 'boolean' },
+      correction: { type: 'boolean' },
+    },
+    minArgs: 1,
+    maxArgs: 1,
+    run(ctx) {
+      const id = ctx.args[0] ?? '';
+      const approve = ctx.options.approve === true;
+      const refuse = typeof ctx.options.refuse === 'string' ? ctx.options.refuse : undefined;
+      if (approve === (refuse !== undefined)) throw new AppFailure('cases.approve_or_refuse');
+      if (refuse !== undefined && !(REFUSAL_REASONS as readonly string[]).includes(refuse)) throw new AppFailure('cases.bad_reason', { reason: refuse });
+      const membersFile = typeof ctx.options.members === 'string' ? path.resolve(ctx.options.members) : '';
+      if (membersFile === '') throw new AppFailure('cases.bad_members_file', { file: '' });
+      const members = z.array(memberSchema).max(50).safeParse(readJson(membersFile));
+      if (!members.success) throw new AppFailure('cases.bad_members_file', { file: membersFile });
+      const date = typeof ctx.options.date === 'string' ? ctx.options.date : kzToday();
+      if (!isIsoDate(date)) throw new AppFailure('cases.bad_date', { value: date });
+      if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
+      const c = ctx.core().context;
+      let decision = decide(c, {
+        caseId: id,
+        outcome: approve ? 'approved' : 'refused',
+        reason: (refuse ?? null) as (typeof REFUSAL_REASONS)[number] | null,
+        members: members.data,
+        date,
+        ...(ctx.options.correction === true ? { correction: true } : {}),
+      });
+      if (ctx.options.draft !== true) decision = issueProtocol(c, decision.id);
+      const status = caseDetail(c, id).status;
+      const json = { id, status, decision, protocolNumber: decision.protocol?.label ?? null };
+      const what = t(ctx.lang, `rules:decisionOutcome.${decision.outcome}`) + (decision.reason ? `: ${t(ctx.lang, `rules:refusalReason.${decision.reason}`)}` : '');
+      const proto = decision.protocol ? t(ctx.lang, 'cases:cli.protocol', { label: decision.protocol.label }) : t(ctx.lang, 'cases:cli.draftDecision');
+      return { json, human: `${proto}: ${what}` };
+    },
+  },
+];

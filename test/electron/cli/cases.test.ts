@@ -1,0 +1,233 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../electron/cli/run';
+import { tempDir } from '../../support/temp';
+import { completeDraft, makeIin, MEMBERS } from '../core/cases-fixtures';
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {} });
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
+}
+
+/** A case file as in issue 4, with two scans next to it (one in a sub-folder). */
+function caseFile(dir: string, over: Record<string, unknown> = {}): string {
+  const d = completeDraft();
+  fs.mkdirSync(path.join(dir, 'scans'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'scans', 'extract.pdf'), '%PDF-1.4 extract');
+  fs.writeFileSync(path.join(dir, 'id.jpg'), 'jpeg bytes');
+  const body = {
+    receivedAt: d.receivedAt,
+    patient: { iin: d.patient.iin, lastName: d.patient.lastName, firstName: d.patient.firstName, birthDate: d.patient.birthDate, sex: d.patient.sex },
+    htmpCode: d.htmpCode,
+    urgency: d.urgency,
+    inpatient: false,
+    diagnosis: d.diagnosis,
+    documents: [
+      { kind: 'identity', paper: false, files: ['id.jpg'], signatures: [], seal: false },
+      { kind: 'referral', paper: true, files: [], signatures: [], seal: false },
+      { kind: 'record_extract', paper: false, files: ['scans/extract.pdf'], signatures: ['attending', 'head_of_department', 'deputy_chief'], seal: true, clinicalDiagnosis: 'ИБС' },
+      { kind: 'test_results', paper: true, files: [], signatures: [], seal: false, items: [{ name: 'ЭКГ', date: '2026-03-10' }] },
+    ],
+    extraField: 'allowed',
+    ...over,
+  };
+  const file = path.join(dir, 'case.json');
+  fs.writeFileSync(file, JSON.stringify(body));
+  return file;
+}
+
+describe('htmp iin check', () => {
+  it('valid, and each reason', async () => {
+    const iin = makeIin('1980-05-12', 'male');
+    expect((await cli(['iin', 'check', iin, '--json'])).json()).toEqual({ valid: true, birthDate: '1980-05-12', sex: 'male', reason: null });
+    expect((await cli(['iin', 'check', '12345', '--json'])).json()).toEqual({ valid: false, birthDate: null, sex: null, reason: 'format' });
+    expect((await cli(['iin', 'check', '801312300012', '--json'])).json()).toMatchObject({ valid: false, reason: 'date' });
+    const bad = iin.slice(0, 11) + String((Number(iin[11]) + 1) % 10);
+    expect((await cli(['iin', 'check', bad, '--json'])).json()).toMatchObject({ valid: false, birthDate: '1980-05-12', sex: 'male', reason: 'checksum' });
+    const ru = await cli(['iin', 'check', iin, '--lang', 'ru']);
+    expect(ru.stdout).toContain('ИИН верный');
+    expect((await cli(['iin', 'check', '--json'])).code).toBe(2);
+  });
+});
+
+describe('htmp deadline', () => {
+  const deadline = async (from: string, n = '2') => (await cli(['deadline', '--from', from, '--working-days', n, '--json'])).json();
+
+  it('across Nauryz 2026 (21-25 March off)', async () => {
+    expect(await deadline('2026-03-20T16:30')).toEqual({ due: '2026-03-27', workingDays: ['2026-03-26', '2026-03-27'], calendarConfirmed: true });
+    expect(await deadline('2026-03-19T08:00+05:00')).toEqual({ due: '2026-03-26', workingDays: ['2026-03-20', '2026-03-26'], calendarConfirmed: true });
+  });
+
+  it('across the New Year (1-2 January, moved days, 7 January)', async () => {
+    expect(await deadline('2025-12-31T10:00')).toEqual({ due: '2026-01-06', workingDays: ['2026-01-05', '2026-01-06'], calendarConfirmed: true });
+    expect(await deadline('2026-01-06T10:00')).toEqual({ due: '2026-01-09', workingDays: ['2026-01-08', '2026-01-09'], calendarConfirmed: true });
+  });
+
+  it('across Independence Day (16 December) and weekends', async () => {
+    expect(await deadline('2026-12-15T09:00')).toEqual({ due: '2026-12-18', workingDays: ['2026-12-17', '2026-12-18'], calendarConfirmed: true });
+    expect(await deadline('2026-04-03T17:59')).toEqual({ due: '2026-04-07', workingDays: ['2026-04-06', '2026-04-07'], calendarConfirmed: true });
+    expect(await deadline('2026-04-04T10:00')).toEqual({ due: '2026-04-07', workingDays: ['2026-04-06', '2026-04-07'], calendarConfirmed: true });
+    expect(await deadline('2026-04-06T10:00', '0')).toEqual({ due: '2026-04-06', workingDays: [], calendarConfirmed: true });
+  });
+
+  it('says so when the year has no confirmed calendar', async () => {
+    const r = await deadline('2031-06-10T10:00');
+    expect(r.calendarConfirmed).toBe(false);
+    const human = await cli(['deadline', '--from', '2031-06-10T10:00', '--working-days', '2', '--lang', 'ru']);
+    expect(human.stdout).toMatch(/не подтвержд/);
+  });
+
+  it('bad input exits 2 with a translated error', async () => {
+    for (const args of [
+      ['--from', 'yesterday', '--working-days', '2'],
+      ['--from', '2026-02-30T10:00', '--working-days', '2'],
+      ['--from', '2026-03-20T10:00', '--working-days', '-1'],
+      ['--from', '2026-03-20T10:00', '--working-days', 'two'],
+      ['--working-days', '2'],
+    ]) {
+      const r = await cli(['deadline', ...args, '--json']);
+      expect(r.code, args.join(' ')).toBe(2);
+      // '-1' reads as an unknown option to the argument parser: still a usage error, exit 2.
+      expect((r.json().error as { code: string }).code).toMatch(/^(cases\.bad_|cli\.bad_option$)/);
+    }
+    const ru = await cli(['deadline', '--from', 'x', '--working-days', '2', '--lang', 'ru']);
+    expect(ru.stderr).toContain('Неверные дата и время');
+  });
+});
+
+describe('htmp packet validate', () => {
+  it('a complete packet: files relative to the case file, due and funding', async () => {
+    const dir = tempDir();
+    const r = await cli(['packet', 'validate', caseFile(dir), '--json', '--data-dir', tempDir()]);
+    expect(r.code).toBe(0);
+    expect(r.json()).toEqual({
+      complete: true,
+      findings: [],
+      due: '2026-03-27',
+      funding: { channel: 'gobmp_or_osms', reason: { key: 'funding.planned_section2', params: { sections: '2' } } },
+    });
+  });
+
+  it('file.missing when a referenced file is absent; other findings with their params', async () => {
+    const dir = tempDir();
+    const file = caseFile(dir);
+    fs.rmSync(path.join(dir, 'scans', 'extract.pdf'));
+    const body = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const iin = completeDraft().patient.iin;
+    (body.patient as Record<string, unknown>).iin = iin.slice(0, 11) + String((Number(iin[11]) + 1) % 10);
+    fs.writeFileSync(file, JSON.stringify(body));
+    const r = await cli(['packet', 'validate', file, '--json', '--data-dir', tempDir()]);
+    expect(r.code).toBe(0);
+    const out = r.json() as { complete: boolean; findings: { code: string; field: string; params: Record<string, unknown> }[] };
+    expect(out.complete).toBe(false);
+    expect(out.findings).toEqual(
+      expect.arrayContaining([
+        { code: 'file.missing', severity: 'error', field: 'documents[2].files[0]', params: { path: 'scans/extract.pdf', kind: 'record_extract' } },
+        expect.objectContaining({ code: 'patient.iin_invalid', field: 'patient.iin' }),
+      ]),
+    );
+    const kk = await cli(['packet', 'validate', file, '--lang', 'ru', '--data-dir', tempDir()]);
+    expect(kk.stdout).toContain('Файл не найден: scans/extract.pdf');
+    expect(kk.stdout).toContain('Пакет неполный');
+  });
+
+  it('a malformed case file or a missing one exits 2', async () => {
+    const dir = tempDir();
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ receivedAt: '2026-03-20T10:00', urgency: 'soon' }));
+    const r = await cli(['packet', 'validate', bad, '--json', '--data-dir', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.json()).toMatchObject({ error: { code: 'cases.bad_case_file' } });
+    fs.writeFileSync(bad, '{not json');
+    expect((await cli(['packet', 'validate', bad, '--json'])).json()).toMatchObject({ error: { code: 'cli.file_not_json' } });
+    expect((await cli(['packet', 'validate', path.join(dir, 'none.json'), '--json'])).code).toBe(2);
+  });
+});
+
+describe('htmp case import / list / show / decide', () => {
+  it('imports a case with its files copied into the store, lists, decides and shows the protocol number', async () => {
+    const data = tempDir();
+    const src = tempDir();
+    const imp = await cli(['case', 'import', caseFile(src), '--json', '--data-dir', data]);
+    expect(imp.code).toBe(0);
+    const { id } = imp.json() as { id: string };
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    // The copies do not depend on the originals.
+    fs.rmSync(src, { recursive: true, force: true });
+    const shown = (await cli(['case', 'show', id, '--json', '--data-dir', data])).json() as {
+      status: string;
+      complete: boolean;
+      documents: { files: { sha256: string; name: string }[] }[];
+      decision: unknown;
+      protocolNumber: unknown;
+    };
+    expect(shown).toMatchObject({ status: 'registered', complete: true, decision: null, protocolNumber: null });
+    const files = shown.documents.flatMap((d) => d.files);
+    expect(files.map((f) => f.name).sort()).toEqual(['extract.pdf', 'id.jpg']);
+    for (const f of files) expect(fs.existsSync(path.join(data, 'files', f.sha256.slice(0, 2), f.sha256))).toBe(true);
+
+    const list = (await cli(['case', 'list', '--json', '--data-dir', data])).json() as { cases: Record<string, unknown>[] };
+    expect(list.cases).toEqual([
+      expect.objectContaining({ id, htmpCode: '54.970.059', status: 'registered', due: '2026-03-27', patient: expect.objectContaining({ iin: completeDraft().patient.iin, lastName: 'Абаев' }) }),
+    ]);
+    expect(((await cli(['case', 'list', '--status', 'approved', '--json', '--data-dir', data])).json() as { cases: unknown[] }).cases).toEqual([]);
+    expect((await cli(['case', 'list', '--status', 'lost', '--json', '--data-dir', data])).code).toBe(2);
+
+    const members = path.join(data, 'members.json');
+    fs.writeFileSync(members, JSON.stringify(MEMBERS));
+    // The rules forbid refusing a complete packet as incomplete: exit 2, nothing stored.
+    const forbidden = await cli(['case', 'decide', id, '--refuse', 'incomplete_packet', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
+    expect(forbidden.code).toBe(2);
+    expect(forbidden.json()).toMatchObject({ error: { code: 'decision.incomplete_not_allowed' } });
+    expect((forbidden.json().error as { message: string }).message).toMatch(/\S/);
+
+    const ok = await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
+    expect(ok.code).toBe(0);
+    expect(ok.json()).toMatchObject({ id, status: 'approved', protocolNumber: '1/2026', decision: { outcome: 'approved', state: 'issued', locked: true } });
+
+    const after = (await cli(['case', 'show', id, '--json', '--data-dir', data])).json();
+    expect(after).toMatchObject({ status: 'approved', protocolNumber: '1/2026', decision: { outcome: 'approved', protocol: { number: 1, year: 2026 } } });
+    const human = await cli(['case', 'show', id, '--lang', 'ru', '--data-dir', data]);
+    expect(human.stdout).toContain('Протокол № 1/2026');
+    expect(human.stdout).toContain('положительное решение');
+    expect(((await cli(['case', 'list', '--status', 'approved', '--json', '--data-dir', data])).json() as { cases: unknown[] }).cases).toHaveLength(1);
+
+    // Issued: a second decision is refused unless it is a correction.
+    const again = await cli(['case', 'decide', id, '--refuse', 'not_authentic', '--members', members, '--date', '2026-03-24', '--json', '--data-dir', data]);
+    expect(again.code).toBe(2);
+    expect(again.json()).toMatchObject({ error: { code: 'cases.decision_locked' } });
+    const corr = await cli(['case', 'decide', id, '--refuse', 'not_authentic', '--members', members, '--date', '2026-03-24', '--correction', '--json', '--data-dir', data]);
+    expect(corr.json()).toMatchObject({ status: 'refused', protocolNumber: '2/2026', decision: { version: 2 } });
+  });
+
+  it('decide: bad arguments exit 2', async () => {
+    const data = tempDir();
+    const { id } = (await cli(['case', 'import', caseFile(tempDir()), '--json', '--data-dir', data])).json() as { id: string };
+    const members = path.join(data, 'm.json');
+    fs.writeFileSync(members, JSON.stringify([{ name: 'A', role: 'president' }]));
+    const run = async (...a: string[]) => (await cli(['case', 'decide', id, ...a, '--json', '--data-dir', data])).json().error as { code: string } | undefined;
+    expect(await run('--members', members)).toMatchObject({ code: 'cases.approve_or_refuse' });
+    expect(await run('--approve', '--refuse', 'not_authentic', '--members', members)).toMatchObject({ code: 'cases.approve_or_refuse' });
+    expect(await run('--refuse', 'too_expensive', '--members', members)).toMatchObject({ code: 'cases.bad_reason' });
+    expect(await run('--approve', '--members', members)).toMatchObject({ code: 'cases.bad_members_file' });
+    fs.writeFileSync(members, JSON.stringify(MEMBERS.slice(1)));
+    expect(await run('--approve', '--members', members, '--date', '2026-03-23')).toMatchObject({ code: 'decision.chair_required' });
+    expect(await run('--approve', '--members', members, '--date', '23.03.2026')).toMatchObject({ code: 'cases.bad_date' });
+    expect((await cli(['case', 'show', 'nope', '--json', '--data-dir', data])).code).toBe(2);
+    expect((await cli(['case', 'show', '11111111-1111-4111-8111-111111111111', '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'cases.not_found' } });
+  });
+
+  it('import refuses a case whose file is missing (nothing half-stored)', async () => {
+    const data = tempDir();
+    const src = tempDir();
+    const file = caseFile(src);
+    fs.rmSync(path.join(src, 'id.jpg'));
+    const r = await cli(['case', 'import', file, '--json', '--data-dir', data]);
+    expect(r.code).toBe(2);
+    expect(r.json()).toMatchObject({ error: { code: 'cases.file_not_found', params: { path: 'id.jpg' } } });
+    expect(((await cli(['case', 'list', '--json', '--data-dir', data])).json() as { cases: unknown[] }).cases).toEqual([]);
+  });
+});
