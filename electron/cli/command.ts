@@ -27,6 +27,12 @@ export interface Command {
   /** Locale key of the one-line summary. */
   summary: string;
   options?: OptionSpec;
+  /**
+   * Values `--lang` may take for this command when they differ from the UI languages (e.g.
+   * `kk|ru|both` for a document's language). A value that is not a UI language leaves the language
+   * of messages as it was (HTMP_LANG or Kazakh).
+   */
+  langValues?: readonly string[];
   minArgs?: number;
   maxArgs?: number;
   run(ctx: CommandContext): Promise<CommandOutput> | CommandOutput;

@@ -59,8 +59,9 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
   }
   const values = parsed.values as CommandContext['options'];
   if (typeof values.lang === 'string') {
-    if (!(LANGS as readonly string[]).includes(values.lang)) return fail({ code: 'cli.bad_lang', params: { lang: values.lang } }, 2);
-    lang = values.lang as Lang;
+    const allowed = command.langValues ?? LANGS;
+    if (!allowed.includes(values.lang)) return fail({ code: 'cli.bad_lang', params: { lang: values.lang, allowed: allowed.join(' | ') } }, 2);
+    if ((LANGS as readonly string[]).includes(values.lang)) lang = values.lang as Lang;
   }
   if (values.help) {
     io.stdout(`${command.usage}\n\n${t(lang, command.summary)}\n\n${t(lang, 'cli:globalOptions')}\n`);

@@ -1,4 +1,87 @@
-import type { Command } from '../command';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BilingualLayout, DocLang } from '../../../shared/documents';
+import { AppFailure } from '../../../shared/result';
+import { t } from '../../core/i18n';
+import { renderCaseFileToFile, renderCaseProtocolToFile, verifyProtocol } from '../../core/services/protocols';
+import type { Command, CommandContext } from '../command';
+
+const DOC_LANGS = ['kk', 'ru', 'both'] as const;
+const LAYOUTS = ['columns', 'sequential'] as const;
+
+function stringOption(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.options[name];
+  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+}
+
+function required(ctx: CommandContext, name: string): string {
+  const v = stringOption(ctx, name);
+  if (v === undefined) throw new AppFailure('protocols.missing_option', { option: `--${name}` });
+  return v;
+}
+
+/** Reads a JSON file given on the command line (BOM tolerated). */
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new AppFailure('cli.file_unreadable', { file });
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+  } catch {
+    throw new AppFailure('cli.file_not_json', { file });
+  }
+}
 
 /** The protocols area's CLI commands. */
-export const protocolsCommands: Command[] = [];
+export const protocolsCommands: Command[] = [
+  {
+    name: 'protocol render',
+    usage: 'htmp protocol render (--case-id ID | --case FILE.json) --lang kk|ru|both [--layout columns|sequential] --out FILE.pdf [--json]',
+    summary: 'protocols:cli.render',
+    options: {
+      'case-id': { type: 'string' },
+      case: { type: 'string' },
+      out: { type: 'string' },
+      layout: { type: 'string' },
+    },
+    langValues: DOC_LANGS,
+    maxArgs: 0,
+    async run(ctx) {
+      // Every option is checked before anything is read or written: bad input leaves no file.
+      const caseId = stringOption(ctx, 'case-id');
+      const caseFile = stringOption(ctx, 'case');
+      if ((caseId === undefined) === (caseFile === undefined)) throw new AppFailure('protocols.missing_option', { option: '--case-id ID | --case FILE.json' });
+      const lang = required(ctx, 'lang') as DocLang;
+      if (!(DOC_LANGS as readonly string[]).includes(lang)) throw new AppFailure('cli.bad_lang', { lang, allowed: DOC_LANGS.join(' | ') });
+      const layoutArg = stringOption(ctx, 'layout');
+      if (layoutArg !== undefined && !(LAYOUTS as readonly string[]).includes(layoutArg)) throw new AppFailure('cli.bad_option', { option: `--layout ${layoutArg}` });
+      const layout = layoutArg as BilingualLayout | undefined;
+      const out = path.resolve(required(ctx, 'out'));
+      if (!fs.existsSync(path.dirname(out))) throw new AppFailure('pdf.write_failed', { reason: `ENOENT ${path.dirname(out)}` });
+      const choice = { lang, ...(layout ? { layout } : {}) };
+
+      const core = ctx.core();
+      const r = caseId !== undefined
+        ? await renderCaseProtocolToFile(core.context, caseId, choice, out)
+        : await renderCaseFileToFile(core.context, readJson(caseFile!), choice, out);
+      const json = { file: out, pages: r.pages, sha256: r.sha256 };
+      return { json, human: t(ctx.lang, 'protocols:cli.written', json) };
+    },
+  },
+  {
+    name: 'protocol verify',
+    usage: 'htmp protocol verify --number N --sha256 H [--json]',
+    summary: 'protocols:cli.verify',
+    options: { number: { type: 'string' }, sha256: { type: 'string' } },
+    maxArgs: 0,
+    run(ctx) {
+      const number = required(ctx, 'number');
+      const sha256 = required(ctx, 'sha256');
+      const { matches } = verifyProtocol(ctx.core().context, number, sha256);
+      return { json: { matches }, human: t(ctx.lang, matches ? 'protocols:cli.matches' : 'protocols:cli.mismatch') };
+    },
+  },
+];
