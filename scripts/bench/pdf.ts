@@ -1,0 +1,223 @@
+/**
+ * `npm run bench -- pdf`: the official documents as PDF.
+ *
+ * Measured in one run:
+ * - the protocol (the test fixture: 4 members, patient, diagnosis, HTMP name with source, packet
+ *   checklist, decision, signatures, QR code): the FIRST rendering in this process (reads and
+ *   parses the fonts) and warm renderings (median / p95) in kk, ru, both-columns, both-sequential,
+ *   with the file size;
+ * - the register of 1,000 protocols (ru): time, pages, pages per second, size;
+ * - the peer: the same protocol (kk) as an HTML page printed by headless Chromium
+ *   (`chromium --headless --print-to-pdf`), one process per document, the way an Electron app
+ *   usually prints (it would reuse a renderer, but still lays out and prints a page per document).
+ *
+ * Targets (issue 5): < 100 ms warm per protocol, < 60 KB, >= 5x faster than Chromium.
+ * Options: --reps N (warm renderings per variant, default 30), --chromium-reps N (default 5).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import QRCode from 'qrcode';
+import { appRoot } from '../../electron/core/paths';
+import { defaultPdfTranslator, renderDocument, statementHash, type PdfTranslate } from '../../electron/core/pdf';
+import { verificationString, type DocLang, type BilingualLayout, type ProtocolDoc } from '../../shared/documents';
+import * as fx from '../../test/electron/core/pdf/fixtures';
+import { fmt, percentile, table } from './_util';
+
+const { values } = parseArgs({ options: { reps: { type: 'string' }, 'chromium-reps': { type: 'string' } } });
+const REPS = Number(values.reps ?? 30);
+const CHROMIUM_REPS = Number(values['chromium-reps'] ?? 5);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-bench-pdf-'));
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+const kb = (n: number): string => (n / 1024).toFixed(1);
+const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
+const p95 = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 95);
+
+// ---------------------------------------------------------------------------------------------
+// The same protocol as an HTML page (same texts from locales/kk/pdf.json, same font, A4 margins).
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const date = (iso: string): string => iso.split('-').reverse().join('.');
+
+async function protocolHtml(doc: ProtocolDoc, t: PdfTranslate): Promise<string> {
+  const tk = (key: string, params?: Record<string, string | number>) => esc(t('kk', key, params));
+  const text = (v: string | { kk: string; ru: string }) => esc(typeof v === 'string' ? v : v.kk);
+  const verification = verificationString(doc.number, statementHash(doc));
+  const qr = await QRCode.toString(verification, { type: 'svg', errorCorrectionLevel: 'M', margin: 0 });
+  const font = (file: string) => `url("file://${path.join(appRoot(), 'assets', 'fonts', file)}")`;
+  const order: Record<string, number> = { chair: 0, member: 1, secretary: 2 };
+  const members = [...doc.members].sort((a, b) => (order[a.role] ?? 0) - (order[b.role] ?? 0));
+  const name = doc.htmp.name.kk ?? doc.htmp.name.ru;
+  const patient = [doc.patient.lastName, doc.patient.firstName, doc.patient.middleName].filter(Boolean).join(' ');
+  return `<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>${tk('protocol.metaTitle', { number: doc.number, date: date(doc.date) })}</title>
+<style>
+@font-face { font-family: D; src: ${font('DejaVuSans.ttf')}; }
+@font-face { font-family: D; font-weight: bold; src: ${font('DejaVuSans-Bold.ttf')}; }
+@page { size: A4; margin: 20mm 15mm 23mm 30mm; }
+body { font-family: D; font-size: 9.5pt; line-height: 1.12; margin: 0; }
+.head { display: flex; justify-content: space-between; gap: 14pt; border-bottom: .8pt solid #000; padding-bottom: 6pt; }
+.head svg { width: 76pt; height: 76pt; }
+.authority { font-weight: bold; text-transform: uppercase; }
+h1 { font-size: 14pt; text-align: center; letter-spacing: .6pt; margin: 6pt 0 2pt; }
+.subtitle { text-align: center; font-size: 10pt; }
+.meta { display: flex; justify-content: space-between; margin: 10pt 0 6pt; }
+h2 { font-size: 10.5pt; margin: 11pt 0 5pt; break-after: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
+td, th { border: .5pt solid #000; padding: 2.5pt 4pt; vertical-align: top; }
+th { background: #ececec; }
+tr { break-inside: avoid; }
+.kv td:first-child { width: 38%; font-weight: bold; }
+.small { font-size: 7.5pt; color: #333; }
+.decision { font-weight: bold; font-size: 10pt; }
+.sign td { border: none; padding-top: 12pt; }
+.line { border-bottom: .6pt solid #000; height: 12pt; }
+</style></head><body>
+<div class="head"><div><div class="authority">${text(doc.commission.authority)}</div><div>${text(doc.commission.name)}</div></div>${qr}</div>
+<h1>${tk('protocol.title')}</h1><div class="subtitle">${tk('protocol.subtitle')}</div>
+<div class="meta"><span>${tk('protocol.date', { date: date(doc.date) })}</span><b>${tk('protocol.number', { number: doc.number })}</b></div>
+<h2>1. ${tk('protocol.sections.members')}</h2>
+<table><tr><th>${tk('common.rowNo')}</th><th>${tk('protocol.fields.memberName')}</th><th>${tk('protocol.fields.role')}</th></tr>
+${members.map((m, i) => `<tr><td>${i + 1}</td><td>${esc(m.name)}</td><td>${tk(`roles.${m.role}`)}</td></tr>`).join('')}</table>
+<h2>2. ${tk('protocol.sections.patient')}</h2>
+<table class="kv"><tr><td>${tk('protocol.fields.fullName')}</td><td>${esc(patient)}</td></tr><tr><td>${tk('protocol.fields.iin')}</td><td>${esc(doc.patient.iin)}</td></tr><tr><td>${tk('protocol.fields.birthDate')}</td><td>${date(doc.patient.birthDate)}</td></tr></table>
+<h2>3. ${tk('protocol.sections.diagnosis')}</h2>
+<table class="kv"><tr><td>${tk('protocol.fields.icd10')}</td><td>${esc(doc.diagnosis.icd10)}</td></tr><tr><td>${tk('protocol.fields.diagnosisText')}</td><td>${esc(doc.diagnosis.text)}</td></tr></table>
+<h2>4. ${tk('protocol.sections.htmp')}</h2>
+<table class="kv"><tr><td>${tk('protocol.fields.htmpCode')}</td><td><b>${esc(doc.htmp.code)}</b></td></tr><tr><td>${tk('protocol.fields.htmpName')}</td><td>${esc(name?.text ?? '')}<div class="small">${tk('common.source', { source: name?.source ?? '' })}</div></td></tr></table>
+<h2>5. ${tk('protocol.sections.provider')}</h2><div>${doc.provider ? text(doc.provider.name) : tk('protocol.providerNone')}</div>
+<h2>6. ${tk('protocol.sections.checklist')}</h2>
+<table><tr><th>${tk('common.rowNo')}</th><th>${tk('protocol.fields.document')}</th><th>${tk('protocol.fields.received')}</th></tr>
+${doc.checklist.map((c, i) => `<tr><td>${i + 1}</td><td>${tk(`checklist.${c.kind}`)}${c.note ? `<div class="small">${tk('protocol.fields.note')}: ${esc(c.note)}</div>` : ''}</td><td>${tk(c.received ? 'common.yes' : 'common.no')}</td></tr>`).join('')}</table>
+<h2>7. ${tk('protocol.sections.decision')}</h2><p>${tk('protocol.reviewed')}</p>
+<p class="decision">${doc.decision.outcome === 'approved' ? tk('protocol.approved') : tk('protocol.refused')}</p>
+<p class="small">${tk('protocol.rulesNote', { rules: t('kk', 'legal.rules238') })}</p>
+<h2>${tk('common.signatures')}</h2>
+<table class="sign">${members.map((m) => `<tr><td>${tk(`roles.${m.role}`)}</td><td><div class="line"></div><div class="small">${tk('common.signature')}</div></td><td><div>${esc(m.name)}</div><div class="small">${tk('common.fullName')}</div></td></tr>`).join('')}</table>
+<p class="small">${tk('common.verification', { code: verification })}</p>
+</body></html>`;
+}
+
+function pdfPages(file: string): number {
+  const r = spawnSync('pdfinfo', [file], { encoding: 'utf8' });
+  return Number(/^Pages:\s+(\d+)/m.exec(r.stdout ?? '')?.[1] ?? NaN);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const doc = fx.protocol();
+  const t = defaultPdfTranslator();
+
+  // First rendering in this process: fonts read and parsed, pdfmake warmed up.
+  let t0 = now();
+  const first = await renderDocument(doc, { lang: 'kk' });
+  const firstMs = now() - t0;
+
+  const variants: { tag: string; lang: DocLang; layout?: BilingualLayout }[] = [
+    { tag: 'kk', lang: 'kk' },
+    { tag: 'ru', lang: 'ru' },
+    { tag: 'both, columns', lang: 'both', layout: 'columns' },
+    { tag: 'both, sequential', lang: 'both', layout: 'sequential' },
+  ];
+  const warm: { tag: string; med: number; p95: number; bytes: number; pages: number }[] = [];
+  for (const v of variants) {
+    const times: number[] = [];
+    let bytes = 0;
+    let pages = 0;
+    for (let i = 0; i < REPS; i++) {
+      t0 = now();
+      const r = await renderDocument(doc, { lang: v.lang, ...(v.layout ? { layout: v.layout } : {}) });
+      times.push(now() - t0);
+      bytes = r.buffer.length;
+      pages = r.pages;
+    }
+    warm.push({ tag: v.tag, med: median(times), p95: p95(times), bytes, pages });
+  }
+
+  // Register of 1,000 protocols.
+  const register = fx.protocolRegister(1000);
+  await renderDocument(fx.protocolRegister(10), { lang: 'ru' });
+  const regTimes: number[] = [];
+  let reg = await renderDocument(register, { lang: 'ru' });
+  for (let i = 0; i < 3; i++) {
+    t0 = now();
+    reg = await renderDocument(register, { lang: 'ru' });
+    regTimes.push(now() - t0);
+  }
+  const regMs = median(regTimes);
+
+  // Peer: the same protocol as HTML, printed by headless Chromium, one process per document.
+  const html = path.join(tmp, 'protocol.html');
+  fs.writeFileSync(html, await protocolHtml(doc, t));
+  const chromium: number[] = [];
+  let chromiumBytes = 0;
+  let chromiumPages = NaN;
+  let chromiumError: string | null = null;
+  if (!fs.existsSync(CHROMIUM)) chromiumError = `${CHROMIUM} not found`;
+  for (let i = 0; i < CHROMIUM_REPS && chromiumError === null; i++) {
+    const out = path.join(tmp, `chromium-${i}.pdf`);
+    const profile = fs.mkdtempSync(path.join(tmp, 'profile-'));
+    t0 = now();
+    const r = spawnSync(
+      CHROMIUM,
+      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-pdf-header-footer', `--user-data-dir=${profile}`, `--print-to-pdf=${out}`, `file://${html}`],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    const ms = now() - t0;
+    if (r.status !== 0 || !fs.existsSync(out)) {
+      chromiumError = `chromium exited ${r.status}: ${(r.stderr ?? '').slice(0, 300)}`;
+      break;
+    }
+    chromium.push(ms);
+    chromiumBytes = fs.statSync(out).size;
+    chromiumPages = pdfPages(out);
+  }
+
+  const kkWarm = warm[0]!;
+  const ownFile = path.join(tmp, 'pdfmake-kk.pdf');
+  fs.writeFileSync(ownFile, first.buffer);
+
+  console.log(`\nProtocol (test fixture), ${REPS} warm renderings per variant; Node ${process.versions.node}\n`);
+  table([
+    ['document', 'first (ms)', 'warm p50 (ms)', 'warm p95 (ms)', 'pages', 'size (KB)'],
+    ['protocol kk (first in process)', fmt(firstMs), '', '', first.pages, kb(first.buffer.length)],
+    ...warm.map((w) => [`protocol ${w.tag}`, '', fmt(w.med), fmt(w.p95), w.pages, kb(w.bytes)]),
+    [`register of 1,000 protocols (ru)`, '', fmt(regMs), '', reg.pages, kb(reg.buffer.length)],
+  ]);
+  console.log(`\nRegister of 1,000 protocols: ${reg.pages} pages in ${fmt(regMs)} ms = ${(reg.pages / (regMs / 1000)).toFixed(0)} pages/s, ${(1000 / (regMs / 1000)).toFixed(0)} rows/s`);
+
+  console.log(`\nPeer: the same protocol (kk) as HTML printed by headless Chromium (${CHROMIUM}, a process per document, ${chromium.length} runs)\n`);
+  if (chromiumError) {
+    console.log(`  not measured: ${chromiumError}`);
+  } else {
+    const cMed = median(chromium);
+    table([
+      ['engine', 'per protocol p50 (ms)', 'pages', 'size (KB)'],
+      ['pdfmake (this app), warm', fmt(kkWarm.med), kkWarm.pages, kb(kkWarm.bytes)],
+      ['pdfmake (this app), first', fmt(firstMs), first.pages, kb(first.buffer.length)],
+      ['chromium --print-to-pdf', fmt(cMed), chromiumPages, kb(chromiumBytes)],
+    ]);
+    const speedup = cMed / kkWarm.med;
+    console.log(`\n  speed-up warm: ${speedup.toFixed(1)}x; against the first rendering: ${(cMed / firstMs).toFixed(1)}x`);
+    console.log('\nTargets');
+    const worstWarm = Math.max(...warm.map((w) => w.med));
+    const biggest = Math.max(...warm.map((w) => w.bytes));
+    table([
+      ['target', 'measured', 'met'],
+      ['< 100 ms warm per protocol (worst variant p50)', `${fmt(worstWarm)} ms`, worstWarm < 100 ? 'yes' : 'NO'],
+      ['< 60 KB (largest variant)', `${kb(biggest)} KB`, biggest < 60 * 1024 ? 'yes' : 'NO'],
+      ['>= 5x faster than Chromium (warm kk)', `${speedup.toFixed(1)}x`, speedup >= 5 ? 'yes' : 'NO'],
+    ]);
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(1);
+});
