@@ -9,6 +9,7 @@ import { appRoot, defaultDataDir } from '../core/paths';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
 import { readSettings } from '../core/services/app';
 import { menuTemplate } from './menu';
+import { PRINT_METHOD, printPdf } from './print';
 import { isAppUrl, mainWindowOptions } from './window';
 
 // Data lives where the CLI looks by default, so the desktop app and `htmp` share one database.
@@ -106,6 +107,8 @@ function registerIpc(): void {
       return { ok: false, error: { code: 'api.forbidden_sender' } };
     }
     if (typeof method !== 'string' || !core) return { ok: false, error: { code: 'api.unknown_method', params: { method: String(method) } } };
+    // Printing needs a window and the system dialog: answered here, never by the core.
+    if (method === PRINT_METHOD) return printPdf(BrowserWindow, args, t(currentLang(), 'common:app.title'));
     return core.dispatch(method, args);
   });
 }
