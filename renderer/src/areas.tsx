@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { AboutScreen } from './screens/AboutScreen';
 import { PendingScreen } from './screens/PendingScreen';
+import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
 import { ScoringArea } from './screens/scoring/ScoringArea';
 import { SettingsScreen } from './screens/SettingsScreen';
 
@@ -15,6 +16,7 @@ export interface Area {
 export const areas: Area[] = [
   { id: 'today', label: 'nav.today', screen: PendingScreen },
   { id: 'cases', label: 'nav.cases', screen: PendingScreen },
+  { id: 'protocols', label: 'protocols:nav', screen: ProtocolsScreen },
   { id: 'catalogue', label: 'nav.catalogue', screen: PendingScreen },
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },
   { id: 'exchange', label: 'nav.exchange', screen: PendingScreen },

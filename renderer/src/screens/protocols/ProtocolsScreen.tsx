@@ -1,0 +1,127 @@
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DocLangArg, LayoutArg } from '../../../../shared/contract/protocols';
+import type { AppError } from '../../../../shared/result';
+import { useApi, useQuery } from '../../api/context';
+import { ErrorText } from '../../components/ErrorText';
+import { href } from '../../router';
+import { PdfControls } from './PdfControls';
+import { fmtDate, todayKz } from './pdf';
+
+/**
+ * The register of protocols for a period (from the statements stored at issue), with the
+ * register and the extract of the journal of refusals as official PDFs (preview, save, print),
+ * and the check of a paper protocol against the archive.
+ */
+export function ProtocolsScreen() {
+  const { t } = useTranslation('protocols');
+  const today = todayKz();
+  const [from, setFrom] = useState(`${today.slice(0, 4)}-01-01`);
+  const [to, setTo] = useState(today);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
+  const list = useQuery('protocols.list', valid ? { from, to } : null);
+  const api = useApi();
+  const items = list.data?.items ?? [];
+
+  const loadRegister = useCallback((lang: DocLangArg, layout: LayoutArg) => api.call('protocols.registerPdf', { from, to, lang, layout }), [api, from, to]);
+  const loadJournal = useCallback((lang: DocLangArg, layout: LayoutArg) => api.call('protocols.refusalJournalPdf', { from, to, lang, layout }), [api, from, to]);
+
+  return (
+    <section className="screen" aria-labelledby="protocols-title">
+      <h1 id="protocols-title">{t('register.title')}</h1>
+      <form className="toolbar" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('register.from')}
+          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="protocols-from" />
+        </label>
+        <label>
+          {t('register.to')}
+          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="protocols-to" />
+        </label>
+      </form>
+      <ErrorText error={valid ? list.error : { code: 'protocols.bad_period', params: { from, to } }} />
+      <p className="muted" data-testid="protocols-count">
+        {items.length === 0 ? t('register.empty') : t('register.count', { count: items.length })}
+      </p>
+      {items.length > 0 && (
+        <table className="grid" data-testid="protocols-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('register.columns.number')}</th>
+              <th scope="col">{t('register.columns.date')}</th>
+              <th scope="col">{t('register.columns.patient')}</th>
+              <th scope="col">{t('register.columns.iin')}</th>
+              <th scope="col">{t('register.columns.code')}</th>
+              <th scope="col">{t('register.columns.outcome')}</th>
+              <th scope="col">{t('register.columns.note')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.id}>
+                <td>
+                  <a href={href('cases', i.caseId)}>{i.number}</a>
+                </td>
+                <td>{fmtDate(i.date)}</td>
+                <td>{i.patientName}</td>
+                <td className="mono">{i.iin}</td>
+                <td>{i.code}</td>
+                <td className={i.outcome === 'approved' ? 'ok' : 'error'}>{t(`register.outcomes.${i.outcome}`)}</td>
+                <td className="muted">{i.superseded ? t('register.superseded') : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>{t('register.registerPdf')}</h2>
+      <PdfControls id="register" load={loadRegister} title={t('register.registerPdf')} disabled={!valid} />
+      <h2>{t('register.journalPdf')}</h2>
+      <PdfControls id="journal" load={loadJournal} title={t('register.journalPdf')} disabled={!valid} />
+      <VerifyForm />
+    </section>
+  );
+}
+
+/** Checks a paper protocol: its number and the SHA-256 from the QR code or footer. */
+function VerifyForm() {
+  const { t } = useTranslation('protocols');
+  const api = useApi();
+  const [number, setNumber] = useState('');
+  const [sha256, setSha] = useState('');
+  const [result, setResult] = useState<{ matches: boolean; known: boolean }>();
+  const [error, setError] = useState<AppError>();
+  const check = async (e: React.FormEvent) => {
+    e.preventDefault();
+    // A scanned QR code may be pasted whole: HTMP-PROTOCOL|12/2026|<sha256>.
+    const parts = sha256.trim().split('|');
+    const [n, h] = parts.length === 3 ? [parts[1] ?? '', parts[2] ?? ''] : [number, sha256];
+    const r = await api.call('protocols.verify', { number: n.trim(), sha256: h.trim() });
+    setError(r.ok ? undefined : r.error);
+    setResult(r.ok ? r.value : undefined);
+  };
+  return (
+    <section aria-labelledby="verify-title">
+      <h2 id="verify-title">{t('verify.title')}</h2>
+      <p className="muted small">{t('verify.hint')}</p>
+      <form className="toolbar" onSubmit={(e) => void check(e)}>
+        <label>
+          {t('verify.number')}
+          <input value={number} onChange={(e) => setNumber(e.target.value)} placeholder="12/2026" data-testid="verify-number" />
+        </label>
+        <label style={{ flex: 1 }}>
+          {t('verify.sha256')}
+          <input value={sha256} onChange={(e) => setSha(e.target.value)} className="mono" data-testid="verify-sha" />
+        </label>
+        <button type="submit" data-testid="verify-check">
+          {t('verify.check')}
+        </button>
+      </form>
+      <ErrorText error={error} />
+      {result && (
+        <p role="status" className={result.matches ? 'ok' : 'error'} data-testid="verify-result">
+          {result.matches ? t('verify.matches') : result.known ? t('verify.mismatch') : t('verify.unknown')}
+        </p>
+      )}
+    </section>
+  );
+}
