@@ -141,7 +141,7 @@ try {
   const someIin = (core.db.prepare("SELECT iin FROM patients WHERE iin <> '' LIMIT 1 OFFSET 777").get() as { iin: string } | undefined)?.iin ?? '800512';
   scenarios.push({ name: `IIN prefix "${someIin.slice(0, 6)}"`, args: { query: someIin.slice(0, 6) } });
 
-  type Naive = Record<string, unknown> & { status: string; due_date: string | null; received_at: string; received_date: string | null; htmp_code: string; search: string };
+  type Naive = Record<string, unknown> & { id: string; status: string; due_date: string | null; received_at: string; received_date: string | null; htmp_code: string; search: string };
   const loadAll = core.db.prepare('SELECT c.*, p.iin, p.last_name, p.first_name, p.middle_name FROM cases c JOIN patients p ON p.id = c.patient_id');
   function naive(a: ListArgs): { items: Naive[]; total: number } {
     const rows = (loadAll.all() as Naive[]).map((x) => ({ ...x, search: foldSearch(`${String(x.iin)} ${String(x.last_name)} ${String(x.first_name)} ${String(x.middle_name ?? '')}`) }));
