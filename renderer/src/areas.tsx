@@ -1,9 +1,11 @@
 import type { ComponentType } from 'react';
 import { AboutScreen } from './screens/AboutScreen';
+import { CasesScreen } from './screens/cases/CasesScreen';
 import { PendingScreen } from './screens/PendingScreen';
 import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
 import { ScoringArea } from './screens/scoring/ScoringArea';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { TodayScreen } from './screens/today/TodayScreen';
 
 export interface Area {
   id: string;
@@ -14,8 +16,8 @@ export interface Area {
 
 /** The areas of the app, in navigation order; each issue's screens plug in here. */
 export const areas: Area[] = [
-  { id: 'today', label: 'nav.today', screen: PendingScreen },
-  { id: 'cases', label: 'nav.cases', screen: PendingScreen },
+  { id: 'today', label: 'nav.today', screen: TodayScreen },
+  { id: 'cases', label: 'nav.cases', screen: CasesScreen },
   { id: 'protocols', label: 'protocols:nav', screen: ProtocolsScreen },
   { id: 'catalogue', label: 'nav.catalogue', screen: PendingScreen },
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },

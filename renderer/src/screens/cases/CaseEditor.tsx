@@ -1,0 +1,320 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CASE_CHANNELS, URGENCIES } from '../../../../shared/contract/cases';
+import { checkIin } from '../../../../shared/domain/iin';
+import type { AppError } from '../../../../shared/result';
+import { useApi } from '../../api/context';
+import { DueBadge } from '../../components/DueBadge';
+import { ErrorText } from '../../components/ErrorText';
+import { Field } from '../../components/Field';
+import { FindingList } from '../../components/FindingList';
+import { SaveState } from '../../components/SaveState';
+import { href, navigate } from '../../router';
+import { AfterApproval } from './AfterApproval';
+import { DecisionPanel } from './DecisionPanel';
+import { fmtDate, personName, todayKz } from './format';
+import { findingsFor, localFindings, mergedFindings, type FormState } from './model';
+import { PacketChecklist } from './PacketChecklist';
+import { useCaseDraft } from './useCaseDraft';
+
+/** One case: patient, packet, deadline and funding, decision, and what follows an approval. */
+export function CaseEditor({ id }: { id: string }) {
+  const { t } = useTranslation('cases');
+  const api = useApi();
+  const draft = useCaseDraft(id);
+  const { detail, form, edit, flush } = draft;
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [actionError, setActionError] = useState<AppError>();
+  const touch = (name: string) => setTouched((s) => (s.has(name) ? s : new Set(s).add(name)));
+
+  const local = useMemo(() => (form ? localFindings(form, touched.has('iin')) : []), [form, touched]);
+  const shown = useMemo(() => (detail ? mergedFindings(detail.findings, local) : []), [detail, local]);
+  // The summary always counts a missing IIN, even before the field was visited.
+  const summary = useMemo(() => (detail && form ? mergedFindings(detail.findings, localFindings(form, true)) : []), [detail, form]);
+
+  if (draft.loadError) {
+    return (
+      <section className="screen">
+        <p>
+          <a href={href('cases')}>← {t('ui.list.title')}</a>
+        </p>
+        <ErrorText error={draft.loadError} />
+      </section>
+    );
+  }
+  if (!detail || !form) return <p className="muted">{t('ui.loading')}</p>;
+
+  const set = <K extends keyof FormState>(key: K, value: FormState[K], now = false) => edit((f) => ({ ...f, [key]: value }), { now });
+  const setP = <K extends keyof FormState['patient']>(key: K, value: FormState['patient'][K], now = false) =>
+    edit((f) => ({ ...f, patient: { ...f.patient, [key]: value } }), { now });
+
+  const iin = checkIin(form.patient.iin.replace(/\s+/g, ''));
+  const onIin = (raw: string) => {
+    const v = raw.replace(/[^0-9\s]/g, (c) => c).slice(0, 16);
+    const c = checkIin(v.replace(/\s+/g, ''));
+    // A valid IIN fills birth date and sex when they are still empty.
+    edit((f) => ({
+      ...f,
+      patient: {
+        ...f.patient,
+        iin: v,
+        birthDate: c.valid && !f.patient.birthDate && c.birthDate ? c.birthDate : f.patient.birthDate,
+        sex: c.valid && !f.patient.sex && c.sex ? c.sex : f.patient.sex,
+      },
+    }));
+  };
+
+  const errors = summary.filter((f) => f.severity === 'error');
+  const warnings = summary.filter((f) => f.severity === 'warning');
+  const decided = detail.status === 'approved' || detail.status === 'refused';
+  const locked = detail.decisions.some((d) => d.locked);
+
+  const register = async () => {
+    const r = await draft.write(() => api.call('cases.register', { id }), (v) => v);
+    setActionError(r.ok ? undefined : r.error);
+  };
+  const remove = async () => {
+    if (!window.confirm(t('ui.case.deleteConfirm'))) return;
+    await flush();
+    const r = await api.call('cases.delete', { id });
+    if (r.ok) {
+      localStorage.removeItem(`htmp.case-pending.${id}`);
+      navigate('cases');
+    } else setActionError(r.error);
+  };
+
+  return (
+    <section className="screen case-screen" aria-labelledby="case-title">
+      <div className="case-head">
+        <a href={href('cases')} className="back" data-testid="back-to-list">
+          ← {t('ui.list.title')}
+        </a>
+        <h1 id="case-title" data-testid="case-title">
+          {personName(form.patient) || t('ui.case.untitled')}
+          {form.patient.iin && <span className="mono head-iin">{form.patient.iin}</span>}
+        </h1>
+        <span className={`status status-${detail.status}`} data-testid="case-status" data-status={detail.status}>
+          {t(`ui.status.${detail.status}`)}
+        </span>
+        <SaveState status={draft.status} at={draft.savedAt} error={draft.saveError} />
+        <div className="actions head-actions">
+          {draft.saveError?.code === 'cases.conflict' && (
+            <button type="button" onClick={() => void draft.reload()}>
+              {t('ui.case.reloadFromStore')}
+            </button>
+          )}
+          {detail.status === 'draft' && (
+            <button type="button" className="primary" onClick={() => void register()} data-testid="register">
+              {t('ui.case.register')}
+            </button>
+          )}
+          {!locked && (
+            <button type="button" className="danger" onClick={() => void remove()} data-testid="delete-case">
+              {t('ui.case.delete')}
+            </button>
+          )}
+        </div>
+      </div>
+      <ErrorText error={actionError} />
+
+      <div className="case-summary panel" data-testid="case-summary">
+        <div>
+          <div className="label">{t('ui.case.due')}</div>
+          {detail.due ? (
+            <>
+              <DueBadge due={detail.due.due} today={todayKz()} confirmed={detail.due.calendarConfirmed} decided={decided} />
+              <div className="small">{t('deadline.review_due', { ns: 'rules', due: fmtDate(detail.due.due) })}</div>
+              {!detail.due.calendarConfirmed && (
+                <div className="small warning">{t('calendar.unconfirmed', { ns: 'rules', years: detail.due.unconfirmedYears.join(', ') })}</div>
+              )}
+            </>
+          ) : (
+            <span className="muted">{t('ui.due.none')}</span>
+          )}
+        </div>
+        <div data-testid="funding">
+          <div className="label">{t('ui.case.funding')}</div>
+          {detail.funding ? (
+            <>
+              <strong>{t(`funding.channel.${detail.funding.channel ?? 'none'}`, { ns: 'rules' })}</strong>
+              <div className="small">{t(detail.funding.reason.key, { ns: 'rules', ...detail.funding.reason.params })}</div>
+            </>
+          ) : (
+            <span className="muted">{t('ui.case.fundingUnknown')}</span>
+          )}
+        </div>
+        <div data-testid="packet-state" data-complete={errors.length === 0}>
+          <div className="label">{t('ui.packet.title')}</div>
+          {errors.length === 0 ? (
+            <strong className="ok">✓ {t('ui.packet.complete')}</strong>
+          ) : (
+            <>
+              <strong className="error">{t('ui.packet.incomplete', { count: errors.length })}</strong>
+              <a href="#" className="small" onClick={(e) => { e.preventDefault(); document.getElementById('packet-missing')?.scrollIntoView(); }}>
+                {' '}
+                {t('ui.packet.showWhat')}
+              </a>
+            </>
+          )}
+          {warnings.length > 0 && <div className="small warning">{t('ui.packet.warnings', { count: warnings.length })}</div>}
+        </div>
+      </div>
+
+      <form
+        className="case-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void flush();
+        }}
+        onBlur={() => void flush()}
+        aria-label={t('ui.case.formLabel')}
+      >
+        <div className="two-col">
+          <fieldset className="panel">
+            <legend>{t('ui.patient.title')}</legend>
+            <div className="row">
+              <Field
+                id="iin"
+                label={t('ui.patient.iin')}
+                findings={findingsFor(shown, 'patient.iin')}
+                hint={iin.birthDate ? t('ui.patient.fromIin', { date: fmtDate(iin.birthDate), sex: iin.sex ? t(`sex.${iin.sex}`, { ns: 'rules' }) : '—' }) : undefined}
+              >
+                {(p) => (
+                  <input {...p} value={form.patient.iin} inputMode="numeric" autoComplete="off" maxLength={16} onChange={(e) => onIin(e.target.value)} onBlur={() => touch('iin')} data-testid="patient-iin" className="mono-input" />
+                )}
+              </Field>
+              <Field id="phone" label={t('ui.patient.phone')}>
+                {(p) => <input {...p} type="tel" value={form.patient.phone} onChange={(e) => setP('phone', e.target.value)} data-testid="patient-phone" />}
+              </Field>
+            </div>
+            <div className="row">
+              <Field id="lastName" label={t('ui.patient.lastName')} findings={findingsFor(shown, 'patient.lastName')}>
+                {(p) => <input {...p} value={form.patient.lastName} onChange={(e) => setP('lastName', e.target.value)} data-testid="patient-lastName" />}
+              </Field>
+              <Field id="firstName" label={t('ui.patient.firstName')} findings={findingsFor(shown, 'patient.firstName')}>
+                {(p) => <input {...p} value={form.patient.firstName} onChange={(e) => setP('firstName', e.target.value)} data-testid="patient-firstName" />}
+              </Field>
+              <Field id="middleName" label={t('ui.patient.middleName')}>
+                {(p) => <input {...p} value={form.patient.middleName} onChange={(e) => setP('middleName', e.target.value)} data-testid="patient-middleName" />}
+              </Field>
+            </div>
+            <div className="row">
+              <Field id="birthDate" label={t('ui.patient.birthDate')} findings={findingsFor(shown, 'patient.birthDate')}>
+                {(p) => <input {...p} type="date" value={form.patient.birthDate} onChange={(e) => setP('birthDate', e.target.value)} data-testid="patient-birthDate" />}
+              </Field>
+              <Field id="sex" label={t('ui.patient.sex')} findings={findingsFor(shown, 'patient.sex')}>
+                {(p) => (
+                  <select {...p} value={form.patient.sex} onChange={(e) => setP('sex', e.target.value as FormState['patient']['sex'])} data-testid="patient-sex">
+                    <option value="">—</option>
+                    <option value="male">{t('sex.male', { ns: 'rules' })}</option>
+                    <option value="female">{t('sex.female', { ns: 'rules' })}</option>
+                  </select>
+                )}
+              </Field>
+              <Field id="insured" label={t('ui.patient.insured')}>
+                {(p) => (
+                  <select {...p} value={form.patient.insured} onChange={(e) => setP('insured', e.target.value as FormState['patient']['insured'])} data-testid="patient-insured">
+                    <option value="">{t('ui.patient.insuredUnknown')}</option>
+                    <option value="yes">{t('ui.patient.insuredYes')}</option>
+                    <option value="no">{t('ui.patient.insuredNo')}</option>
+                  </select>
+                )}
+              </Field>
+            </div>
+            <Field id="primaryCareOrg" label={t('ui.patient.primaryCareOrg')}>
+              {(p) => <input {...p} value={form.patient.primaryCareOrg} onChange={(e) => setP('primaryCareOrg', e.target.value)} data-testid="patient-primaryCareOrg" />}
+            </Field>
+          </fieldset>
+
+          <fieldset className="panel">
+            <legend>{t('ui.case.title')}</legend>
+            <div className="row">
+              <Field id="receivedDate" label={t('ui.case.receivedDate')} findings={findingsFor(shown, 'receivedAt')}>
+                {(p) => <input {...p} type="date" value={form.receivedDate} onChange={(e) => set('receivedDate', e.target.value)} data-testid="case-receivedDate" />}
+              </Field>
+              <Field id="receivedTime" label={t('ui.case.receivedTime')}>
+                {(p) => <input {...p} type="time" value={form.receivedTime} onChange={(e) => set('receivedTime', e.target.value)} data-testid="case-receivedTime" />}
+              </Field>
+              <Field id="channel" label={t('ui.case.channel')} findings={findingsFor(shown, 'channel')}>
+                {(p) => (
+                  <select {...p} value={form.channel} onChange={(e) => set('channel', e.target.value as FormState['channel'])} data-testid="case-channel">
+                    <option value="">—</option>
+                    {CASE_CHANNELS.map((c) => (
+                      <option key={c} value={c}>
+                        {t(`ui.channel.${c}`)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            </div>
+            <div className="check-row">
+              <input id="inpatient" type="checkbox" checked={form.inpatient} onChange={(e) => set('inpatient', e.target.checked, true)} data-testid="case-inpatient" />
+              <label htmlFor="inpatient">{t('ui.case.inpatient')}</label>
+            </div>
+            <div className="row">
+              <Field
+                id="htmpCode"
+                label={t('ui.case.htmpCode')}
+                findings={findingsFor(shown, 'htmpCode')}
+                hint={
+                  detail.code?.known && detail.code.inForce && form.htmpCode.trim() === detail.htmpCode
+                    ? t('ui.case.codeSections', { sections: detail.code.sections.join(', ') })
+                    : undefined
+                }
+              >
+                {(p) => <input {...p} value={form.htmpCode} onChange={(e) => set('htmpCode', e.target.value)} placeholder="35.21" className="mono-input" data-testid="case-htmpCode" />}
+              </Field>
+              <Field id="urgency" label={t('ui.case.urgency')} findings={findingsFor(shown, 'urgency')}>
+                {(p) => (
+                  <select {...p} value={form.urgency} onChange={(e) => set('urgency', e.target.value as FormState['urgency'])} data-testid="case-urgency">
+                    <option value="">—</option>
+                    {URGENCIES.map((u) => (
+                      <option key={u} value={u}>
+                        {t(`urgency.${u}`, { ns: 'rules' })}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            </div>
+            <div className="row diag-row">
+              <Field id="icd10" label={t('ui.case.icd10')} findings={findingsFor(shown, 'diagnosis.icd10')} className="narrow-field">
+                {(p) => <input {...p} value={form.icd10} onChange={(e) => set('icd10', e.target.value)} onBlur={() => touch('icd10')} placeholder="I25.1" className="mono-input" data-testid="case-icd10" />}
+              </Field>
+              <Field id="diagnosisText" label={t('ui.case.diagnosisText')} findings={findingsFor(shown, 'diagnosis.text')}>
+                {(p) => <input {...p} value={form.diagnosisText} onChange={(e) => set('diagnosisText', e.target.value)} data-testid="case-diagnosisText" />}
+              </Field>
+            </div>
+            {(() => {
+              const s = local.find((f) => f.field === 'diagnosis.icd10')?.params.suggestion;
+              return typeof s === 'string' ? (
+                <button type="button" className="link" onClick={() => set('icd10', s, true)} data-testid="icd10-suggestion">
+                  {t('ui.case.useCode', { code: s })}
+                </button>
+              ) : null;
+            })()}
+            <Field id="specialistConclusion" label={t('ui.case.specialistConclusion')}>
+              {(p) => <textarea {...p} rows={2} value={form.specialistConclusion} onChange={(e) => set('specialistConclusion', e.target.value)} data-testid="case-specialistConclusion" />}
+            </Field>
+            <Field id="providerOrg" label={t('ui.case.providerOrg')}>
+              {(p) => <input {...p} value={form.providerOrg} onChange={(e) => set('providerOrg', e.target.value)} data-testid="case-providerOrg" />}
+            </Field>
+            <Field id="notes" label={t('ui.case.notes')}>
+              {(p) => <textarea {...p} rows={2} value={form.notes} onChange={(e) => set('notes', e.target.value)} data-testid="case-notes" />}
+            </Field>
+          </fieldset>
+        </div>
+
+        <PacketChecklist id={id} detail={detail} form={form} findings={shown} edit={edit} write={draft.write} />
+        <div id="packet-missing" className="panel" data-testid="packet-findings">
+          <h2>{errors.length === 0 ? t('ui.packet.complete') : t('ui.packet.whatIsMissing')}</h2>
+          {summary.length === 0 ? <p className="ok">{t('ui.packet.noFindings')}</p> : <FindingList findings={summary} testId="all-findings" />}
+        </div>
+      </form>
+
+      <DecisionPanel detail={detail} complete={errors.length === 0} write={draft.write} />
+      {detail.status === 'approved' && <AfterApproval detail={detail} write={draft.write} />}
+    </section>
+  );
+}

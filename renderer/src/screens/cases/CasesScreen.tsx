@@ -1,0 +1,11 @@
+import { CaseEditor } from './CaseEditor';
+import { CaseList } from './CaseList';
+import { RefusalJournal } from './RefusalJournal';
+
+/** Routes of the cases area: `#/cases`, `#/cases/journal`, `#/cases/<id>`. */
+export function CasesScreen({ route }: { route: string[] }) {
+  const sub = route[1];
+  if (!sub) return <CaseList />;
+  if (sub === 'journal') return <RefusalJournal />;
+  return <CaseEditor key={sub} id={sub} />;
+}

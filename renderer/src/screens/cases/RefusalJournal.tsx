@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useQuery } from '../../api/context';
+import { ErrorText } from '../../components/ErrorText';
+import { href } from '../../router';
+import { fmtDate, personName, todayKz } from './format';
+
+function monthStart(today: string): string {
+  return `${today.slice(0, 8)}01`;
+}
+
+/** The journal of refusals (point 40): issued refusals in a period, each linking to its case. */
+export function RefusalJournal() {
+  const { t } = useTranslation('cases');
+  const today = todayKz();
+  const [from, setFrom] = useState(`${today.slice(0, 4)}-01-01`);
+  const [to, setTo] = useState(today);
+  const args = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  const journal = useQuery('cases.refusalJournal', args);
+  const items = journal.data?.items ?? [];
+  return (
+    <section className="screen" aria-labelledby="journal-title">
+      <p>
+        <a href={href('cases')}>← {t('ui.list.title')}</a>
+      </p>
+      <h1 id="journal-title">{t('ui.journal.title')}</h1>
+      <p className="muted">{t('ui.journal.lead')}</p>
+      <form className="toolbar" onSubmit={(e) => e.preventDefault()} aria-label={t('ui.journal.period')}>
+        <label>
+          {t('ui.journal.from')}
+          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="journal-from" />
+        </label>
+        <label>
+          {t('ui.journal.to')}
+          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="journal-to" />
+        </label>
+        <button type="button" onClick={() => { setFrom(monthStart(today)); setTo(today); }}>
+          {t('ui.journal.thisMonth')}
+        </button>
+        <button type="button" onClick={() => { setFrom(`${today.slice(0, 4)}-01-01`); setTo(today); }}>
+          {t('ui.journal.thisYear')}
+        </button>
+        <button type="button" onClick={() => window.print()}>
+          {t('ui.journal.print')}
+        </button>
+      </form>
+      <ErrorText error={journal.error} />
+      <table className="grid" data-testid="journal-table">
+        <thead>
+          <tr>
+            <th scope="col">№</th>
+            <th scope="col">{t('ui.journal.protocol')}</th>
+            <th scope="col">{t('ui.journal.date')}</th>
+            <th scope="col">{t('ui.col.patient')}</th>
+            <th scope="col">{t('ui.col.iin')}</th>
+            <th scope="col">{t('ui.col.code')}</th>
+            <th scope="col">{t('ui.journal.diagnosis')}</th>
+            <th scope="col">{t('ui.journal.reason')}</th>
+            <th scope="col">{t('ui.journal.primaryCare')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((e, i) => (
+            <tr key={e.decisionId} data-testid="journal-row" data-case={e.caseId}>
+              <td>{i + 1}</td>
+              <td className="nowrap">{e.protocol.label}</td>
+              <td className="nowrap">{fmtDate(e.date)}</td>
+              <td>
+                <a href={href('cases', e.caseId)}>{personName(e.patient)}</a>
+              </td>
+              <td className="mono">{e.patient.iin}</td>
+              <td>{e.htmpCode}</td>
+              <td>
+                {e.diagnosis.icd10} {e.diagnosis.text}
+              </td>
+              <td>
+                {t(`ui.reasonShort.${e.reason}`)} <span className="muted small">({t('ui.journal.subpoint', { n: e.legalSubpoint })})</span>
+              </td>
+              <td>{e.primaryCareOrg ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {journal.data && items.length === 0 && <p className="muted">{t('ui.journal.empty')}</p>}
+      {journal.data && <p className="muted small">{t('ui.journal.total', { count: items.length })}</p>}
+    </section>
+  );
+}

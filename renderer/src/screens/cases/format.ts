@@ -1,0 +1,48 @@
+import type { TFunction } from 'i18next';
+import type { Finding } from '../../../../shared/domain/packet';
+
+/** 'YYYY-MM-DD' -> 'DD.MM.YYYY' (how dates are written in Kazakhstan, in both languages). */
+export function fmtDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : iso;
+}
+
+/** 'YYYY-MM-DDTHH:mm…' -> 'DD.MM.YYYY HH:mm'. */
+export function fmtDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(iso);
+  return m ? `${fmtDate(m[1])} ${m[2]}` : fmtDate(iso);
+}
+
+/** Now in Kazakhstan (UTC+5) as 'YYYY-MM-DDTHH:mm', the form the register stores. */
+export function nowKz(): string {
+  return new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 16);
+}
+
+export function todayKz(): string {
+  return nowKz().slice(0, 10);
+}
+
+/** Calendar days from `a` to `b` (both 'YYYY-MM-DD'). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+export function personName(p: { lastName: string; firstName: string; middleName?: string | null }): string {
+  return [p.lastName, p.firstName, p.middleName].filter((s) => s && s.trim()).join(' ');
+}
+
+/** A packet finding in the user's language (messages live in the rules namespace). */
+export function findingText(t: TFunction, f: Finding): string {
+  const params: Record<string, string | number> = { ...f.params };
+  for (const k of ['date', 'fromIin', 'entered']) {
+    const v = params[k];
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) params[k] = fmtDate(v);
+  }
+  let text = t(`findings.${f.code}`, { ns: 'rules', ...params });
+  if (f.code === 'diagnosis.icd10_invalid' && typeof f.params.suggestion === 'string') {
+    text += ` ${t('icd10Suggestion', { ns: 'rules', suggestion: f.params.suggestion })}`;
+  }
+  return text;
+}
