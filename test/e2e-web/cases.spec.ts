@@ -48,7 +48,13 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
   await page.getByTestId('patient-lastName').fill('Сейткалиев');
   await page.getByTestId('patient-firstName').fill('Ерлан');
   await page.getByTestId('patient-primaryCareOrg').fill('ГП №5 г. Павлодар');
+  // The code: looked up by words in the catalogue, picked with the keyboard, named in Russian.
+  await page.getByTestId('case-htmpCode').fill('бивентрикулярного');
+  await expect(page.getByTestId('code-suggestions')).toBeVisible();
+  await page.getByTestId('case-htmpCode').press('Enter');
+  await expect(page.getByTestId('case-htmpCode')).toHaveValue(/^\d{2}\.\d+$/);
   await page.getByTestId('case-htmpCode').fill('00.50');
+  await expect(page.getByTestId('code-name')).toContainText('Имплантация бивентрикулярного электрокардиостимулятора');
   await page.getByTestId('case-urgency').selectOption('planned');
   // An ICD-10 code typed with a Cyrillic letter: explained, with the fix offered.
   await page.getByTestId('case-icd10').fill('С50');

@@ -5,7 +5,7 @@ import type { ArgsOf } from '../../../../shared/contract';
 import type { AppError, Result } from '../../../../shared/result';
 import { useApi } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
-import { fmtDate, fmtDateTime, todayKz } from './format';
+import { fmtDate, fmtInstant, todayKz } from './format';
 
 type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => Promise<Result<T>>;
 type Tri = '' | 'yes' | 'no';
@@ -52,7 +52,7 @@ export function AfterApproval({ detail, write }: { detail: CaseDetail; write: Wr
             <>
               <p>
                 {t('ui.after.portalStatus')}: <strong data-testid="portal-status">{t(`ui.portal.${portal.status}`)}</strong>{' '}
-                <span className="muted small">{fmtDateTime(portal.updatedAt)}</span>
+                <span className="muted small">{fmtInstant(portal.updatedAt)}</span>
               </p>
               {next.length > 0 && (
                 <div className="actions">
@@ -81,7 +81,7 @@ export function AfterApproval({ detail, write }: { detail: CaseDetail; write: Wr
                 <ol className="events small">
                   {portal.events.map((e) => (
                     <li key={e.id}>
-                      {fmtDateTime(e.at)} — {t(`ui.portal.${e.status}`)}
+                      {fmtInstant(e.at)} — {t(`ui.portal.${e.status}`)}
                       {e.note && <span className="muted"> ({e.note})</span>}
                     </li>
                   ))}

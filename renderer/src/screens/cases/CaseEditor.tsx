@@ -14,6 +14,7 @@ import { AfterApproval } from './AfterApproval';
 import { DecisionPanel } from './DecisionPanel';
 import { fmtDate, personName, todayKz } from './format';
 import { findingsFor, localFindings, mergedFindings, type FormState } from './model';
+import { HtmpCodeField } from './HtmpCodeField';
 import { PacketChecklist } from './PacketChecklist';
 import { useCaseDraft } from './useCaseDraft';
 
@@ -24,13 +25,16 @@ export function CaseEditor({ id }: { id: string }) {
   const draft = useCaseDraft(id);
   const { detail, form, edit, flush } = draft;
   const [touched, setTouched] = useState<Set<string>>(new Set());
+  // A case entered earlier shows every problem at once; a new one as its fields are visited.
+  const [showAll, setShowAll] = useState<boolean | null>(null);
+  if (showAll === null && detail) setShowAll(detail.updatedAt !== detail.createdAt);
   const [actionError, setActionError] = useState<AppError>();
   const touch = (name: string) => setTouched((s) => (s.has(name) ? s : new Set(s).add(name)));
 
-  const local = useMemo(() => (form ? localFindings(form, touched.has('iin')) : []), [form, touched]);
+  const local = useMemo(() => (form ? localFindings(form, (f) => showAll === true || touched.has(f)) : []), [form, touched, showAll]);
   const shown = useMemo(() => (detail ? mergedFindings(detail.findings, local) : []), [detail, local]);
   // The summary always counts a missing IIN, even before the field was visited.
-  const summary = useMemo(() => (detail && form ? mergedFindings(detail.findings, localFindings(form, true)) : []), [detail, form]);
+  const summary = useMemo(() => (detail && form ? mergedFindings(detail.findings, localFindings(form, () => true)) : []), [detail, form]);
 
   if (draft.loadError) {
     return (
@@ -189,10 +193,10 @@ export function CaseEditor({ id }: { id: string }) {
             </div>
             <div className="row">
               <Field id="lastName" label={t('ui.patient.lastName')} findings={findingsFor(shown, 'patient.lastName')}>
-                {(p) => <input {...p} value={form.patient.lastName} onChange={(e) => setP('lastName', e.target.value)} data-testid="patient-lastName" />}
+                {(p) => <input {...p} value={form.patient.lastName} onChange={(e) => setP('lastName', e.target.value)} onBlur={() => touch('lastName')} data-testid="patient-lastName" />}
               </Field>
               <Field id="firstName" label={t('ui.patient.firstName')} findings={findingsFor(shown, 'patient.firstName')}>
-                {(p) => <input {...p} value={form.patient.firstName} onChange={(e) => setP('firstName', e.target.value)} data-testid="patient-firstName" />}
+                {(p) => <input {...p} value={form.patient.firstName} onChange={(e) => setP('firstName', e.target.value)} onBlur={() => touch('firstName')} data-testid="patient-firstName" />}
               </Field>
               <Field id="middleName" label={t('ui.patient.middleName')}>
                 {(p) => <input {...p} value={form.patient.middleName} onChange={(e) => setP('middleName', e.target.value)} data-testid="patient-middleName" />}
@@ -253,18 +257,7 @@ export function CaseEditor({ id }: { id: string }) {
               <label htmlFor="inpatient">{t('ui.case.inpatient')}</label>
             </div>
             <div className="row">
-              <Field
-                id="htmpCode"
-                label={t('ui.case.htmpCode')}
-                findings={findingsFor(shown, 'htmpCode')}
-                hint={
-                  detail.code?.known && detail.code.inForce && form.htmpCode.trim() === detail.htmpCode
-                    ? t('ui.case.codeSections', { sections: detail.code.sections.join(', ') })
-                    : undefined
-                }
-              >
-                {(p) => <input {...p} value={form.htmpCode} onChange={(e) => set('htmpCode', e.target.value)} placeholder="35.21" className="mono-input" data-testid="case-htmpCode" />}
-              </Field>
+              <HtmpCodeField value={form.htmpCode} onDate={form.receivedDate} findings={findingsFor(shown, 'htmpCode')} onChange={(v, now) => set('htmpCode', v, now)} />
               <Field id="urgency" label={t('ui.case.urgency')} findings={findingsFor(shown, 'urgency')}>
                 {(p) => (
                   <select {...p} value={form.urgency} onChange={(e) => set('urgency', e.target.value as FormState['urgency'])} data-testid="case-urgency">

@@ -6,7 +6,7 @@ import type { AppError, Result } from '../../../../shared/result';
 import { useApi } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { errorMessage } from '../../i18n';
-import { fmtDate, fmtDateTime, todayKz } from './format';
+import { fmtDate, fmtInstant, todayKz } from './format';
 import { ProtocolActions } from './ProtocolActions';
 
 type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => Promise<Result<T>>;
@@ -263,10 +263,10 @@ function IssuedDecision({ detail, decision }: { detail: CaseDetail; decision: De
   return (
     <div className={`issued ${decision.outcome}`} data-testid="issued-decision" data-outcome={decision.outcome}>
       <p className="issued-head">
-        <span className="lock" aria-hidden="true">🔒</span>{' '}
         <strong data-testid="protocol-number">{t('ui.decision.protocolNo', { number: decision.protocol?.label ?? '—' })}</strong>{' '}
         {t('ui.decision.ofDate', { date: fmtDate(decision.date) })} —{' '}
-        <strong className={decision.outcome === 'approved' ? 'ok' : 'error'}>{t(`ui.decision.${decision.outcome}`)}</strong>
+        <strong className={decision.outcome === 'approved' ? 'ok' : 'error'}>{t(`ui.status.${decision.outcome}`)}</strong>{' '}
+        <span className="badge">{t('ui.decision.locked')}</span>
       </p>
       {decision.reason && <p>{t(`refusalReason.${decision.reason}`, { ns: 'rules' })}</p>}
       <ul className="member-list">
@@ -277,7 +277,7 @@ function IssuedDecision({ detail, decision }: { detail: CaseDetail; decision: De
         ))}
       </ul>
       {decision.note && <p className="muted">{decision.note}</p>}
-      <p className="small muted">{t('ui.decision.lockedNote', { at: fmtDateTime(decision.issuedAt) })}</p>
+      <p className="small muted">{t('ui.decision.lockedNote', { at: fmtInstant(decision.issuedAt) })}</p>
       <ProtocolActions detail={detail} decision={decision} />
     </div>
   );
@@ -305,7 +305,7 @@ function DecisionHistory({ decisions }: { decisions: DecisionView[] }) {
               <td>{d.protocol?.label ?? '—'}</td>
               <td>{fmtDate(d.date)}</td>
               <td>
-                {t(`ui.decision.${d.outcome}`)}
+                {t(`ui.status.${d.outcome}`)}
                 {d.reason && <span className="muted"> ({t(`ui.reasonShort.${d.reason}`)})</span>}
               </td>
               <td>{t(`ui.decisionState.${d.state}`)}</td>

@@ -16,6 +16,14 @@ export function fmtDateTime(iso: string | null | undefined): string {
 }
 
 /** Now in Kazakhstan (UTC+5) as 'YYYY-MM-DDTHH:mm', the form the register stores. */
+/** A moment stored with a zone ('…Z', '+06:00') shown in Kazakhstan time; a local one as written. */
+export function fmtInstant(iso: string | null | undefined): string {
+  if (!iso) return '';
+  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(iso)) return fmtDateTime(iso);
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : fmtDateTime(new Date(ms + 5 * 3600_000).toISOString());
+}
+
 export function nowKz(): string {
   return new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 16);
 }

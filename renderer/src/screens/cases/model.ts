@@ -176,14 +176,14 @@ const mk = (code: FindingCode, field: string, params: Record<string, string | nu
 const LOCAL_FIELDS = new Set(['patient.iin', 'patient.birthDate', 'patient.sex', 'patient.lastName', 'patient.firstName', 'diagnosis.icd10']);
 
 /** The same checks the core runs, for the fields a secretary types, so errors follow the typing. */
-export function localFindings(f: FormState, showIinFormat: boolean): Finding[] {
+export function localFindings(f: FormState, touched: (field: string) => boolean): Finding[] {
   const out: Finding[] = [];
-  if (f.patient.lastName.trim() === '') out.push(mk('patient.name_missing', 'patient.lastName', { field: 'lastName' }));
-  if (f.patient.firstName.trim() === '') out.push(mk('patient.name_missing', 'patient.firstName', { field: 'firstName' }));
+  if (f.patient.lastName.trim() === '' && touched('lastName')) out.push(mk('patient.name_missing', 'patient.lastName', { field: 'lastName' }));
+  if (f.patient.firstName.trim() === '' && touched('firstName')) out.push(mk('patient.name_missing', 'patient.firstName', { field: 'firstName' }));
   const iin = f.patient.iin.replace(/\s+/g, '');
   const check = checkIin(iin);
   if (!check.valid) {
-    if (showIinFormat || check.reason !== 'format' || /[^0-9]/.test(iin) || iin.length >= 12) out.push(mk('patient.iin_invalid', 'patient.iin', { reason: check.reason ?? 'format' }));
+    if (touched('iin') || check.reason !== 'format' || /[^0-9]/.test(iin) || iin.length >= 12) out.push(mk('patient.iin_invalid', 'patient.iin', { reason: check.reason ?? 'format' }));
   } else {
     for (const field of iinMismatches(iin, { birthDate: f.patient.birthDate || null, sex: f.patient.sex || null })) {
       const fromIin = field === 'birthDate' ? (check.birthDate ?? '') : (check.sex ?? '');
@@ -192,7 +192,7 @@ export function localFindings(f: FormState, showIinFormat: boolean): Finding[] {
     }
   }
   const icd = checkIcd10(f.icd10);
-  if (!icd.valid) {
+  if (!icd.valid && (icd.reason !== 'empty' || touched('icd10'))) {
     const params: Record<string, string> = { reason: icd.reason ?? 'format', value: f.icd10 };
     if (icd.suggestion) params.suggestion = icd.suggestion;
     out.push(mk('diagnosis.icd10_invalid', 'diagnosis.icd10', params));
