@@ -65,6 +65,7 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
   await page.getByTestId('case-diagnosisText').fill('Хроническая сердечная недостаточность');
   await waitSaved(page);
   await expect(page.getByTestId('funding')).toContainText('ОСМС');
+  await shot(page, 'ru-01b-form-filled');
 
   // The packet: what is missing is said on each row.
   await expect(page.getByTestId('packet-state')).toHaveAttribute('data-complete', 'false');
