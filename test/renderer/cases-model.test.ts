@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseDetail } from '../../shared/contract/cases';
 import { checkIin } from '../../shared/domain/iin';
+import type { Finding } from '../../shared/domain/packet';
 import { fmtDate, fmtDateTime, fmtInstant } from '../../renderer/src/screens/cases/format';
 import { fromDetail, localFindings, mergedFindings, mergeServerIds, toPayload } from '../../renderer/src/screens/cases/model';
 
@@ -82,9 +83,9 @@ describe('case form model', () => {
   });
 
   it('replaces the core findings of locally checked fields by the live check', () => {
-    const server = [
-      { code: 'patient.iin_invalid' as const, severity: 'error' as const, field: 'patient.iin', params: { reason: 'format' } },
-      { code: 'document.missing' as const, severity: 'error' as const, field: 'documents', params: { kind: 'identity' } },
+    const server: Finding[] = [
+      { code: 'patient.iin_invalid', severity: 'error', field: 'patient.iin', params: { reason: 'format' } },
+      { code: 'document.missing', severity: 'error', field: 'documents', params: { kind: 'identity' } },
     ];
     expect(mergedFindings(server, []).map((x) => x.code)).toEqual(['document.missing']);
   });
