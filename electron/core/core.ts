@@ -7,6 +7,7 @@ import type { CoreContext, Handlers } from './context';
 import { migrate, openDatabase, type Db } from './db';
 import { createDispatcher } from './dispatch';
 import { appHandlers } from './services/app';
+import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
 import { catalogueHandlers } from './services/catalogue';
 import { exchangeHandlers } from './services/exchange';
@@ -72,7 +73,7 @@ export function createCore(options: CoreOptions): Core {
       for (const l of listeners) l(event);
     },
   };
-  const handlers: Handlers = { ...appHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers };
+  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers };
   const dispatch = createDispatcher(handlers, context);
   let closed = false;
   return {

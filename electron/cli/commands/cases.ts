@@ -137,7 +137,7 @@ export const casesCommands: Command[] = [
       const nText = typeof ctx.options['working-days'] === 'string' ? ctx.options['working-days'] : '';
       if (localDatePart(from) === null) throw new AppFailure('cases.bad_datetime', { value: from });
       if (!/^[0-9]{1,3}$/.test(nText) || Number(nText) > 366) throw new AppFailure('cases.bad_working_days', { value: nText });
-      const d = addWorkingDays(from, Number(nText), workCalendar());
+      const d = addWorkingDays(from, Number(nText), workCalendar(ctx.core().db));
       const json = { due: d.due, workingDays: d.workingDays, calendarConfirmed: d.calendarConfirmed };
       const lines = [t(ctx.lang, 'cases:cli.due', { due: d.due }), `${t(ctx.lang, 'cases:cli.workingDays')}: ${d.workingDays.join(', ')}`];
       if (!d.calendarConfirmed) lines.push(`${t(ctx.lang, 'cases:cli.unconfirmed')} (${d.unconfirmedYears.join(', ')})`);

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { calendarCommands } from './calendar';
 import { casesCommands } from './cases';
 import { catalogueCommands } from './catalogue';
 import { dbCommands } from './db';
@@ -7,4 +8,4 @@ import { protocolsCommands } from './protocols';
 import { scoringCommands } from './scoring';
 
 /** Every CLI command; each area declares its list in its own file. */
-export const commands: Command[] = [...dbCommands, ...catalogueCommands, ...casesCommands, ...scoringCommands, ...protocolsCommands, ...exchangeCommands];
+export const commands: Command[] = [...dbCommands, ...calendarCommands, ...catalogueCommands, ...casesCommands, ...scoringCommands, ...protocolsCommands, ...exchangeCommands];

@@ -2,12 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseCalendar, type WorkCalendar } from '../../../shared/domain/calendar';
 import { AppFailure } from '../../../shared/result';
+import type { Db } from '../db';
 import { assetsDir } from '../paths';
 
-let cached: { file: string; mtimeMs: number; calendar: WorkCalendar } | undefined;
+/** The meta key under which a local calendar (edited in settings or imported from a file) is kept. */
+export const CALENDAR_OVERRIDE_KEY = 'calendar_override';
+
+let shipped: { file: string; mtimeMs: number; calendar: WorkCalendar } | undefined;
+let local: { text: string; calendar: WorkCalendar } | undefined;
 
 /** The working-day calendar shipped in assets/calendar/kz.json (re-read when the file changes). */
-export function workCalendar(): WorkCalendar {
+export function shippedCalendar(): WorkCalendar {
   const file = path.join(assetsDir(), 'calendar', 'kz.json');
   let mtimeMs: number;
   try {
@@ -15,11 +20,31 @@ export function workCalendar(): WorkCalendar {
   } catch {
     throw new AppFailure('cases.calendar_unavailable', { file });
   }
-  if (cached && cached.file === file && cached.mtimeMs === mtimeMs) return cached.calendar;
+  if (shipped && shipped.file === file && shipped.mtimeMs === mtimeMs) return shipped.calendar;
   const parsed = parseCalendar(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
   if (!parsed.ok) throw new AppFailure('cases.calendar_unavailable', { file, message: parsed.error });
-  cached = { file, mtimeMs, calendar: parsed.value };
+  shipped = { file, mtimeMs, calendar: parsed.value };
   return parsed.value;
+}
+
+/** The local calendar of this installation, if the user edited or imported one. */
+export function localCalendar(db: Db): WorkCalendar | null {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(CALENDAR_OVERRIDE_KEY) as { value: string } | undefined;
+  if (!row) return null;
+  if (local && local.text === row.value) return local.calendar;
+  const parsed = parseCalendar(JSON.parse(row.value) as unknown);
+  // A stored calendar was validated when written; if it is somehow broken, the shipped one is safer.
+  if (!parsed.ok) return null;
+  local = { text: row.value, calendar: parsed.value };
+  return parsed.value;
+}
+
+/**
+ * The calendar deadlines are computed on: the local one when the user edited or imported one
+ * (settings, or a catalogue-update file), else the shipped data.
+ */
+export function workCalendar(db?: Db): WorkCalendar {
+  return (db && localCalendar(db)) || shippedCalendar();
 }
 
 /** Today's date in Kazakhstan (UTC+5, one zone since 1 March 2024). */

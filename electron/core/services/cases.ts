@@ -249,7 +249,7 @@ export function deriveCase(ctx: CoreContext, input: CaseInput, fileExists: (ref:
   const receivedDate = localDatePart(input.receivedAt);
   let due: DueView | null = null;
   if (receivedDate !== null) {
-    const d: Deadline = reviewDue(input.receivedAt, workCalendar());
+    const d: Deadline = reviewDue(input.receivedAt, workCalendar(ctx.db));
     due = { due: d.due, workingDays: d.workingDays, calendarConfirmed: d.calendarConfirmed, unconfirmedYears: d.unconfirmedYears };
   }
   const codeText = typeof input.htmpCode === 'string' ? input.htmpCode.trim() : '';
@@ -328,6 +328,15 @@ function derivedColumns(l: Loaded, d: Derived): Row {
     warning_count: d.check.findings.filter((f) => f.severity === 'warning').length,
     search_text: searchText(l.p),
   };
+}
+
+/** Recomputes due dates and checks of every open case (after the calendar or catalogue changed). */
+export function refreshOpenCases(ctx: CoreContext): number {
+  const ids = ctx.db.prepare("SELECT id FROM cases WHERE status IN ('draft', 'registered')").all() as { id: string }[];
+  ctx.store.transaction(() => {
+    for (const { id } of ids) refresh(ctx, id);
+  });
+  return ids.length;
 }
 
 /** Recomputes the derived columns of a stored case (after any change to it or its packet). */

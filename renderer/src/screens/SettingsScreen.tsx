@@ -4,6 +4,7 @@ import type { Settings } from '../../../shared/contract';
 import type { AppError } from '../../../shared/result';
 import { useApi, useQuery } from '../api/context';
 import { ErrorText } from '../components/ErrorText';
+import { CalendarSettings } from './CalendarSettings';
 
 /** Commission details printed on protocols, and the interface language. */
 export function SettingsScreen() {
@@ -42,6 +43,7 @@ export function SettingsScreen() {
         </div>
         <ErrorText error={error ?? settings.error} />
       </form>
+      <CalendarSettings />
     </section>
   );
 }

@@ -69,3 +69,25 @@ describe('htmp command line', () => {
     expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'cli.bad_option' } });
   });
 });
+
+describe('htmp calendar', () => {
+  it('imports a calendar file, refuses a broken one with exit 2, and resets', async () => {
+    const dir = tempDir();
+    const shown = await cli(['calendar', 'show', '--json', '--data-dir', dir]);
+    expect(shown.code).toBe(0);
+    const cal = shown.json().calendar as { years: Record<string, { confirmed: boolean; extraDaysOff: string[] }> };
+    cal.years['2027'] = { ...cal.years['2027']!, extraDaysOff: ['2027-06-08'] };
+    const file = path.join(dir, 'cal.json');
+    fs.writeFileSync(file, JSON.stringify(cal));
+    const imported = await cli(['calendar', 'import', file, '--json', '--data-dir', dir]);
+    expect(imported.code).toBe(0);
+    expect(imported.json().source).toBe('local');
+    const due = await cli(['deadline', '--from', '2027-06-07T09:00', '--working-days', '2', '--json', '--data-dir', dir]);
+    expect(due.json()).toMatchObject({ due: '2027-06-10' });
+    fs.writeFileSync(file, '{"schema":"x"}');
+    const bad = await cli(['calendar', 'import', file, '--json', '--data-dir', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.json()).toMatchObject({ error: { code: 'calendar.invalid' } });
+    expect((await cli(['calendar', 'reset', '--json', '--data-dir', dir])).json().source).toBe('shipped');
+  });
+});

@@ -1,0 +1,132 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CalendarYearView } from '../../../shared/contract';
+import type { AppError } from '../../../shared/result';
+import { useApi, useQuery } from '../api/context';
+import { ErrorText } from '../components/ErrorText';
+
+const splitDates = (s: string): string[] => s.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);
+
+/** The working-day calendar: per-year Kurban Ait, transfer-act days, confirmation; file import; reset. */
+export function CalendarSettings() {
+  const { t } = useTranslation(['common', 'rules']);
+  const api = useApi();
+  const view = useQuery('calendar.get', {});
+  const [year, setYear] = useState<number | null>(null);
+  const [error, setError] = useState<AppError>();
+  const [saved, setSaved] = useState(false);
+  const years = view.data?.years ?? [];
+  const current: CalendarYearView | undefined = years.find((y) => y.year === year) ?? years[years.length - 1];
+  const [form, setForm] = useState({ confirmed: false, kurbanAit: '', extra: '', weekend: '', source: '' });
+
+  useEffect(() => {
+    if (current) {
+      setYear(current.year);
+      setForm({ confirmed: current.confirmed, kurbanAit: current.kurbanAit ?? '', extra: current.extraDaysOff.join(', '), weekend: current.workingWeekendDays.join(', '), source: current.sources.join('; ') });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [current?.year, view.data]);
+
+  const done = (r: { ok: boolean; error?: AppError }) => {
+    setSaved(r.ok);
+    setError(r.ok ? undefined : r.error);
+    if (r.ok) view.reload();
+  };
+  const saveYear = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!current) return;
+    if (form.confirmed && form.source.trim() === '') return setError({ code: 'calendar.source_required' });
+    done(await api.call('calendar.setYear', { year: current.year, confirmed: form.confirmed, kurbanAit: form.kurbanAit || null, extraDaysOff: splitDates(form.extra), workingWeekendDays: splitDates(form.weekend), sources: form.source.split(';').map((x) => x.trim()).filter(Boolean) }));
+  };
+  const addYear = async () => {
+    const next = (years[years.length - 1]?.year ?? new Date().getFullYear()) + 1;
+    done(await api.call('calendar.setYear', { year: next, confirmed: false, kurbanAit: null, extraDaysOff: [], workingWeekendDays: [] }));
+    setYear(next);
+  };
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    let calendar: unknown;
+    try {
+      calendar = JSON.parse(await file.text()) as unknown;
+    } catch {
+      return done({ ok: false, error: { code: 'cli.file_not_json', params: { file: file.name } } });
+    }
+    done(await api.call('calendar.replace', { calendar }));
+  };
+
+  return (
+    <section className="panel" aria-labelledby="calendar-title" data-testid="calendar-settings">
+      <h2 id="calendar-title">{t('calendar.title')}</h2>
+      <p className="muted">{t('calendar.lead')}</p>
+      {view.data && <p data-testid="calendar-source">{t(`calendar.source.${view.data.source}`)}</p>}
+      <div className="toolbar">
+        <label>
+          {t('calendar.year')}
+          <select value={current?.year ?? ''} onChange={(e) => setYear(Number(e.target.value))} data-testid="calendar-year">
+            {years.map((y) => (
+              <option key={y.year} value={y.year}>
+                {y.year} — {t(y.confirmed ? 'calendar.confirmed' : 'calendar.unconfirmed')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => void addYear()}>
+          {t('calendar.addYear')}
+        </button>
+        <label>
+          {t('calendar.replaceFromFile')}
+          <input type="file" accept="application/json,.json" onChange={(e) => void importFile(e.target.files?.[0])} data-testid="calendar-file" />
+        </label>
+        <button type="button" onClick={() => void api.call('calendar.reset', {}).then(done)} disabled={view.data?.source !== 'local'}>
+          {t('calendar.reset')}
+        </button>
+      </div>
+      {current && (
+        <form className="form" onSubmit={saveYear}>
+          <label className="inline">
+            <input type="checkbox" checked={form.confirmed} onChange={(e) => setForm({ ...form, confirmed: e.target.checked })} /> {t('calendar.confirmed')}
+          </label>
+          <div className="row">
+            <label>
+              {t('calendar.kurbanAit')}
+              <input type="date" value={form.kurbanAit} onChange={(e) => setForm({ ...form, kurbanAit: e.target.value })} data-testid="calendar-kurban" />
+            </label>
+            <label>
+              {t('calendar.extraDaysOff')}
+              <input value={form.extra} placeholder={t('calendar.datesHint')} onChange={(e) => setForm({ ...form, extra: e.target.value })} data-testid="calendar-extra" />
+            </label>
+            <label>
+              {t('calendar.workingWeekendDays')}
+              <input value={form.weekend} placeholder={t('calendar.datesHint')} onChange={(e) => setForm({ ...form, weekend: e.target.value })} />
+            </label>
+          </div>
+          <label>
+            {t('calendar.sources')}
+            <input value={form.source} onChange={(e) => setForm({ ...form, source: e.target.value })} data-testid="calendar-source-input" />
+          </label>
+          <div className="actions">
+            <button type="submit" className="primary" data-testid="calendar-save">
+              {t('calendar.saveYear')}
+            </button>
+            {saved && <span role="status">{t('calendar.saved')}</span>}
+          </div>
+          <h3>{t('calendar.daysOff')}</h3>
+          <ul className="days-off" data-testid="calendar-days-off">
+            {current.daysOff.map((d) => (
+              <li key={d.date}>
+                <span className="mono">{d.date}</span> — {d.holiday ? t(`rules:calendar.holiday.${d.holiday}`) : t(`calendar.reason.${d.reason}`)}
+                {d.reason !== 'holiday' && <span className="muted"> ({t(`calendar.reason.${d.reason}`)})</span>}
+              </li>
+            ))}
+          </ul>
+          {current.note && (
+            <p className="muted">
+              {t('calendar.note')}: {current.note}
+            </p>
+          )}
+        </form>
+      )}
+      <ErrorText error={error ?? view.error} />
+    </section>
+  );
+}
