@@ -30,3 +30,18 @@ test('the API refuses calls without the per-run token', async ({ app }) => {
   const status = await page.evaluate(async () => (await fetch('/api/app.info', { method: 'POST', body: '{}' })).status);
   expect(status).toBe(401);
 });
+
+test('settings show the working-day calendar and a year can be edited', async ({ app }) => {
+  const page = await app.open();
+  await page.getByTestId('lang-ru').click();
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('calendar-source')).toHaveText('Календарь, поставляемый с программой');
+  await page.getByTestId('calendar-year').selectOption('2026');
+  await expect(page.getByTestId('calendar-days-off')).toContainText('2026-05-27');
+  await expect(page.getByTestId('calendar-days-off')).toContainText('Первый день Курбан айт');
+  await page.getByTestId('calendar-year').selectOption('2027');
+  await page.getByTestId('calendar-extra').fill('2027-06-08');
+  await page.getByTestId('calendar-save').click();
+  await expect(page.getByTestId('calendar-source')).toHaveText('Календарь, изменённый на этом компьютере');
+  await expect(page.getByTestId('calendar-days-off')).toContainText('2027-06-08');
+});
