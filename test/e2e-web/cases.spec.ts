@@ -29,6 +29,10 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
   await page.getByTestId('lang-ru').click();
   await newCase(page);
   await shot(page, 'ru-01-new-case');
+  // Registering an empty case says which fields are missing, by their labels, and marks them.
+  await page.getByTestId('register').click();
+  await expect(page.locator('.case-screen [role=alert]').first()).toContainText('«Фамилия»');
+  await expect(page.getByTestId('findings-lastName')).toContainText('фамилия');
 
   // An IIN with a wrong check digit: the error appears under the field, in Russian.
   await page.getByTestId('patient-iin').fill('900315300011');

@@ -12,7 +12,7 @@ import { SaveState } from '../../components/SaveState';
 import { href, navigate } from '../../router';
 import { AfterApproval } from './AfterApproval';
 import { DecisionPanel } from './DecisionPanel';
-import { fmtDate, personName, todayKz } from './format';
+import { fmtDate, localizeError, personName, todayKz } from './format';
 import { findingsFor, localFindings, mergedFindings, type FormState } from './model';
 import { HtmpCodeField } from './HtmpCodeField';
 import { PacketChecklist } from './PacketChecklist';
@@ -75,7 +75,8 @@ export function CaseEditor({ id }: { id: string }) {
 
   const register = async () => {
     const r = await draft.write(() => api.call('cases.register', { id }), (v) => v);
-    setActionError(r.ok ? undefined : r.error);
+    setActionError(r.ok ? undefined : localizeError(t, r.error));
+    if (!r.ok) setShowAll(true);
   };
   const remove = async () => {
     if (!window.confirm(t('ui.case.deleteConfirm'))) return;

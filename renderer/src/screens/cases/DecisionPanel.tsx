@@ -6,7 +6,7 @@ import type { AppError, Result } from '../../../../shared/result';
 import { useApi } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { errorMessage } from '../../i18n';
-import { fmtDate, fmtInstant, todayKz } from './format';
+import { fmtDate, fmtInstant, localizeError, todayKz } from './format';
 import { ProtocolActions } from './ProtocolActions';
 
 type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => Promise<Result<T>>;
@@ -71,7 +71,7 @@ export function DecisionPanel({ detail, complete, write }: { detail: CaseDetail;
     if (detail.status === 'draft') {
       const reg = await write(() => api.call('cases.register', { id: detail.id }), (v) => v);
       if (!reg.ok) {
-        setError(reg.error);
+        setError(localizeError(t, reg.error));
         return null;
       }
     }

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { Finding } from '../../../../shared/domain/packet';
+import type { AppError } from '../../../../shared/result';
 
 /** 'YYYY-MM-DD' -> 'DD.MM.YYYY' (how dates are written in Kazakhstan, in both languages). */
 export function fmtDate(iso: string | null | undefined): string {
@@ -53,4 +54,22 @@ export function findingText(t: TFunction, f: Finding): string {
     text += ` ${t('icd10Suggestion', { ns: 'rules', suggestion: f.params.suggestion })}`;
   }
   return text;
+}
+
+const FIELD_LABEL: Record<string, string> = {
+  receivedAt: 'ui.case.receivedDate',
+  'patient.lastName': 'ui.patient.lastName',
+  'patient.firstName': 'ui.patient.firstName',
+  'patient.iin': 'ui.patient.iin',
+};
+
+/** Names the fields of `cases.register_incomplete` as the form labels them. */
+export function localizeError(t: TFunction, e: AppError | undefined): AppError | undefined {
+  if (!e || e.code !== 'cases.register_incomplete' || typeof e.params?.fields !== 'string') return e;
+  const fields = e.params.fields
+    .split(',')
+    .map((f) => f.trim())
+    .map((f) => (FIELD_LABEL[f] ? `«${t(FIELD_LABEL[f], { ns: 'cases' })}»` : f))
+    .join(', ');
+  return { ...e, params: { ...e.params, fields } };
 }
