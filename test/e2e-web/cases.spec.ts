@@ -154,6 +154,8 @@ test('kk: a refused case goes to the refusal journal; today view links to cases'
   // Only the identity document: the packet is incomplete, said in Kazakh.
   await page.getByTestId('paper-identity').check();
   await expect(page.getByTestId('packet-state')).toHaveAttribute('data-complete', 'false');
+  await page.getByTestId('case-title').scrollIntoViewIfNeeded();
+  await shot(page, 'kk-00-form');
   await expect(page.getByTestId('packet-state')).toContainText('Пакет толық емес');
 
   // Approval is not allowed on an incomplete packet, and says why.

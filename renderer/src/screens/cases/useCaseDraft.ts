@@ -3,6 +3,7 @@ import type { CaseDetail } from '../../../../shared/contract/cases';
 import type { AppError, Result } from '../../../../shared/result';
 import { useApi } from '../../api/context';
 import type { SaveStatus } from '../../components/SaveState';
+import { nowKz } from './format';
 import { fromDetail, mergeServerIds, toPayload, type FormState } from './model';
 
 export const AUTOSAVE_MS = 600;
@@ -47,7 +48,7 @@ export function useCaseDraft(id: string) {
     return p;
   }, []);
 
-  const stamp = () => setSavedAt(new Date().toTimeString().slice(0, 5));
+  const stamp = () => setSavedAt(nowKz().slice(11, 16));
 
   /** Takes a case the core returned: the form follows it unless the user typed meanwhile. */
   const adopt = useCallback((d: CaseDetail, sentSeq = seq.current) => {
