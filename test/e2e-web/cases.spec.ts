@@ -130,6 +130,16 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
   await page.getByTestId('inform-save').click();
   await expect(page.getByTestId('informed-state')).toContainText('SMS');
 
+  // A correction is a new version with its own number; the first stays in the history.
+  const first = (await page.getByTestId('protocol-number').textContent()) ?? '';
+  await page.getByTestId('start-correction').click();
+  await page.getByTestId('decision-note').fill('Исправлена дата решения');
+  await page.getByTestId('decision-issue').click();
+  await expect(page.getByTestId('protocol-number')).not.toHaveText(first);
+  await page.getByTestId('decision-history').locator('summary').click();
+  await expect(page.getByTestId('decision-history')).toContainText('заменено исправлением');
+  await expect(page.getByTestId('decision-history')).toContainText(first.replace('Протокол № ', ''));
+
   // The register lists it as approved with its protocol.
   await page.getByTestId('back-to-list').click();
   const row = page.getByTestId('case-row').filter({ hasText: 'Сейткалиев' });
