@@ -103,7 +103,7 @@ export function CaseList() {
       <form className="toolbar filters" role="search" aria-label={t('ui.list.filters')} onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('ui.list.search')}
-          <input type="search" value={typed.query} onChange={(e) => setTyped({ ...typed, query: e.target.value })} placeholder={t('ui.list.searchHint')} data-testid="filter-query" size={26} />
+          <input type="search" value={typed.query} onChange={(e) => setTyped({ ...typed, query: e.target.value })} placeholder={t('ui.list.searchHint')} data-testid="filter-query" size={22} />
         </label>
         <label>
           {t('ui.list.status')}
@@ -218,7 +218,7 @@ export function CaseTable({ items, today, testId, busy, caption }: { items: Case
               </td>
               <td>
                 <span className={`status status-${c.status}`}>{t(`ui.status.${c.status}`)}</span>
-                {c.protocol && <span className="muted"> № {c.protocol.label}</span>}
+                {c.protocol && <span className="muted nowrap"> № {c.protocol.label}</span>}
                 {c.reason && <div className="muted small">{t(`ui.reasonShort.${c.reason}`)}</div>}
                 {c.portalStatus && <div className="muted small">{t(`ui.portal.${c.portalStatus}`)}</div>}
               </td>
