@@ -238,4 +238,29 @@ test('autosave: a reload mid-typing, even with the host cut off, loses nothing',
   await expect(page.getByTestId('patient-middleName')).toHaveValue('Сергеевна');
   await expect(page.getByTestId('save-state')).toHaveAttribute('data-status', /^(idle|saved)$/);
   await expect.poll(stored).toBe('Ким Виктория Сергеевна / Позвонить в ПМСП');
+
+  // Edits left unsaved for a case that is not opened again reach the core when the app starts.
+  let cutOff = true;
+  await page.route('**/api/cases.save', (route) => (cutOff ? route.abort() : route.continue()));
+  await page.getByTestId('patient-phone').fill('+7 701 000 00 00');
+  await page.getByTestId('patient-firstName').focus();
+  await expect(page.getByTestId('save-state')).toHaveAttribute('data-status', 'error');
+  await page.evaluate((caseId) => {
+    // As if the window had been closed a while ago.
+    const key = `htmp.case-pending.${caseId}`;
+    const p = JSON.parse(localStorage.getItem(key)!) as { at: number };
+    localStorage.setItem(key, JSON.stringify({ ...p, at: p.at - 60_000 }));
+  }, id);
+  await page.goto(url.replace(/#.*$/, '#/today'));
+  cutOff = false;
+  await page.reload();
+  await expect(page.getByTestId('today-overdue')).toBeVisible();
+  await expect
+    .poll(() => page.evaluate(async (caseId) => {
+      const res = await fetch('/api/cases.get', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Htmp-Token': sessionStorage.getItem('htmp.token') ?? '' }, body: JSON.stringify({ id: caseId }) });
+      const r = (await res.json()) as { ok: boolean; value?: { patient: { phone: string | null } } };
+      return r.ok ? r.value!.patient.phone : 'error';
+    }, id))
+    .toBe('+7 701 000 00 00');
+  expect(await page.evaluate((caseId) => localStorage.getItem(`htmp.case-pending.${caseId}`), id)).toBeNull();
 });

@@ -8,6 +8,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { Pager } from '../../components/Pager';
 import { href, navigate } from '../../router';
 import { fmtDateTime, personName } from './format';
+import { replayPendingDrafts } from './useCaseDraft';
 import type { AppError } from '../../../../shared/result';
 
 type ListArgs = ArgsOf<'cases.list'>;
@@ -68,6 +69,11 @@ export function CaseList() {
   useEffect(() => sessionStorage.setItem(KEY, JSON.stringify({ f: filters, offset })), [filters, offset]);
 
   const list = useQuery('cases.list', toArgs(filters, offset));
+  // Edits a closed window left unsaved reach the core at start, even for cases not reopened.
+  useEffect(() => {
+    void replayPendingDrafts(api).then((n) => n > 0 && list.reload());
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api]);
   const [createError, setCreateError] = useState<AppError>();
   const set = (patch: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...patch }));

@@ -1,17 +1,62 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseDetail } from '../../../../shared/contract/cases';
 import type { AppError, Result } from '../../../../shared/result';
+import type { ApiClient } from '../../api/client';
 import { useApi } from '../../api/context';
 import type { SaveStatus } from '../../components/SaveState';
 import { nowKz } from './format';
 import { fromDetail, mergeServerIds, toPayload, type FormState } from './model';
 
 export const AUTOSAVE_MS = 600;
-const pendingKey = (id: string) => `htmp.case-pending.${id}`;
+const PENDING_PREFIX = 'htmp.case-pending.';
+const pendingKey = (id: string) => `${PENDING_PREFIX}${id}`;
+let replaying: Promise<number> | null = null;
+
+/**
+ * Saves the edits a closed window left in this machine's storage, for every case, so they reach
+ * the core even if that case is never opened again. Runs once at a time; returns how many were
+ * saved. A draft whose case changed elsewhere since is left for the form to show as a conflict.
+ */
+export function replayPendingDrafts(api: ApiClient): Promise<number> {
+  replaying ??= (async () => {
+    let saved = 0;
+    const keys = Object.keys(localStorage).filter((k) => k.startsWith(PENDING_PREFIX));
+    for (const key of keys) {
+      const id = key.slice(PENDING_PREFIX.length);
+      let pending: Pending | null = null;
+      try {
+        pending = JSON.parse(localStorage.getItem(key) ?? 'null') as Pending | null;
+      } catch {
+        pending = null;
+      }
+      if (pending?.at && Date.now() - pending.at < 15_000) continue;
+      const current = await api.call('cases.get', { id });
+      if (!current.ok) {
+        if (current.error.code === 'cases.not_found') localStorage.removeItem(key);
+        continue;
+      }
+      if (!pending?.form || JSON.stringify(toPayload(pending.form, id, undefined)) === JSON.stringify(toPayload(fromDetail(current.value), id, undefined))) {
+        localStorage.removeItem(key);
+        continue;
+      }
+      const r = await api.call('cases.save', toPayload(pending.form, id, pending.base || current.value.updatedAt));
+      if (r.ok && localStorage.getItem(key) === JSON.stringify(pending)) {
+        localStorage.removeItem(key);
+        saved++;
+      }
+    }
+    return saved;
+  })().finally(() => {
+    replaying = null;
+  });
+  return replaying;
+}
 
 interface Pending {
   base: string;
   form: FormState;
+  /** When it was written (ms): a fresh one may belong to a form open in another window. */
+  at?: number;
 }
 
 /**
@@ -93,7 +138,7 @@ export function useCaseDraft(id: string) {
       seq.current += 1;
       setStatus('pending');
       try {
-        localStorage.setItem(pendingKey(id), JSON.stringify({ base: updatedAt.current, form: formRef.current } satisfies Pending));
+        localStorage.setItem(pendingKey(id), JSON.stringify({ base: updatedAt.current, form: formRef.current, at: Date.now() } satisfies Pending));
       } catch {
         /* storage full: the core save still runs */
       }
@@ -144,7 +189,10 @@ export function useCaseDraft(id: string) {
     setStatus('idle');
     void api.call('cases.get', { id }).then((r) => {
       if (!live) return;
-      if (!r.ok) return setLoadError(r.error);
+      if (!r.ok) {
+        if (r.error.code === 'cases.not_found') localStorage.removeItem(pendingKey(id));
+        return setLoadError(r.error);
+      }
       let pending: Pending | null = null;
       try {
         pending = JSON.parse(localStorage.getItem(pendingKey(id)) ?? 'null') as Pending | null;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
@@ -6,12 +6,18 @@ import { ErrorText } from '../../components/ErrorText';
 import { href, navigate } from '../../router';
 import { CaseTable, createCase } from '../cases/CaseList';
 import { fmtDate } from '../cases/format';
+import { replayPendingDrafts } from '../cases/useCaseDraft';
 
 /** What needs the secretary today: overdue reviews first, then those due today, then today's decisions. */
 export function TodayScreen() {
   const { t } = useTranslation('cases');
   const api = useApi();
   const q = useQuery('cases.today', {});
+  // Edits a closed window left unsaved reach the core at start, even for cases not reopened.
+  useEffect(() => {
+    void replayPendingDrafts(api).then((n) => n > 0 && q.reload());
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api]);
   const [error, setError] = useState<AppError>();
   const d = q.data;
   const create = async () => {
