@@ -129,6 +129,8 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
   await page.getByTestId('inform-channel').selectOption('sms');
   await page.getByTestId('inform-save').click();
   await expect(page.getByTestId('informed-state')).toContainText('SMS');
+  await page.getByTestId('follow-up').scrollIntoViewIfNeeded();
+  await shot(page, 'ru-03b-after-approval');
 
   // A correction is a new version with its own number; the first stays in the history.
   const first = (await page.getByTestId('protocol-number').textContent()) ?? '';
