@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { AboutScreen } from './screens/AboutScreen';
+import { CatalogueScreen } from './screens/catalogue/CatalogueScreen';
 import { CasesScreen } from './screens/cases/CasesScreen';
 import { PendingScreen } from './screens/PendingScreen';
 import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
@@ -19,7 +20,7 @@ export const areas: Area[] = [
   { id: 'today', label: 'nav.today', screen: TodayScreen },
   { id: 'cases', label: 'nav.cases', screen: CasesScreen },
   { id: 'protocols', label: 'protocols:nav', screen: ProtocolsScreen },
-  { id: 'catalogue', label: 'nav.catalogue', screen: PendingScreen },
+  { id: 'catalogue', label: 'nav.catalogue', screen: CatalogueScreen },
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },
   { id: 'exchange', label: 'nav.exchange', screen: PendingScreen },
   { id: 'settings', label: 'nav.settings', screen: SettingsScreen },

@@ -1,0 +1,83 @@
+import { useTranslation } from 'react-i18next';
+import type { Lang } from '../../../../shared/contract';
+import type { EditionRef, EditionSummary, NamePair, NameSource, NameSources } from '../../../../shared/contract/catalogue';
+
+/** ISO date -> dd.mm.yyyy, as dates are written in both languages. */
+export const showDate = (iso: string): string => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : iso;
+};
+
+/** Today on this machine, YYYY-MM-DD. */
+export function today(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+export const otherLang = (l: Lang): Lang => (l === 'kk' ? 'ru' : 'kk');
+
+export function useUiLang(): Lang {
+  const { i18n } = useTranslation();
+  return i18n.language === 'ru' ? 'ru' : 'kk';
+}
+
+/** "Order No. 90 of 01.11.2024" in the UI language. */
+export function useEditionLabel() {
+  const { t } = useTranslation('catalogue');
+  return (e: EditionRef | EditionSummary) => t('edition.order', { order: e.order, date: showDate(e.orderDate) });
+}
+
+/**
+ * A name in the UI language; when that language has no text, the other language's text with a
+ * visible mark (never a made-up translation). A local translation is marked as such.
+ */
+export function Name({ name, sources, testId }: { name: NamePair; sources?: NameSources; testId?: string }) {
+  const { t } = useTranslation('catalogue');
+  const lang = useUiLang();
+  const other = otherLang(lang);
+  const mine = name[lang];
+  const localMark = (l: Lang) =>
+    sources?.[l]?.kind === 'local' ? (
+      <span className="mark local-mark" data-testid="local-mark">
+        {t('translation.mark')}
+      </span>
+    ) : null;
+  if (mine) {
+    return (
+      <span lang={lang} data-testid={testId}>
+        {mine}
+        {localMark(lang)}
+      </span>
+    );
+  }
+  const theirs = name[other];
+  if (!theirs) {
+    return (
+      <span className="muted" data-testid={testId}>
+        {t('missing.both')}
+      </span>
+    );
+  }
+  return (
+    <span data-testid={testId}>
+      <span className="mark missing-mark" data-testid="missing-mark" title={t('code.missingNote')}>
+        {t(`missing.${lang}`)} · {t(`lang.${other}`)}
+      </span>{' '}
+      <span lang={other}>{theirs}</span>
+      {localMark(other)}
+    </span>
+  );
+}
+
+/** Where a name came from, in words. */
+export function SourceText({ source, editions }: { source: NameSource | null; editions: EditionSummary[] | undefined }) {
+  const { t } = useTranslation('catalogue');
+  if (!source) return <span className="muted">—</span>;
+  if (source.kind === 'edition') {
+    const e = editions?.find((x) => x.id === source.id);
+    return <span>{t('source.edition', { id: source.id, order: e?.order ?? '?' })}</span>;
+  }
+  if (source.kind === 'characteristics') return <span>{t('source.characteristics')}</span>;
+  return <span className="mark local-mark">{t('source.local')}</span>;
+}
