@@ -154,3 +154,58 @@ export function ensureShippedCatalogue(db: Db): LoadResult | null {
   ensured.set(db, current);
   return result;
 }
+
+/**
+ * The reference data now loaded, as a data object of the same shape the loader takes (the
+ * shipped in-force dates, not the user's edits). The exchange area can add an edition to it and
+ * load the result, or export it.
+ */
+export function currentCatalogueData(db: Db): CatalogueData {
+  const editions = (db.prepare('SELECT * FROM catalogue_editions ORDER BY in_force_from, id').all() as Record<string, string | number | null>[]).map((r) => {
+    const titles = JSON.parse(String(r.section_titles)) as Record<string, { kk?: string; ru?: string }>;
+    const entries = db.prepare('SELECT section, position, code, name FROM catalogue_entries WHERE edition_id = ? ORDER BY section, position').all(r.id) as {
+      section: 1 | 2 | 3;
+      position: number;
+      code: string;
+      name: string;
+    }[];
+    const sections = ([1, 2, 3] as const)
+      .filter((s) => titles[String(s)] !== undefined || entries.some((e) => e.section === s))
+      .map((s) => ({
+        section: s,
+        title: titles[String(s)] ?? {},
+        entries: entries.filter((e) => e.section === s).map((e) => ({ position: e.position, code: e.code, name: e.name })),
+      }));
+    return {
+      id: String(r.id),
+      order: { number: String(r.order_number), date: String(r.order_date), title: JSON.parse(String(r.order_title)) as { kk?: string; ru?: string } },
+      registration: r.registration === null ? null : (JSON.parse(String(r.registration)) as { number: string; date: string }),
+      inForceFrom: String(r.in_force_from),
+      inForceNote: String(r.in_force_note),
+      inForceChosen: r.in_force_chosen === 1,
+      languages: JSON.parse(String(r.languages)) as ('kk' | 'ru')[],
+      notes: JSON.parse(String(r.notes)) as string[],
+      source: JSON.parse(String(r.source)) as { file: string; sha256: string },
+      sections,
+    };
+  });
+  const info = new Map((db.prepare('SELECT key, value FROM catalogue_info').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+  const chRows = db.prepare('SELECT * FROM catalogue_characteristics ORDER BY position, code').all() as Record<string, string | number>[];
+  const source = info.get('characteristics_source');
+  const characteristics = source
+    ? {
+        source: JSON.parse(source) as NonNullable<CatalogueData['characteristics']>['source'],
+        footnotes: JSON.parse(info.get('footnotes') ?? '{}') as Record<string, { kk?: string; ru?: string }>,
+        entries: chRows.map((r) => ({
+          code: String(r.code),
+          kind: r.kind as 'unique' | 'main',
+          position: Number(r.position),
+          name: JSON.parse(String(r.name)) as { kk?: string; ru?: string },
+          staff: JSON.parse(String(r.staff)) as NonNullable<CatalogueData['characteristics']>['entries'][number]['staff'],
+          devices: JSON.parse(String(r.devices)) as NonNullable<CatalogueData['characteristics']>['entries'][number]['devices'],
+          notes: JSON.parse(String(r.notes)) as string[],
+        })),
+      }
+    : null;
+  return catalogueDataSchema.parse({ editions, characteristics });
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readShippedCatalogue, type CatalogueData } from '../../../electron/core/catalogue/data';
-import { ensureShippedCatalogue, loadCatalogue, loadedHash } from '../../../electron/core/catalogue/loader';
+import { currentCatalogueData, ensureShippedCatalogue, loadCatalogue, loadedHash } from '../../../electron/core/catalogue/loader';
 import { createCore } from '../../../electron/core/core';
 import { migrate, openDatabase } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
@@ -109,6 +109,20 @@ describe('catalogue loader', () => {
     }
     expect(before).toBeGreaterThan(0);
     expect(count()).toBe(before);
+  });
+
+  it('gives back the loaded data as a data object the loader accepts (for catalogue-update bundles)', () => {
+    const core = tempCore();
+    catalogueLookup(core.context).lookup('35.21', '2025-12-01');
+    const current = currentCatalogueData(core.db);
+    const original = shipped();
+    expect(current.editions.map((e) => e.id)).toEqual(original.editions.map((e) => e.id));
+    expect(current.editions).toEqual(original.editions);
+    expect(current.characteristics?.entries).toEqual(original.characteristics?.entries);
+    expect(current.characteristics?.footnotes).toEqual(original.characteristics?.footnotes);
+    const next = withSyntheticEdition(current);
+    expect(loadCatalogue(core.db, next).changed).toBe(true);
+    expect(catalogueLookup(core.context).lookup('99.999', '2026-03-02')).toMatchObject({ inForce: true, editionId: '2026-999-ru' });
   });
 
   it('only a chosen in-force date can be edited; reset returns to the shipped date', async () => {
