@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import type { Lang } from '../../shared/contract';
 import type { Core } from '../core/core';
+import { AppFailure } from '../../shared/result';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -36,4 +38,19 @@ export interface Command {
   minArgs?: number;
   maxArgs?: number;
   run(ctx: CommandContext): Promise<CommandOutput> | CommandOutput;
+}
+
+/** Reads a JSON file named on the command line (a BOM is tolerated); bad files are refusals (exit 2). */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new AppFailure('cli.file_unreadable', { file });
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+  } catch {
+    throw new AppFailure('cli.file_not_json', { file });
+  }
 }

@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import type { CalendarView } from '../../../shared/contract';
-import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
-import type { Command, CommandContext } from '../command';
+import { readJsonFile, type Command, type CommandContext } from '../command';
 
 function human(ctx: CommandContext, v: CalendarView): string {
   const lines = [`${t(ctx.lang, `common:calendar.source.${v.source}`)}`];
@@ -31,19 +29,7 @@ export const calendarCommands: Command[] = [
     minArgs: 1,
     maxArgs: 1,
     async run(ctx) {
-      const file = ctx.args[0]!;
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        throw new AppFailure('cli.file_unreadable', { file });
-      }
-      let calendar: unknown;
-      try {
-        calendar = JSON.parse(text) as unknown;
-      } catch {
-        throw new AppFailure('cli.file_not_json', { file });
-      }
+      const calendar = readJsonFile(ctx.args[0]!);
       const v = await ctx.core().call('calendar.replace', { calendar });
       return { json: v, human: human(ctx, v) };
     },

@@ -12,26 +12,13 @@ import { AppFailure } from '../../../shared/result';
 import { kzToday, workCalendar } from '../../core/cases/calendar';
 import { t } from '../../core/i18n';
 import { caseDetail, decide, deriveCase, importCase, issueProtocol, listCases } from '../../core/services/cases';
-import type { Command } from '../command';
+import { readJsonFile as readJson, type Command } from '../command';
 
 /** `t` that also resolves the `$t(key)` references the rules texts use (looked up in `rules`). */
 function tr(lang: Lang, key: string, params: Record<string, unknown> = {}): string {
   return t(lang, key, params).replace(/\$t\(([^)]+)\)/g, (_m, k: string) => t(lang, `rules:${k}`));
 }
 
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new AppFailure('cli.file_unreadable', { file });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new AppFailure('cli.file_not_json', { file });
-  }
-}
 
 // The case file of `packet validate` and `case import` (issue 4): shapes only, loose (more fields
 // allowed); what is wrong in the content is reported as findings, not refused.

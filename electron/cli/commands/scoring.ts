@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import type { Lang } from '../../../shared/contract';
 import { formatHundredths, scoreSheet, sensitivity, type InnovationChoice, type Level } from '../../../shared/domain/scoring';
 import type { TransferInput, TransferResult } from '../../../shared/domain/transfer';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
-import type { Command } from '../command';
+import { readJsonFile, type Command } from '../command';
 
 /** A level option: 1..4 in the order of the official table (1 = value 10, 4 = value 2.5). */
 function levelOption(value: unknown, field: string): Level {
@@ -120,19 +119,7 @@ export const scoringCommands: Command[] = [
     minArgs: 1,
     maxArgs: 1,
     async run(ctx) {
-      const file = ctx.args[0]!;
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        throw new AppFailure('cli.file_unreadable', { file });
-      }
-      let input: unknown;
-      try {
-        input = JSON.parse(text.replace(/^\uFEFF/, ''));
-      } catch {
-        throw new AppFailure('cli.file_not_json', { file });
-      }
+      const input = readJsonFile(ctx.args[0]!);
       const result = await ctx.core().call('transfer.evaluate', input as TransferInput);
       return { json: result, human: humanTransfer(ctx.lang, result) };
     },
