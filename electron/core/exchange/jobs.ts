@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
+import { isBundleError } from './errors';
 
 export interface Job {
   id: string;
@@ -64,7 +65,9 @@ export async function runJob<T>(ctx: CoreContext, kind: string, jobId: string | 
     const value = await fn(job);
     ctx.emit({ type: 'job.done', payload: { jobId: id, kind, ok: true } });
     return value;
-  } catch (err) {
+  } catch (raw) {
+    // Refusals of the bundle layer reach the caller as the API's failure, same code and params.
+    const err = isBundleError(raw) ? new AppFailure(raw.code, raw.params) : raw;
     const code = err instanceof AppFailure ? err.code : 'api.internal';
     ctx.emit({ type: 'job.done', payload: { jobId: id, kind, ok: false, error: code } });
     throw err;
@@ -83,4 +86,19 @@ export function cancelJob(ctx: CoreContext, jobId: string): boolean {
 
 export function runningJobs(ctx: CoreContext): { jobId: string; kind: string; startedAt: string }[] {
   return [...jobsOf(ctx).entries()].map(([jobId, j]) => ({ jobId, kind: j.kind, startedAt: j.started }));
+}
+
+/** A job outside any core (the CLI's restore into a folder no core has open). */
+export function standaloneJob(kind: string, onProgress?: (phase: string, done: number, total: number) => void, signal?: AbortSignal): Job {
+  const controller = new AbortController();
+  signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  return {
+    id: randomUUID(),
+    kind,
+    signal: controller.signal,
+    progress: (phase, done, total) => onProgress?.(phase, done, total),
+    throwIfCancelled() {
+      if (controller.signal.aborted) throw cancelledFailure();
+    },
+  };
 }

@@ -235,22 +235,24 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
   'exchange.restore': (a, ctx) =>
     runJob(ctx, 'restore', a.jobId, (job) => restoreBackup({ file: inFile(ctx, a), dataDir: a.dataDir, force: a.force === true, job, openDataDir: ctx.dataDir })),
 
-  'exchange.cataloguePreview': async (a, ctx) => {
+  'exchange.cataloguePreview': (a, ctx) =>
+    runJob(ctx, 'catalogue', undefined, async () => {
     const opened = await openTrusted(ctx, inFile(ctx, a), { trustNew: a.trustNewPublisher === true, kinds: ['catalogue'] });
     try {
       return (await previewCatalogue(ctx, opened)).preview;
     } finally {
       await opened.reader.close();
     }
-  },
-  'exchange.catalogueApply': async (a, ctx) => {
+  }),
+  'exchange.catalogueApply': (a, ctx) =>
+    runJob(ctx, 'catalogue', undefined, async () => {
     const opened = await openTrusted(ctx, inFile(ctx, a), { trustNew: a.trustNewPublisher === true, kinds: ['catalogue'] });
     try {
       return await applyCatalogue(ctx, opened);
     } finally {
       await opened.reader.close();
     }
-  },
+  }),
   'exchange.catalogueRestore': (_a, ctx) => restoreCatalogue(ctx),
   'exchange.catalogueState': (_a, ctx) => catalogueState(ctx),
   'exchange.referralAnswer': (a, ctx) => {

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../../electron/cli/run';
+import { createCore } from '../../../electron/core/core';
+import { Store } from '../../../electron/core/store';
+import { tempDir } from '../../support/temp';
+import { TEST_DDL, TEST_TABLES } from '../core/exchange-helpers';
+
+// The CLI opens its own core: register the generic test tables as user data there too.
+vi.mock('../../../electron/core/tables', async (original) => {
+  const mod = await original<typeof import('../../../electron/core/tables')>();
+  const extra = [
+    { name: 't_case', columns: ['surname', 'status', 'note', 'count'] },
+    { name: 't_file', columns: ['case_id', 'name', 'file_sha256'] },
+    { name: 't_decision', columns: ['case_id', 'outcome', 'issued_at'] },
+  ];
+  return { userTables: [...mod.userTables, ...extra] };
+});
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {} });
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
+}
+
+/** A data folder with the test tables and a few rows. */
+function folder(rows: string[] = []): string {
+  const dir = tempDir('htmp-cli-ex-');
+  const core = createCore({ dataDir: dir });
+  core.db.exec(TEST_DDL);
+  const store = new Store(core.db, core.installationId, TEST_TABLES);
+  for (const s of rows) store.insert('t_case', { surname: s });
+  core.close();
+  return dir;
+}
+
+describe('htmp bundle / backup', () => {
+  it('export, verify, refuse an unknown sender (exit 2, fingerprint), import with --trust-new-peer, twice', async () => {
+    const a = folder(['Иванов', 'Петров']);
+    const b = folder();
+    const file = path.join(tempDir(), 'sync.htmp');
+    const exp = await cli(['bundle', 'export', '--kind', 'sync', '--out', file, '--json', '--data-dir', a]);
+    expect(exp.code).toBe(0);
+    expect(Object.keys(exp.json()).sort()).toEqual(['attachments', 'file', 'kind', 'records', 'sha256']);
+    expect(exp.json()).toMatchObject({ file, kind: 'sync', records: 2, attachments: 0 });
+    expect(exp.json().sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    const ver = await cli(['bundle', 'verify', file, '--json', '--data-dir', b]);
+    expect(ver.code).toBe(0);
+    expect(ver.json()).toMatchObject({ valid: false, kind: 'sync', errors: [{ code: 'bundle.untrusted_sender' }] });
+
+    const refused = await cli(['bundle', 'import', file, '--json', '--data-dir', b]);
+    expect(refused.code).toBe(2);
+    const err = refused.json().error as { code: string; params: { fingerprint: string } };
+    expect(err.code).toBe('bundle.untrusted_sender');
+    expect(err.params.fingerprint).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){7}$/);
+
+    const dry = await cli(['bundle', 'import', file, '--dry-run', '--trust-new-peer', '--json', '--data-dir', b]);
+    expect(dry.json()).toEqual({ imported: 2, unchanged: 0, conflicts: 0 });
+    const ok = await cli(['bundle', 'import', file, '--trust-new-peer', '--json', '--data-dir', b]);
+    expect(ok.code).toBe(0);
+    expect(ok.json()).toEqual({ imported: 2, unchanged: 0, conflicts: 0 });
+    const again = await cli(['bundle', 'import', file, '--json', '--data-dir', b]);
+    expect(again.json()).toEqual({ imported: 0, unchanged: 2, conflicts: 0 });
+    expect((await cli(['bundle', 'verify', file, '--json', '--data-dir', b])).json()).toMatchObject({ valid: true, errors: [] });
+  });
+
+  it('a damaged bundle is refused with its code and exit 2', async () => {
+    const a = folder(['X']);
+    const file = path.join(tempDir(), 'sync.htmp');
+    await cli(['bundle', 'export', '--kind', 'sync', '--out', file, '--json', '--data-dir', a]);
+    const bytes = fs.readFileSync(file);
+    const i = bytes.indexOf(Buffer.from('"htmp-bundle"'));
+    if (i >= 0) bytes[i + 2] = bytes[i + 2]! ^ 1; // the manifest is deflated, so usually not found: damage a local header instead
+    fs.writeFileSync(file, i >= 0 ? bytes : Buffer.concat([bytes.subarray(0, 10), Buffer.from('x'), bytes.subarray(11)]));
+    const r = await cli(['bundle', 'import', file, '--json', '--trust-new-peer', '--data-dir', folder()]);
+    expect(r.code).toBe(2);
+    expect(String((r.json().error as { code: string }).code)).toMatch(/^bundle\./);
+  });
+
+  it('backup create, restore into a new folder; a non-empty folder is refused unless --force', async () => {
+    const a = folder(['Сейтқали']);
+    const file = path.join(tempDir(), 'backup.htmp');
+    const made = await cli(['backup', 'create', '--out', file, '--json', '--data-dir', a]);
+    expect(made.code).toBe(0);
+    expect(made.json()).toMatchObject({ file, verified: { integrity: 'ok' } });
+    const target = path.join(tempDir(), 'new-laptop');
+    const r = await cli(['backup', 'restore', file, '--json', '--data-dir', target]);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ dataDir: target, integrity: 'ok' });
+    const core = createCore({ dataDir: target });
+    expect(core.db.prepare('SELECT surname FROM t_case').all()).toEqual([{ surname: 'Сейтқали' }]);
+    core.close();
+    const busy = await cli(['backup', 'restore', file, '--json', '--data-dir', a]);
+    expect(busy.code).toBe(2);
+    expect(busy.json()).toMatchObject({ error: { code: 'exchange.restore_not_empty' } });
+    const forced = await cli(['backup', 'restore', file, '--force', '--json', '--data-dir', a]);
+    expect(forced.code).toBe(0);
+    expect(forced.json().replaced).toEqual(expect.stringContaining('.replaced-'));
+  });
+
+  it('bundle export --kind sync --peer with an unknown peer exits 2', async () => {
+    const r = await cli(['bundle', 'export', '--kind', 'sync', '--peer', 'nobody', '--out', path.join(tempDir(), 'x.htmp'), '--json', '--data-dir', folder()]);
+    expect(r.code).toBe(2);
+    expect(r.json()).toMatchObject({ error: { code: 'exchange.unknown_peer' } });
+  });
+});
