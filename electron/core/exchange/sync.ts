@@ -478,7 +478,16 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
         if (job.signal.aborted) throw new AppFailure('bundle.cancelled');
         job.progress('apply', i, total);
       }
-      applyOne(c);
+      try {
+        applyOne(c);
+      } catch (err) {
+        // A value the local schema refuses (type, constraint): the record is invalid, nothing is kept.
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+          throw new BundleError('bundle.invalid_record', { path: CHANGES_PATH, reason: 'constraint', table: c.table, changeId: c.changeId, detail: code });
+        }
+        throw err;
+      }
       i++;
     }
     job.progress('apply', total, total);

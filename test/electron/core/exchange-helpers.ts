@@ -5,24 +5,14 @@ import path from 'node:path';
 import { createCore, type Core } from '../../../electron/core/core';
 import type { CoreContext } from '../../../electron/core/context';
 import { runJob, type Job } from '../../../electron/core/exchange/jobs';
-import { Store, type TableSpec } from '../../../electron/core/store';
+import { Store } from '../../../electron/core/store';
 import { userTables } from '../../../electron/core/tables';
 import { exchangeHandlers } from '../../../electron/core/services/exchange';
 import { exchangeSchemas, type ExchangeMethods } from '../../../shared/contract/exchange';
 import { tempDir } from '../../support/temp';
 
-/** Generic user tables made in the test databases (the real areas' tables are there too). */
-export const TEST_TABLES: TableSpec[] = [
-  { name: 't_case', columns: ['surname', 'status', 'note', 'count'] },
-  { name: 't_file', columns: ['case_id', 'name', 'file_sha256'] },
-  { name: 't_decision', columns: ['case_id', 'outcome', 'issued_at'] },
-];
-
-export const TEST_DDL = `
-  CREATE TABLE IF NOT EXISTS t_case (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, surname TEXT, status TEXT, note TEXT, count INTEGER) STRICT;
-  CREATE TABLE IF NOT EXISTS t_file (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, case_id TEXT, name TEXT, file_sha256 TEXT) STRICT;
-  CREATE TABLE IF NOT EXISTS t_decision (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, case_id TEXT, outcome TEXT, issued_at TEXT) STRICT;
-`;
+export { TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
+import { TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
 
 export interface Laptop {
   core: Core;

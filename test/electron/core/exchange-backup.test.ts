@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCore } from '../../../electron/core/core';
+import { readShippedCatalogue } from '../../../electron/core/catalogue/data';
+import { writeCatalogueBundle } from '../../../electron/core/exchange/catalogue-update';
+import { generateKeyPair } from '../../../electron/core/exchange/keys';
+import { AppFailure } from '../../../shared/result';
+import { tempDir } from '../../support/temp';
+import { call, closeAll, laptop, putFile } from './exchange-helpers';
+
+afterEach(closeAll);
+
+describe('backup and restore', () => {
+  it('writes a verified backup; restores onto a new laptop with files, identity and rows; progress is reported', async () => {
+    const a = laptop();
+    a.ctx.store.insert('t_case', { surname: 'Әлиев', status: 'approved' });
+    const sha = putFile(a, Buffer.from('protocol pdf bytes'));
+    a.ctx.store.insert('t_file', { case_id: 'x', name: 'p.pdf', file_sha256: sha });
+    const events: unknown[] = [];
+    a.core.onEvent((e) => events.push(e));
+    a.ctx.emit = a.core.context.emit;
+    const b = await call(a, 'exchange.backup', { out: path.join(tempDir(), 'backup.htmp'), jobId: 'bk' });
+    expect(b.verified).toEqual({ integrity: 'ok', files: 1 });
+    expect(events.some((e) => (e as { type: string; payload: { jobId: string } }).type === 'job.progress' && (e as { payload: { jobId: string } }).payload.jobId === 'bk')).toBe(true);
+
+    const target = path.join(tempDir(), 'laptop2');
+    const r = await call(a, 'exchange.restore', { file: b.file, dataDir: target });
+    expect(r).toMatchObject({ integrity: 'ok', files: 1, installationId: a.core.installationId, replaced: null });
+    const c = createCore({ dataDir: target });
+    try {
+      expect(c.installationId).toBe(a.core.installationId);
+      expect(c.db.prepare('SELECT surname FROM t_case').all()).toEqual([{ surname: 'Әлиев' }]);
+      expect(fs.readFileSync(path.join(target, 'files', sha.slice(0, 2), sha), 'utf8')).toBe('protocol pdf bytes');
+      expect((await c.call('exchange.identity', {})).publicKey).toBe((await call(a, 'exchange.identity', {})).publicKey);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('refuses a non-empty folder unless forced, the open folder always, and a damaged backup', async () => {
+    const a = laptop();
+    const b = await call(a, 'exchange.backup', { out: path.join(tempDir(), 'backup.htmp') });
+    const busy = tempDir();
+    fs.writeFileSync(path.join(busy, 'something'), 'x');
+    await expect(call(a, 'exchange.restore', { file: b.file, dataDir: busy })).rejects.toMatchObject({ code: 'exchange.restore_not_empty' });
+    await expect(call(a, 'exchange.restore', { file: b.file, dataDir: a.dir, force: true })).rejects.toMatchObject({ code: 'exchange.restore_into_open' });
+    const forced = await call(a, 'exchange.restore', { file: b.file, dataDir: busy, force: true });
+    expect(fs.existsSync(path.join(forced.replaced!, 'something'))).toBe(true);
+    const bytes = fs.readFileSync(b.file);
+    bytes[200] = bytes[200]! ^ 0xff;
+    const bad = path.join(tempDir(), 'bad.htmp');
+    fs.writeFileSync(bad, bytes);
+    const err = await call(a, 'exchange.restore', { file: bad, dataDir: path.join(tempDir(), 'n') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppFailure);
+    expect((err as AppFailure).code).toMatch(/^bundle\./);
+  });
+});
+
+describe('catalogue update bundles', () => {
+  it('unknown publisher refused; preview shows the diff; apply loads it; restore brings the previous state back', async () => {
+    const a = laptop();
+    const publisher = generateKeyPair();
+    const shipped = readShippedCatalogue().data;
+    const edition = structuredClone(shipped.editions[shipped.editions.length - 1]!);
+    edition.id = '2026-999-ru';
+    edition.sections[0]!.entries = edition.sections[0]!.entries.slice(1);
+    edition.sections[0]!.entries[0]!.name = 'Новое название';
+    const data = { editions: [...shipped.editions, edition], characteristics: shipped.characteristics };
+    const file = path.join(tempDir(), 'cat.htmp');
+    await writeCatalogueBundle({ file, publisher: { privateKey: publisher.privateKey, name: 'Минздрав' }, data });
+
+    await expect(call(a, 'exchange.cataloguePreview', { file })).rejects.toMatchObject({ code: 'bundle.untrusted_sender' });
+    const preview = await call(a, 'exchange.cataloguePreview', { file, trustNewPublisher: true });
+    expect(preview.editions.find((e) => e.id === '2026-999-ru')).toMatchObject({ status: 'added' });
+    expect(preview.editions.filter((e) => e.id !== '2026-999-ru').every((e) => e.status === 'same')).toBe(true);
+    expect(await call(a, 'exchange.publishers', {})).toEqual([]); // preview trusts nothing
+
+    const applied = await call(a, 'exchange.catalogueApply', { file, trustNewPublisher: true });
+    expect(applied.applied).toBe(true);
+    expect(a.core.db.prepare("SELECT count(*) AS n FROM catalogue_editions WHERE id = '2026-999-ru'").get()).toEqual({ n: 1 });
+    expect(await call(a, 'exchange.publishers', {})).toHaveLength(1);
+    expect((await call(a, 'exchange.catalogueApply', { file })).applied).toBe(false);
+
+    const state = await call(a, 'exchange.catalogueRestore', {});
+    expect(state.current).toBeNull();
+    expect(a.core.db.prepare("SELECT count(*) AS n FROM catalogue_editions WHERE id = '2026-999-ru'").get()).toEqual({ n: 0 });
+  });
+});
