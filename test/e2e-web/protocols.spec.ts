@@ -76,6 +76,8 @@ test('a decided case: preview the protocol, download it as PDF with the patient 
   await expect(frame).toBeVisible();
   expect(await frame.getAttribute('src')).toMatch(/^blob:/);
   await expect(page.getByTestId('protocol-pdf')).toContainText('HTMP-PROTOCOL|1/2026|');
+  await actions.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: testInfo.outputPath('case-protocol-preview.png'), fullPage: false });
 
   await page.getByTestId('protocol-lang').selectOption('ru');
   const downloading = page.waitForEvent('download');
