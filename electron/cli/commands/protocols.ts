@@ -4,7 +4,7 @@ import type { BilingualLayout, DocLang } from '../../../shared/documents';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
 import { renderCaseFileToFile, renderCaseProtocolToFile, verifyProtocol } from '../../core/services/protocols';
-import type { Command, CommandContext } from '../command';
+import { readJsonFile, type Command, type CommandContext } from '../command';
 
 const DOC_LANGS = ['kk', 'ru', 'both'] as const;
 const LAYOUTS = ['columns', 'sequential'] as const;
@@ -18,21 +18,6 @@ function required(ctx: CommandContext, name: string): string {
   const v = stringOption(ctx, name);
   if (v === undefined) throw new AppFailure('protocols.missing_option', { option: `--${name}` });
   return v;
-}
-
-/** Reads a JSON file given on the command line (BOM tolerated). */
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new AppFailure('cli.file_unreadable', { file });
-  }
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
-  } catch {
-    throw new AppFailure('cli.file_not_json', { file });
-  }
 }
 
 /** The protocols area's CLI commands. */
@@ -66,7 +51,7 @@ export const protocolsCommands: Command[] = [
       const core = ctx.core();
       const r = caseId !== undefined
         ? await renderCaseProtocolToFile(core.context, caseId, choice, out)
-        : await renderCaseFileToFile(core.context, readJson(caseFile!), choice, out);
+        : await renderCaseFileToFile(core.context, readJsonFile(caseFile!), choice, out);
       const json = { file: out, pages: r.pages, sha256: r.sha256 };
       return { json, human: t(ctx.lang, 'protocols:cli.written', json) };
     },
