@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { AboutScreen } from './screens/AboutScreen';
 import { CatalogueScreen } from './screens/catalogue/CatalogueScreen';
 import { CasesScreen } from './screens/cases/CasesScreen';
+import { ExchangeScreen } from './screens/exchange/ExchangeScreen';
 import { PendingScreen } from './screens/PendingScreen';
 import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
 import { ScoringArea } from './screens/scoring/ScoringArea';
@@ -22,7 +23,7 @@ export const areas: Area[] = [
   { id: 'protocols', label: 'protocols:nav', screen: ProtocolsScreen },
   { id: 'catalogue', label: 'nav.catalogue', screen: CatalogueScreen },
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },
-  { id: 'exchange', label: 'nav.exchange', screen: PendingScreen },
+  { id: 'exchange', label: 'nav.exchange', screen: ExchangeScreen },
   { id: 'settings', label: 'nav.settings', screen: SettingsScreen },
   { id: 'about', label: 'nav.about', screen: AboutScreen },
 ];

@@ -1,0 +1,587 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CatalogueDiffView, ExportKind, ExportView, ImportView } from '../../../../shared/contract/exchange';
+import type { AppError } from '../../../../shared/result';
+import { useApi, useQuery } from '../../api/context';
+import { ErrorText } from '../../components/ErrorText';
+import { downloadFile, TransferError, uploadFile } from './transfer';
+
+type Tab = 'transfer' | 'conflicts' | 'backup' | 'catalogue' | 'peers';
+const TABS: Tab[] = ['transfer', 'conflicts', 'backup', 'catalogue', 'peers'];
+
+interface Progress {
+  jobId: string;
+  phase: string;
+  done: number;
+  total: number;
+}
+
+const newJobId = (): string => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
+
+/** Follows one job's progress events; `cancel` aborts it in the core. */
+function useJob() {
+  const api = useApi();
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const current = useRef<string | null>(null);
+  const uploadAbort = useRef<AbortController | null>(null);
+  useEffect(
+    () =>
+      api.onEvent((e) => {
+        if (e.type !== 'job.progress' || e.payload.jobId !== current.current) return;
+        setProgress({ jobId: String(e.payload.jobId), phase: String(e.payload.phase), done: Number(e.payload.done), total: Number(e.payload.total) });
+      }),
+    [api],
+  );
+  const start = useCallback((phase = 'verify') => {
+    const jobId = newJobId();
+    current.current = jobId;
+    uploadAbort.current = new AbortController();
+    setProgress({ jobId, phase, done: 0, total: 0 });
+    return { jobId, signal: uploadAbort.current.signal, local: (p: string, done: number, total: number) => setProgress({ jobId, phase: p, done, total }) };
+  }, []);
+  const finish = useCallback(() => {
+    current.current = null;
+    setProgress(null);
+  }, []);
+  const cancel = useCallback(() => {
+    uploadAbort.current?.abort();
+    if (current.current) void api.call('exchange.cancel', { jobId: current.current });
+  }, [api]);
+  return { progress, start, finish, cancel };
+}
+
+function ProgressBar({ progress, onCancel }: { progress: Progress | null; onCancel: () => void }) {
+  const { t } = useTranslation('exchange');
+  if (!progress) return null;
+  return (
+    <div className="actions" role="status" aria-live="polite" data-testid="exchange-progress">
+      <span>{t(`phase.${progress.phase}`, { defaultValue: progress.phase })}</span>
+      <progress max={progress.total || 1} value={progress.total ? progress.done : undefined} aria-label={t(`phase.${progress.phase}`, { defaultValue: progress.phase })} />
+      <span className="muted">{progress.total ? `${progress.done} / ${progress.total}` : ''}</span>
+      <button type="button" onClick={onCancel} data-testid="exchange-cancel">
+        {t('cancel.button')}
+      </button>
+    </div>
+  );
+}
+
+interface TrustAsk {
+  fingerprint: string;
+  installationId: string;
+  name: string | null;
+  keyChanged: boolean;
+}
+
+function trustAskOf(e: AppError): TrustAsk | null {
+  if (e.code !== 'bundle.untrusted_sender' || !e.params) return null;
+  return { fingerprint: String(e.params.fingerprint), installationId: String(e.params.installationId), name: (e.params.name as string | null) ?? null, keyChanged: e.params.keyChanged === true };
+}
+
+/** The trust-new-sender dialog: the fingerprint to compare by phone, then trust or reject. */
+function TrustDialog({ ask, onTrust, onReject }: { ask: TrustAsk; onTrust: () => void; onReject: () => void }) {
+  const { t } = useTranslation('exchange');
+  return (
+    <div style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.35)', display: 'grid', placeItems: 'center', zIndex: 10 }}>
+      <div role="dialog" aria-modal="true" aria-labelledby="trust-title" data-testid="trust-dialog" style={{ background: '#fff', padding: 20, borderRadius: 6, maxWidth: 560, boxShadow: '0 8px 30px rgba(0,0,0,0.3)' }}>
+        <h2 id="trust-title">{t('trust.title')}</h2>
+        <p>{t('trust.intro')}</p>
+        {ask.keyChanged && <p className="error">{t('trust.keyChanged')}</p>}
+        <p>{t('trust.sender', { name: ask.name ?? t('trust.unknownName') })}</p>
+        <p className="muted">{t('trust.installation', { installationId: ask.installationId })}</p>
+        <p>
+          {t('trust.fingerprint')}: <strong data-testid="trust-fingerprint" style={{ fontFamily: 'monospace', fontSize: '1.2em' }}>{ask.fingerprint}</strong>
+        </p>
+        <p className="muted">{t('trust.compare')}</p>
+        <div className="actions">
+          <button type="button" className="primary" onClick={onTrust} data-testid="trust-accept">
+            {t('trust.trust')}
+          </button>
+          <button type="button" onClick={onReject} autoFocus>
+            {t('trust.reject')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function TransferTab() {
+  const { t } = useTranslation('exchange');
+  const api = useApi();
+  const peers = useQuery('exchange.peers', {});
+  const job = useJob();
+  const [kind, setKind] = useState<ExportKind>('sync');
+  const [peer, setPeer] = useState('');
+  const [exported, setExported] = useState<ExportView | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [dryRun, setDryRun] = useState(false);
+  const [result, setResult] = useState<ImportView | null>(null);
+  const [error, setError] = useState<AppError>();
+  const [ask, setAsk] = useState<{ trust: TrustAsk; uploadId: string } | null>(null);
+
+  const doExport = async () => {
+    setError(undefined);
+    setExported(null);
+    const { jobId } = job.start('records');
+    const r = await api.call('exchange.export', { kind, jobId, ...(kind === 'sync' && peer ? { peer } : {}) });
+    job.finish();
+    if (r.ok) setExported(r.value);
+    else setError(r.error);
+  };
+
+  const runImport = async (uploadId: string, trustNewPeer: boolean) => {
+    const { jobId } = job.start('verify');
+    const r = await api.call('exchange.import', { uploadId, dryRun, trustNewPeer, jobId });
+    job.finish();
+    if (r.ok) {
+      setResult(r.value);
+      peers.reload();
+      return;
+    }
+    const trust = trustAskOf(r.error);
+    if (trust) setAsk({ trust, uploadId });
+    else setError(r.error);
+  };
+
+  const doImport = async () => {
+    if (!file) return;
+    setError(undefined);
+    setResult(null);
+    const { signal, local } = job.start('upload');
+    try {
+      const uploadId = await uploadFile(api, file, (d, total) => local('upload', d, total), signal);
+      await runImport(uploadId, false);
+    } catch (e) {
+      job.finish();
+      setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
+    }
+  };
+
+  return (
+    <>
+      <h2>{t('export.title')}</h2>
+      <div className="form narrow">
+        <div className="row">
+          <label>
+            {t('export.kindLabel')}
+            <select value={kind} onChange={(e) => setKind(e.target.value as ExportKind)} data-testid="export-kind">
+              {(['sync', 'referral', 'backup'] as const).map((k) => (
+                <option key={k} value={k}>
+                  {t(`kind.${k}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {kind === 'sync' && (
+            <label>
+              {t('exportForm.peer')}
+              <select value={peer} onChange={(e) => setPeer(e.target.value)} data-testid="export-peer">
+                <option value="">{t('exportForm.allPeers')}</option>
+                {(peers.data ?? []).map((p) => (
+                  <option key={p.installationId} value={p.installationId}>
+                    {p.name ?? p.installationId} · {p.fingerprint.slice(0, 9)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+        <div className="actions">
+          <button type="button" className="primary" onClick={() => void doExport()} disabled={job.progress !== null} data-testid="export-start">
+            {t('export.start')}
+          </button>
+        </div>
+        {exported && (
+          <div role="status" data-testid="export-done">
+            <p>{t('export.done')}</p>
+            <p className="muted">
+              {t('exportForm.records', { number: exported.records })} · {t('exportForm.attachments', { number: exported.attachments })}
+            </p>
+            <p className="muted" style={{ wordBreak: 'break-all' }}>
+              {t('export.checksum', { sha256: exported.sha256 })}
+            </p>
+            {exported.name && (
+              <button type="button" onClick={() => void downloadFile(api, exported.name!, () => undefined).catch((e: unknown) => setError(e instanceof TransferError ? e.error : { code: 'api.internal' }))} data-testid="export-download">
+                {t('exportForm.download')}
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+
+      <h2>{t('import.title')}</h2>
+      <div className="form narrow">
+        <label>
+          {t('import.chooseFile')}
+          <input type="file" accept=".htmp,.zip" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file" />
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> {t('importForm.dryRun')}
+        </label>
+        <div className="actions">
+          <button type="button" className="primary" disabled={!file || job.progress !== null} onClick={() => void doImport()} data-testid="import-start">
+            {t('import.start')}
+          </button>
+        </div>
+        {result && (
+          <p role="status" data-testid="import-result">
+            {result.alreadyImported ? t('importForm.already') : t(result.dryRun ? 'importForm.dryResult' : 'importForm.result', { imported: result.imported, unchanged: result.unchanged, conflicts: result.conflicts, refused: result.refused })}
+          </p>
+        )}
+      </div>
+      <ProgressBar progress={job.progress} onCancel={job.cancel} />
+      <ErrorText error={error} />
+      {ask && (
+        <TrustDialog
+          ask={ask.trust}
+          onReject={() => setAsk(null)}
+          onTrust={() => {
+            const id = ask.uploadId;
+            setAsk(null);
+            void runImport(id, true);
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function ConflictsTab() {
+  const { t } = useTranslation('exchange');
+  const api = useApi();
+  const open = useQuery('exchange.conflicts', { status: 'open' });
+  const [error, setError] = useState<AppError>();
+  const resolve = async (id: string, choice: 'local' | 'remote') => {
+    const r = await api.call('exchange.resolve', { id, choice });
+    setError(r.ok ? undefined : r.error);
+    open.reload();
+  };
+  const show = (v: string | number | null) => (v === null ? '—' : String(v));
+  return (
+    <>
+      <h2>{t('conflicts.title')}</h2>
+      <p className="muted">{t('conflicts.intro')}</p>
+      {open.data && open.data.length === 0 && <p data-testid="conflicts-empty">{t('conflicts.empty')}</p>}
+      {open.data && open.data.length > 0 && (
+        <table className="grid compact" data-testid="conflicts-table">
+          <thead>
+            <tr>
+              <th>{t('conflicts.record')}</th>
+              <th>{t('conflicts.field')}</th>
+              <th>{t('conflicts.local')}</th>
+              <th>{t('conflicts.remote')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {open.data.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  {c.table} · <span className="muted">{c.recordId.slice(0, 8)}</span>
+                  <div className="muted">{t(`conflicts.kind.${c.kind}`)}</div>
+                </td>
+                <td>{c.field}</td>
+                <td>
+                  <strong>{show(c.local)}</strong>
+                  <div className="muted">{t('conflicts.by', { name: c.localBy.name ?? c.localBy.installationId ?? '', at: c.localBy.at ?? '' })}</div>
+                </td>
+                <td>
+                  <strong>{show(c.remote)}</strong>
+                  <div className="muted">{t('conflicts.by', { name: c.remoteBy.name ?? c.remoteBy.installationId, at: c.remoteBy.at })}</div>
+                </td>
+                <td>
+                  <div className="actions">
+                    <button type="button" onClick={() => void resolve(c.id, 'local')} data-testid="conflict-keep">
+                      {c.kind === 'field' ? t('conflicts.keepLocal') : t('conflicts.dismiss')}
+                    </button>
+                    {(c.kind === 'field' || c.kind === 'delete') && (
+                      <button type="button" onClick={() => void resolve(c.id, 'remote')} data-testid="conflict-take">
+                        {t('conflicts.takeRemote')}
+                      </button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ErrorText error={error ?? open.error} />
+    </>
+  );
+}
+
+function BackupTab() {
+  const { t } = useTranslation('exchange');
+  const api = useApi();
+  const job = useJob();
+  const [done, setDone] = useState<{ name: string | null; integrity: string; files: number } | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [dataDir, setDataDir] = useState('');
+  const [force, setForce] = useState(false);
+  const [restored, setRestored] = useState<{ dataDir: string; files: number } | null>(null);
+  const [error, setError] = useState<AppError>();
+  const create = async () => {
+    setError(undefined);
+    const { jobId } = job.start('database');
+    const r = await api.call('exchange.backup', { jobId });
+    job.finish();
+    if (r.ok) setDone({ name: r.value.name, ...r.value.verified });
+    else setError(r.error);
+  };
+  const restore = async () => {
+    if (!file || !dataDir) return;
+    setError(undefined);
+    const { signal, local } = job.start('upload');
+    try {
+      const uploadId = await uploadFile(api, file, (d, total) => local('upload', d, total), signal);
+      const r = await api.call('exchange.restore', { uploadId, dataDir, force, jobId: job.progress?.jobId ?? undefined });
+      if (r.ok) setRestored(r.value);
+      else setError(r.error);
+    } catch (e) {
+      setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
+    }
+    job.finish();
+  };
+  return (
+    <>
+      <h2>{t('backup.title')}</h2>
+      <p className="muted">{t('backup.intro')}</p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => void create()} disabled={job.progress !== null} data-testid="backup-create">
+          {t('backup.create')}
+        </button>
+      </div>
+      {done && (
+        <div role="status" data-testid="backup-done">
+          <p>{t('backup.done')}</p>
+          <p className="muted">{t('backup.verified', done)}</p>
+          {done.name && (
+            <button type="button" onClick={() => void downloadFile(api, done.name!, () => undefined)}>
+              {t('exportForm.download')}
+            </button>
+          )}
+        </div>
+      )}
+      <h2>{t('backup.restoreTitle')}</h2>
+      <div className="form narrow">
+        <label>
+          {t('import.chooseFile')}
+          <input type="file" accept=".htmp" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <label>
+          {t('backup.restoreDir')}
+          <input value={dataDir} onChange={(e) => setDataDir(e.target.value)} />
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> {t('backup.force')}
+        </label>
+        <div className="actions">
+          <button type="button" disabled={!file || !dataDir || job.progress !== null} onClick={() => void restore()}>
+            {t('backup.restore')}
+          </button>
+        </div>
+        {restored && <p role="status">{t('backup.restored', restored)}</p>}
+      </div>
+      <ProgressBar progress={job.progress} onCancel={job.cancel} />
+      <ErrorText error={error} />
+    </>
+  );
+}
+
+function CatalogueTab() {
+  const { t } = useTranslation('exchange');
+  const api = useApi();
+  const state = useQuery('exchange.catalogueState', {});
+  const [file, setFile] = useState<File | null>(null);
+  const [uploadId, setUploadId] = useState<string | null>(null);
+  const [preview, setPreview] = useState<CatalogueDiffView | null>(null);
+  const [trustNew, setTrustNew] = useState(false);
+  const [ask, setAsk] = useState<TrustAsk | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<AppError>();
+  const show = async (trustNewPublisher: boolean) => {
+    if (!file) return;
+    setError(undefined);
+    setMessage(null);
+    try {
+      const id = uploadId ?? (await uploadFile(api, file, () => undefined));
+      setUploadId(id);
+      const r = await api.call('exchange.cataloguePreview', { uploadId: id, trustNewPublisher });
+      if (r.ok) {
+        setPreview(r.value);
+        setTrustNew(trustNewPublisher);
+      } else {
+        const a = trustAskOf(r.error);
+        if (a) setAsk(a);
+        else setError(r.error);
+      }
+    } catch (e) {
+      setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
+    }
+  };
+  const apply = async () => {
+    if (!uploadId) return;
+    const r = await api.call('exchange.catalogueApply', { uploadId, trustNewPublisher: trustNew });
+    if (r.ok) {
+      setMessage(r.value.applied ? t('catalogueUpdate.applied') : t('catalogueUpdate.alreadyApplied'));
+      setPreview(null);
+      state.reload();
+    } else setError(r.error);
+  };
+  const restore = async () => {
+    const r = await api.call('exchange.catalogueRestore', {});
+    if (r.ok) {
+      setMessage(t('catalogueUpdate.restored'));
+      state.reload();
+    } else setError(r.error);
+  };
+  return (
+    <>
+      <h2>{t('catalogueUpdate.title')}</h2>
+      <p className="muted">{t('catalogueUpdate.intro')}</p>
+      <p>{state.data?.current ? t('catalogueUpdate.current', { date: state.data.current.appliedAt }) : t('catalogueUpdate.none')}</p>
+      <div className="form narrow">
+        <label>
+          {t('import.chooseFile')}
+          <input
+            type="file"
+            accept=".htmp"
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setUploadId(null);
+              setPreview(null);
+            }}
+          />
+        </label>
+        <div className="actions">
+          <button type="button" disabled={!file} onClick={() => void show(false)}>
+            {t('catalogueUpdate.preview')}
+          </button>
+          <button type="button" disabled={!state.data?.current} onClick={() => void restore()}>
+            {t('catalogueUpdate.restore')}
+          </button>
+        </div>
+      </div>
+      {preview && (
+        <div data-testid="catalogue-preview">
+          <p>{t('catalogueUpdate.publisher', { name: preview.publisher.name ?? '', fingerprint: preview.publisher.fingerprint })}</p>
+          <ul>
+            {preview.editions.map((e) => (
+              <li key={e.id}>
+                {t('catalogueUpdate.edition', { id: e.id })}: {t(`catalogueUpdate.status.${e.status}`)}
+                {e.status === 'changed' && ` (${t('catalogueUpdate.counts', e)})`}
+                {e.sample.length > 0 && (
+                  <ul className="muted">
+                    {e.sample.slice(0, 10).map((s) => (
+                      <li key={`${s.section}-${s.code}-${s.change}`}>
+                        {s.section} · {s.code}: {s.before ?? ''} {s.before && s.after ? '→' : ''} {s.after ?? ''}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+            <li>
+              {t('catalogueUpdate.characteristics')}: {t(`catalogueUpdate.status.${preview.characteristics.status}`)}
+            </li>
+            <li>
+              {t('catalogueUpdate.calendar')}: {t(`catalogueUpdate.status.${preview.calendar.status}`)}
+              {preview.calendar.years.length > 0 && ` (${preview.calendar.years.map((y) => `${y.year}: ${t(`catalogueUpdate.status.${y.status}`)}`).join(', ')})`}
+            </li>
+          </ul>
+          <div className="actions">
+            <button type="button" className="primary" onClick={() => void apply()} disabled={preview.alreadyApplied}>
+              {t('catalogueUpdate.apply')}
+            </button>
+          </div>
+        </div>
+      )}
+      {message && <p role="status">{message}</p>}
+      <ErrorText error={error ?? state.error} />
+      {ask && (
+        <TrustDialog
+          ask={ask}
+          onReject={() => setAsk(null)}
+          onTrust={() => {
+            setAsk(null);
+            void show(true);
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function PeersTab() {
+  const { t } = useTranslation('exchange');
+  const api = useApi();
+  const me = useQuery('exchange.identity', {});
+  const peers = useQuery('exchange.peers', {});
+  return (
+    <>
+      <h2>{t('screen.thisComputer')}</h2>
+      {me.data && (
+        <div data-testid="own-identity">
+          <p>{me.data.name}</p>
+          <p className="muted">{t('screen.installation', { installationId: me.data.installationId })}</p>
+          <p>
+            {t('trust.fingerprint')}: <strong style={{ fontFamily: 'monospace' }} data-testid="own-fingerprint">{me.data.fingerprint}</strong>
+          </p>
+        </div>
+      )}
+      <h2>{t('screen.tabs.peers')}</h2>
+      {peers.data && peers.data.length === 0 && <p className="muted">{t('peersList.empty')}</p>}
+      {peers.data && peers.data.length > 0 && (
+        <table className="grid compact">
+          <tbody>
+            {peers.data.map((p) => (
+              <tr key={p.installationId}>
+                <td>
+                  {p.name ?? '—'}
+                  <div className="muted">{p.installationId}</div>
+                </td>
+                <td style={{ fontFamily: 'monospace' }}>{p.fingerprint}</td>
+                <td>
+                  {t('peersList.pending', { number: p.pending })}
+                  {p.lastImportAt && <div className="muted">{t('peersList.lastImport', { date: p.lastImportAt })}</div>}
+                </td>
+                <td>
+                  <button type="button" onClick={() => void api.call('exchange.removePeer', { installationId: p.installationId }).then(() => peers.reload())}>
+                    {t('peersList.remove')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ErrorText error={me.error ?? peers.error} />
+    </>
+  );
+}
+
+/** The exchange area: bundles in and out, conflicts, backups, catalogue updates and trust. */
+export function ExchangeScreen({ route }: { route: string[] }) {
+  const { t } = useTranslation('exchange');
+  const tab: Tab = (TABS as string[]).includes(route[1] ?? '') ? (route[1] as Tab) : 'transfer';
+  const open = useQuery('exchange.conflicts', { status: 'open' });
+  return (
+    <section className="screen" aria-labelledby="exchange-title">
+      <h1 id="exchange-title">{t('screen.title')}</h1>
+      <nav className="actions" aria-label={t('screen.title')} style={{ marginBottom: 12 }}>
+        {TABS.map((x) => (
+          <a key={x} href={`#/exchange/${x}`} aria-current={x === tab ? 'page' : undefined} data-testid={`exchange-tab-${x}`} className={x === tab ? 'primary' : undefined}>
+            {t(`screen.tabs.${x}`)}
+            {x === 'conflicts' && open.data && open.data.length > 0 ? ` (${open.data.length})` : ''}
+          </a>
+        ))}
+      </nav>
+      {tab === 'transfer' && <TransferTab />}
+      {tab === 'conflicts' && <ConflictsTab />}
+      {tab === 'backup' && <BackupTab />}
+      {tab === 'catalogue' && <CatalogueTab />}
+      {tab === 'peers' && <PeersTab />}
+    </section>
+  );
+}
