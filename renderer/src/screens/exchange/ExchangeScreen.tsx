@@ -118,6 +118,7 @@ function TransferTab() {
   const [result, setResult] = useState<ImportView | null>(null);
   const [error, setError] = useState<AppError>();
   const [ask, setAsk] = useState<{ trust: TrustAsk; uploadId: string } | null>(null);
+  const [answer, setAnswer] = useState<string | null>(null);
 
   const doExport = async () => {
     setError(undefined);
@@ -228,6 +229,27 @@ function TransferTab() {
             {result.alreadyImported ? t('importForm.already') : t(result.dryRun ? 'importForm.dryResult' : 'importForm.result', { imported: result.imported, unchanged: result.unchanged, conflicts: result.conflicts, refused: result.refused })}
           </p>
         )}
+      </div>
+      <h2>{t('referral.title')}</h2>
+      <div className="form narrow">
+        <label>
+          {t('referral.answer')}
+          <input
+            type="file"
+            accept=".csv,.json,.txt"
+            data-testid="portal-answer"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (!f) return;
+              void f.text().then(async (text) => {
+                const r = await api.call('exchange.referralAnswer', { text });
+                if (r.ok) setAnswer(t('referral.answerDone', { updated: r.value.updated, unchanged: r.value.unchanged, unknown: r.value.unknown.length }));
+                else setError(r.error);
+              });
+            }}
+          />
+        </label>
+        {answer && <p role="status">{answer}</p>}
       </div>
       <ProgressBar progress={job.progress} onCancel={job.cancel} />
       <ErrorText error={error} />

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openBundle } from '../../../electron/core/exchange/archive';
+import { tempCore, tempDir } from '../../support/temp';
+import { decidedCase } from './protocols.fixture';
+
+describe('referral bundles and the portal answer (real cases and protocols)', () => {
+  it('exports approved, issued cases with protocol PDFs, records and an index; the answer marks them', async () => {
+    const core = tempCore();
+    const id1 = await decidedCase(core);
+    await core.call('protocols.issue', { caseId: id1 });
+    const id2 = await decidedCase(core, { draft: { patient: { iin: '900215450120', lastName: 'Ким', firstName: 'Анна', birthDate: '1990-02-15', sex: 'female' } } }).catch(() => null);
+    if (id2) await core.call('protocols.issue', { caseId: id2 }).catch(() => null);
+
+    const out = path.join(tempDir(), 'referral.htmp');
+    const r = await core.call('exchange.export', { kind: 'referral', out });
+    expect(r.records).toBeGreaterThanOrEqual(1);
+    expect(r.index).toBe('html');
+    const reader = await openBundle(out, { isTrusted: () => true });
+    try {
+      const paths = reader.entries.map((e) => e.path);
+      expect(paths).toEqual(expect.arrayContaining(['index.csv', 'index.html', 'records/cases.jsonl']));
+      expect(paths.some((p) => /^cases\/[^/]+\/protocol_kk\.pdf$/.test(p))).toBe(true);
+      expect(paths.some((p) => /^cases\/[^/]+\/protocol_ru\.pdf$/.test(p))).toBe(true);
+      expect(paths.some((p) => /^cases\/[^/]+\/case\.json$/.test(p))).toBe(true);
+      const csv = (await reader.readEntry('index.csv')).toString('utf8');
+      expect(csv.startsWith('\ufeffprotocol;date;')).toBe(true);
+      expect((await reader.readEntry(paths.find((p) => p.endsWith('protocol_ru.pdf'))!)).subarray(0, 4).toString()).toBe('%PDF');
+    } finally {
+      await reader.close();
+    }
+    expect((await core.call('cases.get', { id: id1 })).portal?.status ?? (core.db.prepare('SELECT portal_status FROM cases WHERE id = ?').pluck().get(id1) as string)).toBe('exported');
+
+    // Nothing left to export now.
+    await expect(core.call('exchange.export', { kind: 'referral', out: path.join(tempDir(), 'again.htmp') })).rejects.toMatchObject({ code: 'exchange.referral_none' });
+
+    const number = core.db.prepare("SELECT protocol_number || '/' || protocol_year FROM cases WHERE id = ?").pluck().get(id1) as string;
+    const answer = await core.call('exchange.referralAnswer', { text: `case;status;date\n${number};accepted;2026-03-20\nnobody;uploaded;2026-03-20\n` });
+    expect(answer).toMatchObject({ updated: 1, unknown: ['nobody'] });
+    expect(core.db.prepare('SELECT portal_status FROM cases WHERE id = ?').pluck().get(id1)).toBe('accepted');
+    const json = await core.call('exchange.referralAnswer', { text: JSON.stringify([{ case: id1, status: 'accepted', date: '2026-03-20' }]) });
+    expect(json).toMatchObject({ updated: 0, unchanged: 1 });
+  });
+
+  it('sync carries real cases and decisions to another laptop; issued protocols stay locked there', async () => {
+    const a = tempCore();
+    const b = tempCore();
+    const ia = await a.call('exchange.identity', {});
+    const id = await decidedCase(a);
+    await a.call('protocols.issue', { caseId: id });
+    const out = path.join(tempDir(), 'sync.htmp');
+    const e = await a.call('exchange.export', { kind: 'sync', out });
+    expect(e.records).toBeGreaterThan(3);
+    const r = await b.call('exchange.import', { file: out, trustNewPeer: true });
+    expect(r).toMatchObject({ conflicts: 0, refused: 0 });
+    expect(r.imported).toBe(e.records);
+    const tables = ['cases', 'patients', 'decisions'];
+    for (const t of tables) {
+      expect(b.db.prepare(`SELECT * FROM ${t} ORDER BY id`).all(), t).toEqual(a.db.prepare(`SELECT * FROM ${t} ORDER BY id`).all());
+    }
+    expect(ia.installationId).toBe(a.installationId);
+  });
+});
