@@ -10,8 +10,8 @@
  * catalogue's whole reference data, applied through the catalogue area's loader
  * (`loadCatalogue`, replaced as a whole, user translations kept).
  *
- * The calendar is applied by `applyCalendarData` to `<dataDir>/catalogue-updates/calendar.json`;
- * the working-day code (electron/core/cases/calendar.ts) still reads only the shipped asset.
+ * The calendar is applied by `applyCalendarData` as this installation's local calendar (the
+ * `calendar_override` meta key that electron/core/cases/calendar.ts reads before the shipped one).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import { catalogueDataSchema, dataHash, type CatalogueData, type Characteristics
 import { ensureShippedCatalogue, loadCatalogue } from '../catalogue/loader';
 import type { CoreContext } from '../context';
 import type { Db } from '../db';
+import { CALENDAR_OVERRIDE_KEY } from '../cases/calendar';
 import { assetsDir } from '../paths';
 import { writeBundle, type BundleReader, type WriteBundleEntry, type WriteBundleResult } from './archive';
 import { BundleError } from './errors';
@@ -137,13 +138,17 @@ export function currentCatalogueData(db: Db): CatalogueData | null {
 }
 
 const overrideDir = (dataDir: string): string => path.join(dataDir, 'catalogue-updates');
-export const calendarOverrideFile = (dataDir: string): string => path.join(overrideDir(dataDir), 'calendar.json');
 
-function currentCalendar(dataDir: string): unknown {
-  for (const f of [calendarOverrideFile(dataDir), path.join(assetsDir(), 'calendar', 'kz.json')]) {
-    if (fs.existsSync(f)) return JSON.parse(fs.readFileSync(f, 'utf8')) as unknown;
-  }
-  return null;
+function localCalendarJson(db: Db): unknown | null {
+  const v = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(CALENDAR_OVERRIDE_KEY) as string | undefined;
+  return v === undefined ? null : (JSON.parse(v) as unknown);
+}
+
+function currentCalendar(db: Db): unknown {
+  const local = localCalendarJson(db);
+  if (local !== null) return local;
+  const f = path.join(assetsDir(), 'calendar', 'kz.json');
+  return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as unknown) : null;
 }
 
 // --- diff --------------------------------------------------------------------------------------
@@ -223,7 +228,7 @@ export interface CataloguePreview extends CatalogueDiff {
 export async function previewCatalogue(ctx: CoreContext, opened: OpenedBundle, signal?: AbortSignal): Promise<{ preview: CataloguePreview; update: CatalogueUpdate }> {
   const { reader, newSender } = opened;
   const update = await readCatalogueBundle(reader, signal);
-  const diff = diffCatalogue(currentCatalogueData(ctx.db), currentCalendar(ctx.dataDir), update);
+  const diff = diffCatalogue(currentCatalogueData(ctx.db), currentCalendar(ctx.db), update);
   const applied = ctx.db.prepare("SELECT 1 FROM exchange_catalogue_updates WHERE bundle_id = ? AND status = 'applied'").get(reader.manifest.bundleId) !== undefined;
   return {
     update,
@@ -245,19 +250,12 @@ export function applyCatalogueData(db: Db, data: CatalogueData, source: string):
 }
 
 /**
- * THE apply step for calendar data: written to the data folder next to the database. NOTE: the
- * working-day code (electron/core/cases/calendar.ts) reads only assets/calendar/kz.json so far;
- * it must learn to prefer this file for a calendar update to take effect.
+ * THE apply step for calendar data: this installation's local calendar (meta `calendar_override`,
+ * read by the working-day code before the shipped asset); null removes it.
  */
-export function applyCalendarData(dataDir: string, calendar: unknown | null): void {
-  const f = calendarOverrideFile(dataDir);
-  if (calendar === null) {
-    fs.rmSync(f, { force: true });
-    return;
-  }
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(`${f}.partial`, JSON.stringify(calendar));
-  fs.renameSync(`${f}.partial`, f);
+export function applyCalendarData(db: Db, calendar: unknown | null): void {
+  if (calendar === null) db.prepare('DELETE FROM meta WHERE key = ?').run(CALENDAR_OVERRIDE_KEY);
+  else db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(CALENDAR_OVERRIDE_KEY, JSON.stringify(calendar));
 }
 
 export async function applyCatalogue(ctx: CoreContext, opened: OpenedBundle, signal?: AbortSignal): Promise<CataloguePreview & { applied: boolean }> {
@@ -266,17 +264,17 @@ export async function applyCatalogue(ctx: CoreContext, opened: OpenedBundle, sig
   const m = opened.reader.manifest;
   const stateDir = path.join(overrideDir(ctx.dataDir), 'history', m.bundleId);
   fs.mkdirSync(stateDir, { recursive: true });
-  const previousCalendar = fs.existsSync(calendarOverrideFile(ctx.dataDir)) ? (JSON.parse(fs.readFileSync(calendarOverrideFile(ctx.dataDir), 'utf8')) as unknown) : null;
+  const previousCalendar = localCalendarJson(ctx.db);
   fs.writeFileSync(path.join(stateDir, 'previous.json'), JSON.stringify({ data: currentCatalogueData(ctx.db), calendar: previousCalendar }));
   const summary = JSON.stringify({ editions: preview.editions.map((e) => `${e.id}:${e.status}`), characteristics: preview.characteristics.status, calendar: preview.calendar.status });
   ctx.db.transaction(() => {
     if (opened.newSender) trustPublisher(ctx, { publicKey: opened.newSender.publicKey, name: opened.newSender.name });
     applyCatalogueData(ctx.db, update.data, `bundle:${m.bundleId}`);
+    if (update.calendar !== null) applyCalendarData(ctx.db, update.calendar);
     ctx.db
       .prepare("INSERT OR REPLACE INTO exchange_catalogue_updates (bundle_id, publisher_key, summary, applied_at, state_dir, status) VALUES (?, ?, ?, ?, ?, 'applied')")
       .run(m.bundleId, m.sender.publicKey, summary, new Date().toISOString(), stateDir);
   })();
-  if (update.calendar !== null) applyCalendarData(ctx.dataDir, update.calendar);
   ctx.emit({ type: 'data.changed', payload: { area: 'catalogue' } });
   return { ...preview, applied: true };
 }
@@ -301,9 +299,9 @@ export function restoreCatalogue(ctx: CoreContext): CatalogueState {
   const prev = JSON.parse(fs.readFileSync(path.join(last.state_dir, 'previous.json'), 'utf8')) as { data: CatalogueData | null; calendar: unknown | null };
   ctx.db.transaction(() => {
     if (prev.data) applyCatalogueData(ctx.db, prev.data, `restore:${last.bundle_id}`);
+    applyCalendarData(ctx.db, prev.calendar);
     ctx.db.prepare("UPDATE exchange_catalogue_updates SET status = 'rolled_back' WHERE bundle_id = ?").run(last.bundle_id);
   })();
-  applyCalendarData(ctx.dataDir, prev.calendar);
   ctx.emit({ type: 'data.changed', payload: { area: 'catalogue' } });
   return catalogueState(ctx);
 }

@@ -68,22 +68,29 @@ describe('catalogue update bundles', () => {
     edition.sections[0]!.entries[0]!.name = 'Новое название';
     const data = { editions: [...shipped.editions, edition], characteristics: shipped.characteristics };
     const file = path.join(tempDir(), 'cat.htmp');
-    await writeCatalogueBundle({ file, publisher: { privateKey: publisher.privateKey, name: 'Минздрав' }, data });
+    const calendar = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', '..', 'assets', 'calendar', 'kz.json'), 'utf8')) as { years: Record<string, { extraDaysOff?: string[] }> };
+    const year = Object.keys(calendar.years).sort()[0]!;
+    calendar.years[year]!.extraDaysOff = [...(calendar.years[year]!.extraDaysOff ?? []), `${year}-12-31`];
+    await writeCatalogueBundle({ file, publisher: { privateKey: publisher.privateKey, name: 'Минздрав' }, data, calendar });
 
     await expect(call(a, 'exchange.cataloguePreview', { file })).rejects.toMatchObject({ code: 'bundle.untrusted_sender' });
     const preview = await call(a, 'exchange.cataloguePreview', { file, trustNewPublisher: true });
     expect(preview.editions.find((e) => e.id === '2026-999-ru')).toMatchObject({ status: 'added' });
     expect(preview.editions.filter((e) => e.id !== '2026-999-ru').every((e) => e.status === 'same')).toBe(true);
+    expect(preview.calendar).toMatchObject({ status: 'changed' });
+    expect(preview.calendar.years.find((y) => String(y.year) === year)).toMatchObject({ status: 'changed' });
     expect(await call(a, 'exchange.publishers', {})).toEqual([]); // preview trusts nothing
 
     const applied = await call(a, 'exchange.catalogueApply', { file, trustNewPublisher: true });
     expect(applied.applied).toBe(true);
     expect(a.core.db.prepare("SELECT count(*) AS n FROM catalogue_editions WHERE id = '2026-999-ru'").get()).toEqual({ n: 1 });
     expect(await call(a, 'exchange.publishers', {})).toHaveLength(1);
+    expect(a.core.db.prepare("SELECT count(*) AS n FROM meta WHERE key = 'calendar_override'").get()).toEqual({ n: 1 });
     expect((await call(a, 'exchange.catalogueApply', { file })).applied).toBe(false);
 
     const state = await call(a, 'exchange.catalogueRestore', {});
     expect(state.current).toBeNull();
     expect(a.core.db.prepare("SELECT count(*) AS n FROM catalogue_editions WHERE id = '2026-999-ru'").get()).toEqual({ n: 0 });
+    expect(a.core.db.prepare("SELECT count(*) AS n FROM meta WHERE key = 'calendar_override'").get()).toEqual({ n: 0 });
   });
 });
