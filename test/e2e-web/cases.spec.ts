@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, test, TEST_COMMISSION } from './fixtures';
 
 // Small real files: a 1x1 PNG and a one-page PDF, attached through the file inputs as buffers.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -27,6 +27,12 @@ async function waitSaved(page: Page) {
 test('ru: a case from an invalid IIN to a complete packet, approved, listed', async ({ app }) => {
   const page = await app.open();
   await page.getByTestId('lang-ru').click();
+  // First run: the secretary names the commission (protocols print it; issuing needs it).
+  await page.getByTestId('nav-settings').click();
+  await page.getByLabel('Наименование комиссии').fill(TEST_COMMISSION.commissionName);
+  await page.getByLabel('Местный орган государственного управления здравоохранением').fill(TEST_COMMISSION.authorityName);
+  await page.getByRole('button', { name: 'Сохранить', exact: true }).click();
+  await expect(page.getByRole('status').first()).toHaveText('Сохранено');
   await newCase(page);
   await shot(page, 'ru-01-new-case');
   // Registering an empty case says which fields are missing, by their labels, and marks them.
@@ -153,6 +159,7 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
 });
 
 test('kk: a refused case goes to the refusal journal; today view links to cases', async ({ app }) => {
+  await app.api('settings.update', TEST_COMMISSION);
   const page = await app.open();
   await page.getByTestId('lang-kk').click();
   await newCase(page);

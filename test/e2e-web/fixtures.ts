@@ -14,10 +14,29 @@ export interface WebApp {
   host: ChildProcess;
   /** Opens the app (token in the fragment) in a fresh page. */
   open(): Promise<Page>;
+  /** Calls the API like the page does (token header); throws on an error envelope. */
+  api<T = any>(method: string, args: unknown): Promise<T>;
+}
+
+/** The commission a test installation is set up for. */
+export const TEST_COMMISSION = {
+  commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
+  authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы',
+};
+
+async function callApi<T>(app: { url: string; token: string }, method: string, args: unknown): Promise<T> {
+  const res = await fetch(new URL(`/api/${method}`, app.url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Htmp-Token': app.token },
+    body: JSON.stringify(args),
+  });
+  const body = (await res.json()) as { ok: boolean; value: T; error?: unknown };
+  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.value;
 }
 
 /** Starts the built web host on a fresh data folder and waits for its URL. */
-export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-'))): Promise<Omit<WebApp, 'open'>> {
+export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-'))): Promise<Omit<WebApp, 'open' | 'api'>> {
   const host = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'host.cjs'), '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env },
@@ -64,6 +83,7 @@ export const test = base.extend<{ app: WebApp }, { browserInstance: Browser }>({
     const context = await browserInstance.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
     await use({
       ...started,
+      api: (method, args) => callApi(started, method, args),
       open: async () => {
         const page = await context.newPage();
         pages.push(page);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, test, TEST_COMMISSION, type WebApp } from './fixtures';
 
 const IIN_FIRST = '90021545012';
 /** The IIN check digit (weights 1..11, then 3..11,1,2 when the first sum gives 10). */
@@ -12,21 +12,10 @@ function iin(first: string): string {
   return `${first}${c}`;
 }
 
-async function api<T = any>(app: { url: string; token: string }, method: string, args: unknown): Promise<T> {
-  const res = await fetch(new URL(`/api/${method}`, app.url), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Htmp-Token': app.token },
-    body: JSON.stringify(args),
-  });
-  const body = (await res.json()) as { ok: boolean; value: T; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value;
-}
-
 /** A registered case with an issued approval, made through the same API the screens use. */
-async function decidedCase(app: { url: string; token: string }): Promise<string> {
-  await api(app, 'settings.update', { commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы', authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы' });
-  const saved = await api<{ id: string }>(app, 'cases.save', {
+async function decidedCase(app: WebApp): Promise<string> {
+  await app.api('settings.update', TEST_COMMISSION);
+  const saved = await app.api<{ id: string }>('cases.save', {
     patient: { iin: iin(IIN_FIRST), lastName: 'Жұмабекова', firstName: 'Әйгерім', middleName: 'Серікқызы', birthDate: '1990-02-15', sex: 'female' },
     receivedAt: '2026-03-10T10:00',
     channel: 'paper',
@@ -42,8 +31,8 @@ async function decidedCase(app: { url: string; token: string }): Promise<string>
       { kind: 'test_results', paper: true, items: [{ name: 'ЭхоКГ', date: '2026-03-01' }] },
     ],
   });
-  await api(app, 'cases.register', { id: saved.id });
-  await api(app, 'cases.decide', {
+  await app.api('cases.register', { id: saved.id });
+  await app.api('cases.decide', {
     caseId: saved.id,
     outcome: 'approved',
     reason: null,
@@ -53,7 +42,7 @@ async function decidedCase(app: { url: string; token: string }): Promise<string>
       { name: 'Үмбетова Іңкәр Һадиқызы', role: 'secretary' },
     ],
   });
-  await api(app, 'protocols.issue', { caseId: saved.id });
+  await app.api('protocols.issue', { caseId: saved.id });
   return saved.id;
 }
 
@@ -100,7 +89,7 @@ test('a decided case: preview the protocol, download it as PDF with the patient 
 
 test('the register of protocols lists the period, prints the register and verifies a paper copy', async ({ app }) => {
   const id = await decidedCase(app);
-  const rendered = await api<{ sha256: string }>(app, 'protocols.render', { caseId: id, lang: 'kk' });
+  const rendered = await app.api<{ sha256: string }>('protocols.render', { caseId: id, lang: 'kk' });
   const page = await app.open();
   await page.getByTestId('lang-kk').click();
   await page.getByTestId('nav-protocols').click();

@@ -14,9 +14,23 @@ export function tempDir(prefix = 'htmp-test-'): string {
   return d;
 }
 
-/** A core on a fresh temporary data folder, closed after the test. */
-export function tempCore(): Core {
+/** The commission a test installation is set up for (printed on protocols). */
+export const TEST_COMMISSION = {
+  commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
+  authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы',
+};
+
+/**
+ * A core on a fresh temporary data folder, closed after the test. Like a set-up installation it
+ * knows its commission (protocols cannot be issued without it); `{ commission: false }` for a
+ * brand-new one.
+ */
+export function tempCore(options: { commission?: boolean } = {}): Core {
   const core = createCore({ dataDir: tempDir(), host: 'cli' });
+  if (options.commission !== false) {
+    const put = core.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)');
+    for (const [k, v] of Object.entries(TEST_COMMISSION)) put.run(k, JSON.stringify(v), new Date().toISOString());
+  }
   cores.push(core);
   return core;
 }

@@ -1,3 +1,4 @@
+import type { Lang, Settings } from '../../../shared/contract';
 import type { Command } from '../command';
 import { t } from '../../core/i18n';
 
@@ -31,4 +32,38 @@ export const dbCommands: Command[] = [
       return { json: r, human: r.ok ? t(ctx.lang, 'cli:db.checkOk') : `${t(ctx.lang, 'cli:db.checkFailed')}\n${r.integrity.join('\n')}` };
     },
   },
+  {
+    name: 'settings show',
+    usage: 'htmp settings show [--json]',
+    summary: 'cli:commands.settingsShow',
+    maxArgs: 0,
+    async run(ctx) {
+      const s = await ctx.core().call('settings.get', {});
+      return { json: s, human: settingsText(ctx.lang, s) };
+    },
+  },
+  {
+    name: 'settings set',
+    usage: 'htmp settings set [--commission-name TEXT] [--authority-name TEXT] [--language kk|ru] [--json]',
+    summary: 'cli:commands.settingsSet',
+    options: { 'commission-name': { type: 'string' }, 'authority-name': { type: 'string' }, language: { type: 'string' } },
+    maxArgs: 0,
+    async run(ctx) {
+      const o = ctx.options;
+      const s = await ctx.core().call('settings.update', {
+        ...(typeof o['commission-name'] === 'string' ? { commissionName: o['commission-name'] } : {}),
+        ...(typeof o['authority-name'] === 'string' ? { authorityName: o['authority-name'] } : {}),
+        ...(typeof o.language === 'string' ? { language: o.language as Lang } : {}),
+      });
+      return { json: s, human: settingsText(ctx.lang, s) };
+    },
+  },
 ];
+
+function settingsText(lang: Lang, s: Settings): string {
+  return [
+    `${t(lang, 'common:settings.commissionName')}: ${s.commissionName}`,
+    `${t(lang, 'common:settings.authorityName')}: ${s.authorityName}`,
+    `${t(lang, 'common:language.label')}: ${t(lang, `common:language.${s.language}`)}`,
+  ].join('\n');
+}

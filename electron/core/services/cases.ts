@@ -776,6 +776,18 @@ export function decide(ctx: CoreContext, a: DecideArgs): DecisionView {
   });
 }
 
+type IssueHook = (ctx: CoreContext, caseId: string, decision: DecisionView) => void;
+const issueHooks: IssueHook[] = [];
+
+/**
+ * Lets another area act inside the issuing transaction, whatever the entry point (screen, CLI,
+ * protocols): the protocols area stores the statement as issued. A hook that throws cancels the
+ * issue, so a protocol is never numbered without its stored text.
+ */
+export function onProtocolIssued(hook: IssueHook): void {
+  if (!issueHooks.includes(hook)) issueHooks.push(hook);
+}
+
 /** Issues the protocol of a draft decision: next number of its year, locked from then on. */
 export function issueProtocol(ctx: CoreContext, decisionId: string, now: Date = new Date()): DecisionView {
   return ctx.store.transaction(() => {
@@ -813,7 +825,9 @@ export function issueProtocol(ctx: CoreContext, decisionId: string, now: Date = 
       casePatch.portal_status = 'to_export';
     }
     ctx.store.update('cases', r.case_id, casePatch);
-    return decisionView(decisionRow(ctx, r.id));
+    const view = decisionView(decisionRow(ctx, r.id));
+    for (const hook of issueHooks) hook(ctx, r.case_id, view);
+    return view;
   });
 }
 

@@ -38,7 +38,7 @@ import { canonicalJson } from '../../../shared/canonical-json';
 import { statementData } from '../../../shared/documents';
 import type { Row, TableSpec } from '../store';
 import { readSettings } from './app';
-import { casesHandlers } from './cases';
+import { casesHandlers, onProtocolIssued } from './cases';
 import { catalogueLookup, type LocalizedName } from './catalogue-lookup';
 import { scoringSheetDoc } from './scoring';
 
@@ -454,6 +454,12 @@ export function protocolStateForCase(ctx: CoreContext, caseId: string): Protocol
   };
 }
 
+// Whatever issues a decision (the case screen, `htmp case decide`, protocols.issue), its statement
+// is stored in the same transaction, so the register, the journal and verification see it at once.
+onProtocolIssued((ctx, caseId, decision) => {
+  capture(ctx, caseDetailOf(ctx, caseId), decision, { lang: 'both', layout: 'columns' });
+});
+
 /**
  * Issues a case's protocol: the draft decision is issued by the cases area (number, lock) and its
  * statement stored, in ONE transaction (if the statement cannot be built, nothing is issued).
@@ -465,14 +471,17 @@ export function issueCaseProtocol(ctx: CoreContext, caseId: string, choice: { la
   const result = ctx.store.transaction(() => {
     let detail = caseDetailOf(ctx, caseId);
     let decision = issuedDecision(detail);
+    let issuedNow = false;
     if (detail.draftDecision) {
+      // The issue hook below stores the statement inside this call.
       const r = callSync(casesHandlers['cases.issueProtocol']({ decisionId: detail.draftDecision.id }, ctx));
       detail = r.detail;
       decision = r.decision;
+      issuedNow = true;
     }
     if (!decision) throw new AppFailure('protocols.no_decision');
     const existing = storedFor(ctx, decision.id);
-    if (existing) return { issued: toIssued(existing), created: false };
+    if (existing) return { issued: toIssued(existing), created: issuedNow };
     return { issued: toIssued(capture(ctx, detail, decision, { lang, layout })), created: true };
   });
   ctx.emit({ type: 'data.changed', payload: { area: 'protocols', caseId } });

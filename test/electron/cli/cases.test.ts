@@ -184,6 +184,13 @@ describe('htmp case import / list / show / decide', () => {
     expect(forbidden.json()).toMatchObject({ error: { code: 'decision.incomplete_not_allowed' } });
     expect((forbidden.json().error as { message: string }).message).toMatch(/\S/);
 
+    // A protocol names its commission: until the installation knows it, issuing is refused.
+    const unnamed = await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.json()).toMatchObject({ error: { code: 'protocols.commission_missing' } });
+    const set = await cli(['settings', 'set', '--commission-name', 'Қарағанды облысының ЖТМК жөніндегі комиссиясы', '--authority-name', 'Денсаулық сақтау басқармасы', '--json', '--data-dir', data]);
+    expect(set.json()).toMatchObject({ commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы' });
+
     const ok = await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
     expect(ok.code).toBe(0);
     expect(ok.json()).toMatchObject({ id, status: 'approved', protocolNumber: '1/2026', decision: { outcome: 'approved', state: 'issued', locked: true } });

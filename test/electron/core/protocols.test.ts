@@ -141,12 +141,12 @@ describe('protocol of a case', () => {
     expect(await core.call('protocols.verify', { number: '1/2026', sha256: 'nonsense' })).toEqual({ matches: false, known: true });
   });
 
-  it('captures the statement of a decision issued through the cases area at its first rendering', async () => {
+  it('stores the statement of a decision issued through the cases area in the same transaction', async () => {
     const core = tempCore();
     const id = await decidedCase(core);
     const detail = await core.call('cases.get', { id });
     await core.call('cases.issueProtocol', { decisionId: detail.draftDecision!.id });
-    expect((await core.call('protocols.forCase', { caseId: id })).issued).toBeNull();
+    expect((await core.call('protocols.forCase', { caseId: id })).issued?.number).toBe('1/2026');
     const r = await renderCaseProtocol(core.context, id, { lang: 'kk' });
     expect(r.number).toBe('1/2026');
     expect((await core.call('protocols.forCase', { caseId: id })).issued?.sha256).toBe(r.sha256);
