@@ -72,9 +72,10 @@ describe('htmp bundle / backup', () => {
     const file = path.join(tempDir(), 'sync.htmp');
     await cli(['bundle', 'export', '--kind', 'sync', '--out', file, '--json', '--data-dir', a]);
     const bytes = fs.readFileSync(file);
-    const i = bytes.indexOf(Buffer.from('"htmp-bundle"'));
-    if (i >= 0) bytes[i + 2] = bytes[i + 2]! ^ 1; // the manifest is deflated, so usually not found: damage a local header instead
-    fs.writeFileSync(file, i >= 0 ? bytes : Buffer.concat([bytes.subarray(0, 10), Buffer.from('x'), bytes.subarray(11)]));
+    // The first entry is records/changes.jsonl: damage its (deflated) data after the local header.
+    const at = 30 + bytes.readUInt16LE(26) + bytes.readUInt16LE(28) + 3;
+    bytes[at] = bytes[at]! ^ 0xff;
+    fs.writeFileSync(file, bytes);
     const r = await cli(['bundle', 'import', file, '--json', '--trust-new-peer', '--data-dir', folder()]);
     expect(r.code).toBe(2);
     expect(String((r.json().error as { code: string }).code)).toMatch(/^bundle\./);
