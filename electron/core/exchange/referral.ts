@@ -5,8 +5,9 @@
  * Layout: `cases/<protocol-number>_<surname>/` per case with `protocol_kk.pdf`,
  * `protocol_ru.pdf` (the issued protocol, rendered by the protocols area), the packet's files
  * (`NN_<name>`) and `case.json` (the machine-readable record); `records/cases.jsonl` (all
- * records); `index.csv` (UTF-8 with BOM, `;`) and `index.html` (a printable list: the PDF list
- * renderer has no referral index yet, so the index is HTML, printable from any browser).
+ * records); `index.csv` (UTF-8 with BOM, `;`), `index.pdf` (the register of the exported
+ * protocols, Kazakh and Russian, to print and tick off) and `index.html` (the same list for any
+ * browser).
  * The cases' portal status becomes `exported`. The portal's answer (CSV or JSON of case,
  * status, date) moves them to uploaded / accepted / rejected.
  */
@@ -14,7 +15,8 @@ import { AppFailure } from '../../../shared/result';
 import type { CaseDetail, PortalStatus } from '../../../shared/contract/cases';
 import type { CoreContext } from '../context';
 import { caseDetail, casesHandlers, storedFilePath } from '../services/cases';
-import { renderCaseProtocol } from '../services/protocols';
+import { renderDocument } from '../pdf';
+import { commissionFromSettings, kzNow, renderCaseProtocol } from '../services/protocols';
 import { writeBundle, type WriteBundleEntry } from './archive';
 import type { Job } from './jobs';
 import { caseFolderPath, safeSegment } from './manifest';
@@ -105,13 +107,31 @@ export async function exportReferral(ctx: CoreContext, opts: { file: string; cas
     yield { path: 'index.csv', role: 'index', source: { buffer: Buffer.from('\ufeff' + csv.join('\r\n') + '\r\n', 'utf8') } };
     const page = `<!doctype html><html><head><meta charset="utf-8"><title>Referrals / Жолдамалар / Направления</title><style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 6px;font-size:12px}</style></head><body><h1>Жолдамалар / Направления: ${total}</h1><p>${html(new Date().toISOString().slice(0, 10))}</p><table><thead><tr><th>Хаттама / Протокол</th><th>Күні / Дата</th><th>Пациент</th><th>ЖСН / ИИН</th><th>Код</th><th>Қалта / Папка</th><th>Файлдар / Файлы</th><th>Порталға жүктелді / Загружено</th></tr></thead><tbody>${rows.join('')}</tbody></table></body></html>`;
     yield { path: 'index.html', role: 'index', source: { buffer: Buffer.from(page, 'utf8') } };
+    const dates = prepared.map((p) => p.date).sort();
+    const index = await renderDocument(
+      {
+        kind: 'protocol_register',
+        period: { from: dates[0]!, to: dates[dates.length - 1]! },
+        commission: commissionFromSettings(ctx),
+        rows: prepared.map((p) => ({
+          number: p.number,
+          date: p.date,
+          patientName: [p.detail.patient.lastName, p.detail.patient.firstName, p.detail.patient.middleName].filter(Boolean).join(' '),
+          code: p.detail.htmpCode,
+          outcome: 'approved' as const,
+        })),
+        generatedAt: kzNow(),
+      },
+      { lang: 'both' },
+    );
+    yield { path: 'index.pdf', role: 'index', source: { buffer: index.buffer } };
   }
 
   const r = await writeBundle({
     file: opts.file,
     kind: 'referral',
     sender: senderSecret(ctx),
-    meta: { cases: total, index: 'html', schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number },
+    meta: { cases: total, index: 'pdf', schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number },
     entries: entries(),
     signal: job.signal,
     generator: generator(ctx),
@@ -131,7 +151,7 @@ export async function exportReferral(ctx: CoreContext, opts: { file: string; cas
     recordJob(ctx, { id: job.id, kind: 'referral', direction: 'export', bundleId: r.bundleId, file: r.file, sha256: r.sha256, records: total, attachments: fileCount, started, finished: now });
   })();
   ctx.emit({ type: 'data.changed', payload: { area: 'cases' } });
-  return { file: r.file, kind: 'referral', bundleId: r.bundleId, records: total, attachments: fileCount, sha256: r.sha256, bytes: r.bytes, index: 'html' };
+  return { file: r.file, kind: 'referral', bundleId: r.bundleId, records: total, attachments: fileCount, sha256: r.sha256, bytes: r.bytes, index: 'pdf' };
 }
 
 // --- the portal's answer ---------------------------------------------------------------------

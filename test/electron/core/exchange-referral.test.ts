@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openBundle } from '../../../electron/core/exchange/archive';
@@ -15,11 +17,18 @@ describe('referral bundles and the portal answer (real cases and protocols)', ()
     const out = path.join(tempDir(), 'referral.htmp');
     const r = await core.call('exchange.export', { kind: 'referral', out });
     expect(r.records).toBeGreaterThanOrEqual(1);
-    expect(r.index).toBe('html');
+    expect(r.index).toBe('pdf');
     const reader = await openBundle(out, { isTrusted: () => true });
     try {
       const paths = reader.entries.map((e) => e.path);
-      expect(paths).toEqual(expect.arrayContaining(['index.csv', 'index.html', 'records/cases.jsonl']));
+      expect(paths).toEqual(expect.arrayContaining(['index.csv', 'index.html', 'index.pdf', 'records/cases.jsonl']));
+      const index = await reader.readEntry('index.pdf');
+      expect(index.subarray(0, 4).toString()).toBe('%PDF');
+      const indexFile = path.join(tempDir(), 'index.pdf');
+      fs.writeFileSync(indexFile, index);
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', indexFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      const first = core.db.prepare("SELECT protocol_number || '/' || protocol_year FROM cases WHERE id = ?").pluck().get(id1) as string;
+      expect(text).toContain(first);
       expect(paths.some((p) => /^cases\/[^/]+\/protocol_kk\.pdf$/.test(p))).toBe(true);
       expect(paths.some((p) => /^cases\/[^/]+\/protocol_ru\.pdf$/.test(p))).toBe(true);
       expect(paths.some((p) => /^cases\/[^/]+\/case\.json$/.test(p))).toBe(true);
