@@ -3,7 +3,6 @@ import { AboutScreen } from './screens/AboutScreen';
 import { CatalogueScreen } from './screens/catalogue/CatalogueScreen';
 import { CasesScreen } from './screens/cases/CasesScreen';
 import { ExchangeScreen } from './screens/exchange/ExchangeScreen';
-import { PendingScreen } from './screens/PendingScreen';
 import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
 import { ScoringArea } from './screens/scoring/ScoringArea';
 import { SettingsScreen } from './screens/SettingsScreen';
