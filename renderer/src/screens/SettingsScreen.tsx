@@ -14,9 +14,14 @@ export function SettingsScreen() {
   const [form, setForm] = useState<Pick<Settings, 'commissionName' | 'authorityName'>>({ commissionName: '', authorityName: '' });
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<AppError>();
+  const [loaded, setLoaded] = useState(false);
+  // Fill the form once from the stored values; later reloads must not overwrite what is typed.
   useEffect(() => {
-    if (settings.data) setForm({ commissionName: settings.data.commissionName, authorityName: settings.data.authorityName });
-  }, [settings.data]);
+    if (settings.data && !loaded) {
+      setForm({ commissionName: settings.data.commissionName, authorityName: settings.data.authorityName });
+      setLoaded(true);
+    }
+  }, [settings.data, loaded]);
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     const r = await api.call('settings.update', form);
@@ -29,11 +34,11 @@ export function SettingsScreen() {
       <form onSubmit={save} className="form narrow">
         <label>
           {t('settings.commissionName')}
-          <input value={form.commissionName} maxLength={300} onChange={(e) => setForm({ ...form, commissionName: e.target.value })} />
+          <input value={form.commissionName} maxLength={300} disabled={!loaded} onChange={(e) => setForm({ ...form, commissionName: e.target.value })} />
         </label>
         <label>
           {t('settings.authorityName')}
-          <input value={form.authorityName} maxLength={300} onChange={(e) => setForm({ ...form, authorityName: e.target.value })} />
+          <input value={form.authorityName} maxLength={300} disabled={!loaded} onChange={(e) => setForm({ ...form, authorityName: e.target.value })} />
         </label>
         <div className="actions">
           <button type="submit" className="primary">
