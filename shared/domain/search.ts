@@ -17,7 +17,8 @@
  *
  * Ranking: documents matching more query tokens first; then the weakest token's match kind (so a
  * result where every word matched whole beats one where a word only matched fuzzily), then the
- * sum of kinds, then the order the documents were given in.
+ * sum of kinds, then in how many of its texts the words occur (a code whose Kazakh and Russian
+ * names or several sources carry the word), then the order the documents were given in.
  */
 import { foldText } from './text-fold';
 
@@ -118,13 +119,16 @@ function lowerBound(arr: readonly string[], key: string): number {
 const MAX_CHAR = '\uffff';
 
 /** A list of documents per match for one query token. */
-type Posting = { docs: ArrayLike<number>; kind: number };
+type Posting = { docs: ArrayLike<number>; kind: number; tf?: ArrayLike<number> };
 
 export class SearchIndex {
   readonly size: number;
   /** Sorted distinct folded words, and the documents of each (ascending). */
   private readonly terms: string[];
   private readonly postings: Int32Array[];
+  /** Per posting: in how many of the document's texts the word occurs (a code named the same way
+   *  by several official sources ranks above one that mentions the word once). */
+  private readonly tfs: Uint8Array[];
   /** Codes sorted as strings, with their documents. */
   private readonly codes: string[];
   private readonly codeDocs: Int32Array;
@@ -136,23 +140,30 @@ export class SearchIndex {
   private readonly count: Int16Array;
   private readonly minKind: Int8Array;
   private readonly sumKind: Int16Array;
+  private readonly tokTf: Uint8Array;
+  private readonly tfSum: Int16Array;
   private tokCounter = 0;
   private searchCounter = 0;
 
   constructor(docs: readonly SearchDoc[]) {
     this.size = docs.length;
-    const byTerm = new Map<string, number[]>();
+    const byTerm = new Map<string, { docs: number[]; tf: number[] }>();
     docs.forEach((d, i) => {
       for (const text of d.texts) {
-        for (const w of foldText(text).match(WORD) ?? []) {
+        for (const w of new Set(foldText(text).match(WORD) ?? [])) {
           let list = byTerm.get(w);
-          if (!list) byTerm.set(w, (list = []));
-          if (list[list.length - 1] !== i) list.push(i);
+          if (!list) byTerm.set(w, (list = { docs: [], tf: [] }));
+          const last = list.docs.length - 1;
+          if (list.docs[last] !== i) {
+            list.docs.push(i);
+            list.tf.push(1);
+          } else if (list.tf[last]! < 255) list.tf[last]! += 1;
         }
       }
     });
     this.terms = [...byTerm.keys()].sort();
-    this.postings = this.terms.map((t) => Int32Array.from(byTerm.get(t)!));
+    this.postings = this.terms.map((t) => Int32Array.from(byTerm.get(t)!.docs));
+    this.tfs = this.terms.map((t) => Uint8Array.from(byTerm.get(t)!.tf));
     const codeOrder = docs.map((d, i) => [d.code, i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
     this.codes = codeOrder.map((c) => c[0]);
     this.codeDocs = Int32Array.from(codeOrder.map((c) => c[1]));
@@ -163,6 +174,8 @@ export class SearchIndex {
     this.count = new Int16Array(n);
     this.minKind = new Int8Array(n);
     this.sumKind = new Int16Array(n);
+    this.tokTf = new Uint8Array(n);
+    this.tfSum = new Int16Array(n);
   }
 
   /** Number of distinct words indexed. */
@@ -228,12 +241,12 @@ export class SearchIndex {
       if (token.includes('.')) return out;
     }
     const lo = lowerBound(this.terms, token);
-    if (this.terms[lo] === token) out.push({ docs: this.postings[lo]!, kind: MATCH.word });
+    if (this.terms[lo] === token) out.push({ docs: this.postings[lo]!, kind: MATCH.word, tf: this.tfs[lo]! });
     if (token.length >= 2 || alone) {
       const hi = lowerBound(this.terms, token + MAX_CHAR);
-      for (let i = this.terms[lo] === token ? lo + 1 : lo; i < hi; i++) out.push({ docs: this.postings[i]!, kind: MATCH.prefix });
+      for (let i = this.terms[lo] === token ? lo + 1 : lo; i < hi; i++) out.push({ docs: this.postings[i]!, kind: MATCH.prefix, tf: this.tfs[i]! });
     }
-    if (!isCode) for (const ti of this.fuzzyTerms(token)) out.push({ docs: this.postings[ti]!, kind: MATCH.fuzzy });
+    if (!isCode) for (const ti of this.fuzzyTerms(token)) out.push({ docs: this.postings[ti]!, kind: MATCH.fuzzy, tf: this.tfs[ti]! });
     return out;
   }
 
@@ -243,7 +256,7 @@ export class SearchIndex {
     const limit = options.limit ?? 50;
     if (tokens.length === 0 || limit <= 0) return [];
     const allow = options.allow;
-    const { tokStamp, tokBest, docStamp, count, minKind, sumKind } = this;
+    const { tokStamp, tokBest, docStamp, count, minKind, sumKind, tokTf, tfSum } = this;
     const sid = ++this.searchCounter;
     const touched: number[] = [];
     const tokTouched: number[] = [];
@@ -253,14 +266,20 @@ export class SearchIndex {
       for (const p of this.tokenPostings(token, tokens.length === 1)) {
         const docs = p.docs;
         const kind = p.kind;
+        const tf = p.tf;
         for (let i = 0; i < docs.length; i++) {
           const d = docs[i]!;
           if (allow && !allow[d]) continue;
+          const f = tf ? tf[i]! : 1;
           if (tokStamp[d] !== tid) {
             tokStamp[d] = tid;
             tokBest[d] = kind;
+            tokTf[d] = f;
             tokTouched.push(d);
-          } else if (kind > tokBest[d]!) tokBest[d] = kind;
+          } else if (kind > tokBest[d]!) {
+            tokBest[d] = kind;
+            tokTf[d] = f;
+          } else if (kind === tokBest[d]! && f > tokTf[d]!) tokTf[d] = f;
         }
       }
       for (const d of tokTouched) {
@@ -270,11 +289,13 @@ export class SearchIndex {
           count[d] = 1;
           minKind[d] = k;
           sumKind[d] = k;
+          tfSum[d] = tokTf[d]!;
           touched.push(d);
         } else {
           count[d]! += 1;
           if (k < minKind[d]!) minKind[d] = k;
           sumKind[d]! += k;
+          tfSum[d]! += tokTf[d]!;
         }
       }
     }
@@ -282,7 +303,7 @@ export class SearchIndex {
     let best = 0;
     for (const d of touched) if (count[d]! > best) best = count[d]!;
     // Top `limit` by key (desc), then document order (asc), with a bounded min-heap.
-    const key = (d: number) => minKind[d]! * 10000 + sumKind[d]!;
+    const key = (d: number) => minKind[d]! * 1e6 + sumKind[d]! * 1e3 + Math.min(999, tfSum[d]!);
     const heap: number[] = [];
     const worse = (a: number, b: number) => {
       const ka = key(a);

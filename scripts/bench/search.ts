@@ -1,0 +1,268 @@
+/**
+ * `npm run bench -- search`: the catalogue search engine against Fuse.js, on the real catalogue
+ * (assets/catalogue: one document per code, names in kk and ru) and on a synthetic catalogue of
+ * 100,000 entries built from it.
+ *
+ * The 200 queries are fixed: derived from the real data by a seeded generator (same list every
+ * run), each with the code it should find: 40 exact codes, 30 code prefixes, 40 words (20 single
+ * rare words, 20 pairs), 40 words with a typo, 30 Kazakh words typed with Russian look-alike
+ * letters, 20 of those with a typo as well. A query "hits" when its code is in the top 3.
+ *
+ * Synthetic catalogue: the real documents at random positions among 100,000 synthetic ones, whose
+ * names mix words sampled from the real names with pseudo-words from a 30,000-word synthetic
+ * vocabulary (so the vocabulary is realistic, not just the ~3,000 real words).
+ *
+ * Options: --skip-fuse-100k (Fuse.js over 100k entries takes a while).
+ */
+import Fuse from 'fuse.js';
+import { readShippedCatalogue } from '../../electron/core/catalogue/data';
+import { SearchIndex, type SearchDoc } from '../../shared/domain/search';
+import { foldText } from '../../shared/domain/text-fold';
+import { fmt, percentile, table } from './_util';
+
+/** `clean`: the query before a typo was put in (to tell which queries are ambiguous). */
+type Query = { q: string; expect: string; kind: string; clean: string };
+
+/** mulberry32: a small seeded PRNG, so the query list and the synthetic data never change. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---- the real catalogue as documents (as the core builds them) ----
+function realDocs(): SearchDoc[] {
+  const { data } = readShippedCatalogue();
+  const texts = new Map<string, string[]>();
+  const add = (code: string, text: string | undefined) => {
+    if (!text) return;
+    const list = texts.get(code) ?? [];
+    if (!list.includes(text)) list.push(text);
+    texts.set(code, list);
+  };
+  for (const e of data.editions) for (const s of e.sections) for (const x of s.entries) add(x.code, x.name);
+  for (const c of data.characteristics?.entries ?? []) {
+    add(c.code, c.name.kk);
+    add(c.code, c.name.ru);
+  }
+  return [...texts.keys()].sort().map((code) => ({ code, texts: texts.get(code)! }));
+}
+
+const KK_TO_RU: Record<string, string> = { ә: 'а', і: 'и', ң: 'н', ғ: 'г', ү: 'у', ұ: 'у', қ: 'к', ө: 'о', һ: 'х' };
+const KK_LETTERS = /[әіңғүұқөһ]/;
+const CYR = 'абвгдежзийклмнопрстуфхцчшщыэюя';
+
+function typo(word: string, r: () => number): string {
+  const i = 1 + Math.floor(r() * (word.length - 2));
+  const op = Math.floor(r() * 3);
+  if (op === 0) return word.slice(0, i) + CYR[Math.floor(r() * CYR.length)] + word.slice(i + 1); // substitute
+  if (op === 1) return word.slice(0, i) + word.slice(i + 1); // delete
+  return word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2); // swap neighbours
+}
+
+/** The fixed list of 200 queries with their expected codes. */
+function buildQueries(docs: SearchDoc[]): Query[] {
+  const r = rng(20251001);
+  const words = (t: string) => t.toLowerCase().match(/[\p{L}]+/gu) ?? [];
+  const df = new Map<string, number>();
+  for (const d of docs) for (const w of new Set(d.texts.flatMap(words))) df.set(w, (df.get(w) ?? 0) + 1);
+  const pick = <T>(arr: T[]) => arr[Math.floor(r() * arr.length)]!;
+  const shuffled = [...docs].sort(() => r() - 0.5);
+  const out: Query[] = [];
+  let k = 0;
+  const next = () => shuffled[k++ % shuffled.length]!;
+  /** The rarest words (5+ letters) of one of the doc's names, in name order. */
+  const rare = (d: SearchDoc, n: number, filter: (w: string) => boolean = () => true): string[] | null => {
+    const text = pick(d.texts.filter((t) => words(t).some(filter)).length ? d.texts.filter((t) => words(t).some(filter)) : [...d.texts]);
+    const ws = [...new Set(words(text))].filter((w) => w.length >= 5 && filter(w));
+    if (ws.length < n) return null;
+    const chosen = [...ws].sort((a, b) => df.get(a)! - df.get(b)! || b.length - a.length).slice(0, n);
+    return ws.filter((w) => chosen.includes(w));
+  };
+  const codes = docs.map((d) => d.code);
+  // 40 exact codes
+  for (let i = 0; i < 40; i++) {
+    const d = next();
+    out.push({ q: d.code, expect: d.code, kind: 'code', clean: d.code });
+  }
+  // 30 code prefixes that leave at most 3 codes
+  for (let i = 0; out.length < 70 && i < 5000; i++) {
+    const d = next();
+    const p = d.code.slice(0, -1);
+    if (p.endsWith('.') && p.length < 3) continue;
+    if (codes.filter((c) => c.startsWith(p)).length <= 3 && !out.some((q) => q.q === p)) out.push({ q: p, expect: d.code, kind: 'code prefix', clean: p });
+  }
+  // 20 single rare words, 20 pairs
+  for (let i = 0; out.length < 90 && i < 5000; i++) {
+    const d = next();
+    const w = rare(d, 1, (x) => x.length >= 6);
+    if (w) out.push({ q: w[0]!, expect: d.code, kind: 'word', clean: w[0]! });
+  }
+  for (let i = 0; out.length < 110 && i < 5000; i++) {
+    const d = next();
+    const w = rare(d, 2);
+    if (w) out.push({ q: w.join(' '), expect: d.code, kind: 'words', clean: w.join(' ') });
+  }
+  // 40 typos (one edit in the longest of two rare words)
+  for (let i = 0; out.length < 150 && i < 5000; i++) {
+    const d = next();
+    const w = rare(d, 2);
+    if (!w) continue;
+    const clean = w.join(' ');
+    const li = w[0]!.length >= w[1]!.length ? 0 : 1;
+    w[li] = typo(w[li]!, r);
+    out.push({ q: w.join(' '), expect: d.code, kind: 'typo', clean });
+  }
+  // 30 Kazakh words typed with Russian letters, 20 of them with a typo too
+  for (let i = 0; out.length < 200 && i < 5000; i++) {
+    const d = next();
+    const w = rare(d, 2, (x) => KK_LETTERS.test(x));
+    if (!w || !w.some((x) => KK_LETTERS.test(x))) continue;
+    let q = w.map((x) => x.replace(/[әіңғүұқөһ]/g, (c) => KK_TO_RU[c]!));
+    const clean = q.join(' ');
+    const withTypo = out.length >= 180;
+    if (withTypo) {
+      const li = q[0]!.length >= q[1]!.length ? 0 : 1;
+      q[li] = typo(q[li]!, r);
+    }
+    out.push({ q: q.join(' '), expect: d.code, kind: withTypo ? 'mixed+typo' : 'mixed letters', clean });
+  }
+  if (out.length !== 200) throw new Error(`query list has ${out.length} queries, expected 200`);
+  return out;
+}
+
+/** 100,000 synthetic documents around the real ones (real ones at random positions). */
+function syntheticDocs(real: SearchDoc[], total = 100_000): SearchDoc[] {
+  const r = rng(7);
+  const tokens = real.flatMap((d) => d.texts.flatMap((t) => t.split(/\s+/)));
+  const syll = ['ка', 'ро', 'ли', 'ма', 'ст', 'ен', 'ор', 'ия', 'ту', 'зе', 'лық', 'ген', 'дар', 'пин', 'ох', 'ұр', 'ші', 'ва', 'но', 'ре'];
+  const pseudo = Array.from({ length: 30_000 }, (_, i) => {
+    let w = '';
+    let x = i + 1;
+    const n = 2 + (i % 4);
+    for (let k = 0; k < n; k++) {
+      w += syll[x % syll.length];
+      x = Math.floor(x / syll.length) + k * 7 + 3;
+    }
+    return w;
+  });
+  const codes = new Set(real.map((d) => d.code));
+  const out: SearchDoc[] = [];
+  for (let i = 0; out.length < total - real.length; i++) {
+    const code = `${String(10 + (i % 89)).padStart(2, '0')}.${String(Math.floor(i / 89) % 10000).padStart(4, '0')}.${String(i % 997).padStart(3, '0')}`;
+    if (codes.has(code)) continue;
+    codes.add(code);
+    const n = 6 + Math.floor(r() * 7);
+    const ws: string[] = [];
+    for (let k = 0; k < n; k++) ws.push(r() < 0.5 ? tokens[Math.floor(r() * tokens.length)]! : pseudo[Math.floor(r() * pseudo.length)]!);
+    out.push({ code, texts: [ws.join(' ')] });
+  }
+  for (const d of real) out.splice(Math.floor(r() * (out.length + 1)), 0, d);
+  return out;
+}
+
+interface EngineRun {
+  name: string;
+  build: number;
+  search: (q: string) => string[];
+}
+
+/** One timed pass over the queries (after a short warm-up), keeping each answer for the hit rate. */
+/**
+ * Queries that cannot single out their code: more than 3 documents contain every word of the
+ * query (before its typo) as a whole word, or more than 3 codes start with a code prefix. No
+ * engine can be expected to put the right one in the top 3 by text alone.
+ */
+function ambiguousQueries(docs: SearchDoc[], queries: Query[]): Set<Query> {
+  const wordSets = docs.map((d) => new Set(d.texts.flatMap((t) => foldText(t).match(/[\p{L}\p{N}]+/gu) ?? [])));
+  const out = new Set<Query>();
+  for (const q of queries) {
+    let n = 0;
+    if (/^[\d.]+$/.test(q.clean)) {
+      for (const d of docs) if (d.code.startsWith(q.clean)) n++;
+    } else {
+      const ws = foldText(q.clean).match(/[\p{L}\p{N}]+/gu) ?? [];
+      for (const set of wordSets) if (ws.every((w) => set.has(w))) n++;
+    }
+    if (n > 3) out.add(q);
+  }
+  return out;
+}
+
+function measure(run: EngineRun, queries: Query[], ambiguous: Set<Query>) {
+  for (const q of queries.slice(0, 20)) run.search(q.q); // warm-up (JIT, lazy structures)
+  const times: number[] = [];
+  let hits = 0;
+  let clearHits = 0;
+  const missesByKind = new Map<string, number>();
+  for (const q of queries) {
+    const t0 = process.hrtime.bigint();
+    const found = run.search(q.q);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (found.slice(0, 3).includes(q.expect)) {
+      hits++;
+      if (!ambiguous.has(q)) clearHits++;
+    } else missesByKind.set(q.kind, (missesByKind.get(q.kind) ?? 0) + 1);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95), max: times[times.length - 1]!, hits, clearHits, missesByKind };
+}
+
+function engines(docs: SearchDoc[], withFuse: boolean, fuseFolded: boolean): EngineRun[] {
+  const runs: EngineRun[] = [];
+  let t0 = performance.now();
+  const ix = new SearchIndex(docs);
+  ix.search('клапона'); // the deletion map is built on the first fuzzy query: count it in the build
+  runs.push({ name: 'htmp SearchIndex', build: performance.now() - t0, search: (q) => ix.search(q, { limit: 10 }).map((h) => docs[h.doc]!.code) });
+  if (withFuse) {
+    t0 = performance.now();
+    const fuse = new Fuse(docs, { keys: ['code', 'texts'], ignoreLocation: true, threshold: 0.4 });
+    runs.push({ name: 'Fuse.js (raw text)', build: performance.now() - t0, search: (q) => fuse.search(q, { limit: 10 }).map((r) => r.item.code) });
+  }
+  if (withFuse && fuseFolded) {
+    t0 = performance.now();
+    const folded = docs.map((d) => ({ code: d.code, texts: d.texts.map(foldText) }));
+    const fuse = new Fuse(folded, { keys: ['code', 'texts'], ignoreLocation: true, threshold: 0.4 });
+    runs.push({ name: 'Fuse.js (folded text+query)', build: performance.now() - t0, search: (q) => fuse.search(foldText(q), { limit: 10 }).map((r) => r.item.code) });
+  }
+  return runs;
+}
+
+function report(title: string, docs: SearchDoc[], queries: Query[], runs: EngineRun[]) {
+  const ambiguous = ambiguousQueries(docs, queries);
+  const clear = queries.length - ambiguous.size;
+  console.log(`\n${title}: ${docs.length.toLocaleString('en')} documents, ${queries.length} queries (${ambiguous.size} ambiguous: more than 3 documents contain all their words), top-3 hit = expected code among the first 3`);
+  const rows: (string | number)[][] = [['engine', 'build ms', 'p50 ms', 'p95 ms', 'max ms', 'top-3 hits', 'unambiguous top-3', 'misses by kind']];
+  for (const run of runs) {
+    const m = measure(run, queries, ambiguous);
+    rows.push([
+      run.name,
+      fmt(run.build),
+      fmt(m.p50),
+      fmt(m.p95),
+      fmt(m.max),
+      `${m.hits}/${queries.length} (${((100 * m.hits) / queries.length).toFixed(1)}%)`,
+      `${m.clearHits}/${clear} (${((100 * m.clearHits) / Math.max(1, clear)).toFixed(1)}%)`,
+      [...m.missesByKind].map(([k, n]) => `${k} ${n}`).join(', ') || '-',
+    ]);
+  }
+  table(rows);
+}
+
+const skipFuse100k = process.argv.includes('--skip-fuse-100k');
+const real = realDocs();
+const queries = buildQueries(real);
+const kinds = new Map<string, number>();
+for (const q of queries) kinds.set(q.kind, (kinds.get(q.kind) ?? 0) + 1);
+console.log(`queries: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+console.log(`examples: ${[0, 45, 75, 95, 120, 160, 195].map((i) => `"${queries[i]!.q}" -> ${queries[i]!.expect}`).join('; ')}`);
+
+report('Real catalogue', real, queries, engines(real, true, true));
+const synthetic = syntheticDocs(real);
+report('Synthetic catalogue', synthetic, queries, engines(synthetic, !skipFuse100k, false));
+console.log('\nTargets: p95 < 2 ms (real), < 15 ms (100,000 entries); ahead of Fuse.js in speed and top-3 hits.');
