@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiEvent, ArgsOf, MethodName, ResultOf } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
+import { ensureShippedCatalogue } from './catalogue/loader';
 import type { CoreContext, Handlers } from './context';
 import { migrate, openDatabase, type Db } from './db';
 import { createDispatcher } from './dispatch';
@@ -59,6 +60,9 @@ export function createCore(options: CoreOptions): Core {
     throw err;
   }
   const installationId = ensureInstallationId(db);
+  // The catalogue is loaded at first start and whenever this build ships different data
+  // (a hash comparison otherwise), so every host and `htmp db info` see it from the start.
+  ensureShippedCatalogue(db);
   const store = new Store(db, installationId, userTables);
   const listeners = new Set<(e: ApiEvent) => void>();
   const context: CoreContext = {

@@ -17,6 +17,12 @@ describe('database', () => {
     expect(core.db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 
+  it('loads the shipped catalogue at first start', () => {
+    const core = tempCore();
+    expect(core.db.prepare('SELECT count(*) AS n FROM catalogue_editions').get()).toEqual({ n: 2 });
+    expect((core.db.prepare('SELECT count(*) AS n FROM catalogue_entries').get() as { n: number }).n).toBeGreaterThan(100);
+  });
+
   it('every table is STRICT', () => {
     const core = tempCore();
     const tables = core.db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'").all() as { name: string; sql: string }[];
