@@ -387,8 +387,6 @@ function checkProtocol(doc: Rec): string | null {
   if (!isRecord(name)) return 'htmp.name';
   if (!checkSourcedName(name['kk'])) return 'htmp.name.kk';
   if (!checkSourcedName(name['ru'])) return 'htmp.name.ru';
-  // A document never invents a name: at least one official name must exist.
-  if (name['kk'] === null && name['ru'] === null) return 'htmp.name';
 
   const provider = doc['provider'];
   if (provider !== null && !(isRecord(provider) && localized(provider['name']))) return 'provider';
@@ -412,6 +410,9 @@ function checkProtocol(doc: Rec): string | null {
   } else {
     return 'decision.outcome';
   }
+  // A document never invents a name. An approval needs at least one official name; a refusal may
+  // concern a code the list does not carry, and then prints that it has no official name.
+  if (outcome === 'approved' && name['kk'] === null && name['ru'] === null) return 'htmp.name';
   return null;
 }
 

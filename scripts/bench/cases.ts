@@ -64,6 +64,10 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-bench-cases-'));
 const core = createCore({ dataDir, host: 'cli' });
 const ctx = core.context;
 try {
+  // A set-up installation: protocols (issued for the decided cases) name their commission.
+  const put = core.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)');
+  put.run('commissionName', JSON.stringify('Бенчмарк комиссиясы'), new Date().toISOString());
+  put.run('authorityName', JSON.stringify('Денсаулық сақтау басқармасы'), new Date().toISOString());
   // Codes of the shipped editions, sections known: planned codes are valid for planned cases.
   const cat = catalogueLookup(ctx);
   const allCodes = ['00.50', '54.970.059', '92.321', '00.51', '03.93', '20.95', '39.65', '92.201', '35.84', '35.23', '99.999'];

@@ -14,7 +14,7 @@ function htmpName(ctx: Ctx, name: ProtocolDoc['htmp']['name']): Content {
   const own: SourcedName | null = name[lang];
   const other: SourcedName | null = name[lang === 'kk' ? 'ru' : 'kk'];
   const shown = own ?? other;
-  if (!shown) return { text: ctx.t('common.none'), style: 'td' };
+  if (!shown) return { text: ctx.t('protocol.htmpNotInList'), style: 'td' };
   return {
     stack: [
       { text: shown.text, style: 'td' },

@@ -103,7 +103,7 @@ function sourceLabel(ctx: CoreContext, name: LocalizedName, lang: Lang): string 
  * The official HTMP names of a code on a date, per language, with their source: the edition in
  * force on that date, else the latest edition or characteristics text that has one. A local
  * (user-entered) translation is not an official text and is never printed; neither is any
- * machine translation. Throws `protocols.htmp_name_missing` when no language has an official name.
+ * machine translation. Both are null for a code the list does not carry (a refusal may concern it).
  */
 export function htmpNames(ctx: CoreContext, code: string, onDate: string): ProtocolDoc['htmp']['name'] {
   let names: { kk: LocalizedName | null; ru: LocalizedName | null };
@@ -117,9 +117,7 @@ export function htmpNames(ctx: CoreContext, code: string, onDate: string): Proto
     if (!n || n.source.kind === 'local') return null;
     return { text: n.text, source: sourceLabel(ctx, n, lang) };
   };
-  const out = { kk: one('kk'), ru: one('ru') };
-  if (!out.kk && !out.ru) throw new AppFailure('protocols.htmp_name_missing', { code });
-  return out;
+  return { kk: one('kk'), ru: one('ru') };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,7 +180,11 @@ export function buildProtocolDoc(ctx: CoreContext, input: ProtocolInput, generat
   const bad = findInvalidField(draft);
   if (bad !== null) throw new PdfInvalidDocumentError(bad);
   if (!isIsoDate(lookupDate)) throw new PdfInvalidDocumentError('date');
-  const doc: ProtocolDoc = { ...draft, htmp: { code: draft.htmp.code, name: htmpNames(ctx, draft.htmp.code, lookupDate) } };
+  const names = htmpNames(ctx, draft.htmp.code, lookupDate);
+  // An approval sends the patient for an HTMP type of the list, so it needs its official name; a
+  // refusal may concern a code the list does not carry (the protocol then says so).
+  if (!names.kk && !names.ru && draft.decision.outcome === 'approved') throw new AppFailure('protocols.htmp_name_missing', { code: draft.htmp.code });
+  const doc: ProtocolDoc = { ...draft, htmp: { code: draft.htmp.code, name: names } };
   const bad2 = findInvalidField(doc);
   if (bad2 !== null) throw new PdfInvalidDocumentError(bad2);
   return doc;

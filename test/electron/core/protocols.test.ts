@@ -222,3 +222,16 @@ describe('register of protocols and journal of refusals', () => {
     expect(pdfText(writeTmp('empty.pdf', empty.pdfBase64))).toContain('Записей за период нет');
   });
 });
+
+describe('a refusal for a code the list does not carry', () => {
+  it('is issued and printed, saying the code has no official name', async () => {
+    const core = tempCore();
+    const refused = await decidedCase(core, { outcome: 'refused', reason: 'no_indications', draft: { htmpCode: '99.999' } });
+    const { issued } = await core.call('protocols.issue', { caseId: refused });
+    expect(issued.number).toMatch(/^\d+\/2026$/);
+    const out = path.join(tempDir(), 'refusal.pdf');
+    const r = await renderCaseProtocol(core.context, refused, { lang: 'ru' });
+    fs.writeFileSync(out, r.buffer);
+    expect(pdfText(out)).toContain('Официального наименования этого кода в перечне видов ВТМП нет');
+  });
+});
