@@ -28,6 +28,8 @@ const CODE = String.raw`([a-z][a-z_]*(?:\.[a-z0-9_]+)+)`;
 const PATTERNS = [
   // throw new AppFailure('x.y', …) / new BundleError('bundle.x', …) / new PdfError('pdf.x', …)
   new RegExp(String.raw`new\s+(?:AppFailure|BundleError|PdfError)\(\s*['"]${CODE}['"]`, 'g'),
+  // subclasses (PdfError's super('pdf.x')) and the scoring rules' invalid('scoring.x', field)
+  new RegExp(String.raw`\b(?:super|invalid)\(\s*['"]${CODE}['"]`, 'g'),
   // fail('x.y', …) of shared/result.ts, regions.ts, decision.ts; the CLI's fail({code: 'x.y'})
   new RegExp(String.raw`\bfail\(\s*['"]${CODE}['"]`, 'g'),
   // envelopes built by hand: {code: 'x.y', params}
@@ -81,6 +83,7 @@ describe('every error code has a message in kk and ru', () => {
     expect(codes.has('cases.not_found')).toBe(true);
     expect(codes.has('bundle.unsafe_path')).toBe(true);
     expect(codes.has('api.invalid_argument')).toBe(true);
+    expect(codes.has('scoring.invalid_input')).toBe(true);
   });
 
   for (const lang of ['kk', 'ru']) {
@@ -88,6 +91,19 @@ describe('every error code has a message in kk and ru', () => {
       const ts = trees(lang);
       const missing = [...codes].filter(([code]) => !ts.some((t) => lookup(t, `errors.${code}`))).map(([code, file]) => `${code} (${file})`);
       expect(missing).toEqual([]);
+    });
+  }
+});
+
+describe('every packet finding has its text in kk and ru (rules:findings.<code>)', () => {
+  const findings = new Set<string>();
+  const text = fs.readFileSync(path.join(root, 'shared', 'domain', 'packet.ts'), 'utf8');
+  for (const m of text.matchAll(new RegExp(String.raw`\bfinding\(\s*['"]${CODE}['"]`, 'g'))) findings.add(m[1]!);
+  it('the scan finds the findings (sanity)', () => expect(findings.has('document.missing')).toBe(true));
+  for (const lang of ['kk', 'ru']) {
+    it(lang, () => {
+      const rules = JSON.parse(fs.readFileSync(path.join(root, 'locales', lang, 'rules.json'), 'utf8')) as Tree;
+      expect([...findings].filter((c) => !lookup(rules, `findings.${c}`))).toEqual([]);
     });
   }
 });
