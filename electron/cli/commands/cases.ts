@@ -265,15 +265,19 @@ export const casesCommands: Command[] = [
       if (!isIsoDate(date)) throw new AppFailure('cases.bad_date', { value: date });
       if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
       const c = ctx.core().context;
-      let decision = decide(c, {
-        caseId: id,
-        outcome: approve ? 'approved' : 'refused',
-        reason: (refuse ?? null) as (typeof REFUSAL_REASONS)[number] | null,
-        members: members.data,
-        date,
-        ...(ctx.options.correction === true ? { correction: true } : {}),
+      // Deciding and issuing are one transaction: a refusal at issue (no commission set, no name
+      // of the code) must not leave a draft decision behind a command that exited 2.
+      const decision = c.store.transaction(() => {
+        const draft = decide(c, {
+          caseId: id,
+          outcome: approve ? 'approved' : 'refused',
+          reason: (refuse ?? null) as (typeof REFUSAL_REASONS)[number] | null,
+          members: members.data,
+          date,
+          ...(ctx.options.correction === true ? { correction: true } : {}),
+        });
+        return ctx.options.draft === true ? draft : issueProtocol(c, draft.id);
       });
-      if (ctx.options.draft !== true) decision = issueProtocol(c, decision.id);
       const status = caseDetail(c, id).status;
       const json = { id, status, decision, protocolNumber: decision.protocol?.label ?? null };
       const what = t(ctx.lang, `rules:decisionOutcome.${decision.outcome}`) + (decision.reason ? `: ${t(ctx.lang, `rules:refusalReason.${decision.reason}`)}` : '');

@@ -227,6 +227,18 @@ describe('htmp case import / list / show / decide', () => {
     expect((await cli(['case', 'show', '11111111-1111-4111-8111-111111111111', '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'cases.not_found' } });
   });
 
+  it('decide refused at issue (no commission set) leaves no draft decision behind', async () => {
+    const data = tempDir();
+    const { id } = (await cli(['case', 'import', caseFile(tempDir()), '--json', '--data-dir', data])).json() as { id: string };
+    const members = path.join(data, 'members.json');
+    fs.writeFileSync(members, JSON.stringify(MEMBERS));
+    const r = await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
+    expect(r.code).toBe(2);
+    expect(r.json()).toMatchObject({ error: { code: 'protocols.commission_missing' } });
+    const shown = (await cli(['case', 'show', id, '--json', '--data-dir', data])).json();
+    expect(shown).toMatchObject({ status: 'registered', decision: null, draftDecision: null, decisions: [] });
+  });
+
   it('import refuses a case whose file is missing (nothing half-stored)', async () => {
     const data = tempDir();
     const src = tempDir();
