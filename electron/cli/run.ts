@@ -85,7 +85,9 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     io.stdout(ctx.json ? JSON.stringify(out.json) + '\n' : `${out.human ?? JSON.stringify(out.json, null, 2)}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof AppFailure) return fail(err.toError(), 2);
+    // core.call turns every error result into an AppFailure, api.internal (a crash inside a
+    // handler) included: that one is a failure of the app (1), not bad input (2).
+    if (err instanceof AppFailure) return fail(err.toError(), err.code === 'api.internal' ? 1 : 2);
     return fail({ code: 'api.internal', params: { message: err instanceof Error ? err.message : String(err) } }, 1);
   } finally {
     core?.close();

@@ -50,6 +50,24 @@ describe('htmp command line', () => {
     expect(kk.stderr).toMatch(/Аргументтер саны/);
   });
 
+  it('a failure inside the app exits 1, not 2, even when it comes back through core.call as api.internal', async () => {
+    const broken = {
+      name: 'broken',
+      usage: 'htmp broken',
+      summary: 'cli:usage',
+      // The database goes away under the command: the handler throws, dispatch answers api.internal.
+      run: async (ctx: { core(): { db: { close(): void }; call(m: 'db.info', a: object): Promise<unknown> } }) => {
+        const core = ctx.core();
+        core.db.close();
+        return { json: await core.call('db.info', {}) };
+      },
+    };
+    let stdout = '';
+    const code = await runCli(['broken', '--json', '--data-dir', tempDir()], { stdout: (s) => (stdout += s), stderr: () => {}, env: {} }, [broken as never]);
+    expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'api.internal' } });
+    expect(code).toBe(1);
+  });
+
   it('--help lists commands; <command> --help shows its usage', async () => {
     const all = await cli(['--help', '--lang', 'ru']);
     expect(all.code).toBe(0);
