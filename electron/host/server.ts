@@ -73,8 +73,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // A malformed request line (`GET http://[`, `/api/%E0`) must be refused, not thrown: an
+    // uncaught exception here would stop the host for every tab.
+    try {
+      handle(req, res);
+    } catch {
+      if (!res.headersSent) send(res, 400, { error: 'bad request' });
+      else res.destroy();
+    }
+  });
+
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (!hostOk(req)) return send(res, 421, { error: 'host' });
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/api/')) {
       const origin = req.headers.origin;
       if (origin && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) return send(res, 403, { error: 'origin' });
@@ -108,7 +119,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method' });
     serveStatic(rendererDir, url.pathname, res);
-  });
+  };
 
   const unsubscribe = options.core.onEvent((event) => {
     const line = `data: ${JSON.stringify(event)}\n\n`;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../../../electron/host/server';
@@ -73,5 +74,22 @@ describe('web host', () => {
     expect(escape.body).not.toContain('secret');
     const encoded = await request(h.port, { path: '/%2e%2e/%2e%2e/secret.txt', headers: { host: `127.0.0.1:${h.port}` } });
     expect(encoded.body).not.toContain('secret');
+  });
+
+  it('survives malformed request lines (bad URL, bad percent-encoding) and keeps serving', async () => {
+    const h = await start();
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        let out = '';
+        const sock = net.connect(h.port, '127.0.0.1', () => sock.write(text));
+        sock.on('data', (d: Buffer) => (out += d.toString()));
+        sock.on('close', () => resolve(out));
+        sock.on('error', () => resolve(out));
+      });
+    const hostHeader = `Host: 127.0.0.1:${h.port}`;
+    expect(await raw(`GET http://[ HTTP/1.1\r\n${hostHeader}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(`POST /api/%E0 HTTP/1.1\r\n${hostHeader}\r\nX-Htmp-Token: test-token-123\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    const still = await request(h.port, { path: '/', headers: { host: `127.0.0.1:${h.port}` } });
+    expect(still.status).toBe(200);
   });
 });
