@@ -569,6 +569,9 @@ export function resolveConflict(ctx: CoreContext, id: string, choice: 'local' | 
   const now = new Date().toISOString();
   ctx.store.transaction(() => {
     const row = ctx.store.get(c.table_name, c.record_id);
+    // A row locked since the conflict was recorded (an issued decision or protocol) never takes
+    // a value from another laptop; only keeping the local value is possible.
+    if (choice === 'remote' && row && isLocked(c.table_name, row)) throw new AppFailure('exchange.cannot_apply', { kind: 'locked' });
     if (c.kind === 'field' && row) {
       const cur = row[c.field] ?? null;
       const chosen = choice === 'remote' ? (JSON.parse(c.remote_value ?? 'null') as SqlValue) : cur;

@@ -88,6 +88,25 @@ describe('sync bundles between two data folders', () => {
     expect(snapshot(c)).toEqual(snapshot(a));
   });
 
+  it('a conflict on a row issued since then cannot be resolved to the remote value (issued rows never change by sync)', async () => {
+    const a = laptop();
+    const b = laptop();
+    await pair(a, b);
+    const d = a.ctx.store.insert('t_decision', { case_id: 'c1', outcome: 'approved', issued_at: null });
+    await send(a, b);
+    await send(b, a); // ack
+    a.ctx.store.update('t_decision', String(d.id), { outcome: 'refused' });
+    b.ctx.store.update('t_decision', String(d.id), { outcome: 'approved_v2' });
+    expect((await send(a, b)).res.conflicts).toBe(1);
+    const [conflict] = await call(b, 'exchange.conflicts', { status: 'open' });
+    // B issues its decision before anyone looks at the conflict.
+    b.ctx.store.update('t_decision', String(d.id), { issued_at: '2026-03-23T10:00:00Z' });
+    await expect(call(b, 'exchange.resolve', { id: conflict!.id, choice: 'remote' })).rejects.toMatchObject({ code: 'exchange.cannot_apply' });
+    expect(b.ctx.store.get('t_decision', String(d.id))!.outcome).toBe('approved_v2');
+    // Keeping the local value is still possible and closes the conflict.
+    expect((await call(b, 'exchange.resolve', { id: conflict!.id, choice: 'local' })).status).toBe('resolved');
+  });
+
   it('a field changed on both sides is a conflict: nothing overwritten; resolution syncs on', async () => {
     const a = laptop();
     const b = laptop();
