@@ -34,6 +34,17 @@ export interface ChangeRecord {
 const SYSTEM_COLUMNS = ['id', 'created_at', 'updated_at'] as const;
 
 /**
+ * The time of a local update: now, but always after the row's previous `updated_at`. Two writes in
+ * the same millisecond would otherwise leave `updated_at` unchanged, and callers that use it as a
+ * version (cases.save's expectedUpdatedAt) would let a stale save overwrite a newer one.
+ */
+function nextStamp(previous: SqlValue | undefined): string {
+  const now = Date.now();
+  const prev = typeof previous === 'string' ? Date.parse(previous) : NaN;
+  return new Date(Number.isFinite(prev) && prev >= now ? prev + 1 : now).toISOString();
+}
+
+/**
  * The one place where user data is written. Every insert, update and delete also appends a
  * field-level row to `change_log` (old and new values, installation, time) in the same
  * transaction: the audit trail, sync between laptops and conflict detection are built on it.
@@ -95,7 +106,7 @@ export class Store {
       if (!before) throw new Error(`No ${table} row ${id}`);
       const changed = Object.keys(patch).filter((k) => (before[k] ?? null) !== (patch[k] ?? null));
       if (changed.length === 0) return { row: before, changed };
-      const at = ctx.at ?? new Date().toISOString();
+      const at = ctx.at ?? nextStamp(before.updated_at);
       const sets = [...changed, 'updated_at'];
       this.stmt(`upd:${table}:${sets.join(',')}`, `UPDATE ${table} SET ${sets.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(
         ...changed.map((c) => patch[c] ?? null),

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_FILE_BYTES } from '../../../shared/contract/cases';
 import { AppFailure } from '../../../shared/result';
 import type { Core } from '../../../electron/core/core';
@@ -120,6 +120,20 @@ describe('cases: saving drafts', () => {
     await core.call('cases.save', { id: r.id, notes: 'first', expectedUpdatedAt: r.detail.updatedAt });
     const stale = await failure(core.call('cases.save', { id: r.id, notes: 'second', expectedUpdatedAt: r.detail.updatedAt }));
     expect(stale.code).toBe('cases.conflict');
+  });
+
+  it('refuses a stale save even when both saves fall in the same millisecond', async () => {
+    const core = tempCore();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-03-20T10:00:00.000Z'));
+      const r = await core.call('cases.save', completeDraft());
+      await core.call('cases.save', { id: r.id, notes: 'first', expectedUpdatedAt: r.detail.updatedAt });
+      const stale = await failure(core.call('cases.save', { id: r.id, notes: 'second', expectedUpdatedAt: r.detail.updatedAt }));
+      expect(stale.code).toBe('cases.conflict');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('registration needs a received date-time, names and a valid IIN', async () => {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCore } from '../../../electron/core/core';
 import { latestSchemaVersion, migrate, openDatabase } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
@@ -115,6 +115,22 @@ describe('store and change log', () => {
     expect(last).toMatchObject({ op: 'update', origin: 'bundle-1', fields: { title: ['a', 'b'] } });
     expect(store.update('note', String(row.id), { title: 'b' }).changed).toEqual([]);
     expect(log(db)).toHaveLength(2);
+  });
+
+  it('updated_at moves forward on every update, even within the same millisecond (it is a version)', () => {
+    const { store } = setup();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-03-20T10:00:00.000Z'));
+      const row = store.insert('note', { title: 'a' });
+      const u1 = store.update('note', String(row.id), { title: 'b' }).row.updated_at as string;
+      const u2 = store.update('note', String(row.id), { title: 'c' }).row.updated_at as string;
+      expect(u1 > String(row.updated_at)).toBe(true);
+      expect(u2 > u1).toBe(true);
+      expect(store.get('note', String(row.id))!.updated_at).toBe(u2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('delete logs the last values; unknown columns are refused without writing', () => {
