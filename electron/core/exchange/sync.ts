@@ -10,6 +10,7 @@
  * A field both sides changed becomes a conflict; nothing is overwritten silently. Locked rows
  * (issued protocols) never change by sync: such changes are recorded as refused.
  */
+import type { ImportView } from '../../../shared/contract/exchange';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -225,19 +226,8 @@ export function recordJob(
 // ---------------------------------------------------------------------------------------------
 // Import
 
-export interface ImportResult {
-  kind: string;
-  bundleId: string;
-  imported: number;
-  unchanged: number;
-  conflicts: number;
-  refused: number;
-  attachments: number;
-  dryRun: boolean;
-  alreadyImported: boolean;
-  sender: { installationId: string; name: string | null; fingerprint: string; trustedNow: boolean };
-  warnings: { code: string; params?: Record<string, string | number | boolean | null> }[];
-}
+/** What an import reports: the same shape the API returns (shared/contract/exchange.ts). */
+export type ImportResult = ImportView;
 
 class DryRunRollback extends Error {}
 
