@@ -80,7 +80,7 @@ export interface VerifyView {
 export interface ConflictView {
   id: string;
   changeId: string;
-  kind: 'field' | 'locked' | 'deleted' | 'delete';
+  kind: 'field' | 'locked' | 'deleted' | 'delete' | 'issued';
   table: string;
   recordId: string;
   field: string;

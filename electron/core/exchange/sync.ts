@@ -358,7 +358,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     return r && (r as { op?: string }).op === 'delete' ? r : undefined;
   };
   const now = new Date().toISOString();
-  const conflict = (c: SyncChange, kind: 'field' | 'locked' | 'deleted' | 'delete', field: string, base: SqlValue | undefined, local: SqlValue | undefined, remote: SqlValue | undefined, lc: LocalChange | undefined): void => {
+  const conflict = (c: SyncChange, kind: 'field' | 'locked' | 'deleted' | 'delete' | 'issued', field: string, base: SqlValue | undefined, local: SqlValue | undefined, remote: SqlValue | undefined, lc: LocalChange | undefined): void => {
     const r = st.addConflict.run(
       randomUUID(),
       c.changeId,
@@ -432,11 +432,20 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       return;
     }
     const applied: ChangeRecord['fields'] = {};
+    // A change that issues (locks) the row on the other laptop: the issued version is the one on
+    // paper, so it wins field by field; each local value it replaces is recorded (kind 'issued')
+    // for the user to see and dismiss, never silently lost.
+    const issuing = isLocked(c.table, Object.fromEntries(changing.map(([f, [, n]]) => [f, n])) as Row);
     for (const [f, [o, n]] of changing) {
       const cur = row[f] ?? null;
       const base = c.op === 'insert' ? null : o;
       if (cur === base) {
         applied[f] = [cur, n];
+        continue;
+      }
+      if (issuing) {
+        applied[f] = [cur, n];
+        conflict(c, 'issued', f, base, cur, n, lastLocal(c.table, c.recordId, f));
         continue;
       }
       if (superseded(c)) continue;
@@ -519,7 +528,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
 export interface ConflictRow {
   id: string;
   change_id: string;
-  kind: 'field' | 'locked' | 'deleted' | 'delete';
+  kind: 'field' | 'locked' | 'deleted' | 'delete' | 'issued';
   table_name: string;
   record_id: string;
   field: string;

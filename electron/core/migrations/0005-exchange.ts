@@ -64,7 +64,7 @@ export const m0005Exchange: Migration = {
       CREATE TABLE exchange_conflicts (
         id TEXT PRIMARY KEY,
         change_id TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('field', 'locked', 'deleted', 'delete')),
+        kind TEXT NOT NULL CHECK (kind IN ('field', 'locked', 'deleted', 'delete', 'issued')),
         table_name TEXT NOT NULL,
         record_id TEXT NOT NULL,
         field TEXT NOT NULL,

@@ -107,6 +107,26 @@ describe('sync bundles between two data folders', () => {
     expect((await call(b, 'exchange.resolve', { id: conflict!.id, choice: 'local' })).status).toBe('resolved');
   });
 
+  it('a decision issued on the other laptop wins over a local draft edit, which is recorded, not lost', async () => {
+    const a = laptop();
+    const b = laptop();
+    await pair(a, b);
+    const d = a.ctx.store.insert('t_decision', { case_id: 'c1', outcome: 'approved', issued_at: null });
+    await send(a, b);
+    await send(b, a); // ack
+    // A edits and issues the decision; B edits the same draft field meanwhile.
+    a.ctx.store.update('t_decision', String(d.id), { outcome: 'refused', issued_at: '2026-03-23T10:00:00Z' });
+    b.ctx.store.update('t_decision', String(d.id), { outcome: 'approved_v2' });
+    const r = await send(a, b);
+    expect(r.res.conflicts).toBe(1);
+    expect(b.ctx.store.get('t_decision', String(d.id))).toMatchObject({ outcome: 'refused', issued_at: '2026-03-23T10:00:00Z' });
+    const [c] = await call(b, 'exchange.conflicts', { status: 'open' });
+    expect(c).toMatchObject({ kind: 'issued', field: 'outcome', local: 'approved_v2', remote: 'refused' });
+    await expect(call(b, 'exchange.resolve', { id: c!.id, choice: 'remote' })).rejects.toMatchObject({ code: 'exchange.cannot_apply' });
+    expect((await call(b, 'exchange.resolve', { id: c!.id, choice: 'local' })).status).toBe('resolved');
+    expect(b.ctx.store.get('t_decision', String(d.id))!.outcome).toBe('refused');
+  });
+
   it('a field changed on both sides is a conflict: nothing overwritten; resolution syncs on', async () => {
     const a = laptop();
     const b = laptop();
