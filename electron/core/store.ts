@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Db } from './db';
 
@@ -223,3 +223,17 @@ export class Store {
 }
 
 export { SYSTEM_COLUMNS };
+
+/**
+ * A UUID (version 5 layout) derived from a name, for records whose identity is a natural key
+ * (one counter per year, one stored file per hash, one follow-up per case): two laptops that
+ * create "the same" record then create the same id, so sync merges them field by field instead
+ * of failing on the natural key's UNIQUE constraint.
+ */
+export function nameBasedUuid(name: string): string {
+  const h = createHash('sha1').update(`htmp:${name}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}

@@ -141,10 +141,13 @@ export const m0003Cases: Migration = {
         supersedes_id TEXT REFERENCES decisions (id),
         superseded_by_id TEXT REFERENCES decisions (id),
         packet_at_issue TEXT,
-        UNIQUE (protocol_year, protocol_number),
         CHECK ((outcome = 'approved') = (reason IS NULL))
       ) STRICT;
       CREATE INDEX decisions_case ON decisions (case_id, version);
+      -- Not UNIQUE: one laptop never gives a number twice (the counter only grows), but two
+      -- laptops of a commission that both issue protocols offline can give the same number; sync
+      -- must still carry both (they exist on paper) and the register shows the duplicate.
+      CREATE INDEX decisions_protocol ON decisions (protocol_year, protocol_number);
       CREATE INDEX decisions_refusals ON decisions (outcome, state, decided_on);
 
       -- The last protocol number given in a year. Only ever increases: numbers are never reused.

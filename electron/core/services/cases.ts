@@ -31,6 +31,7 @@ import { kzToday, workCalendar } from '../cases/calendar';
 import { hasStoredFile, putStoredFile, readStoredFile, storedFilePath } from '../cases/files';
 import type { CoreContext, Handlers } from '../context';
 import type { Row, SqlValue, TableSpec } from '../store';
+import { nameBasedUuid } from '../store';
 import { catalogueLookup, type CatalogueLookup, type CodeOnDate } from './catalogue-lookup';
 
 export { storedFilePath, hasStoredFile } from '../cases/files';
@@ -723,7 +724,7 @@ export function attachContent(
       documentId = String(insertRow(ctx, 'case_documents', { case_id: a.caseId, kind: a.kind ?? 'other', position: pos }).id);
     }
     const known = ctx.db.prepare('SELECT id FROM stored_files WHERE sha256 = ?').get(put.sha256) as { id: string } | undefined;
-    if (!known) insertRow(ctx, 'stored_files', { sha256: put.sha256, size: put.size });
+    if (!known) insertRow(ctx, 'stored_files', { id: nameBasedUuid(`stored_files/${put.sha256}`), sha256: put.sha256, size: put.size });
     const same = ctx.db.prepare('SELECT * FROM document_files WHERE document_id = ? AND sha256 = ?').get(documentId, put.sha256) as LinkRow | undefined;
     const link = same ?? (insertRow(ctx, 'document_files', { document_id: documentId, case_id: a.caseId, sha256: put.sha256, name: a.name, mime: a.mime, size: put.size }) as unknown as LinkRow);
     try {
@@ -801,7 +802,7 @@ export function issueProtocol(ctx: CoreContext, decisionId: string, now: Date = 
     const taken = (ctx.db.prepare('SELECT coalesce(max(protocol_number), 0) AS n FROM decisions WHERE protocol_year = ?').get(year) as { n: number }).n;
     const number = Math.max(counter?.last_number ?? 0, taken) + 1;
     if (counter) ctx.store.update('protocol_counters', counter.id, { last_number: number });
-    else insertRow(ctx, 'protocol_counters', { year, last_number: number });
+    else insertRow(ctx, 'protocol_counters', { id: nameBasedUuid(`protocol_counters/${year}`), year, last_number: number });
     const issuedAt = now.toISOString();
     ctx.store.update('decisions', r.id, {
       state: 'issued',
@@ -1048,7 +1049,7 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
       if (a.notes !== undefined) patch.notes = a.notes;
       const existing = ctx.db.prepare('SELECT id FROM follow_ups WHERE case_id = ?').get(a.caseId) as { id: string } | undefined;
       if (existing) ctx.store.update('follow_ups', existing.id, patch);
-      else insertRow(ctx, 'follow_ups', { case_id: a.caseId, ...patch });
+      else insertRow(ctx, 'follow_ups', { id: nameBasedUuid(`follow_ups/${a.caseId}`), case_id: a.caseId, ...patch });
     });
     changed(ctx, a.caseId);
     return caseDetail(ctx, a.caseId);

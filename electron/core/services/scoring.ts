@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Handlers, CoreContext } from '../context';
 import type {
   CsvImportResult,
@@ -32,6 +31,7 @@ import { evaluateTransfer, type TransferInput, type TransferResult } from '../..
 import { DEFAULT_ZONE_CONFIG, REGION_IDS, parseZoneConfig, type RegionId, type ZoneConfig } from '../../../shared/domain/regions';
 import { AppFailure, type AppError } from '../../../shared/result';
 import type { Row, TableSpec } from '../store';
+import { nameBasedUuid } from '../store';
 import { readSettings } from './app';
 import { catalogueLookup } from './catalogue-lookup';
 
@@ -351,14 +351,6 @@ function upsertInput(ctx: CoreContext, input: TransferInput): Row {
   return ctx.store.insert('transfer_inputs', { ...values, id: nameBasedUuid(`transfer_inputs/${input.code}/${input.year}`) });
 }
 
-/** A UUID (version 5 layout) derived from a name, for records whose identity is a natural key. */
-function nameBasedUuid(name: string): string {
-  const h = createHash('sha1').update(`htmp:${name}`).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
 
 function saveInputs(ctx: CoreContext, raw: TransferInput): TransferRecord {
   const input = normalizeInput(raw);

@@ -69,4 +69,24 @@ describe('referral bundles and the portal answer (real cases and protocols)', ()
     }
     expect(ia.installationId).toBe(a.installationId);
   });
+
+  it('two laptops that issued protocols in the same year and stored the same file still sync', async () => {
+    const a = tempCore();
+    const b = tempCore();
+    const scan = Buffer.from('the same scanned extract, received by both laptops').toString('base64');
+    for (const core of [a, b]) {
+      const id = await decidedCase(core, { date: '2026-03-12' });
+      await core.call('protocols.issue', { caseId: id });
+      const doc = (await core.call('cases.get', { id })).documents[0]!;
+      await core.call('cases.attachFile', { caseId: id, documentId: doc.id, name: 'scan.pdf', mime: 'application/pdf', contentBase64: scan });
+    }
+    const out = path.join(tempDir(), 'a-to-b.htmp');
+    await a.call('exchange.export', { kind: 'sync', out });
+    // One counter per year and one stored-file record per hash on every laptop: no UNIQUE clash.
+    const r = await b.call('exchange.import', { file: out, trustNewPeer: true });
+    expect(r.imported).toBeGreaterThan(0);
+    expect(b.db.prepare('SELECT count(*) AS n FROM protocol_counters').get()).toEqual({ n: 1 });
+    expect(b.db.prepare('SELECT count(*) AS n FROM stored_files').get()).toEqual({ n: 1 });
+    expect(b.db.prepare('SELECT count(*) AS n FROM cases').get()).toEqual({ n: 2 });
+  });
 });
