@@ -4,6 +4,7 @@ import type { CalendarYearView } from '../../../shared/contract';
 import type { AppError } from '../../../shared/result';
 import { useApi, useQuery } from '../api/context';
 import { ErrorText } from '../components/ErrorText';
+import { FileInput } from '../components/FileInput';
 
 const splitDates = (s: string): string[] => s.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -73,10 +74,7 @@ export function CalendarSettings() {
         <button type="button" onClick={() => void addYear()}>
           {t('calendar.addYear')}
         </button>
-        <label>
-          {t('calendar.replaceFromFile')}
-          <input type="file" accept="application/json,.json" onChange={(e) => void importFile(e.target.files?.[0])} data-testid="calendar-file" />
-        </label>
+        <FileInput label={t('calendar.replaceFromFile')} accept="application/json,.json" onChange={(f) => void importFile(f ?? undefined)} testId="calendar-file" />
         <button type="button" onClick={() => void api.call('calendar.reset', {}).then(done)} disabled={view.data?.source !== 'local'}>
           {t('calendar.reset')}
         </button>
@@ -86,20 +84,23 @@ export function CalendarSettings() {
           <label className="inline">
             <input type="checkbox" checked={form.confirmed} onChange={(e) => setForm({ ...form, confirmed: e.target.checked })} /> {t('calendar.confirmed')}
           </label>
-          <div className="row">
+          <div className="row align-end">
             <label>
               {t('calendar.kurbanAit')}
               <input type="date" value={form.kurbanAit} onChange={(e) => setForm({ ...form, kurbanAit: e.target.value })} data-testid="calendar-kurban" />
             </label>
             <label>
               {t('calendar.extraDaysOff')}
-              <input value={form.extra} placeholder={t('calendar.datesHint')} onChange={(e) => setForm({ ...form, extra: e.target.value })} data-testid="calendar-extra" />
+              <input value={form.extra} aria-describedby="calendar-dates-hint" onChange={(e) => setForm({ ...form, extra: e.target.value })} data-testid="calendar-extra" />
             </label>
             <label>
               {t('calendar.workingWeekendDays')}
-              <input value={form.weekend} placeholder={t('calendar.datesHint')} onChange={(e) => setForm({ ...form, weekend: e.target.value })} />
+              <input value={form.weekend} aria-describedby="calendar-dates-hint" onChange={(e) => setForm({ ...form, weekend: e.target.value })} />
             </label>
           </div>
+          <p className="hint" id="calendar-dates-hint" style={{ margin: 0 }}>
+            {t('calendar.datesHint')}
+          </p>
           <label>
             {t('calendar.sources')}
             <input value={form.source} onChange={(e) => setForm({ ...form, source: e.target.value })} data-testid="calendar-source-input" />

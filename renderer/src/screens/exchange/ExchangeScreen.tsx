@@ -4,6 +4,7 @@ import type { CatalogueDiffView, ExportKind, ExportView, ImportView } from '../.
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
+import { FileInput } from '../../components/FileInput';
 import { downloadFile, TransferError, uploadFile } from './transfer';
 
 type Tab = 'transfer' | 'conflicts' | 'backup' | 'catalogue' | 'peers';
@@ -162,7 +163,7 @@ function TransferTab() {
     <>
       <h2>{t('export.title')}</h2>
       <div className="form narrow">
-        <div className="row">
+        <div className="row fit">
           <label>
             {t('export.kindLabel')}
             <select value={kind} onChange={(e) => setKind(e.target.value as ExportKind)} data-testid="export-kind">
@@ -212,10 +213,7 @@ function TransferTab() {
 
       <h2>{t('import.title')}</h2>
       <div className="form narrow">
-        <label>
-          {t('import.chooseFile')}
-          <input type="file" accept=".htmp,.zip" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file" />
-        </label>
+        <FileInput button={t('import.chooseFile')} accept=".htmp,.zip" onChange={(f) => setFile(f)} testId="import-file" />
         <label className="inline">
           <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> {t('importForm.dryRun')}
         </label>
@@ -232,23 +230,19 @@ function TransferTab() {
       </div>
       <h2>{t('referral.title')}</h2>
       <div className="form narrow">
-        <label>
-          {t('referral.answer')}
-          <input
-            type="file"
-            accept=".csv,.json,.txt"
-            data-testid="portal-answer"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (!f) return;
-              void f.text().then(async (text) => {
-                const r = await api.call('exchange.referralAnswer', { text });
-                if (r.ok) setAnswer(t('referral.answerDone', { updated: r.value.updated, unchanged: r.value.unchanged, unknown: r.value.unknown.length }));
-                else setError(r.error);
-              });
-            }}
-          />
-        </label>
+        <FileInput
+          label={t('referral.answer')}
+          accept=".csv,.json,.txt"
+          testId="portal-answer"
+          onChange={(f) => {
+            if (!f) return;
+            void f.text().then(async (text) => {
+              const r = await api.call('exchange.referralAnswer', { text });
+              if (r.ok) setAnswer(t('referral.answerDone', { updated: r.value.updated, unchanged: r.value.unchanged, unknown: r.value.unknown.length }));
+              else setError(r.error);
+            });
+          }}
+        />
         {answer && <p role="status">{answer}</p>}
       </div>
       <ProgressBar progress={job.progress} onCancel={job.cancel} />
@@ -387,10 +381,7 @@ function BackupTab() {
       )}
       <h2>{t('backup.restoreTitle')}</h2>
       <div className="form narrow">
-        <label>
-          {t('import.chooseFile')}
-          <input type="file" accept=".htmp" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        </label>
+        <FileInput button={t('import.chooseFile')} accept=".htmp" onChange={(f) => setFile(f)} />
         <label>
           {t('backup.restoreDir')}
           <input value={dataDir} onChange={(e) => setDataDir(e.target.value)} />
@@ -464,18 +455,15 @@ function CatalogueTab() {
       <p className="muted">{t('catalogueUpdate.intro')}</p>
       <p>{state.data?.current ? t('catalogueUpdate.current', { date: state.data.current.appliedAt }) : t('catalogueUpdate.none')}</p>
       <div className="form narrow">
-        <label>
-          {t('import.chooseFile')}
-          <input
-            type="file"
-            accept=".htmp"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-              setUploadId(null);
-              setPreview(null);
-            }}
-          />
-        </label>
+        <FileInput
+          button={t('import.chooseFile')}
+          accept=".htmp"
+          onChange={(f) => {
+            setFile(f);
+            setUploadId(null);
+            setPreview(null);
+          }}
+        />
         <div className="actions">
           <button type="button" disabled={!file} onClick={() => void show(false)}>
             {t('catalogueUpdate.preview')}
@@ -591,9 +579,9 @@ export function ExchangeScreen({ route }: { route: string[] }) {
   return (
     <section className="screen" aria-labelledby="exchange-title">
       <h1 id="exchange-title">{t('screen.title')}</h1>
-      <nav className="actions" aria-label={t('screen.title')} style={{ marginBottom: 12 }}>
+      <nav className="tabs" aria-label={t('screen.title')}>
         {TABS.map((x) => (
-          <a key={x} href={`#/exchange/${x}`} aria-current={x === tab ? 'page' : undefined} data-testid={`exchange-tab-${x}`} className={x === tab ? 'primary' : undefined}>
+          <a key={x} href={`#/exchange/${x}`} aria-current={x === tab ? 'page' : undefined} data-testid={`exchange-tab-${x}`}>
             {t(`screen.tabs.${x}`)}
             {x === 'conflicts' && open.data && open.data.length > 0 ? ` (${open.data.length})` : ''}
           </a>

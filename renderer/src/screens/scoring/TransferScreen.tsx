@@ -6,6 +6,7 @@ import { evaluateTransfer, type TransferInput } from '../../../../shared/domain/
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
+import { FileInput } from '../../components/FileInput';
 import { errorMessage } from '../../i18n';
 import { href, navigate } from '../../router';
 import { decimal, parseCount, parseTenge, tenge } from './format';
@@ -339,10 +340,9 @@ export function TransferScreen({ code, year }: { code: string | undefined; year:
           <summary>{t('ui.csv.regionIds')}</summary>
           <p className="mono">{config.data?.regions.map((r) => `${r.id} — ${r.name[lang]}`).join('; ')}</p>
         </details>
-        <label className="inline" style={{ marginTop: 6 }}>
-          {t('ui.csv.file')}
-          <input type="file" accept=".csv,text/csv,text/plain" onChange={(e) => void importFile(e.target.files?.[0])} data-testid="csv-file" />
-        </label>
+        <div style={{ marginTop: 6 }}>
+          <FileInput label={t('ui.csv.file')} accept=".csv,text/csv,text/plain" onChange={(f) => void importFile(f ?? undefined)} testId="csv-file" />
+        </div>
         {csv && csv.errors.length === 0 && (
           <p role="status" className="ok" data-testid="csv-result">
             {t('ui.csv.done', { n: csv.imported })}
