@@ -2,6 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { useQuery } from '../api/context';
 import { ErrorText } from '../components/ErrorText';
 
+/** How the runtime components are spelled (the keys come from process.versions). */
+const COMPONENT_NAMES: Record<string, string> = { node: 'Node.js', sqlite: 'SQLite', electron: 'Electron', chrome: 'Chromium' };
+
 /** Versions, the data folder and the schema: what support asks for first. */
 export function AboutScreen() {
   const { t } = useTranslation('common');
@@ -27,7 +30,7 @@ export function AboutScreen() {
           <dd className="mono">{info.data.installationId}</dd>
           {Object.entries(info.data.versions).map(([k, v]) => (
             <div key={k} className="facts-row">
-              <dt>{k}</dt>
+              <dt>{t('about.componentVersion', { name: COMPONENT_NAMES[k] ?? k })}</dt>
               <dd>{v}</dd>
             </div>
           ))}
