@@ -108,6 +108,11 @@ export function CaseEditor({ id }: { id: string }) {
               {t('ui.case.reloadFromStore')}
             </button>
           )}
+          {(detail.status === 'approved' || detail.status === 'refused') && (
+            <button type="button" className="link" onClick={() => document.getElementById('decision-title')?.scrollIntoView({ block: 'start' })}>
+              {t('ui.case.toDecision')}
+            </button>
+          )}
           {detail.status === 'draft' && (
             <button type="button" className="primary" onClick={() => void register()} data-testid="register">
               {t('ui.case.register')}
@@ -154,9 +159,8 @@ export function CaseEditor({ id }: { id: string }) {
             <strong className="ok">✓ {t('ui.packet.complete')}</strong>
           ) : (
             <>
-              <strong className="error">{t('ui.packet.incomplete', { count: errors.length })}</strong>
+              <strong className="error">{t('ui.packet.incomplete', { count: errors.length })}</strong>{' '}
               <a href="#" className="small" onClick={(e) => { e.preventDefault(); document.getElementById('packet-missing')?.scrollIntoView(); }}>
-                {' '}
                 {t('ui.packet.showWhat')}
               </a>
             </>
@@ -257,7 +261,7 @@ export function CaseEditor({ id }: { id: string }) {
               <input id="inpatient" type="checkbox" checked={form.inpatient} onChange={(e) => set('inpatient', e.target.checked, true)} data-testid="case-inpatient" />
               <label htmlFor="inpatient">{t('ui.case.inpatient')}</label>
             </div>
-            <div className="row">
+            <div className="row code-row">
               <HtmpCodeField value={form.htmpCode} onDate={form.receivedDate} findings={findingsFor(shown, 'htmpCode')} onChange={(v, now) => set('htmpCode', v, now)} />
               <Field id="urgency" label={t('ui.case.urgency')} findings={findingsFor(shown, 'urgency')}>
                 {(p) => (
