@@ -47,13 +47,17 @@ export function fmtDate(iso: string | null | undefined): string {
   return m ? `${m[3]}.${m[2]}.${m[1]}` : (iso ?? '');
 }
 
-/** An ISO moment as local 'DD.MM.YYYY HH:mm'. */
+/**
+ * An ISO moment as 'DD.MM.YYYY HH:mm' in Kazakhstan time (UTC+5), as every other moment on the
+ * case screen is shown, whatever zone the machine is set to.
+ */
 export function fmtMoment(iso: string | null | undefined): string {
   if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getDate())}.${p(d.getMonth() + 1)}.${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  // A moment written without a zone is already local: shown as written.
+  const ms = /(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? Date.parse(iso) : Date.parse(`${iso.slice(0, 16)}Z`) - 5 * 3600_000;
+  if (Number.isNaN(ms)) return iso;
+  const kz = new Date(ms + 5 * 3600_000).toISOString();
+  return `${kz.slice(8, 10)}.${kz.slice(5, 7)}.${kz.slice(0, 4)} ${kz.slice(11, 16)}`;
 }
 
 /** Today in Kazakhstan (UTC+5), 'YYYY-MM-DD'. */

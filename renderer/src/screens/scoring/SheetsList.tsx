@@ -5,7 +5,7 @@ import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
-import { points } from './format';
+import { points, showDate } from './format';
 
 /** Sheets grouped by technology: each evaluator's sheet, and the exact mean of the group. */
 export function SheetsList() {
@@ -15,7 +15,7 @@ export function SheetsList() {
   const [error, setError] = useState<AppError>();
 
   const remove = async (s: ScoringSheetView) => {
-    if (!window.confirm(t('ui.sheets.confirmDelete', { evaluator: s.evaluator, date: s.date }))) return;
+    if (!window.confirm(t('ui.sheets.confirmDelete', { evaluator: s.evaluator, date: showDate(s.date) }))) return;
     const r = await api.call('scoring.delete', { id: s.id });
     setError(r.ok ? undefined : r.error);
     summary.reload();
@@ -48,7 +48,7 @@ export function SheetsList() {
               {g.sheets.map((s) => (
                 <tr key={s.id} data-testid="sheet-row">
                   <td>{s.evaluator}</td>
-                  <td>{s.date}</td>
+                  <td className="nowrap">{showDate(s.date)}</td>
                   <td className="mono">{s.sheet.criteria.map((c) => c.level).join(' · ')}</td>
                   <td>{s.sheet.criteria[0]?.band ? t(`innovation.bands.${s.sheet.criteria[0].band}`) : ''}</td>
                   <td className="num" data-testid="sheet-total">
