@@ -43,7 +43,9 @@ export function t(lang: Lang, key: string, params: Record<string, unknown> = {})
   const [ns, bare] = key.includes(':') ? (key.split(':', 2) as [string, string]) : [undefined, key];
   const trees = ns ? [all.get(ns)] : [...all.values()];
   let chosen = bare;
-  if (typeof params.count === 'number') {
+  // i18next context (`key_<context>`), used when present.
+  if (typeof params.context === 'string' && trees.some((tr) => lookup(tr, `${bare}_${params.context as string}`) !== undefined)) chosen = `${bare}_${params.context}`;
+  else if (typeof params.count === 'number') {
     const suffix = new Intl.PluralRules(lang).select(params.count);
     if (trees.some((tr) => lookup(tr, `${bare}_${suffix}`) !== undefined)) chosen = `${bare}_${suffix}`;
     else if (trees.some((tr) => lookup(tr, `${bare}_other`) !== undefined)) chosen = `${bare}_other`;

@@ -225,6 +225,8 @@ export function validatePacket(input: CaseInput, ctx: PacketContext): PacketChec
   if (!icd.valid) {
     const params: Record<string, string> = { reason: icd.reason ?? 'format', value: typeof diagnosis.icd10 === 'string' ? diagnosis.icd10 : '' };
     if (icd.suggestion) params.suggestion = icd.suggestion;
+    // i18next context: an empty code reads "not given", not "wrong («»)".
+    if (icd.reason === 'empty') params.context = 'empty';
     findings.push(finding('diagnosis.icd10_invalid', 'diagnosis.icd10', params));
   }
   if (blank(diagnosis.text)) findings.push(finding('diagnosis.text_missing', 'diagnosis.text'));
