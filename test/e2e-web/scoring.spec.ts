@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, test } from './fixtures';
 
 const TEXT = {
@@ -90,6 +91,11 @@ for (const lang of ['ru', 'kk'] as const) {
     // (7.50 + 6.75) / 2 = 7.125: shown rounded, decided on the exact mean (included).
     await expect(group.getByTestId('mean')).toContainText(x.mean);
     await expect(group.getByTestId('mean')).toContainText('7,13');
+    // Each sheet prints as a PDF (the scoring sheet of the protocols area).
+    const download = page.waitForEvent('download');
+    await group.getByTestId('sheet-pdf').first().click();
+    const file = await (await download).path();
+    expect(fs.readFileSync(file!).subarray(0, 4).toString()).toBe('%PDF');
   });
 
   test(`${lang}: transfer criteria: enter inputs per region, see each criterion and the verdict`, async ({ app }) => {

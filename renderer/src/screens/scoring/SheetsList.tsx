@@ -5,11 +5,12 @@ import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
+import { downloadPdf } from '../protocols/pdf';
 import { points, showDate } from './format';
 
 /** Sheets grouped by technology: each evaluator's sheet, and the exact mean of the group. */
 export function SheetsList() {
-  const { t } = useTranslation('scoring');
+  const { t, i18n } = useTranslation('scoring');
   const api = useApi();
   const summary = useQuery('scoring.summary', {});
   const [error, setError] = useState<AppError>();
@@ -19,6 +20,12 @@ export function SheetsList() {
     const r = await api.call('scoring.delete', { id: s.id });
     setError(r.ok ? undefined : r.error);
     summary.reload();
+  };
+
+  const pdf = async (s: ScoringSheetView) => {
+    const r = await api.call('protocols.scoringSheetPdf', { sheetId: s.id, lang: i18n.language === 'ru' ? 'ru' : 'kk' });
+    setError(r.ok ? undefined : r.error);
+    if (r.ok) downloadPdf(r.value);
   };
 
   return (
@@ -59,6 +66,9 @@ export function SheetsList() {
                   </td>
                   <td className="actions">
                     <a href={href('scoring', 'form', s.id)}>{t('ui.sheets.edit')}</a>
+                    <button type="button" onClick={() => void pdf(s)} data-testid="sheet-pdf">
+                      {t('ui.sheets.pdf')}
+                    </button>
                     <button type="button" onClick={() => void remove(s)}>
                       {t('ui.sheets.delete')}
                     </button>
