@@ -97,8 +97,10 @@ describe.each(Object.entries(EXPECTED))('%s', (name, spec) => {
     // The verification string is printed on every page.
     expect(all.split(result.verification).length - 1).toBe(result.pages);
 
-    run('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', '-singlefile', file, path.join(artifacts, `${name}-${tag}`)]);
-    expect(fs.statSync(path.join(artifacts, `${name}-${tag}.png`)).size).toBeGreaterThan(5_000);
+    // Rendered in this run's own folder, then kept as an artifact (parallel runs never share a file).
+    run('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', '-singlefile', file, path.join(tmp, `${name}-${tag}`)]);
+    expect(fs.statSync(path.join(tmp, `${name}-${tag}.png`)).size).toBeGreaterThan(5_000);
+    fs.copyFileSync(path.join(tmp, `${name}-${tag}.png`), path.join(artifacts, `${name}-${tag}.png`));
   });
 });
 
