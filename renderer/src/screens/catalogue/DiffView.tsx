@@ -7,6 +7,22 @@ import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
 import { showDate, useEditionLabel } from './util';
 
+function EditionSelect(p: { label: string; value: string; onChange: (id: string) => void; editions: EditionSummary[] | undefined; testId: string }) {
+  const label = useEditionLabel();
+  return (
+    <label>
+      {p.label}
+      <select value={p.value} onChange={(e) => p.onChange(e.target.value)} data-testid={p.testId}>
+        {p.editions?.map((e) => (
+          <option key={e.id} value={e.id}>
+            {label(e)} · {e.id}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The diff of two editions per section, and the editions with their in-force dates. */
 export function DiffView({ editions, reloadEditions }: { editions: EditionSummary[] | undefined; reloadEditions: () => void }) {
   const { t } = useTranslation('catalogue');
@@ -25,26 +41,8 @@ export function DiffView({ editions, reloadEditions }: { editions: EditionSummar
     <div className="diff-view" data-testid="diff-view">
       <h2>{t('diff.title')}</h2>
       <div className="toolbar">
-        <label>
-          {t('diff.from')}
-          <select value={from} onChange={(e) => setFrom(e.target.value)} data-testid="diff-from">
-            {editions?.map((e) => (
-              <option key={e.id} value={e.id}>
-                {label(e)} · {e.id}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('diff.to')}
-          <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="diff-to">
-            {editions?.map((e) => (
-              <option key={e.id} value={e.id}>
-                {label(e)} · {e.id}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EditionSelect label={t('diff.from')} value={from} onChange={setFrom} editions={editions} testId="diff-from" />
+        <EditionSelect label={t('diff.to')} value={to} onChange={setTo} editions={editions} testId="diff-to" />
       </div>
       <ErrorText error={diff.error} />
       {from && from === to && <p className="muted">{t('diff.same')}</p>}
