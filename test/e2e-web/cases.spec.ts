@@ -234,7 +234,9 @@ test('autosave: a reload mid-typing, even with the host cut off, loses nothing',
   await page.reload();
   await expect(page.getByTestId('patient-firstName')).toHaveValue('Виктория');
   await expect(page.getByTestId('case-notes')).toHaveValue('Позвонить в ПМСП');
-  expect(await stored()).toBe('Ким   / null');
+  // The save sent while the page unloads (keepalive) may or may not have got past the cut-off;
+  // either way nothing typed may be lost, which the next lines check.
+  expect(['Ким   / null', 'Ким Виктория  / Позвонить в ПМСП']).toContain(await stored());
   await page.unroute('**/api/cases.save');
   await page.getByTestId('patient-firstName').focus();
   await page.getByTestId('patient-phone').focus();
