@@ -113,6 +113,8 @@ export interface ProtocolListItem {
   issuedAt: string;
   /** A later decision of the same case has been issued (a correction). */
   superseded: boolean;
+  /** Another case's protocol carries the same number (two laptops issued offline). */
+  duplicateNumber: boolean;
 }
 
 type Args<K extends keyof typeof protocolsSchemas> = z.infer<(typeof protocolsSchemas)[K]>;

@@ -586,9 +586,14 @@ export function listProtocols(ctx: CoreContext, from?: string, to?: string): Pro
       sha256: r.sha256,
       issuedAt: r.issued_at,
       superseded: r.decision_version < r.latest_version,
+      duplicateNumber: false,
     });
   }
   items.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.number.slice(-4).localeCompare(b.number.slice(-4)) || sequenceOf(a.number) - sequenceOf(b.number)));
+  // A number used by protocols of different cases (issued offline on two laptops) is shown as such.
+  const casesByNumber = new Map<string, Set<string>>();
+  for (const i of items) casesByNumber.set(i.number, (casesByNumber.get(i.number) ?? new Set()).add(i.caseId));
+  for (const i of items) i.duplicateNumber = (casesByNumber.get(i.number)?.size ?? 0) > 1;
   return items;
 }
 

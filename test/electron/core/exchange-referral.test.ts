@@ -88,5 +88,8 @@ describe('referral bundles and the portal answer (real cases and protocols)', ()
     expect(b.db.prepare('SELECT count(*) AS n FROM protocol_counters').get()).toEqual({ n: 1 });
     expect(b.db.prepare('SELECT count(*) AS n FROM stored_files').get()).toEqual({ n: 1 });
     expect(b.db.prepare('SELECT count(*) AS n FROM cases').get()).toEqual({ n: 2 });
+    // Both protocols are No. 1/2026: the register says so.
+    const { items } = await b.call('protocols.list', { from: '2026-01-01', to: '2026-12-31' });
+    expect(items.map((i) => [i.number, i.duplicateNumber])).toEqual([['1/2026', true], ['1/2026', true]]);
   });
 });

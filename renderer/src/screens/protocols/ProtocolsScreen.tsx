@@ -67,7 +67,14 @@ export function ProtocolsScreen() {
                 <td className="mono">{i.iin}</td>
                 <td>{i.code}</td>
                 <td className={i.outcome === 'approved' ? 'ok' : 'error'}>{t(`register.outcomes.${i.outcome}`)}</td>
-                <td className="muted">{i.superseded ? t('register.superseded') : ''}</td>
+                <td>
+                  {i.superseded && <span className="muted">{t('register.superseded')}</span>}
+                  {i.duplicateNumber && (
+                    <span className="badge warn" data-testid="duplicate-number">
+                      {t('register.duplicateNumber')}
+                    </span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
