@@ -47,7 +47,4 @@ export function workCalendar(db?: Db): WorkCalendar {
   return (db && localCalendar(db)) || shippedCalendar();
 }
 
-/** Today's date in Kazakhstan (UTC+5, one zone since 1 March 2024). */
-export function kzToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 5 * 3_600_000).toISOString().slice(0, 10);
-}
+export { kzToday } from '../../../shared/domain/kz-time';

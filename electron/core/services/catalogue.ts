@@ -12,6 +12,7 @@ import type {
   SearchResultItem,
   SectionNo,
 } from '../../../shared/contract/catalogue';
+import { kzToday } from '../../../shared/domain/kz-time';
 import type { Lang } from '../../../shared/contract';
 import { AppFailure } from '../../../shared/result';
 import { CatalogueModel, catalogueModel, editionRef, type EditionModel } from '../catalogue/model';
@@ -25,11 +26,6 @@ export const catalogueTables: TableSpec[] = [
   { name: 'catalogue_edition_dates', columns: ['edition_id', 'in_force_from', 'reason'] },
 ];
 
-/** Today's date on this machine, YYYY-MM-DD. */
-export function localToday(now = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
-}
 
 type Model = CatalogueModel;
 const SECTIONS: SectionNo[] = [1, 2, 3];
@@ -82,7 +78,7 @@ export function showCode(m: Model, code: string, on: string): CodeShow {
 export function searchCodes(
   m: Model,
   args: { query: string; on?: string; editionId?: string; section?: SectionNo; limit?: number },
-  today = localToday(),
+  today = kzToday(),
 ): SearchResult {
   const on = args.on ?? today;
   const edition = args.editionId ? editionOrFail(m, args.editionId) : editionOnOrFail(m, on);
@@ -199,7 +195,7 @@ function removeRow(ctx: CoreContext, table: string, id: string): { removed: bool
 /** The catalogue area's handlers, one per method of CatalogueMethods. */
 export const catalogueHandlers: Pick<Handlers, keyof CatalogueMethods> = {
   'catalogue.editions': (_args, ctx) => ({ editions: catalogueModel(ctx).editions.map((e) => e.summary) }),
-  'catalogue.show': (args, ctx) => showCode(catalogueModel(ctx), args.code.trim(), args.on ?? localToday()),
+  'catalogue.show': (args, ctx) => showCode(catalogueModel(ctx), args.code.trim(), args.on ?? kzToday()),
   'catalogue.search': (args, ctx) => searchCodes(catalogueModel(ctx), args),
   'catalogue.diff': (args, ctx) => diffEditions(catalogueModel(ctx), args.from, args.to),
   'catalogue.setInForce': (args, ctx) => setInForce(ctx, args.editionId, args.inForceFrom, args.reason ?? ''),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { kzNow } from '../../../shared/domain/kz-time';
 import type { CaseDetail, DecisionView } from '../../../shared/contract/cases';
 import type { Lang } from '../../../shared/contract';
 import type {
@@ -69,13 +70,8 @@ interface StatementRow {
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
 
-const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** The current moment as Kazakhstan local time (UTC+5), `2026-03-14T10:22:05+05:00`: the footer prints it as written. */
-export function kzNow(now: Date = new Date()): string {
-  const d = new Date(now.getTime() + 5 * 3600_000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+05:00`;
-}
+export { kzNow };
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 

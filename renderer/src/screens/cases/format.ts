@@ -1,3 +1,4 @@
+import { kzLocal, kzToday } from '../../../../shared/domain/kz-time';
 import type { TFunction } from 'i18next';
 import type { Finding } from '../../../../shared/domain/packet';
 import type { AppError } from '../../../../shared/result';
@@ -16,22 +17,20 @@ export function fmtDateTime(iso: string | null | undefined): string {
   return m ? `${fmtDate(m[1])} ${m[2]}` : fmtDate(iso);
 }
 
-/** Now in Kazakhstan (UTC+5) as 'YYYY-MM-DDTHH:mm', the form the register stores. */
 /** A moment stored with a zone ('…Z', '+06:00') shown in Kazakhstan time; a local one as written. */
 export function fmtInstant(iso: string | null | undefined): string {
   if (!iso) return '';
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(iso)) return fmtDateTime(iso);
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : fmtDateTime(new Date(ms + 5 * 3600_000).toISOString());
+  return Number.isNaN(ms) ? iso : fmtDateTime(kzLocal(ms));
 }
 
+/** Now in Kazakhstan as 'YYYY-MM-DDTHH:mm', the form the register stores. */
 export function nowKz(): string {
-  return new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 16);
+  return kzLocal().slice(0, 16);
 }
 
-export function todayKz(): string {
-  return nowKz().slice(0, 10);
-}
+export { kzToday as todayKz };
 
 /** Calendar days from `a` to `b` (both 'YYYY-MM-DD'). */
 export function daysBetween(a: string, b: string): number {

@@ -41,26 +41,8 @@ export async function printPdf(api: ApiClient, pdf: PdfFile, title: string): Pro
   return r.value.printed ? { kind: 'printed' } : { kind: 'cancelled' };
 }
 
-/** 'YYYY-MM-DD' -> 'DD.MM.YYYY'. */
-export function fmtDate(iso: string | null | undefined): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
-  return m ? `${m[3]}.${m[2]}.${m[1]}` : (iso ?? '');
-}
+// Dates and moments are written as everywhere else in the app (cases/format.ts).
+export { fmtDate, fmtInstant as fmtMoment } from '../cases/format';
 
-/**
- * An ISO moment as 'DD.MM.YYYY HH:mm' in Kazakhstan time (UTC+5), as every other moment on the
- * case screen is shown, whatever zone the machine is set to.
- */
-export function fmtMoment(iso: string | null | undefined): string {
-  if (!iso) return '';
-  // A moment written without a zone is already local: shown as written.
-  const ms = /(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? Date.parse(iso) : Date.parse(`${iso.slice(0, 16)}Z`) - 5 * 3600_000;
-  if (Number.isNaN(ms)) return iso;
-  const kz = new Date(ms + 5 * 3600_000).toISOString();
-  return `${kz.slice(8, 10)}.${kz.slice(5, 7)}.${kz.slice(0, 4)} ${kz.slice(11, 16)}`;
-}
-
-/** Today in Kazakhstan (UTC+5), 'YYYY-MM-DD'. */
-export function todayKz(): string {
-  return new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 10);
-}
+/** Today in Kazakhstan, 'YYYY-MM-DD'. */
+export { kzToday as todayKz } from '../../../../shared/domain/kz-time';
