@@ -36,3 +36,15 @@ export function table(rows: (string | number)[][]): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
   for (const r of rows) console.log(r.map((v, c) => String(v).padEnd(widths[c]!)).join('  '));
 }
+
+/** mulberry32: a small seeded PRNG, so generated benchmark data and queries never change. */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -27,23 +27,13 @@ import { casesHandlers, foldSearch, listCases, type ListArgs } from '../../elect
 import { addDays, isWorkingDay } from '../../shared/domain/calendar';
 import { iinCheckDigit } from '../../shared/domain/iin';
 import { validatePacket, type CaseInput } from '../../shared/domain/packet';
-import { fmt, percentile, table, timeEach } from './_util';
+import { fmt, percentile, table, timeEach, rng } from './_util';
 
 const { values } = parseArgs({ options: { cases: { type: 'string' }, reps: { type: 'string' } } });
 const N = Number(values.cases ?? 10_000);
 const REPS = Number(values.reps ?? 200);
 const TODAY = '2026-06-15';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(4);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 

@@ -18,22 +18,11 @@ import Fuse from 'fuse.js';
 import { readShippedCatalogue } from '../../electron/core/catalogue/data';
 import { SearchIndex, type SearchDoc } from '../../shared/domain/search';
 import { foldText } from '../../shared/domain/text-fold';
-import { fmt, percentile, table } from './_util';
+import { fmt, percentile, table, rng } from './_util';
 
 /** `clean`: the query before a typo was put in (to tell which queries are ambiguous). */
 type Query = { q: string; expect: string; kind: string; clean: string };
 
-/** mulberry32: a small seeded PRNG, so the query list and the synthetic data never change. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- the real catalogue as documents (as the core builds them) ----
 function realDocs(): SearchDoc[] {
