@@ -10,7 +10,7 @@
  * A field both sides changed becomes a conflict; nothing is overwritten silently. Locked rows
  * (issued protocols) never change by sync: such changes are recorded as refused.
  */
-import type { ImportView } from '../../../shared/contract/exchange';
+import type { ExportView, ImportView } from '../../../shared/contract/exchange';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -110,16 +110,8 @@ function attachmentsOf(fields: SyncChange['fields']): string[] {
 // ---------------------------------------------------------------------------------------------
 // Export
 
-export interface ExportResult {
-  file: string;
-  kind: 'sync' | 'backup' | 'referral' | 'catalogue';
-  bundleId: string;
-  records: number;
-  attachments: number;
-  sha256: string;
-  bytes: number;
-  missingFiles?: string[];
-}
+/** What an export reports; the service adds the download name (and the referral index). */
+export type ExportResult = Omit<ExportView, 'name' | 'index' | 'kind'> & { kind: 'sync' | 'backup' | 'referral' | 'catalogue' };
 
 const PAGE = 2000;
 
