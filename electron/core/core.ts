@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ApiEvent, ArgsOf, MethodName, ResultOf } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
 import { ensureShippedCatalogue } from './catalogue/loader';
-import type { CoreContext, Handlers } from './context';
+import type { Caller, CoreContext, Handlers } from './context';
 import { migrate, openDatabase, type Db } from './db';
 import { createDispatcher } from './dispatch';
 import { appHandlers } from './services/app';
@@ -30,10 +30,13 @@ export interface Core {
   readonly db: Db;
   readonly store: Store;
   readonly context: CoreContext;
-  /** Untyped entry point for IPC and HTTP: validates, never throws. */
-  dispatch(method: string, args: unknown): Promise<Result<unknown>>;
-  /** Typed entry point for the CLI and tests: throws AppFailure on an error result. */
-  call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
+  /**
+   * Untyped entry point for IPC and HTTP: validates, never throws. The host says who is calling
+   * (the page is `RENDERER_CALLER`); without it the caller is local (CLI, main process, tests).
+   */
+  dispatch(method: string, args: unknown, caller?: Caller): Promise<Result<unknown>>;
+  /** Typed entry point for the CLI, the main process and tests (a local caller): throws AppFailure on an error result. */
+  call<M extends MethodName>(method: M, args: ArgsOf<M>, caller?: Caller): Promise<ResultOf<M>>;
   onEvent(listener: (event: ApiEvent) => void): () => void;
   close(): void;
 }
@@ -88,8 +91,8 @@ export function createCore(options: CoreOptions): Core {
     store,
     context,
     dispatch,
-    async call(method, args) {
-      const r = await dispatch(method, args);
+    async call(method, args, caller) {
+      const r = await dispatch(method, args, caller);
       if (!r.ok) throw new AppFailure(r.error.code, r.error.params);
       return r.value as ResultOf<typeof method>;
     },

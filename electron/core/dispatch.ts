@@ -1,20 +1,20 @@
 import { ZodError } from 'zod';
 import { argSchemas, isMethodName, type MethodName } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
-import type { CoreContext, Handlers } from './context';
+import { LOCAL_CALLER, type Caller, type CoreContext, type Handlers } from './context';
 
 /**
  * Validates the argument, calls the handler and wraps the outcome in the result envelope.
  * Nothing thrown inside the core reaches a caller as an exception.
  */
 export function createDispatcher(handlers: Handlers, ctx: CoreContext) {
-  return async function dispatch(method: string, rawArgs: unknown): Promise<Result<unknown>> {
+  return async function dispatch(method: string, rawArgs: unknown, caller: Caller = LOCAL_CALLER): Promise<Result<unknown>> {
     if (!isMethodName(method)) return { ok: false, error: { code: 'api.unknown_method', params: { method } } };
     const parsed = argSchemas[method].safeParse(rawArgs ?? {});
     if (!parsed.success) return { ok: false, error: invalidArgument(parsed.error) };
     try {
-      const handler = handlers[method] as (args: unknown, c: CoreContext) => unknown;
-      return { ok: true, value: await handler(parsed.data, ctx) };
+      const handler = handlers[method] as (args: unknown, c: CoreContext, who: Caller) => unknown;
+      return { ok: true, value: await handler(parsed.data, ctx, caller) };
     } catch (err) {
       if (err instanceof AppFailure) return { ok: false, error: err.toError() };
       if (err instanceof ZodError) return { ok: false, error: invalidArgument(err) };

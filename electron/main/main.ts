@@ -3,11 +3,11 @@ import path from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell, type WebContents } from 'electron';
 import type { ApiEvent, Lang } from '../../shared/contract';
 import { APP_ORIGIN, APP_SCHEME, IPC_EVENT, IPC_INVOKE } from '../../shared/contract/ipc';
+import { RENDERER_CALLER } from '../core/context';
 import { createCore, type Core } from '../core/core';
 import { t } from '../core/i18n';
 import { appRoot, defaultDataDir } from '../core/paths';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
-import { readSettings } from '../core/services/app';
 import { menuTemplate } from './menu';
 import { PRINT_METHOD, printPdf } from './print';
 import { isAppUrl, mainWindowOptions } from './window';
@@ -79,8 +79,16 @@ function send(event: ApiEvent): void {
   mainWindow?.webContents.send(IPC_EVENT, event);
 }
 
-function currentLang(): Lang {
-  return core ? readSettings(core.context).language : 'kk';
+/** The interface language, as the core's settings last said (menus and titles follow it). */
+let uiLang: Lang = 'kk';
+const currentLang = (): Lang => uiLang;
+
+/** Reads the language through the core's one door, then rebuilds the menu in it. */
+async function refreshLanguage(): Promise<void> {
+  if (!core) return;
+  const r = await core.dispatch('settings.get', {});
+  if (r.ok) uiLang = (r.value as { language: Lang }).language;
+  buildMenu();
 }
 
 function buildMenu(): void {
@@ -109,7 +117,7 @@ function registerIpc(): void {
     if (typeof method !== 'string' || !core) return { ok: false, error: { code: 'api.unknown_method', params: { method: String(method) } } };
     // Printing needs a window and the system dialog: answered here, never by the core.
     if (method === PRINT_METHOD) return printPdf(BrowserWindow, args, t(currentLang(), 'common:app.title'));
-    return core.dispatch(method, args);
+    return core.dispatch(method, args, RENDERER_CALLER);
   });
 }
 
@@ -133,16 +141,16 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
   app.on('web-contents-created', (_e, contents) => guardWebContents(contents));
-  app.whenReady().then(() => {
+  app.whenReady().then(async () => {
     core = createCore({ dataDir: app.getPath('userData'), host: 'electron', versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' } });
     core.onEvent((event) => {
       send(event);
-      if (event.type === 'data.changed' && event.payload.area === 'settings') buildMenu();
+      if (event.type === 'data.changed' && event.payload.area === 'settings') void refreshLanguage();
     });
     lockDownSession();
     registerAppProtocol();
     registerIpc();
-    buildMenu();
+    await refreshLanguage();
     createWindow();
   }).catch((err: unknown) => {
     console.error(err);

@@ -71,7 +71,7 @@ describe('Electron printing (shell.printPdf)', () => {
     const main = fs.readFileSync(path.join(root, 'electron', 'main', 'main.ts'), 'utf8');
     const sender = main.indexOf("'api.forbidden_sender'");
     const print = main.indexOf('method === PRINT_METHOD');
-    const dispatch = main.indexOf('return core.dispatch(method, args)');
+    const dispatch = main.indexOf('return core.dispatch(method, args, RENDERER_CALLER)');
     expect(sender).toBeGreaterThan(0);
     expect(print).toBeGreaterThan(sender);
     expect(dispatch).toBeGreaterThan(print);
