@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A cheap scrypt for test keyrings (marked test-only in the keyring; refused without this).
+    env: { HTMP_TEST_FAST_KDF: '1' },
   },
 });

@@ -12,8 +12,13 @@ export interface CommandContext {
   lang: Lang;
   json: boolean;
   dataDir: string;
-  /** Opens the core on first use (commands that need no database never create one). */
+  env: Record<string, string | undefined>;
+  /** Opens the core on first use (commands that need no database never create one); signs in at the first protected call. */
   core(): Core;
+  /** The sign-in credentials of this run (--user / --passphrase-file / HTMP_USER + HTMP_PASSPHRASE), or null. */
+  credentials(): Promise<{ login: string; passphrase: string } | null>;
+  /** A secret a command needs (`--<option> FILE`, the variable `envName`, else asked on the terminal); null when none. */
+  secret(envName: string, option: string, question: string): Promise<string | null>;
 }
 
 export interface CommandOutput {

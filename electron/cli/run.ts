@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { accessOf, isAuthMethod } from '../../shared/contract/access';
+import type { MethodName } from '../../shared/contract';
 import { LANGS, type Lang } from '../../shared/contract';
 import { AppFailure, type AppError } from '../../shared/result';
 import { createCore, type Core } from '../core/core';
@@ -11,6 +14,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
+  /** Asks on the terminal without echo (absent: no terminal, e.g. a script). */
+  promptSecret?(question: string): Promise<string>;
 }
 
 const GLOBAL_OPTIONS = {
@@ -18,6 +23,8 @@ const GLOBAL_OPTIONS = {
   'data-dir': { type: 'string' },
   lang: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  user: { type: 'string' },
+  'passphrase-file': { type: 'string' },
 } as const;
 
 /** Exit codes: 0 done, 1 failure inside the app, 2 bad input (usage or a refused request). */
@@ -72,17 +79,28 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     return fail({ code: 'cli.bad_arguments', params: { usage: command.usage } }, 2);
   }
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : io.env.HTMP_DATA_DIR ?? defaultDataDir();
+  const signIn = new CliSignIn(io, values, lang);
   const ctx: CommandContext = {
     args: positionals,
     options: values,
     lang,
     json: values.json === true,
     dataDir,
-    core: () => (core ??= createCore({ dataDir, host: 'cli' })),
+    env: io.env,
+    core: () => (core ??= signIn.wrap(createCore({ dataDir, host: 'cli' }))),
+    credentials: () => signIn.credentials(),
+    secret: (name, option, question) => signIn.secret(name, option, question),
   };
   try {
     const out = await command.run(ctx);
-    io.stdout(ctx.json ? JSON.stringify(out.json) + '\n' : `${out.human ?? JSON.stringify(out.json, null, 2)}\n`);
+    let json = out.json;
+    let human = out.human ?? JSON.stringify(out.json, null, 2);
+    if (signIn.recoveryKey) {
+      // A folder set up by this command: its recovery key, printed this once.
+      json = json !== null && typeof json === 'object' && !Array.isArray(json) ? { ...json, recoveryKey: signIn.recoveryKey } : { result: json, recoveryKey: signIn.recoveryKey };
+      human = `${t(lang, 'auth:cli.recoveryKey', { key: signIn.recoveryKey })}\n\n${human}`;
+    }
+    io.stdout(ctx.json ? JSON.stringify(json) + '\n' : `${human}\n`);
     return 0;
   } catch (err) {
     // core.call turns every error result into an AppFailure, api.internal (a crash inside a
@@ -91,6 +109,84 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     return fail({ code: 'api.internal', params: { message: err instanceof Error ? err.message : String(err) } }, 1);
   } finally {
     core?.close();
+  }
+}
+
+/**
+ * Sign-in on the command line. Commands that only read reference data never ask (their methods
+ * are public); the first call of a method that needs a user signs in with, in this order:
+ * `--user NAME` (the passphrase from `--passphrase-file FILE` or asked on the terminal without
+ * echo), or HTMP_USER with HTMP_PASSPHRASE. A folder without users is set up by that first
+ * call: the user becomes its admin and the recovery key is printed once.
+ */
+class CliSignIn {
+  recoveryKey: string | null = null;
+  private cached: { login: string; passphrase: string } | null | undefined;
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly options: Record<string, unknown>,
+    private readonly lang: Lang,
+  ) {}
+
+  async credentials(): Promise<{ login: string; passphrase: string } | null> {
+    if (this.cached !== undefined) return this.cached;
+    const env = this.io.env;
+    const login = typeof this.options.user === 'string' ? this.options.user : env.HTMP_USER;
+    if (!login) return (this.cached = null);
+    let passphrase: string | undefined;
+    if (typeof this.options['passphrase-file'] === 'string') passphrase = readSecretFile(this.options['passphrase-file']);
+    else if (typeof this.options.user !== 'string' && env.HTMP_PASSPHRASE) passphrase = env.HTMP_PASSPHRASE;
+    else if (this.io.promptSecret) passphrase = await this.io.promptSecret(t(this.lang, 'auth:cli.passphrasePrompt', { user: login }));
+    else if (env.HTMP_PASSPHRASE) passphrase = env.HTMP_PASSPHRASE;
+    if (!passphrase) throw new AppFailure('auth.required');
+    return (this.cached = { login, passphrase });
+  }
+
+  /** A secret for a command (a new passphrase, a recovery key): its file option, its variable, else the terminal. */
+  async secret(envName: string, option: string, question: string): Promise<string | null> {
+    const file = this.options[option];
+    if (typeof file === 'string') return readSecretFile(file);
+    const v = this.io.env[envName];
+    if (v) return v;
+    if (this.io.promptSecret) return this.io.promptSecret(t(this.lang, question));
+    return null;
+  }
+
+  /** The core whose protected calls sign in first. */
+  wrap(raw: Core): Core {
+    let session: Core | null = null;
+    const ensure = async (method: string): Promise<Core> => {
+      if (session) return session;
+      if (accessOf(method) === 'public' && !isAuthMethod(method)) return raw;
+      if (method === 'auth.status' || (method === 'auth.restore' && raw.security.state === 'setup')) return raw;
+      const c = await this.credentials();
+      if (!c) return raw;
+      const status = await raw.call('auth.status', {});
+      if (status.state === 'setup') {
+        const r = await raw.call('auth.setup', { login: c.login, displayName: this.io.env.HTMP_USER_NAME || c.login, passphrase: c.passphrase });
+        this.recoveryKey = r.recoveryKey;
+        session = raw.as({ channel: 'local', sessionId: r.sessionId! });
+      } else {
+        const r = await raw.call('auth.signIn', { login: c.login, passphrase: c.passphrase });
+        session = raw.as({ channel: 'local', sessionId: r.sessionId! });
+      }
+      return session;
+    };
+    const wrapped: Core = Object.create(raw) as Core;
+    return Object.assign(wrapped, {
+      dispatch: async (method: string, args: unknown, caller?: Parameters<Core['dispatch']>[2]) => (caller ? raw.dispatch(method, args, caller) : (await ensure(method)).dispatch(method, args)),
+      call: async (method: MethodName, args: never, caller?: Parameters<Core['call']>[2]) => (caller ? raw.call(method, args, caller) : (await ensure(method)).call(method, args)),
+      close: () => raw.close(),
+    }) as Core;
+  }
+}
+
+function readSecretFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch {
+    throw new AppFailure('cli.file_unreadable', { file });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ApiEvent, ArgsOf, MethodName, ResultOf } from '../../shared/contract';
 import type { Db } from './db';
 import type { Store } from './store';
+import type { Keyring } from './vault/keyring';
 
 /** What every service gets: the database, the single write path, identity and event emission. */
 export interface CoreContext {
@@ -12,6 +13,8 @@ export interface CoreContext {
   host: 'electron' | 'web' | 'cli';
   versions: Record<string, string>;
   emit(event: ApiEvent): void;
+  /** The keys a backup is made under (the core's; absent in hand-made test contexts: a plain backup). */
+  backupKeys?(): { dataKey: Buffer | null; keyring: Keyring | null };
 }
 
 /**

@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiEvent, ArgsOf, MethodName, ResultOf } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
-import { ensureShippedCatalogue } from './catalogue/loader';
+import { currentActor } from './auth/current';
+import { Security } from './auth/security';
 import type { Caller, CoreContext, Handlers } from './context';
-import { migrate, openDatabase, type Db } from './db';
+import { LOCAL_CALLER } from './context';
+import type { Db } from './db';
 import { createDispatcher } from './dispatch';
+import { renderAuditPdf, renderRecoverySheet, auditCsv } from './pdf/security';
 import { appHandlers } from './services/app';
 import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
@@ -14,88 +16,187 @@ import { catalogueHandlers } from './services/catalogue';
 import { exchangeHandlers } from './services/exchange';
 import { protocolsHandlers } from './services/protocols';
 import { scoringHandlers } from './services/scoring';
-import { Store } from './store';
-import { userTables } from './tables';
+import type { Store } from './store';
 
 export interface CoreOptions {
   dataDir: string;
   host?: CoreContext['host'];
   versions?: Record<string, string>;
+  /** Tests and the crypto benchmark only: users and sign-in as usual, the data left plain. No host sets it. */
+  insecurePlaintext?: boolean;
+  /** The clock of idle locking (tests). */
+  now?: () => number;
+  /** Test hook of migration and re-key steps (the kill tests). */
+  onConvertStep?: (step: string) => void;
 }
 
 export interface Core {
   readonly dataDir: string;
   readonly databaseFile: string;
   readonly installationId: string;
+  /** The open (decrypted) database: `auth.required` until someone signs in. */
   readonly db: Db;
   readonly store: Store;
   readonly context: CoreContext;
+  readonly security: Security;
   /**
-   * Untyped entry point for IPC and HTTP: validates, never throws. The host says who is calling
-   * (the page is `RENDERER_CALLER`); without it the caller is local (CLI, main process, tests).
+   * Untyped entry point for IPC and HTTP: validates, checks the session, never throws. The host
+   * says who is calling (the page is `RENDERER_CALLER` with its session); without it the caller
+   * is this view's default (LOCAL_CALLER, or the one given to `as`).
    */
   dispatch(method: string, args: unknown, caller?: Caller): Promise<Result<unknown>>;
-  /** Typed entry point for the CLI, the main process and tests (a local caller): throws AppFailure on an error result. */
+  /** Typed entry point for the CLI, the main process and tests: throws AppFailure on an error result. */
   call<M extends MethodName>(method: M, args: ArgsOf<M>, caller?: Caller): Promise<ResultOf<M>>;
+  /** The same core whose calls default to `caller` (a signed-in CLI run, a test's user). */
+  as(caller: Caller): Core;
   onEvent(listener: (event: ApiEvent) => void): () => void;
   close(): void;
 }
 
-/** Reads the installation id, creating it (a random UUID) on the first start. */
-function ensureInstallationId(db: Db): string {
-  const row = db.prepare("SELECT value FROM meta WHERE key = 'installation_id'").get() as { value: string } | undefined;
-  if (row) return row.value;
-  const id = randomUUID();
-  db.prepare("INSERT INTO meta (key, value) VALUES ('installation_id', ?)").run(id);
-  return id;
-}
+/** Methods after which the plain reference copy may need refreshing (they write reference data). */
+const REFERENCE_WRITERS = /^(settings\.update|calendar\.(replace|setYear|reset)|catalogue\.(setInForce|saveTranslation|removeTranslation|saveNote|removeNote)|exchange\.(catalogueApply|catalogueRestore|import|trustPublisher|removePublisher))$/;
 
-/** Opens the data folder (creating it), migrates the database and wires every service. */
+/**
+ * Opens the data folder (creating it): finishes an interrupted migration or re-key, reads the
+ * keyring, and wires every service behind the one door. The encrypted database opens at the
+ * first sign-in (`auth.signIn`, or `auth.setup` on a new folder).
+ */
 export function createCore(options: CoreOptions): Core {
   const dataDir = path.resolve(options.dataDir);
-  fs.mkdirSync(dataDir, { recursive: true });
-  const databaseFile = path.join(dataDir, 'htmp.sqlite');
-  const db = openDatabase(databaseFile);
-  try {
-    migrate(db);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  const installationId = ensureInstallationId(db);
-  // The catalogue is loaded at first start and whenever this build ships different data
-  // (a hash comparison otherwise), so every host and `htmp db info` see it from the start.
-  ensureShippedCatalogue(db);
-  const store = new Store(db, installationId, userTables);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const host = options.host ?? 'cli';
   const listeners = new Set<(e: ApiEvent) => void>();
-  const context: CoreContext = {
-    db,
-    store,
-    dataDir,
-    databaseFile,
-    installationId,
-    host: options.host ?? 'cli',
-    versions: options.versions ?? {},
-    emit: (event) => {
-      for (const l of listeners) l(event);
-    },
+  const emit = (event: ApiEvent): void => {
+    for (const l of listeners) l(event);
   };
-  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers };
-  const dispatch = createDispatcher(handlers, context);
-  let closed = false;
-  return {
+  const security = new Security({
+    dataDir,
+    host,
+    ...(options.insecurePlaintext ? { insecurePlaintext: true } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.onConvertStep ? { onConvertStep: options.onConvertStep } : {}),
+    emit,
+  });
+  const databaseFile = security.databaseFile;
+  const context: CoreContext = {
+    get db() {
+      return security.opened().db;
+    },
+    get store() {
+      return security.opened().store;
+    },
     dataDir,
     databaseFile,
-    installationId,
-    db,
-    store,
+    get installationId() {
+      return security.installationId;
+    },
+    host,
+    versions: options.versions ?? {},
+    emit,
+    backupKeys: () => (security.state === 'open' && security.encrypted ? { dataKey: security.currentDataKey(), keyring: security.currentKeyring() } : { dataKey: null, keyring: null }),
+  };
+  let refContext: CoreContext | null = null;
+  const referenceContext = (): CoreContext => {
+    const ref = security.reference();
+    if (!refContext || refContext.db !== ref.db) {
+      refContext = { db: ref.db, store: ref.store, dataDir, databaseFile, installationId: security.installationId, host, versions: options.versions ?? {}, emit };
+    }
+    return refContext;
+  };
+
+  const actor = () => {
+    const a = currentActor();
+    if (!a) throw new AppFailure('auth.required');
+    return a;
+  };
+  const securityHandlers: Pick<Handlers, 'auth.status' | 'auth.setup' | 'auth.signIn' | 'auth.unlock' | 'auth.lock' | 'auth.signOut' | 'auth.touch' | 'auth.changePassphrase' | 'auth.setPin' | 'auth.recover' | 'auth.restore' | 'auth.recoverySheet' | 'users.list' | 'users.add' | 'users.update' | 'users.disable' | 'users.reset' | 'audit.list' | 'audit.verify' | 'audit.exportCsv' | 'audit.exportPdf' | 'db.rekey'> = {
+    'auth.status': (_a, _c, caller) => security.status(caller),
+    'auth.setup': (a, _c, caller) => security.setup(a, caller),
+    'auth.signIn': (a, _c, caller) => security.signIn(a, caller),
+    'auth.unlock': (a, _c, caller) => security.unlock(a, caller),
+    'auth.lock': (a, _c, caller) => security.lock(a, caller),
+    'auth.signOut': (_a, _c, caller) => security.signOut(caller),
+    'auth.touch': (_a, _c, caller) => {
+      const s = security.session(caller);
+      if (s && !s.locked) security.touch(s);
+      return { ok: true as const };
+    },
+    'auth.changePassphrase': (a, _c, caller) => security.changePassphrase(a, caller),
+    'auth.setPin': (a, _c, caller) => security.setPin(a, caller),
+    'auth.recover': (a, _c, caller) => security.recover(a, caller),
+    'auth.restore': (a, _c, caller) => security.restoreHere(a, caller),
+    'auth.recoverySheet': async (a, _c, caller) => {
+      const s = security.session(caller);
+      if (!s || s.locked || security.state !== 'open') throw new AppFailure(s?.locked ? 'auth.locked' : 'auth.required');
+      const who = security.actorFor(s);
+      if (who.role !== 'admin') throw new AppFailure('auth.forbidden', { role: who.role, need: 'admin' });
+      return renderRecoverySheet({ recoveryKey: a.recoveryKey, lang: a.lang, installationId: security.installationId, dataDir, commission: commissionName(security) });
+    },
+    'users.list': () => security.listUsers(),
+    'users.add': (a) => security.addUser(a),
+    'users.update': (a) => security.updateUser(a),
+    'users.disable': (a) => security.disableUser(a),
+    'users.reset': (a) => security.resetUser(a, actor()),
+    'audit.list': (a) => security.auditList(a),
+    'audit.verify': () => security.auditVerify(),
+    'audit.exportCsv': (a) => {
+      const rows = security.auditAll(a);
+      return { text: auditCsv(rows), fileName: `audit_${new Date().toISOString().slice(0, 10)}.csv`, rows: rows.length };
+    },
+    'audit.exportPdf': async (a) => {
+      const rows = security.auditAll(a);
+      const { lang, ...filter } = a;
+      return { ...(await renderAuditPdf({ rows, lang, filter, commission: commissionName(security) })), rows: rows.length };
+    },
+    'db.rekey': (a) => security.rekey(a, actor()),
+  };
+
+  const handlers: Handlers = {
+    ...appHandlers,
+    ...securityHandlers,
+    ...calendarHandlers,
+    ...catalogueHandlers,
+    ...casesHandlers,
+    ...scoringHandlers,
+    ...protocolsHandlers,
+    ...exchangeHandlers,
+  };
+  const dispatch = createDispatcher({
+    handlers,
+    security,
     context,
-    dispatch,
+    referenceContext,
+    after: (method) => {
+      if (method === 'settings.update') security.refreshSettings();
+      if (REFERENCE_WRITERS.test(method)) security.refreshReference();
+    },
+  });
+  // Idle locking runs without any call too, so the page learns it is locked (auth.changed).
+  const idleTimer = setInterval(() => security.checkIdle(), 15_000);
+  idleTimer.unref();
+  let closed = false;
+
+  const view = (defaultCaller: Caller): Core => ({
+    dataDir,
+    databaseFile,
+    get installationId() {
+      return security.installationId;
+    },
+    get db() {
+      return security.opened().db;
+    },
+    get store() {
+      return security.opened().store;
+    },
+    context,
+    security,
+    dispatch: (method, args, caller) => dispatch(method, args, caller ?? defaultCaller),
     async call(method, args, caller) {
-      const r = await dispatch(method, args, caller);
+      const r = await dispatch(method, args, caller ?? defaultCaller);
       if (!r.ok) throw new AppFailure(r.error.code, r.error.params);
       return r.value as ResultOf<typeof method>;
     },
+    as: (caller) => view(caller),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -103,8 +204,19 @@ export function createCore(options: CoreOptions): Core {
     close() {
       if (closed) return;
       closed = true;
+      clearInterval(idleTimer);
       listeners.clear();
-      db.close();
+      security.close();
     },
-  };
+  });
+  return view(LOCAL_CALLER);
+}
+
+function commissionName(security: Security): string {
+  try {
+    const v = security.opened().db.prepare("SELECT value FROM settings WHERE key = 'commissionName'").pluck().get() as string | undefined;
+    return v ? (JSON.parse(v) as string) : '';
+  } catch {
+    return '';
+  }
 }

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import { AppFailure } from '../../shared/result';
 import { migrations as allMigrations, type Migration } from './migrations';
 
@@ -8,9 +9,50 @@ export type Db = Database.Database;
 export const latestSchemaVersion = (migrations: readonly Migration[] = allMigrations): number =>
   migrations.reduce((max, m) => Math.max(max, m.version), 0);
 
-/** Opens (creating if needed) the database with the pragmas the app relies on. */
-export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
+/**
+ * Keys a connection for SQLCipher 4 pages (through SQLite3 Multiple Ciphers, the build of
+ * SQLite that `better-sqlite3` resolves to here) with a raw 256-bit key: no passphrase KDF on
+ * open, the key comes from the keyring. Must run before the first read.
+ */
+export function keyDatabase(db: Db, keyHex: string): void {
+  if (!/^[0-9a-f]{64}$/.test(keyHex)) throw new Error('database key must be 64 hex digits');
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${keyHex}'"`);
+}
+
+/** True when the file is a plain (unencrypted) SQLite database. */
+export function isPlainDatabase(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const b = Buffer.alloc(16);
+      return fs.readSync(fd, b, 0, 16, 0) === 16 && b.toString('latin1') === 'SQLite format 3\0';
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens (creating if needed) the database with the pragmas the app relies on; `key` (hex) opens
+ * an encrypted one, and a wrong key is `db.wrong_key`. Temporary tables and sorts stay in
+ * memory, so no temp file holds decrypted pages.
+ */
+export function openDatabase(file: string, options: { readonly?: boolean; key?: string | null } = {}): Db {
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  try {
+    if (options.key) keyDatabase(db, options.key);
+    db.pragma('temp_store = MEMORY');
+    // The first read: a wrong key (or a plain file opened with one) fails here.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB') throw new AppFailure('db.wrong_key');
+    throw err;
+  }
   if (!options.readonly) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -1,28 +1,96 @@
 import { ZodError } from 'zod';
+import { accessOf, auditActionOf, isAuthMethod, roleAllows } from '../../shared/contract/access';
 import { argSchemas, isMethodName, type MethodName } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
+import { subjectOf } from './auth/audit';
+import type { Actor } from './auth/current';
+import type { Security } from './auth/security';
 import { LOCAL_CALLER, type Caller, type CoreContext, type Handlers } from './context';
 
+/** Calls that do not count as the user's activity (polling must not keep a session awake). */
+const PASSIVE = new Set<string>(['exchange.jobs']);
+
+export interface DispatchDeps {
+  handlers: Handlers;
+  security: Security;
+  /** The context of the open (encrypted) database. */
+  context: CoreContext;
+  /** The context of the plain reference database, for public methods while nobody is signed in. */
+  referenceContext(): CoreContext;
+  /** After a successful call (the core refreshes the reference copy after writes to reference data). */
+  after?(method: MethodName): void;
+}
+
 /**
- * Validates the argument, calls the handler and wraps the outcome in the result envelope.
- * Nothing thrown inside the core reaches a caller as an exception.
+ * The one door: validates the argument, checks the caller's session and role against the
+ * method's access level (shared/contract/access.ts), runs the handler as the signed-in user,
+ * records the audit trail, and wraps the outcome in the result envelope. Nothing thrown inside
+ * the core reaches a caller as an exception.
  */
-export function createDispatcher(handlers: Handlers, ctx: CoreContext) {
+export function createDispatcher(deps: DispatchDeps) {
+  const { handlers, security } = deps;
   return async function dispatch(method: string, rawArgs: unknown, caller: Caller = LOCAL_CALLER): Promise<Result<unknown>> {
     if (!isMethodName(method)) return { ok: false, error: { code: 'api.unknown_method', params: { method } } };
     const parsed = argSchemas[method].safeParse(rawArgs ?? {});
     if (!parsed.success) return { ok: false, error: invalidArgument(parsed.error) };
+    const handler = handlers[method] as (args: unknown, c: CoreContext, who: Caller) => unknown;
+    const need = accessOf(method);
+    const action = auditActionOf(method);
+    let actor: Actor | null = null;
+    let subject: { caseId: string | null; patientIin: string | null } = { caseId: null, patientIin: null };
     try {
-      const handler = handlers[method] as (args: unknown, c: CoreContext, who: Caller) => unknown;
-      return { ok: true, value: await handler(parsed.data, ctx, caller) };
+      if (isAuthMethod(method)) return { ok: true, value: await handler(parsed.data, deps.context, caller) };
+      const session = security.session(caller);
+      if (session?.locked) return { ok: false, error: { code: 'auth.locked' } };
+      if (need === 'public') {
+        if (session && security.state === 'open') {
+          actor = security.actorFor(session);
+          return { ok: true, value: await security.runAs(actor, () => handler(parsed.data, deps.context, caller)) };
+        }
+        const ctx = security.state === 'open' ? deps.context : deps.referenceContext();
+        return { ok: true, value: await security.runAs(null, () => handler(parsed.data, ctx, caller)) };
+      }
+      if (!session || security.state !== 'open') return { ok: false, error: { code: security.state === 'setup' ? 'auth.setup_required' : 'auth.required' } };
+      actor = security.actorFor(session);
+      if (action) subject = subjectOf(deps.context.db, method, parsed.data, null);
+      if (!roleAllows(actor.role, need)) throw new AppFailure('auth.forbidden', { role: actor.role, need });
+      if (!PASSIVE.has(method)) security.touch(session);
+      const value = await security.runAs(actor, () => handler(parsed.data, deps.context, caller));
+      if (action) {
+        if (!subject.caseId) subject = subjectOf(deps.context.db, method, parsed.data, value);
+        security.audit({ userId: actor.userId, userName: actor.login, action, method, outcome: 'ok', caseId: subject.caseId, patientIin: subject.patientIin, detail: detailOf(method, parsed.data) });
+      }
+      deps.after?.(method);
+      return { ok: true, value };
     } catch (err) {
-      if (err instanceof AppFailure) return { ok: false, error: err.toError() };
-      if (err instanceof ZodError) return { ok: false, error: invalidArgument(err) };
+      const error = err instanceof AppFailure ? err.toError() : err instanceof ZodError ? invalidArgument(err) : null;
+      if (actor && action) {
+        try {
+          security.audit({ userId: actor.userId, userName: actor.login, action, method, outcome: error?.code ?? 'api.internal', caseId: subject.caseId, patientIin: subject.patientIin, detail: detailOf(method, parsed.data) });
+        } catch {
+          /* the refusal still goes back */
+        }
+      }
+      if (error) return { ok: false, error };
       // Log the technical detail locally; the caller gets a translated, generic message.
       console.error(`[htmp] ${method as MethodName} failed:`, err);
       return { ok: false, error: { code: 'api.internal', params: { method, message: err instanceof Error ? err.message : String(err) } } };
     }
   };
+}
+
+/** What an audit row keeps of the argument: small scalars that say what was done, never content or secrets. */
+function detailOf(method: string, args: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!args || typeof args !== 'object') return out;
+  for (const [k, v] of Object.entries(args as Record<string, unknown>)) {
+    if (/passphrase|pin|data|content|text|recovery/i.test(k)) continue;
+    if (typeof v === 'boolean' || typeof v === 'number' || (typeof v === 'string' && v.length <= 80 && ['kind', 'lang', 'outcome', 'status', 'choice', 'role', 'reason', 'layout', 'from', 'to', 'year', 'name', 'login', 'userId', 'fileId', 'decisionId', 'sheetId', 'out', 'file'].includes(k))) {
+      out[k] = v;
+    }
+  }
+  if (method === 'exchange.export' && Array.isArray((args as { caseIds?: unknown }).caseIds)) out['cases'] = (args as { caseIds: unknown[] }).caseIds.length;
+  return out;
 }
 
 function invalidArgument(error: ZodError) {

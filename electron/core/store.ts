@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Db } from './db';
+import { currentActor } from './auth/current';
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -46,7 +47,7 @@ function nextStamp(previous: SqlValue | undefined): string {
 
 /**
  * The one place where user data is written. Every insert, update and delete also appends a
- * field-level row to `change_log` (old and new values, installation, time) in the same
+ * field-level row to `change_log` (old and new values, installation, time, user) in the same
  * transaction: the audit trail, sync between laptops and conflict detection are built on it.
  */
 export class Store {
@@ -199,10 +200,11 @@ export class Store {
       at,
       origin: ctx.origin ?? null,
     };
+    // The signed-in user the call runs for (null for sync and start-up writes).
     this.stmt(
       'log',
-      `INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(change.changeId, table, recordId, op, JSON.stringify(fields), change.installationId, at, change.origin);
+      `INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at, origin, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(change.changeId, table, recordId, op, JSON.stringify(fields), change.installationId, at, change.origin, currentActor()?.userId ?? null);
     for (const l of this.listeners) l(change);
   }
 

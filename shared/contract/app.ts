@@ -37,6 +37,8 @@ export interface Settings {
   language: Lang;
   commissionName: string;
   authorityName: string;
+  /** Minutes without activity before the app locks (1-240; default 10). */
+  idleLockMinutes: number;
 }
 
 /** A year of the working-day calendar as the settings screen shows it. */
@@ -71,6 +73,7 @@ export const appSchemas = {
       language: z.enum(LANGS).optional(),
       commissionName: z.string().max(300).optional(),
       authorityName: z.string().max(300).optional(),
+      idleLockMinutes: z.number().int().min(1).max(240).optional(),
     })
     .strict(),
   'calendar.get': z.object({}).strict(),

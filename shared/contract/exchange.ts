@@ -136,6 +136,9 @@ export interface ReferralAnswerView {
   errors: { line: number; code: string }[];
 }
 
+/** A backup passphrase: like a user's, at least 10 characters. */
+const backupPassphrase = z.string().min(10).max(1024);
+
 export const exchangeSchemas = {
   'exchange.identity': z.object({}).strict(),
   'exchange.peers': z.object({}).strict(),
@@ -145,7 +148,7 @@ export const exchangeSchemas = {
   'exchange.trustPublisher': z.object({ publicKey: key, name: z.string().max(200).nullable().optional() }).strict(),
   'exchange.removePublisher': z.object({ publicKey: key }).strict(),
   'exchange.export': z
-    .object({ kind: z.enum(EXPORT_KINDS), peer: z.string().min(1).max(128).optional(), out: path.optional(), caseIds: z.array(z.string().min(1).max(100)).max(10_000).optional(), jobId })
+    .object({ kind: z.enum(EXPORT_KINDS), peer: z.string().min(1).max(128).optional(), out: path.optional(), caseIds: z.array(z.string().min(1).max(100)).max(10_000).optional(), jobId, passphrase: backupPassphrase.optional() })
     .strict(),
   'exchange.verify': z.object({ file: path.optional(), uploadId: z.string().uuid().optional() }).strict(),
   'exchange.import': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), dryRun: z.boolean().optional(), trustNewPeer: z.boolean().optional(), jobId }).strict(),
@@ -153,8 +156,11 @@ export const exchangeSchemas = {
   'exchange.jobs': z.object({}).strict(),
   'exchange.conflicts': z.object({ status: z.enum(['open', 'resolved']).optional() }).strict(),
   'exchange.resolve': z.object({ id: z.string().min(1).max(100), choice: z.enum(['local', 'remote']) }).strict(),
-  'exchange.backup': z.object({ out: path.optional(), jobId }).strict(),
-  'exchange.restore': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), dataDir: path, force: z.boolean().optional(), jobId }).strict(),
+  /** `passphrase`: a backup passphrase that can restore it on a new laptop (besides the recovery key). */
+  'exchange.backup': z.object({ out: path.optional(), jobId, passphrase: backupPassphrase.optional() }).strict(),
+  'exchange.restore': z
+    .object({ file: path.optional(), uploadId: z.string().uuid().optional(), dataDir: path, force: z.boolean().optional(), jobId, recoveryKey: z.string().min(20).max(80).optional(), backupPassphrase: z.string().min(1).max(1024).optional() })
+    .strict(),
   'exchange.cataloguePreview': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), trustNewPublisher: z.boolean().optional() }).strict(),
   'exchange.catalogueApply': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), trustNewPublisher: z.boolean().optional() }).strict(),
   'exchange.catalogueRestore': z.object({}).strict(),

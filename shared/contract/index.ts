@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appSchemas, type AppMethods } from './app';
+import { authSchemas, type AuthMethods } from './auth';
 import { catalogueSchemas, type CatalogueMethods } from './catalogue';
 import { casesSchemas, type CasesMethods } from './cases';
 import { exchangeSchemas, type ExchangeMethods } from './exchange';
@@ -11,7 +12,7 @@ import { scoringSchemas, type ScoringMethods } from './scoring';
  * Every area declares its schemas and method types in its own file; the client, the IPC bridge,
  * the web host and the CLI are all typed from this one place.
  */
-export type ApiMethods = AppMethods & CatalogueMethods & CasesMethods & ScoringMethods & ProtocolsMethods & ExchangeMethods;
+export type ApiMethods = AppMethods & AuthMethods & CatalogueMethods & CasesMethods & ScoringMethods & ProtocolsMethods & ExchangeMethods;
 
 export type MethodName = keyof ApiMethods;
 export type ArgsOf<M extends MethodName> = ApiMethods[M]['args'];
@@ -19,6 +20,7 @@ export type ResultOf<M extends MethodName> = ApiMethods[M]['result'];
 
 export const argSchemas = {
   ...appSchemas,
+  ...authSchemas,
   ...catalogueSchemas,
   ...casesSchemas,
   ...scoringSchemas,
@@ -31,8 +33,9 @@ export const isMethodName = (name: string): name is MethodName => Object.prototy
 
 /** Events pushed from the core to every window (progress of long jobs, data changes, menu navigation). */
 export interface ApiEvent {
-  type: 'data.changed' | 'job.progress' | 'job.done' | 'ui.navigate';
+  type: 'data.changed' | 'job.progress' | 'job.done' | 'ui.navigate' | 'auth.changed';
   payload: Record<string, unknown>;
 }
 
 export * from './app';
+export * from './auth';

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { createCore, type Core } from '../../electron/core/core';
+import { createCore, type Core, type CoreOptions } from '../../electron/core/core';
+import { LOCAL_CALLER } from '../../electron/core/context';
 
 const made: string[] = [];
 const cores: Core[] = [];
@@ -20,17 +21,45 @@ export const TEST_COMMISSION = {
   authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы',
 };
 
+/** The first admin of every test installation (vitest runs with HTMP_TEST_FAST_KDF=1: a cheap scrypt). */
+export const TEST_ADMIN = { login: 'admin', displayName: 'Әсел Серікқызы Нұрланова', passphrase: 'correct horse battery 1' };
+
 /**
- * A core on a fresh temporary data folder, closed after the test. Like a set-up installation it
- * knows its commission (protocols cannot be issued without it); `{ commission: false }` for a
- * brand-new one.
+ * Sets up a core's folder (the first admin) and signs in; returns the core whose calls run as
+ * that admin, and the recovery key.
  */
-export function tempCore(options: { commission?: boolean } = {}): Core {
-  const core = createCore({ dataDir: tempDir(), host: 'cli' });
-  if (options.commission !== false) {
+export function setUpAndSignIn(core: Core, user: { login: string; displayName: string; passphrase: string } = TEST_ADMIN): { core: Core; recoveryKey: string; sessionId: string } {
+  const r = core.security.setupSync(user, LOCAL_CALLER);
+  return { core: core.as({ channel: 'local', sessionId: r.sessionId! }), recoveryKey: r.recoveryKey, sessionId: r.sessionId! };
+}
+
+/** Opens a core on a folder and signs in as a user of it. */
+export async function signedInCore(dataDir: string, user: { login: string; passphrase: string } = TEST_ADMIN, options: Partial<CoreOptions> = {}): Promise<Core> {
+  const core = createCore({ dataDir, host: 'cli', ...options });
+  cores.push(core);
+  const r = await core.call('auth.signIn', { login: user.login, passphrase: user.passphrase });
+  return core.as({ channel: 'local', sessionId: r.sessionId! });
+}
+
+/**
+ * A core on a fresh temporary data folder, set up (first admin, encrypted), signed in as that
+ * admin, and closed after the test. Like a set-up installation it knows its commission
+ * (protocols cannot be issued without it); `{ commission: false }` for a brand-new one.
+ */
+export function tempCore(options: { commission?: boolean; dataDir?: string } & Partial<CoreOptions> = {}): Core {
+  const { commission, dataDir, ...rest } = options;
+  const raw = createCore({ dataDir: dataDir ?? tempDir(), host: 'cli', ...rest });
+  cores.push(raw);
+  const { core } = setUpAndSignIn(raw);
+  if (commission !== false) {
     const put = core.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)');
     for (const [k, v] of Object.entries(TEST_COMMISSION)) put.run(k, JSON.stringify(v), new Date().toISOString());
   }
+  return core;
+}
+
+/** Registers a core to be closed after the test. */
+export function track(core: Core): Core {
   cores.push(core);
   return core;
 }

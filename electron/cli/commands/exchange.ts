@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { AppFailure } from '../../../shared/result';
-import { restoreBackup } from '../../core/exchange/backup';
-import { standaloneJob } from '../../core/exchange/jobs';
 import { t } from '../../core/i18n';
 import type { Command } from '../command';
+
+const stripUndefined = <T extends Record<string, unknown>>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -90,13 +90,15 @@ export const exchangeCommands: Command[] = [
   },
   {
     name: 'backup create',
-    usage: 'htmp backup create --out FILE [--json]',
+    usage: 'htmp backup create --out FILE [--backup-passphrase-file FILE] [--json]',
     summary: 'exchange:cli.backupCreate',
-    options: { out: { type: 'string' } },
+    options: { out: { type: 'string' }, 'backup-passphrase-file': { type: 'string' } },
     maxArgs: 0,
     async run(ctx) {
       const out = path.resolve(required(ctx.options.out, '--out'));
-      const r = await ctx.core().call('exchange.backup', { out });
+      // A backup passphrase (besides the recovery key) only when asked for: file or HTMP_BACKUP_PASSPHRASE.
+      const passphrase = typeof ctx.options['backup-passphrase-file'] === 'string' || ctx.env.HTMP_BACKUP_PASSPHRASE ? await ctx.secret('HTMP_BACKUP_PASSPHRASE', 'backup-passphrase-file', 'auth:cli.backupPassphrasePrompt') : null;
+      const r = await ctx.core().call('exchange.backup', { out, ...(passphrase ? { passphrase } : {}) });
       return {
         json: { file: r.file, sha256: r.sha256, bytes: r.bytes, files: r.files, verified: r.verified },
         human: t(ctx.lang, 'exchange:cli.backupDone', { file: r.file, files: r.files, sha256: r.sha256 }),
@@ -105,17 +107,25 @@ export const exchangeCommands: Command[] = [
   },
   {
     name: 'backup restore',
-    usage: 'htmp backup restore FILE --data-dir DIR [--force] [--json]',
+    usage: 'htmp backup restore FILE --data-dir DIR [--recovery-key-file FILE | --backup-passphrase-file FILE] [--force] [--json]',
     summary: 'exchange:cli.backupRestore',
-    options: { force: { type: 'boolean' } },
+    options: { force: { type: 'boolean' }, 'recovery-key-file': { type: 'string' }, 'backup-passphrase-file': { type: 'string' } },
     minArgs: 1,
     maxArgs: 1,
     async run(ctx) {
-      // Never opens a core on the target: the folder must stay empty until the restore is complete.
-      const r = await restoreBackup({ file: path.resolve(ctx.args[0]!), dataDir: ctx.dataDir, force: ctx.options.force === true, job: standaloneJob('restore') });
+      // The secret that opens an encrypted backup: the recovery key (file or HTMP_RECOVERY_KEY) or the backup passphrase.
+      const usePassphrase = typeof ctx.options['backup-passphrase-file'] === 'string' || (!ctx.env.HTMP_RECOVERY_KEY && typeof ctx.options['recovery-key-file'] !== 'string' && ctx.env.HTMP_BACKUP_PASSPHRASE);
+      const secret = usePassphrase
+        ? { backupPassphrase: (await ctx.secret('HTMP_BACKUP_PASSPHRASE', 'backup-passphrase-file', 'auth:cli.backupPassphrasePrompt')) ?? undefined }
+        : typeof ctx.options['recovery-key-file'] === 'string' || ctx.env.HTMP_RECOVERY_KEY
+          ? { recoveryKey: (await ctx.secret('HTMP_RECOVERY_KEY', 'recovery-key-file', 'auth:cli.recoveryKeyPrompt'))?.trim() ?? undefined }
+          : {};
+      // Through the target folder's own core: a folder without users takes it as is (a new laptop);
+      // a set-up one only from its signed-in admin with --force.
+      const r = await ctx.core().call('auth.restore', { file: path.resolve(ctx.args[0]!), ...stripUndefined(secret), ...(ctx.options.force === true ? { force: true } : {}) });
       return {
-        json: { dataDir: r.dataDir, installationId: r.installationId, files: r.files, integrity: r.integrity, replaced: r.replaced },
-        human: t(ctx.lang, 'exchange:cli.restored', { dataDir: r.dataDir, files: r.files }),
+        json: { dataDir: ctx.dataDir, installationId: r.installationId, files: r.files, replaced: r.replaced, state: r.state },
+        human: t(ctx.lang, 'exchange:cli.restored', { dataDir: ctx.dataDir, files: r.files }),
       };
     },
   },

@@ -1,35 +1,46 @@
 /**
- * Backup and restore of a whole installation as a `backup` bundle: a consistent snapshot of
- * the database (SQLite's online backup API through better-sqlite3's `db.backup()`) as the entry
- * `database/htmp.sqlite`, and every attachment of the file store as `files/<sha256>`.
+ * Backup and restore of a whole installation as a `backup` bundle (signed like every bundle).
  *
- * Verified after writing: the bundle is reopened, every entry's SHA-256 checked (the file
- * store's names are their hashes, so a damaged attachment is caught too), the database entry
- * extracted and `PRAGMA integrity_check` run on it.
+ * An encrypted folder's backup (`meta.format = 'htmp-backup-2'`) carries the data as it is on
+ * disk, never decrypted: `database/htmp.sqlite` (a `VACUUM INTO` snapshot, encrypted with the
+ * same key), every stored file as `store/<name>` (already AES-256-GCM, named by keyed hash), the
+ * keyring as `keyring/htmp.keyring.json` (so users keep their passphrases on the new laptop),
+ * and, when the user chose a backup passphrase, `keyring/backup-passphrase.json`: the data key
+ * wrapped by scrypt of that passphrase. A restore needs one of: the recovery key, the backup
+ * passphrase, or a user's own passphrase. The audit trail is in the database, so it travels.
  *
- * Restore goes into a data folder that is empty (a new laptop) unless `force`; the folder's
- * previous content is then moved aside to `.replaced-<time>/`, never deleted. The restored
- * installation keeps its identity (installation id and key pair): it continues the backed-up
- * laptop, which must not be used any more.
+ * A wave-1 backup (plain `database/htmp.sqlite` and `files/<sha256>`) still restores: into a
+ * plain folder, which the first set-up then encrypts.
+ *
+ * Verified after writing: the bundle is reopened, every entry's SHA-256 checked, the database
+ * entry extracted (into the data folder's staging, still encrypted) and `integrity_check` run
+ * with the key. Restore goes into an empty folder (a new laptop) unless `force`; the folder's
+ * previous content is then moved aside to `.replaced-<time>/`, never deleted.
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
-import { migrate, openDatabase } from '../db';
+import { keyDatabase, migrate, openDatabase } from '../db';
+import { decryptBuffer, FileStore } from '../files';
+import { parseRecoveryKey, recoveryPrivateKey, wipe } from '../vault/crypto';
+import { KEYRING_FILE, openPassphraseWrap, openWithPassphrase, openWithRecovery, wrapWithPassphrase, type Keyring, type PassphraseWrap } from '../vault/keyring';
+import { databaseKeyHex, fileStoreKeys } from '../vault/keys';
 import { openBundle, writeBundle, type BundleReader, type WriteBundleEntry } from './archive';
-import { fileStorePath, listFileStore } from './files';
 import type { Job } from './jobs';
 import { attachmentHashOf, attachmentPath } from './manifest';
 import { generator, recordJob } from './sync';
 import { senderSecret, toFailure } from './trust';
 
 export const DATABASE_ENTRY = 'database/htmp.sqlite';
+export const KEYRING_ENTRY = 'keyring/htmp.keyring.json';
+export const PASSPHRASE_ENTRY = 'keyring/backup-passphrase.json';
+const STORE_PREFIX = 'store/';
+export const BACKUP_FORMAT = 'htmp-backup-2';
 
 export interface BackupResult {
   file: string;
@@ -40,40 +51,71 @@ export interface BackupResult {
   verified: { integrity: string; files: number };
 }
 
-function integrity(file: string): string {
+/** What opens an encrypted backup (one of them). */
+export interface BackupSecret {
+  recoveryKey?: string | undefined;
+  backupPassphrase?: string | undefined;
+  user?: { login: string; passphrase: string } | undefined;
+}
+
+/** The keys a backup is made under: the folder's data key and keyring (null: a plain folder). */
+export interface BackupKeys {
+  dataKey: Buffer | null;
+  keyring: Keyring | null;
+}
+
+function integrity(file: string, keyHex: string | null): string {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    if (keyHex) keyDatabase(db, keyHex);
     return (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB') return 'not a database (wrong key)';
+    throw err;
   } finally {
     db.close();
   }
 }
 
-export async function createBackup(ctx: CoreContext, opts: { file: string; job: Job }): Promise<BackupResult> {
-  const { job } = opts;
+/** Staging inside the data folder (cleaned at the next start): nothing of a backup goes to the system temp folder. */
+async function stagingDir(dataDir: string, what: string): Promise<string> {
+  const dir = path.join(dataDir, '.staging', `${what}-${randomUUID()}`);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+export async function createBackup(ctx: CoreContext, opts: { file: string; job: Job; keys: BackupKeys; passphrase?: string | undefined }): Promise<BackupResult> {
+  const { job, keys } = opts;
+  const encrypted = keys.dataKey !== null && keys.keyring !== null && keys.keyring.cipher.database !== 'none';
   const started = new Date().toISOString();
-  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'htmp-backup-'));
+  const tmp = await stagingDir(ctx.dataDir, 'backup');
   try {
     const snapshot = path.join(tmp, 'htmp.sqlite');
     job.progress('database', 0, 1);
-    await ctx.db.backup(snapshot, {
-      progress: ({ totalPages, remainingPages }) => {
-        job.progress('database', totalPages - remainingPages, totalPages);
-        return job.signal.aborted ? 0 : 256;
-      },
-    });
+    // VACUUM INTO writes a consistent copy encrypted with the same key (SQLite3 Multiple Ciphers).
+    ctx.db.prepare('VACUUM INTO ?').run(snapshot);
+    job.progress('database', 1, 1);
     job.throwIfCancelled();
-    const snapIntegrity = integrity(snapshot);
+    const keyHex = encrypted ? databaseKeyHex(keys.dataKey!) : null;
+    const snapIntegrity = integrity(snapshot, keyHex);
     if (snapIntegrity !== 'ok') throw new AppFailure('exchange.backup_integrity', { integrity: snapIntegrity });
-    const files = await listFileStore(ctx.dataDir);
+    const store = new FileStore(ctx.dataDir, encrypted ? fileStoreKeys(keys.dataKey!) : null);
+    const files = store.files();
     const total = files.length + 1;
     const schemaVersion = ctx.db.pragma('user_version', { simple: true }) as number;
+    const wrapped: PassphraseWrap | null = encrypted && opts.passphrase ? wrapWithPassphrase(keys.dataKey!, opts.passphrase) : null;
     function* entries(): Generator<WriteBundleEntry> {
       yield { path: DATABASE_ENTRY, role: 'database', source: { file: snapshot } };
+      if (encrypted) {
+        yield { path: KEYRING_ENTRY, role: 'keyring', source: { buffer: Buffer.from(JSON.stringify(keys.keyring, null, 2)) } };
+        if (wrapped) yield { path: PASSPHRASE_ENTRY, role: 'keyring', source: { buffer: Buffer.from(JSON.stringify(wrapped, null, 2)) } };
+      }
       let i = 1;
       for (const f of files) {
         job.progress('files', ++i, total);
-        yield { path: attachmentPath(f.sha256), role: 'attachment', source: { file: f.file }, compress: false };
+        yield encrypted
+          ? { path: `${STORE_PREFIX}${f.rel}`, role: 'encrypted-file', source: { file: f.file }, compress: false }
+          : { path: attachmentPath(f.name), role: 'attachment', source: { file: f.file }, compress: false };
       }
     }
     const backupId = randomUUID();
@@ -81,7 +123,16 @@ export async function createBackup(ctx: CoreContext, opts: { file: string; job: 
       file: opts.file,
       kind: 'backup',
       sender: senderSecret(ctx),
-      meta: { backupId, part: 1, parts: 1, schemaVersion, installationId: ctx.installationId, files: files.length, database: DATABASE_ENTRY },
+      meta: {
+        backupId,
+        part: 1,
+        parts: 1,
+        schemaVersion,
+        installationId: ctx.installationId,
+        files: files.length,
+        database: DATABASE_ENTRY,
+        ...(encrypted ? { format: BACKUP_FORMAT, encrypted: true, keyId: keys.keyring!.keyId, backupPassphrase: wrapped !== null } : {}),
+      },
       entries: entries(),
       signal: job.signal,
       generator: generator(ctx),
@@ -89,7 +140,7 @@ export async function createBackup(ctx: CoreContext, opts: { file: string; job: 
     });
     // Verify what was written, from the file itself.
     job.progress('verify', 0, total);
-    const verified = await verifyBackupFile(written.file, ctx.db.prepare('SELECT public_key FROM exchange_key WHERE id = 1').pluck().get() as string, job, tmp);
+    const verified = await verifyBackupFile(written.file, ctx.db.prepare('SELECT public_key FROM exchange_key WHERE id = 1').pluck().get() as string, job, tmp, keyHex);
     recordJob(ctx, { id: job.id, kind: 'backup', direction: 'export', bundleId: written.bundleId, file: written.file, sha256: written.sha256, records: 1, attachments: files.length, started, finished: new Date().toISOString() });
     return { file: written.file, bundleId: written.bundleId, sha256: written.sha256, bytes: written.bytes, files: files.length, verified };
   } catch (err) {
@@ -101,28 +152,34 @@ export async function createBackup(ctx: CoreContext, opts: { file: string; job: 
 }
 
 async function extract(reader: BundleReader, entry: string, target: string, signal?: AbortSignal): Promise<void> {
-  await pipeline(reader.openEntryStream(entry), createWriteStream(target), signal ? { signal } : {});
+  await pipeline(reader.openEntryStream(entry), createWriteStream(target, { mode: 0o600 }), signal ? { signal } : {});
 }
 
-/** Reopens a backup: all hashes, then integrity_check of the database entry. */
-export async function verifyBackupFile(file: string, ownKey: string, job: Job, tmpDir: string): Promise<{ integrity: string; files: number }> {
+async function readEntry(reader: BundleReader, entry: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of reader.openEntryStream(entry)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Reopens a backup: all hashes, then integrity_check of the database entry (with the key). */
+export async function verifyBackupFile(file: string, ownKey: string, job: Job, tmpDir: string, keyHex: string | null = null): Promise<{ integrity: string; files: number }> {
   const reader = await openBundle(file, { isTrusted: (k) => k === ownKey });
   try {
     await reader.verifyAll((p) => job.progress('verify', p.entries, p.entriesTotal), job.signal);
     const db = path.join(tmpDir, `verify-${randomUUID()}.sqlite`);
     await extract(reader, DATABASE_ENTRY, db, job.signal);
-    const result = integrity(db);
+    const result = integrity(db, keyHex);
     await fs.rm(db, { force: true });
     if (result !== 'ok') throw new AppFailure('exchange.backup_integrity', { integrity: result });
-    return { integrity: result, files: reader.entries.filter((e) => attachmentHashOf(e.path) !== null).length };
+    return { integrity: result, files: reader.entries.filter((e) => attachmentHashOf(e.path) !== null || e.path.startsWith(STORE_PREFIX)).length };
   } finally {
     await reader.close();
   }
 }
 
-async function isEmptyDir(dir: string): Promise<boolean> {
+async function isEmptyDir(dir: string, ignore: readonly string[] = []): Promise<boolean> {
   try {
-    return (await fs.readdir(dir)).length === 0;
+    return (await fs.readdir(dir)).filter((n) => !ignore.includes(n)).length === 0;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw err;
@@ -135,18 +192,45 @@ export interface RestoreResult {
   files: number;
   integrity: string;
   replaced: string | null;
+  encrypted: boolean;
+}
+
+/** The data key of an encrypted backup from whichever secret was given; refusals name no detail. */
+function unlockBackup(keyring: Keyring, wrap: PassphraseWrap | null, secret: BackupSecret): Buffer {
+  if (secret.recoveryKey) {
+    const bytes = parseRecoveryKey(secret.recoveryKey);
+    if (!bytes) throw new AppFailure('auth.bad_recovery_key');
+    const priv = recoveryPrivateKey(bytes);
+    const dk = openWithRecovery(keyring, priv);
+    wipe(priv, bytes);
+    if (!dk) throw new AppFailure('auth.bad_recovery_key');
+    return dk;
+  }
+  if (secret.backupPassphrase) {
+    const dk = wrap ? openPassphraseWrap(wrap, secret.backupPassphrase) : null;
+    if (!dk) throw new AppFailure('auth.bad_credentials');
+    return dk;
+  }
+  if (secret.user) {
+    const out = openWithPassphrase(keyring, secret.user.login, secret.user.passphrase);
+    if (!out.ok) throw new AppFailure('auth.bad_credentials');
+    return out.dataKey;
+  }
+  throw new AppFailure('exchange.backup_secret_required');
 }
 
 /**
  * Restores a backup bundle into `dataDir`. The bundle must be signed by the key stored in the
  * database it carries (a backup is self-signed: a new laptop has no trust store yet); every hash
- * is checked before anything is put in place, and the database is checked and migrated.
+ * is checked, every stored file opened, the database checked and migrated, before anything is
+ * put in place. `ignore`: names in the target that do not make it "not empty" (the reference
+ * copy of a folder that is being set up).
  */
-export async function restoreBackup(opts: { file: string; dataDir: string; force?: boolean; job: Job; openDataDir?: string }): Promise<RestoreResult> {
+export async function restoreBackup(opts: { file: string; dataDir: string; force?: boolean; job: Job; openDataDir?: string; secret?: BackupSecret; ignore?: readonly string[] }): Promise<RestoreResult> {
   const { job } = opts;
   const dataDir = path.resolve(opts.dataDir);
   if (opts.openDataDir !== undefined && path.resolve(opts.openDataDir) === dataDir) throw new AppFailure('exchange.restore_into_open', { dataDir });
-  const empty = await isEmptyDir(dataDir);
+  const empty = await isEmptyDir(dataDir, opts.ignore ?? []);
   if (!empty && !opts.force) throw new AppFailure('exchange.restore_not_empty', { dataDir });
   let reader: BundleReader;
   try {
@@ -154,22 +238,36 @@ export async function restoreBackup(opts: { file: string; dataDir: string; force
   } catch (err) {
     throw toFailure(err);
   }
+  await fs.mkdir(path.dirname(dataDir), { recursive: true });
   const staging = path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.restore-${randomUUID()}`);
+  let dataKey: Buffer | null = null;
+  let closed = false;
   try {
     const m = reader.manifest;
     if (m.kind !== 'backup') throw new AppFailure('exchange.wrong_kind', { kind: m.kind, expected: 'backup' });
     if (!reader.has(DATABASE_ENTRY)) throw new AppFailure('bundle.invalid_record', { path: DATABASE_ENTRY, reason: 'missing_entry' });
     if (typeof m.meta.parts === 'number' && m.meta.parts !== 1) throw new AppFailure('exchange.backup_parts', { parts: m.meta.parts });
+    const encrypted = m.meta.encrypted === true;
+    let keyring: Keyring | null = null;
+    if (encrypted) {
+      if (!reader.has(KEYRING_ENTRY)) throw new AppFailure('bundle.invalid_record', { path: KEYRING_ENTRY, reason: 'missing_entry' });
+      keyring = JSON.parse((await readEntry(reader, KEYRING_ENTRY)).toString('utf8')) as Keyring;
+      const wrap = reader.has(PASSPHRASE_ENTRY) ? (JSON.parse((await readEntry(reader, PASSPHRASE_ENTRY)).toString('utf8')) as PassphraseWrap) : null;
+      dataKey = unlockBackup(keyring, wrap, opts.secret ?? {});
+    }
     await reader.verifyAll((p) => job.progress('verify', p.entries, p.entriesTotal), job.signal);
-    await fs.mkdir(staging, { recursive: true });
+    await fs.mkdir(staging, { recursive: true, mode: 0o700 });
     const dbFile = path.join(staging, 'htmp.sqlite');
+    const keyHex = dataKey ? databaseKeyHex(dataKey) : null;
     await extract(reader, DATABASE_ENTRY, dbFile, job.signal);
-    const check = integrity(dbFile);
+    const check = integrity(dbFile, keyHex);
     if (check !== 'ok') throw new AppFailure('exchange.backup_integrity', { integrity: check });
     // Self-signed: the key in the database is the key that signed the bundle.
     {
-      const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+      let db: Database.Database | null = null;
       try {
+        db = new Database(dbFile, { readonly: true, fileMustExist: true });
+        if (keyHex) keyDatabase(db, keyHex);
         const key = db.prepare('SELECT public_key FROM exchange_key WHERE id = 1').pluck().get() as string | undefined;
         const inst = db.prepare("SELECT value FROM meta WHERE key = 'installation_id'").pluck().get() as string | undefined;
         if (key !== m.sender.publicKey || inst !== m.sender.installationId) {
@@ -179,21 +277,48 @@ export async function restoreBackup(opts: { file: string; dataDir: string; force
         if (err instanceof AppFailure) throw err;
         throw new AppFailure('bundle.invalid_record', { path: DATABASE_ENTRY, reason: 'database' });
       } finally {
-        db.close();
+        db?.close();
       }
     }
-    const hashes = reader.entries.map((e) => attachmentHashOf(e.path)).filter((h): h is string => h !== null);
-    let i = 0;
-    for (const h of hashes) {
-      job.throwIfCancelled();
-      const target = fileStorePath(staging, h);
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await extract(reader, attachmentPath(h), target, job.signal);
-      job.progress('files', ++i, hashes.length);
+    let count = 0;
+    if (encrypted) {
+      const names = reader.entries.map((e) => e.path).filter((p) => p.startsWith(STORE_PREFIX));
+      const keys = fileStoreKeys(dataKey!);
+      const check = new FileStore(staging, keys);
+      for (const p of names) {
+        job.throwIfCancelled();
+        const rel = p.slice(STORE_PREFIX.length);
+        if (!/^[0-9a-f]{2}\/[0-9a-f]{64}$/.test(rel) || rel.slice(0, 2) !== rel.slice(3, 5)) throw new AppFailure('bundle.invalid_record', { path: p, reason: 'store_name' });
+        const raw = await readEntry(reader, p);
+        // The content must be what its name says: it opens, and its hash names it.
+        let plain: Buffer;
+        try {
+          plain = decryptBuffer(keys.enc, raw, null);
+        } catch {
+          throw new AppFailure('bundle.hash_mismatch', { path: p });
+        }
+        const sha = (await import('node:crypto')).createHash('sha256').update(plain).digest('hex');
+        plain.fill(0);
+        if (check.nameOf(sha) !== rel.slice(3)) throw new AppFailure('bundle.hash_mismatch', { path: p });
+        const target = path.join(staging, 'files', rel);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.writeFile(target, raw, { mode: 0o600 });
+        job.progress('files', ++count, names.length);
+      }
+      await fs.writeFile(path.join(staging, KEYRING_FILE), `${JSON.stringify(keyring, null, 2)}\n`, { mode: 0o600 });
+    } else {
+      const hashes = reader.entries.map((e) => attachmentHashOf(e.path)).filter((h): h is string => h !== null);
+      for (const h of hashes) {
+        job.throwIfCancelled();
+        const target = path.join(staging, 'files', h.slice(0, 2), h);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await extract(reader, attachmentPath(h), target, job.signal);
+        job.progress('files', ++count, hashes.length);
+      }
     }
     // Bring the schema up to this build's version (a backup from an older build).
     {
-      const db = openDatabase(dbFile);
+      const db = openDatabase(dbFile, { key: keyHex });
       try {
         migrate(db);
         db.pragma('wal_checkpoint(TRUNCATE)');
@@ -202,9 +327,12 @@ export async function restoreBackup(opts: { file: string; dataDir: string; force
       }
     }
     job.throwIfCancelled();
+    await reader.close();
+    closed = true;
     // Put it in place: move the old content aside (force), then the staged content in.
     let replaced: string | null = null;
-    await fs.mkdir(dataDir, { recursive: true });
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+    for (const name of opts.ignore ?? []) await fs.rm(path.join(dataDir, name), { recursive: true, force: true });
     if (!empty) {
       replaced = path.join(dataDir, `.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       await fs.mkdir(replaced);
@@ -213,12 +341,15 @@ export async function restoreBackup(opts: { file: string; dataDir: string; force
         await fs.rename(path.join(dataDir, name), path.join(replaced, name));
       }
     }
-    for (const name of await fs.readdir(staging)) await fs.rename(path.join(staging, name), path.join(dataDir, name));
-    return { dataDir, installationId: m.sender.installationId, files: hashes.length, integrity: check, replaced };
+    // The keyring last: until it is in place the folder is not a set-up one.
+    const names = (await fs.readdir(staging)).sort((a, b) => (a === KEYRING_FILE ? 1 : b === KEYRING_FILE ? -1 : 0));
+    for (const name of names) await fs.rename(path.join(staging, name), path.join(dataDir, name));
+    return { dataDir, installationId: m.sender.installationId, files: count, integrity: check, replaced, encrypted };
   } catch (err) {
     throw toFailure(err);
   } finally {
-    await reader.close();
+    wipe(dataKey);
+    if (!closed) await reader.close();
     await fs.rm(staging, { recursive: true, force: true });
   }
 }

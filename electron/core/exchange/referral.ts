@@ -14,7 +14,8 @@
 import { AppFailure } from '../../../shared/result';
 import type { CaseDetail, PortalStatus } from '../../../shared/contract/cases';
 import type { CoreContext } from '../context';
-import { caseDetail, casesHandlers, storedFilePath } from '../services/cases';
+import { caseDetail, casesHandlers } from '../services/cases';
+import { openStoredFile } from '../files';
 import { renderDocument } from '../pdf';
 import { commissionFromSettings, kzNow, renderCaseProtocol } from '../services/protocols';
 import { writeBundle, type WriteBundleEntry } from './archive';
@@ -94,7 +95,7 @@ export async function exportReferral(ctx: CoreContext, opts: { file: string; cas
       }
       for (const x of docs) {
         fileCount++;
-        yield { path: x.path, role: 'attachment', source: { file: storedFilePath(ctx.dataDir, x.sha256) } };
+        yield { path: x.path, role: 'attachment', source: { stream: () => openStoredFile(ctx.dataDir, x.sha256) } };
       }
       yield { path: `${p.folder}/case.json`, role: 'record', source: { buffer: Buffer.from(JSON.stringify(record, null, 2)) } };
       csv.push([p.number, p.date, d.patient.lastName, d.patient.firstName, d.patient.middleName, d.patient.iin, d.htmpCode, p.folder, docs.length].map(csvCell).join(';'));

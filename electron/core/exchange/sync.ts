@@ -19,7 +19,7 @@ import type { CoreContext } from '../context';
 import type { ChangeRecord, Row, SqlValue, TableSpec } from '../store';
 import { writeBundle, type BundleReader, type WriteBundleEntry } from './archive';
 import { BundleError } from './errors';
-import { exists, fileStorePath, isAttachmentColumn, SHA256_RE, storeStream } from './files';
+import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE, storeStream } from '../files';
 import type { Job } from './jobs';
 import { attachmentHashOf, attachmentPath } from './manifest';
 import { getPeer, identity, listPeers, senderSecret, trustPeer, type OpenedBundle } from './trust';
@@ -144,7 +144,7 @@ export async function exportSync(ctx: CoreContext, opts: { file: string; peer?: 
   }
   const present: string[] = [];
   const missingFiles: string[] = [];
-  for (const h of [...hashes].sort()) (await exists(fileStorePath(ctx.dataDir, h)) ? present : missingFiles).push(h);
+  for (const h of [...hashes].sort()) (hasStoredFile(ctx.dataDir, h) ? present : missingFiles).push(h);
   const total = records + present.length;
 
   const changesStream = (): Readable =>
@@ -184,7 +184,7 @@ export async function exportSync(ctx: CoreContext, opts: { file: string; peer?: 
     let i = 0;
     for (const h of present) {
       job.progress('files', records + ++i, total);
-      yield { path: attachmentPath(h), role: 'attachment', source: { file: fileStorePath(ctx.dataDir, h) }, compress: false };
+      yield { path: attachmentPath(h), role: 'attachment', source: { stream: () => openStoredFile(ctx.dataDir, h) }, compress: false };
     }
   }
 

@@ -4,7 +4,7 @@ import type { CoreContext, Handlers } from '../context';
 import { latestSchemaVersion } from '../db';
 import { appVersion } from '../paths';
 
-const DEFAULT_SETTINGS: Settings = { language: 'kk', commissionName: '', authorityName: '' };
+const DEFAULT_SETTINGS: Settings = { language: 'kk', commissionName: '', authorityName: '', idleLockMinutes: 10 };
 
 /** Reads the local settings (per installation; not synchronised). */
 export function readSettings(ctx: Pick<CoreContext, 'db'>): Settings {

@@ -28,13 +28,14 @@ import { checkIin } from '../../../shared/domain/iin';
 import { validatePacket, type CaseInput, type Finding, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
 import { AppFailure } from '../../../shared/result';
 import { kzToday, workCalendar } from '../cases/calendar';
-import { hasStoredFile, putStoredFile, readStoredFile, storedFilePath } from '../cases/files';
+import { hasStoredFile, putStoredFile, readStoredFile } from '../files';
+import { currentActor } from '../auth/current';
 import type { CoreContext, Handlers } from '../context';
 import type { Row, SqlValue, TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
 import { catalogueLookup, type CatalogueLookup, type CodeOnDate } from './catalogue-lookup';
 
-export { storedFilePath, hasStoredFile } from '../cases/files';
+export { hasStoredFile } from '../files';
 
 /** Tables of user data owned by the cases area (written only through the Store). */
 export const casesTables: TableSpec[] = [
@@ -57,7 +58,7 @@ export const casesTables: TableSpec[] = [
   {
     name: 'decisions',
     columns: [
-      'case_id', 'version', 'outcome', 'reason', 'decided_on', 'members', 'note', 'state', 'protocol_year', 'protocol_number',
+      'case_id', 'version', 'outcome', 'reason', 'decided_on', 'members', 'note', 'state', 'protocol_year', 'protocol_number', 'issued_by', 'issued_by_name',
       'issued_at', 'supersedes_id', 'superseded_by_id', 'packet_at_issue',
     ],
   },
@@ -804,7 +805,13 @@ export function issueProtocol(ctx: CoreContext, decisionId: string, now: Date = 
     if (counter) ctx.store.update('protocol_counters', counter.id, { last_number: number });
     else insertRow(ctx, 'protocol_counters', { id: nameBasedUuid(`protocol_counters/${year}`), year, last_number: number });
     const issuedAt = now.toISOString();
+    // The signed-in user issues it: recorded, and printed as the secretary when the members list names none.
+    const actor = currentActor();
+    const members = json<Member[]>(r.members, []);
+    const withSecretary = actor && !members.some((m) => m.role === 'secretary') ? [...members, { name: actor.displayName, role: 'secretary' as const }] : null;
     ctx.store.update('decisions', r.id, {
+      ...(actor ? { issued_by: actor.userId, issued_by_name: actor.displayName } : {}),
+      ...(withSecretary ? { members: JSON.stringify(withSecretary) } : {}),
       state: 'issued',
       protocol_year: year,
       protocol_number: number,

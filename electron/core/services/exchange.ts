@@ -162,7 +162,7 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
         return { ...r, kind: 'sync' as const, name };
       }
       if (a.kind === 'backup') {
-        const r = await createBackup(ctx, { file, job });
+        const r = await createBackup(ctx, { file, job, keys: ctx.backupKeys?.() ?? { dataKey: null, keyring: null }, passphrase: a.passphrase });
         return { file: r.file, name, kind: 'backup' as const, bundleId: r.bundleId, records: 1, attachments: r.files, sha256: r.sha256, bytes: r.bytes };
       }
       const r = await exportReferral(ctx, { file, caseIds: a.caseIds, job });
@@ -229,11 +229,11 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
   'exchange.backup': (a, ctx) =>
     runJob(ctx, 'backup', a.jobId, async (job) => {
       const { file, name } = outFile(ctx, 'backup', a.out);
-      const r = await createBackup(ctx, { file, job });
+      const r = await createBackup(ctx, { file, job, keys: ctx.backupKeys?.() ?? { dataKey: null, keyring: null }, passphrase: a.passphrase });
       return { ...r, name };
     }),
   'exchange.restore': (a, ctx) =>
-    runJob(ctx, 'restore', a.jobId, (job) => restoreBackup({ file: inFile(ctx, a), dataDir: a.dataDir, force: a.force === true, job, openDataDir: ctx.dataDir })),
+    runJob(ctx, 'restore', a.jobId, (job) => restoreBackup({ file: inFile(ctx, a), dataDir: a.dataDir, force: a.force === true, job, openDataDir: ctx.dataDir, secret: { recoveryKey: a.recoveryKey, backupPassphrase: a.backupPassphrase } })),
 
   'exchange.cataloguePreview': (a, ctx) =>
     runJob(ctx, 'catalogue', undefined, async () => {

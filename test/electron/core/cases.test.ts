@@ -7,7 +7,8 @@ import { AppFailure } from '../../../shared/result';
 import type { Core } from '../../../electron/core/core';
 import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
-import { casesTables, caseDetail, storedFilePath } from '../../../electron/core/services/cases';
+import { casesTables, caseDetail } from '../../../electron/core/services/cases';
+import { fileStore } from '../../../electron/core/files';
 import { tempCore, tempDir } from '../../support/temp';
 import { completeDraft, makeIin, MEMBERS } from './cases-fixtures';
 
@@ -149,16 +150,19 @@ describe('cases: saving drafts', () => {
 });
 
 describe('cases: files', () => {
-  it('copies content into files/<aa>/<sha256>, dedupes by hash, previews and unlinks', async () => {
+  it('stores content encrypted under files/<aa>/<keyed name>, dedupes by hash, previews and unlinks', async () => {
     const core = tempCore();
     const { id } = await core.call('cases.save', completeDraft());
     const content = Buffer.from('%PDF-1.4 scan of the extract');
     const a1 = await core.call('cases.attachFile', { caseId: id, kind: 'record_extract', name: 'extract.pdf', mime: 'application/pdf', contentBase64: content.toString('base64') });
     expect(a1.deduplicated).toBe(false);
     expect(a1.file.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const stored = storedFilePath(core.dataDir, a1.file.sha256);
-    expect(stored).toBe(path.join(core.dataDir, 'files', a1.file.sha256.slice(0, 2), a1.file.sha256));
-    expect(fs.readFileSync(stored)).toEqual(content);
+    const name = fileStore(core.dataDir).nameOf(a1.file.sha256);
+    const stored = path.join(core.dataDir, 'files', name.slice(0, 2), name);
+    // Named by a keyed hash, not the SHA-256; the bytes on disk are not the content.
+    expect(name).not.toBe(a1.file.sha256);
+    expect(fs.readFileSync(stored).includes(content)).toBe(false);
+    expect(fileStore(core.dataDir).read(a1.file.sha256)).toEqual(content);
     expect(a1.detail.documents.find((d) => d.id === a1.documentId)?.files.map((f) => f.name)).toEqual(['extract.pdf']);
 
     // The same bytes under another name, on another document: stored once.
@@ -166,7 +170,7 @@ describe('cases: files', () => {
     expect(a2.deduplicated).toBe(true);
     expect(a2.file.sha256).toBe(a1.file.sha256);
     expect((core.db.prepare('SELECT count(*) AS n FROM stored_files').get() as { n: number }).n).toBe(1);
-    expect(fs.readdirSync(path.dirname(stored))).toEqual([a1.file.sha256]);
+    expect(fs.readdirSync(path.dirname(stored))).toEqual([name]);
 
     const preview = await core.call('cases.fileContent', { fileId: a2.file.id });
     expect(Buffer.from(preview.contentBase64, 'base64')).toEqual(content);
@@ -182,7 +186,8 @@ describe('cases: files', () => {
     const core = tempCore();
     const { id } = await core.call('cases.save', completeDraft());
     const a = await core.call('cases.attachFile', { caseId: id, kind: 'other', name: 'x.png', mime: 'image/png', contentBase64: Buffer.from('png').toString('base64') });
-    fs.rmSync(storedFilePath(core.dataDir, a.file.sha256));
+    const name = fileStore(core.dataDir).nameOf(a.file.sha256);
+    fs.rmSync(path.join(core.dataDir, 'files', name.slice(0, 2), name));
     const d = await core.call('cases.get', { id });
     expect(d.findings.find((f) => f.code === 'file.missing')?.params).toMatchObject({ path: a.file.sha256, kind: 'other' });
     expect(d.complete).toBe(false);

@@ -1,0 +1,460 @@
+/**
+ * The file store of the data folder: every attached document, by the SHA-256 of its content
+ * (the hash the database records). One module for every area (cases, exchange, and any new one):
+ * callers name content by its plain SHA-256 only; where and how it is kept is this module's.
+ *
+ * Two layouts:
+ * - encrypted (a folder set up with users): `files/<n[0:2]>/<n>`, where n = HMAC-SHA256 of the
+ *   plain hash under a name key derived from the data key, so equal files still dedupe but a
+ *   copy of the folder does not reveal which well-known file is in it. The content is
+ *   AES-256-GCM in 64 KiB chunks (format `htmp-file-gcm-1`, below) under a per-file key
+ *   derived from the file key and a random salt; the first 32 plain bytes hold the content's
+ *   SHA-256, so a file can be listed and checked without the database.
+ * - plain (a wave-1 folder before its first set-up, and tests that show encryption matters):
+ *   `files/<sha[0:2]>/<sha>`, the bytes as they are.
+ *
+ * Every read is checked against the hash it was asked for: a name is a claim, the hash is the
+ * proof. A file is written to a temporary name inside the store and renamed, so a present file
+ * is always complete.
+ */
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppFailure } from '../../shared/result';
+import { KEYRING_FILE } from './vault/keyring';
+
+export const SHA256_RE = /^[0-9a-f]{64}$/;
+
+export const filesDir = (dataDir: string): string => path.join(dataDir, 'files');
+
+export const sha256Of = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
+
+/** SHA-256 (hex) of a file on disk, streamed. */
+export async function hashFile(file: string): Promise<string> {
+  const h = createHash('sha256');
+  await pipeline(createReadStream(file), h);
+  return h.digest('hex');
+}
+
+/** Columns whose values name an attachment by hash: `sha256` or `<something>_sha256`. */
+export function isAttachmentColumn(column: string): boolean {
+  return column === 'sha256' || column.endsWith('_sha256');
+}
+
+/** The two keys of the encrypted layout (derived from the data key by the vault). */
+export interface FileStoreKeys {
+  /** Encrypts content (each file's own key is derived from it and a random salt). */
+  enc: Buffer;
+  /** Names files: HMAC of the plain hash. */
+  name: Buffer;
+}
+
+// --- htmp-file-gcm-1 ----------------------------------------------------------------------------
+// magic "HTMPF\x01\n\0" (8) | salt (16) | chunks: AES-256-GCM(64 KiB of plain) || tag (16).
+// Chunk i's nonce is i as 11 bytes big-endian and a last-chunk flag byte (the STREAM
+// construction, as in age), so chunks cannot be reordered, dropped or the file truncated.
+// The plain stream is sha256 (32) | content.
+
+const MAGIC = Buffer.from('HTMPF\x01\n\0', 'latin1');
+const SALT_BYTES = 16;
+const CHUNK = 64 * 1024;
+const TAG = 16;
+const HEADER = 32;
+
+export const ENCRYPTED_HEADER_BYTES = MAGIC.length + SALT_BYTES;
+
+function nonce(counter: number, last: boolean): Buffer {
+  const n = Buffer.alloc(12);
+  n.writeUIntBE(counter, 5, 6); // counters up to 2^48 chunks: far beyond any file
+  n[11] = last ? 1 : 0;
+  return n;
+}
+
+const fileKey = (enc: Buffer, salt: Buffer): Buffer => Buffer.from(hkdfSync('sha256', enc, salt, 'htmp/file-content', 32));
+
+/** The file store is damaged or holds other bytes than its name says. */
+export const damaged = (sha256: string, reason: string): AppFailure => new AppFailure('files.damaged', { sha256, reason });
+
+/** Encrypts a plain stream (its sha256 known up front, checked by the caller) into htmp-file-gcm-1. */
+class Encryptor extends Transform {
+  private buf: Buffer[] = [];
+  private len = 0;
+  private counter = 0;
+  private readonly key: Buffer;
+
+  constructor(enc: Buffer, header: Buffer) {
+    super();
+    const salt = randomBytes(SALT_BYTES);
+    this.key = fileKey(enc, salt);
+    this.push(Buffer.concat([MAGIC, salt]));
+    this.add(header);
+  }
+
+  private add(chunk: Buffer): void {
+    this.buf.push(chunk);
+    this.len += chunk.length;
+    // Keep at least one byte back: the last chunk must be sealed as the last.
+    if (this.len <= CHUNK) return;
+    const all = Buffer.concat(this.buf);
+    let at = 0;
+    while (all.length - at > CHUNK) {
+      this.push(this.seal(all.subarray(at, at + CHUNK), false));
+      at += CHUNK;
+    }
+    this.buf = [all.subarray(at)];
+    this.len = all.length - at;
+  }
+
+  private seal(plain: Buffer, last: boolean): Buffer {
+    const c = createCipheriv('aes-256-gcm', this.key, nonce(this.counter++, last));
+    return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.add(chunk);
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.push(this.seal(Buffer.concat(this.buf), true));
+    this.key.fill(0);
+    cb();
+  }
+}
+
+/** Decrypts htmp-file-gcm-1, checks the header against `sha256` and the content's real hash. */
+class Decryptor extends Transform {
+  private pending = Buffer.alloc(0);
+  private key: Buffer | null = null;
+  private counter = 0;
+  private header: Buffer | null = null;
+  private readonly hash = createHash('sha256');
+
+  constructor(
+    private readonly enc: Buffer,
+    private readonly sha256: string | null,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.pending = Buffer.concat([this.pending, chunk]);
+      if (!this.key) {
+        if (this.pending.length < ENCRYPTED_HEADER_BYTES) return cb();
+        if (!this.pending.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged(this.sha256 ?? '', 'format');
+        this.key = fileKey(this.enc, this.pending.subarray(MAGIC.length, ENCRYPTED_HEADER_BYTES));
+        this.pending = this.pending.subarray(ENCRYPTED_HEADER_BYTES);
+      }
+      // Keep the last chunk back until the end: only then is it known to be the last.
+      let at = 0;
+      while (this.pending.length - at > CHUNK + TAG) {
+        this.open(this.pending.subarray(at, at + CHUNK + TAG), false);
+        at += CHUNK + TAG;
+      }
+      if (at > 0) this.pending = this.pending.subarray(at);
+      cb();
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+
+  override _flush(cb: TransformCallback): void {
+    try {
+      if (!this.key) throw damaged(this.sha256 ?? '', 'truncated');
+      this.open(this.pending, true);
+      if (!this.header || this.header.length < HEADER) throw damaged(this.sha256 ?? '', 'truncated');
+      const digest = this.hash.digest('hex');
+      const claimed = this.header.subarray(0, 32).toString('hex');
+      if (digest !== claimed || (this.sha256 !== null && digest !== this.sha256)) throw damaged(this.sha256 ?? claimed, 'hash');
+      this.key.fill(0);
+      cb();
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+
+  private open(sealed: Buffer, last: boolean): void {
+    if (sealed.length < TAG) throw damaged(this.sha256 ?? '', 'truncated');
+    const d = createDecipheriv('aes-256-gcm', this.key!, nonce(this.counter++, last));
+    d.setAuthTag(sealed.subarray(sealed.length - TAG));
+    let plain: Buffer;
+    try {
+      plain = Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG)), d.final()]);
+    } catch {
+      throw damaged(this.sha256 ?? '', 'tag');
+    }
+    if (!this.header || this.header.length < HEADER) {
+      const need = HEADER - (this.header?.length ?? 0);
+      this.header = Buffer.concat([this.header ?? Buffer.alloc(0), plain.subarray(0, need)]);
+      plain = plain.subarray(need);
+      if (this.header.length === HEADER && this.sha256 !== null && this.header.subarray(0, 32).toString('hex') !== this.sha256) throw damaged(this.sha256, 'hash');
+    }
+    if (plain.length > 0) {
+      this.hash.update(plain);
+      this.push(plain);
+    }
+  }
+}
+
+/** Passes plain bytes through, checking at the end that they hash to `sha256`. */
+class PlainCheck extends Transform {
+  private readonly hash = createHash('sha256');
+  constructor(private readonly sha256: string) {
+    super();
+  }
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    cb(this.hash.digest('hex') === this.sha256 ? null : damaged(this.sha256, 'hash'));
+  }
+}
+
+const headerOf = (sha256: string): Buffer => Buffer.from(sha256, 'hex');
+
+/** The plain size of an encrypted file of `bytes` bytes (every chunk but the last is full). */
+export function plainSizeOf(bytes: number): number {
+  const body = bytes - ENCRYPTED_HEADER_BYTES;
+  const chunks = Math.max(1, Math.ceil(body / (CHUNK + TAG)));
+  return Math.max(0, body - chunks * TAG - HEADER);
+}
+
+/** One data folder's file store. */
+export class FileStore {
+  constructor(
+    readonly dataDir: string,
+    private readonly keys: FileStoreKeys | null,
+  ) {}
+
+  get encrypted(): boolean {
+    return this.keys !== null;
+  }
+
+  /** The stored name of a hash (the hash itself in the plain layout). */
+  nameOf(sha256: string): string {
+    if (!SHA256_RE.test(sha256)) throw new TypeError('sha256 must be 64 lower-case hex digits');
+    return this.keys ? createHmac('sha256', this.keys.name).update(sha256).digest('hex') : sha256;
+  }
+
+  private fileOf(sha256: string): string {
+    const n = this.nameOf(sha256);
+    return path.join(filesDir(this.dataDir), n.slice(0, 2), n);
+  }
+
+  has(sha256: string): boolean {
+    if (!SHA256_RE.test(sha256)) return false;
+    try {
+      return fs.statSync(this.fileOf(sha256)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stores content; `existed` when the same bytes were already there. */
+  put(content: Buffer): { sha256: string; size: number; existed: boolean } {
+    const sha256 = sha256Of(content);
+    if (this.has(sha256)) return { sha256, size: content.length, existed: true };
+    const target = this.fileOf(sha256);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = `${target}.${randomUUID()}.tmp`;
+    try {
+      fs.writeFileSync(tmp, this.keys ? this.encryptBuffer(sha256, content) : content, { flag: 'wx', mode: 0o600 });
+      fs.renameSync(tmp, target);
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+    return { sha256, size: content.length, existed: false };
+  }
+
+  private encryptBuffer(sha256: string, content: Buffer): Buffer {
+    const parts: Buffer[] = [];
+    const e = new Encryptor(this.keys!.enc, headerOf(sha256));
+    e.on('data', (c: Buffer) => parts.push(c));
+    e.write(content);
+    e.end();
+    // Transform callbacks run synchronously for write()/end() without back-pressure.
+    let chunk: Buffer | null;
+    while ((chunk = e.read() as Buffer | null) !== null) parts.push(chunk);
+    return Buffer.concat(parts);
+  }
+
+  /** Reads and checks content; null when it is not in the store. A damaged file throws `files.damaged`. */
+  read(sha256: string): Buffer | null {
+    if (!this.has(sha256)) return null;
+    const raw = fs.readFileSync(this.fileOf(sha256));
+    if (!this.keys) {
+      if (sha256Of(raw) !== sha256) throw damaged(sha256, 'hash');
+      return raw;
+    }
+    return decryptBuffer(this.keys.enc, raw, sha256);
+  }
+
+  /** A stream of the checked content (fails with `files.damaged` at its end if it is not). */
+  stream(sha256: string): Readable {
+    if (!this.has(sha256)) throw new AppFailure('files.missing', { sha256 });
+    const raw = createReadStream(this.fileOf(sha256));
+    const check = this.keys ? new Decryptor(this.keys.enc, sha256) : new PlainCheck(sha256);
+    raw.on('error', (err) => check.destroy(err));
+    return raw.pipe(check);
+  }
+
+  /**
+   * Copies a stream of content that should hash to `sha256` into the store unless it is there.
+   * The file becomes visible only after the stream ended and its hash matched; otherwise
+   * nothing is stored and the error (`files.damaged` for a hash mismatch) is thrown.
+   */
+  async storeStream(sha256: string, open: () => Readable, signal?: AbortSignal): Promise<boolean> {
+    if (this.has(sha256)) return false;
+    const target = this.fileOf(sha256);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = `${target}.${randomUUID()}.partial`;
+    const hash = createHash('sha256');
+    const counter = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        hash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    try {
+      const stages: NodeJS.ReadWriteStream[] = [counter];
+      // Encrypted while streaming (the header is the hash the caller expects); the hash of what
+      // really came is checked at the end and the file dropped if it differs.
+      if (this.keys) stages.push(new Encryptor(this.keys.enc, headerOf(sha256)));
+      await pipeline([open(), ...stages, createWriteStream(tmp, { mode: 0o600, flags: 'wx' })], signal ? { signal } : {});
+      if (hash.digest('hex') !== sha256) throw damaged(sha256, 'hash');
+      fs.renameSync(tmp, target);
+      return true;
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Every stored file as its plain hash and size (the encrypted layout reads each file's header). */
+  list(): Promise<{ sha256: string; size: number }[]> {
+    return Promise.resolve(this.listSync());
+  }
+
+  listSync(): { sha256: string; size: number }[] {
+    const out: { sha256: string; size: number }[] = [];
+    for (const f of this.files()) {
+      if (!this.keys) {
+        out.push({ sha256: f.name, size: f.size });
+        continue;
+      }
+      const head = readHead(f.file);
+      const meta = head ? decryptHeader(this.keys.enc, head) : null;
+      if (meta && this.nameOf(meta) === f.name) out.push({ sha256: meta, size: plainSizeOf(f.size) });
+    }
+    return out.sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0));
+  }
+
+  /** The stored files as they are on disk (names and sizes), for copying a folder whole (backups). */
+  files(): { name: string; file: string; rel: string; size: number }[] {
+    const root = filesDir(this.dataDir);
+    const out: { name: string; file: string; rel: string; size: number }[] = [];
+    let dirs: string[];
+    try {
+      dirs = fs.readdirSync(root).filter((d) => /^[0-9a-f]{2}$/.test(d)).sort();
+    } catch {
+      return out;
+    }
+    for (const d of dirs) {
+      for (const name of fs.readdirSync(path.join(root, d)).sort()) {
+        if (!SHA256_RE.test(name) || name.slice(0, 2) !== d) continue;
+        const file = path.join(root, d, name);
+        const st = fs.statSync(file);
+        if (st.isFile()) out.push({ name, file, rel: `${d}/${name}`, size: st.size });
+      }
+    }
+    return out;
+  }
+}
+
+function readHead(file: string): Buffer | null {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(ENCRYPTED_HEADER_BYTES + CHUNK + TAG);
+    const n = fs.readSync(fd, b, 0, b.length, 0);
+    return b.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The sha256 a file's first chunk claims (checked by its tag); null when it does not open. */
+function decryptHeader(enc: Buffer, head: Buffer): string | null {
+  if (head.length < ENCRYPTED_HEADER_BYTES + TAG || !head.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  const key = fileKey(enc, head.subarray(MAGIC.length, ENCRYPTED_HEADER_BYTES));
+  const body = head.subarray(ENCRYPTED_HEADER_BYTES);
+  const last = body.length <= CHUNK + TAG;
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, nonce(0, last));
+    d.setAuthTag(body.subarray(body.length - TAG));
+    const plain = Buffer.concat([d.update(body.subarray(0, body.length - TAG)), d.final()]);
+    if (plain.length < HEADER) return null;
+    return plain.subarray(0, HEADER).toString('hex');
+  } catch {
+    return null;
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** Decrypts a whole encrypted file held in memory and checks it against `sha256` (null: any). */
+export function decryptBuffer(enc: Buffer, raw: Buffer, sha256: string | null): Buffer {
+  const d = new Decryptor(enc, sha256);
+  const parts: Buffer[] = [];
+  let error: unknown = null;
+  d.on('error', (err) => (error = err));
+  d.on('data', (c: Buffer) => parts.push(c));
+  d.write(raw);
+  d.end();
+  let c: Buffer | null;
+  while ((c = d.read() as Buffer | null) !== null) parts.push(c);
+  if (error) throw error;
+  return Buffer.concat(parts);
+}
+
+// --- Which store a data folder has --------------------------------------------------------------
+
+const open = new Map<string, FileStore>();
+
+/** The core registers the store of an unlocked folder (and removes it when it closes). */
+export function registerFileStore(store: FileStore): () => void {
+  const key = path.resolve(store.dataDir);
+  open.set(key, store);
+  return () => {
+    if (open.get(key) === store) open.delete(key);
+  };
+}
+
+/**
+ * The file store of a data folder: the one its core registered when it was unlocked; the plain
+ * layout for a folder without a keyring; `auth.locked` for an encrypted folder nobody unlocked.
+ */
+export function fileStore(dataDir: string): FileStore {
+  const key = path.resolve(dataDir);
+  const s = open.get(key);
+  if (s) return s;
+  if (fs.existsSync(path.join(key, KEYRING_FILE))) throw new AppFailure('auth.locked');
+  return new FileStore(key, null);
+}
+
+// The function-level API every area uses (by the plain SHA-256 the database records).
+
+export const hasStoredFile = (dataDir: string, sha256: string): boolean => fileStore(dataDir).has(sha256);
+export const putStoredFile = (dataDir: string, content: Buffer): { sha256: string; size: number; existed: boolean } => fileStore(dataDir).put(content);
+export const readStoredFile = (dataDir: string, sha256: string): Buffer | null => fileStore(dataDir).read(sha256);
+/** A checked stream of stored content (for bundle entries and downloads). */
+export const openStoredFile = (dataDir: string, sha256: string): Readable => fileStore(dataDir).stream(sha256);
+export const storeStream = (dataDir: string, sha256: string, open: () => Readable, signal?: AbortSignal): Promise<boolean> =>
+  fileStore(dataDir).storeStream(sha256, open, signal);
+export const listFileStore = (dataDir: string): Promise<{ sha256: string; size: number }[]> => fileStore(dataDir).list();
+
+export { Readable };

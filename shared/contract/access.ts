@@ -1,0 +1,245 @@
+/**
+ * Who may call what, enforced at the one door (`dispatch`) for every host.
+ *
+ * - `public`: no sign-in (reference data: the catalogue, the calendar, scoring rules, checks of a
+ *   case file or bundle given by the caller). Answered also before set-up and while no one is
+ *   signed in, from the plain reference database; never touches patient data.
+ * - `viewer` < `secretary` < `admin`: a signed-in, unlocked user of at least that role.
+ * - `auth.*` methods are always reachable (they are how one signs in and unlocks).
+ *
+ * A method missing from this map needs `secretary` (strict by default) and is audited as a
+ * `call`; `test/shared/access.test.ts` fails for every method of the contract that is not
+ * classified, so an area's new methods are classified when it merges. To classify: add the
+ * method here with its level, and to AUDITED with an action if it reads a patient's data or
+ * changes anything.
+ */
+import type { MethodName } from './index';
+
+export const ACCESS_LEVELS = ['public', 'viewer', 'secretary', 'admin'] as const;
+export type Access = (typeof ACCESS_LEVELS)[number];
+
+export const METHOD_ACCESS: Partial<Record<MethodName, Access>> = {
+  'app.info': 'public',
+  'db.info': 'viewer',
+  'db.check': 'admin',
+  'db.rekey': 'admin',
+  'settings.get': 'public',
+  'settings.update': 'admin',
+  'calendar.get': 'public',
+  'calendar.deadline': 'public',
+  'calendar.replace': 'admin',
+  'calendar.setYear': 'admin',
+  'calendar.reset': 'admin',
+
+  'catalogue.editions': 'public',
+  'catalogue.show': 'public',
+  'catalogue.search': 'public',
+  'catalogue.diff': 'public',
+  'catalogue.setInForce': 'admin',
+  'catalogue.saveTranslation': 'secretary',
+  'catalogue.removeTranslation': 'secretary',
+  'catalogue.saveNote': 'secretary',
+  'catalogue.removeNote': 'secretary',
+
+  'cases.list': 'viewer',
+  'cases.get': 'viewer',
+  'cases.today': 'viewer',
+  'cases.refusalJournal': 'viewer',
+  'cases.fileContent': 'viewer',
+  'cases.validate': 'public',
+  'cases.checkFile': 'public',
+  'cases.save': 'secretary',
+  'cases.import': 'secretary',
+  'cases.register': 'secretary',
+  'cases.delete': 'secretary',
+  'cases.attachFile': 'secretary',
+  'cases.removeFile': 'secretary',
+  'cases.decide': 'secretary',
+  'cases.deleteDecision': 'secretary',
+  'cases.issueProtocol': 'secretary',
+  'cases.portalStatus': 'secretary',
+  'cases.hospitalization': 'secretary',
+  'cases.patientInformed': 'secretary',
+  'cases.followUp': 'secretary',
+
+  'protocols.forCase': 'viewer',
+  'protocols.render': 'viewer',
+  'protocols.renderCaseFile': 'public',
+  'protocols.issue': 'secretary',
+  'protocols.verify': 'viewer',
+  'protocols.list': 'viewer',
+  'protocols.registerPdf': 'viewer',
+  'protocols.refusalJournalPdf': 'viewer',
+  'protocols.scoringSheetPdf': 'viewer',
+
+  'scoring.list': 'viewer',
+  'scoring.get': 'viewer',
+  'scoring.summary': 'viewer',
+  'scoring.evaluate': 'public',
+  'scoring.save': 'secretary',
+  'scoring.delete': 'secretary',
+  'transfer.regions': 'public',
+  'transfer.evaluate': 'public',
+  'transfer.list': 'viewer',
+  'transfer.get': 'viewer',
+  'transfer.report': 'viewer',
+  'transfer.setZones': 'admin',
+  'transfer.saveInputs': 'secretary',
+  'transfer.deleteInputs': 'secretary',
+  'transfer.importCsv': 'secretary',
+
+  'exchange.identity': 'viewer',
+  'exchange.peers': 'viewer',
+  'exchange.publishers': 'viewer',
+  'exchange.jobs': 'viewer',
+  'exchange.conflicts': 'viewer',
+  'exchange.catalogueState': 'viewer',
+  'exchange.verify': 'public',
+  'exchange.trustPeer': 'admin',
+  'exchange.removePeer': 'admin',
+  'exchange.trustPublisher': 'admin',
+  'exchange.removePublisher': 'admin',
+  'exchange.export': 'secretary',
+  'exchange.import': 'secretary',
+  'exchange.cancel': 'secretary',
+  'exchange.resolve': 'secretary',
+  'exchange.backup': 'admin',
+  'exchange.restore': 'admin',
+  'exchange.cataloguePreview': 'secretary',
+  'exchange.catalogueApply': 'admin',
+  'exchange.catalogueRestore': 'admin',
+  'exchange.referralAnswer': 'secretary',
+  'exchange.upload': 'secretary',
+  'exchange.download': 'secretary',
+
+  'users.list': 'admin',
+  'users.add': 'admin',
+  'users.update': 'admin',
+  'users.disable': 'admin',
+  'users.reset': 'admin',
+  'audit.list': 'admin',
+  'audit.verify': 'admin',
+  'audit.exportCsv': 'admin',
+  'audit.exportPdf': 'admin',
+};
+
+/** Methods always reachable, signed in or not, locked or not. */
+export const isAuthMethod = (method: string): boolean => method.startsWith('auth.');
+
+/** The level a method needs: its entry, else `secretary` (an unclassified method is never public). */
+export function accessOf(method: string): Access {
+  return (METHOD_ACCESS as Record<string, Access | undefined>)[method] ?? 'secretary';
+}
+
+const RANK: Record<Access, number> = { public: 0, viewer: 1, secretary: 2, admin: 3 };
+
+/** True when a user of `role` may call a method needing `need`. */
+export const roleAllows = (role: 'viewer' | 'secretary' | 'admin', need: Access): boolean => RANK[role] >= RANK[need];
+
+/**
+ * The audit trail's action for each method that reads a patient's data or changes anything
+ * (`auth.*` methods are audited by the auth service itself, with their outcome). A method not in
+ * METHOD_ACCESS is audited as `call`; a classified method absent here is not audited (lists,
+ * reference reads).
+ */
+export const AUDITED: Partial<Record<MethodName, string>> = {
+  'cases.get': 'case.open',
+  'cases.fileContent': 'file.open',
+  'cases.save': 'case.change',
+  'cases.register': 'case.change',
+  'cases.delete': 'case.delete',
+  'cases.attachFile': 'case.change',
+  'cases.removeFile': 'case.change',
+  'cases.portalStatus': 'case.change',
+  'cases.hospitalization': 'case.change',
+  'cases.patientInformed': 'case.change',
+  'cases.followUp': 'case.change',
+  'cases.deleteDecision': 'case.change',
+  'cases.decide': 'case.decide',
+  'cases.issueProtocol': 'protocol.issue',
+  'protocols.issue': 'protocol.issue',
+  'protocols.render': 'pdf.render',
+  'protocols.registerPdf': 'pdf.render',
+  'protocols.refusalJournalPdf': 'pdf.render',
+  'protocols.scoringSheetPdf': 'pdf.render',
+  'cases.import': 'import',
+  'exchange.import': 'import',
+  'exchange.restore': 'import',
+  'exchange.catalogueApply': 'import',
+  'exchange.catalogueRestore': 'settings.change',
+  'exchange.referralAnswer': 'import',
+  'exchange.export': 'export',
+  'exchange.backup': 'export',
+  'exchange.download': 'export',
+  'exchange.resolve': 'case.change',
+  'exchange.trustPeer': 'settings.change',
+  'exchange.removePeer': 'settings.change',
+  'exchange.trustPublisher': 'settings.change',
+  'exchange.removePublisher': 'settings.change',
+  'audit.exportCsv': 'export',
+  'audit.exportPdf': 'export',
+  'audit.verify': 'audit.verify',
+  'settings.update': 'settings.change',
+  'calendar.replace': 'settings.change',
+  'calendar.setYear': 'settings.change',
+  'calendar.reset': 'settings.change',
+  'catalogue.setInForce': 'settings.change',
+  'catalogue.saveTranslation': 'catalogue.change',
+  'catalogue.removeTranslation': 'catalogue.change',
+  'catalogue.saveNote': 'catalogue.change',
+  'catalogue.removeNote': 'catalogue.change',
+  'scoring.save': 'scoring.change',
+  'scoring.delete': 'scoring.change',
+  'transfer.setZones': 'settings.change',
+  'transfer.saveInputs': 'scoring.change',
+  'transfer.deleteInputs': 'scoring.change',
+  'transfer.importCsv': 'scoring.change',
+  'users.add': 'user.add',
+  'users.update': 'user.update',
+  'users.disable': 'user.disable',
+  'users.reset': 'user.reset',
+  'db.rekey': 'db.rekey',
+};
+
+/** What the audit trail records a method as (null: not audited). */
+export function auditActionOf(method: string): string | null {
+  if (isAuthMethod(method)) return null;
+  const a = (AUDITED as Record<string, string | undefined>)[method];
+  if (a) return a;
+  return (METHOD_ACCESS as Record<string, Access | undefined>)[method] === undefined ? 'call' : null;
+}
+
+/** Every action the audit trail knows (the screen's filter; `call` for unclassified methods). */
+export const AUDIT_ACTIONS = [
+  'auth.setup',
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.sign_out',
+  'auth.lock',
+  'auth.unlock',
+  'auth.unlock_failed',
+  'auth.passphrase_changed',
+  'auth.pin_changed',
+  'auth.recovered',
+  'user.add',
+  'user.update',
+  'user.disable',
+  'user.reset',
+  'case.open',
+  'file.open',
+  'case.change',
+  'case.delete',
+  'case.decide',
+  'protocol.issue',
+  'pdf.render',
+  'pdf.print',
+  'export',
+  'import',
+  'settings.change',
+  'catalogue.change',
+  'scoring.change',
+  'audit.verify',
+  'db.rekey',
+  'db.encrypt',
+  'call',
+] as const;
