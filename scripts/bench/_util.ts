@@ -1,3 +1,5 @@
+import { createCore, type Core } from '../../electron/core/core';
+
 /** Shared helpers for benchmarks: percentiles, timing, memory, table output. */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -47,4 +49,14 @@ export function rng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A core on a fresh folder, set up (the first admin) and signed in, as the app would be; the
+ * real scrypt cost unless HTMP_TEST_FAST_KDF is set. `plaintext`: the crypto benchmark's baseline.
+ */
+export function benchCore(dataDir: string, options: { plaintext?: boolean } = {}): Core {
+  const raw = createCore({ dataDir, host: 'cli', ...(options.plaintext ? { insecurePlaintext: true } : {}) });
+  const s = raw.security.setupSync({ login: 'bench', displayName: 'Bench Admin', passphrase: 'benchmark passphrase' }, { channel: 'local' });
+  return raw.as({ channel: 'local', sessionId: s.sessionId! });
 }

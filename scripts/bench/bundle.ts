@@ -22,14 +22,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CoreContext } from '../../electron/core/context';
-import { createCore, type Core } from '../../electron/core/core';
+import type { Core } from '../../electron/core/core';
 import { runJob } from '../../electron/core/exchange/jobs';
 import { exportSync, importSync } from '../../electron/core/exchange/sync';
 import { openTrusted } from '../../electron/core/exchange/trust';
-import { hashFile, fileStorePath } from '../../electron/core/exchange/files';
+import { putStoredFile } from '../../electron/core/files';
 import { Store } from '../../electron/core/store';
 import { userTables } from '../../electron/core/tables';
-import { peakRss, table } from './_util';
+import { benchCore, peakRss, table } from './_util';
 
 const { values } = parseArgs({ options: { cases: { type: 'string' }, files: { type: 'string' }, size: { type: 'string' } } });
 const N = Number(values.cases ?? 10_000);
@@ -47,7 +47,7 @@ const TABLES = [
 ];
 
 function open(dir: string): { core: Core; ctx: CoreContext } {
-  const core = createCore({ dataDir: dir, host: 'cli' });
+  const core = benchCore(dir);
   core.db.exec(DDL);
   return { core, ctx: { ...core.context, store: new Store(core.db, core.installationId, [...userTables, ...TABLES]) } };
 }
@@ -83,13 +83,7 @@ async function main(): Promise<void> {
     const hashes: string[] = [];
     for (let i = 0; i < F; i++) {
       const buf = randomBytes(SIZE);
-      const f = path.join(tmp, 'gen.bin');
-      fs.writeFileSync(f, buf);
-      const h = await hashFile(f);
-      const target = fileStorePath(A.ctx.dataDir, h);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.renameSync(f, target);
-      hashes.push(h);
+      hashes.push(putStoredFile(A.ctx.dataDir, buf).sha256);
     }
     A.ctx.store.transaction(() => {
       for (let i = 0; i < F; i++) A.ctx.store.insert('bench_file', { case_id: ids[i % ids.length]!, name: `scan-${i}.pdf`, file_sha256: hashes[i]! });

@@ -20,14 +20,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCore } from '../../electron/core/core';
 import { workCalendar } from '../../electron/core/cases/calendar';
 import { catalogueLookup } from '../../electron/core/services/catalogue-lookup';
 import { casesHandlers, foldSearch, listCases, type ListArgs } from '../../electron/core/services/cases';
 import { addDays, isWorkingDay } from '../../shared/domain/calendar';
 import { iinCheckDigit } from '../../shared/domain/iin';
 import { validatePacket, type CaseInput } from '../../shared/domain/packet';
-import { fmt, percentile, table, timeEach, rng } from './_util';
+import { benchCore, fmt, percentile, table, timeEach, rng } from './_util';
 
 const { values } = parseArgs({ options: { cases: { type: 'string' }, reps: { type: 'string' } } });
 const N = Number(values.cases ?? 10_000);
@@ -51,7 +50,7 @@ function iinFor(birth: string, male: boolean, serial: number): string {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-bench-cases-'));
-const core = createCore({ dataDir, host: 'cli' });
+const core = benchCore(dataDir);
 const ctx = core.context;
 try {
   // A set-up installation: protocols (issued for the decided cases) name their commission.

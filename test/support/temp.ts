@@ -4,6 +4,10 @@ import path from 'node:path';
 import { afterEach } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../../electron/core/core';
 import { LOCAL_CALLER } from '../../electron/core/context';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../../electron/core/db';
+import { openWithPassphrase, readKeyring } from '../../electron/core/vault/keyring';
+import { databaseKeyHex } from '../../electron/core/vault/keys';
 
 const made: string[] = [];
 const cores: Core[] = [];
@@ -68,3 +72,15 @@ afterEach(() => {
   for (const c of cores.splice(0)) c.close();
   for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
+
+/**
+ * The folder's database opened directly with the sqlite library (as a tool would, with the key
+ * a user's passphrase unwraps): for tests that look under the app or tamper with rows.
+ */
+export function rawDatabase(dataDir: string, user: { login: string; passphrase: string } = TEST_ADMIN, options: { readonly?: boolean } = {}): Database.Database {
+  const k = readKeyring(dataDir);
+  if (!k) return openDatabase(path.join(dataDir, 'htmp.sqlite'), options);
+  const out = openWithPassphrase(k, user.login, user.passphrase);
+  if (!out.ok) throw new Error(`cannot open the keyring: ${out.reason}`);
+  return openDatabase(path.join(dataDir, 'htmp.sqlite'), { ...options, key: databaseKeyHex(out.dataKey) });
+}

@@ -173,8 +173,18 @@ const countRows = (db: Db, table: string): number => (db.prepare(`SELECT count(*
 
 /** Runs the whole operation: stage, verify, commit, roll forward. The database must be closed by its owner. */
 export function convertFolder(dataDir: string, plan: ConvertPlan): ConvertResult {
-  const step = plan.onStep ?? (() => undefined);
   rollForward(dataDir);
+  try {
+    return stageAndCommit(dataDir, plan);
+  } catch (err) {
+    // Not committed (or committed and rolled forward by the next start): drop an uncommitted staging.
+    if (!fs.existsSync(path.join(staging(dataDir), READY))) removeTree(staging(dataDir), true);
+    throw err;
+  }
+}
+
+function stageAndCommit(dataDir: string, plan: ConvertPlan): ConvertResult {
+  const step = plan.onStep ?? (() => undefined);
   const dir = staging(dataDir);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const source = path.join(dataDir, DB);

@@ -8,6 +8,7 @@ import { migrate, openDatabase } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { catalogueLookup } from '../../../electron/core/services/catalogue-lookup';
 import { tempCore, tempDir } from '../../support/temp';
+import { setUpAndSignIn, signedInCore } from '../../support/temp';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const shipped = () => readShippedCatalogue().data;
@@ -61,7 +62,7 @@ describe('catalogue loader', () => {
 
   it('keeps local translations, notes and the edited in-force date across a reload with changed data', async () => {
     const dir = tempDir();
-    let core = createCore({ dataDir: dir });
+    let core = tempCore({ dataDir: dir });
     const tr = await core.call('catalogue.saveTranslation', { code: '69.921', lang: 'ru', text: 'ЭКО, длинный протокол' });
     await core.call('catalogue.saveNote', { code: '69.921', text: 'Проверить лицензию' });
     await core.call('catalogue.setInForce', { editionId: '2024-090-kk', inForceFrom: '2024-11-20', reason: 'опубликован 2024-11-09' });
@@ -71,7 +72,7 @@ describe('catalogue loader', () => {
     const r = loadCatalogue(core.db, changed, { source: 'bundle-test' });
     expect(r.changed).toBe(true);
     core.close();
-    core = createCore({ dataDir: dir });
+    core = await signedInCore(dir);
     try {
       const show = await core.call('catalogue.show', { code: '69.921', on: '2024-12-01' });
       expect(show.translations.map((t) => t.text)).toEqual(['ЭКО, длинный протокол']);
@@ -183,7 +184,7 @@ describe('catalogueLookup', () => {
     await core.call('catalogue.saveTranslation', { code: '92.330.001', lang: 'kk', text: 'Протондық терапия (1 сеанс)' });
     expect(l.names('92.330.001', '2025-12-01').kk?.source.kind).toBe('local');
     // Another connection (e.g. the CLI next to the app) edits the date.
-    const other = createCore({ dataDir: core.dataDir });
+    const other = await signedInCore(core.dataDir);
     try {
       await other.call('catalogue.setInForce', { editionId: '2024-090-kk', inForceFrom: '2024-12-01' });
     } finally {
@@ -270,7 +271,7 @@ describe('migration 0002', () => {
       expect(sql).toMatch(/updated_at/);
     }
     db.close();
-    const core = createCore({ dataDir: path.dirname(file) });
+    const core = setUpAndSignIn(createCore({ dataDir: path.dirname(file) })).core;
     try {
       expect(core.installationId).toBe('test-install');
       expect(catalogueLookup(core.context).lookup('00.50', '2025-12-01').inForce).toBe(true);

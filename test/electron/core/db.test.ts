@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createCore } from '../../../electron/core/core';
@@ -7,7 +8,7 @@ import { migrations } from '../../../electron/core/migrations';
 import type { Migration } from '../../../electron/core/migrations/types';
 import { Store } from '../../../electron/core/store';
 import { AppFailure } from '../../../shared/result';
-import { tempCore, tempDir } from '../../support/temp';
+import { setUpAndSignIn, signedInCore, tempCore, tempDir } from '../../support/temp';
 
 describe('database', () => {
   it('creates the schema at the latest version with WAL and foreign keys on', () => {
@@ -30,32 +31,39 @@ describe('database', () => {
     for (const t of tables.filter((x) => !shadow.test(x.name))) expect(t.sql, t.name).toMatch(/\)\s*STRICT\s*$/);
   });
 
-  it('gives each installation its own id, kept across restarts', () => {
+  it('gives each installation its own id, kept across restarts (in the keyring too, readable before sign-in)', async () => {
     const dir = tempDir();
-    const a = createCore({ dataDir: dir });
+    const a = tempCore({ dataDir: dir });
     const id = a.installationId;
     a.close();
-    const b = createCore({ dataDir: dir });
+    const sealed = createCore({ dataDir: dir });
+    expect(sealed.installationId).toBe(id);
+    sealed.close();
+    const b = await signedInCore(dir);
     expect(b.installationId).toBe(id);
-    b.close();
-    const other = createCore({ dataDir: tempDir() });
+    expect(b.db.prepare("SELECT value FROM meta WHERE key = 'installation_id'").pluck().get()).toBe(id);
+    const other = tempCore();
     expect(other.installationId).not.toBe(id);
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    other.close();
   });
 
   it('refuses a database written by a newer version, leaving it untouched', () => {
+    // (a wave-1 plain database: set-up would migrate it)
     const dir = tempDir();
     const file = path.join(dir, 'htmp.sqlite');
     const db = new Database(file);
     db.pragma(`user_version = ${latestSchemaVersion() + 5}`);
     db.close();
-    expect(() => createCore({ dataDir: dir })).toThrowError(AppFailure);
+    const core = createCore({ dataDir: dir });
+    // Set-up (which migrates and encrypts it) refuses it; the file is left as it was, no staging left.
+    expect(() => setUpAndSignIn(core)).toThrowError(AppFailure);
     try {
-      createCore({ dataDir: dir });
+      setUpAndSignIn(core);
     } catch (e) {
       expect((e as AppFailure).code).toBe('db.newer_version');
     }
+    core.close();
+    expect(fs.readdirSync(dir).filter((n) => n !== 'reference.sqlite').sort()).toEqual(['htmp.sqlite']);
     const again = new Database(file);
     expect(again.pragma('user_version', { simple: true })).toBe(latestSchemaVersion() + 5);
     again.close();

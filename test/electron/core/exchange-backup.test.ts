@@ -6,13 +6,14 @@ import { readShippedCatalogue } from '../../../electron/core/catalogue/data';
 import { writeCatalogueBundle } from '../../../electron/core/exchange/catalogue-update';
 import { generateKeyPair } from '../../../electron/core/exchange/keys';
 import { AppFailure } from '../../../shared/result';
-import { tempDir } from '../../support/temp';
+import { readStoredFile } from '../../../electron/core/files';
+import { signedInCore, tempDir, TEST_ADMIN, track } from '../../support/temp';
 import { call, closeAll, laptop, putFile } from './exchange-helpers';
 
 afterEach(closeAll);
 
 describe('backup and restore', () => {
-  it('writes a verified backup; restores onto a new laptop with files, identity and rows; progress is reported', async () => {
+  it('writes a verified, encrypted backup; restores onto a new laptop with the recovery key or the backup passphrase; users keep their passphrases', async () => {
     const a = laptop();
     a.ctx.store.insert('t_case', { surname: 'Әлиев', status: 'approved' });
     const sha = putFile(a, Buffer.from('protocol pdf bytes'));
@@ -20,20 +21,31 @@ describe('backup and restore', () => {
     const events: unknown[] = [];
     a.core.onEvent((e) => events.push(e));
     a.ctx.emit = a.core.context.emit;
-    const b = await call(a, 'exchange.backup', { out: path.join(tempDir(), 'backup.htmp'), jobId: 'bk' });
+    const b = await call(a, 'exchange.backup', { out: path.join(tempDir(), 'backup.htmp'), jobId: 'bk', passphrase: 'backup passphrase 42' });
     expect(b.verified).toEqual({ integrity: 'ok', files: 1 });
     expect(events.some((e) => (e as { type: string; payload: { jobId: string } }).type === 'job.progress' && (e as { payload: { jobId: string } }).payload.jobId === 'bk')).toBe(true);
+    // Nothing of the case in the backup file, in any form.
+    const raw = fs.readFileSync(b.file);
+    for (const needle of ['Әлиев', 'protocol pdf bytes', sha]) expect(raw.includes(Buffer.from(needle))).toBe(false);
 
-    const target = path.join(tempDir(), 'laptop2');
-    const r = await call(a, 'exchange.restore', { file: b.file, dataDir: target });
-    expect(r).toMatchObject({ integrity: 'ok', files: 1, installationId: a.core.installationId, replaced: null });
-    const c = createCore({ dataDir: target });
-    try {
+    // Without a secret, or with a wrong one: refused, nothing written.
+    const nowhere = path.join(tempDir(), 'none');
+    await expect(call(a, 'exchange.restore', { file: b.file, dataDir: nowhere })).rejects.toMatchObject({ code: 'exchange.backup_secret_required' });
+    await expect(call(a, 'exchange.restore', { file: b.file, dataDir: nowhere, recoveryKey: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA' })).rejects.toMatchObject({ code: 'auth.bad_recovery_key' });
+    await expect(call(a, 'exchange.restore', { file: b.file, dataDir: nowhere, backupPassphrase: 'not the passphrase' })).rejects.toMatchObject({ code: 'auth.bad_credentials' });
+    expect(fs.existsSync(nowhere)).toBe(false);
+
+    for (const secret of [{ recoveryKey: a.recoveryKey.toLowerCase().replace(/-/g, ' ') }, { backupPassphrase: 'backup passphrase 42' }]) {
+      const target = path.join(tempDir(), 'laptop2');
+      const r = await call(a, 'exchange.restore', { file: b.file, dataDir: target, ...secret });
+      expect(r).toMatchObject({ integrity: 'ok', files: 1, installationId: a.core.installationId, replaced: null });
+      const c = await signedInCore(target);
       expect(c.installationId).toBe(a.core.installationId);
       expect(c.db.prepare('SELECT surname FROM t_case').all()).toEqual([{ surname: 'Әлиев' }]);
-      expect(fs.readFileSync(path.join(target, 'files', sha.slice(0, 2), sha), 'utf8')).toBe('protocol pdf bytes');
+      expect(readStoredFile(target, sha)?.toString('utf8')).toBe('protocol pdf bytes');
       expect((await c.call('exchange.identity', {})).publicKey).toBe((await call(a, 'exchange.identity', {})).publicKey);
-    } finally {
+      // The audit trail came along.
+      expect((await c.call('audit.list', { action: 'export' })).rows.length).toBeGreaterThanOrEqual(0);
       c.close();
     }
   });
@@ -43,17 +55,32 @@ describe('backup and restore', () => {
     const b = await call(a, 'exchange.backup', { out: path.join(tempDir(), 'backup.htmp') });
     const busy = tempDir();
     fs.writeFileSync(path.join(busy, 'something'), 'x');
-    await expect(call(a, 'exchange.restore', { file: b.file, dataDir: busy })).rejects.toMatchObject({ code: 'exchange.restore_not_empty' });
-    await expect(call(a, 'exchange.restore', { file: b.file, dataDir: a.dir, force: true })).rejects.toMatchObject({ code: 'exchange.restore_into_open' });
-    const forced = await call(a, 'exchange.restore', { file: b.file, dataDir: busy, force: true });
+    await expect(call(a, 'exchange.restore', { file: b.file, dataDir: busy, recoveryKey: a.recoveryKey })).rejects.toMatchObject({ code: 'exchange.restore_not_empty' });
+    await expect(call(a, 'exchange.restore', { file: b.file, dataDir: a.dir, force: true, recoveryKey: a.recoveryKey })).rejects.toMatchObject({ code: 'exchange.restore_into_open' });
+    const forced = await call(a, 'exchange.restore', { file: b.file, dataDir: busy, force: true, recoveryKey: a.recoveryKey });
     expect(fs.existsSync(path.join(forced.replaced!, 'something'))).toBe(true);
     const bytes = fs.readFileSync(b.file);
     bytes[200] = bytes[200]! ^ 0xff;
     const bad = path.join(tempDir(), 'bad.htmp');
     fs.writeFileSync(bad, bytes);
-    const err = await call(a, 'exchange.restore', { file: bad, dataDir: path.join(tempDir(), 'n') }).catch((e: unknown) => e);
+    const err = await call(a, 'exchange.restore', { file: bad, dataDir: path.join(tempDir(), 'n'), recoveryKey: a.recoveryKey }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppFailure);
     expect((err as AppFailure).code).toMatch(/^bundle\./);
+  });
+
+  it('a new laptop restores through its own (empty) folder: auth.restore, then the users sign in', async () => {
+    const a = laptop();
+    a.ctx.store.insert('t_case', { surname: 'Жұмабаев', status: 'new' });
+    const b = await call(a, 'exchange.backup', { out: path.join(tempDir(), 'backup.htmp') });
+    const target = path.join(tempDir(), 'new-laptop');
+    const fresh = track(createCore({ dataDir: target }));
+    expect((await fresh.call('auth.status', {})).state).toBe('setup');
+    await expect(fresh.call('auth.restore', { file: b.file, recoveryKey: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA' })).rejects.toMatchObject({ code: 'auth.bad_recovery_key' });
+    const r = await fresh.call('auth.restore', { file: b.file, recoveryKey: a.recoveryKey });
+    expect(r).toMatchObject({ state: 'signedOut', files: 0 });
+    await expect(fresh.call('cases.list', {})).rejects.toMatchObject({ code: 'auth.required' });
+    const s = await fresh.call('auth.signIn', { login: TEST_ADMIN.login, passphrase: TEST_ADMIN.passphrase });
+    expect(fresh.as({ channel: 'local', sessionId: s.sessionId! }).db.prepare('SELECT surname FROM t_case').all()).toEqual([{ surname: 'Жұмабаев' }]);
   });
 });
 

@@ -3,19 +3,21 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCore, type Core } from '../../../electron/core/core';
+import { putStoredFile, readStoredFile } from '../../../electron/core/files';
 import type { CoreContext } from '../../../electron/core/context';
 import { runJob, type Job } from '../../../electron/core/exchange/jobs';
 import { Store } from '../../../electron/core/store';
 import { userTables } from '../../../electron/core/tables';
 import { exchangeHandlers } from '../../../electron/core/services/exchange';
 import { exchangeSchemas, type ExchangeMethods } from '../../../shared/contract/exchange';
-import { tempDir } from '../../support/temp';
+import { setUpAndSignIn, signedInCore, tempDir } from '../../support/temp';
 
 export { TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
 import { TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
 
 export interface Laptop {
   core: Core;
+  recoveryKey: string;
   ctx: CoreContext;
   dir: string;
   close(): void;
@@ -25,11 +27,23 @@ const open: Laptop[] = [];
 
 /** A core on a data folder with the test tables registered in its Store. */
 export function laptop(dir = tempDir('htmp-ex-')): Laptop {
-  const core = createCore({ dataDir: dir, host: 'cli' });
+  const raw = createCore({ dataDir: dir, host: 'cli' });
+  const { core, recoveryKey } = setUpAndSignIn(raw);
   core.db.exec(TEST_DDL);
   const store = new Store(core.db, core.installationId, [...userTables, ...TEST_TABLES]);
   const ctx: CoreContext = { ...core.context, store };
-  const l = { core, ctx, dir, close: () => core.close() };
+  const l = { core, ctx, dir, recoveryKey, close: () => core.close() };
+  open.push(l);
+  return l;
+}
+
+/** A laptop whose folder is already set up: signed in again (after a restart or a kill). */
+export async function reopenLaptop(dir: string): Promise<Laptop> {
+  const core = await signedInCore(dir);
+  core.db.exec(TEST_DDL);
+  const store = new Store(core.db, core.installationId, [...userTables, ...TEST_TABLES]);
+  const ctx: CoreContext = { ...core.context, store };
+  const l = { core, ctx, dir, recoveryKey: '', close: () => core.close() };
   open.push(l);
   return l;
 }
@@ -70,11 +84,12 @@ export function dbFileHash(l: Laptop): string {
 
 /** Puts bytes into the laptop's file store and returns their hash. */
 export function putFile(l: Laptop, content: Buffer): string {
-  const h = sha256(content);
-  const f = path.join(l.dir, 'files', h.slice(0, 2), h);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, content);
-  return h;
+  return putStoredFile(l.dir, content).sha256;
+}
+
+/** Reads content back from the laptop's file store (null when absent). */
+export function readFile(l: Laptop, sha: string): Buffer | null {
+  return readStoredFile(l.dir, sha);
 }
 
 /** Calls an exchange handler with the laptop's context (whose Store knows the test tables). */

@@ -12,7 +12,12 @@ import { userTables } from '../../../electron/core/tables';
 import { TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
 
 const [dataDir, file] = process.argv.slice(2) as [string, string];
-const core = createCore({ dataDir, host: 'cli' });
+const raw = createCore({ dataDir, host: 'cli' });
+// Signed in as the test admin (the parent set the folder up); HTMP_TEST_FAST_KDF comes from the parent.
+const signIn = raw.security.signIn({ login: 'admin', passphrase: 'correct horse battery 1' }, { channel: 'local' });
+void signIn.then((s) => main(raw.as({ channel: 'local', sessionId: s.sessionId! })));
+
+function main(core: typeof raw): void {
 core.db.exec(TEST_DDL);
 const ctx: CoreContext = {
   ...core.context,
@@ -28,3 +33,4 @@ void runJob(ctx, 'import', undefined, async (job) => {
   process.stdout.write(`DONE ${r.imported}\n`);
   core.close();
 });
+}

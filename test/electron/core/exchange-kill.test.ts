@@ -2,11 +2,10 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportSync } from '../../../electron/core/exchange/sync';
-import { tempDir } from '../../support/temp';
-import { call, closeAll, job, laptop } from './exchange-helpers';
+import { rawDatabase, tempDir } from '../../support/temp';
+import { call, closeAll, job, laptop, reopenLaptop } from './exchange-helpers';
 
 afterEach(closeAll);
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -59,7 +58,7 @@ describe('import killed with SIGKILL', () => {
     expect(Number(killedAt)).toBeGreaterThan(0);
     expect(Number(killedAt)).toBeLessThan(N);
 
-    const db = new Database(path.join(bDir, 'htmp.sqlite'));
+    const db = rawDatabase(bDir);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.prepare('SELECT count(*) AS n FROM t_case').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM change_log').get()).toEqual({ n: before });
@@ -67,7 +66,7 @@ describe('import killed with SIGKILL', () => {
     db.close();
 
     // and the same bundle imports completely afterwards
-    const again = laptop(bDir);
+    const again = await reopenLaptop(bDir);
     const r = await call(again, 'exchange.import', { file });
     expect(r.imported).toBe(N);
   }, 120_000);

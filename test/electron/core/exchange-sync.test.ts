@@ -5,7 +5,7 @@ import { exportSync, importSync } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
 import { AppFailure } from '../../../shared/result';
 import { tempDir } from '../../support/temp';
-import { call, closeAll, job, laptop, pair, putFile, snapshot, type Laptop } from './exchange-helpers';
+import { call, closeAll, job, laptop, pair, putFile, readFile, snapshot, type Laptop } from './exchange-helpers';
 
 afterEach(closeAll);
 
@@ -42,7 +42,7 @@ describe('sync bundles between two data folders', () => {
     expect(exp).toMatchObject({ records: 4, attachments: 1 });
     expect(res).toMatchObject({ imported: 4, unchanged: 0, conflicts: 0 });
     expect(snapshot(b)).toEqual(snapshot(a));
-    expect(fs.readFileSync(path.join(b.dir, 'files', sha.slice(0, 2), sha), 'utf8')).toBe('scan of a referral');
+    expect(readFile(b, sha)?.toString('utf8')).toBe('scan of a referral');
     // change ids, installation and time are kept; origin is the bundle id
     const row = b.core.db.prepare('SELECT installation_id, origin FROM change_log ORDER BY seq DESC LIMIT 1').get();
     expect(row).toEqual({ installation_id: a.core.installationId, origin: res.bundleId });
