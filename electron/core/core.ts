@@ -109,7 +109,7 @@ export function createCore(options: CoreOptions): Core {
     if (!a) throw new AppFailure('auth.required');
     return a;
   };
-  const securityHandlers: Pick<Handlers, 'auth.status' | 'auth.setup' | 'auth.signIn' | 'auth.unlock' | 'auth.lock' | 'auth.signOut' | 'auth.touch' | 'auth.changePassphrase' | 'auth.setPin' | 'auth.recover' | 'auth.restore' | 'auth.recoverySheet' | 'users.list' | 'users.add' | 'users.update' | 'users.disable' | 'users.reset' | 'audit.list' | 'audit.verify' | 'audit.exportCsv' | 'audit.exportPdf' | 'db.rekey'> = {
+  const securityHandlers: Pick<Handlers, 'auth.status' | 'auth.setup' | 'auth.signIn' | 'auth.unlock' | 'auth.lock' | 'auth.signOut' | 'auth.touch' | 'auth.changePassphrase' | 'auth.setPin' | 'auth.recover' | 'auth.restore' | 'auth.uploadBackup' | 'auth.recoverySheet' | 'users.list' | 'users.add' | 'users.update' | 'users.disable' | 'users.reset' | 'audit.list' | 'audit.verify' | 'audit.exportCsv' | 'audit.exportPdf' | 'db.rekey'> = {
     'auth.status': (_a, _c, caller) => security.status(caller),
     'auth.setup': (a, _c, caller) => security.setup(a, caller),
     'auth.signIn': (a, _c, caller) => security.signIn(a, caller),
@@ -125,6 +125,10 @@ export function createCore(options: CoreOptions): Core {
     'auth.setPin': (a, _c, caller) => security.setPin(a, caller),
     'auth.recover': (a, _c, caller) => security.recover(a, caller),
     'auth.restore': (a, _c, caller) => security.restoreHere(a, caller),
+    'auth.uploadBackup': (a) => {
+      if (security.state !== 'setup') throw new AppFailure('auth.setup_done');
+      return exchangeHandlers['exchange.upload']({ ...a }, referenceContext(), LOCAL_CALLER) as { uploadId: string; size: number };
+    },
     'auth.recoverySheet': async (a, _c, caller) => {
       const s = security.session(caller);
       if (!s || s.locked || security.state !== 'open') throw new AppFailure(s?.locked ? 'auth.locked' : 'auth.required');

@@ -53,7 +53,10 @@ const BASE_HEADERS = {
  * Serves the renderer and the API to a browser on this machine only. Every API call must carry
  * the per-run token, and the Host header must name this loopback server (against DNS
  * rebinding), so neither another local process nor a web page in another tab can read
- * patient data.
+ * patient data. Beyond the token, the core wants a signed-in session: it travels in an
+ * HttpOnly, SameSite=Strict cookie set when `auth.signIn`/`auth.setup`/`auth.unlock`/
+ * `auth.recover` succeed (the session id is taken out of the answer the page sees), and is
+ * locked by the core's idle rule like any other session.
  */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -111,7 +114,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
               return send(res, 200, { ok: false, error: { code: 'api.invalid_json' } });
             }
           }
-          send(res, 200, await options.core.dispatch(method, args, RENDERER_CALLER));
+          const sessionId = cookieOf(req, SESSION_COOKIE);
+          const result = await options.core.dispatch(method, args, { ...RENDERER_CALLER, ...(sessionId ? { sessionId } : {}) });
+          // The session lives in an HttpOnly, SameSite=Strict cookie: the page never sees its id.
+          const headers: Record<string, string> = {};
+          if (result.ok && result.value && typeof result.value === 'object' && 'sessionId' in result.value) {
+            const { sessionId: fresh, ...rest } = result.value as { sessionId?: string };
+            if (fresh) headers['Set-Cookie'] = `${SESSION_COOKIE}=${fresh}; Path=/api; HttpOnly; SameSite=Strict`;
+            return send(res, 200, { ok: true, value: rest }, headers);
+          }
+          if (method === 'auth.signOut' || (!result.ok && (result.error.code === 'auth.required' || result.error.code === 'auth.user_disabled') && sessionId)) {
+            headers['Set-Cookie'] = `${SESSION_COOKIE}=; Path=/api; HttpOnly; SameSite=Strict; Max-Age=0`;
+          }
+          send(res, 200, result, headers);
         })
         .catch((err: Error & { code?: string }) => {
           send(res, err.code === 'too_large' ? 413 : 400, { ok: false, error: { code: err.code === 'too_large' ? 'api.too_large' : 'api.bad_request' } });
@@ -149,10 +164,27 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function send(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const data = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': data.length });
+  res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': data.length, ...extra });
   res.end(data);
+}
+
+/** The name of the session cookie (one per host; the per-run token still gates every call). */
+export const SESSION_COOKIE = 'htmp_session';
+
+/** A cookie's value from the request, or undefined. */
+export function cookieOf(req: http.IncomingMessage, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      const v = part.slice(i + 1).trim();
+      return /^[A-Za-z0-9_-]{20,100}$/.test(v) ? v : undefined;
+    }
+  }
+  return undefined;
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
 import type { ApiEvent, Lang } from '../../shared/contract';
 import { APP_ORIGIN, APP_SCHEME, IPC_EVENT, IPC_INVOKE } from '../../shared/contract/ipc';
 import { RENDERER_CALLER } from '../core/context';
@@ -21,6 +21,19 @@ protocol.registerSchemesAsPrivileged([
 
 let core: Core | undefined;
 let mainWindow: BrowserWindow | undefined;
+/**
+ * The window's signed-in session. It lives here, in the main process: the page never holds the
+ * id (sign-in answers are stripped of it), so script in the page cannot copy it anywhere.
+ */
+let windowSession: string | undefined;
+
+const windowCaller = () => ({ ...RENDERER_CALLER, ...(windowSession ? { sessionId: windowSession } : {}) });
+
+/** Locks the window's session (menu, Ctrl+L, the OS lock screen, suspend); the page hears auth.changed. */
+async function lockWindow(reason: 'manual' | 'os'): Promise<void> {
+  if (!core || !windowSession) return;
+  await core.dispatch('auth.lock', { reason }, windowCaller());
+}
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -97,7 +110,8 @@ function buildMenu(): void {
     Menu.buildFromTemplate(
       menuTemplate(lang, {
         navigate: (area) => send({ type: 'ui.navigate', payload: { area } }),
-        setLanguage: (l) => void core?.dispatch('settings.update', { language: l }),
+        setLanguage: (l) => void core?.dispatch('settings.update', { language: l }, windowCaller()),
+        lock: () => void lockWindow('manual'),
         reload: () => mainWindow?.webContents.reload(),
         toggleDevTools: () => mainWindow?.webContents.toggleDevTools(),
         quit: () => app.quit(),
@@ -117,7 +131,14 @@ function registerIpc(): void {
     if (typeof method !== 'string' || !core) return { ok: false, error: { code: 'api.unknown_method', params: { method: String(method) } } };
     // Printing needs a window and the system dialog: answered here, never by the core.
     if (method === PRINT_METHOD) return printPdf(BrowserWindow, args, t(currentLang(), 'common:app.title'));
-    return core.dispatch(method, args, RENDERER_CALLER);
+    const result = await core.dispatch(method, args, windowCaller());
+    if (result.ok && result.value && typeof result.value === 'object' && 'sessionId' in result.value) {
+      const { sessionId, ...rest } = result.value as { sessionId?: string };
+      if (sessionId) windowSession = sessionId;
+      return { ok: true, value: rest };
+    }
+    if (method === 'auth.signOut') windowSession = undefined;
+    return result;
   });
 }
 
@@ -150,6 +171,9 @@ if (!app.requestSingleInstanceLock()) {
     lockDownSession();
     registerAppProtocol();
     registerIpc();
+    // The OS lock screen and sleep lock the app too.
+    powerMonitor.on('lock-screen', () => void lockWindow('os'));
+    powerMonitor.on('suspend', () => void lockWindow('os'));
     await refreshLanguage();
     createWindow();
   }).catch((err: unknown) => {

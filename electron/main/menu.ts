@@ -5,6 +5,7 @@ import { t } from '../core/i18n';
 export interface MenuActions {
   navigate(area: string): void;
   setLanguage(lang: Lang): void;
+  lock(): void;
   reload(): void;
   toggleDevTools(): void;
   quit(): void;
@@ -19,6 +20,8 @@ export function menuTemplate(lang: Lang, actions: MenuActions): MenuItemConstruc
       submenu: [
         { label: m('file.exchange'), accelerator: 'CmdOrCtrl+E', click: () => actions.navigate('exchange') },
         { label: m('file.settings'), accelerator: 'CmdOrCtrl+,', click: () => actions.navigate('settings') },
+        { type: 'separator' },
+        { label: m('file.lock'), accelerator: 'CmdOrCtrl+L', click: () => actions.lock() },
         { type: 'separator' },
         { label: m('file.quit'), accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },
       ],

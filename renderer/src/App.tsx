@@ -5,13 +5,17 @@ import { useApi } from './api/context';
 import { areas } from './areas';
 import { setLanguage } from './i18n';
 import { href, navigate, useRoute } from './router';
+import { useAuth } from './screens/auth/auth-context';
 
 /** The app shell: navigation for every area, the language switch, and the current screen. */
 export function App() {
   const { t, i18n } = useTranslation('common');
   const api = useApi();
   const route = useRoute();
-  const current = areas.find((a) => a.id === route[0]) ?? areas[0]!;
+  const auth = useAuth();
+  const user = auth.status.user!;
+  const visible = areas.filter((a) => !a.role || a.role === user.role);
+  const current = visible.find((a) => a.id === route[0]) ?? visible[0]!;
   const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -46,6 +50,14 @@ export function App() {
           <span className="brand-mark" aria-hidden="true">ЖТМК</span>
           <span>{t('app.title')}</span>
         </div>
+        <div className="who">
+          <a href={href('account')} data-testid="whoami">
+            {user.displayName} · {t(`auth:role.${user.role}`)}
+          </a>
+          <button type="button" onClick={auth.lock} title="Ctrl+L" data-testid="lock-now">
+            {t('auth:lock.now')}
+          </button>
+        </div>
         <div className="lang" role="group" aria-label={t('language.label')}>
           {LANGS.map((l) => (
             <button key={l} type="button" lang={l} aria-pressed={i18n.language === l} onClick={() => switchLanguage(l)} data-testid={`lang-${l}`}>
@@ -56,7 +68,7 @@ export function App() {
       </header>
       <nav className="sidebar" aria-label={t('nav.label')}>
         <ul>
-          {areas.map((a) => (
+          {visible.map((a) => (
             <li key={a.id}>
               <a href={href(a.id)} aria-current={a.id === current.id ? 'page' : undefined} data-testid={`nav-${a.id}`}>
                 {t(a.label)}

@@ -7,12 +7,17 @@ import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
 import { ScoringArea } from './screens/scoring/ScoringArea';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { TodayScreen } from './screens/today/TodayScreen';
+import { AccountScreen } from './screens/auth/AccountScreen';
+import { AuditScreen } from './screens/auth/AuditScreen';
+import { UsersScreen } from './screens/auth/UsersScreen';
 
 export interface Area {
   id: string;
   /** Key in the common namespace. */
   label: string;
   screen: ComponentType<{ route: string[] }>;
+  /** Shown only to users of this role (the core refuses the methods to others anyway). */
+  role?: 'admin';
 }
 
 /** The areas of the app, in navigation order; each issue's screens plug in here. */
@@ -24,5 +29,8 @@ export const areas: Area[] = [
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },
   { id: 'exchange', label: 'nav.exchange', screen: ExchangeScreen },
   { id: 'settings', label: 'nav.settings', screen: SettingsScreen },
+  { id: 'account', label: 'auth:account.nav', screen: AccountScreen },
+  { id: 'users', label: 'auth:users.nav', screen: UsersScreen, role: 'admin' },
+  { id: 'audit', label: 'auth:audit.nav', screen: AuditScreen, role: 'admin' },
   { id: 'about', label: 'nav.about', screen: AboutScreen },
 ];

@@ -4,6 +4,7 @@ import { App } from './App';
 import { createClient, detectTransport } from './api/client';
 import { ApiProvider } from './api/context';
 import { initI18n } from './i18n';
+import { AuthGate } from './screens/auth/AuthGate';
 import './styles.css';
 
 const client = createClient(detectTransport());
@@ -12,7 +13,9 @@ void initI18n().then(() => {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <ApiProvider client={client}>
-        <App />
+        <AuthGate>
+          <App />
+        </AuthGate>
       </ApiProvider>
     </StrictMode>,
   );

@@ -104,6 +104,8 @@ export const authSchemas = {
       force: z.boolean().optional(),
     })
     .strict(),
+  /** A backup file's chunk sent by the page of a folder without users (for `auth.restore`), as `exchange.upload`. */
+  'auth.uploadBackup': z.object({ uploadId: z.string().uuid().optional(), offset: z.number().int().min(0), data: z.string().max(12 * 1024 * 1024) }).strict(),
   'users.list': z.object({}).strict(),
   'users.add': z.object({ login, displayName, role: z.enum(ROLES), passphrase: newPassphrase }).strict(),
   'users.update': z.object({ userId: uuid, displayName: displayName.optional(), role: z.enum(ROLES).optional() }).strict(),
@@ -133,6 +135,7 @@ export interface AuthMethods {
   'auth.recover': { args: A<'auth.recover'>; result: SignedIn };
   'auth.recoverySheet': { args: A<'auth.recoverySheet'>; result: { base64: string; fileName: string } };
   'auth.restore': { args: A<'auth.restore'>; result: AuthStatus & { files: number; installationId: string; replaced: string | null } };
+  'auth.uploadBackup': { args: A<'auth.uploadBackup'>; result: { uploadId: string; size: number } };
   'users.list': { args: A<'users.list'>; result: UserView[] };
   'users.add': { args: A<'users.add'>; result: UserView };
   'users.update': { args: A<'users.update'>; result: UserView };

@@ -205,7 +205,18 @@ function stageAndCommit(dataDir: string, plan: ConvertPlan): ConvertResult {
   }
   step('staged:copy');
   const touched = new Set<string>();
-  {
+  if (!fs.existsSync(staged)) {
+    // A new folder: the database is created encrypted from its first page.
+    const db = openDatabase(staged, { key: plan.newKey });
+    try {
+      db.pragma('journal_mode = DELETE');
+      migrate(db);
+      for (const t of plan.prepare?.(db) ?? []) touched.add(t);
+      step('staged:prepared');
+    } finally {
+      db.close();
+    }
+  } else {
     const db = openDatabase(staged, { key: plan.oldKey });
     try {
       db.pragma('journal_mode = PERSIST');

@@ -72,7 +72,7 @@ describe('Electron window security', () => {
 describe('menus', () => {
   const labels = (items: MenuItemConstructorOptions[]): string[] =>
     items.flatMap((i) => [...(i.label ? [i.label] : []), ...(Array.isArray(i.submenu) ? labels(i.submenu) : [])]);
-  const noop = { navigate() {}, setLanguage() {}, reload() {}, toggleDevTools() {}, quit() {} };
+  const noop = { navigate() {}, setLanguage() {}, reload() {}, toggleDevTools() {}, quit() {}, lock() {} };
 
   it('every menu label comes from the locale files, in both languages', () => {
     const kk = labels(menuTemplate('kk', noop));
