@@ -7,7 +7,9 @@ import { expect, test } from './fixtures';
 /** A second laptop on a temporary folder that wrote one local change and exported a sync bundle. */
 async function senderBundle(): Promise<{ file: string; fingerprint: string; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-sender-'));
-  const core = createCore({ dataDir: dir });
+  const raw = createCore({ dataDir: dir });
+  const s = raw.security.setupSync({ login: 'sender', displayName: 'Sender', passphrase: 'sender passphrase 1' }, { channel: 'local' });
+  const core = raw.as({ channel: 'local', sessionId: s.sessionId! });
   try {
     core.store.insert('catalogue_notes', { code: '00.50', text: 'Заметка с другого ноутбука' });
     const file = path.join(dir, 'sync.htmp');

@@ -12,6 +12,9 @@ export interface WebApp {
   token: string;
   dataDir: string;
   host: ChildProcess;
+  /** The signed-in admin's session cookie (set in the page's browser context too). */
+  session: string;
+  recoveryKey: string;
   /** Opens the app (token in the fragment) in a fresh page. */
   open(): Promise<Page>;
   /** Calls the API like the page does (token header); throws on an error envelope. */
@@ -24,22 +27,41 @@ export const TEST_COMMISSION = {
   authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы',
 };
 
-async function callApi<T>(app: { url: string; token: string }, method: string, args: unknown): Promise<T> {
+/** The first admin every e2e installation is set up with. */
+export const E2E_ADMIN = { login: 'admin', displayName: 'Әсел Серікқызы Нұрланова', passphrase: 'correct horse battery 1' };
+
+/** One API call as the page makes it (token header, session cookie); the raw envelope and the cookie it set. */
+export async function rawApi(app: { url: string; token: string }, method: string, args: unknown, session?: string): Promise<{ body: { ok: boolean; value?: any; error?: { code: string; params?: unknown } }; setCookie: string | null }> {
   const res = await fetch(new URL(`/api/${method}`, app.url), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Htmp-Token': app.token },
+    headers: { 'Content-Type': 'application/json', 'X-Htmp-Token': app.token, ...(session ? { Cookie: `htmp_session=${session}` } : {}) },
     body: JSON.stringify(args),
   });
-  const body = (await res.json()) as { ok: boolean; value: T; error?: unknown };
+  return { body: (await res.json()) as never, setCookie: res.headers.get('set-cookie') };
+}
+
+async function callApi<T>(app: { url: string; token: string; session?: string }, method: string, args: unknown): Promise<T> {
+  const { body } = await rawApi(app, method, args, app.session);
   if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value;
+  return body.value as T;
+}
+
+/** The session id in a Set-Cookie header. */
+export const sessionFrom = (setCookie: string | null): string => /htmp_session=([^;]*)/.exec(setCookie ?? '')?.[1] ?? '';
+
+/** Sets up the first admin through the API (as the set-up screen would) and returns its session. */
+export async function setUpAdmin(app: { url: string; token: string }): Promise<{ session: string; recoveryKey: string }> {
+  const r = await rawApi(app, 'auth.setup', E2E_ADMIN);
+  if (!r.body.ok) throw new Error(`auth.setup: ${JSON.stringify(r.body.error)}`);
+  return { session: sessionFrom(r.setCookie), recoveryKey: r.body.value.recoveryKey as string };
 }
 
 /** Starts the built web host on a fresh data folder and waits for its URL. */
-export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-'))): Promise<Omit<WebApp, 'open' | 'api'>> {
+export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-'))): Promise<Omit<WebApp, 'open' | 'api' | 'session' | 'recoveryKey'>> {
   const host = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'host.cjs'), '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
+    // A cheap scrypt for the test keyrings (marked test-only; the app refuses them otherwise).
+    env: { ...process.env, HTMP_TEST_FAST_KDF: '1' },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -79,11 +101,16 @@ export const test = base.extend<{ app: WebApp }, { browserInstance: Browser }>({
   ],
   app: async ({ browserInstance }, use) => {
     const started = await startWebHost();
+    // Every spec starts signed in as the first admin: the session cookie is in the page's context.
+    const { session, recoveryKey } = await setUpAdmin(started);
     const pages: Page[] = [];
     const context = await browserInstance.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+    await context.addCookies([{ name: 'htmp_session', value: session, domain: '127.0.0.1', path: '/api', httpOnly: true, sameSite: 'Strict' }]);
     await use({
       ...started,
-      api: (method, args) => callApi(started, method, args),
+      session,
+      recoveryKey,
+      api: (method, args) => callApi({ ...started, session }, method, args),
       open: async () => {
         const page = await context.newPage();
         pages.push(page);

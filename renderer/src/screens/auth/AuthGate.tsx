@@ -55,9 +55,12 @@ export function AuthGate({ children }: { children: ReactNode }) {
     };
   }, [api, refresh]);
 
-  // The language of the sign-in screens is the installation's.
+  // The sign-in screens start in the installation's language (once; the user may switch).
+  const languageApplied = useRef(false);
   useEffect(() => {
-    if (status && status.state !== 'signedIn' && status.language !== i18n.language) void setLanguage(status.language);
+    if (!status || languageApplied.current) return;
+    languageApplied.current = true;
+    if (status.state !== 'signedIn' && status.language !== i18n.language) void setLanguage(status.language);
   }, [status, i18n]);
 
   // Activity: keys, clicks and pointer moves postpone the idle lock.

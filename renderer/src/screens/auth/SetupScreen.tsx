@@ -10,7 +10,7 @@ import { LanguageSwitch } from './SignInScreen';
 
 /** First start: the first admin (and, for a wave-1 folder, the encryption of its data); or a restore. */
 export function SetupScreen({ status, onDone, onRestored }: { status: AuthStatus; onDone(s: AuthStatus, recoveryKey: string): void; onRestored(s: AuthStatus): void }) {
-  const { t } = useTranslation('auth');
+  const { t, i18n } = useTranslation('auth');
   const api = useApi();
   const [login, setLogin] = useState('');
   const [name, setName] = useState('');
@@ -26,6 +26,8 @@ export function SetupScreen({ status, onDone, onRestored }: { status: AuthStatus
     setBusy(false);
     if (!r.ok) return setError(r.error);
     const { recoveryKey, ...s } = r.value;
+    // The language chosen on this screen becomes the installation's.
+    await api.call('settings.update', { language: i18n.language === 'ru' ? 'ru' : 'kk' });
     onDone(s, recoveryKey);
   };
   return (
