@@ -1013,7 +1013,10 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     return { id, status };
   },
   'cases.decide': (a, ctx) => {
-    const { issue, ...args } = a;
+    const { issue, ...rest } = a;
+    // The signed-in user is the commission's secretary when the members list names none.
+    const actor = currentActor();
+    const args = actor && !rest.members.some((m) => m.role === 'secretary') ? { ...rest, members: [...rest.members, { name: actor.displayName, role: 'secretary' as const }] } : rest;
     // Deciding and issuing in one call are one transaction: a refusal at issue (no commission
     // set, no name of the code) must not leave a draft decision behind.
     const decision = ctx.store.transaction(() => {
