@@ -272,15 +272,7 @@ export class FileStore {
   }
 
   private encryptBuffer(sha256: string, content: Buffer): Buffer {
-    const parts: Buffer[] = [];
-    const e = new Encryptor(this.keys!.enc, headerOf(sha256));
-    e.on('data', (c: Buffer) => parts.push(c));
-    e.write(content);
-    e.end();
-    // Transform callbacks run synchronously for write()/end() without back-pressure.
-    let chunk: Buffer | null;
-    while ((chunk = e.read() as Buffer | null) !== null) parts.push(chunk);
-    return Buffer.concat(parts);
+    return encryptBufferSync(this.keys!.enc, sha256, content);
   }
 
   /** Reads and checks content; null when it is not in the store. A damaged file throws `files.damaged`. */
@@ -379,7 +371,7 @@ export class FileStore {
 function readHead(file: string): Buffer | null {
   const fd = fs.openSync(file, 'r');
   try {
-    const b = Buffer.alloc(ENCRYPTED_HEADER_BYTES + CHUNK + TAG);
+    const b = Buffer.alloc(ENCRYPTED_HEADER_BYTES + CHUNK + TAG + 1);
     const n = fs.readSync(fd, b, 0, b.length, 0);
     return b.subarray(0, n);
   } finally {
@@ -391,8 +383,10 @@ function readHead(file: string): Buffer | null {
 function decryptHeader(enc: Buffer, head: Buffer): string | null {
   if (head.length < ENCRYPTED_HEADER_BYTES + TAG || !head.subarray(0, MAGIC.length).equals(MAGIC)) return null;
   const key = fileKey(enc, head.subarray(MAGIC.length, ENCRYPTED_HEADER_BYTES));
-  const body = head.subarray(ENCRYPTED_HEADER_BYTES);
-  const last = body.length <= CHUNK + TAG;
+  const rest = head.subarray(ENCRYPTED_HEADER_BYTES);
+  // One byte past the first chunk says whether it is the last one.
+  const last = rest.length <= CHUNK + TAG;
+  const body = last ? rest : rest.subarray(0, CHUNK + TAG);
   try {
     const d = createDecipheriv('aes-256-gcm', key, nonce(0, last));
     d.setAuthTag(body.subarray(body.length - TAG));
@@ -406,19 +400,55 @@ function decryptHeader(enc: Buffer, head: Buffer): string | null {
   }
 }
 
-/** Decrypts a whole encrypted file held in memory and checks it against `sha256` (null: any). */
-export function decryptBuffer(enc: Buffer, raw: Buffer, sha256: string | null): Buffer {
-  const d = new Decryptor(enc, sha256);
-  const parts: Buffer[] = [];
-  let error: unknown = null;
-  d.on('error', (err) => (error = err));
-  d.on('data', (c: Buffer) => parts.push(c));
-  d.write(raw);
-  d.end();
-  let c: Buffer | null;
-  while ((c = d.read() as Buffer | null) !== null) parts.push(c);
-  if (error) throw error;
+/** Encrypts content held in memory (the same format as the streaming Encryptor). */
+export function encryptBufferSync(enc: Buffer, sha256: string, content: Buffer): Buffer {
+  const salt = randomBytes(SALT_BYTES);
+  const key = fileKey(enc, salt);
+  const plain = Buffer.concat([headerOf(sha256), content]);
+  const parts: Buffer[] = [MAGIC, salt];
+  let counter = 0;
+  for (let at = 0; ; at += CHUNK) {
+    const last = plain.length - at <= CHUNK;
+    const c = createCipheriv('aes-256-gcm', key, nonce(counter++, last));
+    parts.push(c.update(plain.subarray(at, last ? plain.length : at + CHUNK)), c.final(), c.getAuthTag());
+    if (last) break;
+  }
+  key.fill(0);
+  plain.fill(0);
   return Buffer.concat(parts);
+}
+
+/** Decrypts a whole encrypted file held in memory and checks it against `sha256` (null: its own header). */
+export function decryptBuffer(enc: Buffer, raw: Buffer, sha256: string | null): Buffer {
+  if (raw.length < ENCRYPTED_HEADER_BYTES + TAG || !raw.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged(sha256 ?? '', 'format');
+  const key = fileKey(enc, raw.subarray(MAGIC.length, ENCRYPTED_HEADER_BYTES));
+  const body = raw.subarray(ENCRYPTED_HEADER_BYTES);
+  const parts: Buffer[] = [];
+  let counter = 0;
+  try {
+    for (let at = 0; ; at += CHUNK + TAG) {
+      const last = body.length - at <= CHUNK + TAG;
+      const sealed = body.subarray(at, last ? body.length : at + CHUNK + TAG);
+      if (sealed.length < TAG) throw damaged(sha256 ?? '', 'truncated');
+      const d = createDecipheriv('aes-256-gcm', key, nonce(counter++, last));
+      d.setAuthTag(sealed.subarray(sealed.length - TAG));
+      try {
+        parts.push(d.update(sealed.subarray(0, sealed.length - TAG)), d.final());
+      } catch {
+        throw damaged(sha256 ?? '', 'tag');
+      }
+      if (last) break;
+    }
+  } finally {
+    key.fill(0);
+  }
+  const plain = Buffer.concat(parts);
+  if (plain.length < HEADER) throw damaged(sha256 ?? '', 'truncated');
+  const claimed = plain.subarray(0, HEADER).toString('hex');
+  const content = plain.subarray(HEADER);
+  const digest = createHash('sha256').update(content).digest('hex');
+  if (digest !== claimed || (sha256 !== null && digest !== sha256)) throw damaged(sha256 ?? claimed, 'hash');
+  return content;
 }
 
 // --- Which store a data folder has --------------------------------------------------------------

@@ -723,7 +723,7 @@ export class Security {
     const admin = this.userRow(actor.userId)!;
     await this.checkPassphrase(admin, a.passphrase, 'db.rekey');
     if (this.plaintext()) throw new AppFailure('auth.forbidden');
-    const oldKey = this.dataKey!;
+    const oldKey = Buffer.from(this.dataKey!); // a copy: closing the folder wipes its own
     const newKey = randomKey();
     const next = resealForNewKey(this.keyring!, newKey);
     // The audit row first, so it is in the database that gets re-keyed.
