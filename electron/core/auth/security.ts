@@ -726,8 +726,7 @@ export class Security {
     const oldKey = Buffer.from(this.dataKey!); // a copy: closing the folder wipes its own
     const newKey = randomKey();
     const next = resealForNewKey(this.keyring!, newKey);
-    // The audit row first, so it is in the database that gets re-keyed.
-    this.audit({ userId: actor.userId, userName: actor.login, action: 'db.rekey', method: 'db.rekey', outcome: 'ok', detail: { from: this.keyring!.keyId, to: next.keyId } });
+    // (The door records the db.rekey row, after it succeeded, in the re-keyed database.)
     const sessions = [...this.sessions.values()];
     this.closeOpen();
     let files = 0;
