@@ -71,6 +71,7 @@ export const METHOD_ACCESS: Partial<Record<MethodName, Access>> = {
   'protocols.registerPdf': 'viewer',
   'protocols.refusalJournalPdf': 'viewer',
   'protocols.scoringSheetPdf': 'viewer',
+  'shell.printPdf': 'viewer',
 
   'scoring.list': 'viewer',
   'scoring.get': 'viewer',
@@ -162,6 +163,7 @@ export const AUDITED: Partial<Record<MethodName, string>> = {
   'protocols.registerPdf': 'pdf.render',
   'protocols.refusalJournalPdf': 'pdf.render',
   'protocols.scoringSheetPdf': 'pdf.render',
+  'shell.printPdf': 'pdf.print',
   'cases.import': 'import',
   'exchange.import': 'import',
   'exchange.restore': 'import',

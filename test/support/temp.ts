@@ -84,3 +84,12 @@ export function rawDatabase(dataDir: string, user: { login: string; passphrase: 
   if (!out.ok) throw new Error(`cannot open the keyring: ${out.reason}`);
   return openDatabase(path.join(dataDir, 'htmp.sqlite'), { ...options, key: databaseKeyHex(out.dataKey) });
 }
+
+/** A core on a folder, signed in as the test admin: set up first when the folder has no user yet. */
+export async function adminCore(dataDir: string, options: Partial<CoreOptions> = {}): Promise<Core> {
+  const raw = createCore({ dataDir, host: 'cli', ...options });
+  cores.push(raw);
+  if (raw.security.state === 'setup') return setUpAndSignIn(raw).core;
+  const r = await raw.call('auth.signIn', { login: TEST_ADMIN.login, passphrase: TEST_ADMIN.passphrase });
+  return raw.as({ channel: 'local', sessionId: r.sessionId! });
+}

@@ -1,8 +1,7 @@
 /**
  * The audit trail: an append-only table where each row is chained to the previous one by an
- * HMAC under a key derived from the data key (so rows cannot be re-chained by someone who can
- * only edit the database file with a plain tool... and who could not open it without the key
- * anyway), and the head (last seq and hash) is kept in `meta` so removing the newest rows is
+ * HMAC under a random key kept in the encrypted database (`meta.audit_key`: it survives a
+ * re-key and travels with backups), and the head (last seq and hash) is kept in `meta` so removing the newest rows is
  * found too. Triggers refuse UPDATE and DELETE from inside the app.
  */
 import { createHmac } from 'node:crypto';

@@ -23,7 +23,7 @@ import { openReference, refreshReference } from '../reference';
 import { Store } from '../store';
 import { userTables } from '../tables';
 import { convertFolder, rollForward } from '../vault/convert';
-import { newRecoveryKey, parseRecoveryKey, randomKey, recoveryPrivateKey, subKey, wipe } from '../vault/crypto';
+import { newRecoveryKey, parseRecoveryKey, randomKey, recoveryPrivateKey, wipe } from '../vault/crypto';
 import {
   changePassphrase as rewrapPassphrase,
   disableSlot,
@@ -41,7 +41,7 @@ import {
   writeKeyring,
   type Keyring,
 } from '../vault/keyring';
-import { auditChainKey, databaseKeyHex, fileStoreKeys } from '../vault/keys';
+import { databaseKeyHex, fileStoreKeys } from '../vault/keys';
 import { restoreBackup } from '../exchange/backup';
 import { standaloneJob } from '../exchange/jobs';
 import { appendAudit, listAudit, verifyAudit, type AuditEntry, type AuditFilter } from './audit';
@@ -281,7 +281,7 @@ export class Security {
       throw err;
     }
     this.dataKey = dataKey;
-    this.auditKey = plain ? subKey(Buffer.from(`plaintext:${this.open.installationId}`), 'audit/chain') : auditChainKey(dataKey);
+    this.auditKey = auditKeyOf(this.open.db);
     this.unregisterFiles = registerFileStore(new FileStore(this.dataDir, plain ? null : fileStoreKeys(dataKey)));
     this.refreshSettings();
     this.refreshReference();
@@ -778,6 +778,18 @@ function readKeyringChecked(dataDir: string, allowPlaintext: boolean): Keyring |
   }
   if (k && k.cipher.database === 'none' && !allowPlaintext) throw new AppFailure('auth.keyring_damaged');
   return k;
+}
+
+/**
+ * The key of the audit trail's HMAC chain: random, kept in the (encrypted) database, so it
+ * stays the same across a re-key (the chain is never recomputed) and travels with backups.
+ */
+function auditKeyOf(db: Db): Buffer {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'audit_key'").pluck().get() as string | undefined;
+  if (row) return Buffer.from(row, 'hex');
+  const key = randomBytes(32);
+  db.prepare("INSERT INTO meta (key, value) VALUES ('audit_key', ?)").run(key.toString('hex'));
+  return key;
 }
 
 /** Reads the installation id, creating it on the first start (the keyring's when it has one). */

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/run';
+import { ADMIN_ENV } from '../../support/cli';
 import { tempDir } from '../../support/temp';
 
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {} });
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...ADMIN_ENV } });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/run';
 import { tempDir } from '../../support/temp';
+import { ADMIN_ENV } from '../../support/cli';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 
@@ -11,7 +12,8 @@ const root = path.resolve(import.meta.dirname, '..', '..', '..');
 export async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env });
+  // Signed in as the test admin (the first command on a new folder sets it up).
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...ADMIN_ENV, ...env } });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
 }
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../electron/cli/run';
-import { createCore } from '../../../electron/core/core';
+import { ADMIN_ENV, cliRaw } from '../../support/cli';
 import { Store } from '../../../electron/core/store';
-import { tempDir } from '../../support/temp';
+import { adminCore, tempDir } from '../../support/temp';
 import { TEST_DDL, TEST_TABLES } from '../core/exchange-helpers';
 
 // The CLI opens its own core: register the generic test tables as user data there too.
@@ -18,17 +18,17 @@ vi.mock('../../../electron/core/tables', async (original) => {
   return { userTables: [...mod.userTables, ...extra] };
 });
 
-async function cli(args: string[]) {
+async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {} });
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...ADMIN_ENV, ...env } });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
 }
 
 /** A data folder with the test tables and a few rows. */
-function folder(rows: string[] = []): string {
+async function folder(rows: string[] = []): Promise<string> {
   const dir = tempDir('htmp-cli-ex-');
-  const core = createCore({ dataDir: dir });
+  const core = await adminCore(dir);
   core.db.exec(TEST_DDL);
   const store = new Store(core.db, core.installationId, TEST_TABLES);
   for (const s of rows) store.insert('t_case', { surname: s });
@@ -38,8 +38,8 @@ function folder(rows: string[] = []): string {
 
 describe('htmp bundle / backup', () => {
   it('export, verify, refuse an unknown sender (exit 2, fingerprint), import with --trust-new-peer, twice', async () => {
-    const a = folder(['Иванов', 'Петров']);
-    const b = folder();
+    const a = await folder(['Иванов', 'Петров']);
+    const b = await folder();
     const file = path.join(tempDir(), 'sync.htmp');
     const exp = await cli(['bundle', 'export', '--kind', 'sync', '--out', file, '--json', '--data-dir', a]);
     expect(exp.code).toBe(0);
@@ -68,7 +68,7 @@ describe('htmp bundle / backup', () => {
   });
 
   it('a damaged bundle is refused with its code and exit 2', async () => {
-    const a = folder(['X']);
+    const a = await folder(['X']);
     const file = path.join(tempDir(), 'sync.htmp');
     await cli(['bundle', 'export', '--kind', 'sync', '--out', file, '--json', '--data-dir', a]);
     const bytes = fs.readFileSync(file);
@@ -76,34 +76,41 @@ describe('htmp bundle / backup', () => {
     const at = 30 + bytes.readUInt16LE(26) + bytes.readUInt16LE(28) + 3;
     bytes[at] = bytes[at]! ^ 0xff;
     fs.writeFileSync(file, bytes);
-    const r = await cli(['bundle', 'import', file, '--json', '--trust-new-peer', '--data-dir', folder()]);
+    const r = await cli(['bundle', 'import', file, '--json', '--trust-new-peer', '--data-dir', await folder()]);
     expect(r.code).toBe(2);
     expect(String((r.json().error as { code: string }).code)).toMatch(/^bundle\./);
   });
 
-  it('backup create, restore into a new folder; a non-empty folder is refused unless --force', async () => {
-    const a = folder(['Сейтқали']);
+  it('backup create (encrypted, with a backup passphrase), restore into a new folder with it or the recovery key; a non-empty folder is refused unless --force', async () => {
+    const a = await folder(['Сейтқали']);
     const file = path.join(tempDir(), 'backup.htmp');
-    const made = await cli(['backup', 'create', '--out', file, '--json', '--data-dir', a]);
+    const made = await cli(['backup', 'create', '--out', file, '--json', '--data-dir', a], { HTMP_BACKUP_PASSPHRASE: 'backup passphrase 1' });
     expect(made.code).toBe(0);
     expect(made.json()).toMatchObject({ file, verified: { integrity: 'ok' } });
+    expect(fs.readFileSync(file).includes(Buffer.from('Сейтқали'))).toBe(false);
     const target = path.join(tempDir(), 'new-laptop');
-    const r = await cli(['backup', 'restore', file, '--json', '--data-dir', target]);
+    // No secret: refused; a wrong one: refused; nothing written.
+    const none = await cliRaw(['backup', 'restore', file, '--json', '--data-dir', target]);
+    expect(none.json()).toMatchObject({ error: { code: 'exchange.backup_secret_required' } });
+    const wrong = await cliRaw(['backup', 'restore', file, '--json', '--data-dir', target], { HTMP_BACKUP_PASSPHRASE: 'not it at all' });
+    expect(wrong).toMatchObject({ code: 2 });
+    expect(wrong.json()).toMatchObject({ error: { code: 'auth.bad_credentials' } });
+    const r = await cliRaw(['backup', 'restore', file, '--json', '--data-dir', target], { HTMP_BACKUP_PASSPHRASE: 'backup passphrase 1' });
     expect(r.code).toBe(0);
-    expect(r.json()).toMatchObject({ dataDir: target, integrity: 'ok' });
-    const core = createCore({ dataDir: target });
+    expect(r.json()).toMatchObject({ dataDir: target, state: 'signedOut' });
+    const core = await adminCore(target);
     expect(core.db.prepare('SELECT surname FROM t_case').all()).toEqual([{ surname: 'Сейтқали' }]);
     core.close();
-    const busy = await cli(['backup', 'restore', file, '--json', '--data-dir', a]);
+    const busy = await cli(['backup', 'restore', file, '--json', '--data-dir', a], { HTMP_BACKUP_PASSPHRASE: 'backup passphrase 1' });
     expect(busy.code).toBe(2);
     expect(busy.json()).toMatchObject({ error: { code: 'exchange.restore_not_empty' } });
-    const forced = await cli(['backup', 'restore', file, '--force', '--json', '--data-dir', a]);
+    const forced = await cli(['backup', 'restore', file, '--force', '--json', '--data-dir', a], { HTMP_BACKUP_PASSPHRASE: 'backup passphrase 1' });
     expect(forced.code).toBe(0);
     expect(forced.json().replaced).toEqual(expect.stringContaining('.replaced-'));
   });
 
   it('bundle export --kind sync --peer with an unknown peer exits 2', async () => {
-    const r = await cli(['bundle', 'export', '--kind', 'sync', '--peer', 'nobody', '--out', path.join(tempDir(), 'x.htmp'), '--json', '--data-dir', folder()]);
+    const r = await cli(['bundle', 'export', '--kind', 'sync', '--peer', 'nobody', '--out', path.join(tempDir(), 'x.htmp'), '--json', '--data-dir', await folder()]);
     expect(r.code).toBe(2);
     expect(r.json()).toMatchObject({ error: { code: 'exchange.unknown_peer' } });
   });

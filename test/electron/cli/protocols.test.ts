@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/run';
-import { createCore } from '../../../electron/core/core';
-import { tempDir } from '../../support/temp';
+import { ADMIN_ENV } from '../../support/cli';
+import { adminCore, tempDir } from '../../support/temp';
 import { caseDraft, CODE, decidedCase, IIN, MEMBERS } from '../core/protocols.fixture';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env });
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...ADMIN_ENV, ...env } });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, any> };
 }
 
@@ -152,7 +152,7 @@ describe('htmp protocol render --case-id and verify', () => {
   it('renders a stored case, and verify answers {"matches":bool}', async () => {
     const dir = tempDir();
     const dataDir = path.join(dir, 'data');
-    const core = createCore({ dataDir, host: 'cli' });
+    const core = await adminCore(dataDir);
     let caseId: string;
     try {
       caseId = await decidedCase(core);
@@ -183,7 +183,7 @@ describe('htmp protocol render --case-id and verify', () => {
   it('a case without an issued protocol exits 2 and writes nothing', async () => {
     const dir = tempDir();
     const dataDir = path.join(dir, 'data');
-    const core = createCore({ dataDir, host: 'cli' });
+    const core = await adminCore(dataDir);
     let caseId: string;
     try {
       caseId = await decidedCase(core);

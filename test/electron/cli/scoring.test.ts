@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/run';
-import { createCore } from '../../../electron/core/core';
+import { ADMIN_ENV } from '../../support/cli';
 import { REGION_IDS } from '../../../shared/domain/regions';
-import { tempDir } from '../../support/temp';
+import { adminCore, tempDir } from '../../support/temp';
 
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {} });
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...ADMIN_ENV } });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, any> };
 }
 
@@ -96,7 +96,7 @@ describe('htmp transfer', () => {
 
   it('regions reflects an edited grouping stored in the database', async () => {
     const dir = tempDir();
-    const core = createCore({ dataDir: dir });
+    const core = await adminCore(dir);
     const current = await core.call('transfer.regions', {});
     await core.call('transfer.setZones', { regions: current.regions.map((x) => ({ id: x.id, zone: x.id === 'ulytau' ? 'north' : x.zone })) });
     core.close();
