@@ -130,7 +130,13 @@ function registerIpc(): void {
     }
     if (typeof method !== 'string' || !core) return { ok: false, error: { code: 'api.unknown_method', params: { method: String(method) } } };
     // Printing needs a window and the system dialog: answered here, never by the core.
-    if (method === PRINT_METHOD) return printPdf(BrowserWindow, args, t(currentLang(), 'common:app.title'));
+    if (method === PRINT_METHOD) {
+      // Answered here, but under the same rule as the core: a signed-in, unlocked session.
+      const st = await core.dispatch('auth.status', {}, windowCaller());
+      const state = st.ok ? (st.value as { state: string }).state : 'signedOut';
+      if (state !== 'signedIn') return { ok: false, error: { code: state === 'locked' ? 'auth.locked' : 'auth.required' } };
+      return printPdf(BrowserWindow, args, t(currentLang(), 'common:app.title'), path.join(core.dataDir, '.staging'));
+    }
     const result = await core.dispatch(method, args, windowCaller());
     if (result.ok && result.value && typeof result.value === 'object' && 'sessionId' in result.value) {
       const { sessionId, ...rest } = result.value as { sessionId?: string };

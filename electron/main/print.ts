@@ -36,7 +36,7 @@ type WindowCtor = new (options: BrowserWindowConstructorOptions) => BrowserWindo
  * dialog. The window and the file are removed afterwards, whatever happened.
  * Fixed in Electron >= 30 (electron#43309): print() of a PDF document no longer prints blank pages.
  */
-export async function printPdf(Window: WindowCtor, args: unknown, title = 'HTMP'): Promise<Result<{ printed: boolean }>> {
+export async function printPdf(Window: WindowCtor, args: unknown, title = 'HTMP', stagingRoot: string = os.tmpdir()): Promise<Result<{ printed: boolean }>> {
   const parsed = protocolsSchemas[PRINT_METHOD].safeParse(args ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -46,7 +46,9 @@ export async function printPdf(Window: WindowCtor, args: unknown, title = 'HTMP'
   if (buffer.subarray(0, 5).toString('latin1') !== '%PDF-') {
     return { ok: false, error: { code: 'api.invalid_argument', params: { field: 'pdfBase64', issue: 'not a PDF' } } };
   }
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'htmp-print-'));
+  // Staged inside the data folder (removed right after; a start cleans what a crash left), not in the system temp folder.
+  await fs.mkdir(stagingRoot, { recursive: true, mode: 0o700 });
+  const dir = await fs.mkdtemp(path.join(stagingRoot, 'htmp-print-'));
   const file = path.join(dir, `${randomBytes(8).toString('hex')}.pdf`);
   let win: BrowserWindow | undefined;
   try {

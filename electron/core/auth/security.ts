@@ -121,6 +121,7 @@ export class Security {
     this.databaseFile = path.join(this.dataDir, DB_FILE);
     this.now = opts.now ?? Date.now;
     rollForward(this.dataDir);
+    cleanStaging(this.dataDir);
     this.keyring = readKeyringChecked(this.dataDir, opts.insecurePlaintext === true);
     this.throttle = new Throttle(this.dataDir);
   }
@@ -766,6 +767,28 @@ export class Security {
   /** Runs `fn` as the actor (the Store and the audit trail see the user). */
   runAs<T>(actor: Actor | null, fn: () => T): T {
     return runAs(actor, fn);
+  }
+}
+
+/**
+ * Removes what a killed process left in `<data>/.staging` (backup snapshots, print files): entries
+ * older than an hour, so a backup another process is writing right now is left alone.
+ */
+function cleanStaging(dataDir: string): void {
+  const dir = path.join(dataDir, '.staging');
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    try {
+      const p = path.join(dir, n);
+      if (Date.now() - fs.statSync(p).mtimeMs > 3_600_000) fs.rmSync(p, { recursive: true, force: true });
+    } catch {
+      /* gone meanwhile */
+    }
   }
 }
 
