@@ -64,7 +64,7 @@ async function markerRun(plaintext: boolean): Promise<string[]> {
 describe('encryption at rest', () => {
   it('the marker test: no name, diagnosis or file content anywhere in the data folder or a backup, in any encoding', async () => {
     expect(await markerRun(false)).toEqual([]);
-  });
+  }, 120_000);
 
   it('the same test without encryption finds them (so it can fail)', async () => {
     const hits = await markerRun(true);
@@ -72,7 +72,7 @@ describe('encryption at rest', () => {
     expect(hits.some((h) => h.startsWith('htmp.sqlite'))).toBe(true);
     expect(hits.some((h) => h.startsWith('files/'))).toBe(true);
     expect(hits.some((h) => h.includes('.htmp!'))).toBe(true);
-  });
+  }, 120_000);
 
   it('the keyring holds no secret in clear: no key, no passphrase, no login name', async () => {
     const dir = tempDir();
@@ -105,7 +105,7 @@ describe('a wave-1 folder', () => {
     raw.close();
     expect(findMarkers(filesUnder(dir), Object.values(MARKERS))).toEqual([]);
     expect(fs.existsSync(path.join(dir, '.convert'))).toBe(false);
-  });
+  }, 180_000);
 });
 
 function buildChild(): string {
