@@ -7,6 +7,7 @@ import { Security } from './auth/security';
 import type { Caller, CoreContext, Handlers } from './context';
 import { LOCAL_CALLER } from './context';
 import type { Db } from './db';
+import { registerOpen } from './data-folder';
 import { createDispatcher } from './dispatch';
 import { renderAuditPdf, renderRecoverySheet, auditCsv } from './pdf/security';
 import { appHandlers } from './services/app';
@@ -65,18 +66,27 @@ export function createCore(options: CoreOptions): Core {
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const host = options.host ?? 'cli';
+  // This core has the folder open until close(): a restore into it is refused meanwhile.
+  const lease = registerOpen(dataDir, host);
   const listeners = new Set<(e: ApiEvent) => void>();
   const emit = (event: ApiEvent): void => {
     for (const l of listeners) l(event);
   };
-  const security = new Security({
+  let security: Security;
+  try {
+    security = new Security({
     dataDir,
     host,
+    leaseId: lease.id,
     ...(options.insecurePlaintext ? { insecurePlaintext: true } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.onConvertStep ? { onConvertStep: options.onConvertStep } : {}),
     emit,
-  });
+    });
+  } catch (err) {
+    lease.release();
+    throw err;
+  }
   const databaseFile = security.databaseFile;
   const context: CoreContext = {
     get db() {
@@ -210,7 +220,11 @@ export function createCore(options: CoreOptions): Core {
       closed = true;
       clearInterval(idleTimer);
       listeners.clear();
-      security.close();
+      try {
+        security.close();
+      } finally {
+        lease.release();
+      }
     },
   });
   return view(LOCAL_CALLER);

@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { accessOf, auditActionOf, isAuthMethod, roleAllows } from '../../shared/contract/access';
+import { accessOf, auditActionOf, isAuthMethod, localOnlyArgOf, roleAllows } from '../../shared/contract/access';
 import { argSchemas, isMethodName, type MethodName } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
 import { subjectOf } from './auth/audit';
@@ -33,6 +33,11 @@ export function createDispatcher(deps: DispatchDeps) {
     if (!isMethodName(method)) return { ok: false, error: { code: 'api.unknown_method', params: { method } } };
     const parsed = argSchemas[method].safeParse(rawArgs ?? {});
     if (!parsed.success) return { ok: false, error: invalidArgument(parsed.error) };
+    // The page never names a file or folder on disk (issue 12.2): it uploads and downloads.
+    if (caller.channel !== 'local') {
+      const field = localOnlyArgOf(method, parsed.data);
+      if (field) return { ok: false, error: { code: 'api.path_not_allowed', params: { field, method } } };
+    }
     const handler = handlers[method] as (args: unknown, c: CoreContext, who: Caller) => unknown;
     const need = accessOf(method);
     const action = auditActionOf(method);

@@ -124,6 +124,34 @@ export const METHOD_ACCESS: Partial<Record<MethodName, Access>> = {
   'audit.exportPdf': 'admin',
 };
 
+/**
+ * Arguments that name a file or folder on disk (issue 12.2: the page never names a path). Only a
+ * local caller (the CLI, the Electron main process acting on a native dialog, tests) may pass
+ * them; the door refuses them from the page (`api.path_not_allowed`), which uses uploads
+ * (`exchange.upload`) and downloads (`exchange.download`) instead. `test/shared/access.test.ts`
+ * fails for an argument that looks like a path (`file`, `out`, `dir`, `*Dir`, `*Path`, `*File`)
+ * and is not listed here.
+ */
+export const LOCAL_ONLY_ARGS: Partial<Record<MethodName, readonly string[]>> = {
+  'auth.restore': ['file'],
+  'exchange.export': ['out'],
+  'exchange.verify': ['file'],
+  'exchange.import': ['file'],
+  'exchange.backup': ['out'],
+  'exchange.restore': ['file', 'dataDir'],
+  'exchange.cataloguePreview': ['file'],
+  'exchange.catalogueApply': ['file'],
+  'exchange.referralAnswer': ['file'],
+};
+
+/** The first path argument present in `args` that only a local caller may pass, or null. */
+export function localOnlyArgOf(method: string, args: unknown): string | null {
+  const fields = (LOCAL_ONLY_ARGS as Record<string, readonly string[] | undefined>)[method];
+  if (!fields || !args || typeof args !== 'object') return null;
+  for (const f of fields) if ((args as Record<string, unknown>)[f] !== undefined) return f;
+  return null;
+}
+
 /** Methods always reachable, signed in or not, locked or not. */
 export const isAuthMethod = (method: string): boolean => method.startsWith('auth.');
 

@@ -102,6 +102,8 @@ export const authSchemas = {
       backupPassphrase: z.string().min(1).max(1024).optional(),
       /** Over a folder that has data: its previous content is moved aside (a set-up folder: its signed-in admin only). */
       force: z.boolean().optional(),
+      /** The fingerprint of another installation's backup key, shown to the user and confirmed (issue 12.4). */
+      trustBackupKey: z.string().min(8).max(100).optional(),
     })
     .strict(),
   /** A backup file's chunk sent by the page of a folder without users (for `auth.restore`), as `exchange.upload`. */

@@ -159,7 +159,7 @@ export const exchangeSchemas = {
   /** `passphrase`: a backup passphrase that can restore it on a new laptop (besides the recovery key). */
   'exchange.backup': z.object({ out: path.optional(), jobId, passphrase: backupPassphrase.optional() }).strict(),
   'exchange.restore': z
-    .object({ file: path.optional(), uploadId: z.string().uuid().optional(), dataDir: path, force: z.boolean().optional(), jobId, recoveryKey: z.string().min(20).max(80).optional(), backupPassphrase: z.string().min(1).max(1024).optional() })
+    .object({ file: path.optional(), uploadId: z.string().uuid().optional(), dataDir: path, force: z.boolean().optional(), trustBackupKey: z.string().min(8).max(100).optional(), jobId, recoveryKey: z.string().min(20).max(80).optional(), backupPassphrase: z.string().min(1).max(1024).optional() })
     .strict(),
   'exchange.cataloguePreview': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), trustNewPublisher: z.boolean().optional() }).strict(),
   'exchange.catalogueApply': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), trustNewPublisher: z.boolean().optional() }).strict(),

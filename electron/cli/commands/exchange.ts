@@ -107,9 +107,9 @@ export const exchangeCommands: Command[] = [
   },
   {
     name: 'backup restore',
-    usage: 'htmp backup restore FILE --data-dir DIR [--recovery-key-file FILE | --backup-passphrase-file FILE] [--force] [--json]',
+    usage: 'htmp backup restore FILE --data-dir DIR [--recovery-key-file FILE | --backup-passphrase-file FILE] [--trust-backup-key FINGERPRINT] [--force] [--json]',
     summary: 'exchange:cli.backupRestore',
-    options: { force: { type: 'boolean' }, 'recovery-key-file': { type: 'string' }, 'backup-passphrase-file': { type: 'string' } },
+    options: { force: { type: 'boolean' }, 'recovery-key-file': { type: 'string' }, 'backup-passphrase-file': { type: 'string' }, 'trust-backup-key': { type: 'string' } },
     minArgs: 1,
     maxArgs: 1,
     async run(ctx) {
@@ -120,9 +120,16 @@ export const exchangeCommands: Command[] = [
         : typeof ctx.options['recovery-key-file'] === 'string' || ctx.env.HTMP_RECOVERY_KEY
           ? { recoveryKey: (await ctx.secret('HTMP_RECOVERY_KEY', 'recovery-key-file', 'auth:cli.recoveryKeyPrompt'))?.trim() ?? undefined }
           : {};
-      // Through the target folder's own core: a folder without users takes it as is (a new laptop);
-      // a set-up one only from its signed-in admin with --force.
-      const r = await ctx.core().call('auth.restore', { file: path.resolve(ctx.args[0]!), ...stripUndefined(secret), ...(ctx.options.force === true ? { force: true } : {}) });
+      // Through the target folder's own core: a folder without users takes it (a new laptop); a
+      // set-up one only from its signed-in admin with --force. The core refuses while the folder
+      // is open anywhere else, and a backup of another installation without its confirmed fingerprint.
+      const trust = str(ctx.options['trust-backup-key']);
+      const r = await ctx.core().call('auth.restore', {
+        file: path.resolve(ctx.args[0]!),
+        ...stripUndefined(secret),
+        ...(ctx.options.force === true ? { force: true } : {}),
+        ...(trust !== undefined ? { trustBackupKey: trust } : {}),
+      });
       return {
         json: { dataDir: ctx.dataDir, installationId: r.installationId, files: r.files, replaced: r.replaced, state: r.state },
         human: t(ctx.lang, 'exchange:cli.restored', { dataDir: ctx.dataDir, files: r.files }),

@@ -43,6 +43,7 @@ import {
 } from '../vault/keyring';
 import { databaseKeyHex, fileStoreKeys } from '../vault/keys';
 import { restoreBackup } from '../exchange/backup';
+import { cleanStaging } from '../data-folder';
 import { standaloneJob } from '../exchange/jobs';
 import { appendAudit, listAudit, verifyAudit, type AuditEntry, type AuditFilter } from './audit';
 import { runAs, type Actor } from './current';
@@ -58,6 +59,8 @@ export interface SecurityOptions {
   now?: () => number;
   /** Test hook of the conversion (migration, re-key) steps. */
   onConvertStep?: (step: string) => void;
+  /** This core's lease on the folder (data-folder.ts): a restore onto the folder ignores it. */
+  leaseId?: string;
   emit(event: { type: 'auth.changed'; payload: Record<string, unknown> }): void;
 }
 
@@ -596,7 +599,7 @@ export class Security {
   }
 
   /** Restores a backup into this folder while it has no user (a new laptop). */
-  async restoreHere(a: { file?: string | undefined; uploadId?: string | undefined; recoveryKey?: string | undefined; backupPassphrase?: string | undefined; force?: boolean | undefined }, caller: Caller): Promise<AuthStatus & { files: number; installationId: string; replaced: string | null }> {
+  async restoreHere(a: { file?: string | undefined; uploadId?: string | undefined; recoveryKey?: string | undefined; backupPassphrase?: string | undefined; force?: boolean | undefined; trustBackupKey?: string | undefined }, caller: Caller): Promise<AuthStatus & { files: number; installationId: string; replaced: string | null }> {
     let force = false;
     if (this.keyring) {
       // Onto a set-up folder: only its admin, and only on purpose; the running folder is closed first.
@@ -609,19 +612,31 @@ export class Security {
       if (!a.force) throw new AppFailure('exchange.restore_not_empty', { dataDir: this.dataDir });
       force = true;
     }
-    if (a.file !== undefined && caller.channel === 'renderer') throw new AppFailure('api.invalid_argument', { field: 'file', issue: 'local_only' });
+    if (a.file !== undefined && caller.channel !== 'local') throw new AppFailure('api.path_not_allowed', { field: 'file', method: 'auth.restore' });
     const file = a.file !== undefined ? path.resolve(a.file) : a.uploadId !== undefined ? path.join(this.dataDir, 'exchange', 'incoming', `${a.uploadId}.htmp`) : null;
     if (!file || !fs.existsSync(file)) throw new AppFailure('exchange.file_not_found', { file: a.file ?? a.uploadId ?? '' });
+    // This installation's key (its own backups need no confirmation); a new folder has none.
+    let ownPublicKey: string | null = null;
+    try {
+      ownPublicKey = (this.open?.db.prepare('SELECT public_key FROM exchange_key WHERE id = 1').pluck().get() as string | undefined) ?? null;
+    } catch {
+      ownPublicKey = null;
+    }
+    // The running app restores onto itself: it closes its database first (other processes that
+    // have the folder open make the restore refuse, data-folder.ts), then reopens signed out.
     this.sessions.clear();
     this.closeOpen();
     this.closeReference();
     const r = await restoreBackup({
+      ownPublicKey,
+      ...(a.trustBackupKey !== undefined ? { trustBackupKey: a.trustBackupKey } : {}),
       file,
       dataDir: this.dataDir,
       force,
       job: standaloneJob('restore'),
       secret: { recoveryKey: a.recoveryKey, backupPassphrase: a.backupPassphrase },
-      ignore: ['exchange', 'reference.sqlite', '.staging', 'htmp.signin.json'],
+      ignore: ['exchange', 'reference.sqlite', 'htmp.signin.json'],
+      ...(this.opts.leaseId ? { leaseId: this.opts.leaseId } : {}),
     });
     this.keyring = readKeyringChecked(this.dataDir, false);
     this.opts.emit({ type: 'auth.changed', payload: { state: this.keyring ? 'signedOut' : 'setup' } });
@@ -767,28 +782,6 @@ export class Security {
   /** Runs `fn` as the actor (the Store and the audit trail see the user). */
   runAs<T>(actor: Actor | null, fn: () => T): T {
     return runAs(actor, fn);
-  }
-}
-
-/**
- * Removes what a killed process left in `<data>/.staging` (backup snapshots, print files): entries
- * older than an hour, so a backup another process is writing right now is left alone.
- */
-function cleanStaging(dataDir: string): void {
-  const dir = path.join(dataDir, '.staging');
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    try {
-      const p = path.join(dir, n);
-      if (Date.now() - fs.statSync(p).mtimeMs > 3_600_000) fs.rmSync(p, { recursive: true, force: true });
-    } catch {
-      /* gone meanwhile */
-    }
   }
 }
 

@@ -19,13 +19,15 @@
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
-import { keyDatabase, migrate, openDatabase } from '../db';
+import { acquireRestoreLock, HOUSEKEEPING, realDataDir, stagingDir as makeStaging } from '../data-folder';
+import { keyDatabase, latestSchemaVersion, migrate, openDatabase } from '../db';
+import { migrations as allMigrations } from '../migrations';
 import { decryptBuffer, FileStore } from '../files';
 import { parseRecoveryKey, recoveryPrivateKey, wipe } from '../vault/crypto';
 import { KEYRING_FILE, openPassphraseWrap, openWithPassphrase, openWithRecovery, wrapWithPassphrase, type Keyring, type PassphraseWrap } from '../vault/keyring';
@@ -79,10 +81,72 @@ function integrity(file: string, keyHex: string | null): string {
 
 /** Staging inside the data folder (cleaned at the next start): nothing of a backup goes to the system temp folder. */
 async function stagingDir(dataDir: string, what: string): Promise<string> {
-  const dir = path.join(dataDir, '.staging', `${what}-${randomUUID()}`);
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  return dir;
+  return makeStaging(dataDir, what);
 }
+
+/** SQLite's own tables that `ANALYZE` / `PRAGMA optimize` may create in any database of the app. */
+const SQLITE_STAT_TABLES = new Set(['sqlite_stat1', 'sqlite_stat2', 'sqlite_stat3', 'sqlite_stat4']);
+
+interface SchemaObject {
+  type: string;
+  name: string;
+  tbl_name: string;
+  sql: string | null;
+}
+
+function schemaOf(db: Database.Database): SchemaObject[] {
+  return db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name').all() as SchemaObject[];
+}
+
+/**
+ * A restored database may hold only the schema objects the app's migrations create (issue 12.4):
+ * its `sqlite_schema` is compared, object by object and SQL text by SQL text, with a fresh
+ * database migrated to the same version. A trigger, view, extra table or index, or a table whose
+ * definition differs, is `bundle.schema_unexpected`. Checked before any statement of the app
+ * runs on the database (migrations, the self-signed check), with `trusted_schema` off.
+ */
+export function checkBackupSchema(dbFile: string, keyHex: string | null, scratchDir: string): void {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  let found: SchemaObject[];
+  let version: number;
+  try {
+    if (keyHex) keyDatabase(db, keyHex);
+    db.pragma('trusted_schema = OFF');
+    found = schemaOf(db);
+    version = db.pragma('user_version', { simple: true }) as number;
+  } catch (err) {
+    if (err instanceof AppFailure) throw err;
+    throw new AppFailure('bundle.invalid_record', { path: DATABASE_ENTRY, reason: 'database' });
+  } finally {
+    db.close();
+  }
+  if (!Number.isInteger(version) || version < 1 || version > latestSchemaVersion()) {
+    if (version > latestSchemaVersion()) throw new AppFailure('db.newer_version', { found: version, supported: latestSchemaVersion() });
+    throw new AppFailure('bundle.schema_unexpected', { objects: `user_version ${version}`, count: 1 });
+  }
+  const freshFile = path.join(scratchDir, `schema-${process.pid}-${randomUUID()}.sqlite`);
+  const fresh = new Database(freshFile);
+  let expected: SchemaObject[];
+  try {
+    migrate(fresh, allMigrations.filter((m) => m.version <= version));
+    expected = schemaOf(fresh);
+  } finally {
+    fresh.close();
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(freshFile + suffix, { force: true });
+  }
+  const key = (o: SchemaObject): string => `${o.type}\u0000${o.name}\u0000${o.tbl_name}\u0000${o.sql ?? ''}`;
+  const want = new Set(expected.map(key));
+  const unexpected = found.filter((o) => !want.has(key(o)) && !(o.type === 'table' && SQLITE_STAT_TABLES.has(o.name)));
+  const have = new Set(found.map(key));
+  const missing = expected.filter((o) => !have.has(key(o)));
+  if (unexpected.length > 0 || missing.length > 0) {
+    const objects = [...unexpected.map((o) => `${o.type} ${o.name}`), ...missing.map((o) => `-${o.type} ${o.name}`)];
+    throw new AppFailure('bundle.schema_unexpected', { objects: objects.slice(0, 10).join(', '), count: objects.length });
+  }
+}
+
+/** Normalises a key fingerprint as typed (spaces, colons, case) for comparison. */
+export const normaliseFingerprint = (f: string): string => f.replace(/[^0-9a-f]/gi, '').toUpperCase();
 
 export async function createBackup(ctx: CoreContext, opts: { file: string; job: Job; keys: BackupKeys; passphrase?: string | undefined }): Promise<BackupResult> {
   const { job, keys } = opts;
@@ -220,31 +284,66 @@ function unlockBackup(keyring: Keyring, wrap: PassphraseWrap | null, secret: Bac
 }
 
 /**
- * Restores a backup bundle into `dataDir`. The bundle must be signed by the key stored in the
- * database it carries (a backup is self-signed: a new laptop has no trust store yet); every hash
- * is checked, every stored file opened, the database checked and migrated, before anything is
- * put in place. `ignore`: names in the target that do not make it "not empty" (the reference
- * copy of a folder that is being set up).
+ * Restores a backup bundle into `dataDir`. Nothing is put in place before every check passed:
+ *
+ * - the folder is not open anywhere else (a lease in `.locks`, data-folder.ts), and no other
+ *   restore runs into it: the restore lock is held to the end (`exchange.restore_in_use`);
+ * - the bundle is signed by the key stored in the database it carries (a backup is self-signed),
+ *   and that key is this installation's (`ownPublicKey`) or the one the user confirmed by its
+ *   fingerprint (`trustBackupKey`); else `exchange.backup_untrusted` with the fingerprint to show;
+ * - every hash is checked, every stored file opened, the database checked (integrity, then its
+ *   schema against a fresh one: `bundle.schema_unexpected`) and migrated.
+ *
+ * Staging is inside the target folder (`.staging/restore-<pid>-<id>`): removed on every exit
+ * path, and at the next start when the process was killed. `ignore`: names in the target that do
+ * not make it "not empty" (the reference copy of a folder that is being set up).
  */
-export async function restoreBackup(opts: { file: string; dataDir: string; force?: boolean; job: Job; openDataDir?: string; secret?: BackupSecret; ignore?: readonly string[] }): Promise<RestoreResult> {
+export async function restoreBackup(opts: {
+  file: string;
+  dataDir: string;
+  force?: boolean;
+  job: Job;
+  openDataDir?: string;
+  secret?: BackupSecret;
+  ignore?: readonly string[];
+  /** The lease of the core restoring onto its own folder (it closed its database). */
+  leaseId?: string;
+  /** This installation's public key: its own backups need no confirmation. */
+  ownPublicKey?: string | null;
+  /** The fingerprint of another installation's key the user confirmed. */
+  trustBackupKey?: string | undefined;
+}): Promise<RestoreResult> {
   const { job } = opts;
-  const dataDir = path.resolve(opts.dataDir);
-  if (opts.openDataDir !== undefined && path.resolve(opts.openDataDir) === dataDir) throw new AppFailure('exchange.restore_into_open', { dataDir });
-  const empty = await isEmptyDir(dataDir, opts.ignore ?? []);
-  if (!empty && !opts.force) throw new AppFailure('exchange.restore_not_empty', { dataDir });
-  let reader: BundleReader;
-  try {
-    reader = await openBundle(opts.file, { isTrusted: () => true });
-  } catch (err) {
-    throw toFailure(err);
-  }
-  await fs.mkdir(path.dirname(dataDir), { recursive: true });
-  const staging = path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.restore-${randomUUID()}`);
+  // A folder made for this restore is removed again when the restore fails.
+  const created = !existsSync(opts.dataDir);
+  // The real folder (a symlink restores into what it points to, and sees the same locks).
+  const dataDir = realDataDir(opts.dataDir);
+  if (opts.openDataDir !== undefined && realDataDir(opts.openDataDir) === dataDir) throw new AppFailure('exchange.restore_into_open', { dataDir });
+  const releaseLock = acquireRestoreLock(dataDir, opts.leaseId);
+  let reader: BundleReader | null = null;
+  let staging: string | null = null;
   let dataKey: Buffer | null = null;
   let closed = false;
+  let done = false;
   try {
+    const ignored = [...HOUSEKEEPING, ...(opts.ignore ?? [])];
+    const empty = await isEmptyDir(dataDir, ignored);
+    if (!empty && !opts.force) throw new AppFailure('exchange.restore_not_empty', { dataDir });
+    reader = await openBundle(opts.file, { isTrusted: () => true });
     const m = reader.manifest;
     if (m.kind !== 'backup') throw new AppFailure('exchange.wrong_kind', { kind: m.kind, expected: 'backup' });
+    // Whose backup: this installation's, or another's the user confirmed by its fingerprint.
+    const own = opts.ownPublicKey != null && opts.ownPublicKey === m.sender.publicKey;
+    const confirmed = opts.trustBackupKey !== undefined && normaliseFingerprint(opts.trustBackupKey) === normaliseFingerprint(reader.fingerprint);
+    if (!own && !confirmed) {
+      throw new AppFailure('exchange.backup_untrusted', {
+        fingerprint: reader.fingerprint,
+        installationId: m.sender.installationId,
+        name: m.sender.name ?? null,
+        createdAt: m.createdAt,
+        given: opts.trustBackupKey !== undefined,
+      });
+    }
     if (!reader.has(DATABASE_ENTRY)) throw new AppFailure('bundle.invalid_record', { path: DATABASE_ENTRY, reason: 'missing_entry' });
     if (typeof m.meta.parts === 'number' && m.meta.parts !== 1) throw new AppFailure('exchange.backup_parts', { parts: m.meta.parts });
     const encrypted = m.meta.encrypted === true;
@@ -256,18 +355,21 @@ export async function restoreBackup(opts: { file: string; dataDir: string; force
       dataKey = unlockBackup(keyring, wrap, opts.secret ?? {});
     }
     await reader.verifyAll((p) => job.progress('verify', p.entries, p.entriesTotal), job.signal);
-    await fs.mkdir(staging, { recursive: true, mode: 0o700 });
+    staging = await stagingDir(dataDir, 'restore');
     const dbFile = path.join(staging, 'htmp.sqlite');
     const keyHex = dataKey ? databaseKeyHex(dataKey) : null;
     await extract(reader, DATABASE_ENTRY, dbFile, job.signal);
     const check = integrity(dbFile, keyHex);
     if (check !== 'ok') throw new AppFailure('exchange.backup_integrity', { integrity: check });
+    // Only the schema the app's migrations make: no trigger, view, extra table or index.
+    checkBackupSchema(dbFile, keyHex, path.dirname(staging));
     // Self-signed: the key in the database is the key that signed the bundle.
     {
       let db: Database.Database | null = null;
       try {
         db = new Database(dbFile, { readonly: true, fileMustExist: true });
         if (keyHex) keyDatabase(db, keyHex);
+        db.pragma('trusted_schema = OFF');
         const key = db.prepare('SELECT public_key FROM exchange_key WHERE id = 1').pluck().get() as string | undefined;
         const inst = db.prepare("SELECT value FROM meta WHERE key = 'installation_id'").pluck().get() as string | undefined;
         if (key !== m.sender.publicKey || inst !== m.sender.installationId) {
@@ -337,19 +439,23 @@ export async function restoreBackup(opts: { file: string; dataDir: string; force
       replaced = path.join(dataDir, `.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       await fs.mkdir(replaced);
       for (const name of await fs.readdir(dataDir)) {
-        if (name.startsWith('.replaced-')) continue;
+        if (name.startsWith('.replaced-') || (HOUSEKEEPING as readonly string[]).includes(name)) continue;
         await fs.rename(path.join(dataDir, name), path.join(replaced, name));
       }
     }
     // The keyring last: until it is in place the folder is not a set-up one.
-    const names = (await fs.readdir(staging)).sort((a, b) => (a === KEYRING_FILE ? 1 : b === KEYRING_FILE ? -1 : 0));
-    for (const name of names) await fs.rename(path.join(staging, name), path.join(dataDir, name));
+    const stage = staging;
+    const names = (await fs.readdir(stage)).sort((a, b) => (a === KEYRING_FILE ? 1 : b === KEYRING_FILE ? -1 : 0));
+    for (const name of names) await fs.rename(path.join(stage, name), path.join(dataDir, name));
+    done = true;
     return { dataDir, installationId: m.sender.installationId, files: count, integrity: check, replaced, encrypted };
   } catch (err) {
     throw toFailure(err);
   } finally {
     wipe(dataKey);
-    if (!closed) await reader.close();
-    await fs.rm(staging, { recursive: true, force: true });
+    if (!closed) await reader?.close();
+    if (staging) await fs.rm(staging, { recursive: true, force: true });
+    releaseLock();
+    if (created && !done) await fs.rm(dataDir, { recursive: true, force: true });
   }
 }

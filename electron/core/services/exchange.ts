@@ -233,7 +233,18 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
       return { ...r, name };
     }),
   'exchange.restore': (a, ctx) =>
-    runJob(ctx, 'restore', a.jobId, (job) => restoreBackup({ file: inFile(ctx, a), dataDir: a.dataDir, force: a.force === true, job, openDataDir: ctx.dataDir, secret: { recoveryKey: a.recoveryKey, backupPassphrase: a.backupPassphrase } })),
+    runJob(ctx, 'restore', a.jobId, (job) =>
+      restoreBackup({
+        file: inFile(ctx, a),
+        dataDir: a.dataDir,
+        force: a.force === true,
+        job,
+        openDataDir: ctx.dataDir,
+        secret: { recoveryKey: a.recoveryKey, backupPassphrase: a.backupPassphrase },
+        ownPublicKey: identity(ctx).publicKey,
+        trustBackupKey: a.trustBackupKey,
+      }),
+    ),
 
   'exchange.cataloguePreview': (a, ctx) =>
     runJob(ctx, 'catalogue', undefined, async () => {

@@ -18,6 +18,13 @@ vi.mock('../../../electron/core/tables', async (original) => {
   return { userTables: [...mod.userTables, ...extra] };
 });
 
+// Restore accepts only the schema the app's migrations make: here they make the test tables too.
+vi.mock('../../../electron/core/migrations', async (original) => {
+  const mod = await original<typeof import('../../../electron/core/migrations')>();
+  const { TEST_DDL } = await import('../core/exchange-helpers-tables');
+  return { ...mod, migrations: [...mod.migrations, { version: mod.migrations.length + 1, name: 'test-tables', up: (db: { exec(sql: string): void }) => db.exec(TEST_DDL) }] };
+});
+
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   let stdout = '';
   let stderr = '';
@@ -89,13 +96,20 @@ describe('htmp bundle / backup', () => {
     expect(made.json()).toMatchObject({ file, verified: { integrity: 'ok' } });
     expect(fs.readFileSync(file).includes(Buffer.from('Сейтқали'))).toBe(false);
     const target = path.join(tempDir(), 'new-laptop');
+    // A new folder: the backup's key fingerprint is shown and must be confirmed with --trust-backup-key.
+    const ask = await cliRaw(['backup', 'restore', file, '--json', '--data-dir', target], { HTMP_BACKUP_PASSPHRASE: 'backup passphrase 1' });
+    expect(ask.code).toBe(2);
+    const fingerprint = (ask.json() as { error: { code: string; params: { fingerprint: string } } }).error.params.fingerprint;
+    expect(ask.json()).toMatchObject({ error: { code: 'exchange.backup_untrusted' } });
+    expect((ask.json() as { error: { message: string } }).error.message).toContain(fingerprint);
+    const trust = ['--trust-backup-key', fingerprint];
     // No secret: refused; a wrong one: refused; nothing written.
-    const none = await cliRaw(['backup', 'restore', file, '--json', '--data-dir', target]);
+    const none = await cliRaw(['backup', 'restore', file, ...trust, '--json', '--data-dir', target]);
     expect(none.json()).toMatchObject({ error: { code: 'exchange.backup_secret_required' } });
-    const wrong = await cliRaw(['backup', 'restore', file, '--json', '--data-dir', target], { HTMP_BACKUP_PASSPHRASE: 'not it at all' });
+    const wrong = await cliRaw(['backup', 'restore', file, ...trust, '--json', '--data-dir', target], { HTMP_BACKUP_PASSPHRASE: 'not it at all' });
     expect(wrong).toMatchObject({ code: 2 });
     expect(wrong.json()).toMatchObject({ error: { code: 'auth.bad_credentials' } });
-    const r = await cliRaw(['backup', 'restore', file, '--json', '--data-dir', target], { HTMP_BACKUP_PASSPHRASE: 'backup passphrase 1' });
+    const r = await cliRaw(['backup', 'restore', file, ...trust, '--json', '--data-dir', target], { HTMP_BACKUP_PASSPHRASE: 'backup passphrase 1' });
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ dataDir: target, state: 'signedOut' });
     const core = await adminCore(target);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCore } from '../../../electron/core/core';
 import { readShippedCatalogue } from '../../../electron/core/catalogue/data';
 import { writeCatalogueBundle } from '../../../electron/core/exchange/catalogue-update';
@@ -9,6 +9,13 @@ import { AppFailure } from '../../../shared/result';
 import { readStoredFile } from '../../../electron/core/files';
 import { signedInCore, tempDir, TEST_ADMIN, track } from '../../support/temp';
 import { call, closeAll, laptop, putFile } from './exchange-helpers';
+
+// Restore accepts only the schema the app's migrations make: here they make the test tables too.
+vi.mock('../../../electron/core/migrations', async (original) => {
+  const mod = await original<typeof import('../../../electron/core/migrations')>();
+  const { TEST_DDL } = await import('./exchange-helpers-tables');
+  return { ...mod, migrations: [...mod.migrations, { version: mod.migrations.length + 1, name: 'test-tables', up: (db: { exec(sql: string): void }) => db.exec(TEST_DDL) }] };
+});
 
 afterEach(closeAll);
 
@@ -75,8 +82,13 @@ describe('backup and restore', () => {
     const target = path.join(tempDir(), 'new-laptop');
     const fresh = track(createCore({ dataDir: target }));
     expect((await fresh.call('auth.status', {})).state).toBe('setup');
-    await expect(fresh.call('auth.restore', { file: b.file, recoveryKey: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA' })).rejects.toMatchObject({ code: 'auth.bad_recovery_key' });
-    const r = await fresh.call('auth.restore', { file: b.file, recoveryKey: a.recoveryKey });
+    // A new folder has no installation of its own: the backup's key is shown and must be confirmed.
+    const ask = await fresh.call('auth.restore', { file: b.file, recoveryKey: a.recoveryKey }).catch((e: unknown) => e as AppFailure);
+    const fingerprint = (await call(a, 'exchange.identity', {})).fingerprint;
+    expect(ask).toMatchObject({ code: 'exchange.backup_untrusted', params: { fingerprint, installationId: a.core.installationId } });
+    await expect(fresh.call('auth.restore', { file: b.file, recoveryKey: a.recoveryKey, trustBackupKey: '0000 0000 0000 0000 0000 0000 0000 0000' })).rejects.toMatchObject({ code: 'exchange.backup_untrusted' });
+    await expect(fresh.call('auth.restore', { file: b.file, recoveryKey: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', trustBackupKey: fingerprint })).rejects.toMatchObject({ code: 'auth.bad_recovery_key' });
+    const r = await fresh.call('auth.restore', { file: b.file, recoveryKey: a.recoveryKey, trustBackupKey: fingerprint.replace(/ /g, '').toLowerCase() });
     expect(r).toMatchObject({ state: 'signedOut', files: 0 });
     await expect(fresh.call('cases.list', {})).rejects.toMatchObject({ code: 'auth.required' });
     const s = await fresh.call('auth.signIn', { login: TEST_ADMIN.login, passphrase: TEST_ADMIN.passphrase });
