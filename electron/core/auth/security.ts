@@ -622,25 +622,37 @@ export class Security {
     } catch {
       ownPublicKey = null;
     }
-    // The running app restores onto itself: it closes its database first (other processes that
-    // have the folder open make the restore refuse, data-folder.ts), then reopens signed out.
-    this.sessions.clear();
-    this.closeOpen();
-    this.closeReference();
-    const r = await restoreBackup({
-      ownPublicKey,
-      ...(a.trustBackupKey !== undefined ? { trustBackupKey: a.trustBackupKey } : {}),
-      file,
-      dataDir: this.dataDir,
-      force,
-      job: standaloneJob('restore'),
-      secret: { recoveryKey: a.recoveryKey, backupPassphrase: a.backupPassphrase },
-      ignore: ['exchange', 'reference.sqlite', 'htmp.signin.json'],
-      ...(this.opts.leaseId ? { leaseId: this.opts.leaseId } : {}),
-    });
-    this.keyring = readKeyringChecked(this.dataDir, false);
-    this.opts.emit({ type: 'auth.changed', payload: { state: this.keyring ? 'signedOut' : 'setup' } });
-    this.closeReference();
+    // The running app restores onto itself: every check and the staging happen while it runs
+    // (a refusal changes nothing, nobody is signed out); only right before the restored content
+    // is put in place does it close its database, then it reopens signed out. Other processes
+    // or cores that have the folder open make the restore refuse (data-folder.ts).
+    let closed = false;
+    let r: Awaited<ReturnType<typeof restoreBackup>>;
+    try {
+      r = await restoreBackup({
+        ownPublicKey,
+        ...(a.trustBackupKey !== undefined ? { trustBackupKey: a.trustBackupKey } : {}),
+        file,
+        dataDir: this.dataDir,
+        force,
+        job: standaloneJob('restore'),
+        secret: { recoveryKey: a.recoveryKey, backupPassphrase: a.backupPassphrase },
+        ignore: ['exchange', 'reference.sqlite', 'htmp.signin.json'],
+        ...(this.opts.leaseId ? { leaseId: this.opts.leaseId } : {}),
+        beforePlace: () => {
+          closed = true;
+          this.sessions.clear();
+          this.closeOpen();
+          this.closeReference();
+        },
+      });
+    } finally {
+      if (closed) {
+        this.keyring = readKeyringChecked(this.dataDir, false);
+        this.opts.emit({ type: 'auth.changed', payload: { state: this.keyring ? 'signedOut' : 'setup' } });
+        this.closeReference();
+      }
+    }
     return { ...this.status(caller), files: r.files, installationId: r.installationId, replaced: r.replaced };
   }
 

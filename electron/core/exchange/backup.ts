@@ -140,7 +140,12 @@ export function checkBackupSchema(dbFile: string, keyHex: string | null, scratch
   const have = new Set(found.map(key));
   const missing = expected.filter((o) => !have.has(key(o)));
   if (unexpected.length > 0 || missing.length > 0) {
-    const objects = [...unexpected.map((o) => `${o.type} ${o.name}`), ...missing.map((o) => `-${o.type} ${o.name}`)];
+    const named = (o: SchemaObject): string => `${o.type} ${o.name}`;
+    const changed = new Set(unexpected.filter((u) => missing.some((m) => named(m) === named(u))).map(named));
+    const objects = [
+      ...unexpected.map((o) => (changed.has(named(o)) ? `${named(o)} (changed)` : named(o))),
+      ...missing.filter((o) => !changed.has(named(o))).map((o) => `${named(o)} (missing)`),
+    ];
     throw new AppFailure('bundle.schema_unexpected', { objects: objects.slice(0, 10).join(', '), count: objects.length });
   }
 }
@@ -312,6 +317,8 @@ export async function restoreBackup(opts: {
   ownPublicKey?: string | null;
   /** The fingerprint of another installation's key the user confirmed. */
   trustBackupKey?: string | undefined;
+  /** Called once every check passed, right before the restored content is put in place (the running core closes its database). */
+  beforePlace?: () => void;
 }): Promise<RestoreResult> {
   const { job } = opts;
   // A folder made for this restore is removed again when the restore fails.
@@ -432,6 +439,7 @@ export async function restoreBackup(opts: {
     await reader.close();
     closed = true;
     // Put it in place: move the old content aside (force), then the staged content in.
+    opts.beforePlace?.();
     let replaced: string | null = null;
     await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
     for (const name of opts.ignore ?? []) await fs.rm(path.join(dataDir, name), { recursive: true, force: true });
