@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
 import type { ApiEvent, Lang } from '../../shared/contract';
 import { APP_ORIGIN, APP_SCHEME, IPC_EVENT, IPC_INVOKE } from '../../shared/contract/ipc';
 import { RENDERER_CALLER } from '../core/context';
@@ -10,6 +10,7 @@ import { appRoot, defaultDataDir } from '../core/paths';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
 import { menuTemplate } from './menu';
 import { PRINT_METHOD, printPdf } from './print';
+import { SAVE_METHOD, saveExport } from './save';
 import { isAppUrl, mainWindowOptions } from './window';
 
 // Data lives where the CLI looks by default, so the desktop app and `htmp` share one database.
@@ -136,6 +137,18 @@ function registerIpc(): void {
       const state = st.ok ? (st.value as { state: string }).state : 'signedOut';
       if (state !== 'signedIn') return { ok: false, error: { code: state === 'locked' ? 'auth.locked' : 'auth.required' } };
       return printPdf(BrowserWindow, args, t(currentLang(), 'common:app.title'), path.join(core.dataDir, '.staging'));
+    }
+    // Saving an export where the user chooses: the native dialog runs here, the page names no path.
+    if (method === SAVE_METHOD) {
+      const c = core;
+      return saveExport(
+        (m, a) => c.dispatch(m, a, windowCaller()),
+        async (defaultName) => {
+          const r = mainWindow ? await dialog.showSaveDialog(mainWindow, { defaultPath: defaultName }) : await dialog.showSaveDialog({ defaultPath: defaultName });
+          return r.canceled || !r.filePath ? null : r.filePath;
+        },
+        args,
+      );
     }
     const result = await core.dispatch(method, args, windowCaller());
     if (result.ok && result.value && typeof result.value === 'object' && 'sessionId' in result.value) {

@@ -112,6 +112,7 @@ export const METHOD_ACCESS: Partial<Record<MethodName, Access>> = {
   'exchange.referralAnswer': 'secretary',
   'exchange.upload': 'secretary',
   'exchange.download': 'secretary',
+  'shell.saveFile': 'secretary',
 
   'users.list': 'admin',
   'users.add': 'admin',

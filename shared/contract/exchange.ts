@@ -170,6 +170,12 @@ export const exchangeSchemas = {
   'exchange.upload': z.object({ uploadId: z.string().uuid().optional(), offset: z.number().int().min(0), data: z.string().max(12 * 1024 * 1024), done: z.boolean().optional() }).strict(),
   /** Web host download of an exported file from the outgoing folder, in base64 chunks. */
   'exchange.download': z.object({ name: z.string().min(1).max(255), offset: z.number().int().min(0), length: z.number().int().min(1).max(8 * 1024 * 1024) }).strict(),
+  /**
+   * Electron: saves an exported file of the outgoing folder where the user chooses in the native
+   * save dialog (answered by the main process, which streams it through `exchange.download`). The
+   * page names the file by its outgoing name only, never a path; other hosts download instead.
+   */
+  'shell.saveFile': z.object({ name: z.string().min(1).max(255) }).strict(),
 };
 
 type A<M extends keyof typeof exchangeSchemas> = z.infer<(typeof exchangeSchemas)[M]>;
@@ -198,5 +204,6 @@ export interface ExchangeMethods {
   'exchange.referralAnswer': { args: A<'exchange.referralAnswer'>; result: ReferralAnswerView };
   'exchange.upload': { args: A<'exchange.upload'>; result: { uploadId: string; size: number } };
   'exchange.download': { args: A<'exchange.download'>; result: { data: string; size: number; eof: boolean } };
+  'shell.saveFile': { args: A<'shell.saveFile'>; result: { saved: boolean } };
 }
 

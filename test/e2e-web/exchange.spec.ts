@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore } from '../../electron/core/core';
-import { expect, test } from './fixtures';
+import { expect, rawApi, test } from './fixtures';
 
 /** A second laptop on a temporary folder that wrote one local change and exported a sync bundle. */
 async function senderBundle(): Promise<{ file: string; fingerprint: string; dir: string }> {
@@ -63,4 +63,60 @@ test('backup from the exchange screen is created and verified', async ({ app }) 
   await page.goto(`${new URL(app.url).origin}/#/exchange/backup`);
   await page.getByTestId('backup-create').click();
   await expect(page.getByTestId('backup-done')).toContainText('Целостность базы: ok');
+});
+
+test('the page names no path: backup downloaded, restored onto the running app by upload; another installation\'s backup needs its fingerprint', async ({ app }) => {
+  // A page (or a script in it) that names a path is refused at the door.
+  for (const [method, args] of [
+    ['exchange.export', { kind: 'sync', out: '/tmp/evil.htmp' }],
+    ['exchange.backup', { out: '/tmp/evil.htmp' }],
+    ['exchange.import', { file: '/etc/passwd' }],
+    ['exchange.restore', { uploadId: '00000000-0000-4000-8000-000000000000', dataDir: '/tmp/evil' }],
+    ['auth.restore', { file: '/tmp/evil.htmp' }],
+  ] as const) {
+    const r = await rawApi(app, method, args, app.session);
+    expect(r.body.error?.code, method).toBe('api.path_not_allowed');
+  }
+  expect(fs.existsSync('/tmp/evil.htmp')).toBe(false);
+
+  const page = await app.open();
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.getByTestId('lang-ru').click();
+  await page.goto(`${new URL(app.url).origin}/#/exchange/backup`);
+  await page.getByTestId('backup-create').click();
+  await expect(page.getByTestId('backup-done')).toContainText('Целостность базы: ok');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('backup-download').click();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-backup-'));
+  const own = path.join(dir, 'own.htmp');
+  await (await download).saveAs(own);
+  expect(fs.readFileSync(own).subarray(0, 2).toString('latin1')).toBe('PK');
+
+  // A backup of another installation: its fingerprint is shown; confirmed, it replaces this one's data.
+  const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-other-'));
+  const raw = createCore({ dataDir: otherDir });
+  const s = raw.security.setupSync({ login: 'other', displayName: 'Другой', passphrase: 'other passphrase 12' }, { channel: 'local' });
+  const other = raw.as({ channel: 'local', sessionId: s.sessionId! });
+  const foreign = path.join(dir, 'foreign.htmp');
+  await other.call('exchange.backup', { out: foreign, passphrase: 'backup passphrase 12' });
+  const fingerprint = (await other.call('exchange.identity', {})).fingerprint;
+  other.close();
+
+  await page.getByTestId('restore-file').setInputFiles(foreign);
+  await page.getByTestId('restore-secret').fill('backup passphrase 12');
+  await expect(page.getByTestId('restore-start')).toBeDisabled();
+  await page.getByTestId('restore-force').check();
+  await page.getByTestId('restore-start').click();
+  await expect(page.getByTestId('backup-trust-dialog')).toBeVisible();
+  await expect(page.getByTestId('backup-trust-fingerprint')).toHaveText(fingerprint);
+  await page.screenshot({ path: test.info().outputPath('backup-trust-ru.png') });
+  await page.getByTestId('backup-trust-accept').click();
+  // The app closed, restored and reopened: everyone signs in again, as the other installation's user.
+  await expect(page.getByTestId('signin-form')).toBeVisible();
+  await page.getByTestId('login').fill('other');
+  await page.getByTestId('passphrase').fill('other passphrase 12');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('nav-exchange')).toBeVisible();
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(otherDir, { recursive: true, force: true });
 });

@@ -287,6 +287,11 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
     fs.appendFileSync(file, data);
     return { uploadId, size: size + data.length };
   },
+  // Saving with a native dialog is answered by the Electron main process before the core is
+  // asked; any other host (web, CLI) gets a refusal saying to download.
+  'shell.saveFile': () => {
+    throw new AppFailure('exchange.save_unavailable');
+  },
   'exchange.download': (a, ctx) => {
     if (a.name !== path.basename(a.name) || !a.name.endsWith('.htmp') && !a.name.endsWith('.zip')) throw new AppFailure('exchange.file_not_found', { file: a.name });
     const file = path.join(outgoingDir(ctx), a.name);

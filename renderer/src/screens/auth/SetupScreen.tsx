@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuthStatus } from '../../../../shared/contract';
 import type { AppError } from '../../../../shared/result';
 import { useApi } from '../../api/context';
+import { BackupTrustDialog, backupTrustAskOf, type BackupTrustAsk } from '../../components/BackupTrustDialog';
 import { ErrorText } from '../../components/ErrorText';
 import { FileInput } from '../../components/FileInput';
 import { NewPassphrase, passphraseOk } from './PassphraseField';
@@ -72,6 +73,20 @@ function RestoreForm({ onRestored }: { onRestored(s: AuthStatus): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError>();
   const [done, setDone] = useState<number | null>(null);
+  const [ask, setAsk] = useState<{ trust: BackupTrustAsk; uploadId: string } | null>(null);
+  // A new folder has no installation of its own: every backup's key is shown and confirmed (issue 12.4).
+  const finish = async (uploadId: string, trustBackupKey?: string) => {
+    // A recovery key looks like XXXX-XXXX-…; anything else is taken as the backup's passphrase.
+    const isKey = /^[0-9A-Za-z]{4}([- ]?[0-9A-Za-z]{4}){7}$/.test(key.trim());
+    const r = await api.call('auth.restore', { uploadId, ...(isKey ? { recoveryKey: key.trim() } : { backupPassphrase: key }), ...(trustBackupKey ? { trustBackupKey } : {}) });
+    if (!r.ok) {
+      const trust = backupTrustAskOf(r.error);
+      if (trust && !trustBackupKey) return setAsk({ trust, uploadId });
+      return setError(r.error);
+    }
+    setDone(r.value.files);
+    onRestored(r.value);
+  };
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     if (!file) return;
@@ -89,12 +104,7 @@ function RestoreForm({ onRestored }: { onRestored(s: AuthStatus): void }) {
         uploadId = r.value.uploadId;
         if (bytes.length === 0) break;
       }
-      // A recovery key looks like XXXX-XXXX-…; anything else is taken as the backup's passphrase.
-      const isKey = /^[0-9A-Za-z]{4}([- ]?[0-9A-Za-z]{4}){7}$/.test(key.trim());
-      const r = await api.call('auth.restore', { uploadId: uploadId!, ...(isKey ? { recoveryKey: key.trim() } : { backupPassphrase: key }) });
-      if (!r.ok) return setError(r.error);
-      setDone(r.value.files);
-      onRestored(r.value);
+      await finish(uploadId!);
     } finally {
       setBusy(false);
     }
@@ -117,6 +127,18 @@ function RestoreForm({ onRestored }: { onRestored(s: AuthStatus): void }) {
         </div>
         <ErrorText error={error} />
       </form>
+      {ask && (
+        <BackupTrustDialog
+          ask={ask.trust}
+          onReject={() => setAsk(null)}
+          onTrust={() => {
+            const a = ask;
+            setAsk(null);
+            setBusy(true);
+            void finish(a.uploadId, a.trust.fingerprint).finally(() => setBusy(false));
+          }}
+        />
+      )}
     </details>
   );
 }

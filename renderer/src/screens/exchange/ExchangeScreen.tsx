@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CatalogueDiffView, ExportKind, ExportView, ImportView } from '../../../../shared/contract/exchange';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
+import { BackupTrustDialog, backupTrustAskOf, type BackupTrustAsk } from '../../components/BackupTrustDialog';
 import { ErrorText } from '../../components/ErrorText';
 import { FileInput } from '../../components/FileInput';
 import { downloadFile, TransferError, uploadFile } from './transfer';
@@ -333,9 +334,10 @@ function BackupTab() {
   const job = useJob();
   const [done, setDone] = useState<{ name: string | null; integrity: string; files: number } | null>(null);
   const [file, setFile] = useState<File | null>(null);
-  const [dataDir, setDataDir] = useState('');
+  const [secret, setSecret] = useState('');
   const [force, setForce] = useState(false);
-  const [restored, setRestored] = useState<{ dataDir: string; files: number } | null>(null);
+  const [restored, setRestored] = useState<{ files: number } | null>(null);
+  const [ask, setAsk] = useState<{ trust: BackupTrustAsk; uploadId: string } | null>(null);
   const [error, setError] = useState<AppError>();
   const create = async () => {
     setError(undefined);
@@ -345,15 +347,34 @@ function BackupTab() {
     if (r.ok) setDone({ name: r.value.name, ...r.value.verified });
     else setError(r.error);
   };
-  const restore = async () => {
-    if (!file || !dataDir) return;
+  const save = async (name: string) => {
     setError(undefined);
+    try {
+      await downloadFile(api, name, () => undefined);
+    } catch (e) {
+      setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
+    }
+  };
+  // Onto this installation, through the running app (auth.restore): it closes, restores, reopens signed out.
+  const runRestore = async (uploadId: string, trustBackupKey?: string) => {
+    const isKey = /^[0-9A-Za-z]{4}([- ]?[0-9A-Za-z]{4}){7}$/.test(secret.trim());
+    const r = await api.call('auth.restore', { uploadId, force: true, ...(isKey ? { recoveryKey: secret.trim() } : { backupPassphrase: secret }), ...(trustBackupKey ? { trustBackupKey } : {}) });
+    if (r.ok) {
+      setRestored({ files: r.value.files });
+      return;
+    }
+    const trust = backupTrustAskOf(r.error);
+    if (trust && !trustBackupKey) setAsk({ trust, uploadId });
+    else setError(r.error);
+  };
+  const restore = async () => {
+    if (!file || !secret || !force) return;
+    setError(undefined);
+    setRestored(null);
     const { signal, local } = job.start('upload');
     try {
       const uploadId = await uploadFile(api, file, (d, total) => local('upload', d, total), signal);
-      const r = await api.call('exchange.restore', { uploadId, dataDir, force, jobId: job.progress?.jobId ?? undefined });
-      if (r.ok) setRestored(r.value);
-      else setError(r.error);
+      await runRestore(uploadId);
     } catch (e) {
       setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
     }
@@ -373,29 +394,45 @@ function BackupTab() {
           <p>{t('backup.done')}</p>
           <p className="muted">{t('backup.verified', done)}</p>
           {done.name && (
-            <button type="button" onClick={() => void downloadFile(api, done.name!, () => undefined)}>
-              {t('exportForm.download')}
+            <button type="button" onClick={() => void save(done.name!)} data-testid="backup-download">
+              {t('backup.download')}
             </button>
           )}
         </div>
       )}
       <h2>{t('backup.restoreTitle')}</h2>
+      <p className="muted">{t('backup.restoreIntro')}</p>
       <div className="form narrow">
-        <FileInput button={t('import.chooseFile')} accept=".htmp" onChange={(f) => setFile(f)} />
+        <FileInput button={t('import.chooseFile')} accept=".htmp" testId="restore-file" onChange={(f) => setFile(f)} />
         <label>
-          {t('backup.restoreDir')}
-          <input value={dataDir} onChange={(e) => setDataDir(e.target.value)} />
+          {t('backup.secret')}
+          <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" data-testid="restore-secret" />
         </label>
         <label className="inline">
-          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> {t('backup.force')}
+          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} data-testid="restore-force" /> {t('backup.force')}
         </label>
         <div className="actions">
-          <button type="button" disabled={!file || !dataDir || job.progress !== null} onClick={() => void restore()}>
+          <button type="button" disabled={!file || !secret || !force || job.progress !== null} onClick={() => void restore()} data-testid="restore-start">
             {t('backup.restore')}
           </button>
         </div>
-        {restored && <p role="status">{t('backup.restored', restored)}</p>}
+        {restored && (
+          <p role="status" data-testid="restore-done">
+            {t('backup.restoredHere', restored)}
+          </p>
+        )}
       </div>
+      {ask && (
+        <BackupTrustDialog
+          ask={ask.trust}
+          onReject={() => setAsk(null)}
+          onTrust={() => {
+            const a = ask;
+            setAsk(null);
+            void runRestore(a.uploadId, a.trust.fingerprint);
+          }}
+        />
+      )}
       <ProgressBar progress={job.progress} onCancel={job.cancel} />
       <ErrorText error={error} />
     </>

@@ -39,8 +39,17 @@ export async function uploadFile(api: ApiClient, file: File, onProgress: (done: 
   return uploadId!;
 }
 
-/** Fetches an exported file from the outgoing folder and offers it as a download. */
+/**
+ * Fetches an exported file from the outgoing folder and offers it as a download (web host); in
+ * Electron the main process shows the native save dialog and writes it where the user chose
+ * (`shell.saveFile`). The page never names a path either way.
+ */
 export async function downloadFile(api: ApiClient, name: string, onProgress: (done: number, total: number) => void): Promise<void> {
+  if (api.kind === 'electron') {
+    const r = await api.call('shell.saveFile', { name });
+    if (!r.ok) throw new TransferError(r.error);
+    return;
+  }
   const parts: Uint8Array[] = [];
   let offset = 0;
   for (;;) {
