@@ -48,7 +48,7 @@ export async function printPdf(Window: WindowCtor, args: unknown, title = 'HTMP'
   }
   // Staged inside the data folder (removed right after; a start cleans what a crash left), not in the system temp folder.
   await fs.mkdir(stagingRoot, { recursive: true, mode: 0o700 });
-  const dir = await fs.mkdtemp(path.join(stagingRoot, 'htmp-print-'));
+  const dir = await fs.mkdtemp(path.join(stagingRoot, `print-${process.pid}-`));
   const file = path.join(dir, `${randomBytes(8).toString('hex')}.pdf`);
   let win: BrowserWindow | undefined;
   try {
