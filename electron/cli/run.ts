@@ -158,10 +158,10 @@ class CliSignIn {
     let session: Core | null = null;
     const ensure = async (method: string): Promise<Core> => {
       if (session) return session;
-      if (accessOf(method) === 'public' && !isAuthMethod(method)) return raw;
       if (method === 'auth.status' || (method === 'auth.restore' && raw.security.state === 'setup')) return raw;
       const c = await this.credentials();
-      if (!c) return raw;
+      // Public methods need no user; with one given they see the signed-in data (e.g. the trust store).
+      if (!c || (accessOf(method) === 'public' && !isAuthMethod(method) && raw.security.state === 'setup')) return raw;
       const status = await raw.call('auth.status', {});
       if (status.state === 'setup') {
         const r = await raw.call('auth.setup', { login: c.login, displayName: this.io.env.HTMP_USER_NAME || c.login, passphrase: c.passphrase });

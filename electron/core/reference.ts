@@ -36,6 +36,7 @@ export const REFERENCE_TABLES: readonly string[] = [
   'settings',
   'exchange_publishers',
   'exchange_catalogue_updates',
+  'zone_config',
 ];
 
 /** Rows of `meta` copied too (by key). */

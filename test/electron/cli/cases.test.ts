@@ -3,13 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/run';
 import { ADMIN_ENV } from '../../support/cli';
-import { tempDir } from '../../support/temp';
+import { adminCore, tempDir } from '../../support/temp';
+import { readStoredFile } from '../../../electron/core/files';
 import { completeDraft, makeIin, MEMBERS } from '../core/cases-fixtures';
 
 async function cli(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...ADMIN_ENV } });
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...ADMIN_ENV, HTMP_DATA_DIR: tempDir() } });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> };
 }
 
@@ -168,7 +169,9 @@ describe('htmp case import / list / show / decide', () => {
     expect(shown).toMatchObject({ status: 'registered', complete: true, decision: null, protocolNumber: null });
     const files = shown.documents.flatMap((d) => d.files);
     expect(files.map((f) => f.name).sort()).toEqual(['extract.pdf', 'id.jpg']);
-    for (const f of files) expect(fs.existsSync(path.join(data, 'files', f.sha256.slice(0, 2), f.sha256))).toBe(true);
+    const core = await adminCore(data);
+    for (const f of files) expect(readStoredFile(data, f.sha256)).not.toBeNull();
+    core.close();
 
     const list = (await cli(['case', 'list', '--json', '--data-dir', data])).json() as { cases: Record<string, unknown>[] };
     expect(list.cases).toEqual([
