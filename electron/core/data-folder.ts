@@ -238,3 +238,26 @@ export function cleanStaging(dataDir: string): void {
     }
   }
 }
+
+/**
+ * Removes uploads (`<data>/exchange/incoming/*.htmp`, a page's bundle or backup sent in chunks)
+ * untouched for an hour: an upload whose import never came (the tab closed, the process was
+ * killed) leaves no patient data behind. Each chunk renews the file's time.
+ */
+export function cleanIncoming(dataDir: string, maxAgeMs = 3_600_000): void {
+  const dir = path.join(dataDir, 'exchange', 'incoming');
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    try {
+      const p = path.join(dir, n);
+      if (Date.now() - fs.statSync(p).mtimeMs > maxAgeMs) fs.rmSync(p, { recursive: true, force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}

@@ -43,7 +43,7 @@ import {
 } from '../vault/keyring';
 import { databaseKeyHex, fileStoreKeys } from '../vault/keys';
 import { restoreBackup } from '../exchange/backup';
-import { cleanStaging } from '../data-folder';
+import { cleanIncoming, cleanStaging } from '../data-folder';
 import { standaloneJob } from '../exchange/jobs';
 import { appendAudit, listAudit, verifyAudit, type AuditEntry, type AuditFilter } from './audit';
 import { runAs, type Actor } from './current';
@@ -125,6 +125,7 @@ export class Security {
     this.now = opts.now ?? Date.now;
     rollForward(this.dataDir);
     cleanStaging(this.dataDir);
+    cleanIncoming(this.dataDir);
     this.keyring = readKeyringChecked(this.dataDir, opts.insecurePlaintext === true);
     this.throttle = new Throttle(this.dataDir);
   }

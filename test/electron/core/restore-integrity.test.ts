@@ -158,6 +158,26 @@ describe('no leftovers (12.9)', () => {
   });
 });
 
+describe('no leftovers at start (12.9)', () => {
+  it('a start removes staging of dead pids and uploads untouched for an hour; a live process\'s staging stays', async () => {
+    const dir = tempDir();
+    const dead = await deadPid();
+    const staging = path.join(dir, '.staging');
+    fs.mkdirSync(path.join(staging, `restore-${dead}-x`, 'files'), { recursive: true });
+    fs.writeFileSync(path.join(staging, `restore-${dead}-x`, 'files', 'scan'), 'patient scan');
+    fs.mkdirSync(path.join(staging, `backup-${process.pid}-y`));
+    const incoming = path.join(dir, 'exchange', 'incoming');
+    fs.mkdirSync(incoming, { recursive: true });
+    fs.writeFileSync(path.join(incoming, 'old.htmp'), 'bundle');
+    fs.writeFileSync(path.join(incoming, 'new.htmp'), 'bundle');
+    const hourAgo = new Date(Date.now() - 2 * 3_600_000);
+    fs.utimesSync(path.join(incoming, 'old.htmp'), hourAgo, hourAgo);
+    track(createCore({ dataDir: dir })).close();
+    expect(fs.readdirSync(staging)).toEqual([`backup-${process.pid}-y`]);
+    expect(fs.readdirSync(incoming)).toEqual(['new.htmp']);
+  });
+});
+
 /** A pid that is not running (a short-lived child that has exited and been reaped). */
 export async function deadPid(): Promise<number> {
   const r = spawn(process.execPath, ['-e', '0']);
