@@ -71,7 +71,27 @@ function letGo(id: string): void {
   const file = heldFiles.get(id);
   held.delete(id);
   heldFiles.delete(id);
-  if (file) fs.rmSync(file, { force: true });
+  if (!file) return;
+  fs.rmSync(file, { force: true });
+  // The last one out removes the folder (a closed data folder looks as it did before).
+  try {
+    fs.rmdirSync(path.dirname(file));
+  } catch {
+    /* others still hold it */
+  }
+}
+
+/** Writes a file in `.locks` (made if needed; made again if the last holder just removed it). */
+function writeLockFile(realDir: string, name: string, body: string, flag: 'w' | 'wx'): string {
+  for (let attempt = 0; ; attempt++) {
+    const file = path.join(locksDir(realDir), name);
+    try {
+      fs.writeFileSync(file, body, { flag, mode: 0o600 });
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 3) throw err;
+    }
+  }
 }
 
 /** True while the process runs (a pid of another user still counts: EPERM). */
@@ -155,8 +175,7 @@ function restoreHolder(realDir: string): LeaseInfo | null {
 export function registerOpen(dataDir: string, host: string): OpenLease {
   const realDir = realDataDir(dataDir);
   const id = `${process.pid}-${randomUUID()}`;
-  const file = path.join(locksDir(realDir), `open-${id}.json`);
-  fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host, since: new Date().toISOString(), id }), { mode: 0o600 });
+  const file = writeLockFile(realDir, `open-${id}.json`, JSON.stringify({ pid: process.pid, host, since: new Date().toISOString(), id }), 'w');
   hold(id, file);
   const restoring = restoreHolder(realDir);
   if (restoring) {
@@ -183,12 +202,12 @@ export function registerOpen(dataDir: string, host: string): OpenLease {
  */
 export function acquireRestoreLock(dataDir: string, exceptLeaseId?: string): () => void {
   const realDir = realDataDir(dataDir);
-  const file = path.join(locksDir(realDir), RESTORE_LOCK);
   const id = `${process.pid}-${randomUUID()}`;
   const body = JSON.stringify({ pid: process.pid, host: 'restore', since: new Date().toISOString(), id });
+  let file: string;
   for (let attempt = 0; ; attempt++) {
     try {
-      fs.writeFileSync(file, body, { flag: 'wx', mode: 0o600 });
+      file = writeLockFile(realDir, RESTORE_LOCK, body, 'wx');
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
