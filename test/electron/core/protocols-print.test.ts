@@ -71,10 +71,14 @@ describe('Electron printing (shell.printPdf)', () => {
     const main = fs.readFileSync(path.join(root, 'electron', 'main', 'main.ts'), 'utf8');
     const sender = main.indexOf("'api.forbidden_sender'");
     const print = main.indexOf('method === PRINT_METHOD');
-    const dispatch = main.indexOf('return core.dispatch(method, args, RENDERER_CALLER)');
+    const save = main.indexOf('method === SAVE_METHOD');
+    const dispatch = main.indexOf('await core.dispatch(method, args, windowCaller())');
     expect(sender).toBeGreaterThan(0);
     expect(print).toBeGreaterThan(sender);
+    // Saving an export with the native dialog (issue 12.2) is answered there too.
+    expect(save).toBeGreaterThan(sender);
     expect(dispatch).toBeGreaterThan(print);
+    expect(dispatch).toBeGreaterThan(save);
     expect(PRINT_METHOD).toBe('shell.printPdf');
     expect(printWindowOptions('x').webPreferences?.devTools).toBe(false);
   });
