@@ -66,6 +66,7 @@ test('backup from the exchange screen is created and verified', async ({ app }) 
 });
 
 test('the page names no path: backup downloaded, restored onto the running app by upload; another installation\'s backup needs its fingerprint', async ({ app }) => {
+  test.setTimeout(180_000); // two backups, an upload and a restore on a shared, loaded machine
   // A page (or a script in it) that names a path is refused at the door.
   for (const [method, args] of [
     ['exchange.export', { kind: 'sync', out: '/tmp/evil.htmp' }],
