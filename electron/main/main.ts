@@ -9,15 +9,19 @@ import { t } from '../core/i18n';
 import { appRoot, defaultDataDir } from '../core/paths';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
 import { menuTemplate } from './menu';
-import { PRINT_METHOD, printPdf } from './print';
-import { isAppUrl, mainWindowOptions } from './window';
+import { PRINT_METHOD, PRINT_SCHEME, printPdf, printProtocolResponse } from './print';
+import { isAllowedExternal, isAppUrl, mainWindowOptions } from './window';
 
 // Data lives where the CLI looks by default, so the desktop app and `htmp` share one database.
 app.setPath('userData', defaultDataDir());
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  { scheme: PRINT_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
+
+/** Developer tools exist only in a development run, never in an installed (packaged) app. */
+const DEV_TOOLS = !app.isPackaged;
 
 let core: Core | undefined;
 let mainWindow: BrowserWindow | undefined;
@@ -69,8 +73,9 @@ function guardWebContents(contents: WebContents): void {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to public documentation open in the system browser; nothing opens inside the app.
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    // Links to the legal texts and public help open in the system browser, and only those hosts;
+    // nothing opens inside the app.
+    if (isAllowedExternal(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }
@@ -101,7 +106,7 @@ function buildMenu(): void {
         reload: () => mainWindow?.webContents.reload(),
         toggleDevTools: () => mainWindow?.webContents.toggleDevTools(),
         quit: () => app.quit(),
-      }),
+      }, { devTools: DEV_TOOLS }),
     ),
   );
   mainWindow?.setTitle(t(lang, 'common:app.title'));
@@ -123,7 +128,7 @@ function registerIpc(): void {
 
 function createWindow(): void {
   const preload = path.join(appRoot(), 'dist', 'electron', 'preload.cjs');
-  mainWindow = new BrowserWindow(mainWindowOptions(preload, t(currentLang(), 'common:app.title')));
+  mainWindow = new BrowserWindow(mainWindowOptions(preload, t(currentLang(), 'common:app.title'), { devTools: DEV_TOOLS }));
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => {
     mainWindow = undefined;
@@ -149,6 +154,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     lockDownSession();
     registerAppProtocol();
+    protocol.handle(PRINT_SCHEME, (request) => printProtocolResponse(request.url));
     registerIpc();
     await refreshLanguage();
     createWindow();
