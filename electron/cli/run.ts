@@ -22,9 +22,13 @@ const GLOBAL_OPTIONS = {
 
 /** Exit codes: 0 done, 1 failure inside the app, 2 bad input (usage or a refused request). */
 export async function runCli(argv: string[], io: CliIo, commands: Command[] = allCommands): Promise<number> {
-  const wantsJson = argv.includes('--json');
-  const langArg = argv[argv.indexOf('--lang') + 1];
-  let lang: Lang = (LANGS as readonly string[]).includes(langArg ?? '') && argv.includes('--lang') ? (langArg as Lang) : envLang(io.env);
+  // `--` ends the options: what follows is a value even when it starts with '-' (a search for
+  // "--json", a file named "-x.json").
+  const end = argv.indexOf('--');
+  const optionArgs = end >= 0 ? argv.slice(0, end) : argv;
+  const wantsJson = optionArgs.includes('--json');
+  const langArg = optionArgs[optionArgs.indexOf('--lang') + 1];
+  let lang: Lang = (LANGS as readonly string[]).includes(langArg ?? '') && optionArgs.includes('--lang') ? (langArg as Lang) : envLang(io.env);
   let core: Core | undefined;
 
   const fail = (error: AppError, exit: number): number => {
@@ -34,10 +38,10 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     return exit;
   };
 
-  const words = argv.filter((a) => !a.startsWith('-'));
+  const words = optionArgs.filter((a) => !a.startsWith('-'));
   const command = commands.find((c) => c.name.split(' ').every((w, i) => words[i] === w) && c.name.split(' ').length <= words.length && startsAt(argv, c.name));
   if (!command) {
-    if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    if (argv.length === 0 || optionArgs.includes('--help') || optionArgs.includes('-h')) {
       io.stdout(globalHelp(lang, commands, words));
       return argv.length === 0 ? 2 : 0;
     }

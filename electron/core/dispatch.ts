@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import { argSchemas, isMethodName, type MethodName } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
 import { LOCAL_CALLER, type Caller, type CoreContext, type Handlers } from './context';
+import { dbFailure } from './db-errors';
 
 /**
  * Validates the argument, calls the handler and wraps the outcome in the result envelope.
@@ -18,6 +19,10 @@ export function createDispatcher(handlers: Handlers, ctx: CoreContext) {
     } catch (err) {
       if (err instanceof AppFailure) return { ok: false, error: err.toError() };
       if (err instanceof ZodError) return { ok: false, error: invalidArgument(err) };
+      // The disk filled up, another program holds the database, the file was damaged: the
+      // user's words for it, and nothing half-written (the transaction rolled back).
+      const db = dbFailure(err, ctx.dataDir);
+      if (db) return { ok: false, error: db.toError() };
       // Log the technical detail locally; the caller gets a translated, generic message.
       console.error(`[htmp] ${method as MethodName} failed:`, err);
       return { ok: false, error: { code: 'api.internal', params: { method, message: err instanceof Error ? err.message : String(err) } } };

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { AppFailure } from '../../shared/result';
 import { createCore } from '../core/core';
+import { translateError } from '../core/i18n';
 import { appRoot, defaultDataDir } from '../core/paths';
 import { startHost } from './server';
 
@@ -37,6 +39,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A refusal (the data folder cannot be opened, ...) in the user's words, in both languages;
+  // anything else is a failure of the app (exit 1), with its message only.
+  if (err instanceof AppFailure) {
+    for (const lang of ['kk', 'ru'] as const) console.error(`htmp: ${translateError(lang, err.toError())}`);
+    process.exit(2);
+  }
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type WebContents } from 'electron';
 import type { ApiEvent, Lang } from '../../shared/contract';
+import { AppFailure } from '../../shared/result';
 import { APP_ORIGIN, APP_SCHEME, IPC_EVENT, IPC_INVOKE } from '../../shared/contract/ipc';
 import { RENDERER_CALLER } from '../core/context';
 import { createCore, type Core } from '../core/core';
-import { t } from '../core/i18n';
+import { t, translateError } from '../core/i18n';
 import { appRoot, defaultDataDir } from '../core/paths';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
 import { menuTemplate } from './menu';
@@ -159,8 +160,12 @@ if (!app.requestSingleInstanceLock()) {
     await refreshLanguage();
     createWindow();
   }).catch((err: unknown) => {
-    console.error(err);
-    app.exit(1);
+    // The data folder cannot be opened (no rights, full disk, not a database, locked...): say so
+    // in the user's language in a dialog rather than vanish.
+    const message = err instanceof AppFailure ? translateError(uiLang, err.toError()) : err instanceof Error ? err.message : String(err);
+    console.error(message);
+    dialog.showErrorBox(t(uiLang, 'common:app.title'), message);
+    app.exit(err instanceof AppFailure ? 2 : 1);
   });
   app.on('window-all-closed', () => {
     core?.close();
