@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LANGS, type Lang } from '../../shared/contract';
+import { neutralize, neutralizeJson } from '../../shared/domain/text-safety';
 import { AppFailure, type AppError } from '../../shared/result';
 import { createCore, type Core } from '../core/core';
 import { t, translateError } from '../core/i18n';
@@ -33,8 +34,8 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
 
   const fail = (error: AppError, exit: number): number => {
     const message = translateError(lang, error);
-    if (wantsJson) io.stdout(JSON.stringify({ error: { code: error.code, message, ...(error.params ? { params: error.params } : {}) } }) + '\n');
-    else io.stderr(`htmp: ${message}\n`);
+    if (wantsJson) io.stdout(neutralizeJson(JSON.stringify({ error: { code: error.code, message, ...(error.params ? { params: error.params } : {}) } })) + '\n');
+    else io.stderr(`htmp: ${neutralize(message)}\n`);
     return exit;
   };
 
@@ -86,7 +87,9 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
   };
   try {
     const out = await command.run(ctx);
-    io.stdout(ctx.json ? JSON.stringify(out.json) + '\n' : `${out.human ?? JSON.stringify(out.json, null, 2)}\n`);
+    // Names and other text come from users and from other laptops' bundles: nothing in them may
+    // move the cursor, recolour the terminal or reverse the line (issue 12, point 10).
+    io.stdout(ctx.json ? neutralizeJson(JSON.stringify(out.json)) + '\n' : `${neutralize(out.human ?? JSON.stringify(out.json, null, 2))}\n`);
     return 0;
   } catch (err) {
     // core.call turns every error result into an AppFailure, api.internal (a crash inside a
