@@ -7,6 +7,7 @@ import { ensureShippedCatalogue } from './catalogue/loader';
 import type { Caller, CoreContext, Handlers } from './context';
 import { migrate, openDatabase, type Db } from './db';
 import { dbFailure } from './db-errors';
+import { makePrivate } from './private-files';
 import { createDispatcher } from './dispatch';
 import { appHandlers } from './services/app';
 import { calendarHandlers } from './services/calendar';
@@ -70,6 +71,11 @@ export function createCore(options: CoreOptions): Core {
     throw failure(err);
   }
   if (!fs.statSync(dataDir).isDirectory()) throw new AppFailure('db.not_a_folder', { dataDir });
+  try {
+    makePrivate(dataDir);
+  } catch (err) {
+    throw failure(err);
+  }
   let db: Db | undefined;
   let installationId: string;
   try {

@@ -4,10 +4,12 @@ import { AppFailure } from '../../shared/result';
 import { createCore } from '../core/core';
 import { translateError } from '../core/i18n';
 import { appRoot, defaultDataDir } from '../core/paths';
+import { privateUmask } from '../core/private-files';
 import { startHost } from './server';
 
 // The web host entry: serves the same UI as the desktop app to a browser on this machine.
 async function main(): Promise<void> {
+  privateUmask();
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },

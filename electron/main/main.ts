@@ -8,10 +8,14 @@ import { RENDERER_CALLER } from '../core/context';
 import { createCore, type Core } from '../core/core';
 import { t, translateError } from '../core/i18n';
 import { appRoot, defaultDataDir } from '../core/paths';
+import { privateUmask } from '../core/private-files';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
 import { menuTemplate } from './menu';
 import { PRINT_METHOD, PRINT_SCHEME, printPdf, printProtocolResponse } from './print';
 import { isAllowedExternal, isAppUrl, mainWindowOptions } from './window';
+
+// Everything this process writes is private to the OS user (issue 12, point 13).
+privateUmask();
 
 // Data lives where the CLI looks by default, so the desktop app and `htmp` share one database.
 app.setPath('userData', defaultDataDir());
