@@ -7,6 +7,7 @@ import { ensureShippedCatalogue } from './catalogue/loader';
 import type { CoreContext, Handlers } from './context';
 import { migrate, openDatabase, type Db } from './db';
 import { createDispatcher } from './dispatch';
+import { abroadHandlers } from './services/abroad';
 import { appHandlers } from './services/app';
 import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
@@ -77,7 +78,7 @@ export function createCore(options: CoreOptions): Core {
       for (const l of listeners) l(event);
     },
   };
-  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers };
+  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers, ...abroadHandlers };
   const dispatch = createDispatcher(handlers, context);
   let closed = false;
   return {
