@@ -306,5 +306,7 @@ export const ABROAD_ERROR_CODES = [
   'abroad.authority_missing',
   'abroad.statement_corrupt',
   'abroad.letter_issued',
+  'abroad.missing_option',
+  'abroad.bad_format',
 ] as const;
 export type AbroadErrorCode = (typeof ABROAD_ERROR_CODES)[number];

@@ -150,7 +150,7 @@ function summaryBody(doc: AbroadSummaryDoc, ctx: Ctx): Content[] {
       table: {
         headerRows: 1,
         dontBreakRows: true,
-        widths: [44, 22, '*', 36, 44, 36, 36, 30],
+        widths: [36, 24, '*', 28, 62, 46, 32, 66],
         body: [
           [th('route'), th('step'), th('actor'), th('norm'), th('completed'), th('mean'), th('max'), th('late')],
           ...doc.steps.map((s) => [td(s.route), td(s.n), td(tx(ctx, s.actor), 'left'), td(s.norm), td(s.completed), td(s.mean), td(s.max), td(s.late)]),
@@ -168,7 +168,7 @@ function summaryBody(doc: AbroadSummaryDoc, ctx: Ctx): Content[] {
           table: {
             headerRows: 1,
             dontBreakRows: true,
-            widths: [50, '*', 22, 90, 50, 50, 34],
+            widths: [44, '*', 24, 80, 52, 56, 50],
             body: [
               [th('number'), th('patient'), th('step'), th('actor'), th('due'), th('completedOn'), th('lateDays')],
               ...doc.late.map((l) => [td(l.number), td(l.patientName, 'left'), td(l.n), td(tx(ctx, l.actor), 'left'), td(formatDate(l.due)), td(l.completedOn ? formatDate(l.completedOn) : '—'), td(l.lateDays)]),
