@@ -62,7 +62,7 @@ export function chartTable(spec: ChartSpec): ChartTable {
   };
 }
 
-/** Text height in a category axis: long labels wrap at about this many characters. */
+/** A category label wrapped at about `width` characters, two lines at most. */
 function wrap(label: string, width: number): string {
   const words = label.split(' ');
   const lines: string[] = [];
@@ -74,7 +74,9 @@ function wrap(label: string, width: number): string {
     } else line = line ? `${line} ${w}` : w;
   }
   if (line) lines.push(line);
-  return lines.slice(0, 3).join('\n');
+  // Two lines at most: the full text is in the table.
+  if (lines.length > 2) lines.splice(1, lines.length - 1, `${lines[1]!.slice(0, Math.max(1, width - 1))}…`);
+  return lines.join('\n');
 }
 
 /**
@@ -109,9 +111,9 @@ export function chartOption(spec: ChartSpec, opts: { fontFamily?: string; labelW
   const horizontal = spec.orientation === 'horizontal';
   const categoryAxis = {
     type: 'category',
-    data: spec.categories.map((c) => wrap(c, opts.labelWidth ?? 28)),
+    data: spec.categories.map((c) => wrap(c, opts.labelWidth ?? 32)),
     inverse: horizontal,
-    axisLabel: { ...textStyle, interval: 0 },
+    axisLabel: { ...textStyle, interval: 0, lineHeight: 13 },
     axisTick: { alignWithLabel: true },
   };
   const valueAxis = {
@@ -133,7 +135,7 @@ export function chartOption(spec: ChartSpec, opts: { fontFamily?: string; labelW
       data: s.values,
       itemStyle: { color },
       ...(s.stack ? { stack: s.stack } : {}),
-      ...(s.invisible ? { silent: true, emphasis: { disabled: true }, tooltip: { show: false } } : {}),
+      ...(s.invisible ? { silent: true, emphasis: { disabled: true }, tooltip: { show: false }, symbol: 'none', lineStyle: { opacity: 0 } } : {}),
       ...(s.labels ? { label: { show: true, position: horizontal ? 'right' : 'top', ...textStyle, fontSize: 10 } } : {}),
       barMaxWidth: 28,
     };
@@ -141,7 +143,8 @@ export function chartOption(spec: ChartSpec, opts: { fontFamily?: string; labelW
       out.markLine = {
         silent: true,
         symbol: 'none',
-        label: { formatter: '{b}', position: 'end', ...textStyle, fontSize: 10 },
+        // On a horizontal chart the category axis runs top-down (inverse): 'start' is the top.
+        label: { formatter: '{b}', position: horizontal ? 'start' : 'end', ...textStyle, fontSize: 10 },
         lineStyle: { type: 'dashed', width: 1.5 },
         data: spec.markLines.map((m) => ({ name: m.label, [horizontal ? 'xAxis' : 'yAxis']: m.value, lineStyle: { color: m.color ?? '#c0392b' } })),
       };
