@@ -382,6 +382,8 @@ export interface StepSchedule {
   usedDays: number | null;
   /** Working days from the request's start to this step's start (for the timeline). */
   offsetDays: number;
+  /** False when the step's due date was counted through a year missing or unconfirmed in the calendar. */
+  calendarConfirmed: boolean;
 }
 
 export interface Schedule {
@@ -405,9 +407,11 @@ export interface Schedule {
  */
 export function computeSchedule(route: Pick<RouteDefinition, 'steps' | 'totalWorkingDays'>, startedOn: IsoDate, completions: ReadonlyMap<number, IsoDate>, today: IsoDate, cal: WorkCalendar): Schedule {
   const unconfirmed = new Set<number>();
+  let lastConfirmed = true;
   const due = (from: IsoDate, n: number): IsoDate => {
     const d = addWorkingDays(from, n, cal);
     for (const y of d.unconfirmedYears) unconfirmed.add(y);
+    lastConfirmed = d.calendarConfirmed;
     return d.due;
   };
   const steps: StepSchedule[] = [];
@@ -429,7 +433,8 @@ export function computeSchedule(route: Pick<RouteDefinition, 'steps' | 'totalWor
     const lateDays = endForLate !== null && endForLate > stepDue ? workingDaysBetween(stepDue, endForLate, cal) : 0;
     const late = endForLate !== null && endForLate > stepDue;
     const usedDays = state === 'done' ? workingDaysBetween(start, completedOn!, cal) : state === 'current' ? workingDaysBetween(start, today, cal) : null;
-    steps.push({ n: s.n, actor: s.actor, workingDays: s.workingDays, start, due: stepDue, completedOn, state, late, lateDays, usedDays, offsetDays: workingDaysBetween(startedOn, start, cal) });
+    const stepConfirmed = lastConfirmed;
+    steps.push({ n: s.n, actor: s.actor, workingDays: s.workingDays, start, due: stepDue, completedOn, state, late, lateDays, usedDays, offsetDays: workingDaysBetween(startedOn, start, cal), calendarConfirmed: stepConfirmed });
     // The next step starts when this one was completed; a step not done is planned from its due date.
     start = state === 'done' ? completedOn! : stepDue > today || state === 'planned' ? stepDue : today;
   }

@@ -263,7 +263,8 @@ function listItem(ctx: CoreContext, l: Loaded, today: string): AbroadListItem {
     routeDue: s.routeDue,
     elapsedDays: s.elapsedDays,
     pending: eligibilityOf(l).pending,
-    calendarConfirmed: s.calendarConfirmed,
+    // The current step's own due date (the whole route may run into a year not yet confirmed).
+    calendarConfirmed: cur ? cur.calendarConfirmed : s.calendarConfirmed,
     clinic: l.r.clinic,
   };
 }

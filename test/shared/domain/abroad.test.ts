@@ -182,6 +182,9 @@ describe('each step due date on the 2026 calendar', () => {
     expect(s.routeDue > '2027-01-01').toBe(true);
     expect(s.calendarConfirmed).toBe(false);
     expect(s.unconfirmedYears).toContain(2027);
+    // Each step says whether its own due date was counted on a confirmed year.
+    expect(s.steps[0]).toMatchObject({ due: '2026-12-02', calendarConfirmed: true });
+    expect(s.steps[8]!.calendarConfirmed).toBe(false);
   });
 });
 

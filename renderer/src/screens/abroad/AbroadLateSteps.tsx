@@ -24,7 +24,7 @@ export function AbroadLateSteps() {
               <a className="row-link" href={href('abroad', 'r', i.id)}>
                 {t('ui.today.item', { number: i.number, patient: i.patientName, n: i.currentStep ?? 0, holder: pick(i.holder, i18n.language), due: fmtDate(i.due) })}
               </a>{' '}
-              <StepDue item={i} />
+              <StepDue item={i} showDate={false} />
             </li>
           ))}
         </ul>

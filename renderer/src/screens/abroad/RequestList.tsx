@@ -7,7 +7,7 @@ import { href } from '../../router';
 import { fmtDate, pick } from './format';
 
 /** The current step's due date: late in red with its working days, else "until <date>". */
-export function StepDue({ item }: { item: Pick<AbroadListItem, 'due' | 'late' | 'lateDays' | 'calendarConfirmed'> }) {
+export function StepDue({ item, showDate = true }: { item: Pick<AbroadListItem, 'due' | 'late' | 'lateDays' | 'calendarConfirmed'>; showDate?: boolean }) {
   const { t } = useTranslation('abroad');
   if (!item.due) return null;
   return (
@@ -19,7 +19,7 @@ export function StepDue({ item }: { item: Pick<AbroadListItem, 'due' | 'late' | 
       ) : (
         <span className="badge">{t('ui.due.until', { date: fmtDate(item.due) })}</span>
       )}
-      {item.late && <span className="muted due-date">{fmtDate(item.due)}</span>}
+      {item.late && showDate && <span className="muted due-date">{fmtDate(item.due)}</span>}
       {!item.calendarConfirmed && <span className="mark">{t('ui.due.unconfirmed')}</span>}
     </span>
   );
