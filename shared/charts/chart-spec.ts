@@ -119,12 +119,14 @@ export function chartOption(spec: ChartSpec, opts: { fontFamily?: string; labelW
   const valueAxis = {
     type: 'value',
     name: spec.valueAxisName ?? '',
-    nameLocation: 'middle',
-    nameGap: horizontal ? 26 : 36,
-    nameTextStyle: textStyle,
+    // Under a horizontal chart's axis; above a vertical chart's axis (a rotated name gets cut at the edge).
+    nameLocation: horizontal ? 'middle' : 'end',
+    nameGap: horizontal ? 26 : 12,
+    nameTextStyle: horizontal ? textStyle : { ...textStyle, align: 'left' },
     axisLabel: textStyle,
     splitLine: { lineStyle: { color: '#e3e6ea' } },
-    ...(spec.markLines?.length ? { max: (v: { max: number }) => Math.max(v.max, ...spec.markLines!.map((m) => m.value)) + 1 } : {}),
+    // Room for the reference lines, on a round number.
+    ...(spec.markLines?.length ? { max: (v: { max: number }) => Math.ceil((Math.max(v.max, ...spec.markLines!.map((m) => m.value)) + 1) / 5) * 5 } : {}),
   };
   let colorIndex = 0;
   const series = spec.series.map((s, i) => {
@@ -157,7 +159,7 @@ export function chartOption(spec: ChartSpec, opts: { fontFamily?: string; labelW
     title,
     legend,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: 12, right: 36, top: 40, bottom: 48, containLabel: true },
+    grid: { left: 12, right: 36, top: horizontal ? 40 : 58, bottom: 48, containLabel: true },
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
     series,

@@ -36,7 +36,7 @@ export function RequestList() {
       <div className="toolbar filters">
         <label>
           {t('ui.list.filter')}
-          <select value={filter} onChange={(e) => setFilter(e.target.value as typeof filter)} data-testid="abroad-filter">
+          <select style={{ width: 'auto' }} value={filter} onChange={(e) => setFilter(e.target.value as typeof filter)} data-testid="abroad-filter">
             {(['all', 'open', 'contracted', 'late'] as const).map((f) => (
               <option key={f} value={f}>
                 {t(f === 'late' ? 'ui.list.lateOnly' : `ui.list.${f}`)}
