@@ -295,6 +295,7 @@ export const ABROAD_ERROR_CODES = [
   'abroad.route_done',
   'abroad.date_before_start',
   'abroad.date_in_future',
+  'abroad.invalid_date',
   'abroad.confirmations_pending',
   'abroad.clinic_required',
   'abroad.unknown_document',

@@ -28,6 +28,7 @@ import {
   type TransplantKind,
 } from '../../../shared/domain/abroad';
 import { letterNumber, type AbroadLetterDoc, type AbroadSummaryDoc } from '../../../shared/domain/abroad-documents';
+import { isIsoDate } from '../../../shared/domain/calendar';
 import { checkIin } from '../../../shared/domain/iin';
 import { kzNow } from '../../../shared/domain/kz-time';
 import { canonicalJson } from '../../../shared/canonical-json';
@@ -318,6 +319,7 @@ export function createRequest(ctx: CoreContext, a: CreateArgs, today: string = k
   if (!check.valid) throw new AppFailure('abroad.invalid_iin', { iin, reason: check.reason ?? 'format' });
   if (a.patient.birthDate && a.patient.birthDate !== check.birthDate) throw new AppFailure('abroad.iin_mismatch', { field: 'birthDate', context: 'birthDate', fromIin: check.birthDate ?? '' });
   if (a.patient.sex && a.patient.sex !== check.sex) throw new AppFailure('abroad.iin_mismatch', { field: 'sex', context: 'sex', fromIin: check.sex ?? '' });
+  if (!isIsoDate(a.startedOn)) throw new AppFailure('abroad.invalid_date', { date: a.startedOn });
   if (a.startedOn > today) throw new AppFailure('abroad.date_in_future', { date: a.startedOn, today });
   const birthDate = check.birthDate!;
   const eligibility = checkEligibility({
@@ -374,6 +376,7 @@ function advance(ctx: CoreContext, a: AbroadMethods['abroad.advance']['args']): 
     const e = eligibilityOf(l);
     if (!e.complete) throw new AppFailure('abroad.confirmations_pending', { pending: e.pending.join(', ') });
     const step = s.steps[a.step - 1]!;
+    if (!isIsoDate(a.date)) throw new AppFailure('abroad.invalid_date', { date: a.date });
     if (a.date < step.start) throw new AppFailure('abroad.date_before_start', { date: a.date, start: step.start });
     if (a.date > today) throw new AppFailure('abroad.date_in_future', { date: a.date, today });
     const def = l.route.steps[a.step - 1]!;

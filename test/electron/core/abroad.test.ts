@@ -82,6 +82,11 @@ describe('abroad: requests', () => {
     expect((await refusal(core.call('abroad.create', child({ patient: { iin: '123456789012', lastName: 'А', firstName: 'Б' } })))).code).toBe('abroad.invalid_iin');
     expect((await refusal(core.call('abroad.create', child({ patient: { iin: CHILD_IIN, lastName: 'А', firstName: 'Б', birthDate: '2015-06-02' } })))).code).toBe('abroad.iin_mismatch');
     expect((await refusal(core.call('abroad.create', child({ startedOn: '2099-01-01' })))).code).toBe('abroad.date_in_future');
+    expect((await refusal(core.call('abroad.create', child({ startedOn: '2026-02-30' })))).code).toBe('abroad.invalid_date');
+    // Input built to hurt: quotes and SQL in the group, an over-long category, a wrong type.
+    expect((await refusal(core.call('abroad.create', child({ diseaseGroup: "x'); DROP TABLE abroad_requests;--" })))).code).toBe('abroad.ineligible_group');
+    expect((await refusal(core.call('abroad.create', child({ category: 'c'.repeat(61) })))).code).toBe('api.invalid_argument');
+    expect((await refusal(core.call('abroad.create', { ...child(), confirmations: { indications: 'yes' } } as never))).code).toBe('api.invalid_argument');
     expect((core.db.prepare('SELECT count(*) AS n FROM abroad_requests').get() as { n: number }).n).toBe(0);
     expect((core.db.prepare('SELECT count(*) AS n FROM abroad_counters').get() as { n: number }).n).toBe(0);
   });
@@ -94,6 +99,8 @@ describe('abroad: requests', () => {
     await core.call('abroad.update', { id, confirmations: { indications: true } });
     expect((await refusal(core.call('abroad.advance', { id, step: 2, date: '2026-03-03' }))).code).toBe('abroad.step_not_current');
     expect((await refusal(core.call('abroad.advance', { id, step: 1, date: '2026-03-01' }))).code).toBe('abroad.date_before_start');
+    expect((await refusal(core.call('abroad.advance', { id, step: 1, date: '2026-04-31' }))).code).toBe('abroad.invalid_date');
+    expect((await refusal(core.call('abroad.advance', { id, step: 1, date: '2026-03-03', today: '2026-03-02' }))).code).toBe('abroad.date_in_future');
     const dates = ['2026-03-03', '2026-03-06', '2026-03-13', '2026-03-18', '2026-03-19', '2026-04-14', '2026-04-16', '2026-04-23', '2026-05-12'];
     for (const [i, date] of dates.entries()) {
       const step = i + 1;
