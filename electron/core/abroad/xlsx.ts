@@ -2,12 +2,13 @@
  * The yearly summary as an Excel workbook (exceljs): one sheet per table of the PDF (requests by
  * disease group and category, time per step, late steps), headers in the chosen language.
  */
-import ExcelJS from 'exceljs';
 import type { AbroadSummary } from '../../../shared/contract/abroad';
 import type { AbroadSummaryDoc } from '../../../shared/domain/abroad-documents';
 import { t } from '../i18n';
 
 export async function abroadSummaryXlsx(s: AbroadSummary, doc: AbroadSummaryDoc, lang: 'kk' | 'ru'): Promise<Buffer> {
+  // Loaded when a workbook is made, not at every start of the core (exceljs takes seconds to load).
+  const ExcelJS = (await import('exceljs')).default;
   const tr = (key: string, params: Record<string, unknown> = {}) => t(lang, `abroad:pdf.${key}`, params);
   const col = (k: string) => tr(`summary.columns.${k}`);
   const wb = new ExcelJS.Workbook();

@@ -1,12 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
 import { chartOption, chartTable, type ChartSpec } from '../../../shared/charts/chart-spec';
-
-// Only what the app's charts use, so the bundle stays small; SVG like the PDFs (sharp, selectable).
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, SVGRenderer]);
 
 /**
  * A chart drawn from a ChartSpec (shared/charts/chart-spec.ts) by ECharts with its SVG renderer:
@@ -18,15 +11,23 @@ export function Chart({ spec, height = 300, tableLabel, testId }: { spec: ChartS
   const id = useId();
   const key = JSON.stringify(spec);
   useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const chart = echarts.init(el, null, { renderer: 'svg' });
-    chart.setOption(chartOption(spec, { fontFamily: getComputedStyle(el).fontFamily }));
-    const observer = typeof ResizeObserver === 'function' ? new ResizeObserver(() => chart.resize()) : null;
-    observer?.observe(el);
+    let live = true;
+    let dispose = () => {};
+    void import('./echarts-svg').then(({ echarts }) => {
+      const el = ref.current;
+      if (!live || !el) return;
+      const chart = echarts.init(el, null, { renderer: 'svg' });
+      chart.setOption(chartOption(spec, { fontFamily: getComputedStyle(el).fontFamily }));
+      const observer = typeof ResizeObserver === 'function' ? new ResizeObserver(() => chart.resize()) : null;
+      observer?.observe(el);
+      dispose = () => {
+        observer?.disconnect();
+        chart.dispose();
+      };
+    });
     return () => {
-      observer?.disconnect();
-      chart.dispose();
+      live = false;
+      dispose();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);

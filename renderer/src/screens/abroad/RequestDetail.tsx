@@ -306,7 +306,9 @@ function StepFiles({ d }: { d: AbroadRequestDetail }) {
   const [error, setError] = useState<AppError>();
   const [preview, setPreview] = useState<{ id: string; file: PreviewFile }>();
   const [inputKey, setInputKey] = useState(0);
-  useEffect(() => setDoc(d.steps[n - 1]!.documents[0]?.id ?? 'other'), [n, d.steps]);
+  // A new step offers its first document; a reload after an attachment keeps the choice.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => setDoc(d.steps[n - 1]!.documents[0]?.id ?? 'other'), [n]);
   const attach = async (file: File | null) => {
     if (!file) return;
     const r = await api.call('abroad.attachFile', { requestId: d.id, step: n, document: doc, name: file.name, mime: file.type || 'application/octet-stream', contentBase64: await fileToBase64(file) });
