@@ -9,6 +9,7 @@ import { migrate, openDatabase, type Db } from './db';
 import { dbFailure } from './db-errors';
 import { makePrivate } from './private-files';
 import { createDispatcher } from './dispatch';
+import { abroadHandlers } from './services/abroad';
 import { appHandlers } from './services/app';
 import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
@@ -103,7 +104,7 @@ export function createCore(options: CoreOptions): Core {
       for (const l of listeners) l(event);
     },
   };
-  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers };
+  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers, ...abroadHandlers };
   const dispatch = createDispatcher(handlers, context);
   let closed = false;
   return {
