@@ -16,9 +16,12 @@
  */
 import Fuse from 'fuse.js';
 import { readShippedCatalogue } from '../../electron/core/catalogue/data';
-import { SearchIndex, type SearchDoc } from '../../shared/domain/search';
+import { SearchIndex } from '../../shared/domain/search';
 import { foldText } from '../../shared/domain/text-fold';
 import { fmt, percentile, table, rng } from './_util';
+
+/** A document as the bench builds it: plain texts (the engine guesses each one's language). */
+type SearchDoc = { code: string; texts: string[] };
 
 /** `clean`: the query before a typo was put in (to tell which queries are ambiguous). */
 type Query = { q: string; expect: string; kind: string; clean: string };
