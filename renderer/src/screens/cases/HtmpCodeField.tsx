@@ -30,6 +30,7 @@ export function HtmpCodeField({ value, onDate, findings, onChange }: { value: st
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const typed = useRef(false);
+  const inputRef = useRef<HTMLInputElement>(null);
   const latest = useRef(value);
   latest.current = value;
   const on = /^\d{4}-\d{2}-\d{2}$/.test(onDate) ? onDate : undefined;
@@ -62,7 +63,8 @@ export function HtmpCodeField({ value, onDate, findings, onChange }: { value: st
         if (!live) return;
         setAnswer(r.ok ? r.value : null);
         setActive(0);
-        setOpen(true);
+        // An answer that arrives after the field was left waits for the next focus.
+        setOpen(inputRef.current !== null && inputRef.current === document.activeElement);
       });
     }, 250);
     return () => {
@@ -118,6 +120,7 @@ export function HtmpCodeField({ value, onDate, findings, onChange }: { value: st
         <div className="combo">
           <input
             {...p}
+            ref={inputRef}
             value={value}
             role="combobox"
             aria-expanded={listOpen}

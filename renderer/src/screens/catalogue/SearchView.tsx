@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { addDays } from '../../../../shared/domain/calendar';
 import type { EditionSummary, SearchElsewhereItem, SearchResult, SearchResultItem } from '../../../../shared/contract/catalogue';
 import { useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
@@ -135,7 +137,7 @@ export function SearchView({
   };
   const several = [full.length > 0, partial.length > 0, elsewhere.length > 0].filter(Boolean).length > 1;
   addGroup('full', several && data ? t('results.full', { count: data.counts.full }) : null, rows.slice(0, full.length));
-  addGroup('partial', data ? t('results.partialHeading', { count: data.counts.partial }) : null, rows.slice(full.length, full.length + partial.length));
+  addGroup('partial', data ? partialText(t, data.counts) : null, rows.slice(full.length, full.length + partial.length));
   addGroup(
     'elsewhere',
     filters.editionId ? t('elsewhere.titleEdition') : t('elsewhere.titleOnDate', { date: showDate(filters.date) }),
@@ -191,6 +193,11 @@ export function SearchView({
   );
 }
 
+/** "N more codes with only some of the words" (or just "N codes …" when none has them all). */
+function partialText(t: TFunction, counts: { full: number; partial: number }): string {
+  return counts.full > 0 ? t('results.partialHeading', { count: counts.partial }) : t('results.partialOnly', { count: counts.partial });
+}
+
 /**
  * Which edition is in force on the date shown — always, also while another edition is browsed —
  * then what is found.
@@ -216,21 +223,28 @@ function StatusLine({
   const inForce = data.inForce;
   const summary = editions?.find((x) => x.id === inForce?.id);
   const browsed = browsing && data.edition.id !== inForce?.id ? data.edition : null;
-  const count = searching
-    ? [
-        t('results.full', { count: data.counts.full }),
-        data.counts.partial > 0 ? t('results.partialHeading', { count: data.counts.partial }) : '',
-        data.counts.full + data.counts.partial > shown ? t('results.shownOf', { shown }) : '',
-      ]
-        .filter(Boolean)
-        .join(' · ')
-    : t('results.count', { count: data.results.length });
+  const total = data.counts.full + data.counts.partial;
+  const severalWords = data.words.filter((w) => !w.optional).length > 1;
+  const count = [
+    searching && severalWords ? (data.counts.full > 0 ? t('results.full', { count: data.counts.full }) : t('results.fullNone')) : t('results.count', { count: total }),
+    searching && severalWords && data.counts.partial > 0 ? partialText(t, data.counts) : '',
+    total > shown ? t('results.shownOf', { shown }) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  // The browsed edition with the days it was (or is) in force.
+  const sorted = [...(editions ?? [])].sort((a, b) => (a.inForceFrom < b.inForceFrom ? -1 : a.inForceFrom > b.inForceFrom ? 1 : 0));
+  const next = browsed ? sorted[sorted.findIndex((e) => e.id === browsed.id) + 1] : undefined;
+  const browsedPeriod = browsed
+    ? next && next.inForceFrom > browsed.inForceFrom
+      ? t('edition.period', { from: showDate(browsed.inForceFrom), to: showDate(addDays(next.inForceFrom, -1)) })
+      : t('edition.inForce', { date: showDate(browsed.inForceFrom) })
+    : '';
   return (
     <p className="muted catalogue-status" aria-live="polite" data-testid="catalogue-status">
       {browsed && (
         <span className="browsing" data-testid="catalogue-browsing">
-          {t('edition.browsing', { edition: editionLabel(browsed) })} ({t('edition.inForce', { date: showDate(browsed.inForceFrom) })})
-          {' · '}
+          {t('edition.browsing', { edition: editionLabel(browsed) })} ({browsedPeriod})
         </span>
       )}
       <span data-testid="catalogue-in-force">
