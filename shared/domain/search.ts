@@ -28,7 +28,8 @@
  * Ranking: full before partial; then more words matched; then the weakest word's match kind (so a
  * result where every word matched whole beats one where a word only matched with a typo), then the
  * sum of kinds, then in how many of its texts the words occur (a code whose Kazakh and Russian
- * names or several sources carry the word), then the order the documents were given in.
+ * names or several sources carry the word), then the shorter name (its shortest text in words: a
+ * name that says little more than the query), then the order the documents were given in.
  *
  * With a filter (`allow`: the codes of one edition) the engine also returns the best documents
  * outside it that match every word (`others`): a code of an earlier or later edition.
@@ -277,6 +278,8 @@ export class SearchIndex {
   private readonly mask: Int32Array;
   private readonly fuzzyMask: Int32Array;
   private readonly rankKey: Float64Array;
+  /** Per document: words in its shortest text, capped at 255 (the last tie-break). */
+  private readonly docWords: Uint8Array;
   private tokCounter = 0;
   private searchCounter = 0;
 
@@ -284,12 +287,16 @@ export class SearchIndex {
     this.size = docs.length;
     this.abbreviations = options.abbreviations ?? SEARCH_ABBREVIATIONS;
     this.docs = docs;
+    this.docWords = new Uint8Array(docs.length);
     const byTerm = new Map<string, { docs: number[]; tf: number[]; langs: number }>();
     docs.forEach((d, i) => {
       for (const t of d.texts) {
         const text = typeof t === 'string' ? t : t.text;
         const bit = LANG_BIT[typeof t === 'string' ? guessLang(t) : t.lang];
-        for (const w of new Set(foldText(text).match(WORD) ?? [])) {
+        const all = foldText(text).match(WORD) ?? [];
+        const len = Math.min(255, all.length);
+        if (this.docWords[i] === 0 || len < this.docWords[i]!) this.docWords[i] = len;
+        for (const w of new Set(all)) {
           let list = byTerm.get(w);
           if (!list) byTerm.set(w, (list = { docs: [], tf: [], langs: 0 }));
           list.langs |= bit;
@@ -517,7 +524,7 @@ export class SearchIndex {
     const empty: SearchOutcome = { hits: [], others: [], words: [], full: 0, partial: 0 };
     if (parsed.length === 0 || limit <= 0) return empty;
     const allow = options.allow;
-    const { tokStamp, tokBest, docStamp, count, minKind, sumKind, tokTf, tfSum, mask, fuzzyMask, rankKey } = this;
+    const { tokStamp, tokBest, docStamp, count, minKind, sumKind, tokTf, tfSum, mask, fuzzyMask, rankKey, docWords } = this;
     const sid = ++this.searchCounter;
     const touched: number[] = [];
     const tokTouched: number[] = [];
@@ -598,7 +605,7 @@ export class SearchIndex {
     let partial = 0;
     for (const d of touched) {
       const isFull = (mask[d]! & required) === required;
-      rankKey[d] = (isFull ? 1e12 : 0) + count[d]! * 1e9 + minKind[d]! * 1e6 + sumKind[d]! * 1e3 + Math.min(999, tfSum[d]!);
+      rankKey[d] = (isFull ? 1e12 : 0) + count[d]! * 1e9 + minKind[d]! * 1e6 + sumKind[d]! * 1e3 + Math.min(999, tfSum[d]!) + (255 - docWords[d]!) / 256;
       if (allow && !allow[d]) {
         if (isFull) heapPush(outHeap, d, othersLimit, worse);
         continue;

@@ -61,7 +61,8 @@ describe('search', () => {
   it('finds whole words and prefixes in either language', () => {
     expect(codes('почки')).toEqual(['55.62']);
     expect(index.search('почки')[0]!.kind).toBe('word');
-    expect(codes('трансплант')).toEqual(['35.21', '55.62']);
+    // Both have the prefix once: the shorter name comes first.
+    expect(codes('трансплант')).toEqual(['55.62', '35.21']);
     expect(index.search('трансплант')[0]!.kind).toBe('prefix');
     expect(codes('бүйрек')).toEqual(['55.62']);
   });
@@ -96,6 +97,15 @@ describe('search', () => {
     expect(p.search('клап').map((h) => h.kind)).toEqual(['prefix', 'prefix']);
     expect(codes('замена аортального клапана')).toEqual(['35.21']);
     expect(codes('поясничного крестцового')[0]).toBe('81.062');
+  });
+  it('breaks ties by the shorter name, then by document order', () => {
+    const d = new SearchIndex([
+      { code: '01.01', texts: ['трансплантация печени от посмертного донора'] },
+      { code: '01.02', texts: ['трансплантация печени'] },
+      { code: '01.03', texts: ['другая трансплантация печени'] },
+      { code: '01.04', texts: ['трансплантация печени'] },
+    ]);
+    expect(d.search('печени').map((h) => h.doc)).toEqual([1, 3, 2, 0]);
   });
   it('honours the filter and the limit', () => {
     const allow = new Uint8Array(docs.length);
