@@ -123,7 +123,7 @@ export function HtmpCodeField({ value, onDate, findings, onChange }: { value: st
             ref={inputRef}
             value={value}
             role="combobox"
-            aria-expanded={listOpen}
+            aria-expanded={popupOpen}
             aria-controls="htmpCode-list"
             aria-autocomplete="list"
             aria-activedescendant={listOpen ? `htmpCode-opt-${active}` : undefined}
@@ -167,54 +167,61 @@ export function HtmpCodeField({ value, onDate, findings, onChange }: { value: st
             className="mono-input"
             data-testid="case-htmpCode"
           />
-          {/* The listbox stays in the page (empty when closed) so that aria-controls always points at it. */}
-          <div className={popupOpen ? 'combo-popup' : 'combo-popup closed'} data-testid="code-popup" hidden={!popupOpen}>
+          <span className="sr-only" aria-live="polite" data-testid="code-search-status">
+            {popupOpen && answer ? tc('results.count', { count: answer.counts.full + answer.counts.partial }) : ''}
+          </span>
+          {/* The listbox stays in the page (empty when closed) so that aria-controls always points at
+              it. Codes not on the list on the date are in it as options that cannot be chosen. */}
+          <div className="combo-popup" data-testid="code-popup" hidden={!popupOpen}>
             {answer && <SearchWordsNote words={answer.words} testId="code-words" />}
-            <ul className="combo-list" id="htmpCode-list" role="listbox" aria-label={t('ui.case.codeSuggestions')} data-testid="code-suggestions">
-              {listOpen &&
-                hits.map((h, i) => (
-                  <li
-                    key={h.code}
-                    id={`htmpCode-opt-${i}`}
-                    role="option"
-                    aria-selected={i === active}
-                    className={[i === active ? 'active' : '', h.partial ? 'partial' : '', i === firstPartial && i > 0 ? 'first-partial' : ''].filter(Boolean).join(' ') || undefined}
-                    data-code={h.code}
-                    data-partial={String(h.partial)}
-                    onMouseDown={(e) => {
-                      e.preventDefault();
-                      pick(h);
-                    }}
-                  >
-                    <span className="mono">{h.code}</span> {nameOf(h.name)}
-                    <span className="muted small"> ({t('ui.case.sectionsShort', { sections: h.sections.map((s) => s.section).join(', ') })})</span>
-                    {h.partial && (
-                      <span className="combo-mark partial-mark" data-testid="suggestion-partial">
-                        {' '}
-                        {tc('results.partialBadge')}: {tc('results.missing', { words: quoteWords(h.missing), count: h.missing.length })}
-                      </span>
-                    )}
-                    {h.typos.map((y) => (
-                      <span key={y.word} className="combo-mark typo-mark" data-testid="suggestion-typo">
-                        {' '}
-                        {tc('match.typoAs', { word: y.word, as: y.as })}
-                      </span>
-                    ))}
+            <div className="combo-list" id="htmpCode-list" role="listbox" aria-label={t('ui.case.codeSuggestions')} data-testid="code-suggestions">
+              {popupOpen && hits.length > 0 && (
+                <ul role="group" aria-label={t('ui.case.codeSuggestions')}>
+                  {hits.map((h, i) => (
+                    <li
+                      key={h.code}
+                      id={`htmpCode-opt-${i}`}
+                      role="option"
+                      aria-selected={i === active}
+                      className={[i === active ? 'active' : '', h.partial ? 'partial' : '', i === firstPartial && i > 0 ? 'first-partial' : ''].filter(Boolean).join(' ') || undefined}
+                      data-code={h.code}
+                      data-partial={String(h.partial)}
+                      onMouseDown={(e) => {
+                        e.preventDefault();
+                        pick(h);
+                      }}
+                    >
+                      <span className="mono">{h.code}</span> {nameOf(h.name)}
+                      <span className="muted small"> ({t('ui.case.sectionsShort', { sections: h.sections.map((s) => s.section).join(', ') })})</span>
+                      {h.partial && (
+                        <span className="combo-mark partial-mark" data-testid="suggestion-partial">
+                          {' '}
+                          {tc('results.partialBadge')}: {tc('results.missing', { words: quoteWords(h.missing), count: h.missing.length })}
+                        </span>
+                      )}
+                      {h.typos.map((y) => (
+                        <span key={y.word} className="combo-mark typo-mark" data-testid="suggestion-typo">
+                          {' '}
+                          {tc('match.typoAs', { word: y.word, as: y.as })}
+                        </span>
+                      ))}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {popupOpen && answer && answer.elsewhere.length > 0 && (
+                <ul role="group" aria-labelledby="htmpCode-elsewhere-head" className="combo-elsewhere" data-testid="code-elsewhere">
+                  <li role="presentation" id="htmpCode-elsewhere-head" className="combo-elsewhere-title">
+                    {tc('elsewhere.titleOnDate', { date: showDate(answer.on) })}
                   </li>
-                ))}
-            </ul>
-            {answer && answer.elsewhere.length > 0 && (
-              <div className="combo-elsewhere" data-testid="code-elsewhere">
-                <p className="combo-elsewhere-title">{tc('elsewhere.titleOnDate', { date: showDate(answer.on) })}</p>
-                <ul>
                   {answer.elsewhere.map((x) => (
-                    <li key={x.code} data-code={x.code}>
+                    <li key={x.code} role="option" aria-disabled="true" aria-selected={false} data-code={x.code}>
                       <span className="mono">{x.code}</span> {nameOf(x.name)} — <ElsewhereNote item={x} />
                     </li>
                   ))}
                 </ul>
-              </div>
-            )}
+              )}
+            </div>
           </div>
         </div>
       )}
