@@ -21,7 +21,8 @@
  * vocabulary (so the vocabulary is realistic, not just the ~3,000 real words).
  *
  * Options: --skip-fuse-100k (Fuse.js over 100k entries takes a while); --misses (list the
- * hand-written queries each engine missed, with its top 3).
+ * hand-written queries each engine missed, with its top 3); --repeat N (time each query N times
+ * and keep its median: steadier figures on a busy machine; default 1).
  */
 import Fuse from 'fuse.js';
 import { readShippedCatalogue } from '../../electron/core/catalogue/data';
@@ -207,9 +208,16 @@ function measure(run: EngineRun, queries: Query[], ambiguous: Set<Query>) {
   let clearHits = 0;
   const missesByKind = new Map<string, number>();
   for (const q of queries) {
-    const t0 = process.hrtime.bigint();
-    const found = run.search(q.q);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    // Each query timed `repeat` times, its median kept (a busy machine adds pauses to single runs).
+    const runs: number[] = [];
+    let found: string[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const t0 = process.hrtime.bigint();
+      found = run.search(q.q);
+      runs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    runs.sort((a, b) => a - b);
+    times.push(runs[(runs.length - 1) >> 1]!);
     if (found.slice(0, 3).includes(q.expect)) {
       hits++;
       if (!ambiguous.has(q)) clearHits++;
@@ -301,6 +309,8 @@ function reportHand(title: string, docs: SearchDoc[], runs: EngineRun[]) {
 
 const skipFuse100k = process.argv.includes('--skip-fuse-100k');
 const showMisses = process.argv.includes('--misses');
+const repeatArg = process.argv.indexOf('--repeat');
+const repeat = repeatArg > 0 ? Math.max(1, Number(process.argv[repeatArg + 1]) || 1) : 1;
 const real = realDocs();
 const queries = buildQueries(real);
 const kinds = new Map<string, number>();
