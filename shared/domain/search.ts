@@ -604,15 +604,18 @@ export class SearchIndex {
     let full = 0;
     let partial = 0;
     for (const d of touched) {
-      const isFull = (mask[d]! & required) === required;
-      rankKey[d] = (isFull ? 1e12 : 0) + count[d]! * 1e9 + minKind[d]! * 1e6 + sumKind[d]! * 1e3 + Math.min(999, tfSum[d]!) + (255 - docWords[d]!) / 256;
-      if (allow && !allow[d]) {
-        if (isFull) heapPush(outHeap, d, othersLimit, worse);
-        continue;
-      }
-      if (isFull) full++;
+      if (allow && !allow[d]) continue;
+      if ((mask[d]! & required) === required) full++;
       else partial++;
-      heapPush(inHeap, d, limit, worse);
+    }
+    // When the full matches fill the page, no partial one can enter it: skip them.
+    const partialsNeeded = full < limit;
+    for (const d of touched) {
+      const isFull = (mask[d]! & required) === required;
+      const outside = allow !== undefined && !allow[d];
+      if (outside ? !isFull || othersLimit === 0 : !isFull && !partialsNeeded) continue;
+      rankKey[d] = (isFull ? 1e12 : 0) + count[d]! * 1e9 + minKind[d]! * 1e6 + sumKind[d]! * 1e3 + Math.min(999, tfSum[d]!) + (255 - docWords[d]!) / 256;
+      heapPush(outside ? outHeap : inHeap, d, outside ? othersLimit : limit, worse);
     }
     const hit = (d: number): SearchHit => {
       const missing: number[] = [];
