@@ -7,8 +7,11 @@ import { Security } from './auth/security';
 import type { Caller, CoreContext, Handlers } from './context';
 import { LOCAL_CALLER } from './context';
 import type { Db } from './db';
+import { dbFailure } from './db-errors';
 import { createDispatcher } from './dispatch';
 import { renderAuditPdf, renderRecoverySheet, auditCsv } from './pdf/security';
+import { makePrivate } from './private-files';
+import { abroadHandlers } from './services/abroad';
 import { appHandlers } from './services/app';
 import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
@@ -56,6 +59,12 @@ export interface Core {
 /** Methods after which the plain reference copy may need refreshing (they write reference data). */
 const REFERENCE_WRITERS = /^(settings\.update|calendar\.(replace|setYear|reset)|catalogue\.(setInForce|saveTranslation|removeTranslation|saveNote|removeNote)|exchange\.(catalogueApply|catalogueRestore|import|trustPublisher|removePublisher))$/;
 
+/** `mkdir -p` through a path component that is a file fails with EEXIST or ENOTDIR. */
+function mkdirCode(err: unknown): unknown {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'EEXIST' ? Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }) : err;
+}
+
 /**
  * Opens the data folder (creating it): finishes an interrupted migration or re-key, reads the
  * keyring, and wires every service behind the one door. The encrypted database opens at the
@@ -63,20 +72,38 @@ const REFERENCE_WRITERS = /^(settings\.update|calendar\.(replace|setYear|reset)|
  */
 export function createCore(options: CoreOptions): Core {
   const dataDir = path.resolve(options.dataDir);
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Whatever stops the data folder from opening (a file in its place, no rights, a full disk, a
+  // lock held elsewhere) is a translated db.* refusal, not a crash.
+  const failure = (err: unknown) => dbFailure(mkdirCode(err), dataDir) ?? err;
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw failure(err);
+  }
+  if (!fs.statSync(dataDir).isDirectory()) throw new AppFailure('db.not_a_folder', { dataDir });
+  try {
+    makePrivate(dataDir);
+  } catch (err) {
+    throw failure(err);
+  }
   const host = options.host ?? 'cli';
   const listeners = new Set<(e: ApiEvent) => void>();
   const emit = (event: ApiEvent): void => {
     for (const l of listeners) l(event);
   };
-  const security = new Security({
-    dataDir,
-    host,
-    ...(options.insecurePlaintext ? { insecurePlaintext: true } : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.onConvertStep ? { onConvertStep: options.onConvertStep } : {}),
-    emit,
-  });
+  let security: Security;
+  try {
+    security = new Security({
+      dataDir,
+      host,
+      ...(options.insecurePlaintext ? { insecurePlaintext: true } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.onConvertStep ? { onConvertStep: options.onConvertStep } : {}),
+      emit,
+    });
+  } catch (err) {
+    throw failure(err);
+  }
   const databaseFile = security.databaseFile;
   const context: CoreContext = {
     get db() {
@@ -164,6 +191,7 @@ export function createCore(options: CoreOptions): Core {
     ...scoringHandlers,
     ...protocolsHandlers,
     ...exchangeHandlers,
+    ...abroadHandlers,
   };
   const dispatch = createDispatcher({
     handlers,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { abroadSchemas, type AbroadMethods } from './abroad';
 import { appSchemas, type AppMethods } from './app';
 import { authSchemas, type AuthMethods } from './auth';
 import { catalogueSchemas, type CatalogueMethods } from './catalogue';
@@ -12,7 +13,7 @@ import { scoringSchemas, type ScoringMethods } from './scoring';
  * Every area declares its schemas and method types in its own file; the client, the IPC bridge,
  * the web host and the CLI are all typed from this one place.
  */
-export type ApiMethods = AppMethods & AuthMethods & CatalogueMethods & CasesMethods & ScoringMethods & ProtocolsMethods & ExchangeMethods;
+export type ApiMethods = AppMethods & AuthMethods & CatalogueMethods & CasesMethods & ScoringMethods & ProtocolsMethods & ExchangeMethods & AbroadMethods;
 
 export type MethodName = keyof ApiMethods;
 export type ArgsOf<M extends MethodName> = ApiMethods[M]['args'];
@@ -26,6 +27,7 @@ export const argSchemas = {
   ...scoringSchemas,
   ...protocolsSchemas,
   ...exchangeSchemas,
+  ...abroadSchemas,
 } as { [M in MethodName]: z.ZodType<unknown> };
 
 /** True when `name` is a method of the API (guards untyped input from IPC and HTTP). */

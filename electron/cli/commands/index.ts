@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { authCommands } from './auth';
+import { abroadCommands } from './abroad';
 import { calendarCommands } from './calendar';
 import { casesCommands } from './cases';
 import { catalogueCommands } from './catalogue';
@@ -9,4 +10,4 @@ import { protocolsCommands } from './protocols';
 import { scoringCommands } from './scoring';
 
 /** Every CLI command; each area declares its list in its own file. */
-export const commands: Command[] = [...dbCommands, ...calendarCommands, ...catalogueCommands, ...casesCommands, ...scoringCommands, ...protocolsCommands, ...exchangeCommands, ...authCommands];
+export const commands: Command[] = [...dbCommands, ...calendarCommands, ...catalogueCommands, ...casesCommands, ...scoringCommands, ...protocolsCommands, ...exchangeCommands, ...abroadCommands, ...authCommands];

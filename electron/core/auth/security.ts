@@ -771,7 +771,7 @@ export class Security {
 }
 
 /**
- * Removes what a killed process left in `<data>/.staging` (backup snapshots, print files): entries
+ * Removes what a killed process left in `<data>/.staging` (backup snapshots): entries
  * older than an hour, so a backup another process is writing right now is left alone.
  */
 function cleanStaging(dataDir: string): void {
