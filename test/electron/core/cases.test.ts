@@ -9,7 +9,7 @@ import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { casesTables, caseDetail } from '../../../electron/core/services/cases';
 import { fileStore } from '../../../electron/core/files';
-import { tempCore, tempDir } from '../../support/temp';
+import { TEST_ADMIN, tempCore, tempDir } from '../../support/temp';
 import { completeDraft, makeIin, MEMBERS } from './cases-fixtures';
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; params: Record<string, unknown> | undefined }> {
@@ -234,7 +234,10 @@ describe('cases: decisions and protocols', () => {
       'decision.reason_not_allowed',
     );
     expect((await failure(core.call('cases.decide', { caseId: id, outcome: 'approved', members: MEMBERS.slice(1), date: '2026-03-23' }))).code).toBe('decision.chair_required');
-    expect((await failure(core.call('cases.decide', { caseId: id, outcome: 'approved', members: MEMBERS.slice(0, 2), date: '2026-03-23' }))).code).toBe('decision.secretary_required');
+    // No secretary named: the signed-in user is the secretary (issue 10); the rule itself stays
+    // for a list with none (shared/domain/decision.ts, its own test).
+    const noSecretary = await core.call('cases.decide', { caseId: id, outcome: 'approved', members: MEMBERS.slice(0, 2), date: '2026-03-23' });
+    expect(noSecretary.decision.members.filter((m) => m.role === 'secretary').map((m) => m.name)).toEqual([TEST_ADMIN.displayName]);
     const { id: draft } = await core.call('cases.save', completeDraft());
     expect((await failure(core.call('cases.decide', { caseId: draft, outcome: 'approved', members: MEMBERS, date: '2026-03-23' }))).code).toBe('cases.not_registered');
     // A reason outside the three legal grounds is refused at the API boundary.

@@ -82,10 +82,15 @@ describe('Electron printing (shell.printPdf)', () => {
     const main = fs.readFileSync(path.join(root, 'electron', 'main', 'main.ts'), 'utf8');
     const sender = main.indexOf("'api.forbidden_sender'");
     const print = main.indexOf('method === PRINT_METHOD');
-    const dispatch = main.indexOf('return core.dispatch(method, args, RENDERER_CALLER)');
+    const dispatch = main.indexOf('await core.dispatch(method, args, windowCaller())');
+    // Printing needs the window's signed-in, unlocked session, like every call of the core.
+    const signedIn = main.indexOf("core.dispatch('auth.status', {}, windowCaller())");
+    const printed = main.indexOf('return printPdf(BrowserWindow');
     expect(sender).toBeGreaterThan(0);
     expect(print).toBeGreaterThan(sender);
-    expect(dispatch).toBeGreaterThan(print);
+    expect(signedIn).toBeGreaterThan(print);
+    expect(printed).toBeGreaterThan(signedIn);
+    expect(dispatch).toBeGreaterThan(printed);
     expect(PRINT_METHOD).toBe('shell.printPdf');
     expect(printWindowOptions('x').webPreferences?.devTools).toBe(false);
   });
