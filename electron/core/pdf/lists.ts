@@ -1,4 +1,4 @@
-import type { CommissionInfo, ProtocolRegisterDoc, RefusalJournalDoc } from '../../../shared/documents';
+import type { CommissionInfo, NamePair, ProtocolRegisterDoc, RefusalJournalDoc } from '../../../shared/documents';
 import { authorityBlock, formatDate, GRID, signatureBlock, type Content, type Ctx } from './common';
 import type { DocBuilder } from './builder';
 
@@ -9,6 +9,39 @@ function th(ctx: Ctx, key: string): Content {
 /** Per-language cell text; in a bilingual table Kazakh above Russian. */
 function cell(ctx: Ctx, key: string): Content {
   return ctx.lang === 'both' ? ctx.label(key, undefined, { style: 'td' }) : { text: ctx.t(key), style: 'td' };
+}
+
+/**
+ * Code and name of a technology in a list: the name in the document's language, else the other
+ * language's official name marked with an asterisk (explained under the table); in a bilingual
+ * table Kazakh above Russian.
+ */
+function codeCell(ctx: Ctx, code: string, name: NamePair | undefined, marked: { used: boolean }): Content {
+  const lines: Content[] = [{ text: code, style: 'td', bold: true }];
+  if (name) {
+    if (ctx.lang === 'both') {
+      if (name.kk) lines.push({ text: name.kk, style: 'small' });
+      if (name.ru) lines.push({ text: name.ru, style: 'small', color: '#404040' });
+    } else {
+      const own = name[ctx.lang];
+      const other = name[ctx.lang === 'kk' ? 'ru' : 'kk'];
+      if (own) lines.push({ text: own, style: 'small' });
+      else if (other) {
+        marked.used = true;
+        lines.push({ text: `${other} *`, style: 'small' });
+      }
+    }
+  }
+  return { stack: lines };
+}
+
+function otherLanguageNote(ctx: Ctx, marked: { used: boolean }): Content[] {
+  return marked.used ? [{ text: `* ${ctx.t('common.nameInOtherLanguage')}`, style: 'note', margin: [0, 3, 0, 0] }] : [];
+}
+
+/** Patient's name with the IIN on its own line, never wrapped. */
+function patientCell(name: string, iin: string): Content {
+  return { stack: [{ text: name, style: 'td' }, { text: iin, style: 'td', noWrap: true }] };
 }
 
 function listTitles(ctx: Ctx, prefix: string, period: { from: string; to: string }): Content[] {
@@ -30,27 +63,33 @@ export const refusalJournalBuilder: DocBuilder<RefusalJournalDoc> = {
   body: (doc, ctx) => {
     if (doc.rows.length === 0) return [{ text: ctx.t('common.empty'), style: 'note' }];
     const c = (k: string) => th(ctx, `refusalJournal.columns.${k}`);
+    const marked = { used: false };
+    const yesNo = (v: boolean | undefined): Content =>
+      v === undefined ? { text: ctx.t('common.none'), style: 'td', alignment: 'center' } : { ...(cell(ctx, v ? 'common.yes' : 'common.no') as object), alignment: 'center' };
     return [
       {
         table: {
           headerRows: 1,
           dontBreakRows: true,
-          widths: [30, 50, 50, '*', 64, 44, '*'],
+          // The patient column holds the IIN on a line of its own: at least 12 digits wide.
+          widths: [20, 50, 48, 92, '*', 92, 44],
           body: [
-            [th(ctx, 'common.rowNo'), c('number'), c('date'), c('patient'), c('iin'), c('code'), c('reason')],
+            [th(ctx, 'common.rowNo'), c('number'), c('date'), c('patient'), c('code'), c('reason'), c('inpatient')],
             ...doc.rows.map((r, i) => [
               { text: String(i + 1), style: 'td', alignment: 'center' },
-              { text: r.number, style: 'td' },
-              { text: formatDate(r.date), style: 'td' },
-              { text: r.patientName, style: 'td' },
-              { text: r.iin, style: 'td' },
-              { text: r.code, style: 'td' },
+              { text: r.number, style: 'td', noWrap: true },
+              { text: formatDate(r.date), style: 'td', noWrap: true },
+              patientCell(r.patientName, r.iin),
+              codeCell(ctx, r.code, r.name, marked),
               cell(ctx, `reasonsShort.${r.reason}`),
+              yesNo(r.inpatient),
             ]),
           ],
         },
         layout: GRID,
       },
+      ...otherLanguageNote(ctx, marked),
+      { text: ctx.t('refusalJournal.inpatientNote'), style: 'note', margin: [0, 3, 0, 0] },
       { text: ctx.t('common.recordCount', { count: doc.rows.length }), margin: [0, 6, 0, 0] },
     ];
   },
@@ -69,26 +108,35 @@ export const protocolRegisterBuilder: DocBuilder<ProtocolRegisterDoc> = {
     if (doc.rows.length === 0) return [{ text: ctx.t('common.empty'), style: 'note' }];
     const c = (k: string) => th(ctx, `protocolRegister.columns.${k}`);
     const approved = doc.rows.filter((r) => r.outcome === 'approved').length;
+    const marked = { used: false };
+    const note = (r: ProtocolRegisterDoc['rows'][number]): Content => {
+      const lines: Content[] = [];
+      if (r.replaces) lines.push({ text: ctx.t('protocolRegister.replaces', { number: r.replaces }), style: 'td' });
+      if (r.note) lines.push({ text: r.note, style: 'small' });
+      return { stack: lines.length > 0 ? lines : [{ text: '' }] };
+    };
     return [
       {
         table: {
           headerRows: 1,
           dontBreakRows: true,
-          widths: [26, 62, 52, '*', 54, 'auto'],
+          widths: [20, 50, 48, 84, '*', 'auto', 80],
           body: [
-            [th(ctx, 'common.rowNo'), c('number'), c('date'), c('patient'), c('code'), c('outcome')],
+            [th(ctx, 'common.rowNo'), c('number'), c('date'), c('patient'), c('code'), c('outcome'), c('note')],
             ...doc.rows.map((r, i) => [
               { text: String(i + 1), style: 'td', alignment: 'center' },
-              { text: r.number, style: 'td' },
-              { text: formatDate(r.date), style: 'td' },
+              { text: r.number, style: 'td', noWrap: true },
+              { text: formatDate(r.date), style: 'td', noWrap: true },
               { text: r.patientName, style: 'td' },
-              { text: r.code, style: 'td' },
+              codeCell(ctx, r.code, r.name, marked),
               { ...(cell(ctx, `outcomes.${r.outcome}`) as object), alignment: 'center' },
+              note(r),
             ]),
           ],
         },
         layout: GRID,
       },
+      ...otherLanguageNote(ctx, marked),
       {
         text: ctx.t('protocolRegister.summary', { total: doc.rows.length, approved, refused: doc.rows.length - approved }),
         margin: [0, 6, 0, 0],
