@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { NoteText } from '../domain/note-text';
 import { MEMBER_ROLES, type DueView } from './cases';
 
 export const LANGS = ['kk', 'ru'] as const;
@@ -79,8 +80,9 @@ export interface CalendarYearView {
   workingWeekendDays: string[];
   /** Every weekday off with its reason key (rules:calendar.*) for display. */
   daysOff: { date: string; reason: 'holiday' | 'transfer' | 'decree'; holiday: string | null }[];
-  sources: string[];
-  note: string | null;
+  /** Shipped notes in kk and ru; what a user typed, as typed. */
+  sources: NoteText[];
+  note: NoteText | null;
 }
 
 export interface CalendarView {

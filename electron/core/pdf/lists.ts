@@ -64,32 +64,33 @@ export const refusalJournalBuilder: DocBuilder<RefusalJournalDoc> = {
     if (doc.rows.length === 0) return [{ text: ctx.t('common.empty'), style: 'note' }];
     const c = (k: string) => th(ctx, `refusalJournal.columns.${k}`);
     const marked = { used: false };
-    const yesNo = (v: boolean | undefined): Content =>
-      v === undefined ? { text: ctx.t('common.none'), style: 'td', alignment: 'center' } : { ...(cell(ctx, v ? 'common.yes' : 'common.no') as object), alignment: 'center' };
+    // A patient in hospital: point 40 has the refusal entered in the journal of refusals of admission and hospitalization.
+    const reasonCell = (r: RefusalJournalDoc['rows'][number]): Content =>
+      r.inpatient ? { stack: [cell(ctx, `reasonsShort.${r.reason}`), { ...(cell(ctx, 'refusalJournal.inpatientMark') as object), style: 'small', bold: true }] } : cell(ctx, `reasonsShort.${r.reason}`);
+    const anyInpatient = doc.rows.some((r) => r.inpatient === true);
     return [
       {
         table: {
           headerRows: 1,
           dontBreakRows: true,
           // The patient column holds the IIN on a line of its own: at least 12 digits wide.
-          widths: [20, 50, 48, 92, '*', 92, 44],
+          widths: [20, 58, 50, 96, '*', 92],
           body: [
-            [th(ctx, 'common.rowNo'), c('number'), c('date'), c('patient'), c('code'), c('reason'), c('inpatient')],
+            [th(ctx, 'common.rowNo'), c('number'), c('date'), c('patient'), c('code'), c('reason')],
             ...doc.rows.map((r, i) => [
               { text: String(i + 1), style: 'td', alignment: 'center' },
               { text: r.number, style: 'td', noWrap: true },
               { text: formatDate(r.date), style: 'td', noWrap: true },
               patientCell(r.patientName, r.iin),
               codeCell(ctx, r.code, r.name, marked),
-              cell(ctx, `reasonsShort.${r.reason}`),
-              yesNo(r.inpatient),
+              reasonCell(r),
             ]),
           ],
         },
         layout: GRID,
       },
       ...otherLanguageNote(ctx, marked),
-      { text: ctx.t('refusalJournal.inpatientNote'), style: 'note', margin: [0, 3, 0, 0] },
+      ...(anyInpatient ? [{ text: ctx.t('refusalJournal.inpatientNote'), style: 'note', margin: [0, 3, 0, 0] }] : []),
       { text: ctx.t('common.recordCount', { count: doc.rows.length }), margin: [0, 6, 0, 0] },
     ];
   },
@@ -109,28 +110,30 @@ export const protocolRegisterBuilder: DocBuilder<ProtocolRegisterDoc> = {
     const c = (k: string) => th(ctx, `protocolRegister.columns.${k}`);
     const approved = doc.rows.filter((r) => r.outcome === 'approved').length;
     const marked = { used: false };
-    const note = (r: ProtocolRegisterDoc['rows'][number]): Content => {
-      const lines: Content[] = [];
-      if (r.replaces) lines.push({ text: ctx.t('protocolRegister.replaces', { number: r.replaces }), style: 'td' });
-      if (r.note) lines.push({ text: r.note, style: 'small' });
-      return { stack: lines.length > 0 ? lines : [{ text: '' }] };
+    // A correction: the protocol it replaces under its number, the decision's note under the technology.
+    const numberCell = (r: ProtocolRegisterDoc['rows'][number]): Content =>
+      r.replaces
+        ? { stack: [{ text: r.number, style: 'td', noWrap: true }, { text: ctx.t('protocolRegister.replaces', { number: r.replaces }), style: 'small' }] }
+        : { text: r.number, style: 'td', noWrap: true };
+    const codeAndNote = (r: ProtocolRegisterDoc['rows'][number]): Content => {
+      const c = codeCell(ctx, r.code, r.name, marked);
+      return r.note ? { stack: [c, { text: `${ctx.t('protocolRegister.columns.note')}: ${r.note}`, style: 'small', margin: [0, 2, 0, 0] }] } : c;
     };
     return [
       {
         table: {
           headerRows: 1,
           dontBreakRows: true,
-          widths: [20, 50, 48, 84, '*', 'auto', 80],
+          widths: [20, 58, 50, 104, '*', 'auto'],
           body: [
-            [th(ctx, 'common.rowNo'), c('number'), c('date'), c('patient'), c('code'), c('outcome'), c('note')],
+            [th(ctx, 'common.rowNo'), c('number'), c('date'), c('patient'), c('code'), c('outcome')],
             ...doc.rows.map((r, i) => [
               { text: String(i + 1), style: 'td', alignment: 'center' },
-              { text: r.number, style: 'td', noWrap: true },
+              numberCell(r),
               { text: formatDate(r.date), style: 'td', noWrap: true },
               { text: r.patientName, style: 'td' },
-              codeCell(ctx, r.code, r.name, marked),
+              codeAndNote(r),
               { ...(cell(ctx, `outcomes.${r.outcome}`) as object), alignment: 'center' },
-              note(r),
             ]),
           ],
         },

@@ -36,7 +36,8 @@ export const scoringSheetBuilder: DocBuilder<ScoringSheetDoc> = {
       ]),
     ]));
 
-    const col = (k: string): Content => ({ text: ctx.t(`scoringSheet.columns.${k}`), style: 'th' });
+    // Slightly smaller headers: the official column names are long ("Весовой коэффициент", "Балл критерия").
+    const col = (k: string): Content => ({ text: ctx.t(`scoringSheet.columns.${k}`), style: 'th', fontSize: 7.5 });
     // Not kept on one page: with bilingual labels the table can be taller than what is left of it.
     blocks.push([
       section(2, ctx.t('scoringSheet.sections.criteria')),
@@ -45,7 +46,7 @@ export const scoringSheetBuilder: DocBuilder<ScoringSheetDoc> = {
           headerRows: 1,
           keepWithHeaderRows: 1,
           dontBreakRows: true,
-          widths: [22, '*', 34, 44, 34, 120],
+          widths: [20, '*', 48, 70, 52, 90],
           body: [
             [{ text: ctx.t('common.rowNo'), style: 'th' }, col('criterion'), col('value'), col('weight'), col('points'), col('rationale')],
             ...doc.criteria.map((c, i) => [
