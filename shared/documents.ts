@@ -145,6 +145,8 @@ export interface RefusalJournalDoc {
   kind: 'refusal_journal';
   period: { from: IsoDate; to: IsoDate };
   commission: CommissionInfo;
+  /** The secretary who signs the list (printed under the signature line), when known. */
+  secretary?: LocalizedText;
   rows: RefusalJournalRow[];
   generatedAt: IsoDateTime;
 }
@@ -217,6 +219,8 @@ export interface ProtocolRegisterDoc {
   kind: 'protocol_register';
   period: { from: IsoDate; to: IsoDate };
   commission: CommissionInfo;
+  /** The secretary who signs the list (printed under the signature line), when known. */
+  secretary?: LocalizedText;
   rows: ProtocolRegisterRow[];
   generatedAt: IsoDateTime;
 }
@@ -472,6 +476,7 @@ function checkRefusalJournal(doc: Rec): string | null {
   return (
     checkPeriod(doc['period']) ??
     checkCommission(doc['commission'], 'commission') ??
+    (optLocalized(doc['secretary']) ? null : 'secretary') ??
     (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
     checkRows(doc['rows'], (row, p) =>
       fields(row, p, { number: str, date: isIsoDate, patientName: str, iin, code, name: namePair, reason: oneOf(REFUSAL_REASONS), inpatient: optBool }),
@@ -483,6 +488,7 @@ function checkRegister(doc: Rec): string | null {
   return (
     checkPeriod(doc['period']) ??
     checkCommission(doc['commission'], 'commission') ??
+    (optLocalized(doc['secretary']) ? null : 'secretary') ??
     (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
     checkRows(doc['rows'], (row, p) =>
       fields(row, p, {

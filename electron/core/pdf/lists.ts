@@ -94,7 +94,7 @@ export const refusalJournalBuilder: DocBuilder<RefusalJournalDoc> = {
       { text: ctx.t('common.recordCount', { count: doc.rows.length }), margin: [0, 6, 0, 0] },
     ];
   },
-  signatures: (_doc, ctx) => signatureBlock(ctx, [{ roleLabel: ctx.t('roles.secretary'), name: '' }]),
+  signatures: (doc, ctx) => signatureBlock(ctx, [{ roleLabel: ctx.t('roles.secretary'), name: doc.secretary ? ctx.text(doc.secretary) : '' }]),
   meta: (doc, t, lang) => ({
     title: t(lang, 'refusalJournal.metaTitle', { from: formatDate(doc.period.from), to: formatDate(doc.period.to) }),
     subject: t(lang, 'refusalJournal.metaSubject'),
@@ -146,7 +146,7 @@ export const protocolRegisterBuilder: DocBuilder<ProtocolRegisterDoc> = {
       },
     ];
   },
-  signatures: (_doc, ctx) => signatureBlock(ctx, [{ roleLabel: ctx.t('roles.secretary'), name: '' }]),
+  signatures: (doc, ctx) => signatureBlock(ctx, [{ roleLabel: ctx.t('roles.secretary'), name: doc.secretary ? ctx.text(doc.secretary) : '' }]),
   meta: (doc, t, lang) => ({
     title: t(lang, 'protocolRegister.metaTitle', { from: formatDate(doc.period.from), to: formatDate(doc.period.to) }),
     subject: t(lang, 'protocolRegister.metaSubject'),

@@ -40,7 +40,7 @@ import { PdfInvalidDocumentError, renderDocument, statementHash, type RenderedPd
 import { canonicalJson } from '../../../shared/canonical-json';
 import { statementData } from '../../../shared/documents';
 import type { Row, TableSpec } from '../store';
-import { readSettings } from './app';
+import { readSettings, standingMembers } from './app';
 import { casesHandlers, onIssueCheck, onProtocolIssued } from './cases';
 import { catalogueLookup, htmpNames } from './catalogue-lookup';
 import { scoringSheetDoc } from './scoring';
@@ -716,12 +716,23 @@ export function listProtocols(ctx: CoreContext, from?: string, to?: string): Pro
   return items;
 }
 
+/**
+ * Who signs the lists (register, journal) as secretary: the secretary of the standing members for
+ * now. When sign-in exists this is where the signed-in user takes the place.
+ */
+export function listSecretary(ctx: CoreContext): CommissionMember['name'] | undefined {
+  const s = standingMembers(ctx).find((m) => m.role === 'secretary');
+  return s ? (s.name.kk === s.name.ru ? s.name.kk : { ...s.name }) : undefined;
+}
+
 export function registerDoc(ctx: CoreContext, from: string, to: string, generatedAt: string = kzNow()): ProtocolRegisterDoc {
   const items = listProtocols(ctx, from, to);
+  const secretary = listSecretary(ctx);
   return {
     kind: 'protocol_register',
     period: { from, to },
     commission: commissionFromSettings(ctx),
+    ...(secretary ? { secretary } : {}),
     rows: items.map((i) => ({
       number: i.number,
       date: i.date,
@@ -738,10 +749,12 @@ export function registerDoc(ctx: CoreContext, from: string, to: string, generate
 
 export function refusalJournalDoc(ctx: CoreContext, from: string, to: string, generatedAt: string = kzNow()): RefusalJournalDoc {
   const items = listProtocols(ctx, from, to).filter((i) => i.outcome === 'refused' && !i.superseded && i.reason !== null);
+  const secretary = listSecretary(ctx);
   return {
     kind: 'refusal_journal',
     period: { from, to },
     commission: commissionFromSettings(ctx),
+    ...(secretary ? { secretary } : {}),
     rows: items.map((i) => ({
       number: i.number,
       date: i.date,

@@ -172,13 +172,17 @@ function MembersForm() {
                     ))}
                   </select>
                 </td>
-                <td className="pair">
-                  {input(r, 'nameKk', i)}
-                  {input(r, 'positionKk', i)}
+                <td>
+                  <div className="pair">
+                    {input(r, 'nameKk', i)}
+                    {input(r, 'positionKk', i)}
+                  </div>
                 </td>
-                <td className="pair">
-                  {input(r, 'nameRu', i)}
-                  {input(r, 'positionRu', i)}
+                <td>
+                  <div className="pair">
+                    {input(r, 'nameRu', i)}
+                    {input(r, 'positionRu', i)}
+                  </div>
                 </td>
                 <td className="nowrap">
                   <button type="button" className="link" disabled={i === 0} onClick={() => move(i, -1)} aria-label={t('settings.members.upN', { n: i + 1 })}>

@@ -290,7 +290,7 @@ export function CaseEditor({ id }: { id: string }) {
               <label htmlFor="inpatient">{t('ui.case.inpatient')}</label>
             </div>
             <div className="row code-row">
-              <HtmpCodeField value={form.htmpCode} onDate={form.receivedDate} findings={findingsFor(shown, 'htmpCode')} onChange={(v, now) => set('htmpCode', v, now)} />
+              <HtmpCodeField value={form.htmpCode} onDate={form.receivedDate} findings={findingsFor(shown, 'htmpCode')} onChange={(v, now) => set('htmpCode', v, now)} section={tech?.code === form.htmpCode.trim() ? tech.section : null} />
               <Field id="urgency" label={t('ui.case.urgency')} findings={findingsFor(shown, 'urgency')}>
                 {(p) => (
                   <select {...p} value={form.urgency} onChange={(e) => set('urgency', e.target.value as FormState['urgency'])} data-testid="case-urgency">

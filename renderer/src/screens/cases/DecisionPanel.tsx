@@ -377,6 +377,27 @@ export function DecisionPanel({ detail, write }: { detail: CaseDetail; write: Wr
   );
 }
 
+/** Where each gap is fixed: a field of the case screen (focused on click), or the Settings. */
+const GAP_FIELD: Partial<Record<IssueGap['code'], string>> = {
+  received_at: 'receivedDate',
+  last_name: 'lastName',
+  first_name: 'firstName',
+  iin: 'iin',
+  iin_mismatch: 'iin',
+  icd10: 'icd10',
+  diagnosis_text: 'diagnosisText',
+  htmp_code: 'htmpCode',
+  htmp_code_unknown: 'htmpCode',
+  htmp_code_not_in_force: 'htmpCode',
+  urgency: 'urgency',
+  urgency_mismatch: 'urgency',
+  date: 'decision-date',
+  date_future: 'decision-date',
+  date_before_receipt: 'decision-date',
+  correction_note: 'decision-note',
+};
+const IN_SETTINGS = new Set<IssueGap['code']>(['commission_name_kk', 'commission_name_ru', 'authority_name_kk', 'authority_name_ru', 'members_none']);
+
 /** What keeps the protocol from being issued, each item in words (a packet finding's own message when there is one). */
 function GapList({ gaps }: { gaps: IssueGap[] }) {
   const { t } = useTranslation('cases');
@@ -384,11 +405,23 @@ function GapList({ gaps }: { gaps: IssueGap[] }) {
     <div className="gaps" id="decision-gaps" role="status" data-testid="decision-gaps">
       <p className="gaps-title">{t('ui.decision.gapsTitle', { count: gaps.length })}</p>
       <ul>
-        {gaps.map((g, i) => (
-          <li key={`${g.code}-${i}`} data-gap={g.code}>
-            {g.finding ? t(`findings.${g.finding.code}`, { ns: 'rules', ...g.finding.params }) : t(`issueGap.${g.code}`, { ...(g.params ?? {}) })}
-          </li>
-        ))}
+        {gaps.map((g, i) => {
+          const text = g.finding ? t(`findings.${g.finding.code}`, { ns: 'rules', ...g.finding.params }) : t(`issueGap.${g.code}`, { ...(g.params ?? {}) });
+          const field = GAP_FIELD[g.code];
+          return (
+            <li key={`${g.code}-${i}`} data-gap={g.code}>
+              {field ? (
+                <button type="button" className="link" onClick={() => document.getElementById(field)?.focus()}>
+                  {text}
+                </button>
+              ) : IN_SETTINGS.has(g.code) ? (
+                <a href={href('settings')}>{text}</a>
+              ) : (
+                text
+              )}
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

@@ -11,7 +11,20 @@ const looksLikeCode = (s: string) => /^\d{2}\.\d{1,3}$/.test(s.trim());
  * The HTMP code with the catalogue behind it: the name of the code in the edition in force on the
  * received date, and a keyboard-driven lookup by words or code prefix (↓/↑, Enter, Esc).
  */
-export function HtmpCodeField({ value, onDate, findings, onChange }: { value: string; onDate: string; findings: Finding[]; onChange(code: string, now?: boolean): void }) {
+export function HtmpCodeField({
+  value,
+  onDate,
+  findings,
+  onChange,
+  section = null,
+}: {
+  value: string;
+  onDate: string;
+  findings: Finding[];
+  onChange(code: string, now?: boolean): void;
+  /** The section the case's urgency selects: its wording of the name is shown (a code may be worded differently per section). */
+  section?: 1 | 2 | 3 | null;
+}) {
   const { t, i18n } = useTranslation('cases');
   const api = useApi();
   const lang = i18n.language === 'ru' ? 'ru' : 'kk';
@@ -67,7 +80,9 @@ export function HtmpCodeField({ value, onDate, findings, onChange }: { value: st
   };
   const nameOf = (n: { kk: string | null; ru: string | null }) => n[lang] ?? n[other] ?? '';
   const listOpen = open && hits.length > 0;
-  const name = shown ? nameOf(shown.names) : '';
+  const inSection = shown && section !== null ? shown.sections.find((s) => s.section === section) : undefined;
+  const names = inSection ? inSection.name : shown?.names;
+  const name = names ? nameOf(names) : '';
 
   return (
     <Field
@@ -79,7 +94,7 @@ export function HtmpCodeField({ value, onDate, findings, onChange }: { value: st
         shown && name ? (
           <span data-testid="code-name">
             <strong>{name}</strong>
-            {shown.names[lang] === null && <span className="mark">{t('ui.case.nameOtherLang')}</span>}
+            {names?.[lang] === null && <span className="mark">{t('ui.case.nameOtherLang')}</span>}
             {shown.sections.length > 0 && <> — {t('ui.case.codeSections', { sections: shown.sections.map((s) => s.section).join(', ') })}</>}
           </span>
         ) : undefined
