@@ -80,7 +80,8 @@ export function DecisionPanel({ detail, write }: { detail: CaseDetail; write: Wr
   const lang: Lang = i18n.language === 'ru' ? 'ru' : 'kk';
   const api = useApi();
   const standingQuery = useQuery('settings.members', {});
-  const standing = standingQuery.data?.members;
+  // Without the standing members (not set up, or not readable) the members are typed in.
+  const standing = standingQuery.data?.members ?? (standingQuery.error ? [] : undefined);
   const issued = detail.decisions.find((d) => d.state === 'issued') ?? null;
   const draft = detail.draftDecision;
   const correcting = issued !== null && draft !== null;
