@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pdfmake from 'pdfmake';
@@ -34,8 +33,10 @@ export function registerPdfFonts(assetsDir: string): void {
     } catch (cause) {
       throw new Error(`pdf: font file missing: ${full}`, { cause });
     }
-    // Keyed by folder so that re-registering from another folder never mixes files.
-    const key = `htmp-fonts/${createHash('sha256').update(dir).digest('hex').slice(0, 16)}/${file}`;
+    // Keyed by the file's real path: pdfmake reads the text fonts from memory under this key, and
+    // pdfkit, which pdfmake's SVG support (svg-to-pdfkit) calls for text inside a chart, opens the
+    // same path itself and then reuses the already embedded font (same name and tables).
+    const key = full;
     pdfmake.virtualfs.writeFileSync(key, data);
     descriptor[style] = key;
   }
