@@ -36,7 +36,7 @@ export const aftercareCommands: Command[] = [
               t(ctx.lang, 'aftercare:cli.overdueHead', { today: fmt(first.today), count: items.length }),
               ...items.map(
                 (x) =>
-                  `${fmt(x.due)}  +${String(x.daysOverdue).padStart(3)}  ${t(ctx.lang, `reports:charts.step.${x.step}`).padEnd(34)} ${x.htmpCode.padEnd(11)} ${x.patient.iin}  ${x.patient.lastName} ${x.patient.firstName}  ${x.caseId}`,
+                  `${fmt(x.due)}  +${String(x.daysOverdue).padStart(3)}  ${t(ctx.lang, `aftercare:overdueStep.${x.step}`).padEnd(44)} ${x.htmpCode.padEnd(11)} ${x.patient.iin}  ${x.patient.lastName} ${x.patient.firstName}  ${x.caseId}`,
               ),
             ].join('\n');
       return { json, human };

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { lazyRequire } from '../lazy-require';
 
 /**
  * Text widths for ECharts' layout on the server, from the same DejaVu Sans the PDFs embed. Without
@@ -13,7 +14,7 @@ type Metrics = { unitsPerEm: number; advance(cp: number): number };
 let fonts: { normal: Metrics; bold: Metrics } | null = null;
 
 async function load(fontsDir: string): Promise<{ normal: Metrics; bold: Metrics }> {
-  const fontkit = await import('fontkit');
+  const fontkit = lazyRequire<typeof import('fontkit')>('fontkit');
   const open = (file: string): Metrics => {
     const font = fontkit.create(fs.readFileSync(path.join(fontsDir, file)));
     const cache = new Map<number, number>();

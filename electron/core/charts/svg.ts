@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { lazyRequire } from '../lazy-require';
 import { assetsDir } from '../paths';
 import { PDF_FONT_FAMILY } from '../pdf/fonts';
 import { loadMetrics, measureText } from './measure';
@@ -22,8 +23,8 @@ let ready: EChartsModule | null = null;
  */
 function echarts(fontsDir: string): Promise<EChartsModule> {
   loaded ??= (async () => {
-    const [mod] = await Promise.all([import('echarts'), loadMetrics(fontsDir)]);
-    const e = ((mod as unknown as { default?: EChartsModule }).default ?? mod) as EChartsModule;
+    await loadMetrics(fontsDir);
+    const e = lazyRequire<EChartsModule>('echarts');
     e.setPlatformAPI({ measureText: measureText as never });
     ready = e;
     return e;

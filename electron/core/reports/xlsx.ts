@@ -1,11 +1,12 @@
 import type { AnnualMeasures, AnnualReport, ReportLang } from '../../../shared/contract/reports';
 import type { CommissionInfo } from '../../../shared/documents';
 import { t } from '../i18n';
+import { lazyRequire } from '../lazy-require';
 
 type ExcelModule = typeof import('exceljs');
 let excel: Promise<ExcelModule> | null = null;
 /** exceljs is loaded on the first workbook (over a second on a busy laptop), not at start. */
-const load = (): Promise<ExcelModule> => (excel ??= import('exceljs').then((m) => ((m as unknown as { default?: ExcelModule }).default ?? m) as ExcelModule));
+const load = (): Promise<ExcelModule> => (excel ??= Promise.resolve().then(() => lazyRequire<ExcelModule>('exceljs')));
 
 const GROUNDS = ['no_indications', 'incomplete_packet', 'not_authentic'] as const;
 const text = (v: string | { kk: string; ru: string }, lang: ReportLang): string => (typeof v === 'string' ? v : v[lang]);
