@@ -309,15 +309,18 @@ export function timeline(ctx: CoreContext, caseId: string, today: string = kzTod
 
 const STEP_POINT: Record<OverdueStepId, number> = { review: 35, hospitalization_date: 38, inform: 39, follow_up: 42 };
 
+const COLUMNS = `c.status, c.htmp_code, c.provider_org, c.portal_status, p.iin, p.last_name, p.first_name, p.middle_name, p.primary_care_org`;
+// Each query walks an index in due-date order and stops at the page's end (`@n` rows): the open
+// steps' partial index on `case_deadlines`, and `cases_status_due` once per undecided status.
 const OVERDUE_SQL = {
-  steps: `SELECT d.case_id, d.step, d.start_at AS start, d.due_date AS due, d.calendar_confirmed, c.status, c.htmp_code, c.provider_org, c.portal_status,
-                 p.iin, p.last_name, p.first_name, p.middle_name, p.primary_care_org
+  steps: `SELECT d.case_id, d.step, d.start_at AS start, d.due_date AS due, d.calendar_confirmed, ${COLUMNS}
             FROM case_deadlines d JOIN cases c ON c.id = d.case_id JOIN patients p ON p.id = c.patient_id
-           WHERE d.done = 0 AND d.due_date < @today AND (@step IS NULL OR d.step = @step)`,
-  review: `SELECT c.id AS case_id, 'review' AS step, c.received_at AS start, c.due_date AS due, c.calendar_confirmed, c.status, c.htmp_code, c.provider_org, c.portal_status,
-                  p.iin, p.last_name, p.first_name, p.middle_name, p.primary_care_org
+           WHERE d.done = 0 AND d.due_date < @today AND (@step IS NULL OR d.step = @step)
+           ORDER BY d.due_date, d.step, d.case_id LIMIT @n`,
+  review: `SELECT c.id AS case_id, 'review' AS step, c.received_at AS start, c.due_date AS due, c.calendar_confirmed, ${COLUMNS}
              FROM cases c JOIN patients p ON p.id = c.patient_id
-            WHERE c.status IN ('draft', 'registered') AND c.due_date < @today AND (@step IS NULL OR @step = 'review')`,
+            WHERE c.status = @status AND c.due_date < @today
+            ORDER BY c.due_date, c.id LIMIT @n`,
 };
 
 type OverdueRow = { case_id: string; step: OverdueStepId; start: string; due: string; calendar_confirmed: number; status: OverdueItem['status']; htmp_code: string; provider_org: string | null; portal_status: OverdueItem['portalStatus']; iin: string; last_name: string; first_name: string; middle_name: string | null; primary_care_org: string | null };
@@ -338,21 +341,32 @@ const overdueItem = (r: OverdueRow, today: string): OverdueItem => ({
   portalStatus: r.portal_status,
 });
 
+/** Overdue steps per kind on `today` (index-only counts). */
+export function overdueCounts(ctx: CoreContext, today: string): Record<OverdueStepId, number> {
+  ensureFacts(ctx);
+  const byStep = Object.fromEntries(OVERDUE_STEPS.map((s) => [s, 0])) as Record<OverdueStepId, number>;
+  for (const r of ctx.db.prepare('SELECT step, count(*) AS n FROM case_deadlines WHERE done = 0 AND due_date < ? GROUP BY step').all(today) as { step: OverdueStepId; n: number }[]) byStep[r.step] = r.n;
+  byStep.review = (ctx.db.prepare("SELECT count(*) AS n FROM cases WHERE status IN ('draft', 'registered') AND due_date < ?").get(today) as { n: number }).n;
+  return byStep;
+}
+
+const overdueOrder = (a: OverdueRow, b: OverdueRow): number => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.step < b.step ? -1 : a.step > b.step ? 1 : a.case_id < b.case_id ? -1 : a.case_id > b.case_id ? 1 : 0);
+
 /** Every step past its due date on `today`, oldest first (then by step and case), one page. */
 export function overdueSteps(ctx: CoreContext, a: { today?: string | undefined; step?: OverdueStepId | undefined; offset?: number | undefined; limit?: number | undefined }): OverdueList {
   ensureFacts(ctx);
   const today = a.today ?? kzToday();
   const limit = Math.min(a.limit ?? 50, MAX_OVERDUE_PAGE);
   const offset = a.offset ?? 0;
-  const params = { today, step: a.step ?? null, limit, offset };
-  const rows = ctx.db
-    .prepare(`SELECT * FROM (${OVERDUE_SQL.steps} UNION ALL ${OVERDUE_SQL.review}) ORDER BY due, step, case_id LIMIT @limit OFFSET @offset`)
-    .all(params) as OverdueRow[];
-  const byStep = Object.fromEntries(OVERDUE_STEPS.map((s) => [s, 0])) as Record<OverdueStepId, number>;
-  for (const r of ctx.db.prepare('SELECT step, count(*) AS n FROM case_deadlines WHERE done = 0 AND due_date < ? GROUP BY step').all(today) as { step: OverdueStepId; n: number }[]) byStep[r.step] = r.n;
-  byStep.review = (ctx.db.prepare("SELECT count(*) AS n FROM cases WHERE status IN ('draft', 'registered') AND due_date < ?").get(today) as { n: number }).n;
+  const n = offset + limit;
+  const rows: OverdueRow[] = [];
+  if (a.step !== 'review') rows.push(...(ctx.db.prepare(OVERDUE_SQL.steps).all({ today, step: a.step ?? null, n }) as OverdueRow[]));
+  if (a.step === undefined || a.step === 'review') {
+    for (const status of ['draft', 'registered']) rows.push(...(ctx.db.prepare(OVERDUE_SQL.review).all({ today, status, n }) as OverdueRow[]));
+  }
+  const byStep = overdueCounts(ctx, today);
   const total = a.step ? byStep[a.step] : OVERDUE_STEPS.reduce((s, k) => s + byStep[k], 0);
-  return { today, items: rows.map((r) => overdueItem(r, today)), total, offset, limit, byStep };
+  return { today, items: rows.sort(overdueOrder).slice(offset, n).map((r) => overdueItem(r, today)), total, offset, limit, byStep };
 }
 
 // ---------------------------------------------------------------------------------------------

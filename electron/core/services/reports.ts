@@ -6,7 +6,7 @@ import type { AnnualReportDoc, PdfLang } from '../../../shared/documents';
 import { isIsoDate } from '../../../shared/domain/calendar';
 import type { FundingChannel, HtmpSection } from '../../../shared/domain/funding';
 import { kzNow, kzToday } from '../../../shared/domain/kz-time';
-import { aggregateAnnual, annualDueBy, monthsOf, sortProviders, sortSectionFunding, type RefusalGround } from '../../../shared/domain/reports';
+import { aggregateAnnual, annualDueBy, monthsOf, reviewBucket, sortProviders, sortSectionFunding, type RefusalGround } from '../../../shared/domain/reports';
 import { REVIEW_WORKING_DAYS } from '../../../shared/domain/deadline';
 import { AppFailure } from '../../../shared/result';
 import { ensureFacts, factFromRow } from '../aftercare/facts';
@@ -17,7 +17,7 @@ import { localesDir } from '../paths';
 import { annualXlsx } from '../reports/xlsx';
 import type { TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
-import { overdueSteps } from './aftercare';
+import { overdueCounts } from './aftercare';
 import { commissionFromSettings } from './protocols';
 
 /** Tables of user data owned by the reports area (written only through the Store). */
@@ -40,44 +40,51 @@ export function dashboard(ctx: CoreContext, from: string, to: string, today: str
   ensureFacts(ctx);
   const p = { from, to, today };
   const db = ctx.db;
+  // One scan for the months, outcomes, sections and funding channels, and refusal grounds.
   const months = new Map(monthsOf(from, to).map((m) => [m, { month: m, approved: 0, refused: 0, undecided: 0 }]));
   const totals = { received: 0, approved: 0, refused: 0, undecided: 0 };
+  const sf = new Map<string, { section: HtmpSection | null; funding: FundingChannel | null; count: number }>();
+  const refusalsByGround: Record<RefusalGround, number> = { no_indications: 0, incomplete_packet: 0, not_authentic: 0 };
   for (const r of db
-    .prepare(`SELECT substr(received_date, 1, 7) AS month, sum(status = 'approved') AS a, sum(status = 'refused') AS r, sum(status = 'registered') AS u ${POPULATION} GROUP BY month`)
-    .all(p) as { month: string; a: number; r: number; u: number }[]) {
+    .prepare(`SELECT substr(received_date, 1, 7) AS month, status, section, funding, reason, count(*) AS n ${POPULATION} GROUP BY month, status, section, funding, reason`)
+    .all(p) as { month: string; status: string; section: HtmpSection | null; funding: FundingChannel | null; reason: RefusalGround | null; n: number }[]) {
     const m = months.get(r.month);
-    if (!m) continue;
-    m.approved = r.a;
-    m.refused = r.r;
-    m.undecided = r.u;
-    totals.approved += r.a;
-    totals.refused += r.r;
-    totals.undecided += r.u;
+    if (m) {
+      if (r.status === 'approved') m.approved += r.n;
+      else if (r.status === 'refused') m.refused += r.n;
+      else m.undecided += r.n;
+    }
+    if (r.status === 'approved') totals.approved += r.n;
+    else if (r.status === 'refused') totals.refused += r.n;
+    else totals.undecided += r.n;
+    const k = `${r.section ?? ''}|${r.funding ?? ''}`;
+    const x = sf.get(k) ?? { section: r.section, funding: r.funding, count: 0 };
+    x.count += r.n;
+    sf.set(k, x);
+    if (r.status === 'refused' && r.reason !== null) refusalsByGround[r.reason] += r.n;
   }
   totals.received = totals.approved + totals.refused + totals.undecided;
 
+  // Working days from receipt to decision: the whole distribution (a handful of values), for the
+  // buckets and the exact median.
   const buckets = new Map<number, number>([0, 1, 2, 3, 4, 5].map((d) => [d, 0]));
+  const dist: { w: number; n: number }[] = [];
   let onTime = 0;
   let late = 0;
-  for (const r of db
-    .prepare(`SELECT min(review_wd, 5) AS b, count(*) AS n, sum(review_on_time) AS ok ${POPULATION} AND review_wd IS NOT NULL GROUP BY b`)
-    .all(p) as { b: number; n: number; ok: number }[]) {
-    buckets.set(r.b, r.n);
+  for (const r of db.prepare(`SELECT review_wd AS w, count(*) AS n, sum(review_on_time) AS ok ${POPULATION} AND review_wd IS NOT NULL GROUP BY review_wd ORDER BY review_wd`).all(p) as { w: number; n: number; ok: number }[]) {
+    buckets.set(reviewBucket(r.w), buckets.get(reviewBucket(r.w))! + r.n);
+    dist.push({ w: r.w, n: r.n });
     onTime += r.ok;
     late += r.n - r.ok;
   }
   const decided = onTime + late;
-  let median: number | null = null;
-  if (decided > 0) {
-    const at = db.prepare(`SELECT review_wd AS w ${POPULATION} AND review_wd IS NOT NULL ORDER BY review_wd LIMIT 1 OFFSET @k`);
-    const a = (at.get({ ...p, k: Math.floor((decided - 1) / 2) }) as { w: number }).w;
-    const b = (at.get({ ...p, k: Math.floor(decided / 2) }) as { w: number }).w;
-    median = (a + b) / 2;
-  }
+  const nth = (k: number): number => {
+    let seen = 0;
+    for (const x of dist) if ((seen += x.n) > k) return x.w;
+    return dist.at(-1)?.w ?? 0;
+  };
+  const median = decided === 0 ? null : (nth(Math.floor((decided - 1) / 2)) + nth(Math.floor(decided / 2))) / 2;
 
-  const bySectionFunding = sortSectionFunding(
-    db.prepare(`SELECT section, funding, count(*) AS count ${POPULATION} GROUP BY section, funding`).all(p) as { section: HtmpSection | null; funding: FundingChannel | null; count: number }[],
-  );
   const byProvider = sortProviders(
     db.prepare(`SELECT provider, count(*) AS approved, count(operation_date) AS operations ${POPULATION} AND status = 'approved' GROUP BY provider`).all(p) as {
       provider: string;
@@ -85,10 +92,6 @@ export function dashboard(ctx: CoreContext, from: string, to: string, today: str
       operations: number;
     }[],
   );
-  const refusalsByGround: Record<RefusalGround, number> = { no_indications: 0, incomplete_packet: 0, not_authentic: 0 };
-  for (const r of db.prepare(`SELECT reason, count(*) AS n ${POPULATION} AND status = 'refused' AND reason IS NOT NULL GROUP BY reason`).all(p) as { reason: RefusalGround; n: number }[]) {
-    refusalsByGround[r.reason] = r.n;
-  }
   const fu = db
     .prepare(
       `SELECT count(*) AS approved, count(operation_date) AS operated, coalesce(sum(complications = 1), 0) AS complications, coalesce(sum(disability = 1), 0) AS disability,
@@ -98,15 +101,14 @@ export function dashboard(ctx: CoreContext, from: string, to: string, today: str
          ${POPULATION} AND status = 'approved'`,
     )
     .get(p) as DashboardData['followUp'];
-  const overdue = overdueSteps(ctx, { today, limit: 1 });
   return {
     period: { from, to },
     today,
     totals,
     perMonth: [...months.values()],
     reviewTime: { deadline: REVIEW_WORKING_DAYS, buckets: [...buckets].map(([days, count]) => ({ days, count })), onTime, late, median },
-    overdueNow: overdue.byStep,
-    bySectionFunding,
+    overdueNow: overdueCounts(ctx, today),
+    bySectionFunding: sortSectionFunding([...sf.values()]),
     byProvider,
     refusalsByGround,
     followUp: fu,
