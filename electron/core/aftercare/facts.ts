@@ -266,7 +266,8 @@ function casesOf(ctx: CoreContext, c: ChangeRecord): string[] {
     return Object.keys(c.fields).some((f) => CASE_FIELDS.has(f)) ? [c.recordId] : [];
   }
   if (c.table === 'patients') {
-    if (c.op !== 'update' || !('insured' in c.fields)) return [];
+    // A case that arrived (by sync) before its patient gets its facts when the patient comes.
+    if (c.op === 'delete' || (c.op === 'update' && !('insured' in c.fields))) return [];
     return (ctx.db.prepare('SELECT id FROM cases WHERE patient_id = ?').all(c.recordId) as { id: string }[]).map((r) => r.id);
   }
   if (CHILD_TABLES.has(c.table)) {
