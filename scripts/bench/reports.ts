@@ -63,6 +63,18 @@ function iinFor(birth: string, male: boolean, serial: number): string {
   }
 }
 
+/** The time of a fixed CPU loop (2e8 additions): how busy the machine is, for reading the numbers. */
+function cpuCheck(): string {
+  const times = [0, 1, 2].map(() => {
+    const t = process.hrtime.bigint();
+    let x = 0;
+    for (let i = 0; i < 2e8; i++) x += i % 7;
+    if (x < 0) console.log(x);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  });
+  return `CPU check: a 2e8-iteration loop took ${times.map((t) => t.toFixed(0)).join(' / ')} ms (the same loop, compared between runs, shows how busy the machine was)`;
+}
+
 async function main(): Promise<void> {
 const keep = values.data !== undefined;
 const dataDir = keep ? path.resolve(values.data!) : fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-bench-reports-'));
@@ -173,6 +185,7 @@ try {
   console.log(`${N} cases through the handlers in ${buildS.toFixed(1)} s: ${decided} decided (${approved} approved)`);
   }
   core.db.exec('ANALYZE');
+  console.log(cpuCheck());
   const n = (sql: string) => (core.db.prepare(sql).get() as { n: number }).n;
   console.log(
     `${n('SELECT count(*) AS n FROM cases')} cases, ${n("SELECT count(*) AS n FROM cases WHERE status IN ('approved', 'refused')")} decided, ${n("SELECT count(*) AS n FROM follow_ups WHERE operation_date IS NOT NULL")} operated; ` +
@@ -251,6 +264,7 @@ try {
 
   const rebuild = timeEach([0, 1, 2], () => rebuildFacts(ctx));
   console.log(`\nrebuilding the derived facts of ${N} cases from scratch: p50 ${fmt(percentile(rebuild, 50))} ms`);
+  console.log(cpuCheck());
 } finally {
   core.close();
   if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });

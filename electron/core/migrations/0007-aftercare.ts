@@ -75,7 +75,7 @@ export const m0007Aftercare: Migration = {
         done_on TEXT,
         calendar_confirmed INTEGER NOT NULL CHECK (calendar_confirmed IN (0, 1)),
         PRIMARY KEY (case_id, step)
-      ) STRICT, WITHOUT ROWID;
+      ) STRICT;
       CREATE INDEX case_deadlines_open ON case_deadlines (due_date, step) WHERE done = 0;
 
       -- Derived: one row per case for the reports (see electron/core/aftercare/facts.ts).
