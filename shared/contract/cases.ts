@@ -270,8 +270,8 @@ export const casesSchemas = {
   'cases.portalStatus': z.object({ caseId: uuid, status: z.enum(PORTAL_STATUSES), note: text(2000).nullable().optional(), at: z.string().max(40).optional() }).strict(),
   /**
    * Point 38: the hospitalization date the providing organization set, and the day it set it
-   * (`setOn`, default today; it starts point 39's one working day). Dates that cannot be true are
-   * refused (`aftercare.date_*`).
+   * (`setOn`: it starts point 39's one working day; when not given the stored day is kept, else it
+   * stays unknown). Dates that cannot be true are refused (`aftercare.date_*`).
    */
   'cases.hospitalization': z.object({ caseId: uuid, date: isoDate.nullable(), setOn: isoDate.nullable().optional() }).strict(),
   'cases.patientInformed': z.object({ caseId: uuid, channel: z.enum(INFORM_CHANNELS), date: isoDate }).strict(),

@@ -1047,8 +1047,9 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
   'cases.hospitalization': (a, ctx) => {
     ctx.store.transaction(() => {
       const c = requireApproved(ctx, a.caseId);
-      // Point 38: the day it was set starts point 39's working day; by default the day it is entered.
-      const setOn = a.date === null ? null : a.setOn !== undefined ? a.setOn : (c.hospitalization_set_on ?? kzToday());
+      // Point 38: the day it was set starts point 39's working day. Not given: as stored, else
+      // unknown (never guessed: a date entered late would make a timely informing look early).
+      const setOn = a.date === null ? null : a.setOn !== undefined ? a.setOn : c.hospitalization_set_on;
       assertAfterDates(ctx, a.caseId, { hospitalizationDate: a.date, hospitalizationSetOn: setOn });
       ctx.store.update('cases', a.caseId, { hospitalization_date: a.date, hospitalization_set_on: setOn });
     });
