@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Lang } from '../../../shared/contract';
-import { CASE_STATUSES, MAX_PAGE, REFUSAL_REASONS, caseFileSchema, memberSchema, type CaseFile, type CaseListItem, type CaseStatus, type IssueGap } from '../../../shared/contract/cases';
+import { CASE_STATUSES, MAX_FILE_BYTES, MAX_PAGE, REFUSAL_REASONS, caseFileSchema, memberSchema, type CaseFile, type CaseListItem, type CaseStatus, type IssueGap } from '../../../shared/contract/cases';
 import { isIsoDate } from '../../../shared/domain/calendar';
 import type { FundingResult } from '../../../shared/domain/funding';
 import { checkIin } from '../../../shared/domain/iin';
@@ -10,7 +10,7 @@ import type { Finding } from '../../../shared/domain/packet';
 import { kzToday } from '../../../shared/domain/kz-time';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
-import { readJsonFile as readJson, type Command } from '../command';
+import { readFileCapped, readJsonFile as readJson, type Command } from '../command';
 
 /** `t` that also resolves the `$t(key)` references the rules texts use (looked up in `rules`). */
 function tr(lang: Lang, key: string, params: Record<string, unknown> = {}): string {
@@ -134,7 +134,7 @@ export const casesCommands: Command[] = [
       const file = path.resolve(ctx.args[0] ?? '');
       const input = readCaseFile(file);
       const present = resolveCaseFiles(file, input);
-      const files = [...present].map(([ref, real]) => ({ ref, contentBase64: fs.readFileSync(real).toString('base64') }));
+      const files = [...present].map(([ref, real]) => ({ ref, contentBase64: readFileCapped(real, MAX_FILE_BYTES).toString('base64') }));
       const { id } = await ctx.core().call('cases.import', { case: input, files });
       return { json: { id }, human: t(ctx.lang, 'cases:cli.imported', { id }) };
     },

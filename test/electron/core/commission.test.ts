@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/core';
 import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
-import { m0007Commission } from '../../../electron/core/migrations/0007-commission';
+import { m0010Commission } from '../../../electron/core/migrations/0010-commission';
 import { AppFailure } from '../../../shared/result';
 import { tempCore, tempDir } from '../../support/temp';
 import { completeDraft, MEMBERS } from './cases-fixtures';
@@ -30,13 +30,13 @@ const decisions = (core: Core, caseId: string) => core.db.prepare('SELECT state,
 describe('migration: the commission in two languages and its standing members', () => {
   it('moves the single names to the interface language and adds commission_members', () => {
     const db = new Database(path.join(tempDir(), 'old.sqlite'));
-    const before = migrations.filter((m) => m.version < m0007Commission.version);
+    const before = migrations.filter((m) => m.version < m0010Commission.version);
     migrate(db, before);
     const put = db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)');
     put.run('language', JSON.stringify('ru'), '2026-01-01T00:00:00.000Z');
     put.run('commissionName', JSON.stringify('Комиссия по ВТМП'), '2026-01-01T00:00:00.000Z');
     put.run('authorityName', JSON.stringify('Управление здравоохранения'), '2026-01-01T00:00:00.000Z');
-    migrate(db, migrations.filter((m) => m.version <= m0007Commission.version));
+    migrate(db, migrations.filter((m) => m.version <= m0010Commission.version));
     const rows = Object.fromEntries((db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[]).map((r) => [r.key, JSON.parse(r.value)]));
     expect(rows).toEqual({ language: 'ru', commissionNameRu: 'Комиссия по ВТМП', authorityNameRu: 'Управление здравоохранения' });
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'commission_members'").get()).toEqual({ name: 'commission_members' });
@@ -45,9 +45,9 @@ describe('migration: the commission in two languages and its standing members', 
 
   it('a Kazakh interface (or none) keeps the names as Kazakh', () => {
     const db = new Database(path.join(tempDir(), 'old.sqlite'));
-    migrate(db, migrations.filter((m) => m.version < m0007Commission.version));
+    migrate(db, migrations.filter((m) => m.version < m0010Commission.version));
     db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run('commissionName', JSON.stringify('ЖТМК комиссиясы'), 'x');
-    migrate(db, migrations.filter((m) => m.version <= m0007Commission.version));
+    migrate(db, migrations.filter((m) => m.version <= m0010Commission.version));
     expect(db.prepare('SELECT key, value FROM settings').all()).toEqual([{ key: 'commissionNameKk', value: JSON.stringify('ЖТМК комиссиясы') }]);
     db.close();
   });

@@ -12,8 +12,8 @@ import type { Migration } from './types';
  *   offered at every decision. User data written through the Store (change_log: the audit of who
  *   changed the commission's composition; it travels in sync and backups).
  */
-export const m0007Commission: Migration = {
-  version: 7,
+export const m0010Commission: Migration = {
+  version: 10,
   name: 'commission',
   up(db) {
     db.exec(`
