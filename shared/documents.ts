@@ -10,6 +10,9 @@
  *
  * Pure TypeScript: no Node, DOM or Electron imports.
  */
+import { findInvalidConformityField, type ConformityDocument } from './documents-conformity';
+
+export type { ApplicationDoc, ConclusionDoc, ConformityDocument } from './documents-conformity';
 
 /** A language of a single-language part of a document. */
 export type PdfLang = 'kk' | 'ru';
@@ -180,7 +183,7 @@ export interface ProtocolRegisterDoc {
   generatedAt: IsoDateTime;
 }
 
-export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc;
+export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc | ConformityDocument;
 export type HtmpDocumentKind = HtmpDocument['kind'];
 
 /** The statement of a document: everything but `generatedAt`, with absent optional fields dropped. */
@@ -208,6 +211,8 @@ const VERIFICATION_PREFIX: Record<HtmpDocumentKind, string> = {
   refusal_journal: 'HTMP-REFUSALS',
   scoring_sheet: 'HTMP-SCORING',
   protocol_register: 'HTMP-REGISTER',
+  conformity_application: 'HTMP-APPLICATION',
+  conformity_conclusion: 'HTMP-CONCLUSION',
 };
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
@@ -252,6 +257,10 @@ export function documentNumber(doc: HtmpDocument): string {
       return `${doc.period.from}/${doc.period.to}`;
     case 'scoring_sheet':
       return doc.technology.code ? `${doc.technology.code}@${doc.date}` : doc.date;
+    case 'conformity_application':
+      return doc.reference;
+    case 'conformity_conclusion':
+      return doc.number;
   }
 }
 
@@ -270,6 +279,9 @@ export function findInvalidField(doc: unknown): string | null {
       return checkScoringSheet(doc);
     case 'protocol_register':
       return checkRegister(doc);
+    case 'conformity_application':
+    case 'conformity_conclusion':
+      return isIsoDateTime(doc['generatedAt']) ? findInvalidConformityField(doc) : 'generatedAt';
     default:
       return 'kind';
   }

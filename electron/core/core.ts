@@ -12,6 +12,7 @@ import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
 import { catalogueHandlers } from './services/catalogue';
 import { exchangeHandlers } from './services/exchange';
+import { orgsHandlers } from './services/orgs';
 import { protocolsHandlers } from './services/protocols';
 import { scoringHandlers } from './services/scoring';
 import { Store } from './store';
@@ -77,7 +78,7 @@ export function createCore(options: CoreOptions): Core {
       for (const l of listeners) l(event);
     },
   };
-  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers };
+  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers, ...orgsHandlers };
   const dispatch = createDispatcher(handlers, context);
   let closed = false;
   return {

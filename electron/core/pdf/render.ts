@@ -16,6 +16,7 @@ import { PDF_FONT_FAMILY, registerPdfFonts } from './fonts';
 import { documentVerification, statementHash } from './hash';
 import { defaultPdfTranslator, type PdfTranslate } from './i18n';
 import { protocolRegisterBuilder, refusalJournalBuilder } from './lists';
+import { applicationBuilder, conclusionBuilder } from './conformity';
 import { protocolBuilder } from './protocol';
 import { scoringSheetBuilder } from './scoring';
 import { writePdfAtomic } from './write';
@@ -48,6 +49,8 @@ const BUILDERS: { [K in HtmpDocument['kind']]: DocBuilder<Extract<HtmpDocument, 
   refusal_journal: refusalJournalBuilder,
   scoring_sheet: scoringSheetBuilder,
   protocol_register: protocolRegisterBuilder,
+  conformity_application: applicationBuilder,
+  conformity_conclusion: conclusionBuilder,
 };
 
 const PDF_LANGUAGE: Record<DocLang, string> = { kk: 'kk-KZ', ru: 'ru-RU', both: 'kk-KZ' };
