@@ -614,7 +614,7 @@ export function issueConclusion(ctx: CoreContext, a: { applicationId: string; da
       issued_at: issuedAt,
     };
     if (c) ctx.store.update('org_conclusions', c.id, values);
-    else ctx.store.insert('org_conclusions', full(CONCLUSION_COLUMNS, { id: nameBasedUuid(`org_conclusions/${r.id}`), application_id: r.id, org_id: r.org_id, year: r.year, code: r.code, decisions: '[]', ...values }));
+    else ctx.store.insert('org_conclusions', full(CONCLUSION_COLUMNS, { id: nameBasedUuid(`org_conclusions/${r.id}`), application_id: r.id, org_id: r.org_id, year: r.year, code: r.code, decisions: '[]', staff_justification: '', devices_justification: '', note: '', ...values }));
     ctx.store.update('org_applications', r.id, { status: 'concluded', locked_at: issuedAt });
   });
   emitChanged(ctx, a.applicationId);

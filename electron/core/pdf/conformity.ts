@@ -259,7 +259,7 @@ export const conclusionBuilder: DocBuilder<ConclusionDoc> = {
           table: {
             headerRows: 1,
             dontBreakRows: true,
-            widths: [92, 52, 62, '*', 76],
+            widths: [84, 56, 72, '*', 76],
             body: [
               [th(ctx, 'orgs.concl.columns.criteria'), th(ctx, 'orgs.concl.columns.conform'), th(ctx, 'orgs.concl.columns.notConform'), th(ctx, 'orgs.concl.columns.justification'), th(ctx, 'orgs.concl.columns.conclusion')],
               partRow(ctx, 'orgs.concl.rows.staff', doc.staff.conform, doc.staff.justification),

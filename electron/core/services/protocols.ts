@@ -23,6 +23,7 @@ import {
   type CommissionMember,
   type DocLang,
   type HtmpDocument,
+  type LocalizedText,
   type ProtocolDoc,
   type ProtocolRegisterDoc,
   type RefusalJournalDoc,
@@ -40,6 +41,7 @@ import { statementData } from '../../../shared/documents';
 import type { Row, TableSpec } from '../store';
 import { readSettings } from './app';
 import { casesHandlers, onProtocolIssued } from './cases';
+import { caseProviderOrg } from '../orgs/registry';
 import { catalogueLookup, type LocalizedName } from './catalogue-lookup';
 import { scoringSheetDoc } from './scoring';
 
@@ -130,7 +132,8 @@ export interface ProtocolInput {
   htmpCode: string;
   /** The date the HTMP name is looked up on (the case's received date). */
   caseDate: string;
-  providerName: string | null;
+  /** The organization the patient is sent to: from the registry (both languages) or as typed. */
+  providerName: LocalizedText | null;
   documents: { kind: string; paper: boolean; fileCount: number }[];
   outcome: 'approved' | 'refused';
   reason: RefusalReason | null;
@@ -142,6 +145,19 @@ const CASE_KIND_TO_CHECKLIST: Record<string, ChecklistKind> = {
   record_extract: 'record_extract',
   test_results: 'tests_and_consultations',
 };
+
+/** The provider as printed: trimmed, null when empty. */
+function providerOf(name: LocalizedText | null): ProtocolDoc['provider'] {
+  if (name === null) return null;
+  if (typeof name === 'string') return name.trim() === '' ? null : { name: name.trim() };
+  return name.kk.trim() === '' || name.ru.trim() === '' ? null : { name: { kk: name.kk.trim(), ru: name.ru.trim() } };
+}
+
+/** The registry organization chosen on a case (orgs area), in both languages. */
+function registryProviderName(ctx: CoreContext, caseId: string): LocalizedText | null {
+  const o = caseProviderOrg(ctx, caseId);
+  return o ? { kk: o.name_kk, ru: o.name_ru } : null;
+}
 
 /** The ProtocolDoc of an input; throws `pdf.invalid_document` {field} when it is not printable. */
 export function buildProtocolDoc(ctx: CoreContext, input: ProtocolInput, generatedAt: string = kzNow()): ProtocolDoc {
@@ -168,7 +184,7 @@ export function buildProtocolDoc(ctx: CoreContext, input: ProtocolInput, generat
     },
     diagnosis: { icd10: input.diagnosis.icd10.trim(), text: input.diagnosis.text.trim() },
     htmp: { code: input.htmpCode.trim(), name: { kk: { text: '-', source: '-' }, ru: null } },
-    provider: input.outcome === 'approved' && input.providerName && input.providerName.trim() !== '' ? { name: input.providerName.trim() } : null,
+    provider: input.outcome === 'approved' ? providerOf(input.providerName) : null,
     checklist: CHECKLIST_KINDS.map((kind) => ({ kind, received: received.has(kind) })),
     decision: input.outcome === 'approved' ? { outcome: 'approved', reason: null } : { outcome: 'refused', reason: input.reason as RefusalReason },
     generatedAt,
@@ -205,7 +221,8 @@ export function inputFromCase(ctx: CoreContext, detail: CaseDetail, decision: De
     diagnosis: detail.diagnosis,
     htmpCode: detail.htmpCode,
     caseDate: isIsoDate(receivedDate) ? receivedDate : decision.date,
-    providerName: detail.providerOrg,
+    // The organization chosen from the registry (names in both languages), else the text typed before it.
+    providerName: registryProviderName(ctx, detail.id) ?? detail.providerOrg,
     documents: detail.documents.map((d) => ({ kind: d.kind, paper: d.paper, fileCount: d.files.length })),
     outcome: decision.outcome,
     reason: decision.reason,
@@ -263,7 +280,7 @@ export function inputFromCaseFile(file: unknown): ProtocolInput {
   if (!parsedMembers.some((m) => m.role === 'chair')) throw new AppFailure('protocols.invalid_case_file', { field: 'decision.members' });
 
   const provider = decision['provider'];
-  let providerName: string | null = null;
+  let providerName: LocalizedText | null = null;
   if (provider !== undefined && provider !== null) {
     if (!isRec(provider) || typeof provider['name'] !== 'string') throw new AppFailure('protocols.invalid_case_file', { field: 'decision.provider.name' });
     providerName = provider['name'];
