@@ -4,8 +4,9 @@ import { casesCommands } from './cases';
 import { catalogueCommands } from './catalogue';
 import { dbCommands } from './db';
 import { exchangeCommands } from './exchange';
+import { orgsCommands } from './orgs';
 import { protocolsCommands } from './protocols';
 import { scoringCommands } from './scoring';
 
 /** Every CLI command; each area declares its list in its own file. */
-export const commands: Command[] = [...dbCommands, ...calendarCommands, ...catalogueCommands, ...casesCommands, ...scoringCommands, ...protocolsCommands, ...exchangeCommands];
+export const commands: Command[] = [...dbCommands, ...calendarCommands, ...catalogueCommands, ...casesCommands, ...scoringCommands, ...protocolsCommands, ...exchangeCommands, ...orgsCommands];

@@ -136,7 +136,7 @@ export const applicationBuilder: DocBuilder<ApplicationDoc> = {
               table: {
                 headerRows: 1,
                 dontBreakRows: true,
-                widths: [18, '*', '*', 40, 46, 52, 48],
+                widths: [18, '*', '*', 34, 62, 56, 48],
                 body: [
                   [th(ctx, 'orgs.app.columns.no'), th(ctx, 'orgs.app.staffColumns.name'), th(ctx, 'orgs.app.staffColumns.specialty'), th(ctx, 'orgs.app.staffColumns.years'), th(ctx, 'orgs.app.staffColumns.hours'), th(ctx, 'orgs.app.staffColumns.date'), th(ctx, 'orgs.app.staffColumns.operations')],
                   ...doc.staff.map((s, i) => [
