@@ -3,6 +3,7 @@ import { AboutScreen } from './screens/AboutScreen';
 import { CatalogueScreen } from './screens/catalogue/CatalogueScreen';
 import { CasesScreen } from './screens/cases/CasesScreen';
 import { ExchangeScreen } from './screens/exchange/ExchangeScreen';
+import { OrgsArea } from './screens/orgs/OrgsArea';
 import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
 import { ScoringArea } from './screens/scoring/ScoringArea';
 import { SettingsScreen } from './screens/SettingsScreen';
@@ -20,6 +21,7 @@ export const areas: Area[] = [
   { id: 'today', label: 'nav.today', screen: TodayScreen },
   { id: 'cases', label: 'nav.cases', screen: CasesScreen },
   { id: 'protocols', label: 'protocols:nav', screen: ProtocolsScreen },
+  { id: 'orgs', label: 'orgs:nav', screen: OrgsArea },
   { id: 'catalogue', label: 'nav.catalogue', screen: CatalogueScreen },
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },
   { id: 'exchange', label: 'nav.exchange', screen: ExchangeScreen },

@@ -186,6 +186,8 @@ export const orgsSchemas = {
     })
     .strict(),
 
+  /** Codes an application may be for: every code of the catalogue, those with characteristics first. */
+  'conformity.codes': z.object({}).strict(),
   /** The requirements of a code: the verbatim characteristics beside the structured requirements. */
   'conformity.requirements': z.object({ code }).strict(),
   /** Creates or updates an application (draft or received, not concluded). */
@@ -485,6 +487,7 @@ export interface OrgsMethods {
   'orgs.setCaseProvider': { args: Args<'orgs.setCaseProvider'>; result: CaseProvider };
   'orgs.settings': { args: Args<'orgs.settings'>; result: OrgsSettings };
   'orgs.updateSettings': { args: Args<'orgs.updateSettings'>; result: OrgsSettings };
+  'conformity.codes': { args: Args<'conformity.codes'>; result: { items: { code: string; characteristics: boolean; name: { kk: string | null; ru: string | null } }[] } };
   'conformity.requirements': { args: Args<'conformity.requirements'>; result: RequirementsView };
   'conformity.saveApplication': { args: Args<'conformity.saveApplication'>; result: ApplicationDetail };
   'conformity.receiveApplication': { args: Args<'conformity.receiveApplication'>; result: ApplicationDetail };

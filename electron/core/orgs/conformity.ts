@@ -109,6 +109,19 @@ export function requirementsFor(ctx: CoreContext, code: string): RequirementsVie
   };
 }
 
+/** Every code of the catalogue with whether it has characteristics, those with them first (app. 2 order). */
+export function conformityCodes(ctx: CoreContext): { code: string; characteristics: boolean; name: { kk: string | null; ru: string | null } }[] {
+  const m = catalogueModel(ctx);
+  const lookup = catalogueLookup(ctx);
+  const today = kzToday();
+  const withCh = [...m.characteristics.values()].sort((a, b) => a.position - b.position).map((c) => c.code);
+  const rest = m.codes.filter((c) => !m.characteristics.has(c));
+  return [...withCh, ...rest].map((code) => {
+    const n = lookup.names(code, today);
+    return { code, characteristics: m.characteristics.has(code), name: { kk: n.kk && n.kk.source.kind !== 'local' ? n.kk.text : null, ru: n.ru && n.ru.source.kind !== 'local' ? n.ru.text : null } };
+  });
+}
+
 /** The words a requirement is printed with. */
 export function requirementText(r: Requirement): string {
   switch (r.kind) {

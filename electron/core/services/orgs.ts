@@ -16,6 +16,7 @@ import {
   applicationDoc,
   completeUpdate,
   conclusionDoc,
+  conformityCodes,
   deleteApplication,
   getConclusion,
   issueConclusion,
@@ -102,6 +103,7 @@ export const orgsHandlers: { [M in keyof OrgsMethods]: H<M> } & Pick<Handlers, k
   'orgs.settings': (_a, ctx) => readOrgsSettings(ctx),
   'orgs.updateSettings': (a, ctx) => updateOrgsSettings(ctx, a),
 
+  'conformity.codes': (_a, ctx) => ({ items: conformityCodes(ctx) }),
   'conformity.requirements': (a, ctx) => requirementsFor(ctx, a.code),
   'conformity.saveApplication': (a, ctx) => saveApplication(ctx, a),
   'conformity.receiveApplication': (a, ctx) => receiveApplication(ctx, a.id, a.receivedOn),
