@@ -212,8 +212,8 @@ export function ApplicationEditor({ id, orgId }: { id: string | null; orgId: str
                       {staffReqs.map((r) => <option key={r.id} value={r.id}>{requirementLabel(r)}</option>)}
                     </select>
                   </td>
-                  <td><input aria-label={t('application.staffColumns.name')} value={s.name} onChange={(e) => setStaff(i, { name: e.target.value })} data-testid={`staff-name-${i}`} /></td>
-                  <td><input aria-label={t('application.staffColumns.specialty')} list="app-specialties" value={s.specialty} onChange={(e) => setStaff(i, { specialty: e.target.value })} data-testid={`staff-specialty-${i}`} /></td>
+                  <td className="wide-cell"><input aria-label={t('application.staffColumns.name')} value={s.name} onChange={(e) => setStaff(i, { name: e.target.value })} data-testid={`staff-name-${i}`} /></td>
+                  <td className="wide-cell"><input aria-label={t('application.staffColumns.specialty')} list="app-specialties" value={s.specialty} onChange={(e) => setStaff(i, { specialty: e.target.value })} data-testid={`staff-specialty-${i}`} /></td>
                   <td><input aria-label={t('application.staffColumns.years')} className="num" type="number" min={0} value={str(s.years)} onChange={(e) => setStaff(i, { years: num(e.target.value) })} data-testid={`staff-years-${i}`} /></td>
                   <td><input aria-label={t('application.staffColumns.hours')} className="num" type="number" min={0} value={str(s.trainingHours)} onChange={(e) => setStaff(i, { trainingHours: num(e.target.value) })} data-testid={`staff-hours-${i}`} /></td>
                   <td><input aria-label={t('application.staffColumns.date')} type="date" value={s.trainingDate ?? ''} onChange={(e) => setStaff(i, { trainingDate: e.target.value || null })} data-testid={`staff-date-${i}`} /></td>
@@ -257,7 +257,7 @@ export function ApplicationEditor({ id, orgId }: { id: string | null; orgId: str
                       {deviceReqs.map((r: Requirement) => <option key={r.id} value={r.id}>{requirementLabel(r)}</option>)}
                     </select>
                   </td>
-                  <td><input aria-label={t('application.deviceColumns.name')} value={x.name} onChange={(e) => setDevice(i, { name: e.target.value })} data-testid={`device-name-${i}`} /></td>
+                  <td className="wide-cell"><input aria-label={t('application.deviceColumns.name')} value={x.name} onChange={(e) => setDevice(i, { name: e.target.value })} data-testid={`device-name-${i}`} /></td>
                   <td><input aria-label={t('application.deviceColumns.model')} value={x.model} onChange={(e) => setDevice(i, { model: e.target.value })} data-testid={`device-model-${i}`} /></td>
                   <td><input aria-label={t('application.deviceColumns.serial')} value={x.serial} onChange={(e) => setDevice(i, { serial: e.target.value })} data-testid={`device-serial-${i}`} /></td>
                   <td><input aria-label={t('application.deviceColumns.inService')} type="checkbox" checked={x.inService} onChange={(e) => setDevice(i, { inService: e.target.checked })} data-testid={`device-service-${i}`} /></td>

@@ -126,7 +126,7 @@ export function AssessmentPanel({ detail, onChanged }: { detail: ApplicationDeta
               {t('assess.auto')}: {statusBadge(i.status, `auto-${i.requirementId}`)}
               {i.d?.decision && <>→ {statusBadge(i.d.decision)}</>}
             </div>
-            {i.requirement && <div className="req-text" lang="kk">{i.requirement.kind === 'device' ? '' : i.requirement.text}</div>}
+            {i.requirement?.kind === 'staff' && <div className="req-text" lang="kk">{i.requirement.text}</div>}
             {i.requirement && <RequirementSummary t={t} r={i.requirement} />}
             <ul className="req-reasons">
               {i.reasons.map((r, k) => <li key={k}>{reasonText(t, r)}</li>)}

@@ -95,11 +95,11 @@ export function ProviderPicker({ caseId, code, onChosen }: { caseId: string; cod
           )}
           <details>
             <summary className="small">{t('provider.other')}</summary>
-            <div className="search-row">
-              <label className="field">
-                <span className="small">{t('provider.search')}</span>
-                <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="provider-search" />
-              </label>
+            <label className="field search">
+              <span className="small">{t('provider.search')}</span>
+              <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="provider-search" />
+            </label>
+            <div className="other-row">
               <select aria-label={t('provider.other')} value={other} onChange={(e) => setOther(e.target.value)} data-testid="provider-other">
                 <option value="">—</option>
                 {(found.data?.items ?? []).map((o) => <option key={o.id} value={o.id}>{`${orgName(o, lang)} — ${o.bin}`}</option>)}
