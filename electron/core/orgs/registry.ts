@@ -11,6 +11,7 @@ import { checkImportRows, IMPORT_COLUMNS, orgQueryTokens, orgSearchText, parseCs
 import type { RegionId } from '../../../shared/domain/regions';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
+import { eligibleFromIndex } from './eligibility';
 import { nameBasedUuid, type Row, type SqlValue } from '../store';
 
 export interface OrgRow {
@@ -317,9 +318,16 @@ const ELIGIBLE_SQL = `
 
 /**
  * The organizations holding a valid (issued, conforming, not reissued) conclusion for a code on a
- * date, one entry per organization (its latest conclusion), sorted by name.
+ * date, one entry per organization (its latest conclusion), sorted by name. Served from the
+ * in-memory index of eligibility.ts; `eligibleOrgsSql` answers the same from SQL alone (the
+ * benchmark's peer and a cross-check in the tests).
  */
 export function eligibleOrgs(ctx: CoreContext, code: string, on: string, lang: 'kk' | 'ru' = 'kk'): EligibleOrg[] {
+  return eligibleFromIndex(ctx, code, on, lang);
+}
+
+/** The same answer as eligibleOrgs, from the indexed SQL alone. */
+export function eligibleOrgsSql(ctx: CoreContext, code: string, on: string, lang: 'kk' | 'ru' = 'kk'): EligibleOrg[] {
   const rows = ctx.db.prepare(ELIGIBLE_SQL).all(code, on, on) as EligibleRow[];
   const byOrg = new Map<string, EligibleRow>();
   for (const r of rows) {

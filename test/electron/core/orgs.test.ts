@@ -7,6 +7,8 @@ import { parseCsv, writeCsv } from '../../../shared/domain/orgs';
 import { exportSync, importSync } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
 import { m0007Orgs } from '../../../electron/core/migrations/0007-orgs';
+import { createCore } from '../../../electron/core/core';
+import { eligibleOrgs, eligibleOrgsSql } from '../../../electron/core/orgs/registry';
 import { appRoot } from '../../../electron/core/paths';
 import { tempCore, tempDir } from '../../support/temp';
 import { completeDraft, MEMBERS } from './cases-fixtures';
@@ -245,6 +247,27 @@ describe('eligibility (point 31), the provider of a case, points 29 and 30', () 
     expect((await core.call('orgs.eligible', { code: '35.11', on: '2026-12-31' })).items).toEqual([]);
     expect((await core.call('orgs.eligible', { code: '35.11', on: '2028-01-01' })).items).toEqual([]);
     expect((await core.call('orgs.eligible', { code: '35.12', on: '2027-03-01' })).items).toEqual([]);
+    // The in-memory index and the SQL give the same answer.
+    for (const on of ['2026-12-31', '2027-01-01', '2027-12-31', '2028-01-01']) {
+      expect(eligibleOrgs(core.context, '35.11', on, 'ru')).toEqual(eligibleOrgsSql(core.context, '35.11', on, 'ru'));
+    }
+  });
+
+  it('the eligibility index follows writes: on this connection (a new conclusion) and by another one (the CLI next to the app)', async () => {
+    const core = tempCore();
+    expect((await core.call('orgs.eligible', { code: '35.11', on: '2027-03-01' })).items).toEqual([]);
+    const { orgId } = await conforming(core);
+    expect((await core.call('orgs.eligible', { code: '35.11', on: '2027-03-01' })).items.map((e) => e.org.id)).toEqual([orgId]);
+    const other = createCore({ dataDir: core.dataDir, host: 'cli' });
+    try {
+      const b = await other.call('orgs.save', ORG_B);
+      const { applicationId } = await receivedApplication(other, ORG_B, '35.11');
+      await other.call('conformity.issue', { applicationId, date: '2026-10-06', signer: { name: 'Омаров Д.', position: '' } });
+      const names = (await core.call('orgs.eligible', { code: '35.11', on: '2027-03-01', lang: 'ru' })).items.map((e) => e.org.id);
+      expect(new Set(names)).toEqual(new Set([orgId, b.id]));
+    } finally {
+      other.close();
+    }
   });
 
   it('the case chooses its provider from the registry, sees the eligible list for its decision date, is warned, and the protocol prints the registry names', async () => {
