@@ -42,7 +42,7 @@ export async function devicesFor(core: Core, code: string): Promise<DeviceEntry[
 export const ISSUER = { issuerKk: 'Астана қаласы бойынша медициналық және фармацевтикалық бақылау департаменті', issuerRu: 'Департамент медицинского и фармацевтического контроля по городу Астана', signerName: 'Омаров Д.', signerPosition: 'Департамент басшысы' };
 
 /** An organization with a received, fully met 35.11 application for 2027 (filed 2026-09-20). */
-export async function receivedApplication(core: Core, org = ORG_A, code = '35.11'): Promise<{ orgId: string; applicationId: string }> {
+export async function receivedApplication(core: Core, org: typeof ORG_B & { address?: string; phone?: string } = ORG_A, code = '35.11'): Promise<{ orgId: string; applicationId: string }> {
   const known = (await core.call('orgs.list', { query: org.bin })).items[0];
   const o = known ?? (await core.call('orgs.save', org));
   const devices = await devicesFor(core, code);
