@@ -98,8 +98,10 @@ export const m0007Orgs: Migration = {
       CREATE INDEX org_conclusions_org ON org_conclusions (org_id, year);
       CREATE INDEX org_conclusions_number ON org_conclusions (number);
       CREATE INDEX org_conclusions_supersedes ON org_conclusions (supersedes_id) WHERE supersedes_id IS NOT NULL;
-      -- Who may receive a patient for a code on a date (point 31): served by this index alone.
-      CREATE INDEX org_conclusions_eligible ON org_conclusions (code, valid_from, valid_to, org_id) WHERE state = 'issued' AND overall_conform = 1;
+      -- Who may receive a patient for a code on a date (point 31): every column the answer needs, so
+      -- the eligibility index (electron/core/orgs/eligibility.ts) is read from this index alone.
+      -- Issued conclusions never change, so keeping it costs nothing after their issue.
+      CREATE INDEX org_conclusions_eligible ON org_conclusions (code, valid_from, valid_to, org_id, number, year, issued_on) WHERE state = 'issued' AND overall_conform = 1;
 
       -- The last conclusion number given in a year. Only ever increases.
       CREATE TABLE conformity_counters (

@@ -265,6 +265,13 @@ describe('eligibility (point 31), the provider of a case, points 29 and 30', () 
       await other.call('conformity.issue', { applicationId, date: '2026-10-06', signer: { name: 'Омаров Д.', position: '' } });
       const names = (await core.call('orgs.eligible', { code: '35.11', on: '2027-03-01', lang: 'ru' })).items.map((e) => e.org.id);
       expect(new Set(names)).toEqual(new Set([orgId, b.id]));
+      // A rename on this connection, an update of point 29: read again, the same answer as the SQL.
+      await core.call('orgs.save', { id: orgId, ...ORG_A, nameRu: 'АО «ННКЦ»' });
+      const c = (await core.call('conformity.listConclusions', { orgId })).items[0]!;
+      await core.call('conformity.addUpdate', { conclusionId: c.id, kind: 'device_fault', eventOn: '2027-02-01', subject: 'SN-0-0' });
+      const now = await core.call('orgs.eligible', { code: '35.11', on: '2027-03-01', lang: 'ru' });
+      expect(now.items.find((e) => e.org.id === orgId)).toMatchObject({ org: { nameRu: 'АО «ННКЦ»' }, openUpdates: 1 });
+      expect(now.items).toEqual(eligibleOrgsSql(core.context, '35.11', '2027-03-01', 'ru'));
     } finally {
       other.close();
     }
