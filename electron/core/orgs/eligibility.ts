@@ -2,11 +2,12 @@
  * Which organizations may receive a patient for an HTMP code on a date (ДСМ-238 point 31): an
  * issued, conforming conclusion for the code, valid on the date, not superseded by a reissue.
  *
- * Served from memory: every valid conclusion per code with its organization. Built from the
- * database on first use (an index-only scan of `org_conclusions_eligible`); then, after a write on
- * this connection (Store changes, sync included), only what the write touched is read again: the
- * organizations, the open updates, or the conclusions of the codes concerned. A commit by another
- * connection (PRAGMA data_version: the CLI next to the app) rebuilds the whole. A query walks the
+ * Served from memory: the organizations (with their order by name) and, per code, its valid
+ * conclusions, each code read on its first query (a range of `org_conclusions_eligible`, which
+ * holds every column needed). After a write on this connection (Store changes, sync included)
+ * only what the write touched is read again: the organizations, the open updates, or the codes
+ * concerned. A commit by another connection (PRAGMA data_version: the CLI next to the app) drops
+ * everything, read again on demand. A query walks the
  * conclusions of one code (about 1,500 at 5,000 organizations x 100 codes x 3 years) in an order by
  * name computed once: under a millisecond, where the same indexed SQL, which reads and sorts some
  * 500 organizations, takes tens (docs/benchmarks.md, `npm run bench -- orgs`).
@@ -54,20 +55,25 @@ class EligibilityIndex {
   private openUpdates = new Map<string, number>();
   private rank: Record<'kk' | 'ru', Map<string, number>> = { kk: new Map(), ru: new Map() };
 
+  private readonly ofCode;
+
   constructor(private readonly db: Db) {
+    this.ofCode = db.prepare(`${SELECT} AND c.code = ?`);
     this.loadOrgs();
     this.loadUpdates();
-    for (const r of db.prepare(SELECT).iterate() as Iterable<ConclusionLine>) this.add(r);
   }
 
-  private add(r: ConclusionLine): void {
-    let list = this.byCode.get(r.code);
-    if (!list) this.byCode.set(r.code, (list = []));
-    list.push({
+  /** The valid conclusions of a code, read on first use. */
+  private entries(code: string): Entry[] {
+    let list = this.byCode.get(code);
+    if (list) return list;
+    list = (this.ofCode.all(code) as ConclusionLine[]).map((r) => ({
       conclusion: { id: r.id, number: r.number, year: r.year, code: r.code, validFrom: r.valid_from, validTo: r.valid_to, issuedOn: r.issued_on },
       orgId: r.org_id,
       superseded: r.superseded === 1,
-    });
+    }));
+    this.byCode.set(code, list);
+    return list;
   }
 
   private loadOrgs(): void {
@@ -101,11 +107,7 @@ class EligibilityIndex {
         if (code === undefined) return false; // deleted: rare (sync); rebuild everything
         codes.add(code);
       }
-      const byCode = this.db.prepare(`${SELECT} AND c.code = ?`);
-      for (const code of codes) {
-        this.byCode.delete(code);
-        for (const r of byCode.iterate(code) as Iterable<ConclusionLine>) this.add(r);
-      }
+      for (const code of codes) this.byCode.delete(code);
     }
     return true;
   }
@@ -113,7 +115,7 @@ class EligibilityIndex {
   /** One entry per organization (its latest valid conclusion), by name in the language. */
   query(code: string, on: string, lang: 'kk' | 'ru'): EligibleOrg[] {
     const best = new Map<string, Entry>();
-    for (const e of this.byCode.get(code) ?? []) {
+    for (const e of this.entries(code)) {
       if (e.superseded || e.conclusion.validFrom > on || e.conclusion.validTo < on || !this.orgs.has(e.orgId)) continue;
       const prev = best.get(e.orgId);
       if (!prev || e.conclusion.issuedOn > prev.conclusion.issuedOn) best.set(e.orgId, e);

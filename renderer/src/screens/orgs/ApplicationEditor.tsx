@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApplicationDetail } from '../../../../shared/contract/orgs';
 import type { DocLangArg, LayoutArg } from '../../../../shared/contract/protocols';
-import type { DeviceEntry, PermitEntry, StaffEntry } from '../../../../shared/domain/conformity';
+import { longRepairFrom, type DeviceEntry, type PermitEntry, type StaffEntry } from '../../../../shared/domain/conformity';
 import type { Requirement, StaffRequirement } from '../../../../shared/domain/requirements';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
@@ -267,6 +267,9 @@ export function ApplicationEditor({ id, orgId }: { id: string | null; orgId: str
               ))}
             </tbody>
           </table>
+          {form.devices.some((x) => x.outOfOrderSince && longRepairFrom(x.outOfOrderSince) <= todayKz()) && (
+            <p className="warning small" data-testid="app-long-repair">{t('updates.longRepair')}</p>
+          )}
           <div className="actions">
             <button type="button" onClick={() => edit({ devices: [...form.devices, { name: '', model: '', serial: '', inService: true, outOfOrderSince: null, requirement: null }] })} data-testid="app-add-device">
               {t('application.addDevice')}
