@@ -324,7 +324,7 @@ export function ApplicationEditor({ id, orgId }: { id: string | null; orgId: str
       )}
       {d && d.receivedOn && (
         <p className="panel" data-testid="app-received-info">
-          {t('application.receivedInfo', { date: fmtDate(d.receivedOn), due: fmtDate(d.assessmentDue) })} <DueCell a={d} />
+          {t('application.receivedInfo', { date: fmtDate(d.receivedOn), due: fmtDate(d.assessmentDue) })} <DueCell a={d} badgeOnly />
         </p>
       )}
 

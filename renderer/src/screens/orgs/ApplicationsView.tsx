@@ -7,7 +7,7 @@ import { href, navigate } from '../../router';
 import { fmtDate, orgName, useLang } from './util';
 
 /** The days left to the 30-day assessment deadline (point 26), or how late it is. */
-export function DueCell({ a }: { a: Pick<ApplicationListItem, 'assessmentDue' | 'daysLeft' | 'status'> }) {
+export function DueCell({ a, badgeOnly }: { a: Pick<ApplicationListItem, 'assessmentDue' | 'daysLeft' | 'status'>; badgeOnly?: boolean }) {
   const { t } = useTranslation('orgs');
   if (!a.assessmentDue) return <span className="muted">—</span>;
   if (a.status !== 'received' || a.daysLeft === null) return <span>{fmtDate(a.assessmentDue)}</span>;
@@ -15,7 +15,7 @@ export function DueCell({ a }: { a: Pick<ApplicationListItem, 'assessmentDue' | 
   const label = a.daysLeft < 0 ? t('applications.overdue', { count: -a.daysLeft }) : a.daysLeft === 0 ? t('applications.dueToday') : t('applications.daysLeft', { count: a.daysLeft });
   return (
     <span className="due">
-      <span className="due-date">{fmtDate(a.assessmentDue)}</span>
+      {!badgeOnly && <span className="due-date">{fmtDate(a.assessmentDue)}</span>}
       <span className={cls} data-testid="application-due">{label}</span>
     </span>
   );
