@@ -278,6 +278,16 @@ export function preAssess(reqs: EntryRequirements | null, data: ApplicationData,
       }
     }
   }
+  // Surplus devices of a requirement already met (three ultrasound machines where one is asked)
+  // are placed too: they are not devices the machine failed to recognize.
+  for (const d of data.devices) {
+    if (usedDevices.has(d)) continue;
+    const r = deviceReqs.find((q) => matchDeviceName(d.name, q.name));
+    if (r) {
+      placed.get(r.id)!.push(d);
+      usedDevices.add(d);
+    }
+  }
   const unplaced = data.devices.filter((d) => !usedDevices.has(d));
   for (const r of reqs.devices) {
     if (r.kind !== 'device') {

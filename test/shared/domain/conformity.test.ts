@@ -116,6 +116,9 @@ describe('pre-assessment: each kind of requirement met and not met', () => {
     expect(status('00.93', { staff, devices: without }, 'd4')).toMatchObject({ status: 'not_met', reasons: [{ code: 'device_missing' }] });
     const renamed = [...without, { name: 'Ангиографиялық жүйе Artis', model: 'Artis', serial: '1', inService: true }];
     expect(status('00.93', { staff, devices: renamed }, 'd4')).toMatchObject({ status: 'manual', reasons: [{ code: 'device_missing' }, { code: 'device_unplaced' }] });
+    // A surplus device of a met requirement is not "unplaced": the missing one stays not met.
+    const surplus = [...without, { ...devices[0]!, serial: 'extra' }];
+    expect(status('00.93', { staff, devices: surplus }, 'd4').status).toBe('not_met');
     // Linked by the form to the requirement, the renamed device counts.
     const linked = [...without, { name: 'Ангиографиялық жүйе Artis', model: 'Artis', serial: '1', inService: true, requirement: 'd4' }];
     expect(status('00.93', { staff, devices: linked }, 'd4').status).toBe('met');
