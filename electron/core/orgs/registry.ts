@@ -4,6 +4,7 @@
  * chosen on a case. Written only through ctx.store.
  */
 import ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
 import type { CaseProvider, ConclusionRef, EligibleOrg, ExportFile, ImportResult, OrgList, OrgView, OrgsSettings } from '../../../shared/contract/orgs';
 import { MAX_IMPORT_BYTES } from '../../../shared/contract/orgs';
 import { kzToday } from '../../../shared/domain/kz-time';
@@ -179,8 +180,40 @@ function cellText(cell: ExcelJS.Cell, column: string | undefined): string {
   return cell.text ?? '';
 }
 
+/** An XLSX may unpack to at most this (declared) size, in at most this many parts. */
+const MAX_XLSX_UNPACKED = 200 * 1024 * 1024;
+const MAX_XLSX_ENTRIES = 2000;
+
+/**
+ * Refuses a zip that declares more than MAX_XLSX_UNPACKED bytes or entries (a zip bomb) before
+ * exceljs unpacks it. (The declared sizes are what a zip bomb usually gives away; exceljs stops at
+ * a corrupt entry anyway.)
+ */
+function checkZip(buf: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true, validateEntrySizes: true }, (err, zip) => {
+      if (err || !zip) return reject(new AppFailure('orgs.import_unreadable', { reason: 'xlsx' }));
+      let total = 0;
+      let count = 0;
+      zip.on('entry', (e: yauzl.Entry) => {
+        total += e.uncompressedSize;
+        count++;
+        if (total > MAX_XLSX_UNPACKED || count > MAX_XLSX_ENTRIES) {
+          zip.close();
+          return reject(new AppFailure('orgs.import_too_large', { bytes: total, maxMb: MAX_IMPORT_BYTES / 1024 / 1024 }));
+        }
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve());
+      zip.on('error', () => reject(new AppFailure('orgs.import_unreadable', { reason: 'xlsx' })));
+      zip.readEntry();
+    });
+  });
+}
+
 /** The cells of the first sheet of an XLSX file (header first). */
 export async function readXlsx(buf: Buffer): Promise<string[][]> {
+  await checkZip(buf);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
@@ -272,9 +305,12 @@ export async function exportOrgs(ctx: CoreContext, format: 'csv' | 'xlsx'): Prom
   const rows = ctx.db.prepare('SELECT * FROM organizations').all() as OrgRow[];
   rows.sort((x, y) => collators.kk.compare(x.name_kk, y.name_kk) || x.bin.localeCompare(y.bin));
   const values = rows.map((r) => [r.bin, r.name_kk, r.name_ru, r.region, r.level, r.address ?? '', r.phone ?? '', r.email ?? '', r.head ?? '']);
+  // A spreadsheet opening the CSV would run a cell starting with = or @ (or + - followed by a
+  // letter) as a formula: such cells are written with a leading apostrophe. XLSX cells are text.
+  const safe = (v: string): string => (/^[=@\t\r]|^[+-](?![\d\s(])/.test(v) ? `'${v}` : v);
   const stamp = kzToday();
   if (format === 'csv') {
-    return { fileName: `organizations-${stamp}.csv`, contentBase64: Buffer.from(writeCsv([[...EXPORT_COLUMNS], ...values]), 'utf8').toString('base64'), count: rows.length };
+    return { fileName: `organizations-${stamp}.csv`, contentBase64: Buffer.from(writeCsv([[...EXPORT_COLUMNS], ...values.map((v) => v.map(safe))]), 'utf8').toString('base64'), count: rows.length };
   }
   const wb = new ExcelJS.Workbook();
   wb.creator = 'HTMP Commission Desk';

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
 import { parseVerificationString } from '../../../shared/documents';
 import { parseCsv, writeCsv } from '../../../shared/domain/orgs';
 import { exportSync, importSync } from '../../../electron/core/exchange/sync';
@@ -94,6 +95,21 @@ describe('registry', () => {
     await expect(core.call('orgs.import', { fileName: 'orgs.xlsx', contentBase64: b64('not a zip') })).rejects.toMatchObject({ code: 'orgs.import_unreadable', params: { reason: 'xlsx' } });
     await expect(core.call('orgs.import', { fileName: 'orgs.pdf', contentBase64: b64('x') })).rejects.toMatchObject({ code: 'orgs.import_unreadable', params: { reason: 'extension' } });
     await expect(core.call('orgs.import', { fileName: 'orgs.csv', contentBase64: Buffer.from([0xff, 0xfe, 0x00]).toString('base64') })).rejects.toMatchObject({ code: 'orgs.import_unreadable', params: { reason: 'utf8' } });
+  });
+
+  it('attacks: a zip of thousands of parts is refused before unpacking; a formula in a name is exported as text', async () => {
+    const core = tempCore();
+    const zip = new yazl.ZipFile();
+    for (let i = 0; i < 2001; i++) zip.addBuffer(Buffer.from('x'), `xl/part${i}.xml`);
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const c of zip.outputStream) chunks.push(c as Buffer);
+    await expect(core.call('orgs.import', { fileName: 'bomb.xlsx', contentBase64: Buffer.concat(chunks).toString('base64') })).rejects.toMatchObject({ code: 'orgs.import_too_large' });
+    await core.call('orgs.save', { ...ORG_B, nameRu: '=HYPERLINK("http://example.org","x")', phone: '+7 7212 00 00 00' });
+    const csv = Buffer.from((await core.call('orgs.export', { format: 'csv' })).contentBase64, 'base64').toString('utf8');
+    const row = parseCsv(csv)[1]!;
+    expect(row[2]).toBe('\'=HYPERLINK("http://example.org","x")');
+    expect(row[6]).toBe('+7 7212 00 00 00');
   });
 
   it('exports CSV and XLSX that import back unchanged', async () => {
