@@ -992,8 +992,27 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     if (!content) throw new AppFailure('cases.file_not_found', { id: a.fileId, sha256: link.sha256 });
     return { file: fileRef(link), contentBase64: content.toString('base64') };
   },
+  'cases.checkFile': (a, ctx) => {
+    const present = new Set(a.presentFiles);
+    const input = a.case as unknown as CaseInput;
+    const d = deriveCase(ctx, input, (ref) => present.has(ref), typeof a.case.patient.insured === 'boolean' ? a.case.patient.insured : null);
+    return { complete: d.check.complete, findings: d.check.findings, due: d.due, funding: d.funding };
+  },
+  'cases.import': (a, ctx) => {
+    const contents = new Map(a.files.map((f) => [f.ref, decodeBase64(f.contentBase64)]));
+    const { id } = importCase(ctx, a.case as unknown as CaseInput & Record<string, unknown>, (ref) => contents.get(ref) ?? null);
+    changed(ctx, id);
+    const status = (ctx.db.prepare('SELECT status FROM cases WHERE id = ?').get(id) as { status: CaseStatus }).status;
+    return { id, status };
+  },
   'cases.decide': (a, ctx) => {
-    const decision = decide(ctx, a);
+    const { issue, ...args } = a;
+    // Deciding and issuing in one call are one transaction: a refusal at issue (no commission
+    // set, no name of the code) must not leave a draft decision behind.
+    const decision = ctx.store.transaction(() => {
+      const draft = decide(ctx, args);
+      return issue === true ? issueProtocol(ctx, draft.id) : draft;
+    });
     changed(ctx, a.caseId);
     const out: DecideResult = { decision, detail: caseDetail(ctx, a.caseId) };
     return out;
