@@ -3,7 +3,7 @@
  * exceljs), export, the organizations eligible for a code on a date (point 31) and the provider
  * chosen on a case. Written only through ctx.store.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import type { CaseProvider, ConclusionRef, EligibleOrg, ExportFile, ImportResult, OrgList, OrgView, OrgsSettings } from '../../../shared/contract/orgs';
 import { MAX_IMPORT_BYTES } from '../../../shared/contract/orgs';
@@ -211,10 +211,15 @@ function checkZip(buf: Buffer): Promise<void> {
   });
 }
 
+/** exceljs, loaded when a workbook is read or made, not at every start of the core (it takes seconds). */
+async function loadExcel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
+
 /** The cells of the first sheet of an XLSX file (header first). */
 export async function readXlsx(buf: Buffer): Promise<string[][]> {
   await checkZip(buf);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {
@@ -312,7 +317,7 @@ export async function exportOrgs(ctx: CoreContext, format: 'csv' | 'xlsx'): Prom
   if (format === 'csv') {
     return { fileName: `organizations-${stamp}.csv`, contentBase64: Buffer.from(writeCsv([[...EXPORT_COLUMNS], ...values.map((v) => v.map(safe))]), 'utf8').toString('base64'), count: rows.length };
   }
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'HTMP Commission Desk';
   const sheet = wb.addWorksheet('organizations');
   sheet.addRow([...EXPORT_COLUMNS]);
