@@ -6,6 +6,7 @@ import { CasesScreen } from './screens/cases/CasesScreen';
 import { ExchangeScreen } from './screens/exchange/ExchangeScreen';
 import { OrgsArea } from './screens/orgs/OrgsArea';
 import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
+import { ReportsScreen } from './screens/reports/ReportsScreen';
 import { ScoringArea } from './screens/scoring/ScoringArea';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { TodayScreen } from './screens/today/TodayScreen';
@@ -23,6 +24,7 @@ export const areas: Area[] = [
   { id: 'cases', label: 'nav.cases', screen: CasesScreen },
   { id: 'protocols', label: 'protocols:nav', screen: ProtocolsScreen },
   { id: 'orgs', label: 'orgs:nav', screen: OrgsArea },
+  { id: 'reports', label: 'reports:nav', screen: ReportsScreen },
   { id: 'catalogue', label: 'nav.catalogue', screen: CatalogueScreen },
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },
   { id: 'abroad', label: 'abroad:nav', screen: AbroadScreen },

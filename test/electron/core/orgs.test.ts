@@ -7,7 +7,7 @@ import { parseVerificationString } from '../../../shared/documents';
 import { parseCsv, writeCsv } from '../../../shared/domain/orgs';
 import { exportSync, importSync } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
-import { m0008Orgs } from '../../../electron/core/migrations/0008-orgs';
+import { m0010Orgs } from '../../../electron/core/migrations/0010-orgs';
 import { createCore } from '../../../electron/core/core';
 import { eligibleOrgs, eligibleOrgsSql } from '../../../electron/core/orgs/registry';
 import { appRoot } from '../../../electron/core/paths';
@@ -30,7 +30,7 @@ describe('schema', () => {
   it('the migration creates the tables of the area and the eligibility index is used', () => {
     const core = tempCore();
     const v = core.db.pragma('user_version', { simple: true }) as number;
-    expect(v).toBeGreaterThanOrEqual(m0008Orgs.version);
+    expect(v).toBeGreaterThanOrEqual(m0010Orgs.version);
     for (const t of ['organizations', 'org_applications', 'org_conclusions', 'conformity_counters', 'org_updates', 'case_providers']) {
       expect(core.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(t), t).toBeTruthy();
     }

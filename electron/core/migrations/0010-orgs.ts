@@ -20,8 +20,8 @@ import type { Migration } from './types';
  * conformity.ts); decisions (the assessor's per-requirement decisions); statement (canonical JSON
  * of the issued conclusion, its SHA-256 in `sha256`); details of an update.
  */
-export const m0008Orgs: Migration = {
-  version: 8,
+export const m0010Orgs: Migration = {
+  version: 10,
   name: 'orgs',
   up(db) {
     db.exec(`
