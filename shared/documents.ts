@@ -10,6 +10,9 @@
  *
  * Pure TypeScript: no Node, DOM or Electron imports.
  */
+import { findInvalidConformityField, type ConformityDocument } from './documents-conformity';
+
+export type { ApplicationDoc, ConclusionDoc, ConformityDocument } from './documents-conformity';
 
 /** A language of a single-language part of a document. */
 export type PdfLang = 'kk' | 'ru';
@@ -252,7 +255,7 @@ export interface AnnualReportDoc {
   generatedAt: IsoDateTime;
 }
 
-export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc | AnnualReportDoc;
+export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc | AnnualReportDoc | ConformityDocument;
 export type HtmpDocumentKind = HtmpDocument['kind'];
 
 /** The statement of a document: everything but `generatedAt`, with absent optional fields dropped. */
@@ -280,6 +283,8 @@ const VERIFICATION_PREFIX: Record<HtmpDocumentKind, string> = {
   refusal_journal: 'HTMP-REFUSALS',
   scoring_sheet: 'HTMP-SCORING',
   protocol_register: 'HTMP-REGISTER',
+  conformity_application: 'HTMP-APPLICATION',
+  conformity_conclusion: 'HTMP-CONCLUSION',
   annual_report: 'HTMP-ANNUAL',
 };
 
@@ -325,6 +330,10 @@ export function documentNumber(doc: HtmpDocument): string {
       return `${doc.period.from}/${doc.period.to}`;
     case 'scoring_sheet':
       return doc.technology.code ? `${doc.technology.code}@${doc.date}` : doc.date;
+    case 'conformity_application':
+      return doc.reference;
+    case 'conformity_conclusion':
+      return doc.number;
     case 'annual_report':
       return String(doc.year);
   }
@@ -345,6 +354,9 @@ export function findInvalidField(doc: unknown): string | null {
       return checkScoringSheet(doc);
     case 'protocol_register':
       return checkRegister(doc);
+    case 'conformity_application':
+    case 'conformity_conclusion':
+      return isIsoDateTime(doc['generatedAt']) ? findInvalidConformityField(doc) : 'generatedAt';
     case 'annual_report':
       return checkAnnualReport(doc);
     default:

@@ -24,6 +24,7 @@ import {
   type CommissionMember,
   type DocLang,
   type HtmpDocument,
+  type LocalizedText,
   type ProtocolDoc,
   type ProtocolRegisterDoc,
   type RefusalJournalDoc,
@@ -42,7 +43,8 @@ import { statementData } from '../../../shared/documents';
 import type { Row, TableSpec } from '../store';
 import { readSettings, standingMembers } from './app';
 import { casesHandlers, onIssueCheck, onProtocolIssued } from './cases';
-import { catalogueLookup, htmpNames } from './catalogue-lookup';
+import { caseProviderOrg } from '../orgs/registry';
+import { catalogueLookup, htmpNames, type LocalizedName } from './catalogue-lookup';
 import { scoringSheetDoc } from './scoring';
 
 /** Tables of user data owned by the protocols area (written only through the Store). */
@@ -108,7 +110,8 @@ export interface ProtocolInput {
   section: 1 | 2 | 3 | null;
   /** The date the HTMP name is looked up on (the case's received date). */
   caseDate: string;
-  providerName: string | null;
+  /** The organization the patient is sent to: from the registry (both languages) or as typed. */
+  providerName: LocalizedText | null;
   documents: { kind: string; paper: boolean; fileCount: number }[];
   outcome: 'approved' | 'refused';
   reason: RefusalReason | null;
@@ -124,6 +127,19 @@ const CASE_KIND_TO_CHECKLIST: Record<string, ChecklistKind> = {
   record_extract: 'record_extract',
   test_results: 'tests_and_consultations',
 };
+
+/** The provider as printed: trimmed, null when empty. */
+function providerOf(name: LocalizedText | null): ProtocolDoc['provider'] {
+  if (name === null) return null;
+  if (typeof name === 'string') return name.trim() === '' ? null : { name: name.trim() };
+  return name.kk.trim() === '' || name.ru.trim() === '' ? null : { name: { kk: name.kk.trim(), ru: name.ru.trim() } };
+}
+
+/** The registry organization chosen on a case (orgs area), in both languages. */
+function registryProviderName(ctx: CoreContext, caseId: string): LocalizedText | null {
+  const o = caseProviderOrg(ctx, caseId);
+  return o ? { kk: o.name_kk, ru: o.name_ru } : null;
+}
 
 /** The ProtocolDoc of an input; throws `pdf.invalid_document` {field} when it is not printable. */
 export function buildProtocolDoc(ctx: CoreContext, input: ProtocolInput, generatedAt: string = kzNow()): ProtocolDoc {
@@ -154,7 +170,7 @@ export function buildProtocolDoc(ctx: CoreContext, input: ProtocolInput, generat
     },
     diagnosis: { icd10: input.diagnosis.icd10.trim(), text: input.diagnosis.text.trim() },
     htmp: { code: input.htmpCode.trim(), name: { kk: { text: '-', source: '-' }, ru: null } },
-    provider: input.outcome === 'approved' && input.providerName && input.providerName.trim() !== '' ? { name: input.providerName.trim() } : null,
+    provider: input.outcome === 'approved' ? providerOf(input.providerName) : null,
     checklist: CHECKLIST_KINDS.map((kind) => ({ kind, received: received.has(kind) })),
     decision: input.outcome === 'approved' ? { outcome: 'approved', reason: null } : { outcome: 'refused', reason: input.reason as RefusalReason },
     ...(input.inpatient !== null ? { inpatient: input.inpatient } : {}),
@@ -205,7 +221,8 @@ export function inputFor(ctx: CoreContext, detail: CaseDetail, decision: Decisio
     htmpCode: detail.htmpCode,
     section: detail.technology?.section ?? null,
     caseDate: isIsoDate(receivedDate) ? receivedDate : decision.date,
-    providerName: detail.providerOrg,
+    // The organization chosen from the registry (names in both languages), else the text typed before it.
+    providerName: registryProviderName(ctx, detail.id) ?? detail.providerOrg,
     documents: detail.documents.map((d) => ({ kind: d.kind, paper: d.paper, fileCount: d.files.length })),
     outcome: decision.outcome,
     reason: decision.reason,
@@ -284,7 +301,7 @@ export function inputFromCaseFile(file: unknown): ProtocolInput {
   if (!parsedMembers.some((m) => m.role === 'chair')) throw new AppFailure('protocols.invalid_case_file', { field: 'decision.members' });
 
   const provider = decision['provider'];
-  let providerName: string | null = null;
+  let providerName: LocalizedText | null = null;
   if (provider !== undefined && provider !== null) {
     if (!isRec(provider) || typeof provider['name'] !== 'string') throw new AppFailure('protocols.invalid_case_file', { field: 'decision.provider.name' });
     providerName = provider['name'];

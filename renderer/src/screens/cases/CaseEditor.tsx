@@ -18,6 +18,7 @@ import { findingsFor, localFindings, mergedFindings, type FormState } from './mo
 import { HtmpCodeField } from './HtmpCodeField';
 import { PacketChecklist } from './PacketChecklist';
 import { useCaseDraft } from './useCaseDraft';
+import { ProviderPicker } from '../orgs/ProviderPicker';
 
 /** One case: patient, packet, deadline and funding, decision, and what follows an approval. */
 export function CaseEditor({ id }: { id: string }) {
@@ -324,9 +325,8 @@ export function CaseEditor({ id }: { id: string }) {
             <Field id="specialistConclusion" label={t('ui.case.specialistConclusion')}>
               {(p) => <textarea {...p} rows={2} value={form.specialistConclusion} onChange={(e) => set('specialistConclusion', e.target.value)} data-testid="case-specialistConclusion" />}
             </Field>
-            <Field id="providerOrg" label={t('ui.case.providerOrg')}>
-              {(p) => <input {...p} value={form.providerOrg} onChange={(e) => set('providerOrg', e.target.value)} data-testid="case-providerOrg" />}
-            </Field>
+            {/* The provider is chosen from the registry (orgs area); its name is kept in the case as text too. */}
+            <ProviderPicker caseId={id} code={form.htmpCode} onChosen={(name) => set('providerOrg', name ?? '', true)} />
             <Field id="notes" label={t('ui.case.notes')}>
               {(p) => <textarea {...p} rows={2} value={form.notes} onChange={(e) => set('notes', e.target.value)} data-testid="case-notes" />}
             </Field>
