@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiEvent, ArgsOf, MethodName, ResultOf } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
+import { installFacts } from './aftercare/facts';
 import { currentActor } from './auth/current';
 import { Security } from './auth/security';
 import type { Caller, CoreContext, Handlers } from './context';
@@ -12,12 +13,15 @@ import { createDispatcher } from './dispatch';
 import { renderAuditPdf, renderRecoverySheet, auditCsv } from './pdf/security';
 import { makePrivate } from './private-files';
 import { abroadHandlers } from './services/abroad';
+import { aftercareHandlers } from './services/aftercare';
 import { appHandlers } from './services/app';
 import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
 import { catalogueHandlers } from './services/catalogue';
 import { exchangeHandlers } from './services/exchange';
+import { orgsHandlers } from './services/orgs';
 import { protocolsHandlers } from './services/protocols';
+import { reportsHandlers } from './services/reports';
 import { scoringHandlers } from './services/scoring';
 import type { Store } from './store';
 
@@ -99,6 +103,8 @@ export function createCore(options: CoreOptions): Core {
       ...(options.insecurePlaintext ? { insecurePlaintext: true } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.onConvertStep ? { onConvertStep: options.onConvertStep } : {}),
+      // The derived tables of the reports follow every logged change (local or by sync).
+      onOpened: () => installFacts(context),
       emit,
     });
   } catch (err) {
@@ -161,7 +167,7 @@ export function createCore(options: CoreOptions): Core {
       if (!s || s.locked || security.state !== 'open') throw new AppFailure(s?.locked ? 'auth.locked' : 'auth.required');
       const who = security.actorFor(s);
       if (who.role !== 'admin') throw new AppFailure('auth.forbidden', { role: who.role, need: 'admin' });
-      return renderRecoverySheet({ recoveryKey: a.recoveryKey, lang: a.lang, installationId: security.installationId, dataDir, commission: commissionName(security) });
+      return renderRecoverySheet({ recoveryKey: a.recoveryKey, lang: a.lang, installationId: security.installationId, dataDir, commission: commissionName(security, a.lang) });
     },
     'users.list': () => security.listUsers(),
     'users.add': (a) => security.addUser(a),
@@ -177,7 +183,7 @@ export function createCore(options: CoreOptions): Core {
     'audit.exportPdf': async (a) => {
       const rows = security.auditAll(a);
       const { lang, ...filter } = a;
-      return { ...(await renderAuditPdf({ rows, lang, filter, commission: commissionName(security) })), rows: rows.length };
+      return { ...(await renderAuditPdf({ rows, lang, filter, commission: commissionName(security, lang) })), rows: rows.length };
     },
     'db.rekey': (a) => security.rekey(a, actor()),
   };
@@ -191,7 +197,10 @@ export function createCore(options: CoreOptions): Core {
     ...scoringHandlers,
     ...protocolsHandlers,
     ...exchangeHandlers,
+    ...aftercareHandlers,
+    ...reportsHandlers,
     ...abroadHandlers,
+    ...orgsHandlers,
   };
   const dispatch = createDispatcher({
     handlers,
@@ -244,9 +253,11 @@ export function createCore(options: CoreOptions): Core {
   return view(LOCAL_CALLER);
 }
 
-function commissionName(security: Security): string {
+/** The commission's name in a document's language ('' when not set or nobody is signed in). */
+function commissionName(security: Security, lang: string): string {
   try {
-    const v = security.opened().db.prepare("SELECT value FROM settings WHERE key = 'commissionName'").pluck().get() as string | undefined;
+    const key = lang === 'ru' ? 'commissionNameRu' : 'commissionNameKk';
+    const v = security.opened().db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
     return v ? (JSON.parse(v) as string) : '';
   } catch {
     return '';

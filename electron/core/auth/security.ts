@@ -58,6 +58,8 @@ export interface SecurityOptions {
   now?: () => number;
   /** Test hook of the conversion (migration, re-key) steps. */
   onConvertStep?: (step: string) => void;
+  /** Called each time the database opens (a new Store): the core hangs its Store listeners here. */
+  onOpened?(): void;
   emit(event: { type: 'auth.changed'; payload: Record<string, unknown> }): void;
 }
 
@@ -284,6 +286,7 @@ export class Security {
     this.dataKey = dataKey;
     this.auditKey = auditKeyOf(this.open.db);
     this.unregisterFiles = registerFileStore(new FileStore(this.dataDir, plain ? null : fileStoreKeys(dataKey)));
+    this.opts.onOpened?.();
     this.refreshSettings();
     this.refreshReference();
   }
