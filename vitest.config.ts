@@ -10,5 +10,6 @@ export default defineConfig({
     pool: 'forks',
     // A cheap scrypt for test keyrings (marked test-only in the keyring; refused without this).
     env: { HTMP_TEST_FAST_KDF: '1' },
+    setupFiles: ['test/support/isolate-data-dir.ts'],
   },
 });

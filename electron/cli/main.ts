@@ -1,4 +1,7 @@
+import { privateUmask } from '../core/private-files';
 import { runCli } from './run';
+
+privateUmask();
 
 /** Reads a line from the terminal without echo (a passphrase). */
 function promptSecret(question: string): Promise<string> {

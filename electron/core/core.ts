@@ -2,20 +2,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiEvent, ArgsOf, MethodName, ResultOf } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
+import { installFacts } from './aftercare/facts';
 import { currentActor } from './auth/current';
 import { Security } from './auth/security';
 import type { Caller, CoreContext, Handlers } from './context';
 import { LOCAL_CALLER } from './context';
 import type { Db } from './db';
 import { registerOpen } from './data-folder';
+import { dbFailure } from './db-errors';
 import { createDispatcher } from './dispatch';
 import { renderAuditPdf, renderRecoverySheet, auditCsv } from './pdf/security';
+import { makePrivate } from './private-files';
+import { abroadHandlers } from './services/abroad';
+import { aftercareHandlers } from './services/aftercare';
 import { appHandlers } from './services/app';
 import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
 import { catalogueHandlers } from './services/catalogue';
 import { exchangeHandlers } from './services/exchange';
+import { orgsHandlers } from './services/orgs';
 import { protocolsHandlers } from './services/protocols';
+import { reportsHandlers } from './services/reports';
 import { scoringHandlers } from './services/scoring';
 import type { Store } from './store';
 
@@ -57,6 +64,12 @@ export interface Core {
 /** Methods after which the plain reference copy may need refreshing (they write reference data). */
 const REFERENCE_WRITERS = /^(settings\.update|calendar\.(replace|setYear|reset)|catalogue\.(setInForce|saveTranslation|removeTranslation|saveNote|removeNote)|exchange\.(catalogueApply|catalogueRestore|import|trustPublisher|removePublisher))$/;
 
+/** `mkdir -p` through a path component that is a file fails with EEXIST or ENOTDIR. */
+function mkdirCode(err: unknown): unknown {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'EEXIST' ? Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }) : err;
+}
+
 /**
  * Opens the data folder (creating it): finishes an interrupted migration or re-key, reads the
  * keyring, and wires every service behind the one door. The encrypted database opens at the
@@ -64,7 +77,20 @@ const REFERENCE_WRITERS = /^(settings\.update|calendar\.(replace|setYear|reset)|
  */
 export function createCore(options: CoreOptions): Core {
   const dataDir = path.resolve(options.dataDir);
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Whatever stops the data folder from opening (a file in its place, no rights, a full disk, a
+  // lock held elsewhere) is a translated db.* refusal, not a crash.
+  const failure = (err: unknown) => dbFailure(mkdirCode(err), dataDir) ?? err;
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw failure(err);
+  }
+  if (!fs.statSync(dataDir).isDirectory()) throw new AppFailure('db.not_a_folder', { dataDir });
+  try {
+    makePrivate(dataDir);
+  } catch (err) {
+    throw failure(err);
+  }
   const host = options.host ?? 'cli';
   // This core has the folder open until close(): a restore into it is refused meanwhile.
   const lease = registerOpen(dataDir, host);
@@ -75,17 +101,19 @@ export function createCore(options: CoreOptions): Core {
   let security: Security;
   try {
     security = new Security({
-    dataDir,
-    host,
-    leaseId: lease.id,
-    ...(options.insecurePlaintext ? { insecurePlaintext: true } : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.onConvertStep ? { onConvertStep: options.onConvertStep } : {}),
-    emit,
+      dataDir,
+      host,
+      leaseId: lease.id,
+      ...(options.insecurePlaintext ? { insecurePlaintext: true } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.onConvertStep ? { onConvertStep: options.onConvertStep } : {}),
+      // The derived tables of the reports follow every logged change (local or by sync).
+      onOpened: () => installFacts(context),
+      emit,
     });
   } catch (err) {
     lease.release();
-    throw err;
+    throw failure(err);
   }
   const databaseFile = security.databaseFile;
   const context: CoreContext = {
@@ -144,7 +172,7 @@ export function createCore(options: CoreOptions): Core {
       if (!s || s.locked || security.state !== 'open') throw new AppFailure(s?.locked ? 'auth.locked' : 'auth.required');
       const who = security.actorFor(s);
       if (who.role !== 'admin') throw new AppFailure('auth.forbidden', { role: who.role, need: 'admin' });
-      return renderRecoverySheet({ recoveryKey: a.recoveryKey, lang: a.lang, installationId: security.installationId, dataDir, commission: commissionName(security) });
+      return renderRecoverySheet({ recoveryKey: a.recoveryKey, lang: a.lang, installationId: security.installationId, dataDir, commission: commissionName(security, a.lang) });
     },
     'users.list': () => security.listUsers(),
     'users.add': (a) => security.addUser(a),
@@ -160,7 +188,7 @@ export function createCore(options: CoreOptions): Core {
     'audit.exportPdf': async (a) => {
       const rows = security.auditAll(a);
       const { lang, ...filter } = a;
-      return { ...(await renderAuditPdf({ rows, lang, filter, commission: commissionName(security) })), rows: rows.length };
+      return { ...(await renderAuditPdf({ rows, lang, filter, commission: commissionName(security, lang) })), rows: rows.length };
     },
     'db.rekey': (a) => security.rekey(a, actor()),
   };
@@ -174,6 +202,10 @@ export function createCore(options: CoreOptions): Core {
     ...scoringHandlers,
     ...protocolsHandlers,
     ...exchangeHandlers,
+    ...aftercareHandlers,
+    ...reportsHandlers,
+    ...abroadHandlers,
+    ...orgsHandlers,
   };
   const dispatch = createDispatcher({
     handlers,
@@ -230,9 +262,11 @@ export function createCore(options: CoreOptions): Core {
   return view(LOCAL_CALLER);
 }
 
-function commissionName(security: Security): string {
+/** The commission's name in a document's language ('' when not set or nobody is signed in). */
+function commissionName(security: Security, lang: string): string {
   try {
-    const v = security.opened().db.prepare("SELECT value FROM settings WHERE key = 'commissionName'").pluck().get() as string | undefined;
+    const key = lang === 'ru' ? 'commissionNameRu' : 'commissionNameKk';
+    const v = security.opened().db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
     return v ? (JSON.parse(v) as string) : '';
   } catch {
     return '';

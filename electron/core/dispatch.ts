@@ -1,11 +1,13 @@
 import { ZodError } from 'zod';
 import { accessOf, auditActionOf, isAuthMethod, localOnlyArgOf, roleAllows } from '../../shared/contract/access';
 import { argSchemas, isMethodName, type MethodName } from '../../shared/contract';
+import { cleanTexts } from '../../shared/domain/text-safety';
 import { AppFailure, type Result } from '../../shared/result';
 import { subjectOf } from './auth/audit';
 import type { Actor } from './auth/current';
 import type { Security } from './auth/security';
 import { LOCAL_CALLER, type Caller, type CoreContext, type Handlers } from './context';
+import { dbFailure } from './db-errors';
 
 /** Calls that do not count as the user's activity (polling must not keep a session awake). */
 const PASSIVE = new Set<string>(['exchange.jobs']);
@@ -31,7 +33,11 @@ export function createDispatcher(deps: DispatchDeps) {
   const { handlers, security } = deps;
   return async function dispatch(method: string, rawArgs: unknown, caller: Caller = LOCAL_CALLER): Promise<Result<unknown>> {
     if (!isMethodName(method)) return { ok: false, error: { code: 'api.unknown_method', params: { method } } };
-    const parsed = argSchemas[method].safeParse(rawArgs ?? {});
+    // Every text enters in NFC, and none may carry control, NUL or bidi-override characters
+    // (issue 12, point 10): checked here once for every method and every host.
+    const texts = cleanTexts(rawArgs ?? {});
+    if (texts.problem) return { ok: false, error: { code: 'input.control_chars', params: { field: texts.problem.field, char: texts.problem.char } } };
+    const parsed = argSchemas[method].safeParse(texts.value);
     if (!parsed.success) return { ok: false, error: invalidArgument(parsed.error) };
     // The page never names a file or folder on disk (issue 12.2): it uploads and downloads.
     if (caller.channel !== 'local') {
@@ -77,6 +83,10 @@ export function createDispatcher(deps: DispatchDeps) {
         }
       }
       if (error) return { ok: false, error };
+      // The disk filled up, another program holds the database, the file was damaged: the
+      // user's words for it, and nothing half-written (the transaction rolled back).
+      const db = dbFailure(err, deps.context.dataDir);
+      if (db) return { ok: false, error: db.toError() };
       // Log the technical detail locally; the caller gets a translated, generic message.
       console.error(`[htmp] ${method as MethodName} failed:`, err);
       return { ok: false, error: { code: 'api.internal', params: { method, message: err instanceof Error ? err.message : String(err) } } };

@@ -2,23 +2,32 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
 import type { ApiEvent, Lang } from '../../shared/contract';
+import { AppFailure } from '../../shared/result';
 import { APP_ORIGIN, APP_SCHEME, IPC_EVENT, IPC_INVOKE } from '../../shared/contract/ipc';
 import { RENDERER_CALLER } from '../core/context';
 import { createCore, type Core } from '../core/core';
-import { t } from '../core/i18n';
+import { t, translateError } from '../core/i18n';
 import { appRoot, defaultDataDir } from '../core/paths';
+import { privateUmask } from '../core/private-files';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
 import { menuTemplate } from './menu';
-import { PRINT_METHOD, printPdf } from './print';
+import { PRINT_METHOD, PRINT_SCHEME, printPdf, printProtocolResponse } from './print';
 import { SAVE_METHOD, saveExport } from './save';
-import { isAppUrl, mainWindowOptions } from './window';
+import { isAllowedExternal, isAppUrl, mainWindowOptions } from './window';
+
+// Everything this process writes is private to the OS user (issue 12, point 13).
+privateUmask();
 
 // Data lives where the CLI looks by default, so the desktop app and `htmp` share one database.
 app.setPath('userData', defaultDataDir());
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  { scheme: PRINT_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
+
+/** Developer tools exist only in a development run, never in an installed (packaged) app. */
+const DEV_TOOLS = !app.isPackaged;
 
 let core: Core | undefined;
 let mainWindow: BrowserWindow | undefined;
@@ -83,8 +92,9 @@ function guardWebContents(contents: WebContents): void {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to public documentation open in the system browser; nothing opens inside the app.
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    // Links to the legal texts and public help open in the system browser, and only those hosts;
+    // nothing opens inside the app.
+    if (isAllowedExternal(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }
@@ -116,7 +126,7 @@ function buildMenu(): void {
         reload: () => mainWindow?.webContents.reload(),
         toggleDevTools: () => mainWindow?.webContents.toggleDevTools(),
         quit: () => app.quit(),
-      }),
+      }, { devTools: DEV_TOOLS }),
     ),
   );
   mainWindow?.setTitle(t(lang, 'common:app.title'));
@@ -136,7 +146,7 @@ function registerIpc(): void {
       const st = await core.dispatch('auth.status', {}, windowCaller());
       const state = st.ok ? (st.value as { state: string }).state : 'signedOut';
       if (state !== 'signedIn') return { ok: false, error: { code: state === 'locked' ? 'auth.locked' : 'auth.required' } };
-      return printPdf(BrowserWindow, args, t(currentLang(), 'common:app.title'), path.join(core.dataDir, '.staging'));
+      return printPdf(BrowserWindow, args, t(currentLang(), 'common:app.title'));
     }
     // Saving an export where the user chooses: the native dialog runs here, the page names no path.
     if (method === SAVE_METHOD) {
@@ -163,7 +173,7 @@ function registerIpc(): void {
 
 function createWindow(): void {
   const preload = path.join(appRoot(), 'dist', 'electron', 'preload.cjs');
-  mainWindow = new BrowserWindow(mainWindowOptions(preload, t(currentLang(), 'common:app.title')));
+  mainWindow = new BrowserWindow(mainWindowOptions(preload, t(currentLang(), 'common:app.title'), { devTools: DEV_TOOLS }));
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => {
     mainWindow = undefined;
@@ -189,6 +199,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     lockDownSession();
     registerAppProtocol();
+    protocol.handle(PRINT_SCHEME, (request) => printProtocolResponse(request.url));
     registerIpc();
     // The OS lock screen and sleep lock the app too.
     powerMonitor.on('lock-screen', () => void lockWindow('os'));
@@ -196,8 +207,12 @@ if (!app.requestSingleInstanceLock()) {
     await refreshLanguage();
     createWindow();
   }).catch((err: unknown) => {
-    console.error(err);
-    app.exit(1);
+    // The data folder cannot be opened (no rights, full disk, not a database, locked...): say so
+    // in the user's language in a dialog rather than vanish.
+    const message = err instanceof AppFailure ? translateError(uiLang, err.toError()) : err instanceof Error ? err.message : String(err);
+    console.error(message);
+    dialog.showErrorBox(t(uiLang, 'common:app.title'), message);
+    app.exit(err instanceof AppFailure ? 2 : 1);
   });
   app.on('window-all-closed', () => {
     core?.close();

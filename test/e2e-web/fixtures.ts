@@ -23,8 +23,10 @@ export interface WebApp {
 
 /** The commission a test installation is set up for. */
 export const TEST_COMMISSION = {
-  commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
-  authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  commissionNameKk: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
+  commissionNameRu: 'Комиссия по ВТМП Карагандинской области',
+  authorityNameKk: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  authorityNameRu: 'Управление здравоохранения Карагандинской области',
 };
 
 /** The first admin every e2e installation is set up with. */

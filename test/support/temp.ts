@@ -21,8 +21,10 @@ export function tempDir(prefix = 'htmp-test-'): string {
 
 /** The commission a test installation is set up for (printed on protocols). */
 export const TEST_COMMISSION = {
-  commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
-  authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  commissionNameKk: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
+  commissionNameRu: 'Комиссия по ВТМП Карагандинской области',
+  authorityNameKk: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  authorityNameRu: 'Управление здравоохранения Карагандинской области',
 };
 
 /** The first admin of every test installation (vitest runs with HTMP_TEST_FAST_KDF=1: a cheap scrypt). */

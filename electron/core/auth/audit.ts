@@ -142,6 +142,13 @@ export function subjectOf(db: Db, method: string, args: unknown, result: unknown
   if (!caseId && method.startsWith('cases.') && r['case'] && typeof r['case'] === 'object') caseId = str((r['case'] as Record<string, unknown>)['id']);
   if (!caseId && (method === 'cases.save' || method === 'cases.import')) caseId = str(r['id']);
   try {
+    if (method.startsWith('abroad.')) {
+      // A request for treatment abroad: its patient (the audit's case column is for cases only).
+      let requestId = str(a['requestId']) ?? str(a['id']) ?? str(r['id']);
+      if (!requestId && str(a['fileId'])) requestId = (db.prepare('SELECT request_id FROM abroad_files WHERE id = ?').pluck().get(a['fileId']) as string | undefined) ?? null;
+      const iin = requestId ? ((db.prepare('SELECT iin FROM abroad_requests WHERE id = ?').pluck().get(requestId) as string | undefined) ?? null) : null;
+      return { caseId: null, patientIin: iin };
+    }
     if (!caseId && str(a['decisionId'])) caseId = (db.prepare('SELECT case_id FROM decisions WHERE id = ?').pluck().get(a['decisionId']) as string | undefined) ?? null;
     if (!caseId && str(a['fileId'])) caseId = (db.prepare('SELECT case_id FROM document_files WHERE id = ?').pluck().get(a['fileId']) as string | undefined) ?? null;
     const iin = caseId ? ((db.prepare('SELECT p.iin FROM cases c JOIN patients p ON p.id = c.patient_id WHERE c.id = ?').pluck().get(caseId) as string | undefined) ?? null) : null;

@@ -61,6 +61,8 @@ export interface SecurityOptions {
   onConvertStep?: (step: string) => void;
   /** This core's lease on the folder (data-folder.ts): a restore onto the folder ignores it. */
   leaseId?: string;
+  /** Called each time the database opens (a new Store): the core hangs its Store listeners here. */
+  onOpened?(): void;
   emit(event: { type: 'auth.changed'; payload: Record<string, unknown> }): void;
 }
 
@@ -288,6 +290,7 @@ export class Security {
     this.dataKey = dataKey;
     this.auditKey = auditKeyOf(this.open.db);
     this.unregisterFiles = registerFileStore(new FileStore(this.dataDir, plain ? null : fileStoreKeys(dataKey)));
+    this.opts.onOpened?.();
     this.refreshSettings();
     this.refreshReference();
   }

@@ -85,6 +85,23 @@ describe('htmp catalogue', () => {
     expect((mixed.json() as any).results.length).toBeLessThanOrEqual(3);
     const typo = await cli(['catalogue', 'search', 'трансплантацыя почки', '--on', '2025-12-01', '--json', '--data-dir', dir]);
     expect((typo.json() as any).results[0].code).toBe('55.62');
+    expect((typo.json() as any).results[0].typos).toEqual([{ word: 'трансплантацыя', as: 'трансплантация' }]);
+    const dotless = await cli(['catalogue', 'search', '3751', '--on', '2025-12-01', '--json', '--data-dir', dir]);
+    expect((dotless.json() as any).results[0]).toMatchObject({ code: '37.51', match: 'code' });
+    const partial = await cli(['catalogue', 'search', 'кохлеарная имплантация', '--on', '2025-12-01', '--json', '--data-dir', dir]);
+    const pj = partial.json() as any;
+    expect(pj.words[0]).toMatchObject({ word: 'кохлеарная', found: false });
+    expect(pj.results[0]).toMatchObject({ partial: true, missing: ['кохлеарная'] });
+    expect(pj.counts).toEqual({ full: 0, partial: pj.results.length });
+    const eco = await cli(['catalogue', 'search', 'ЭКО', '--on', '2025-12-01', '--json', '--data-dir', dir]);
+    expect((eco.json() as any).elsewhere[0]).toEqual({
+      code: '69.921',
+      name: { kk: 'Классикалық экстракорпоралдық ұрықтандыру, ұзақ хаттама', ru: null },
+      status: 'removed',
+      since: '2025-10-01',
+      listed: [{ edition: '2024-090-kk', from: '2024-11-16', to: '2025-09-30', sections: [3] }],
+      sections: [],
+    });
     const bad = await cli(['catalogue', 'search', 'x', '--limit', 'many', '--json', '--data-dir', dir]);
     expect(bad.code).toBe(2);
   });
@@ -93,9 +110,13 @@ describe('htmp catalogue', () => {
     const r = await cli(['catalogue', 'diff', '2024-090-kk', '2025-103-ru', '--json', '--data-dir', dir]);
     expect(r.code).toBe(0);
     const j = r.json() as any;
-    expect(Object.keys(j).sort()).toEqual(['added', 'removed', 'renamed']);
+    expect(Object.keys(j).sort()).toEqual(['added', 'from', 'namesCompared', 'removed', 'renamed', 'sharedLanguages', 'to']);
+    // The two editions share no language: `renamed` is empty because no name could be compared.
+    expect(j).toMatchObject({ from: '2024-090-kk', to: '2025-103-ru', sharedLanguages: [], namesCompared: false });
     expect(j.renamed).toEqual([]);
     expect(j.added).toContainEqual({ section: 2, code: '92.330.001' });
+    const same = (await cli(['catalogue', 'diff', '2024-090-kk', '2024-090-kk', '--json', '--data-dir', dir])).json() as any;
+    expect(same).toMatchObject({ sharedLanguages: ['kk'], namesCompared: true, renamed: [], added: [], removed: [] });
     // Section counts: 25/8/75 -> 24/7/69.
     const net = (s: number) => j.added.filter((x: any) => x.section === s).length - j.removed.filter((x: any) => x.section === s).length;
     expect([net(1), net(2), net(3)]).toEqual([-1, -1, -6]);
@@ -117,5 +138,13 @@ describe('htmp catalogue', () => {
     expect(diff.stdout).toMatch(/\+ 92\.330\.001/);
     const search = await cli(['catalogue', 'search', 'жүрек', '--on', '2025-12-01', '--lang', 'kk', '--data-dir', dir]);
     expect(search.stdout).toMatch(/37\.32/);
+    const lost = await cli(['catalogue', 'search', 'кохлеарная имплантация', '--on', '2025-12-01', '--lang', 'ru', '--data-dir', dir]);
+    expect(lost.stdout).toMatch(/Слово «кохлеарная» не найдено ни в одном наименовании/);
+    expect(lost.stdout).toMatch(/частично: нет слова «кохлеарная»/);
+    const eco = await cli(['catalogue', 'search', 'ЭКО', '--on', '2025-12-01', '--lang', 'kk', '--data-dir', dir]);
+    expect(eco.stdout).toMatch(/2025-12-01 күні қолданыстағы редакцияда жоқ/);
+    expect(eco.stdout).toMatch(/69\.921 .*2025-10-01 бастап тізбеде жоқ/);
+    const ecoRu = await cli(['catalogue', 'search', 'ЭКО', '--on', '2025-12-01', '--lang', 'ru', '--data-dir', dir]);
+    expect(ecoRu.stdout).toMatch(/С 2025-10-01 в перечне нет; был в перечне по приказу № 90 от 2024-11-01 \(редакция действовала с 2024-11-16 по 2025-09-30\)/);
   });
 });
