@@ -83,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
   try {
     const out = await command.run(ctx);
     io.stdout(ctx.json ? JSON.stringify(out.json) + '\n' : `${out.human ?? JSON.stringify(out.json, null, 2)}\n`);
-    return 0;
+    return out.exitCode ?? 0;
   } catch (err) {
     // core.call turns every error result into an AppFailure, api.internal (a crash inside a
     // handler) included: that one is a failure of the app (1), not bad input (2).

@@ -80,3 +80,12 @@ export async function listFileStore(dataDir: string): Promise<{ sha256: string; 
 export function isAttachmentColumn(column: string): boolean {
   return column === 'sha256' || column.endsWith('_sha256');
 }
+
+/**
+ * The content of a stored attachment as a stream. Exchange code reads stored files only through
+ * this (and writes them only through storeStream), so how the store keeps them on disk can change
+ * in one place.
+ */
+export function openStoredFile(dataDir: string, sha256: string): Readable {
+  return createReadStream(fileStorePath(dataDir, sha256));
+}

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportSync } from '../../../electron/core/exchange/sync';
 import { tempDir } from '../../support/temp';
-import { call, closeAll, job, laptop } from './exchange-helpers';
+import { call, closeAll, fingerprintOf, job, knows, laptop } from './exchange-helpers';
 
 afterEach(closeAll);
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -19,6 +19,8 @@ describe('import killed with SIGKILL', () => {
     const b = laptop(bDir);
     const ia = await call(a, 'exchange.identity', {});
     await call(b, 'exchange.trustPeer', { installationId: ia.installationId, publicKey: ia.publicKey });
+    await knows(a, b);
+    const forB = await fingerprintOf(b);
     const before = (b.core.db.prepare('SELECT count(*) AS n FROM change_log').get() as { n: number }).n;
     b.close();
     const N = 30_000;
@@ -26,7 +28,7 @@ describe('import killed with SIGKILL', () => {
       for (let i = 0; i < N; i++) a.ctx.store.insert('t_case', { surname: `S${i}`, status: 'new', note: 'x'.repeat(50), count: i });
     });
     const file = path.join(tempDir(), 'big.htmp');
-    await job(a, (j) => exportSync(a.ctx, { file, job: j }));
+    await job(a, (j) => exportSync(a.ctx, { file, for: [forB], job: j }));
 
     const child = path.join(tempDir(), 'child.cjs');
     const pkg = require(path.join(root, 'package.json')) as { dependencies: Record<string, string> };
