@@ -831,7 +831,7 @@ function createReader(s: ReaderState): BundleReader {
     if (z.compressionMethod === 0) data = raw;
     else {
       try {
-        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, declared.size) });
+        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, declared.size), chunkSize: 1 << 20 });
       } catch (err) {
         if (err instanceof RangeError) throw new BundleError('bundle.too_large', { path, reason: 'inflated_beyond_declared' }, { cause: err });
         throw new BundleError('bundle.hash_mismatch', { path, reason: 'corrupt' }, { cause: err });

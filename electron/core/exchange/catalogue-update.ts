@@ -46,6 +46,8 @@ export async function writeCatalogueBundle(opts: {
   data: CatalogueData;
   calendar?: unknown;
   signal?: AbortSignal;
+  /** The bundle's date: updates are applied only in this order (default now). */
+  createdAt?: Date;
 }): Promise<WriteBundleResult> {
   const data = catalogueDataSchema.parse(opts.data);
   const publicKey = publicKeyFromPrivate(opts.publisher.privateKey);
@@ -63,6 +65,7 @@ export async function writeCatalogueBundle(opts: {
     meta: { editions: data.editions.map((e) => e.id), characteristics: data.characteristics !== null, calendar: opts.calendar !== undefined && opts.calendar !== null, hash: dataHash(data) },
     entries,
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
   });
 }
 

@@ -162,7 +162,11 @@ function nonceFor(counter: number, last: boolean): Buffer {
 
 function sealChunk(key: Buffer, counter: number, last: boolean, plain: Buffer): Buffer {
   const c = createCipheriv('aes-256-gcm', key, nonceFor(counter, last));
-  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+  const out = Buffer.allocUnsafe(plain.length + TAG);
+  c.update(plain).copy(out, 0);
+  c.final(); // GCM: nothing left to write
+  c.getAuthTag().copy(out, plain.length);
+  return out;
 }
 
 function openChunk(key: Buffer, counter: number, last: boolean, frame: Buffer, path: string): Buffer {
@@ -170,7 +174,9 @@ function openChunk(key: Buffer, counter: number, last: boolean, frame: Buffer, p
   try {
     const d = createDecipheriv('aes-256-gcm', key, nonceFor(counter, last));
     d.setAuthTag(frame.subarray(frame.length - TAG));
-    return Buffer.concat([d.update(frame.subarray(0, frame.length - TAG)), d.final()]);
+    const plain = d.update(frame.subarray(0, frame.length - TAG));
+    d.final(); // checks the tag; GCM has nothing left to write
+    return plain;
   } catch (err) {
     throw new BundleError('bundle.hash_mismatch', { path, reason: 'decrypt' }, { cause: err });
   }

@@ -173,9 +173,9 @@ function checkState(v: unknown, tables: ReadonlyMap<string, TableSpec>): { ok: S
   return { ok: s as unknown as SyncState };
 }
 
-function attachmentsOf(fields: SyncChange['fields']): string[] {
+function attachmentsOf(table: string, fields: SyncChange['fields']): string[] {
   const out: string[] = [];
-  for (const [col, [, v]] of Object.entries(fields)) if (isAttachmentColumn(col) && typeof v === 'string' && SHA256_RE.test(v)) out.push(v);
+  for (const [col, [, v]] of Object.entries(fields)) if (isAttachmentColumn(col, table) && typeof v === 'string' && SHA256_RE.test(v)) out.push(v);
   return out;
 }
 
@@ -308,7 +308,7 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
     void bytes;
     const path = recordsPath(kind, n, sealed !== null);
     if (sealed === null) return { path, role: 'record', source: { buffer: plain }, compressionLevel: 1 };
-    const packed = encryptBuffer(entryKey(sealed.contentKey, bundleId, path), deflateRawSync(plain, { level: 1 }));
+    const packed = encryptBuffer(entryKey(sealed.contentKey, bundleId, path), deflateRawSync(plain, { level: 1, chunkSize: 1 << 20 }));
     return { path, role: 'record', source: { buffer: packed }, compress: false };
   };
 
@@ -316,21 +316,23 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
     let n = 0;
     let lines: string[] = [];
     let bytes = 0;
+    const tailInserts = ctx.db.prepare("SELECT record_id FROM change_log WHERE table_name = ? AND op = 'insert'").pluck();
     for (const t of userTables) {
       const rows = ctx.db.prepare(`SELECT * FROM ${t.name} WHERE id > ? ORDER BY id LIMIT 500`);
-      const inTail = ctx.db.prepare("SELECT 1 FROM change_log WHERE table_name = ? AND record_id = ? AND op = 'insert' LIMIT 1");
+      // Rows whose insert is still in the log travel as changes (the tail is short once acknowledged).
+      const inTail = new Set(tailInserts.all(t.name) as string[]);
       for (let last = ''; ; ) {
         job.throwIfCancelled();
         const batch = rows.all(last) as Row[];
         if (batch.length === 0) break;
         for (const row of batch) {
           const id = String(row.id);
-          if (inTail.get(t.name, id) !== undefined) continue; // its insert travels in the changes
+          if (inTail.has(id)) continue; // its insert travels in the changes
           const values: Record<string, SqlValue> = {};
           for (const [k, v] of Object.entries(row)) {
             if (k === 'id') continue;
             values[k] = v;
-            if (isAttachmentColumn(k) && typeof v === 'string' && SHA256_RE.test(v)) hashes.add(v);
+            if (isAttachmentColumn(k, t.name) && typeof v === 'string' && SHA256_RE.test(v)) hashes.add(v);
           }
           const at = String(row.updated_at ?? row.created_at ?? started);
           const line = JSON.stringify({ changeId: nameBasedUuid(`state/${t.name}/${id}/${at}`), table: t.name, recordId: id, values, installationId: ctx.installationId, at });
@@ -359,7 +361,7 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
       if (rows.length === 0) break;
       for (const r of rows) {
         if (!userTableNames.has(r.table_name)) continue; // local notes (a peer's key change) never travel
-        if (r.op !== 'delete' && r.fields.includes('sha256')) for (const h of attachmentsOf(JSON.parse(r.fields) as SyncChange['fields'])) hashes.add(h);
+        if (r.op !== 'delete' && r.fields.includes('sha256')) for (const h of attachmentsOf(r.table_name, JSON.parse(r.fields) as SyncChange['fields'])) hashes.add(h);
         const line = changeLine(r);
         lines.push(line);
         bytes += line.length + 1;
@@ -395,7 +397,7 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
     if (sealed !== null) {
       const index = Buffer.from(JSON.stringify(present), 'utf8');
       const path = `${FILES_INDEX}.enc`;
-      yield { path, role: 'record', compress: false, source: { buffer: encryptBuffer(entryKey(sealed.contentKey, bundleId, path), deflateRawSync(index, { level: 1 })) } };
+      yield { path, role: 'record', compress: false, source: { buffer: encryptBuffer(entryKey(sealed.contentKey, bundleId, path), deflateRawSync(index, { level: 1, chunkSize: 1 << 20 })) } };
     }
   }
 
@@ -504,7 +506,7 @@ function readRecords(o: Opened, path: string, maxBytes: number): Buffer {
   if (o.contentKey === null) return stored;
   const packed = decryptBuffer(entryKey(o.contentKey, o.reader.manifest.bundleId, path), stored, o.chunkSize, path);
   try {
-    return inflateRawSync(packed, { maxOutputLength: MAX_RECORDS_ENTRY_BYTES });
+    return inflateRawSync(packed, { maxOutputLength: MAX_RECORDS_ENTRY_BYTES, chunkSize: 1 << 20 });
   } catch (err) {
     if (err instanceof RangeError) throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit: MAX_RECORDS_ENTRY_BYTES }, { cause: err });
     throw new BundleError('bundle.hash_mismatch', { path, reason: 'corrupt' }, { cause: err });
@@ -610,8 +612,9 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
         files.set(h, path);
       }
     }
+    const named = new Set(files.values());
     for (const e of reader.entries) {
-      if (e.path.startsWith('files/') && ![...files.values()].includes(e.path)) throw new BundleError('bundle.invalid_record', { path: e.path, reason: 'undeclared_file' });
+      if (e.path.startsWith('files/') && !named.has(e.path)) throw new BundleError('bundle.invalid_record', { path: e.path, reason: 'undeclared_file' });
     }
   } else {
     for (const e of reader.entries) {
@@ -626,7 +629,8 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   };
 
   // 1. Verify every entry before anything is written: nothing of a damaged bundle is applied.
-  const inPlan = new Set(plan.map((p) => p.path));
+  const planByPath = new Map(plan.map((p) => [p.path, p] as const));
+  const shaByPath = new Map([...files].map(([sha, path]) => [path, sha] as const));
   const bundleResolves = new Set<string>();
   let lines = 0;
   let verified = 0;
@@ -634,14 +638,14 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   job.progress('verify', 0, entriesTotal);
   for (const e of reader.entries) {
     job.throwIfCancelled();
-    const p = plan.find((x) => x.path === e.path);
+    const p = planByPath.get(e.path);
     if (p !== undefined) {
       const buf = readRecords(o, p.path, p.maxBytes);
       for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) lines++;
       if (buf.length > 0 && buf[buf.length - 1] !== 0x0a) lines++;
       resolvedIn(buf, bundleResolves);
-    } else if (!inPlan.has(e.path) && e.path !== `${FILES_INDEX}.enc`) {
-      const sha = [...files.entries()].find(([, path]) => path === e.path)?.[0];
+    } else if (e.path !== `${FILES_INDEX}.enc`) {
+      const sha = shaByPath.get(e.path);
       await drain(sha !== undefined ? openAttachment(sha, e.path) : reader.openEntryStream(e.path));
     }
     job.progress('verify', ++verified, entriesTotal);
