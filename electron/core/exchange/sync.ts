@@ -35,8 +35,8 @@ import { boxKeys, getPeer, identity, learnEncryptionKey, listPeers, senderSecret
 /** The one records file of a 1.0 bundle; read whole, up to the 1.0 limit. */
 export const LEGACY_CHANGES_PATH = 'records/changes.jsonl';
 export const LEGACY_MAX_RECORDS_BYTES = 256 * 1024 * 1024;
-/** 2.0: plaintext bytes the writer puts in one records entry (a few thousand changes). */
-export const RECORDS_ENTRY_BYTES = 4 * 1024 * 1024;
+/** 2.0: plaintext bytes the writer puts in one records entry (about a thousand changes). */
+export const RECORDS_ENTRY_BYTES = 1024 * 1024;
 /** 2.0: the most plaintext one records entry may hold; a reader refuses more. */
 export const MAX_RECORDS_ENTRY_BYTES = 16 * 1024 * 1024;
 /** 2.0 encrypted bundles: the attachments' hashes (their entry names are keyed, not the hash). */
@@ -132,7 +132,7 @@ const isId = (v: unknown, max: number): v is string => typeof v === 'string' && 
  * million lines) and the table and columns against this installation's Store. Returns a reason
  * instead of throwing, so the caller can name the entry and line.
  */
-export function checkChange(v: unknown, tables: ReadonlyMap<string, TableSpec>): { ok: SyncChange } | { reason: string; field?: string; table?: string } {
+export function checkChange(v: unknown, tables: ReadonlyMap<string, KnownTable>): { ok: SyncChange } | { reason: string; field?: string; table?: string } {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return { reason: 'schema', field: '' };
   const c = v as Record<string, unknown>;
   if (typeof c.seq !== 'number' || !Number.isInteger(c.seq) || c.seq <= 0) return { reason: 'schema', field: 'seq' };
@@ -149,12 +149,21 @@ export function checkChange(v: unknown, tables: ReadonlyMap<string, TableSpec>):
   if (!spec) return { reason: 'unknown_table', table: c.table };
   for (const [k, pair] of Object.entries(f as Record<string, unknown>)) {
     if (!Array.isArray(pair) || pair.length !== 2 || !isSqlValue(pair[0]) || !isSqlValue(pair[1])) return { reason: 'schema', field: `fields.${k}` };
-    if (k === 'id' || (!spec.columns.includes(k) && k !== 'created_at' && k !== 'updated_at')) return { reason: 'unknown_column', table: c.table, field: k };
+    if (!spec.writable.has(k)) return { reason: 'unknown_column', table: c.table, field: k };
   }
   return { ok: c as unknown as SyncChange };
 }
 
-function checkState(v: unknown, tables: ReadonlyMap<string, TableSpec>): { ok: SyncState } | { reason: string; field?: string; table?: string } {
+/** A user table as the checks need it: the columns a remote change may write, as a set. */
+export interface KnownTable extends TableSpec {
+  writable: ReadonlySet<string>;
+}
+
+export function knownTables(specs: readonly TableSpec[]): Map<string, KnownTable> {
+  return new Map(specs.map((t) => [t.name, { ...t, writable: new Set([...t.columns, 'created_at', 'updated_at']) }] as const));
+}
+
+function checkState(v: unknown, tables: ReadonlyMap<string, KnownTable>): { ok: SyncState } | { reason: string; field?: string; table?: string } {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return { reason: 'schema', field: '' };
   const s = v as Record<string, unknown>;
   if (!isId(s.changeId, 128)) return { reason: 'schema', field: 'changeId' };
@@ -168,7 +177,7 @@ function checkState(v: unknown, tables: ReadonlyMap<string, TableSpec>): { ok: S
   if (!spec) return { reason: 'unknown_table', table: s.table };
   for (const [k, x] of Object.entries(values as Record<string, unknown>)) {
     if (!isSqlValue(x)) return { reason: 'schema', field: `values.${k}` };
-    if (k === 'id' || (!spec.columns.includes(k) && k !== 'created_at' && k !== 'updated_at')) return { reason: 'unknown_column', table: s.table, field: k };
+    if (!spec.writable.has(k)) return { reason: 'unknown_column', table: s.table, field: k };
   }
   return { ok: s as unknown as SyncState };
 }
@@ -302,10 +311,33 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
   const present: string[] = [];
   const missingFiles: string[] = [];
 
+  /**
+   * Lines are written straight into the entry's buffer (bytes, outside the JS heap): no array of
+   * strings survives long enough to be promoted, so memory stays flat however many rows there are.
+   */
+  class Lines {
+    buf = Buffer.allocUnsafe(entryBytes + 4096);
+    len = 0;
+    /** Adds a line; returns the finished entry's bytes when the buffer is full. */
+    add(line: string): Buffer | null {
+      const need = Buffer.byteLength(line, 'utf8') + 1;
+      let done: Buffer | null = null;
+      if (this.len > 0 && this.len + need > this.buf.length) done = this.take();
+      if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
+      this.len += this.buf.write(line, this.len, 'utf8');
+      this.buf[this.len++] = 0x0a;
+      return done;
+    }
+    take(): Buffer {
+      const out = this.buf.subarray(0, this.len);
+      this.buf = Buffer.allocUnsafe(entryBytes + 4096);
+      this.len = 0;
+      return out;
+    }
+  }
+
   /** One records entry: plain (deflated by the zip) or deflated then encrypted. */
-  const recordsEntry = (kind: 'state' | 'changes', n: number, lines: string[], bytes: number): WriteBundleEntry => {
-    const plain = Buffer.from(lines.join('\n') + '\n', 'utf8');
-    void bytes;
+  const recordsEntry = (kind: 'state' | 'changes', n: number, plain: Buffer): WriteBundleEntry => {
     const path = recordsPath(kind, n, sealed !== null);
     if (sealed === null) return { path, role: 'record', source: { buffer: plain }, compressionLevel: 1 };
     const packed = encryptBuffer(entryKey(sealed.contentKey, bundleId, path), deflateRawSync(plain, { level: 1, chunkSize: 1 << 20 }));
@@ -314,8 +346,7 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
 
   function* stateEntries(): Generator<WriteBundleEntry> {
     let n = 0;
-    let lines: string[] = [];
-    let bytes = 0;
+    const lines = new Lines();
     const tailInserts = ctx.db.prepare("SELECT record_id FROM change_log WHERE table_name = ? AND op = 'insert'").pluck();
     for (const t of userTables) {
       const rows = ctx.db.prepare(`SELECT * FROM ${t.name} WHERE id > ? ORDER BY id LIMIT 500`);
@@ -336,25 +367,19 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
           }
           const at = String(row.updated_at ?? row.created_at ?? started);
           const line = JSON.stringify({ changeId: nameBasedUuid(`state/${t.name}/${id}/${at}`), table: t.name, recordId: id, values, installationId: ctx.installationId, at });
-          lines.push(line);
-          bytes += line.length + 1;
           states++;
-          if (bytes >= entryBytes) {
-            yield recordsEntry('state', ++n, lines, bytes);
-            lines = [];
-            bytes = 0;
-          }
+          const full = lines.add(line);
+          if (full) yield recordsEntry('state', ++n, full);
         }
         last = String(batch[batch.length - 1]!.id);
       }
     }
-    if (lines.length > 0) yield recordsEntry('state', ++n, lines, bytes);
+    if (lines.len > 0) yield recordsEntry('state', ++n, lines.take());
   }
 
   function* changeEntries(): Generator<WriteBundleEntry> {
     let n = 0;
-    let lines: string[] = [];
-    let bytes = 0;
+    const lines = new Lines();
     for (let last = since; ; ) {
       job.throwIfCancelled();
       const rows = page.all(last, upTo, exclude) as LogRow[];
@@ -362,20 +387,14 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
       for (const r of rows) {
         if (!userTableNames.has(r.table_name)) continue; // local notes (a peer's key change) never travel
         if (r.op !== 'delete' && r.fields.includes('sha256')) for (const h of attachmentsOf(r.table_name, JSON.parse(r.fields) as SyncChange['fields'])) hashes.add(h);
-        const line = changeLine(r);
-        lines.push(line);
-        bytes += line.length + 1;
         changes++;
-        if (bytes >= entryBytes) {
-          yield recordsEntry('changes', ++n, lines, bytes);
-          lines = [];
-          bytes = 0;
-        }
+        const full = lines.add(changeLine(r));
+        if (full) yield recordsEntry('changes', ++n, full);
       }
       last = rows[rows.length - 1]!.seq;
       job.progress('records', Math.min(changes, pendingTotal), pendingTotal);
     }
-    if (lines.length > 0) yield recordsEntry('changes', ++n, lines, bytes);
+    if (lines.len > 0) yield recordsEntry('changes', ++n, lines.take());
   }
 
   async function* entries(): AsyncGenerator<WriteBundleEntry> {
@@ -663,7 +682,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   }
   job.throwIfCancelled();
 
-  const tables = new Map(ctx.store.tables().map((t) => [t.name, t] as const));
+  const tables = knownTables(ctx.store.tables());
   const names: Record<string, string> = { ...(meta.installations ?? {}) };
   if (m.sender.name) names[m.sender.installationId] ??= m.sender.name;
 
@@ -671,6 +690,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     seen: ctx.db.prepare('SELECT 1 FROM change_log WHERE change_id = ? UNION ALL SELECT 1 FROM exchange_conflicts WHERE change_id = ? UNION ALL SELECT 1 FROM change_seen WHERE change_id = ? LIMIT 1'),
     resolved: ctx.db.prepare('SELECT 1 FROM exchange_resolutions, json_each(exchange_resolutions.resolves) j WHERE j.value = ? LIMIT 1'),
     history: ctx.db.prepare('SELECT change_id, installation_id, at, op, fields FROM change_log WHERE table_name = ? AND record_id = ? ORDER BY seq DESC'),
+    last: ctx.db.prepare('SELECT change_id, installation_id, at, op FROM change_log WHERE table_name = ? AND record_id = ? ORDER BY seq DESC LIMIT 1'),
     openConflicts: ctx.db.prepare("SELECT change_id FROM exchange_conflicts WHERE status = 'open' AND table_name = ? AND record_id = ? AND (field = ? OR field = '*')"),
     addConflict: ctx.db.prepare(
       `INSERT OR IGNORE INTO exchange_conflicts (id, change_id, kind, table_name, record_id, field, base_value, local_value, remote_value, local_change_id,
@@ -691,8 +711,8 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     return undefined;
   };
   const deletedLocally = (table: string, id: string): LocalChange | undefined => {
-    const r = lastLocal(table, id, null) as (LocalChange & { op?: string }) | undefined;
-    return r && (r as { op?: string }).op === 'delete' ? r : undefined;
+    const r = st.last.get(table, id) as (LocalChange & { op: string }) | undefined;
+    return r && r.op === 'delete' ? r : undefined;
   };
   const now = new Date().toISOString();
   const res = { ...base };
@@ -725,7 +745,9 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   const apply = (record: ChangeRecord): void => ctx.store.applyRemote(record, { savepoint: false });
 
   const applyState = (s: SyncState): void => {
-    if (seen(s.changeId) || ctx.store.get(s.table, s.recordId) !== undefined || deletedLocally(s.table, s.recordId)) {
+    // No `seen` check needed: a state applied here made its row, and a row deleted since keeps
+    // its delete in the log (deletes are never compacted).
+    if (ctx.store.get(s.table, s.recordId) !== undefined || deletedLocally(s.table, s.recordId)) {
       res.unchanged++;
       return;
     }

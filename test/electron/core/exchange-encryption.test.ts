@@ -30,7 +30,7 @@ async function entryBytes(file: string): Promise<Buffer[]> {
   const out: Buffer[] = [];
   const read = (entry: yauzl.Entry, decompress: boolean): Promise<Buffer> =>
     new Promise((res, rej) =>
-      zip.openReadStream(entry, entry.compressionMethod === 8 ? { decompress } : {}, (e, s) => {
+      zip.openReadStream(entry, (entry.compressionMethod === 8 ? { decompress } : {}) as yauzl.ZipFileOptions, (e, s) => {
         if (e) return rej(e);
         const chunks: Buffer[] = [];
         s.on('data', (c: Buffer) => chunks.push(c)).on('end', () => res(Buffer.concat(chunks))).on('error', rej);
