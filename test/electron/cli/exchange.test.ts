@@ -130,6 +130,32 @@ describe('htmp bundle / backup', () => {
     expect(forced.json().replaced).toEqual(expect.stringContaining('.replaced-'));
   });
 
+  it('db check reads the file store back: a damaged attachment is reported with its case', async () => {
+    const dir = tempDir('htmp-cli-check-');
+    const core = createCore({ dataDir: dir });
+    core.db.exec(TEST_DDL); // the generic tables this file registers as user data
+    const saved = await core.call('cases.save', {
+      patient: { iin: '', lastName: 'Тестов', firstName: 'Тест' },
+      receivedAt: '2026-03-10T10:00',
+      htmpCode: '00.50',
+      diagnosis: { icd10: 'I50.0', text: 'x' },
+      documents: [{ kind: 'record_extract', paper: true }],
+    });
+    const content = Buffer.from('scan bytes');
+    await core.call('cases.attachFile', { caseId: saved.id, documentId: saved.detail.documents[0]!.id, name: 'scan.pdf', mime: 'application/pdf', contentBase64: content.toString('base64') });
+    core.close();
+    const good = await cli(['db', 'check', '--lang', 'ru', '--data-dir', dir]);
+    expect(good.stdout).toContain('Проверен 1 файл');
+    const { createHash } = await import('node:crypto');
+    const h = createHash('sha256').update(content).digest('hex');
+    fs.writeFileSync(path.join(dir, 'files', h.slice(0, 2), h), 'rot');
+    const bad = await cli(['db', 'check', '--lang', 'ru', '--data-dir', dir]);
+    expect(bad.stdout).toContain(h);
+    expect(bad.stdout).toContain(saved.id);
+    const json = await cli(['db', 'check', '--json', '--data-dir', dir]);
+    expect(json.json()).toMatchObject({ ok: false, files: { checked: 1, problems: [{ sha256: h, status: 'damaged', cases: [saved.id] }] } });
+  });
+
   it('bundle export --kind sync --peer with an unknown peer exits 2', async () => {
     const r = await cli(['bundle', 'export', '--kind', 'sync', '--peer', 'nobody', '--out', path.join(tempDir(), 'x.htmp'), '--json', '--data-dir', folder()]);
     expect(r.code).toBe(2);
