@@ -93,6 +93,8 @@ export interface SyncState {
   values: Record<string, SqlValue>;
   installationId: string;
   at: string;
+  /** Keys (32 hex digits) of the compacted changes the row contains. */
+  covers?: string[];
 }
 
 const syncMetaSchema = z.looseObject({
@@ -173,6 +175,7 @@ function checkState(v: unknown, tables: ReadonlyMap<string, KnownTable>): { ok: 
   if (!isId(s.at, 64)) return { reason: 'schema', field: 'at' };
   const values = s.values;
   if (typeof values !== 'object' || values === null || Array.isArray(values)) return { reason: 'schema', field: 'values' };
+  if (s.covers !== undefined && (!Array.isArray(s.covers) || s.covers.length > 100_000 || !s.covers.every((x) => typeof x === 'string' && /^[0-9a-f]{32}$/.test(x)))) return { reason: 'schema', field: 'covers' };
   const spec = tables.get(s.table);
   if (!spec) return { reason: 'unknown_table', table: s.table };
   for (const [k, x] of Object.entries(values as Record<string, unknown>)) {
@@ -192,6 +195,25 @@ function attachmentsOf(table: string, fields: SyncChange['fields']): string[] {
 export function seenKey(changeId: string): Buffer {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(changeId)) return Buffer.from(changeId.replace(/-/g, ''), 'hex');
   return createHash('sha256').update(`change-id ${changeId}`).digest().subarray(0, 16);
+}
+
+/** The 16-byte key of a record in `change_seen`. */
+export function recordKey(table: string, recordId: string): Buffer {
+  return createHash('sha256').update(`${table}/${recordId}`).digest().subarray(0, 16);
+}
+
+/** True when `ids` (16-byte keys one after the other) holds `key`. */
+function holds(ids: Buffer, key: Buffer): boolean {
+  for (let at = 0; at + 16 <= ids.length; at += 16) if (ids.compare(key, 0, 16, at, at + 16) === 0) return true;
+  return false;
+}
+
+/** Adds compacted change ids (16-byte keys) to a record's entry in `change_seen`. */
+export function addSeen(db: CoreContext['db'], record: Buffer, keys: Buffer[]): void {
+  const cur = db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck().get(record) as Buffer | undefined;
+  const fresh = keys.filter((k) => cur === undefined || !holds(cur, k));
+  if (fresh.length === 0) return;
+  db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?) ON CONFLICT(record) DO UPDATE SET ids = excluded.ids').run(record, Buffer.concat([cur ?? Buffer.alloc(0), ...fresh]));
 }
 
 /** Name of an attachment entry in an encrypted bundle: keyed, so the names do not reveal the hashes. */
@@ -348,6 +370,7 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
     let n = 0;
     const lines = new Lines();
     const tailInserts = ctx.db.prepare("SELECT record_id FROM change_log WHERE table_name = ? AND op = 'insert'").pluck();
+    const covered = ctx.db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck();
     for (const t of userTables) {
       const rows = ctx.db.prepare(`SELECT * FROM ${t.name} WHERE id > ? ORDER BY id LIMIT 500`);
       // Rows whose insert is still in the log travel as changes (the tail is short once acknowledged).
@@ -366,7 +389,11 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
             if (isAttachmentColumn(k, t.name) && typeof v === 'string' && SHA256_RE.test(v)) hashes.add(v);
           }
           const at = String(row.updated_at ?? row.created_at ?? started);
-          const line = JSON.stringify({ changeId: nameBasedUuid(`state/${t.name}/${id}/${at}`), table: t.name, recordId: id, values, installationId: ctx.installationId, at });
+          // The compacted changes this row already contains: a laptop that takes the row takes
+          // them as seen, so their copies relayed by others later change nothing.
+          const ids = covered.get(recordKey(t.name, id)) as Buffer | undefined;
+          const covers = ids === undefined ? [] : Array.from({ length: ids.length / 16 }, (_, i) => ids.toString('hex', i * 16, i * 16 + 16));
+          const line = JSON.stringify({ changeId: nameBasedUuid(`state/${t.name}/${id}/${at}`), table: t.name, recordId: id, values, installationId: ctx.installationId, at, ...(covers.length > 0 ? { covers } : {}) });
           states++;
           const full = lines.add(line);
           if (full) yield recordsEntry('state', ++n, full);
@@ -687,7 +714,8 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   if (m.sender.name) names[m.sender.installationId] ??= m.sender.name;
 
   const st = {
-    seen: ctx.db.prepare('SELECT 1 FROM change_log WHERE change_id = ? UNION ALL SELECT 1 FROM exchange_conflicts WHERE change_id = ? UNION ALL SELECT 1 FROM change_seen WHERE change_id = ? LIMIT 1'),
+    seen: ctx.db.prepare('SELECT 1 FROM change_log WHERE change_id = ? UNION ALL SELECT 1 FROM exchange_conflicts WHERE change_id = ? LIMIT 1'),
+    compacted: ctx.db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck(),
     resolved: ctx.db.prepare('SELECT 1 FROM exchange_resolutions, json_each(exchange_resolutions.resolves) j WHERE j.value = ? LIMIT 1'),
     history: ctx.db.prepare('SELECT change_id, installation_id, at, op, fields FROM change_log WHERE table_name = ? AND record_id = ? ORDER BY seq DESC'),
     last: ctx.db.prepare('SELECT change_id, installation_id, at, op FROM change_log WHERE table_name = ? AND record_id = ? ORDER BY seq DESC LIMIT 1'),
@@ -702,7 +730,11 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     ),
     addResolution: ctx.db.prepare('INSERT OR IGNORE INTO exchange_resolutions (change_id, resolves) VALUES (?, ?)'),
   };
-  const seen = (id: string): boolean => st.seen.get(id, id, seenKey(id)) !== undefined;
+  const seen = (c: { changeId: string; table: string; recordId: string }): boolean => {
+    if (st.seen.get(c.changeId, c.changeId) !== undefined) return true;
+    const ids = st.compacted.get(recordKey(c.table, c.recordId)) as Buffer | undefined;
+    return ids !== undefined && holds(ids, seenKey(c.changeId));
+  };
 
   const lastLocal = (table: string, id: string, field: string | null): LocalChange | undefined => {
     for (const r of st.history.iterate(table, id) as Iterable<LocalChange & { op: string; fields: string }>) {
@@ -754,11 +786,12 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     const fields: ChangeRecord['fields'] = {};
     for (const [k, v] of Object.entries(s.values)) fields[k] = [null, v];
     apply({ changeId: s.changeId, table: s.table, recordId: s.recordId, op: 'insert', fields, installationId: s.installationId, at: s.at, origin: m.bundleId });
+    if (s.covers && s.covers.length > 0) addSeen(ctx.db, recordKey(s.table, s.recordId), s.covers.map((h) => Buffer.from(h, 'hex')));
     res.imported++;
   };
 
   const applyOne = (c: SyncChange): void => {
-    if (seen(c.changeId)) {
+    if (seen(c)) {
       res.unchanged++;
       return;
     }
@@ -938,10 +971,11 @@ interface LocalChange {
 /**
  * Compacts the change log: every change at or below the lowest seq that ALL trusted peers have
  * acknowledged has reached every laptop that needs it from here. Such changes are removed
- * (their ids kept in `change_seen`, 16 bytes each, so a copy relayed by a third laptop is still
- * recognised); deletes stay as tombstones; a laptop that later needs that history (a new peer)
- * gets the current rows (`records/state-*`). Nothing is compacted without peers: the history
- * stays until someone has it. Returns the rows removed.
+ * (their ids kept in `change_seen` per record, 16 bytes each, so a copy relayed by a third
+ * laptop is still recognised); deletes stay as tombstones; a laptop that later needs that
+ * history (a new peer) gets the current rows (`records/state-*`) with the ids they contain.
+ * Nothing is compacted without peers: the history stays until someone has it. Returns the rows
+ * removed.
  */
 export function compactChangeLog(ctx: Pick<CoreContext, 'db' | 'store'>): number {
   const peers = ctx.db.prepare('SELECT MIN(acked_seq) AS h, count(*) AS n FROM exchange_peers').get() as { h: number | null; n: number };
@@ -951,18 +985,23 @@ export function compactChangeLog(ctx: Pick<CoreContext, 'db' | 'store'>): number
   if (to <= from) return 0;
   const names = ctx.store.tables().map((t) => t.name);
   const inTables = `table_name IN (${names.map(() => '?').join(', ')})`;
-  const select = ctx.db.prepare(`SELECT seq, change_id FROM change_log WHERE seq > ? AND seq <= ? AND op <> 'delete' AND ${inTables} ORDER BY seq LIMIT 5000`);
-  const keep = ctx.db.prepare('INSERT OR IGNORE INTO change_seen (change_id) VALUES (?)');
+  const select = ctx.db.prepare(`SELECT seq, change_id, table_name, record_id FROM change_log WHERE seq > ? AND seq <= ? AND op <> 'delete' AND ${inTables} ORDER BY seq LIMIT 5000`);
   const del = ctx.db.prepare('DELETE FROM change_log WHERE seq = ?');
   let removed = 0;
   ctx.db.transaction(() => {
     for (let last = from; ; ) {
-      const rows = select.all(last, to, ...names) as { seq: number; change_id: string }[];
+      const rows = select.all(last, to, ...names) as { seq: number; change_id: string; table_name: string; record_id: string }[];
       if (rows.length === 0) break;
+      const byRecord = new Map<string, { key: Buffer; ids: Buffer[] }>();
       for (const r of rows) {
-        keep.run(seenKey(r.change_id));
+        const key = recordKey(r.table_name, r.record_id);
+        const hex = key.toString('hex');
+        let e = byRecord.get(hex);
+        if (!e) byRecord.set(hex, (e = { key, ids: [] }));
+        e.ids.push(seenKey(r.change_id));
         del.run(r.seq);
       }
+      for (const e of byRecord.values()) addSeen(ctx.db, e.key, e.ids);
       removed += rows.length;
       last = rows[rows.length - 1]!.seq;
     }

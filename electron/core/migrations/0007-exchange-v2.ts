@@ -11,8 +11,10 @@ import type { Migration } from './types';
  *   (or given with its signing key), so bundles can be encrypted for it.
  * - `exchange_catalogue_updates.created_at`: the applied catalogue bundle's own date, so an older
  *   one is recognised and refused (catalogue updates only move forward).
- * - `change_seen`: ids (16 bytes) of changes compacted out of `change_log` once every peer
- *   acknowledged them, so a relayed copy of such a change is still recognised and skipped.
+ * - `change_seen`: per record (16-byte key of table and id), the ids (16 bytes each, one after
+ *   the other) of its changes compacted out of `change_log` once every peer acknowledged them,
+ *   so a relayed copy of such a change is still recognised and skipped, and the current row
+ *   sent to a new laptop can say which changes it already contains.
  */
 export const m0007ExchangeV2: Migration = {
   version: 7,
@@ -23,7 +25,7 @@ export const m0007ExchangeV2: Migration = {
       ALTER TABLE exchange_key ADD COLUMN box_private_key TEXT;
       ALTER TABLE exchange_peers ADD COLUMN encryption_key TEXT;
       ALTER TABLE exchange_catalogue_updates ADD COLUMN created_at TEXT;
-      CREATE TABLE change_seen (change_id BLOB PRIMARY KEY) STRICT, WITHOUT ROWID;
+      CREATE TABLE change_seen (record BLOB PRIMARY KEY, ids BLOB NOT NULL) STRICT, WITHOUT ROWID;
     `);
     const box = generateBoxKeyPair();
     db.prepare('UPDATE exchange_key SET box_public_key = ?, box_private_key = ? WHERE id = 1').run(box.publicKey, box.privateKey);

@@ -83,7 +83,7 @@ describe('the change log is compacted once every peer has acknowledged it', () =
     expect(changeLogHorizon(a.ctx)).toBeGreaterThan(0);
     // Compacted: the delete stays (a tombstone), the other changes leave only their ids.
     expect(a.core.db.prepare("SELECT op FROM change_log WHERE table_name = 't_case'").pluck().all()).toEqual(['delete']);
-    expect(count(a, 'SELECT count(*) FROM change_seen')).toBeGreaterThanOrEqual(3);
+    expect(count(a, 'SELECT sum(length(ids)) / 16 FROM change_seen')).toBeGreaterThanOrEqual(3);
 
     // C got A's changes through B; when C relays them back to A, A recognises them.
     await send(b, c);

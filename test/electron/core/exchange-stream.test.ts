@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeBundle, type WriteBundleEntry } from '../../../electron/core/exchange/archive';
 import { generateKeyPair } from '../../../electron/core/exchange/keys';
-import { LEGACY_MAX_RECORDS_BYTES, exportSync, importSync, seenKey } from '../../../electron/core/exchange/sync';
+import { LEGACY_MAX_RECORDS_BYTES, addSeen, exportSync, importSync, recordKey, seenKey } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
 import { tempDir } from '../../support/temp';
 import { call, closeAll, fingerprintOf, job, knows, laptop } from './exchange-helpers';
@@ -61,12 +61,13 @@ describe('streamed sync records', () => {
     // 1,000 real inserts, then changes this laptop already holds (so the apply stays quick):
     // every line still has to be read, decrypted or inflated, parsed and checked.
     const payload = (): string => randomBytes(3000).toString('base64'); // 4 KB, not compressible
-    const known: string[] = [];
+    const known: [string, string][] = [];
     const lines = function* (): Generator<string> {
       for (let seq = 1; ; seq++) {
         const id = randomUUID();
-        if (seq > 1000) known.push(id);
-        yield JSON.stringify({ seq, changeId: id, table: 't_case', recordId: randomUUID(), op: 'insert', fields: { surname: [null, `S${seq}`], note: [null, payload()] }, installationId: SENDER, at: '2026-01-15T10:00:00.000Z' });
+        const recordId = randomUUID();
+        if (seq > 1000) known.push([id, recordId]);
+        yield JSON.stringify({ seq, changeId: id, table: 't_case', recordId, op: 'insert', fields: { surname: [null, `S${seq}`], note: [null, payload()] }, installationId: SENDER, at: '2026-01-15T10:00:00.000Z' });
       }
     };
     const target = LEGACY_MAX_RECORDS_BYTES + 8 * MiB;
@@ -90,9 +91,8 @@ describe('streamed sync records', () => {
     const file = path.join(tempDir(), 'big.htmp');
     await writeBundle({ file, kind: 'sync', sender: { installationId: SENDER, ...sender }, meta: () => ({ since: 0, upTo: count, changes: count }), entries: entries() });
     expect(total).toBeGreaterThan(LEGACY_MAX_RECORDS_BYTES);
-    const seen = b.core.db.prepare('INSERT INTO change_seen (change_id) VALUES (?)');
     b.core.db.transaction(() => {
-      for (const id of known) seen.run(seenKey(id));
+      for (const [id, recordId] of known) addSeen(b.core.db, recordKey('t_case', recordId), [seenKey(id)]);
     })();
 
     global.gc?.();
