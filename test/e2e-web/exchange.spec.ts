@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readShippedCatalogue } from '../../electron/core/catalogue/data';
 import { createCore, type Core } from '../../electron/core/core';
+import { writeCatalogueBundle } from '../../electron/core/exchange/catalogue-update';
+import { generateKeyPair } from '../../electron/core/exchange/keys';
 import { expect, test } from './fixtures';
 
 /** A second laptop on a temporary folder with one local change. */
@@ -100,4 +103,45 @@ test('backup from the exchange screen is created and verified', async ({ app }) 
   await page.goto(`${new URL(app.url).origin}/#/exchange/backup`);
   await page.getByTestId('backup-create').click();
   await expect(page.getByTestId('backup-done')).toContainText('Целостность базы: ok');
+});
+
+test('a catalogue update that removes editions is a rollback: it names them and needs its own confirmation (kk, ru)', async ({ app }) => {
+  test.setTimeout(120_000); // two languages, a publisher to trust, a catalogue applied: slow on a loaded machine
+  const shipped = readShippedCatalogue().data;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-catalogue-'));
+  const publisher = generateKeyPair();
+  const file = path.join(dir, 'one-edition.htmp');
+  await writeCatalogueBundle({ file, publisher: { privateKey: publisher.privateKey, name: 'Минздрав' }, data: { editions: shipped.editions.slice(0, 1), characteristics: shipped.characteristics } });
+  const removed = shipped.editions.slice(1).map((e) => e.id).sort();
+  expect(removed.length).toBeGreaterThan(0);
+
+  const page = await app.open();
+  await page.goto(`${new URL(app.url).origin}/#/exchange/catalogue`);
+  await page.getByTestId('lang-kk').click();
+  await page.getByTestId('exchange-tab-catalogue').click();
+  await page.getByTestId('catalogue-file').setInputFiles(file);
+  await page.getByTestId('catalogue-show').click();
+  await page.getByTestId('trust-accept').click();
+  await expect(page.getByTestId('catalogue-rollback')).toBeVisible();
+  await expect(page.getByTestId('catalogue-apply')).toHaveText('Кері қайтару ретінде қолдану…');
+  await page.getByTestId('catalogue-apply').click();
+  const dialog = page.getByTestId('rollback-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId('rollback-removed').locator('li')).toContainText(removed);
+  await expect(page.getByTestId('rollback-accept')).toBeDisabled();
+  // Not applied: the catalogue keeps every edition.
+  await page.getByRole('button', { name: /Қолданбау/ }).click();
+  await expect(dialog).toBeHidden();
+  expect((await app.api<{ editions: { id: string }[] }>('catalogue.editions', {})).editions.map((e) => e.id).sort()).toEqual(shipped.editions.map((e) => e.id).sort());
+
+  // In Russian, confirmed: applied, and the removed editions are gone.
+  await page.getByTestId('lang-ru').click();
+  await expect(page.getByTestId('catalogue-apply')).toHaveText('Применить как откат…');
+  await page.getByTestId('catalogue-apply').click();
+  await expect(page.getByRole('heading', { name: 'Это обновление справочника — шаг назад' })).toBeVisible();
+  await page.getByTestId('rollback-confirm').check();
+  await page.getByTestId('rollback-accept').click();
+  await expect(page.getByRole('status')).toHaveText('Обновление применено.');
+  expect((await app.api<{ editions: { id: string }[] }>('catalogue.editions', {})).editions.map((e) => e.id)).toEqual([shipped.editions[0]!.id]);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -609,6 +609,7 @@ function CatalogueTab() {
         <FileInput
           button={t('import.chooseFile')}
           accept=".htmp"
+          testId="catalogue-file"
           onChange={(f) => {
             setFile(f);
             setUploadId(null);
@@ -616,7 +617,7 @@ function CatalogueTab() {
           }}
         />
         <div className="actions">
-          <button type="button" disabled={!file} onClick={() => void show(false)}>
+          <button type="button" disabled={!file} onClick={() => void show(false)} data-testid="catalogue-show">
             {t('catalogueUpdate.preview')}
           </button>
           <button type="button" disabled={!state.data?.current} onClick={() => void restore()}>
