@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { RENDERER_CALLER } from '../core/context';
 import type { Core } from '../core/core';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
 
@@ -110,7 +111,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
               return send(res, 200, { ok: false, error: { code: 'api.invalid_json' } });
             }
           }
-          send(res, 200, await options.core.dispatch(method, args));
+          send(res, 200, await options.core.dispatch(method, args, RENDERER_CALLER));
         })
         .catch((err: Error & { code?: string }) => {
           send(res, err.code === 'too_large' ? 413 : 400, { ok: false, error: { code: err.code === 'too_large' ? 'api.too_large' : 'api.bad_request' } });

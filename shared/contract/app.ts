@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DueView } from './cases';
 
 export const LANGS = ['kk', 'ru'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -99,6 +100,8 @@ export const appSchemas = {
     })
     .strict(),
   'calendar.reset': z.object({}).strict(),
+  /** The day a span of working days ends, counted from a local date-time (CLI `htmp deadline`). */
+  'calendar.deadline': z.object({ from: z.string().max(40), workingDays: z.number().int().min(0).max(366) }).strict(),
 };
 
 export interface AppMethods {
@@ -113,4 +116,5 @@ export interface AppMethods {
   'calendar.setYear': { args: z.infer<(typeof appSchemas)['calendar.setYear']>; result: CalendarView };
   /** Drops the local calendar: deadlines use the shipped data again. */
   'calendar.reset': { args: Record<string, never>; result: CalendarView };
+  'calendar.deadline': { args: z.infer<(typeof appSchemas)['calendar.deadline']>; result: DueView };
 }

@@ -130,6 +130,56 @@ export const caseDraftSchema = z
 
 export const memberSchema = z.object({ name: text(200), role: z.enum(MEMBER_ROLES) }).strict();
 
+/**
+ * The case file of `htmp packet validate` and `htmp case import` (a JSON document a primary care
+ * organization or a script prepares): shapes only, loose (more fields allowed); what is wrong in
+ * the content is reported as findings, not refused. `documents[].files` are references to files
+ * beside the case file, resolved by the host that read it (never by the core).
+ */
+const fileText = z.string().max(5000);
+export const caseFileSchema = z
+  .object({
+    receivedAt: fileText,
+    patient: z
+      .object({
+        iin: fileText,
+        lastName: fileText,
+        firstName: fileText,
+        middleName: fileText.optional(),
+        birthDate: fileText.optional(),
+        sex: z.enum(SEXES).optional(),
+        phone: fileText.optional(),
+        primaryCareOrg: fileText.optional(),
+        insured: z.boolean().optional(),
+      })
+      .passthrough(),
+    htmpCode: fileText,
+    urgency: z.enum(URGENCIES),
+    inpatient: z.boolean().default(false),
+    channel: z.enum(CASE_CHANNELS).optional(),
+    diagnosis: z.object({ icd10: fileText, text: fileText.default('') }).passthrough(),
+    documents: z
+      .array(
+        z
+          .object({
+            kind: z.enum(DOCUMENT_KINDS),
+            paper: z.boolean().default(false),
+            files: z.array(z.string().min(1).max(1000)).max(100).default([]),
+            signatures: z.array(z.enum(SIGNATURE_ROLES)).max(10).default([]),
+            seal: z.boolean().default(false),
+            clinicalDiagnosis: fileText.optional(),
+            items: z.array(z.object({ name: fileText, date: fileText }).passthrough()).max(200).default([]),
+          })
+          .passthrough(),
+      )
+      .max(100),
+    specialistConclusion: fileText.optional(),
+    providerOrg: fileText.optional(),
+    notes: fileText.optional(),
+  })
+  .passthrough();
+export type CaseFile = z.infer<typeof caseFileSchema>;
+
 const listArgs = z
   .object({
     status: z.union([z.enum(CASE_STATUSES), z.array(z.enum(CASE_STATUSES)).max(4)]).optional(),
@@ -165,6 +215,21 @@ export const casesSchemas = {
     .strict(),
   /** The packet check of the stored case with the patch applied, without saving anything. */
   'cases.validate': caseDraftSchema.extend({ id: uuid.optional() }).strict(),
+  /**
+   * The packet check of a case file (nothing stored). `presentFiles` lists the file references of
+   * the case file that the host found beside it; the others are reported missing.
+   */
+  'cases.checkFile': z.object({ case: caseFileSchema, presentFiles: z.array(z.string().min(1).max(1000)).max(10_000) }).strict(),
+  /**
+   * Stores a case file as a case (registered when its minimum is there), with the content of the
+   * files it references, read by the host: one transaction, nothing stored on any error.
+   */
+  'cases.import': z
+    .object({
+      case: caseFileSchema,
+      files: z.array(z.object({ ref: z.string().min(1).max(1000), contentBase64: z.string().max(Math.ceil(MAX_FILE_BYTES / 3) * 4 + 1024) }).strict()).max(10_000),
+    })
+    .strict(),
   /** draft -> registered; fails with `cases.register_incomplete` {fields} when the minimum is missing. */
   'cases.register': z.object({ id: uuid }).strict(),
   /** Deletes a case that has no issued decision (drafts entered by mistake). */
@@ -195,13 +260,20 @@ export const casesSchemas = {
       note: text(2000).nullable().optional(),
       /** Required when the current decision is issued: starts a new version that supersedes it. */
       correction: z.boolean().optional(),
+      /** Decide and issue the protocol in one transaction: a refusal at issue leaves no draft. */
+      issue: z.boolean().optional(),
     })
     .strict(),
   'cases.deleteDecision': z.object({ decisionId: uuid }).strict(),
   /** Re-checks the rules, assigns the next protocol number of the decision's year, locks it. */
   'cases.issueProtocol': z.object({ decisionId: uuid }).strict(),
   'cases.portalStatus': z.object({ caseId: uuid, status: z.enum(PORTAL_STATUSES), note: text(2000).nullable().optional(), at: z.string().max(40).optional() }).strict(),
-  'cases.hospitalization': z.object({ caseId: uuid, date: isoDate.nullable() }).strict(),
+  /**
+   * Point 38: the hospitalization date the providing organization set, and the day it set it
+   * (`setOn`: it starts point 39's one working day; when not given the stored day is kept, else it
+   * stays unknown). Dates that cannot be true are refused (`aftercare.date_*`).
+   */
+  'cases.hospitalization': z.object({ caseId: uuid, date: isoDate.nullable(), setOn: isoDate.nullable().optional() }).strict(),
   'cases.patientInformed': z.object({ caseId: uuid, channel: z.enum(INFORM_CHANNELS), date: isoDate }).strict(),
   /** Follow-up after care (ДСМ-238 points 41-42); patch semantics. */
   'cases.followUp': z
@@ -364,6 +436,8 @@ export interface CaseDetail {
   draftDecision: DecisionView | null;
   portal: { status: PortalStatus; updatedAt: string; events: PortalEvent[] } | null;
   hospitalizationDate: string | null;
+  /** The day the providing organization set the hospitalization date (point 38). */
+  hospitalizationSetOn: string | null;
   patientInformed: { channel: InformChannel; date: string } | null;
   followUp: FollowUpView | null;
 }
@@ -455,6 +529,8 @@ export interface CasesMethods {
   'cases.get': { args: Args<'cases.get'>; result: CaseDetail };
   'cases.save': { args: Args<'cases.save'>; result: SaveResult };
   'cases.validate': { args: Args<'cases.validate'>; result: ValidateResult };
+  'cases.checkFile': { args: Args<'cases.checkFile'>; result: ValidateResult };
+  'cases.import': { args: Args<'cases.import'>; result: { id: string; status: CaseStatus } };
   'cases.register': { args: Args<'cases.register'>; result: CaseDetail };
   'cases.delete': { args: Args<'cases.delete'>; result: { deleted: boolean } };
   'cases.attachFile': { args: Args<'cases.attachFile'>; result: AttachResult };

@@ -33,6 +33,8 @@ export const protocolsSchemas = {
    * and stores the statement as issued, in one transaction. On an already issued decision it
    * stores the statement when missing; an existing statement is never replaced.
    */
+  /** The protocol of a case file (CLI `protocol render --case FILE`): rendered, nothing stored. */
+  'protocols.renderCaseFile': z.object({ caseFile: z.unknown(), lang: docLangSchema, layout: layoutSchema.optional() }).strict(),
   'protocols.issue': z.object({ caseId: uuid, lang: docLangSchema.optional(), layout: layoutSchema.optional() }).strict(),
   /** Does a printed protocol (number + SHA-256 from its QR code or footer) match a stored statement? */
   'protocols.verify': z.object({ number: z.string().min(1).max(40), sha256: z.string().min(1).max(128) }).strict(),
@@ -122,6 +124,7 @@ type Args<K extends keyof typeof protocolsSchemas> = z.infer<(typeof protocolsSc
 export interface ProtocolsMethods {
   'protocols.forCase': { args: Args<'protocols.forCase'>; result: ProtocolCaseState };
   'protocols.render': { args: Args<'protocols.render'>; result: RenderedProtocol };
+  'protocols.renderCaseFile': { args: Args<'protocols.renderCaseFile'>; result: PdfFile };
   'protocols.issue': { args: Args<'protocols.issue'>; result: { issued: IssuedProtocol; created: boolean } };
   'protocols.verify': { args: Args<'protocols.verify'>; result: { matches: boolean; known: boolean } };
   'protocols.list': { args: Args<'protocols.list'>; result: { items: ProtocolListItem[] } };
@@ -143,4 +146,5 @@ export const PROTOCOLS_ERROR_CODES = [
   'protocols.print_failed',
   'protocols.bad_period',
   'protocols.missing_option',
+  'protocols.bad_sha256',
 ] as const;

@@ -2,17 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Lang } from '../../../shared/contract';
-import { CASE_STATUSES, DOCUMENT_KINDS, REFUSAL_REASONS, memberSchema, type CaseStatus } from '../../../shared/contract/cases';
+import { CASE_STATUSES, MAX_FILE_BYTES, MAX_PAGE, REFUSAL_REASONS, caseFileSchema, memberSchema, type CaseFile, type CaseListItem, type CaseStatus } from '../../../shared/contract/cases';
 import { isIsoDate } from '../../../shared/domain/calendar';
-import { addWorkingDays, localDatePart } from '../../../shared/domain/deadline';
 import type { FundingResult } from '../../../shared/domain/funding';
 import { checkIin } from '../../../shared/domain/iin';
-import type { CaseInput, Finding } from '../../../shared/domain/packet';
+import type { Finding } from '../../../shared/domain/packet';
+import { kzToday } from '../../../shared/domain/kz-time';
 import { AppFailure } from '../../../shared/result';
-import { kzToday, workCalendar } from '../../core/cases/calendar';
 import { t } from '../../core/i18n';
-import { caseDetail, decide, deriveCase, importCase, issueProtocol, listCases } from '../../core/services/cases';
-import { readJsonFile as readJson, type Command } from '../command';
+import { readFileCapped, readJsonFile as readJson, type Command } from '../command';
 
 /** `t` that also resolves the `$t(key)` references the rules texts use (looked up in `rules`). */
 function tr(lang: Lang, key: string, params: Record<string, unknown> = {}): string {
@@ -20,71 +18,48 @@ function tr(lang: Lang, key: string, params: Record<string, unknown> = {}): stri
 }
 
 
-// The case file of `packet validate` and `case import` (issue 4): shapes only, loose (more fields
-// allowed); what is wrong in the content is reported as findings, not refused.
-const str = z.string().max(5000);
-const caseFileSchema = z
-  .object({
-    receivedAt: str,
-    patient: z
-      .object({
-        iin: str,
-        lastName: str,
-        firstName: str,
-        middleName: str.optional(),
-        birthDate: str.optional(),
-        sex: z.enum(['male', 'female']).optional(),
-        phone: str.optional(),
-        primaryCareOrg: str.optional(),
-        insured: z.boolean().optional(),
-      })
-      .passthrough(),
-    htmpCode: str,
-    urgency: z.enum(['planned', 'emergency']),
-    inpatient: z.boolean().default(false),
-    channel: z.enum(['paper', 'electronic', 'email']).optional(),
-    diagnosis: z.object({ icd10: str, text: str.default('') }).passthrough(),
-    documents: z
-      .array(
-        z
-          .object({
-            kind: z.enum(DOCUMENT_KINDS),
-            paper: z.boolean().default(false),
-            files: z.array(z.string().min(1).max(1000)).default([]),
-            signatures: z.array(z.enum(['attending', 'head_of_department', 'deputy_chief'])).default([]),
-            seal: z.boolean().default(false),
-            clinicalDiagnosis: str.optional(),
-            items: z.array(z.object({ name: str, date: str }).passthrough()).default([]),
-          })
-          .passthrough(),
-      )
-      .max(100),
-    specialistConclusion: str.optional(),
-    providerOrg: str.optional(),
-    notes: str.optional(),
-  })
-  .passthrough();
-
-function readCaseFile(file: string): CaseInput & Record<string, unknown> {
+function readCaseFile(file: string): CaseFile {
   const parsed = caseFileSchema.safeParse(readJson(file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AppFailure('cases.bad_case_file', { file, field: issue?.path.join('.') || '(root)', issue: issue?.message ?? 'invalid' });
   }
-  return parsed.data as unknown as CaseInput & Record<string, unknown>;
+  return parsed.data;
 }
 
-/** A file reference of a case file: relative to the case file's folder, must be a regular file. */
-function resolveRef(base: string, ref: string): string {
-  return path.resolve(base, ref);
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
+/**
+ * The files a case file references, resolved by the CLI (the host that read the case file, not
+ * the core): only inside the case file's own folder. An absolute path, a `..` segment or a
+ * symbolic link anywhere on the way is refused (`cases.file_outside_folder`), so a case file
+ * cannot make the app read (and store, and later export) `/etc/passwd` or another patient's scan.
+ * Returns the real path of each reference that exists as a regular file; absent ones are omitted.
+ */
+function resolveCaseFiles(caseFile: string, input: CaseFile): Map<string, string> {
+  const base = fs.realpathSync(path.dirname(caseFile));
+  const found = new Map<string, string>();
+  for (const doc of input.documents) {
+    for (const ref of doc.files) {
+      if (found.has(ref)) continue;
+      const parts = ref.split(/[\\/]+/);
+      if (path.isAbsolute(ref) || path.win32.isAbsolute(ref) || parts.some((x) => x === '..')) throw new AppFailure('cases.file_outside_folder', { path: ref });
+      let current = base;
+      let missing = false;
+      for (const part of parts.filter((x) => x !== '' && x !== '.')) {
+        current = path.join(current, part);
+        let st: fs.Stats;
+        try {
+          st = fs.lstatSync(current);
+        } catch {
+          missing = true;
+          break;
+        }
+        if (st.isSymbolicLink()) throw new AppFailure('cases.file_outside_folder', { path: ref });
+      }
+      if (missing) continue;
+      if (fs.statSync(current).isFile()) found.set(ref, current);
+    }
   }
+  return found;
 }
 
 const NO_FUNDING: FundingResult = { channel: null, reason: { key: 'funding.not_in_list', params: { sections: '' } } };
@@ -119,12 +94,11 @@ export const casesCommands: Command[] = [
     summary: 'cases:cli.commands.deadline',
     options: { from: { type: 'string' }, 'working-days': { type: 'string' } },
     maxArgs: 0,
-    run(ctx) {
+    async run(ctx) {
       const from = typeof ctx.options.from === 'string' ? ctx.options.from : '';
       const nText = typeof ctx.options['working-days'] === 'string' ? ctx.options['working-days'] : '';
-      if (localDatePart(from) === null) throw new AppFailure('cases.bad_datetime', { value: from });
       if (!/^[0-9]{1,3}$/.test(nText) || Number(nText) > 366) throw new AppFailure('cases.bad_working_days', { value: nText });
-      const d = addWorkingDays(from, Number(nText), workCalendar(ctx.core().db));
+      const d = await ctx.core().call('calendar.deadline', { from, workingDays: Number(nText) });
       const json = { due: d.due, workingDays: d.workingDays, calendarConfirmed: d.calendarConfirmed };
       const lines = [t(ctx.lang, 'cases:cli.due', { due: d.due }), `${t(ctx.lang, 'cases:cli.workingDays')}: ${d.workingDays.join(', ')}`];
       if (!d.calendarConfirmed) lines.push(`${t(ctx.lang, 'cases:cli.unconfirmed')} (${d.unconfirmedYears.join(', ')})`);
@@ -137,15 +111,14 @@ export const casesCommands: Command[] = [
     summary: 'cases:cli.commands.packetValidate',
     minArgs: 1,
     maxArgs: 1,
-    run(ctx) {
+    async run(ctx) {
       const file = path.resolve(ctx.args[0] ?? '');
       const input = readCaseFile(file);
-      const base = path.dirname(file);
-      const insured = (input.patient as Record<string, unknown>).insured;
-      const d = deriveCase(ctx.core().context, input, (ref) => isFile(resolveRef(base, ref)), typeof insured === 'boolean' ? insured : null);
+      const present = resolveCaseFiles(file, input);
+      const d = await ctx.core().call('cases.checkFile', { case: input, presentFiles: [...present.keys()] });
       const funding = d.funding ?? NO_FUNDING;
-      const json = { complete: d.check.complete, findings: d.check.findings, due: d.due?.due ?? null, funding };
-      const lines = [t(ctx.lang, d.check.complete ? 'cases:cli.complete' : 'cases:cli.incomplete'), ...findingLines(ctx.lang, d.check.findings)];
+      const json = { complete: d.complete, findings: d.findings, due: d.due?.due ?? null, funding };
+      const lines = [t(ctx.lang, d.complete ? 'cases:cli.complete' : 'cases:cli.incomplete'), ...findingLines(ctx.lang, d.findings)];
       if (d.due) lines.push(t(ctx.lang, 'cases:cli.due', { due: d.due.due }) + (d.due.calendarConfirmed ? '' : ` — ${t(ctx.lang, 'cases:cli.unconfirmed')}`));
       lines.push(fundingLine(ctx.lang, funding));
       return { json, human: lines.join('\n') };
@@ -157,14 +130,12 @@ export const casesCommands: Command[] = [
     summary: 'cases:cli.commands.caseImport',
     minArgs: 1,
     maxArgs: 1,
-    run(ctx) {
+    async run(ctx) {
       const file = path.resolve(ctx.args[0] ?? '');
       const input = readCaseFile(file);
-      const base = path.dirname(file);
-      const { id } = importCase(ctx.core().context, input, (ref) => {
-        const p = resolveRef(base, ref);
-        return isFile(p) ? fs.readFileSync(p) : null;
-      });
+      const present = resolveCaseFiles(file, input);
+      const files = [...present].map(([ref, real]) => ({ ref, contentBase64: readFileCapped(real, MAX_FILE_BYTES).toString('base64') }));
+      const { id } = await ctx.core().call('cases.import', { case: input, files });
       return { json: { id }, human: t(ctx.lang, 'cases:cli.imported', { id }) };
     },
   },
@@ -174,13 +145,13 @@ export const casesCommands: Command[] = [
     summary: 'cases:cli.commands.caseList',
     options: { status: { type: 'string' } },
     maxArgs: 0,
-    run(ctx) {
+    async run(ctx) {
       const status = ctx.options.status;
       if (status !== undefined && !(CASE_STATUSES as readonly unknown[]).includes(status)) throw new AppFailure('cases.bad_status', { status: String(status) });
-      const c = ctx.core().context;
-      const cases = [];
+      const core = ctx.core();
+      const cases: CaseListItem[] = [];
       for (let offset = 0; ; ) {
-        const page = listCases(c, { ...(status ? { status: status as CaseStatus } : {}), offset, limit: 500 });
+        const page = await core.call('cases.list', { ...(status ? { status: status as CaseStatus } : {}), offset, limit: MAX_PAGE });
         cases.push(...page.items);
         offset += page.items.length;
         if (page.items.length === 0 || offset >= page.total) break;
@@ -217,7 +188,7 @@ export const casesCommands: Command[] = [
     async run(ctx) {
       const id = ctx.args[0] ?? '';
       if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
-      const d = caseDetail(ctx.core().context, id);
+      const d = await ctx.core().call('cases.get', { id });
       const decision = d.currentDecision;
       const json = { ...d, decision, protocolNumber: decision?.protocol?.label ?? null };
       const lines = [
@@ -251,7 +222,7 @@ export const casesCommands: Command[] = [
     },
     minArgs: 1,
     maxArgs: 1,
-    run(ctx) {
+    async run(ctx) {
       const id = ctx.args[0] ?? '';
       const approve = ctx.options.approve === true;
       const refuse = typeof ctx.options.refuse === 'string' ? ctx.options.refuse : undefined;
@@ -264,21 +235,18 @@ export const casesCommands: Command[] = [
       const date = typeof ctx.options.date === 'string' ? ctx.options.date : kzToday();
       if (!isIsoDate(date)) throw new AppFailure('cases.bad_date', { value: date });
       if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
-      const c = ctx.core().context;
-      // Deciding and issuing are one transaction: a refusal at issue (no commission set, no name
-      // of the code) must not leave a draft decision behind a command that exited 2.
-      const decision = c.store.transaction(() => {
-        const draft = decide(c, {
-          caseId: id,
-          outcome: approve ? 'approved' : 'refused',
-          reason: (refuse ?? null) as (typeof REFUSAL_REASONS)[number] | null,
-          members: members.data,
-          date,
-          ...(ctx.options.correction === true ? { correction: true } : {}),
-        });
-        return ctx.options.draft === true ? draft : issueProtocol(c, draft.id);
+      // Deciding and issuing are one call (one transaction in the core): a refusal at issue (no
+      // commission set, no name of the code) leaves no draft decision behind a command that exited 2.
+      const { decision, detail } = await ctx.core().call('cases.decide', {
+        caseId: id,
+        outcome: approve ? 'approved' : 'refused',
+        reason: (refuse ?? null) as (typeof REFUSAL_REASONS)[number] | null,
+        members: members.data,
+        date,
+        ...(ctx.options.correction === true ? { correction: true } : {}),
+        issue: ctx.options.draft !== true,
       });
-      const status = caseDetail(c, id).status;
+      const status = detail.status;
       const json = { id, status, decision, protocolNumber: decision.protocol?.label ?? null };
       const what = t(ctx.lang, `rules:decisionOutcome.${decision.outcome}`) + (decision.reason ? `: ${t(ctx.lang, `rules:refusalReason.${decision.reason}`)}` : '');
       const proto = decision.protocol ? t(ctx.lang, 'cases:cli.protocol', { label: decision.protocol.label }) : t(ctx.lang, 'cases:cli.draftDecision');

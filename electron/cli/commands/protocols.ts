@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BilingualLayout, DocLang } from '../../../shared/documents';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
-import { renderCaseFileToFile, renderCaseProtocolToFile, verifyProtocol } from '../../core/services/protocols';
+import { writePdfAtomic } from '../../core/pdf/write';
 import { readJsonFile, type Command, type CommandContext } from '../command';
 
 const DOC_LANGS = ['kk', 'ru', 'both'] as const;
@@ -49,9 +49,12 @@ export const protocolsCommands: Command[] = [
       const choice = { lang, ...(layout ? { layout } : {}) };
 
       const core = ctx.core();
+      if (caseId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(caseId)) throw new AppFailure('cases.not_found', { id: caseId });
       const r = caseId !== undefined
-        ? await renderCaseProtocolToFile(core.context, caseId, choice, out)
-        : await renderCaseFileToFile(core.context, readJsonFile(caseFile!), choice, out);
+        ? await core.call('protocols.render', { caseId, ...choice })
+        : await core.call('protocols.renderCaseFile', { caseFile: readJsonFile(caseFile!), ...choice });
+      // The host writes the file the user named (atomically: no file at all on any error).
+      await writePdfAtomic(out, Buffer.from(r.pdfBase64, 'base64'));
       const json = { file: out, pages: r.pages, sha256: r.sha256 };
       return { json, human: t(ctx.lang, 'protocols:cli.written', json) };
     },
@@ -62,10 +65,10 @@ export const protocolsCommands: Command[] = [
     summary: 'protocols:cli.verify',
     options: { number: { type: 'string' }, sha256: { type: 'string' } },
     maxArgs: 0,
-    run(ctx) {
+    async run(ctx) {
       const number = required(ctx, 'number');
       const sha256 = required(ctx, 'sha256');
-      const { matches } = verifyProtocol(ctx.core().context, number, sha256);
+      const { matches } = await ctx.core().call('protocols.verify', { number, sha256 });
       return { json: { matches }, human: t(ctx.lang, matches ? 'protocols:cli.matches' : 'protocols:cli.mismatch') };
     },
   },

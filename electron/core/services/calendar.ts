@@ -1,5 +1,6 @@
 import type { CalendarView } from '../../../shared/contract';
 import { dayOffReason, daysOff, parseCalendar, type WorkCalendar } from '../../../shared/domain/calendar';
+import { addWorkingDays, localDatePart } from '../../../shared/domain/deadline';
 import { AppFailure } from '../../../shared/result';
 import { CALENDAR_OVERRIDE_KEY, localCalendar, workCalendar } from '../cases/calendar';
 import type { CoreContext, Handlers } from '../context';
@@ -48,7 +49,7 @@ export function replaceCalendar(ctx: CoreContext, raw: unknown): CalendarView {
   return calendarView(ctx);
 }
 
-export const calendarHandlers: Pick<Handlers, 'calendar.get' | 'calendar.replace' | 'calendar.setYear' | 'calendar.reset'> = {
+export const calendarHandlers: Pick<Handlers, 'calendar.get' | 'calendar.replace' | 'calendar.setYear' | 'calendar.reset' | 'calendar.deadline'> = {
   'calendar.get': (_a, ctx) => calendarView(ctx),
   'calendar.replace': (a, ctx) => replaceCalendar(ctx, a.calendar),
   'calendar.setYear': (a, ctx) => {
@@ -71,5 +72,10 @@ export const calendarHandlers: Pick<Handlers, 'calendar.get' | 'calendar.replace
     })();
     ctx.emit({ type: 'data.changed', payload: { area: 'calendar' } });
     return calendarView(ctx);
+  },
+  'calendar.deadline': (a, ctx) => {
+    if (localDatePart(a.from) === null) throw new AppFailure('cases.bad_datetime', { value: a.from });
+    const d = addWorkingDays(a.from, a.workingDays, workCalendar(ctx.db));
+    return { due: d.due, workingDays: d.workingDays, calendarConfirmed: d.calendarConfirmed, unconfirmedYears: d.unconfirmedYears };
   },
 };

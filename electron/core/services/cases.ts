@@ -27,6 +27,7 @@ import { deriveFunding, type FundingResult } from '../../../shared/domain/fundin
 import { checkIin } from '../../../shared/domain/iin';
 import { validatePacket, type CaseInput, type Finding, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
 import { AppFailure } from '../../../shared/result';
+import { assertAfterDates } from '../aftercare/dates';
 import { kzToday, workCalendar } from '../cases/calendar';
 import { hasStoredFile, putStoredFile, readStoredFile, storedFilePath } from '../cases/files';
 import type { CoreContext, Handlers } from '../context';
@@ -48,7 +49,7 @@ export const casesTables: TableSpec[] = [
       'patient_id', 'status', 'registered_at', 'received_at', 'received_date', 'channel', 'htmp_code', 'urgency', 'inpatient',
       'diagnosis_icd10', 'diagnosis_text', 'specialist_conclusion', 'provider_org', 'notes', 'due_date', 'calendar_confirmed',
       'complete', 'error_count', 'warning_count', 'search_text', 'outcome', 'reason', 'decided_on', 'issued_on', 'protocol_year',
-      'protocol_number', 'portal_status', 'hospitalization_date', 'informed_channel', 'informed_date',
+      'protocol_number', 'portal_status', 'hospitalization_date', 'informed_channel', 'informed_date', 'hospitalization_set_on',
     ],
   },
   { name: 'case_documents', columns: ['case_id', 'position', 'kind', 'title', 'paper', 'signatures', 'seal', 'clinical_diagnosis', 'items'] },
@@ -132,6 +133,7 @@ interface CaseRow {
   hospitalization_date: string | null;
   informed_channel: InformChannel | null;
   informed_date: string | null;
+  hospitalization_set_on: string | null;
 }
 
 interface PatientRow {
@@ -463,6 +465,7 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
     draftDecision: draft,
     portal: c.portal_status ? { status: c.portal_status, updatedAt: events.at(-1)?.at ?? c.updated_at, events } : null,
     hospitalizationDate: c.hospitalization_date,
+    hospitalizationSetOn: c.hospitalization_set_on,
     patientInformed: c.informed_channel && c.informed_date ? { channel: c.informed_channel, date: c.informed_date } : null,
     followUp,
   };
@@ -992,8 +995,27 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     if (!content) throw new AppFailure('cases.file_not_found', { id: a.fileId, sha256: link.sha256 });
     return { file: fileRef(link), contentBase64: content.toString('base64') };
   },
+  'cases.checkFile': (a, ctx) => {
+    const present = new Set(a.presentFiles);
+    const input = a.case as unknown as CaseInput;
+    const d = deriveCase(ctx, input, (ref) => present.has(ref), typeof a.case.patient.insured === 'boolean' ? a.case.patient.insured : null);
+    return { complete: d.check.complete, findings: d.check.findings, due: d.due, funding: d.funding };
+  },
+  'cases.import': (a, ctx) => {
+    const contents = new Map(a.files.map((f) => [f.ref, decodeBase64(f.contentBase64)]));
+    const { id } = importCase(ctx, a.case as unknown as CaseInput & Record<string, unknown>, (ref) => contents.get(ref) ?? null);
+    changed(ctx, id);
+    const status = (ctx.db.prepare('SELECT status FROM cases WHERE id = ?').get(id) as { status: CaseStatus }).status;
+    return { id, status };
+  },
   'cases.decide': (a, ctx) => {
-    const decision = decide(ctx, a);
+    const { issue, ...args } = a;
+    // Deciding and issuing in one call are one transaction: a refusal at issue (no commission
+    // set, no name of the code) must not leave a draft decision behind.
+    const decision = ctx.store.transaction(() => {
+      const draft = decide(ctx, args);
+      return issue === true ? issueProtocol(ctx, draft.id) : draft;
+    });
     changed(ctx, a.caseId);
     const out: DecideResult = { decision, detail: caseDetail(ctx, a.caseId) };
     return out;
@@ -1023,14 +1045,23 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     return caseDetail(ctx, a.caseId);
   },
   'cases.hospitalization': (a, ctx) => {
-    requireApproved(ctx, a.caseId);
-    ctx.store.update('cases', a.caseId, { hospitalization_date: a.date });
+    ctx.store.transaction(() => {
+      const c = requireApproved(ctx, a.caseId);
+      // Point 38: the day it was set starts point 39's working day. Not given: as stored, else
+      // unknown (never guessed: a date entered late would make a timely informing look early).
+      const setOn = a.date === null ? null : a.setOn !== undefined ? a.setOn : c.hospitalization_set_on;
+      assertAfterDates(ctx, a.caseId, { hospitalizationDate: a.date, hospitalizationSetOn: setOn });
+      ctx.store.update('cases', a.caseId, { hospitalization_date: a.date, hospitalization_set_on: setOn });
+    });
     changed(ctx, a.caseId);
     return caseDetail(ctx, a.caseId);
   },
   'cases.patientInformed': (a, ctx) => {
-    requireApproved(ctx, a.caseId);
-    ctx.store.update('cases', a.caseId, { informed_channel: a.channel, informed_date: a.date });
+    ctx.store.transaction(() => {
+      requireApproved(ctx, a.caseId);
+      assertAfterDates(ctx, a.caseId, { informedOn: a.date });
+      ctx.store.update('cases', a.caseId, { informed_channel: a.channel, informed_date: a.date });
+    });
     changed(ctx, a.caseId);
     return caseDetail(ctx, a.caseId);
   },
@@ -1047,6 +1078,12 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
       if (a.deathDate !== undefined) patch.death_date = a.deathDate;
       if (a.survivalOneYear !== undefined) patch.survival_one_year = bool(a.survivalOneYear);
       if (a.notes !== undefined) patch.notes = a.notes;
+      const dates: Parameters<typeof assertAfterDates>[2] = {};
+      if (a.operationDate !== undefined) dates.operationDate = a.operationDate;
+      if (a.dischargeDate !== undefined) dates.dischargeDate = a.dischargeDate;
+      if (a.deathDate !== undefined) dates.deathDate = a.deathDate;
+      if (a.death === false) patch.death_date = dates.deathDate = null;
+      assertAfterDates(ctx, a.caseId, dates);
       const existing = ctx.db.prepare('SELECT id FROM follow_ups WHERE case_id = ?').get(a.caseId) as { id: string } | undefined;
       if (existing) ctx.store.update('follow_ups', existing.id, patch);
       else insertRow(ctx, 'follow_ups', { id: nameBasedUuid(`follow_ups/${a.caseId}`), case_id: a.caseId, ...patch });

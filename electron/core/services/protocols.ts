@@ -34,7 +34,7 @@ import { AppFailure } from '../../../shared/result';
 import { catalogueModel } from '../catalogue/model';
 import type { CoreContext, Handlers } from '../context';
 import { t } from '../i18n';
-import { PdfInvalidDocumentError, renderDocument, statementHash, writePdfAtomic, type RenderedPdf } from '../pdf';
+import { PdfInvalidDocumentError, renderDocument, statementHash, type RenderedPdf } from '../pdf';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { statementData } from '../../../shared/documents';
 import type { Row, TableSpec } from '../store';
@@ -502,15 +502,8 @@ export async function renderCaseProtocol(ctx: CoreContext, caseId: string, choic
   return { buffer: r.buffer, pages: r.pages, sha256: r.sha256, verification: r.verification, number: row.number, issued: toIssued(row) };
 }
 
-/** Renders a case's protocol and writes it atomically (no file at all on any error). */
-export async function renderCaseProtocolToFile(ctx: CoreContext, caseId: string, choice: RenderChoice, file: string): Promise<CaseProtocolPdf> {
-  const r = await renderCaseProtocol(ctx, caseId, choice);
-  await writePdfAtomic(file, r.buffer);
-  return r;
-}
-
-/** Renders the protocol of a case file (CLI) and writes it atomically; nothing is stored. */
-export async function renderCaseFileToFile(ctx: CoreContext, caseFile: unknown, choice: RenderChoice, file: string): Promise<RenderedPdf> {
+/** Renders the protocol of a case file (CLI); nothing is stored. */
+export async function renderCaseFile(ctx: CoreContext, caseFile: unknown, choice: RenderChoice): Promise<RenderedPdf> {
   const input = inputFromCaseFile(caseFile);
   let doc: ProtocolDoc;
   try {
@@ -519,17 +512,17 @@ export async function renderCaseFileToFile(ctx: CoreContext, caseFile: unknown, 
     if (err instanceof PdfInvalidDocumentError) throw new PdfInvalidDocumentError(fileField(err.params.field));
     throw err;
   }
-  const r = await render(doc, choice);
-  await writePdfAtomic(file, r.buffer);
-  return r;
+  return render(doc, choice);
 }
 
 /** Does a printed protocol match a stored statement? (number + SHA-256 of the statement). */
 export function verifyProtocol(ctx: CoreContext, number: string, sha256: string): { matches: boolean; known: boolean } {
   const rows = ctx.db.prepare('SELECT statement, sha256 FROM protocol_statements WHERE number = ?').all(number.trim()) as { statement: string; sha256: string }[];
   const wanted = sha256.trim().toLowerCase();
+  // A code that is not 64 hex digits was mistyped or cut short: say so, not "does not match".
+  if (!/^[0-9a-f]{64}$/.test(wanted)) throw new AppFailure('protocols.bad_sha256', { length: wanted.length });
   // The stored text is re-hashed: a row whose statement was altered does not verify.
-  const matches = /^[0-9a-f]{64}$/.test(wanted) && rows.some((r) => r.sha256 === wanted && sha256Hex(r.statement) === wanted);
+  const matches = rows.some((r) => r.sha256 === wanted && sha256Hex(r.statement) === wanted);
   return { matches, known: rows.length > 0 };
 }
 
@@ -628,6 +621,10 @@ export const protocolsHandlers: Pick<Handlers, keyof ProtocolsMethods> = {
     const r = await renderCaseProtocol(ctx, a.caseId, choice);
     const rendered: RenderedPdf = { buffer: r.buffer, pages: r.pages, sha256: r.sha256, verification: r.verification, fileSha256: '' };
     return { ...pdfFile(rendered, `protocol-${numberSlug(r.number)}-${langSuffix(a.lang, a.layout)}.pdf`), number: r.number, issued: r.issued };
+  },
+  'protocols.renderCaseFile': async (a, ctx) => {
+    const r = await renderCaseFile(ctx, a.caseFile, { lang: a.lang, ...(a.layout ? { layout: a.layout } : {}) });
+    return pdfFile(r, `protocol-${langSuffix(a.lang, a.layout)}.pdf`);
   },
   'protocols.issue': (a, ctx) =>
     issueCaseProtocol(ctx, a.caseId, { ...(a.lang ? { lang: a.lang } : {}), ...(a.layout ? { layout: a.layout } : {}) }),

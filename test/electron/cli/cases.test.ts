@@ -250,3 +250,56 @@ describe('htmp case import / list / show / decide', () => {
     expect(((await cli(['case', 'list', '--json', '--data-dir', data])).json() as { cases: unknown[] }).cases).toEqual([]);
   });
 });
+
+describe('case files name only files in their own folder', () => {
+  for (const [label, ref] of [
+    ['an absolute path', '/etc/passwd'],
+    ['a parent folder', '../outside.pdf'],
+    ['a parent folder inside a path', 'scans/../../outside.pdf'],
+    ['a Windows absolute path', 'C:\\Windows\\win.ini'],
+  ] as const) {
+    it(`${label} is refused by packet validate and case import, nothing stored`, async () => {
+      const root = tempDir();
+      const dir = path.join(root, 'case');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(root, 'outside.pdf'), 'another patient');
+      const file = caseFile(dir, { documents: [{ kind: 'identity', paper: false, files: [ref], signatures: [], seal: false }] });
+      const dataDir = path.join(root, 'data');
+      for (const cmd of [['packet', 'validate', file], ['case', 'import', file]]) {
+        const r = await cli([...cmd, '--json', '--data-dir', dataDir]);
+        expect(r.code, cmd.join(' ')).toBe(2);
+        expect((r.json().error as { code: string }).code).toBe('cases.file_outside_folder');
+      }
+      const list = await cli(['case', 'list', '--json', '--data-dir', dataDir]);
+      expect(list.json().cases).toEqual([]);
+    });
+  }
+
+  it('a symbolic link, to a file or through a folder, is refused', async () => {
+    const root = tempDir();
+    const dir = path.join(root, 'case');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(root, 'secret.pdf'), 'secret');
+    fs.mkdirSync(path.join(root, 'elsewhere'));
+    fs.writeFileSync(path.join(root, 'elsewhere', 'scan.pdf'), 'elsewhere');
+    fs.symlinkSync(path.join(root, 'secret.pdf'), path.join(dir, 'link.pdf'));
+    fs.symlinkSync(path.join(root, 'elsewhere'), path.join(dir, 'linked-folder'));
+    for (const ref of ['link.pdf', 'linked-folder/scan.pdf']) {
+      const file = caseFile(dir, { documents: [{ kind: 'identity', paper: false, files: [ref], signatures: [], seal: false }] });
+      const r = await cli(['case', 'import', file, '--json', '--data-dir', path.join(root, 'data')]);
+      expect(r.code, ref).toBe(2);
+      expect((r.json().error as { code: string }).code).toBe('cases.file_outside_folder');
+    }
+  });
+
+  it('files in the folder and its sub-folders are stored with their content', async () => {
+    const dir = tempDir();
+    const file = caseFile(dir);
+    const dataDir = path.join(dir, 'data');
+    const r = await cli(['case', 'import', file, '--json', '--data-dir', dataDir]);
+    expect(r.code).toBe(0);
+    const shown = (await cli(['case', 'show', String(r.json().id), '--json', '--data-dir', dataDir])).json() as { documents: { files: { name: string; size: number }[] }[] };
+    const names = shown.documents.flatMap((d) => d.files.map((f) => `${f.name}:${f.size}`));
+    expect(names.sort()).toEqual(['extract.pdf:16', 'id.jpg:10']);
+  });
+});

@@ -4,9 +4,11 @@ import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { href, navigate } from '../../router';
+import { AftercareToday } from '../aftercare/AftercareToday';
 import { CaseTable, createCase } from '../cases/CaseList';
 import { fmtDate } from '../cases/format';
 import { replayPendingDrafts } from '../cases/useCaseDraft';
+import { AbroadLateSteps } from '../abroad/AbroadLateSteps';
 
 /** What needs the secretary today: overdue reviews first, then those due today, then today's decisions. */
 export function TodayScreen() {
@@ -56,6 +58,8 @@ export function TodayScreen() {
           {block('overdue', 'is-overdue')}
           {block('dueToday', 'is-due')}
           {block('decidedToday', 'is-decided')}
+          <AbroadLateSteps />
+          <AftercareToday />
         </>
       )}
       {!d && q.loading && <p className="muted">{t('ui.loading')}</p>}

@@ -16,8 +16,8 @@ import type { Migration } from './types';
  *   so a relayed copy of such a change is still recognised and skipped, and the current row
  *   sent to a new laptop can say which changes it already contains.
  */
-export const m0007ExchangeV2: Migration = {
-  version: 7,
+export const m0010ExchangeV2: Migration = {
+  version: 10,
   name: 'exchange-v2',
   up(db) {
     db.exec(`
