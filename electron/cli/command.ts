@@ -20,6 +20,8 @@ export interface CommandOutput {
   json: unknown;
   /** Human text in the chosen language; JSON pretty-printed when absent. */
   human?: string;
+  /** Exit code after printing (default 0): 2 when the answer itself is a refusal (`bundle verify`). */
+  exitCode?: number;
 }
 
 /** One CLI command, e.g. `catalogue show`; help texts are locale keys in the `cli` namespace. */

@@ -90,7 +90,7 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     // Names and other text come from users and from other laptops' bundles: nothing in them may
     // move the cursor, recolour the terminal or reverse the line (issue 12, point 10).
     io.stdout(ctx.json ? neutralizeJson(JSON.stringify(out.json)) + '\n' : `${neutralize(out.human ?? JSON.stringify(out.json, null, 2))}\n`);
-    return 0;
+    return out.exitCode ?? 0;
   } catch (err) {
     // core.call turns every error result into an AppFailure, api.internal (a crash inside a
     // handler) included: that one is a failure of the app (1), not bad input (2).

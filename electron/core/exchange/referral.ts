@@ -14,10 +14,11 @@
 import { AppFailure } from '../../../shared/result';
 import type { CaseDetail, PortalStatus } from '../../../shared/contract/cases';
 import type { CoreContext } from '../context';
-import { caseDetail, casesHandlers, storedFilePath } from '../services/cases';
+import { caseDetail, casesHandlers } from '../services/cases';
 import { renderDocument } from '../pdf';
 import { commissionFromSettings, issuedTechnology, kzNow, renderCaseProtocol } from '../services/protocols';
 import { writeBundle, type WriteBundleEntry } from './archive';
+import { openStoredFile } from './files';
 import type { Job } from './jobs';
 import { caseFolderPath, safeSegment } from './manifest';
 import { generator, recordJob, type ExportResult } from './sync';
@@ -101,7 +102,9 @@ export async function exportReferral(ctx: CoreContext, opts: { file: string; cas
       }
       for (const x of docs) {
         fileCount++;
-        yield { path: x.path, role: 'attachment', source: { file: storedFilePath(ctx.dataDir, x.sha256) } };
+        // Checked on the way out: the bundle carries exactly the bytes the secretary attached
+        // (a damaged or replaced stored file refuses the export, `bundle.hash_mismatch`).
+        yield { path: x.path, role: 'attachment', source: { stream: () => openStoredFile(ctx.dataDir, x.sha256) }, expectSha256: x.sha256 };
       }
       yield { path: `${p.folder}/case.json`, role: 'record', source: { buffer: Buffer.from(JSON.stringify(record, null, 2)) } };
       csv.push([p.number, p.date, d.patient.lastName, d.patient.firstName, d.patient.middleName, d.patient.iin, d.htmpCode, p.folder, docs.length, p.name.kk, p.name.ru].map(csvCell).join(';'));
