@@ -69,11 +69,11 @@ describe('1. content is what its name says', () => {
   it('a referral bundle never ships bytes other than the ones attached: a damaged stored file refuses the export', async () => {
     const core = tempCore();
     const id = await decidedCase(core);
-    await core.call('protocols.issue', { caseId: id });
     const doc = (await core.call('cases.get', { id })).documents[0]!;
     const scan = Buffer.from('%PDF-1.4 the extract as the secretary attached it');
-    const attached = await core.call('cases.attachFile', { caseId: id, documentId: doc.id, name: 'extract.pdf', mime: 'application/pdf', contentBase64: scan.toString('base64') });
-    void attached;
+    // Attached before the protocol is issued: an issued case is locked (issue 11).
+    await core.call('cases.attachFile', { caseId: id, documentId: doc.id, name: 'extract.pdf', mime: 'application/pdf', contentBase64: scan.toString('base64') });
+    await core.call('protocols.issue', { caseId: id });
     const h = sha(scan);
     // Someone (or a failing disk) changes the stored bytes afterwards.
     fs.writeFileSync(path.join(core.dataDir, 'files', h.slice(0, 2), h), '%PDF-1.4 something else entirely');
