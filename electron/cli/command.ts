@@ -14,12 +14,23 @@ export interface CommandContext {
   dataDir: string;
   /** Opens the core on first use (commands that need no database never create one). */
   core(): Core;
+  /** A line of progress on stderr (stdout keeps the result, one JSON document with --json). */
+  progress(text: string): void;
 }
 
 export interface CommandOutput {
   json: unknown;
   /** Human text in the chosen language; JSON pretty-printed when absent. */
   human?: string;
+}
+
+/**
+ * Output written while it is produced (a list of 100,000 cases): `write` goes to stdout. With
+ * `--json` the pieces written must make exactly one JSON document.
+ */
+export interface StreamedOutput {
+  /** `flushed` resolves when stdout has taken what was written (back-pressure on a slow pipe). */
+  stream(write: (text: string) => void, flushed: () => Promise<void>): Promise<void>;
 }
 
 /** One CLI command, e.g. `catalogue show`; help texts are locale keys in the `cli` namespace. */
@@ -37,7 +48,7 @@ export interface Command {
   langValues?: readonly string[];
   minArgs?: number;
   maxArgs?: number;
-  run(ctx: CommandContext): Promise<CommandOutput> | CommandOutput;
+  run(ctx: CommandContext): Promise<CommandOutput | StreamedOutput> | CommandOutput | StreamedOutput;
 }
 
 /** Reads a JSON file named on the command line (a BOM is tolerated); bad files are refusals (exit 2). */

@@ -11,6 +11,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
+  /** Resolves when stdout has taken what was written (streamed output waits for it). */
+  flushed?(): Promise<void>;
 }
 
 const GLOBAL_OPTIONS = {
@@ -79,10 +81,12 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     json: values.json === true,
     dataDir,
     core: () => (core ??= createCore({ dataDir, host: 'cli' })),
+    progress: (text) => io.stderr(`${text}\n`),
   };
   try {
     const out = await command.run(ctx);
-    io.stdout(ctx.json ? JSON.stringify(out.json) + '\n' : `${out.human ?? JSON.stringify(out.json, null, 2)}\n`);
+    if ('stream' in out) await out.stream((text) => io.stdout(text), io.flushed ?? (() => Promise.resolve()));
+    else io.stdout(ctx.json ? JSON.stringify(out.json) + '\n' : `${out.human ?? JSON.stringify(out.json, null, 2)}\n`);
     return 0;
   } catch (err) {
     // core.call turns every error result into an AppFailure, api.internal (a crash inside a

@@ -50,6 +50,15 @@ function ensureInstallationId(db: Db): string {
   return id;
 }
 
+/** `PRAGMA optimize` (never fatal: statistics only make queries faster). */
+export function refreshStatistics(db: Db, atOpen = false): void {
+  try {
+    db.pragma(atOpen ? 'optimize = 0x10002' : 'optimize');
+  } catch {
+    /* a busy or read-only database keeps its statistics */
+  }
+}
+
 /** Opens the data folder (creating it), migrates the database and wires every service. */
 export function createCore(options: CoreOptions): Core {
   const dataDir = path.resolve(options.dataDir);
@@ -66,6 +75,12 @@ export function createCore(options: CoreOptions): Core {
   // The catalogue is loaded at first start and whenever this build ships different data
   // (a hash comparison otherwise), so every host and `htmp db info` see it from the start.
   ensureShippedCatalogue(db);
+  // Fresh statistics for the query planner, as the SQLite docs advise for a long-lived connection:
+  // at open (0x10002: check every table; analyses only those never analysed or much changed, with
+  // a bounded sample, so it is a no-op on most starts), every few hours, and at close.
+  refreshStatistics(db, true);
+  const statistics = setInterval(() => refreshStatistics(db), 3 * 3600_000);
+  statistics.unref();
   const store = new Store(db, installationId, userTables);
   const listeners = new Set<(e: ApiEvent) => void>();
   const context: CoreContext = {
@@ -104,6 +119,8 @@ export function createCore(options: CoreOptions): Core {
       if (closed) return;
       closed = true;
       listeners.clear();
+      clearInterval(statistics);
+      refreshStatistics(db);
       db.close();
     },
   };
