@@ -19,6 +19,9 @@ for (const n of names) {
   }
 }
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+// Benchmarks spawn the real bin and web host: their bundles must be those of the sources.
+const lib = require('./build-lib.cjs');
+if (lib.electronStale()) lib.buildElectron();
 const outDir = path.join(root, '.bench');
 fs.mkdirSync(outDir, { recursive: true });
 let failed = 0;

@@ -57,12 +57,25 @@ function rendererStale() {
   return mtime(path.join(root, 'dist', 'renderer', 'index.html')) < src;
 }
 
+/**
+ * Packages a bundle loads on first use instead of at start: pdfmake (with pdfkit and fontkit, the
+ * heaviest), yauzl and yazl. Most commands and every start-up never need them; a command that
+ * renders a PDF or reads a bundle pays for them when it does. Source files import them as usual
+ * (`import pdfmake from 'pdfmake'`); the bundle gets the stand-in of scripts/lazy-packages/, which
+ * requires the package at its first use and forwards every access to it.
+ */
+const LAZY_PACKAGES = ['pdfmake', 'yauzl', 'yazl'];
+const lazyAliases = Object.fromEntries(LAZY_PACKAGES.map((p) => [p, path.join(__dirname, 'lazy-packages', `${p}.mjs`)]));
+
 /** Bundles the Node-side entries with esbuild (synchronously; about a second). */
 function buildElectron(names = Object.keys(bundles)) {
   const esbuild = require('esbuild');
   const external = ['electron', ...Object.keys(pkg.dependencies || {})];
   for (const name of names) {
     esbuild.buildSync({
+      alias: lazyAliases,
+      // The stand-ins require their package by name on purpose (kept external, loaded late).
+      logOverride: { 'unsupported-require-call': 'silent' },
       entryPoints: [path.join(root, bundles[name])],
       outfile: bundleFile(name),
       bundle: true,
@@ -91,4 +104,4 @@ function electronBinary() {
   return fs.existsSync(p) ? { path: p } : { reason: `the Electron binary is missing (${p})` };
 }
 
-module.exports = { root, bundles, bundleFile, electronStale, rendererStale, buildElectron, electronBinary };
+module.exports = { root, LAZY_PACKAGES, lazyAliases, bundles, bundleFile, electronStale, rendererStale, buildElectron, electronBinary };

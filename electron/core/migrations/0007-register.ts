@@ -7,10 +7,11 @@ import type { Migration } from './types';
  * ORDER. The register's default order is "undated last, due date, received time, id". It is kept
  * as ONE sort key, `coalesce(due_date, '~')` ('~' sorts after every date), so a page continues
  * after the last row shown with a range on that key (`key >= ?` then `(received_at, id) > (?, ?)`
- * inside the same key) — no OFFSET. The other order is "newest received first"
- * (`received_at DESC, id`). Each order has an index alone, after `status`, after `htmp_code`,
- * and — for the undecided cases that "Today", "overdue" and "due today" read — a partial index, so
- * that every filter of the register walks an index in the order it shows and stops after a page.
+ * inside the same key) — no OFFSET. It has an index alone, after `status`, after `htmp_code`, and
+ * — for the undecided cases that "Today", "overdue" and "due today" read — a partial one, so that
+ * every filter of the register walks an index in the order it shows and stops after a page. The
+ * other order, "newest received first" (`received_at DESC, id`), has an index alone, after
+ * `status` and a partial one of undecided cases.
  *
  * TEXT. `case_search` holds one row per case: the case id and `cases.search_text` (already lower
  * case, ё = е) with the Kazakh letters and the Latin look-alikes folded to Russian ones, exactly
@@ -50,6 +51,7 @@ export const m0007Register: Migration = {
       CREATE INDEX cases_open_key ON cases (coalesce(due_date, '~'), received_at, id) WHERE status IN ('draft', 'registered');
       CREATE INDEX cases_received_desc ON cases (received_at DESC, id);
       CREATE INDEX cases_status_received_desc ON cases (status, received_at DESC, id);
+      CREATE INDEX cases_open_received ON cases (received_at DESC, id) WHERE status IN ('draft', 'registered');
 
       CREATE TABLE case_search (
         id INTEGER PRIMARY KEY,
