@@ -104,8 +104,10 @@ export function inputKind(file: string): InputKind {
     }
     it.return(undefined);
   } catch (err) {
-    // A first line over the line limit: a (huge) single JSON document.
     if (!(err instanceof AppFailure) || err.code !== 'input.line_too_large') throw err;
+    // A first line over the line limit: a (huge) single JSON document; a later one: NDJSON,
+    // whose reading reports that line.
+    if (firstIsObject) return 'ndjson';
   }
   if (firstIsObject && second) return 'ndjson';
   if (size > MAX_JSON_BYTES) throw new AppFailure('input.too_large', { file, maxMb: MAX_JSON_BYTES / 1024 / 1024 });
