@@ -34,7 +34,10 @@ for (const n of names) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['electron', ...Object.keys(pkg.dependencies), 'fuse.js'],
+    external: ['electron', ...Object.keys(pkg.dependencies), 'fuse.js', '@playwright/test', 'playwright-core'],
+    // As in the app's bundles: pdfmake, yauzl and yazl loaded on first use.
+    alias: lib.lazyAliases,
+    logOverride: { 'unsupported-require-call': 'silent' },
     logLevel: 'warning',
   });
   console.log(`\n### bench: ${n}`);

@@ -2,6 +2,13 @@ import fs from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import type { Lang } from '../../shared/contract';
 import type { Core } from '../core/core';
+
+/**
+ * The core as a command sees it: one door, `call`. The core is loaded and opened at the first
+ * call, so a command that needs none (help, `iin check`, `score`) never loads the database, the
+ * contract's validation or the services.
+ */
+export type CoreDoor = Pick<Core, 'call'>;
 import { AppFailure } from '../../shared/result';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -12,8 +19,8 @@ export interface CommandContext {
   lang: Lang;
   json: boolean;
   dataDir: string;
-  /** Opens the core on first use (commands that need no database never create one). */
-  core(): Core;
+  /** The core, opened at its first call (commands that need no database never open one). */
+  core(): CoreDoor;
   /** A line of progress on stderr (stdout keeps the result, one JSON document with --json). */
   progress(text: string): void;
 }

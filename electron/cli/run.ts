@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
-import { LANGS, type Lang } from '../../shared/contract';
+import type { Lang } from '../../shared/contract';
 import { AppFailure, type AppError } from '../../shared/result';
-import { createCore, type Core } from '../core/core';
+import type { Core } from '../core/core';
 import { t, translateError } from '../core/i18n';
 import { defaultDataDir } from '../core/paths';
-import type { Command, CommandContext } from './command';
+import type { Command, CommandContext, CoreDoor } from './command';
 import { commands as allCommands } from './commands';
+
+/** The UI languages (shared/contract's LANGS, kept here so the CLI starts without the contract). */
+const LANGS: readonly Lang[] = ['kk', 'ru'];
 
 export interface CliIo {
   stdout(text: string): void;
@@ -27,7 +30,7 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
   const wantsJson = argv.includes('--json');
   const langArg = argv[argv.indexOf('--lang') + 1];
   let lang: Lang = (LANGS as readonly string[]).includes(langArg ?? '') && argv.includes('--lang') ? (langArg as Lang) : envLang(io.env);
-  let core: Core | undefined;
+  let opened: Promise<Core> | undefined;
 
   const fail = (error: AppError, exit: number): number => {
     const message = translateError(lang, error);
@@ -74,13 +77,20 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     return fail({ code: 'cli.bad_arguments', params: { usage: command.usage } }, 2);
   }
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : io.env.HTMP_DATA_DIR ?? defaultDataDir();
+  // The core module (database, contract validation, services) is loaded at the first call only.
+  const door: CoreDoor = {
+    call: async (method, args, caller) => {
+      opened ??= import('../core/core').then(({ createCore }) => createCore({ dataDir, host: 'cli' }));
+      return (await opened).call(method, args, caller);
+    },
+  };
   const ctx: CommandContext = {
     args: positionals,
     options: values,
     lang,
     json: values.json === true,
     dataDir,
-    core: () => (core ??= createCore({ dataDir, host: 'cli' })),
+    core: () => door,
     progress: (text) => io.stderr(`${text}\n`),
   };
   try {
@@ -94,7 +104,7 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     if (err instanceof AppFailure) return fail(err.toError(), err.code === 'api.internal' ? 1 : 2);
     return fail({ code: 'api.internal', params: { message: err instanceof Error ? err.message : String(err) } }, 1);
   } finally {
-    core?.close();
+    if (opened) await opened.then((c) => c.close(), () => undefined);
   }
 }
 

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Lang } from '../../../shared/contract';
-import { CASE_STATUSES, MAX_FILE_BYTES, MAX_IMPORT_BATCH, MAX_PAGE, REFUSAL_REASONS, caseFileSchema, memberSchema, type CaseFile, type CaseListItem, type CaseStatus } from '../../../shared/contract/cases';
+import type { CaseFile, CaseListItem, CaseStatus } from '../../../shared/contract/cases';
 import { isIsoDate } from '../../../shared/domain/calendar';
 import type { FundingResult } from '../../../shared/domain/funding';
 import { checkIin } from '../../../shared/domain/iin';
@@ -19,7 +18,16 @@ function tr(lang: Lang, key: string, params: Record<string, unknown> = {}): stri
 }
 
 
-function readCaseFile(file: string): CaseFile {
+/**
+ * The cases contract (its zod schemas and limits), loaded when a command needs it: building the
+ * schemas is most of what the contract costs at start, and `iin check` needs none.
+ */
+const contract = () => import('../../../shared/contract/cases');
+/** A UUID as zod's `uuid()` accepts it (RFC 9562 versions and variant, nil and max). */
+const UUID = /^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
+
+async function readCaseFile(file: string): Promise<CaseFile> {
+  const { caseFileSchema } = await contract();
   const parsed = caseFileSchema.safeParse(readJson(file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -69,7 +77,7 @@ function where(lang: Lang, c: InputCase): string {
 }
 
 /** A case file's references that are not there, or too big to store, refused before storing. */
-function checkFiles(input: CaseFile, present: Map<string, string>): void {
+function checkFiles(input: CaseFile, present: Map<string, string>, MAX_FILE_BYTES: number): void {
   for (const doc of input.documents) {
     for (const ref of doc.files) {
       const real = present.get(ref);
@@ -91,6 +99,7 @@ const BATCH_FILE_CHARS = 48 * 1024 * 1024;
  * message says which lines were not.
  */
 async function importMany(ctx: CommandContext, file: string, kind: InputKind): Promise<CommandOutput> {
+  const { caseFileSchema, MAX_FILE_BYTES, MAX_IMPORT_BATCH } = await contract();
   const lang = ctx.lang;
   const refused = (c: InputCase, err: unknown): AppFailure => {
     if (!(err instanceof AppFailure)) return err as AppFailure;
@@ -105,7 +114,7 @@ async function importMany(ctx: CommandContext, file: string, kind: InputKind): P
         const issue = parsed.error.issues[0];
         throw new AppFailure('cases.bad_case_file', { file, field: issue?.path.join('.') || '(root)', issue: issue?.message ?? 'invalid' });
       }
-      checkFiles(parsed.data, resolveCaseFiles(file, parsed.data));
+      checkFiles(parsed.data, resolveCaseFiles(file, parsed.data), MAX_FILE_BYTES);
     } catch (err) {
       throw refused(c, err);
     }
@@ -210,7 +219,7 @@ export const casesCommands: Command[] = [
     maxArgs: 1,
     async run(ctx) {
       const file = path.resolve(ctx.args[0] ?? '');
-      const input = readCaseFile(file);
+      const input = await readCaseFile(file);
       const present = resolveCaseFiles(file, input);
       const d = await ctx.core().call('cases.checkFile', { case: input, presentFiles: [...present.keys()] });
       const funding = d.funding ?? NO_FUNDING;
@@ -231,7 +240,7 @@ export const casesCommands: Command[] = [
       const file = path.resolve(ctx.args[0] ?? '');
       const kind = inputKind(file);
       if (kind === 'one') {
-        const input = readCaseFile(file);
+        const input = await readCaseFile(file);
         const present = resolveCaseFiles(file, input);
         const files = [...present].map(([ref, real]) => ({ ref, contentBase64: fs.readFileSync(real).toString('base64') }));
         const { id } = await ctx.core().call('cases.import', { case: input, files });
@@ -248,6 +257,7 @@ export const casesCommands: Command[] = [
     maxArgs: 0,
     async run(ctx) {
       const status = ctx.options.status;
+      const { CASE_STATUSES, MAX_PAGE } = await contract();
       if (status !== undefined && !(CASE_STATUSES as readonly unknown[]).includes(status)) throw new AppFailure('cases.bad_status', { status: String(status) });
       const core = ctx.core();
       const row = (x: CaseListItem) => ({
@@ -296,7 +306,7 @@ export const casesCommands: Command[] = [
     maxArgs: 1,
     async run(ctx) {
       const id = ctx.args[0] ?? '';
-      if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
+      if (!UUID.test(id)) throw new AppFailure('cases.not_found', { id });
       const d = await ctx.core().call('cases.get', { id });
       const decision = d.currentDecision;
       const json = { ...d, decision, protocolNumber: decision?.protocol?.label ?? null };
@@ -336,6 +346,8 @@ export const casesCommands: Command[] = [
       const approve = ctx.options.approve === true;
       const refuse = typeof ctx.options.refuse === 'string' ? ctx.options.refuse : undefined;
       if (approve === (refuse !== undefined)) throw new AppFailure('cases.approve_or_refuse');
+      const { REFUSAL_REASONS, memberSchema } = await contract();
+      const { z } = await import('zod');
       if (refuse !== undefined && !(REFUSAL_REASONS as readonly string[]).includes(refuse)) throw new AppFailure('cases.bad_reason', { reason: refuse });
       const membersFile = typeof ctx.options.members === 'string' ? path.resolve(ctx.options.members) : '';
       if (membersFile === '') throw new AppFailure('cases.bad_members_file', { file: '' });
@@ -343,7 +355,7 @@ export const casesCommands: Command[] = [
       if (!members.success) throw new AppFailure('cases.bad_members_file', { file: membersFile });
       const date = typeof ctx.options.date === 'string' ? ctx.options.date : kzToday();
       if (!isIsoDate(date)) throw new AppFailure('cases.bad_date', { value: date });
-      if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
+      if (!UUID.test(id)) throw new AppFailure('cases.not_found', { id });
       // Deciding and issuing are one call (one transaction in the core): a refusal at issue (no
       // commission set, no name of the code) leaves no draft decision behind a command that exited 2.
       const { decision, detail } = await ctx.core().call('cases.decide', {

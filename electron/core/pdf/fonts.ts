@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pdfmake from 'pdfmake';
+import { installFontCache } from './font-cache';
 
 /** The font family name documents use (DejaVu Sans: full Kazakh and Russian Cyrillic). */
 export const PDF_FONT_FAMILY = 'HtmpDejaVuSans';
@@ -23,6 +24,7 @@ let registeredFrom: string | null = null;
  * Call it with the packaged app's assets folder; by default `assetsDir()` of electron/core/paths.
  */
 export function registerPdfFonts(assetsDir: string): void {
+  installFontCache(); // before pdfmake (and pdfkit) load: fonts parsed once per process
   const dir = path.resolve(assetsDir, 'fonts');
   if (registeredFrom === dir) return;
   const descriptor: Record<string, string> = {};
