@@ -102,9 +102,16 @@ export function CaseList() {
     else setCreateError(r.error);
   };
 
+  // A new page shows from its first row.
+  const top = useRef<HTMLElement>(null);
+  const turn = (change: (tr: Trail) => Trail) => {
+    setTrail(change);
+    top.current?.scrollIntoView({ block: 'start' });
+  };
+
   const data = list.data;
   return (
-    <section className="screen" aria-labelledby="cases-title">
+    <section className="screen" aria-labelledby="cases-title" ref={top}>
       <div className="screen-head">
         <h1 id="cases-title">{t('ui.list.title')}</h1>
         <div className="actions">
@@ -176,8 +183,8 @@ export function CaseList() {
             total={data.total ?? 0}
             hasPrev={trail.length > 0}
             hasNext={data.next !== null}
-            onPrev={() => setTrail((tr) => tr.slice(0, -1))}
-            onNext={() => data.next !== null && setTrail((tr) => [...tr, data.next as string])}
+            onPrev={() => turn((tr) => tr.slice(0, -1))}
+            onNext={() => data.next !== null && turn((tr) => [...tr, data.next as string])}
           />
         </>
       )}
