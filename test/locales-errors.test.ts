@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_ERROR_CODES } from '../electron/core/exchange/errors';
+import { ABROAD_ERROR_CODES } from '../shared/contract/abroad';
 import { CASES_ERROR_CODES } from '../shared/contract/cases';
 import { DECISION_ERROR_CODES } from '../shared/domain/decision';
 
@@ -50,6 +51,7 @@ function scanCodes(): Map<string, string> {
   for (const kind of ['count', 'money', 'required']) codes.set(`transfer.csv_bad_${kind}`, 'electron/core/services/scoring.ts');
   for (const c of BUNDLE_ERROR_CODES) codes.set(c, 'electron/core/exchange/errors.ts');
   for (const c of CASES_ERROR_CODES) codes.set(c, 'shared/contract/cases.ts');
+  for (const c of ABROAD_ERROR_CODES) codes.set(c, 'shared/contract/abroad.ts');
   for (const c of DECISION_ERROR_CODES) codes.set(c, 'shared/domain/decision.ts');
   for (const c of ['pdf.invalid_document', 'pdf.write_failed']) codes.set(c, 'electron/core/pdf/errors.ts');
   return codes;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { AppFailure } from '../../shared/result';
+import { readFileCapped } from './command';
 
 /**
  * The input of `htmp case import`: one case (a JSON object, pretty-printed or not), a JSON array
@@ -77,7 +78,10 @@ function parse(text: string, file: string, at: { line?: number; item?: number })
 export function inputKind(file: string): InputKind {
   let size: number;
   try {
-    size = fs.statSync(file).size;
+    const st = fs.statSync(file);
+    // Read twice (checked, then stored): a regular file, not a pipe or a device.
+    if (!st.isFile()) throw new Error('not a file');
+    size = st.size;
   } catch {
     throw new AppFailure('cli.file_unreadable', { file });
   }
@@ -110,7 +114,7 @@ export function inputKind(file: string): InputKind {
     if (firstIsObject) return 'ndjson';
   }
   if (firstIsObject && second) return 'ndjson';
-  if (size > MAX_JSON_BYTES) throw new AppFailure('input.too_large', { file, maxMb: MAX_JSON_BYTES / 1024 / 1024 });
+  if (size > MAX_JSON_BYTES) throw new AppFailure('input.too_large', { file, limitMb: MAX_JSON_BYTES / 1024 / 1024 });
   return first && /^\uFEFF?\s*\[/.test(first.text) ? 'array' : 'one';
 }
 
@@ -125,12 +129,7 @@ export function* readCases(file: string, kind: InputKind): Generator<InputCase> 
     }
     return;
   }
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new AppFailure('cli.file_unreadable', { file });
-  }
+  const text = readFileCapped(file, MAX_JSON_BYTES).toString('utf8');
   const value = parse(text, file, {});
   if (kind === 'one' || !Array.isArray(value)) {
     yield { value };

@@ -58,14 +58,45 @@ export interface Command {
   run(ctx: CommandContext): Promise<CommandOutput | StreamedOutput> | CommandOutput | StreamedOutput;
 }
 
-/** Reads a JSON file named on the command line (a BOM is tolerated); bad files are refusals (exit 2). */
-export function readJsonFile(file: string): unknown {
-  let text: string;
+/** The largest JSON file a command reads (a case file with its data, a calendar, a members list). */
+export const MAX_JSON_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a file named on the command line, at most `limit` bytes: a larger one — or an endless one
+ * such as /dev/zero or a pipe — is refused with `input.too_large` instead of filling the memory.
+ */
+export function readFileCapped(file: string, limit: number): Buffer {
+  let fd: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, 'r');
   } catch {
     throw new AppFailure('cli.file_unreadable', { file });
   }
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total));
+      let n: number;
+      try {
+        n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      } catch {
+        throw new AppFailure('cli.file_unreadable', { file });
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > limit) throw new AppFailure('input.too_large', { file, limitMb: Math.round(limit / 1024 / 1024) });
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads a JSON file named on the command line (a BOM is tolerated); bad files are refusals (exit 2). */
+export function readJsonFile(file: string, limit = MAX_JSON_FILE_BYTES): unknown {
+  const text = readFileCapped(file, limit).toString('utf8');
   try {
     return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
   } catch {

@@ -1,4 +1,7 @@
+import { privateUmask } from '../core/private-files';
 import { runCli } from './run';
+
+privateUmask();
 
 // The CLI entry: `htmp <command> [options]`, bundled to dist/electron/cli.cjs.
 

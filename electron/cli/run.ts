@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Lang } from '../../shared/contract';
+import { neutralize, neutralizeJson } from '../../shared/domain/text-safety';
 import { AppFailure, type AppError } from '../../shared/result';
 import type { Core } from '../core/core';
 import { t, translateError } from '../core/i18n';
@@ -27,22 +28,26 @@ const GLOBAL_OPTIONS = {
 
 /** Exit codes: 0 done, 1 failure inside the app, 2 bad input (usage or a refused request). */
 export async function runCli(argv: string[], io: CliIo, commands: Command[] = allCommands): Promise<number> {
-  const wantsJson = argv.includes('--json');
-  const langArg = argv[argv.indexOf('--lang') + 1];
-  let lang: Lang = (LANGS as readonly string[]).includes(langArg ?? '') && argv.includes('--lang') ? (langArg as Lang) : envLang(io.env);
+  // `--` ends the options: what follows is a value even when it starts with '-' (a search for
+  // "--json", a file named "-x.json").
+  const end = argv.indexOf('--');
+  const optionArgs = end >= 0 ? argv.slice(0, end) : argv;
+  const wantsJson = optionArgs.includes('--json');
+  const langArg = optionArgs[optionArgs.indexOf('--lang') + 1];
+  let lang: Lang = (LANGS as readonly string[]).includes(langArg ?? '') && optionArgs.includes('--lang') ? (langArg as Lang) : envLang(io.env);
   let opened: Promise<Core> | undefined;
 
   const fail = (error: AppError, exit: number): number => {
     const message = translateError(lang, error);
-    if (wantsJson) io.stdout(JSON.stringify({ error: { code: error.code, message, ...(error.params ? { params: error.params } : {}) } }) + '\n');
-    else io.stderr(`htmp: ${message}\n`);
+    if (wantsJson) io.stdout(neutralizeJson(JSON.stringify({ error: { code: error.code, message, ...(error.params ? { params: error.params } : {}) } })) + '\n');
+    else io.stderr(`htmp: ${neutralize(message)}\n`);
     return exit;
   };
 
-  const words = argv.filter((a) => !a.startsWith('-'));
+  const words = optionArgs.filter((a) => !a.startsWith('-'));
   const command = commands.find((c) => c.name.split(' ').every((w, i) => words[i] === w) && c.name.split(' ').length <= words.length && startsAt(argv, c.name));
   if (!command) {
-    if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    if (argv.length === 0 || optionArgs.includes('--help') || optionArgs.includes('-h')) {
       io.stdout(globalHelp(lang, commands, words));
       return argv.length === 0 ? 2 : 0;
     }
@@ -95,8 +100,11 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
   };
   try {
     const out = await command.run(ctx);
-    if ('stream' in out) await out.stream((text) => io.stdout(text), io.flushed ?? (() => Promise.resolve()));
-    else io.stdout(ctx.json ? JSON.stringify(out.json) + '\n' : `${out.human ?? JSON.stringify(out.json, null, 2)}\n`);
+    // Names and other text come from users and from other laptops' bundles: nothing in them may
+    // move the cursor, recolour the terminal or reverse the line (issue 12, point 10).
+    const safe = (text: string) => (ctx.json ? neutralizeJson(text) : neutralize(text));
+    if ('stream' in out) await out.stream((text) => io.stdout(safe(text)), io.flushed ?? (() => Promise.resolve()));
+    else io.stdout(ctx.json ? neutralizeJson(JSON.stringify(out.json)) + '\n' : `${neutralize(out.human ?? JSON.stringify(out.json, null, 2))}\n`);
     return 0;
   } catch (err) {
     // core.call turns every error result into an AppFailure, api.internal (a crash inside a

@@ -6,7 +6,10 @@ import { AppFailure, type Result } from '../../shared/result';
 import { ensureShippedCatalogue } from './catalogue/loader';
 import type { Caller, CoreContext, Handlers } from './context';
 import { migrate, openDatabase, type Db } from './db';
+import { dbFailure } from './db-errors';
+import { makePrivate } from './private-files';
 import { createDispatcher } from './dispatch';
+import { abroadHandlers } from './services/abroad';
 import { appHandlers } from './services/app';
 import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
@@ -59,22 +62,43 @@ export function refreshStatistics(db: Db, atOpen = false): void {
   }
 }
 
+/** `mkdir -p` through a path component that is a file fails with EEXIST or ENOTDIR. */
+function mkdirCode(err: unknown): unknown {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'EEXIST' ? Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }) : err;
+}
+
 /** Opens the data folder (creating it), migrates the database and wires every service. */
 export function createCore(options: CoreOptions): Core {
   const dataDir = path.resolve(options.dataDir);
-  fs.mkdirSync(dataDir, { recursive: true });
   const databaseFile = path.join(dataDir, 'htmp.sqlite');
-  const db = openDatabase(databaseFile);
+  // Whatever stops the data folder from opening (a file in its place, no rights, a full disk, a
+  // file that is not a database, a lock held elsewhere) is a translated db.* refusal, not a crash.
+  const failure = (err: unknown) => dbFailure(mkdirCode(err), dataDir) ?? err;
   try {
-    migrate(db);
+    fs.mkdirSync(dataDir, { recursive: true });
   } catch (err) {
-    db.close();
-    throw err;
+    throw failure(err);
   }
-  const installationId = ensureInstallationId(db);
-  // The catalogue is loaded at first start and whenever this build ships different data
-  // (a hash comparison otherwise), so every host and `htmp db info` see it from the start.
-  ensureShippedCatalogue(db);
+  if (!fs.statSync(dataDir).isDirectory()) throw new AppFailure('db.not_a_folder', { dataDir });
+  try {
+    makePrivate(dataDir);
+  } catch (err) {
+    throw failure(err);
+  }
+  let db: Db | undefined;
+  let installationId: string;
+  try {
+    db = openDatabase(databaseFile);
+    migrate(db);
+    installationId = ensureInstallationId(db);
+    // The catalogue is loaded at first start and whenever this build ships different data
+    // (a hash comparison otherwise), so every host and `htmp db info` see it from the start.
+    ensureShippedCatalogue(db);
+  } catch (err) {
+    db?.close();
+    throw failure(err);
+  }
   // Fresh statistics for the query planner, as the SQLite docs advise for a long-lived connection:
   // at open (0x10002: check every table; analyses only those never analysed or much changed, with
   // a bounded sample, so it is a no-op on most starts), every few hours, and at close.
@@ -95,7 +119,7 @@ export function createCore(options: CoreOptions): Core {
       for (const l of listeners) l(event);
     },
   };
-  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers };
+  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers, ...abroadHandlers };
   const dispatch = createDispatcher(handlers, context);
   let closed = false;
   return {

@@ -8,15 +8,41 @@ export type Db = Database.Database;
 export const latestSchemaVersion = (migrations: readonly Migration[] = allMigrations): number =>
   migrations.reduce((max, m) => Math.max(max, m.version), 0);
 
+/** How long a writer waits for the write lock: 20 s, or HTMP_BUSY_TIMEOUT_MS (tests). */
+export function busyTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+  const v = Number(env.HTMP_BUSY_TIMEOUT_MS);
+  return Number.isInteger(v) && v >= 0 && v <= 600_000 ? v : 20_000;
+}
+
 /** Opens (creating if needed) the database with the pragmas the app relies on. */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: busyTimeoutMs() });
   if (!options.readonly) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  // Several processes may write to one data folder (the app, the web host, CLI commands): a
+  // writer waits for the others this long before giving up with db.locked.
+  db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
   // NORMAL is durable in WAL mode except for the last transactions on power loss: the usual choice.
   db.pragma('synchronous = NORMAL');
+  if (!options.readonly) immediateTransactions(db);
   return db;
+}
+
+/**
+ * Makes every `db.transaction(fn)()` start with BEGIN IMMEDIATE. The app, the web host and CLI
+ * processes may write to one data folder at once; a DEFERRED transaction that reads and then
+ * writes must upgrade its read lock, and SQLite answers SQLITE_BUSY(_SNAPSHOT) at once — without
+ * waiting for the busy timeout — when another process committed in between. IMMEDIATE takes the
+ * write lock first, so writers queue behind `busy_timeout` instead of failing. Nested calls still
+ * become savepoints.
+ */
+function immediateTransactions(db: Db): void {
+  const plain = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => {
+    const tx = plain(fn);
+    const run = ((...args: never[]) => tx.immediate(...args)) as unknown as typeof tx;
+    return Object.assign(run, { default: tx.immediate, deferred: tx.deferred, immediate: tx.immediate, exclusive: tx.exclusive });
+  }) as typeof db.transaction;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { abroadTables } from './services/abroad';
 import { casesTables } from './services/cases';
 import { catalogueTables } from './services/catalogue';
 import { exchangeTables } from './services/exchange';
@@ -9,4 +10,4 @@ import type { TableSpec } from './store';
  * Every table of user data, written only through the Store (and so logged for audit and sync).
  * Each area declares its tables in its service file.
  */
-export const userTables: readonly TableSpec[] = [...catalogueTables, ...casesTables, ...scoringTables, ...protocolsTables, ...exchangeTables];
+export const userTables: readonly TableSpec[] = [...catalogueTables, ...casesTables, ...scoringTables, ...protocolsTables, ...exchangeTables, ...abroadTables];

@@ -1,11 +1,15 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { AppFailure } from '../../shared/result';
 import { createCore } from '../core/core';
+import { translateError } from '../core/i18n';
 import { appRoot, defaultDataDir } from '../core/paths';
+import { privateUmask } from '../core/private-files';
 import { startHost } from './server';
 
 // The web host entry: serves the same UI as the desktop app to a browser on this machine.
 async function main(): Promise<void> {
+  privateUmask();
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -37,6 +41,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A refusal (the data folder cannot be opened, ...) in the user's words, in both languages;
+  // anything else is a failure of the app (exit 1), with its message only.
+  if (err instanceof AppFailure) {
+    for (const lang of ['kk', 'ru'] as const) console.error(`htmp: ${translateError(lang, err.toError())}`);
+    process.exit(2);
+  }
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -11,7 +11,7 @@ export interface MenuActions {
 }
 
 /** The application menu; every label comes from locales/<lang>/menu.json. */
-export function menuTemplate(lang: Lang, actions: MenuActions): MenuItemConstructorOptions[] {
+export function menuTemplate(lang: Lang, actions: MenuActions, options: { devTools: boolean } = { devTools: false }): MenuItemConstructorOptions[] {
   const m = (key: string) => t(lang, `menu:${key}`);
   return [
     {
@@ -44,7 +44,7 @@ export function menuTemplate(lang: Lang, actions: MenuActions): MenuItemConstruc
       label: m('view.title'),
       submenu: [
         { label: m('view.reload'), accelerator: 'CmdOrCtrl+R', click: () => actions.reload() },
-        { label: m('view.devTools'), accelerator: 'CmdOrCtrl+Shift+I', click: () => actions.toggleDevTools() },
+        ...(options.devTools ? [{ label: m('view.devTools'), accelerator: 'CmdOrCtrl+Shift+I', click: () => actions.toggleDevTools() }] : []),
         { type: 'separator' },
         { label: m('view.zoomIn'), role: 'zoomIn' },
         { label: m('view.zoomOut'), role: 'zoomOut' },

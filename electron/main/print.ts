@@ -1,8 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 import { protocolsSchemas } from '../../shared/contract/protocols';
 import type { Result } from '../../shared/result';
@@ -17,7 +13,7 @@ export const PRINT_METHOD = 'shell.printPdf';
  * for printing in Chromium.
  */
 export function printWindowOptions(title: string): BrowserWindowConstructorOptions {
-  const base = mainWindowOptions('', title);
+  const base = mainWindowOptions('', title, { devTools: false });
   const { preload: _none, ...prefs } = base.webPreferences ?? {};
   return {
     ...base,
@@ -31,10 +27,41 @@ export function printWindowOptions(title: string): BrowserWindowConstructorOptio
 type WindowCtor = new (options: BrowserWindowConstructorOptions) => BrowserWindow;
 
 /**
- * Prints a PDF with the system print dialog: the PDF is written to a private temporary file,
- * opened in a hidden hardened window (Chromium's PDF viewer), and `webContents.print()` shows the
- * dialog. The window and the file are removed afterwards, whatever happened.
- * Fixed in Electron >= 30 (electron#43309): print() of a PDF document no longer prints blank pages.
+ * The private scheme the print window loads a PDF from. The document is served from memory, never
+ * written to disk: a protocol with a patient's name must not sit in the system's temporary folder
+ * (readable by other processes, left behind by a crash). Registered as privileged and standard in
+ * main.ts, which Chromium's PDF viewer needs to load from a custom scheme (electron#24859).
+ */
+export const PRINT_SCHEME = 'htmp-print';
+
+/** PDFs waiting to be printed, by one-time random token; each lives only while its window does. */
+const pending = new Map<string, Buffer>();
+
+/** The handler of `htmp-print://doc/<token>.pdf`: the document in memory, or 404. */
+export function printProtocolResponse(url: string): Response {
+  let token = '';
+  try {
+    const u = new URL(url);
+    token = u.host === 'doc' ? (/^\/([0-9a-f]{32})\.pdf$/.exec(u.pathname)?.[1] ?? '') : '';
+  } catch {
+    token = '';
+  }
+  const pdf = token ? pending.get(token) : undefined;
+  if (!pdf) return new Response('Not found', { status: 404 });
+  return new Response(new Uint8Array(pdf), {
+    headers: { 'Content-Type': 'application/pdf', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+  });
+}
+
+/** How many documents are waiting (tests: nothing is kept after printing). */
+export const pendingPrints = (): number => pending.size;
+
+/**
+ * Prints a PDF with the system print dialog: the PDF is held in memory under a random token,
+ * opened from the private scheme in a hidden hardened window (Chromium's PDF viewer), and
+ * `webContents.print()` shows the dialog. The window and the document are dropped afterwards,
+ * whatever happened. Fixed in Electron >= 30 (electron#43309): print() of a PDF document no longer
+ * prints blank pages.
  */
 export async function printPdf(Window: WindowCtor, args: unknown, title = 'HTMP'): Promise<Result<{ printed: boolean }>> {
   const parsed = protocolsSchemas[PRINT_METHOD].safeParse(args ?? {});
@@ -46,13 +73,12 @@ export async function printPdf(Window: WindowCtor, args: unknown, title = 'HTMP'
   if (buffer.subarray(0, 5).toString('latin1') !== '%PDF-') {
     return { ok: false, error: { code: 'api.invalid_argument', params: { field: 'pdfBase64', issue: 'not a PDF' } } };
   }
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'htmp-print-'));
-  const file = path.join(dir, `${randomBytes(8).toString('hex')}.pdf`);
+  const token = randomBytes(16).toString('hex');
+  pending.set(token, buffer);
   let win: BrowserWindow | undefined;
   try {
-    await fs.writeFile(file, buffer, { mode: 0o600 });
     win = new Window(printWindowOptions(parsed.data.title ?? title));
-    await win.loadURL(pathToFileURL(file).href);
+    await win.loadURL(`${PRINT_SCHEME}://doc/${token}.pdf`);
     // The viewer lays the pages out after the load event; printing before that prints blank pages.
     await new Promise((r) => setTimeout(r, 600));
     const w = win;
@@ -68,6 +94,6 @@ export async function printPdf(Window: WindowCtor, args: unknown, title = 'HTMP'
     return { ok: false, error: { code: 'protocols.print_failed', params: { reason: err instanceof Error ? err.message : String(err) } } };
   } finally {
     if (win && !win.isDestroyed()) win.destroy();
-    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    pending.delete(token);
   }
 }

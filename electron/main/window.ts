@@ -5,7 +5,7 @@ import type { BrowserWindowConstructorOptions } from 'electron';
  * settings the app really uses: isolated, sandboxed, no Node in the page, no webview, no
  * insecure content.
  */
-export function mainWindowOptions(preloadPath: string, title: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, title: string, options: { devTools: boolean }): BrowserWindowConstructorOptions {
   return {
     width: 1366,
     height: 768,
@@ -28,7 +28,9 @@ export function mainWindowOptions(preloadPath: string, title: string): BrowserWi
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      devTools: true,
+      // Developer tools only in a development run (not packaged): in an installed app they would
+      // let anyone at the unlocked laptop read the page's memory and call the API by hand.
+      devTools: options.devTools,
     },
   };
 }
@@ -40,6 +42,23 @@ export function isAppUrl(url: string, appOrigin: string): boolean {
     const u = new URL(url);
     const app = new URL(appOrigin);
     return u.protocol === app.protocol && u.host === app.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Hosts whose pages may open in the system browser (links to the legal texts and public help).
+ * Anything else — another scheme, another host, a look-alike — is refused: the app never hands
+ * the OS an address a page made up.
+ */
+export const EXTERNAL_HOSTS: readonly string[] = ['adilet.zan.kz', 'www.gov.kz', 'egov.kz', 'www.egov.kz', 'bg.eisz.kz'];
+
+/** True when `url` is https on an allow-listed host (no credentials, default port). */
+export function isAllowedExternal(url: string, hosts: readonly string[] = EXTERNAL_HOSTS): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && u.username === '' && u.password === '' && u.port === '' && hosts.includes(u.hostname);
   } catch {
     return false;
   }

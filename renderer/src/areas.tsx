@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { AboutScreen } from './screens/AboutScreen';
+import { AbroadScreen } from './screens/abroad/AbroadScreen';
 import { CatalogueScreen } from './screens/catalogue/CatalogueScreen';
 import { CasesScreen } from './screens/cases/CasesScreen';
 import { ExchangeScreen } from './screens/exchange/ExchangeScreen';
@@ -22,6 +23,7 @@ export const areas: Area[] = [
   { id: 'protocols', label: 'protocols:nav', screen: ProtocolsScreen },
   { id: 'catalogue', label: 'nav.catalogue', screen: CatalogueScreen },
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },
+  { id: 'abroad', label: 'abroad:nav', screen: AbroadScreen },
   { id: 'exchange', label: 'nav.exchange', screen: ExchangeScreen },
   { id: 'settings', label: 'nav.settings', screen: SettingsScreen },
   { id: 'about', label: 'nav.about', screen: AboutScreen },

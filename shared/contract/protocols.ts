@@ -146,4 +146,5 @@ export const PROTOCOLS_ERROR_CODES = [
   'protocols.print_failed',
   'protocols.bad_period',
   'protocols.missing_option',
+  'protocols.bad_sha256',
 ] as const;

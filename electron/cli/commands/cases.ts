@@ -10,7 +10,7 @@ import { kzToday } from '../../../shared/domain/kz-time';
 import { AppFailure } from '../../../shared/result';
 import { t, translateError } from '../../core/i18n';
 import { inputKind, readCases, type InputCase, type InputKind } from '../case-input';
-import { readJsonFile as readJson, type Command, type CommandContext, type CommandOutput } from '../command';
+import { readFileCapped, readJsonFile as readJson, type Command, type CommandContext, type CommandOutput } from '../command';
 
 /** `t` that also resolves the `$t(key)` references the rules texts use (looked up in `rules`). */
 function tr(lang: Lang, key: string, params: Record<string, unknown> = {}): string {
@@ -154,7 +154,7 @@ async function importMany(ctx: CommandContext, file: string, kind: InputKind): P
   for (const c of readCases(file, kind)) {
     const input = caseFileSchema.parse(c.value);
     const present = resolveCaseFiles(file, input);
-    const files = [...present].map(([ref, real]) => ({ ref, contentBase64: fs.readFileSync(real).toString('base64') }));
+    const files = [...present].map(([ref, real]) => ({ ref, contentBase64: readFileCapped(real, MAX_FILE_BYTES).toString('base64') }));
     const size = files.reduce((n, f) => n + f.contentBase64.length, 0);
     if (batch.length >= MAX_IMPORT_BATCH || (batch.length > 0 && chars + size > BATCH_FILE_CHARS)) await flush();
     batch.push({ c, args: { case: input, files } });
@@ -242,7 +242,8 @@ export const casesCommands: Command[] = [
       if (kind === 'one') {
         const input = await readCaseFile(file);
         const present = resolveCaseFiles(file, input);
-        const files = [...present].map(([ref, real]) => ({ ref, contentBase64: fs.readFileSync(real).toString('base64') }));
+        const { MAX_FILE_BYTES } = await contract();
+        const files = [...present].map(([ref, real]) => ({ ref, contentBase64: readFileCapped(real, MAX_FILE_BYTES).toString('base64') }));
         const { id } = await ctx.core().call('cases.import', { case: input, files });
         return { json: { id }, human: t(ctx.lang, 'cases:cli.imported', { id }) };
       }

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { abroadCommands } from './abroad';
 import { calendarCommands } from './calendar';
 import { casesCommands } from './cases';
 import { catalogueCommands } from './catalogue';
@@ -8,4 +9,4 @@ import { protocolsCommands } from './protocols';
 import { scoringCommands } from './scoring';
 
 /** Every CLI command; each area declares its list in its own file. */
-export const commands: Command[] = [...dbCommands, ...calendarCommands, ...catalogueCommands, ...casesCommands, ...scoringCommands, ...protocolsCommands, ...exchangeCommands];
+export const commands: Command[] = [...dbCommands, ...calendarCommands, ...catalogueCommands, ...casesCommands, ...scoringCommands, ...protocolsCommands, ...exchangeCommands, ...abroadCommands];

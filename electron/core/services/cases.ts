@@ -652,7 +652,7 @@ function listItem(r: ListRow, today: string): CaseListItem {
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /**
- * The text query folded as `case_search.text` is (migration 0007): lower case, ё = е, spaces
+ * The text query folded as `case_search.text` is (migration 0008-register): lower case, ё = е, spaces
  * collapsed (foldSearch), then Kazakh letters and Latin look-alikes to Russian ones (foldText).
  */
 export function foldQuery(s: string): string {

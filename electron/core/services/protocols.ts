@@ -519,8 +519,10 @@ export async function renderCaseFile(ctx: CoreContext, caseFile: unknown, choice
 export function verifyProtocol(ctx: CoreContext, number: string, sha256: string): { matches: boolean; known: boolean } {
   const rows = ctx.db.prepare('SELECT statement, sha256 FROM protocol_statements WHERE number = ?').all(number.trim()) as { statement: string; sha256: string }[];
   const wanted = sha256.trim().toLowerCase();
+  // A code that is not 64 hex digits was mistyped or cut short: say so, not "does not match".
+  if (!/^[0-9a-f]{64}$/.test(wanted)) throw new AppFailure('protocols.bad_sha256', { length: wanted.length });
   // The stored text is re-hashed: a row whose statement was altered does not verify.
-  const matches = /^[0-9a-f]{64}$/.test(wanted) && rows.some((r) => r.sha256 === wanted && sha256Hex(r.statement) === wanted);
+  const matches = rows.some((r) => r.sha256 === wanted && sha256Hex(r.statement) === wanted);
   return { matches, known: rows.length > 0 };
 }
 

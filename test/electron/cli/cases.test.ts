@@ -400,7 +400,7 @@ describe('htmp case import: many cases (JSON array, NDJSON), in batches', () => 
     fs.closeSync(fd);
     const r = await cli(['case', 'import', big, '--json', '--data-dir', data]);
     expect(r.code).toBe(2);
-    expect(r.json()).toMatchObject({ error: { code: 'input.too_large', params: { maxMb: 64 } } });
+    expect(r.json()).toMatchObject({ error: { code: 'input.too_large', params: { limitMb: 64 } } });
     expect(await count(data)).toBe(0);
   }, 60_000);
 });

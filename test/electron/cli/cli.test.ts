@@ -109,3 +109,35 @@ describe('htmp calendar', () => {
     expect((await cli(['calendar', 'reset', '--json', '--data-dir', dir])).json().source).toBe('shipped');
   });
 });
+
+describe('bad input is a clear exit 2 (issue 12, point 7)', () => {
+  const run = async (args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {} });
+    return { code, stdout, stderr };
+  };
+
+  it('an endless input (/dev/zero) or a huge file is capped with input.too_large, nothing stored', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    for (const args of [
+      ['case', 'import', '/dev/zero'],
+      ['packet', 'validate', '/dev/zero'],
+      ['calendar', 'import', '/dev/zero'],
+    ]) {
+      const r = await run([...args, '--json', '--data-dir', dataDir]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout).error.code).toBe('input.too_large');
+    }
+  });
+
+  it('`--` ends the options: what follows is a value even when it starts with a dash', async () => {
+    const asValue = await run(['iin', 'check', '--json', '--', '-123']);
+    expect(asValue.code).toBe(0);
+    expect(JSON.parse(asValue.stdout)).toMatchObject({ valid: false, reason: 'format' });
+    // Without `--`, the same word is read as an option this command does not have.
+    const asOption = await run(['iin', 'check', '--json', '-123']);
+    expect(asOption.code).toBe(2);
+    expect(JSON.parse(asOption.stdout).error.code).toBe('cli.bad_option');
+  });
+});

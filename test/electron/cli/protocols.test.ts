@@ -176,6 +176,12 @@ describe('htmp protocol render --case-id and verify', () => {
     const missing = await cli(['protocol', 'verify', '--number', '1/2026', '--json', '--data-dir', dataDir]);
     expect(missing.code).toBe(2);
     expect(missing.json().error.code).toBe('protocols.missing_option');
+    // A malformed hash is a bad argument (exit 2), not a "does not match" (issue 12, point 7).
+    for (const hash of ['xyz', j.sha256.slice(0, 63), `${j.sha256}0`]) {
+      const malformed = await cli(['protocol', 'verify', '--number', '1/2026', '--sha256', hash, '--json', '--data-dir', dataDir]);
+      expect(malformed.code, hash).toBe(2);
+      expect(malformed.json().error.code).toBe('protocols.bad_sha256');
+    }
     const human = await cli(['protocol', 'verify', '--number', '1/2026', '--sha256', j.sha256, '--lang', 'ru', '--data-dir', dataDir]);
     expect(human.stdout).toContain('Совпадает');
   });

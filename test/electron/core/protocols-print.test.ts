@@ -1,16 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { printPdf, printWindowOptions, PRINT_METHOD } from '../../../electron/main/print';
+import { pendingPrints, printPdf, printProtocolResponse, printWindowOptions, PRINT_METHOD } from '../../../electron/main/print';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const PDF = Buffer.from('%PDF-1.7\n% test\n').toString('base64');
 
 /** A stand-in for Electron's BrowserWindow that records what the print path does. */
 function fakeWindow(result: { success: boolean; reason?: string } | Error) {
-  const seen: { options?: BrowserWindowConstructorOptions; url?: string; fileExisted?: boolean; printOptions?: unknown; destroyed: boolean } = { destroyed: false };
+  const seen: { options?: BrowserWindowConstructorOptions; url?: string; served?: Buffer | null; printOptions?: unknown; destroyed: boolean } = { destroyed: false };
   class FakeWindow {
     webContents = {
       print: (opts: unknown, cb: (success: boolean, reason: string) => void) => {
@@ -24,7 +23,8 @@ function fakeWindow(result: { success: boolean; reason?: string } | Error) {
     }
     async loadURL(url: string) {
       seen.url = url;
-      seen.fileExisted = fs.existsSync(fileURLToPath(url));
+      const res = printProtocolResponse(url);
+      seen.served = res.status === 200 ? Buffer.from(await res.arrayBuffer()) : null;
     }
     isDestroyed() {
       return seen.destroyed;
@@ -46,11 +46,13 @@ describe('Electron printing (shell.printPdf)', () => {
       webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webviewTag: false, webSecurity: true, plugins: true },
     });
     expect(seen.options?.webPreferences?.preload).toBeUndefined();
-    expect(seen.url).toMatch(/^file:\/\/.*\.pdf$/);
-    expect(seen.fileExisted).toBe(true);
+    // Served from memory by the private scheme: no file:// and no copy in the temporary folder.
+    expect(seen.url).toMatch(/^htmp-print:\/\/doc\/[0-9a-f]{32}\.pdf$/);
+    expect(seen.served?.equals(Buffer.from(PDF, 'base64'))).toBe(true);
     expect(seen.printOptions).toMatchObject({ silent: false });
     expect(seen.destroyed).toBe(true);
-    expect(fs.existsSync(fileURLToPath(seen.url!))).toBe(false);
+    expect(pendingPrints()).toBe(0);
+    expect(printProtocolResponse(seen.url!).status).toBe(404);
   });
 
   it('a cancelled dialog is not an error; a failure is a translated print_failed; a non-PDF is refused', async () => {
@@ -65,6 +67,15 @@ describe('Electron printing (shell.printPdf)', () => {
     expect(await printPdf(notPdf.Window, { pdfBase64: Buffer.from('<html>hello</html>').toString('base64') })).toMatchObject({ ok: false, error: { code: 'api.invalid_argument' } });
     expect(notPdf.seen.options).toBeUndefined();
     expect(await printPdf(notPdf.Window, { file: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'api.invalid_argument' } });
+  });
+
+  it('the print scheme serves only a pending document by its exact token', () => {
+    for (const url of ['htmp-print://doc/../../etc/passwd', 'htmp-print://other/00000000000000000000000000000000.pdf', 'htmp-print://doc/0000.pdf', 'nonsense']) {
+      expect(printProtocolResponse(url).status, url).toBe(404);
+    }
+    const main = fs.readFileSync(path.join(root, 'electron', 'main', 'main.ts'), 'utf8');
+    expect(main).toContain('protocol.handle(PRINT_SCHEME, (request) => printProtocolResponse(request.url));');
+    expect(fs.readFileSync(path.join(root, 'electron', 'main', 'print.ts'), 'utf8')).not.toMatch(/tmpdir|writeFile|file:\/\//);
   });
 
   it('the main process answers it after the sender check and before core dispatch', () => {

@@ -138,7 +138,9 @@ describe('protocol of a case', () => {
     const other = issued.sha256.replace(/^./, (c) => (c === '0' ? '1' : '0'));
     expect(await core.call('protocols.verify', { number: '1/2026', sha256: other })).toEqual({ matches: false, known: true });
     expect(await core.call('protocols.verify', { number: '2/2026', sha256: issued.sha256 })).toEqual({ matches: false, known: false });
-    expect(await core.call('protocols.verify', { number: '1/2026', sha256: 'nonsense' })).toEqual({ matches: false, known: true });
+    // A mistyped or cut-short code is said to be one, not "does not match" (issue 12, point 7).
+    await expect(core.call('protocols.verify', { number: '1/2026', sha256: 'nonsense' })).rejects.toMatchObject({ code: 'protocols.bad_sha256', params: { length: 8 } });
+    await expect(core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.slice(0, 40) })).rejects.toMatchObject({ code: 'protocols.bad_sha256' });
   });
 
   it('stores the statement of a decision issued through the cases area in the same transaction', async () => {

@@ -7,6 +7,7 @@ import { href, navigate } from '../../router';
 import { CaseTable, createCase } from '../cases/CaseList';
 import { fmtDate } from '../cases/format';
 import { replayPendingDrafts } from '../cases/useCaseDraft';
+import { AbroadLateSteps } from '../abroad/AbroadLateSteps';
 
 /** What needs the secretary today: overdue reviews first, then those due today, then today's decisions. */
 export function TodayScreen() {
@@ -56,6 +57,7 @@ export function TodayScreen() {
           {block('overdue', 'is-overdue')}
           {block('dueToday', 'is-due')}
           {block('decidedToday', 'is-decided')}
+          <AbroadLateSteps />
         </>
       )}
       {!d && q.loading && <p className="muted">{t('ui.loading')}</p>}
