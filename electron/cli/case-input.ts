@@ -4,8 +4,8 @@ import { readFileCapped } from './command';
 
 /**
  * The input of `htmp case import`: one case (a JSON object, pretty-printed or not), a JSON array
- * of cases, or NDJSON (one case per line). Read from a file named on the command line, so it can
- * be read twice: once to check every case before anything is stored, once to store them.
+ * of cases, or NDJSON (one case per line). Several cases are read from a regular file, twice: once
+ * to check every case before anything is stored, once to store them (a pipe gives one case).
  *
  * Limits, so a wrong or hostile file cannot exhaust memory: a JSON document (one case or an
  * array) is read whole and may be up to MAX_JSON_BYTES; NDJSON is read line by line, each line up
@@ -76,15 +76,16 @@ function parse(text: string, file: string, at: { line?: number; item?: number })
  * one JSON document (an object: one case; an array: several), read whole up to MAX_JSON_BYTES.
  */
 export function inputKind(file: string): InputKind {
-  let size: number;
+  let st: fs.Stats;
   try {
-    const st = fs.statSync(file);
-    // Read twice (checked, then stored): a regular file, not a pipe or a device.
-    if (!st.isFile()) throw new Error('not a file');
-    size = st.size;
+    st = fs.statSync(file);
   } catch {
     throw new AppFailure('cli.file_unreadable', { file });
   }
+  // Many cases are read twice (checked, then stored): from a pipe or a device, one case only, read
+  // once and capped like any JSON file.
+  if (!st.isFile()) return 'one';
+  const size = st.size;
   let first: { line: number; text: string } | undefined;
   let second: { line: number; text: string } | undefined;
   let firstIsObject = false;
