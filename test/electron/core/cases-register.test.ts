@@ -3,6 +3,9 @@ import type { Core } from '../../../electron/core/core';
 import { foldSearch, listCases, type ListArgs } from '../../../electron/core/services/cases';
 import type { CaseFile, CaseList } from '../../../shared/contract/cases';
 import { AppFailure } from '../../../shared/result';
+import { migrate } from '../../../electron/core/db';
+import { migrations } from '../../../electron/core/migrations';
+import { m0008Register } from '../../../electron/core/migrations/0008-register';
 import { tempCore } from '../../support/temp';
 import { makeIin, MEMBERS } from './cases-fixtures';
 
@@ -292,6 +295,31 @@ describe('cases register: the index of names and IINs', () => {
     expect((err as AppFailure).params).toMatchObject({ index: 1, position: 2, causeCode: 'cases.file_not_found', path: 'scan.pdf' });
     expect(core.db.prepare('SELECT (SELECT count(*) FROM cases) + (SELECT count(*) FROM case_search) + (SELECT count(*) FROM patients) AS n').get()).toEqual({ n: 0 });
     expect(await find(core, 'ержанова')).toEqual([]);
+  });
+});
+
+describe('cases register: the migration on a database that already has cases', () => {
+  it('indexes every stored case when it runs, so an upgraded register finds them by name and pages by key', async () => {
+    const core = tempCore();
+    await importMany(core, 0, 40);
+    await core.call('cases.importBatch', { cases: [{ case: caseFile(40, { patient: { iin: makeIin('1979-05-05', 'male'), lastName: 'Тұрсынбаев', firstName: 'Ерлан' } }), files: [] }] });
+    // Back to the schema before this migration: its objects gone, the old indexes back.
+    const db = core.db;
+    for (const { type, name } of db.prepare("SELECT type, name FROM sqlite_master WHERE name LIKE 'case_search%' OR name LIKE 'cases_search_%' OR name IN ('cases_key', 'cases_status_key', 'cases_code_key', 'cases_open_key', 'cases_received_desc', 'cases_status_received_desc', 'cases_open_received') ORDER BY type = 'table'").all() as { type: string; name: string }[]) {
+      if (name.startsWith('case_search_fts_')) continue; // FTS5 shadow tables go with their table
+      db.exec(`DROP ${type.toUpperCase()} IF EXISTS ${name}`);
+    }
+    db.exec('CREATE INDEX cases_due ON cases (due_date); CREATE INDEX cases_code ON cases (htmp_code)');
+    db.pragma(`user_version = ${m0008Register.version - 1}`);
+    const upTo = migrations.slice(0, migrations.indexOf(m0008Register) + 1);
+    expect(migrate(db, upTo)).toEqual({ from: m0008Register.version - 1, to: m0008Register.version });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('cases_due', 'cases_code')").get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT (SELECT count(*) FROM case_search) AS s, (SELECT count(*) FROM cases) AS c').get()).toEqual({ s: 41, c: 41 });
+    db.prepare("INSERT INTO case_search_fts (case_search_fts, rank) VALUES ('integrity-check', 1)").run();
+    const found = await core.call('cases.list', { query: 'турсынбаев', limit: 10 });
+    expect(found.items.map((x) => x.patient.lastName)).toEqual(['Тұрсынбаев']);
+    const { ids } = await allPages(core, {}, 9);
+    expect(new Set(ids).size).toBe(41);
   });
 });
 
