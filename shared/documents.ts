@@ -180,7 +180,34 @@ export interface ProtocolRegisterDoc {
   generatedAt: IsoDateTime;
 }
 
-export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc;
+/** The counts of one row of the annual report of point 42 (how each is counted: docs/reports.md). */
+export interface AnnualReportMeasures {
+  referrals: number;
+  approvals: number;
+  refusals: Record<RefusalReason, number>;
+  refusalsTotal: number;
+  operations: number;
+  complications: number;
+  disability: number;
+  followUpDue: number;
+  aliveOneYear: number;
+  deaths: number;
+}
+
+/** The annual report of ДСМ-238 point 42: per HTMP code, section of the list and provider. */
+export interface AnnualReportDoc {
+  kind: 'annual_report';
+  year: number;
+  /** The last day of the first quarter of the next year. */
+  dueBy: IsoDate;
+  commission: CommissionInfo;
+  rows: ({ code: string; section: 1 | 2 | 3 | null; provider: string } & AnnualReportMeasures)[];
+  bySection: ({ section: 1 | 2 | 3 | null } & AnnualReportMeasures)[];
+  totals: AnnualReportMeasures;
+  generatedAt: IsoDateTime;
+}
+
+export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc | AnnualReportDoc;
 export type HtmpDocumentKind = HtmpDocument['kind'];
 
 /** The statement of a document: everything but `generatedAt`, with absent optional fields dropped. */
@@ -208,6 +235,7 @@ const VERIFICATION_PREFIX: Record<HtmpDocumentKind, string> = {
   refusal_journal: 'HTMP-REFUSALS',
   scoring_sheet: 'HTMP-SCORING',
   protocol_register: 'HTMP-REGISTER',
+  annual_report: 'HTMP-ANNUAL',
 };
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
@@ -252,6 +280,8 @@ export function documentNumber(doc: HtmpDocument): string {
       return `${doc.period.from}/${doc.period.to}`;
     case 'scoring_sheet':
       return doc.technology.code ? `${doc.technology.code}@${doc.date}` : doc.date;
+    case 'annual_report':
+      return String(doc.year);
   }
 }
 
@@ -270,6 +300,8 @@ export function findInvalidField(doc: unknown): string | null {
       return checkScoringSheet(doc);
     case 'protocol_register':
       return checkRegister(doc);
+    case 'annual_report':
+      return checkAnnualReport(doc);
     default:
       return 'kind';
   }
@@ -480,6 +512,48 @@ function checkScoringSheet(doc: Rec): string | null {
       const bad = fields(s, `sensitivity[${i}].`, { id: oneOf(SCORING_CRITERIA), level, total: int, included: bool });
       if (bad) return bad;
     }
+  }
+  return null;
+}
+
+const MEASURE_KEYS = ['referrals', 'approvals', 'refusalsTotal', 'operations', 'complications', 'disability', 'followUpDue', 'aliveOneYear', 'deaths'] as const;
+const count: Check = (v) => int(v) && (v as number) >= 0;
+
+function checkMeasures(m: Rec, prefix: string): string | null {
+  const bad = fields(m, prefix, Object.fromEntries(MEASURE_KEYS.map((k) => [k, count])));
+  if (bad) return bad;
+  const r = m['refusals'];
+  if (!isRecord(r)) return `${prefix}refusals`;
+  const badR = fields(r, `${prefix}refusals.`, Object.fromEntries(REFUSAL_REASONS.map((k) => [k, count])));
+  if (badR) return badR;
+  if (REFUSAL_REASONS.reduce((a, k) => a + (r[k] as number), 0) !== m['refusalsTotal']) return `${prefix}refusalsTotal`;
+  return null;
+}
+
+function checkAnnualReport(doc: Rec): string | null {
+  const top = fields(doc, '', { year: (v) => int(v) && (v as number) >= 2000 && (v as number) <= 2100, dueBy: isIsoDate, generatedAt: isIsoDateTime });
+  if (top) return top;
+  const commission = checkCommission(doc['commission'], 'commission');
+  if (commission) return commission;
+  const section = oneOf([1, 2, 3, null]);
+  const rowsBad = checkRows(doc['rows'], (row, p) => fields(row, p, { code: (v) => typeof v === 'string' && v.length <= 40, section, provider: (v) => typeof v === 'string' && v.length <= 500 }) ?? checkMeasures(row, p));
+  if (rowsBad) return rowsBad;
+  const bySection = doc['bySection'];
+  if (!Array.isArray(bySection)) return 'bySection';
+  for (let i = 0; i < bySection.length; i++) {
+    const s: unknown = bySection[i];
+    if (!isRecord(s) || !section(s['section'])) return `bySection[${i}]`;
+    const bad = checkMeasures(s, `bySection[${i}].`);
+    if (bad) return bad;
+  }
+  const totals = doc['totals'];
+  if (!isRecord(totals)) return 'totals';
+  const badTotals = checkMeasures(totals, 'totals.');
+  if (badTotals) return badTotals;
+  // A report that is signed must add up: the totals are the sum of the rows.
+  for (const k of MEASURE_KEYS) {
+    if ((doc['rows'] as Rec[]).reduce((a, r) => a + (r[k] as number), 0) !== totals[k]) return `totals.${k}`;
+    if (bySection.reduce((a: number, r: Rec) => a + (r[k] as number), 0) !== totals[k]) return `bySection`;
   }
   return null;
 }

@@ -284,7 +284,12 @@ export const casesSchemas = {
   /** Re-checks the rules, assigns the next protocol number of the decision's year, locks it. */
   'cases.issueProtocol': z.object({ decisionId: uuid }).strict(),
   'cases.portalStatus': z.object({ caseId: uuid, status: z.enum(PORTAL_STATUSES), note: text(2000).nullable().optional(), at: z.string().max(40).optional() }).strict(),
-  'cases.hospitalization': z.object({ caseId: uuid, date: isoDate.nullable() }).strict(),
+  /**
+   * Point 38: the hospitalization date the providing organization set, and the day it set it
+   * (`setOn`: it starts point 39's one working day; when not given the stored day is kept, else it
+   * stays unknown). Dates that cannot be true are refused (`aftercare.date_*`).
+   */
+  'cases.hospitalization': z.object({ caseId: uuid, date: isoDate.nullable(), setOn: isoDate.nullable().optional() }).strict(),
   'cases.patientInformed': z.object({ caseId: uuid, channel: z.enum(INFORM_CHANNELS), date: isoDate }).strict(),
   /** Follow-up after care (ДСМ-238 points 41-42); patch semantics. */
   'cases.followUp': z
@@ -447,6 +452,8 @@ export interface CaseDetail {
   draftDecision: DecisionView | null;
   portal: { status: PortalStatus; updatedAt: string; events: PortalEvent[] } | null;
   hospitalizationDate: string | null;
+  /** The day the providing organization set the hospitalization date (point 38). */
+  hospitalizationSetOn: string | null;
   patientInformed: { channel: InformChannel; date: string } | null;
   followUp: FollowUpView | null;
 }

@@ -130,11 +130,14 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
   // After approval: the portal, the hospitalization date, the patient informed.
   await page.getByTestId('portal-exported').click();
   await expect(page.getByTestId('portal-status')).toHaveText('выгружено в файл');
-  await page.getByTestId('hosp-date').fill('2025-12-10');
+  // (The steps after approval are walked through in aftercare.spec.ts.)
+  const decidedOn = new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 10);
+  await page.getByTestId('hosp-date').fill(decidedOn);
   await page.getByTestId('hosp-save').click();
-  await page.getByTestId('inform-channel').selectOption('sms');
+  await expect(page.getByTestId('hosp-saved')).toBeVisible();
+  await page.getByTestId('inform-channel-sms').check();
   await page.getByTestId('inform-save').click();
-  await expect(page.getByTestId('informed-state')).toContainText('SMS');
+  await expect(page.getByTestId('informed-state')).toContainText('sms-сообщения');
   await page.getByTestId('follow-up').scrollIntoViewIfNeeded();
   await shot(page, 'ru-03b-after-approval');
 

@@ -37,6 +37,7 @@ function detail(over: Partial<CaseDetail> = {}): CaseDetail {
     draftDecision: null,
     portal: null,
     hospitalizationDate: null,
+    hospitalizationSetOn: null,
     patientInformed: null,
     followUp: null,
     ...over,

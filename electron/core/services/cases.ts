@@ -28,6 +28,7 @@ import { checkIin } from '../../../shared/domain/iin';
 import { foldText } from '../../../shared/domain/text-fold';
 import { validatePacket, type CaseInput, type Finding, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
 import { AppFailure } from '../../../shared/result';
+import { assertAfterDates } from '../aftercare/dates';
 import { kzToday, workCalendar } from '../cases/calendar';
 import { hasStoredFile, putStoredFile, readStoredFile, storedFilePath } from '../cases/files';
 import type { CoreContext, Handlers } from '../context';
@@ -50,7 +51,7 @@ export const casesTables: TableSpec[] = [
       'patient_id', 'status', 'registered_at', 'received_at', 'received_date', 'channel', 'htmp_code', 'urgency', 'inpatient',
       'diagnosis_icd10', 'diagnosis_text', 'specialist_conclusion', 'provider_org', 'notes', 'due_date', 'calendar_confirmed',
       'complete', 'error_count', 'warning_count', 'search_text', 'outcome', 'reason', 'decided_on', 'issued_on', 'protocol_year',
-      'protocol_number', 'portal_status', 'hospitalization_date', 'informed_channel', 'informed_date',
+      'protocol_number', 'portal_status', 'hospitalization_date', 'informed_channel', 'informed_date', 'hospitalization_set_on',
     ],
   },
   { name: 'case_documents', columns: ['case_id', 'position', 'kind', 'title', 'paper', 'signatures', 'seal', 'clinical_diagnosis', 'items'] },
@@ -134,6 +135,7 @@ interface CaseRow {
   hospitalization_date: string | null;
   informed_channel: InformChannel | null;
   informed_date: string | null;
+  hospitalization_set_on: string | null;
 }
 
 interface PatientRow {
@@ -484,6 +486,7 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
     draftDecision: draft,
     portal: c.portal_status ? { status: c.portal_status, updatedAt: events.at(-1)?.at ?? c.updated_at, events } : null,
     hospitalizationDate: c.hospitalization_date,
+    hospitalizationSetOn: c.hospitalization_set_on,
     patientInformed: c.informed_channel && c.informed_date ? { channel: c.informed_channel, date: c.informed_date } : null,
     followUp,
   };
@@ -652,7 +655,7 @@ function listItem(r: ListRow, today: string): CaseListItem {
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /**
- * The text query folded as `case_search.text` is (migration 0008-register): lower case, ё = е, spaces
+ * The text query folded as `case_search.text` is (migration 0010-register): lower case, ё = е, spaces
  * collapsed (foldSearch), then Kazakh letters and Latin look-alikes to Russian ones (foldText).
  */
 export function foldQuery(s: string): string {
@@ -1182,14 +1185,23 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     return caseDetail(ctx, a.caseId);
   },
   'cases.hospitalization': (a, ctx) => {
-    requireApproved(ctx, a.caseId);
-    ctx.store.update('cases', a.caseId, { hospitalization_date: a.date });
+    ctx.store.transaction(() => {
+      const c = requireApproved(ctx, a.caseId);
+      // Point 38: the day it was set starts point 39's working day. Not given: as stored, else
+      // unknown (never guessed: a date entered late would make a timely informing look early).
+      const setOn = a.date === null ? null : a.setOn !== undefined ? a.setOn : c.hospitalization_set_on;
+      assertAfterDates(ctx, a.caseId, { hospitalizationDate: a.date, hospitalizationSetOn: setOn });
+      ctx.store.update('cases', a.caseId, { hospitalization_date: a.date, hospitalization_set_on: setOn });
+    });
     changed(ctx, a.caseId);
     return caseDetail(ctx, a.caseId);
   },
   'cases.patientInformed': (a, ctx) => {
-    requireApproved(ctx, a.caseId);
-    ctx.store.update('cases', a.caseId, { informed_channel: a.channel, informed_date: a.date });
+    ctx.store.transaction(() => {
+      requireApproved(ctx, a.caseId);
+      assertAfterDates(ctx, a.caseId, { informedOn: a.date });
+      ctx.store.update('cases', a.caseId, { informed_channel: a.channel, informed_date: a.date });
+    });
     changed(ctx, a.caseId);
     return caseDetail(ctx, a.caseId);
   },
@@ -1206,6 +1218,12 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
       if (a.deathDate !== undefined) patch.death_date = a.deathDate;
       if (a.survivalOneYear !== undefined) patch.survival_one_year = bool(a.survivalOneYear);
       if (a.notes !== undefined) patch.notes = a.notes;
+      const dates: Parameters<typeof assertAfterDates>[2] = {};
+      if (a.operationDate !== undefined) dates.operationDate = a.operationDate;
+      if (a.dischargeDate !== undefined) dates.dischargeDate = a.dischargeDate;
+      if (a.deathDate !== undefined) dates.deathDate = a.deathDate;
+      if (a.death === false) patch.death_date = dates.deathDate = null;
+      assertAfterDates(ctx, a.caseId, dates);
       const existing = ctx.db.prepare('SELECT id FROM follow_ups WHERE case_id = ?').get(a.caseId) as { id: string } | undefined;
       if (existing) ctx.store.update('follow_ups', existing.id, patch);
       else insertRow(ctx, 'follow_ups', { id: nameBasedUuid(`follow_ups/${a.caseId}`), case_id: a.caseId, ...patch });

@@ -8,7 +8,7 @@ import type { AbroadMethods } from '../../../shared/contract/abroad';
 import { parseAbroadVerification } from '../../../shared/domain/abroad-documents';
 import { AppFailure } from '../../../shared/result';
 import { hasKey, translateError } from '../../../electron/core/i18n';
-import { m0007Abroad } from '../../../electron/core/migrations/0007-abroad';
+import { m0009Abroad } from '../../../electron/core/migrations/0009-abroad';
 import type { Core } from '../../../electron/core/core';
 import { tempCore, tempDir } from '../../support/temp';
 import { makeIin } from './cases-fixtures';
@@ -43,7 +43,7 @@ describe('abroad: migration', () => {
     const core = tempCore();
     const tables = (core.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'abroad_%'").all() as { name: string; sql: string }[]).map((t) => [t.name, /STRICT/.test(t.sql)]);
     expect(tables.sort()).toEqual([['abroad_counters', true], ['abroad_files', true], ['abroad_letters', true], ['abroad_requests', true], ['abroad_steps', true]]);
-    expect(core.db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(m0007Abroad.version);
+    expect(core.db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(m0009Abroad.version);
     expect(core.store.tables().map((t) => t.name)).toEqual(expect.arrayContaining(['abroad_requests', 'abroad_steps', 'abroad_files', 'abroad_letters', 'abroad_counters']));
   });
 });

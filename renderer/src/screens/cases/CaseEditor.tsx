@@ -10,6 +10,7 @@ import { Field } from '../../components/Field';
 import { FindingList } from '../../components/FindingList';
 import { SaveState } from '../../components/SaveState';
 import { href, navigate } from '../../router';
+import { InpatientRefusalPanel } from '../aftercare/InpatientRefusalPanel';
 import { AfterApproval } from './AfterApproval';
 import { DecisionPanel } from './DecisionPanel';
 import { fmtDate, localizeError, personName, todayKz } from './format';
@@ -313,6 +314,7 @@ export function CaseEditor({ id }: { id: string }) {
 
       <DecisionPanel detail={detail} complete={errors.length === 0} write={draft.write} />
       {detail.status === 'approved' && <AfterApproval detail={detail} write={draft.write} />}
+      {detail.status === 'refused' && detail.inpatient && <InpatientRefusalPanel caseId={detail.id} />}
     </section>
   );
 }

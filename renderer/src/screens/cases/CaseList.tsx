@@ -7,6 +7,7 @@ import { DueBadge } from '../../components/DueBadge';
 import { ErrorText } from '../../components/ErrorText';
 import { Pager } from '../../components/Pager';
 import { href, navigate } from '../../router';
+import { OverdueSteps } from '../aftercare/OverdueSteps';
 import { fmtDateTime, personName } from './format';
 import { replayPendingDrafts } from './useCaseDraft';
 import type { AppError } from '../../../../shared/result';
@@ -15,7 +16,7 @@ type ListArgs = ArgsOf<'cases.list'>;
 
 interface Filters {
   status: '' | (typeof CASE_STATUSES)[number] | 'undecided';
-  due: '' | 'today' | 'overdue';
+  due: '' | 'today' | 'overdue' | 'steps';
   code: string;
   from: string;
   to: string;
@@ -79,7 +80,7 @@ export function CaseList() {
   }, [typed, filters.query, filters.code]);
   useEffect(() => sessionStorage.setItem(KEY, JSON.stringify({ f: filters, trail })), [filters, trail]);
 
-  const list = useQuery('cases.list', toArgs(filters, trail));
+  const list = useQuery('cases.list', filters.due === 'steps' ? null : toArgs(filters, trail));
   // Edits a closed window left unsaved reach the core at start, even for cases not reopened.
   useEffect(() => {
     void replayPendingDrafts(api).then((n) => n > 0 && list.reload());
@@ -118,6 +119,9 @@ export function CaseList() {
           <a href={href('cases', 'journal')} data-testid="open-journal">
             {t('ui.journal.title')}
           </a>
+          <a href={href('cases', 'inpatient-journal')} data-testid="open-inpatient-journal">
+            {t('journal.linkTitle', { ns: 'aftercare' })}
+          </a>
           <button type="button" className="primary" onClick={() => void create()} data-testid="new-case">
             {t('ui.list.new')}
           </button>
@@ -147,6 +151,7 @@ export function CaseList() {
             <option value="">{t('ui.list.any')}</option>
             <option value="today">{t('ui.list.dueToday')}</option>
             <option value="overdue">{t('ui.list.overdue')}</option>
+            <option value="steps">{t('overdue.filterOption', { ns: 'aftercare' })}</option>
           </select>
         </label>
         <label>
@@ -173,7 +178,9 @@ export function CaseList() {
         </button>
       </form>
       <ErrorText error={list.error} />
-      {data && (
+      {/* Overdue steps of every kind come from their own indexed query, not the register's. */}
+      {filters.due === 'steps' && <OverdueSteps />}
+      {filters.due !== 'steps' && data && (
         <>
           <CaseTable items={data.items} today={data.today} testId="case-table" busy={list.loading} />
           {data.items.length === 0 && trail.length === 0 && <p className="muted" data-testid="list-empty">{t('ui.list.empty')}</p>}
@@ -188,7 +195,7 @@ export function CaseList() {
           />
         </>
       )}
-      {!data && list.loading && <p className="muted">{t('ui.loading')}</p>}
+      {filters.due !== 'steps' && !data && list.loading && <p className="muted">{t('ui.loading')}</p>}
     </section>
   );
 }

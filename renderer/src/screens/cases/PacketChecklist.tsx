@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_FILE_BYTES, SIGNATURE_ROLES, type CaseDetail, type FileRef } from '../../../../shared/contract/cases';
 import { type DocumentKind, type Finding } from '../../../../shared/domain/packet';
+import { packetVariant } from '../../../../shared/domain/packet-variants';
 import type { AppError, Result } from '../../../../shared/result';
 import { useApi } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
@@ -11,7 +12,6 @@ import { emptyDoc, findingsForDoc, type DocState, type FormState } from './model
 
 type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => Promise<Result<T>>;
 
-const POINT: Record<DocumentKind, string> = { identity: '34 (1)', referral: '34 (2)', record_extract: '34 (3)', test_results: '34 (4)', other: '' };
 
 /**
  * The packet of point 34 as a checklist: each document received on paper or as files (copied into
@@ -73,10 +73,16 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
   };
 
   const seenKind = new Set<string>();
+  // The route decides the extract's signatures and channel (point 40 for a patient in hospital).
+  const variant = packetVariant(form.inpatient);
+  const point = (kind: DocumentKind) => variant.documents.find((d) => d.kind === kind)?.point ?? '';
   return (
     <fieldset className="panel packet" data-testid="packet">
       <legend>{t('ui.packet.title')}</legend>
       <p className="small muted">{t('ui.packet.lead')}</p>
+      <p className={`variant variant-${variant.id}`} data-testid="packet-variant" data-variant={variant.id}>
+        <strong>{t(`variant.${variant.id}.title`, { ns: 'aftercare' })}</strong> {t(`variant.${variant.id}.lead`, { ns: 'aftercare' })}
+      </p>
       <ErrorText error={error} />
       {busy && <p role="status" className="small">{t('ui.files.uploading')}</p>}
       <ol className="doc-list">
@@ -92,8 +98,8 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                 <span className={`doc-mark ${received ? 'ok' : 'error'}`} aria-hidden="true">
                   {received ? '✓' : '✗'}
                 </span>
-                <strong id={`${dom}-title`}>{t(`ui.docKind.${doc.kind}`)}</strong>
-                {POINT[doc.kind] && <span className="muted small">{t('ui.packet.point', { point: POINT[doc.kind] })}</span>}
+                <strong id={`${dom}-title`}>{doc.kind === 'record_extract' && variant.id === 'inpatient' ? t('variant.inpatient.extract', { ns: 'aftercare' }) : t(`ui.docKind.${doc.kind}`)}</strong>
+                {point(doc.kind) && <span className="muted small">{t('ui.packet.point', { point: point(doc.kind) })}</span>}
                 <span className="spacer" />
                 {(doc.kind === 'other' || (doc.id && form.documents.filter((d) => d.kind === doc.kind).length > 1)) && (
                   <button type="button" className="link" onClick={() => removeDoc(doc)}>
@@ -162,6 +168,9 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                       </span>
                     ))}
                   </div>
+                  <p className="hint" data-testid="signature-rule">
+                    {t(`variant.${variant.id}.signatures`, { ns: 'aftercare' })}
+                  </p>
                   <div className="check-row">
                     <input id={`${dom}-seal`} type="checkbox" checked={doc.seal} onChange={(e) => change(doc.key, { seal: e.target.checked }, true)} data-testid="seal" />
                     <label htmlFor={`${dom}-seal`}>{t('ui.packet.seal')}</label>

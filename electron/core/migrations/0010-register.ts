@@ -34,8 +34,8 @@ const FOLDS: readonly [string, string][] = [
 /** The SQL expression folding `expr` (already lower case) like foldText. */
 const fold = (expr: string): string => FOLDS.reduce((e, [from, to]) => `replace(${e}, '${from}', '${to}')`, expr);
 
-export const m0008Register: Migration = {
-  version: 8,
+export const m0010Register: Migration = {
+  version: 10,
   name: 'register',
   up(db) {
     db.exec(`
