@@ -56,12 +56,20 @@ function ensureInstallationId(db: Db): string {
   return id;
 }
 
-/** `PRAGMA optimize` (never fatal: statistics only make queries faster). */
+/**
+ * `PRAGMA optimize` (never fatal: statistics only make queries faster). It never waits for the
+ * write lock: when another process writes (several CLI commands, the app and the web host on one
+ * folder), the statistics wait for a later open or close instead of that writer's queue.
+ */
 export function refreshStatistics(db: Db, atOpen = false): void {
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
   try {
+    db.pragma('busy_timeout = 0');
     db.pragma(atOpen ? 'optimize = 0x10002' : 'optimize');
   } catch {
     /* a busy or read-only database keeps its statistics */
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
   }
 }
 

@@ -47,7 +47,8 @@ describe('import killed with SIGKILL', () => {
     const killedAt = await new Promise<string>((resolve, reject) => {
       proc.stdout.on('data', (c: Buffer) => {
         out += c.toString();
-        const m = /APPLY (\d+)/.exec(out);
+        // The latest count: several lines may have come since the last chunk.
+        const m = [...out.matchAll(/APPLY (\d+)/g)].at(-1);
         if (m && Number(m[1]) > 1000) {
           proc.kill('SIGKILL');
           resolve(m[1]!);
