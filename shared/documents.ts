@@ -10,6 +10,9 @@
  *
  * Pure TypeScript: no Node, DOM or Electron imports.
  */
+import { findInvalidConformityField, type ConformityDocument } from './documents-conformity';
+
+export type { ApplicationDoc, ConclusionDoc, ConformityDocument } from './documents-conformity';
 
 /** A language of a single-language part of a document. */
 export type PdfLang = 'kk' | 'ru';
@@ -37,9 +40,14 @@ export interface CommissionInfo {
 
 export type MemberRole = 'chair' | 'member' | 'secretary';
 export interface CommissionMember {
-  /** Full name as it is signed, e.g. "Сейтқали Ә. Н.". */
-  name: string;
+  /**
+   * Full name as it is signed, e.g. "Сейтқали Ә. Н."; per language when it is spelled differently
+   * in Kazakh and Russian (the standing members of the settings always give both).
+   */
+  name: LocalizedText;
   role: MemberRole;
+  /** The member's position (job title), per language; absent when not given. */
+  position?: LocalizedText;
 }
 
 export interface PatientInfo {
@@ -89,14 +97,35 @@ export interface ProtocolDoc {
   diagnosis: { icd10: string; text: string };
   htmp: {
     code: string;
+    /**
+     * The section of the list the case's urgency and funding select (1 emergency within GOBMP,
+     * 2 planned within GOBMP and the OSMS, 3 planned within the OSMS): a code may be worded
+     * differently in each section, and `name` is this section's wording. Absent in protocols
+     * issued before the section was recorded.
+     */
+    section?: 1 | 2 | 3;
     /** The official name per language; null where the edition has no name in that language. */
     name: { kk: SourcedName | null; ru: SourcedName | null };
   };
+  /**
+   * The patient is in hospital (point 40 of the rules): a refusal is then entered in the journal
+   * of refusals of admission and hospitalization, and the protocol says so. Absent in protocols
+   * issued before this was recorded (they printed that sentence on every refusal).
+   */
+  inpatient?: boolean;
+  /** A correction: the protocol it replaces and why (the decision's note). */
+  correction?: { replaces: string; reason: string };
   /** The organization the patient is sent to; null when not chosen (or on refusal). */
   provider: { name: LocalizedText } | null;
   checklist: { kind: ChecklistKind; received: boolean; note?: string }[];
   decision: { outcome: 'approved'; reason: null } | { outcome: 'refused'; reason: RefusalReason };
   generatedAt: IsoDateTime;
+}
+
+/** The name of an HTMP type per language as a protocol printed it (null where it had none). */
+export interface NamePair {
+  kk: string | null;
+  ru: string | null;
 }
 
 export interface RefusalJournalRow {
@@ -108,13 +137,19 @@ export interface RefusalJournalRow {
   iin: string;
   /** HTMP code. */
   code: string;
+  /** The technology's name as the protocol printed it (the section's wording). */
+  name?: NamePair;
   reason: RefusalReason;
+  /** The patient was in hospital: the refusal goes to the journal of point 40. */
+  inpatient?: boolean;
 }
 
 export interface RefusalJournalDoc {
   kind: 'refusal_journal';
   period: { from: IsoDate; to: IsoDate };
   commission: CommissionInfo;
+  /** The secretary who signs the list (printed under the signature line), when known. */
+  secretary?: LocalizedText;
   rows: RefusalJournalRow[];
   generatedAt: IsoDateTime;
 }
@@ -152,7 +187,12 @@ export const SCORING_INCLUSION_THRESHOLD = 700;
 
 export interface ScoringSheetDoc {
   kind: 'scoring_sheet';
-  technology: { code?: string; name: LocalizedText };
+  /**
+   * `name` is the name as entered (or both official names); `names`, when the code is in the list,
+   * the official names with their source, printed in the document's language (the other
+   * language's official name, marked, where there is none).
+   */
+  technology: { code?: string; name: LocalizedText; names?: { kk: SourcedName | null; ru: SourcedName | null } };
   evaluator: string;
   date: IsoDate;
   criteria: ScoringCriterionRow[];
@@ -169,13 +209,21 @@ export interface ProtocolRegisterRow {
   date: IsoDate;
   patientName: string;
   code: string;
+  /** The technology's name as the protocol printed it (the section's wording). */
+  name?: NamePair;
   outcome: DecisionOutcome;
+  /** The protocol this one replaces (a correction). */
+  replaces?: string;
+  /** The decision's note (for a correction: why it was corrected). */
+  note?: string;
 }
 
 export interface ProtocolRegisterDoc {
   kind: 'protocol_register';
   period: { from: IsoDate; to: IsoDate };
   commission: CommissionInfo;
+  /** The secretary who signs the list (printed under the signature line), when known. */
+  secretary?: LocalizedText;
   rows: ProtocolRegisterRow[];
   generatedAt: IsoDateTime;
 }
@@ -207,7 +255,7 @@ export interface AnnualReportDoc {
   generatedAt: IsoDateTime;
 }
 
-export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc | AnnualReportDoc;
+export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc | AnnualReportDoc | ConformityDocument;
 export type HtmpDocumentKind = HtmpDocument['kind'];
 
 /** The statement of a document: everything but `generatedAt`, with absent optional fields dropped. */
@@ -235,6 +283,8 @@ const VERIFICATION_PREFIX: Record<HtmpDocumentKind, string> = {
   refusal_journal: 'HTMP-REFUSALS',
   scoring_sheet: 'HTMP-SCORING',
   protocol_register: 'HTMP-REGISTER',
+  conformity_application: 'HTMP-APPLICATION',
+  conformity_conclusion: 'HTMP-CONCLUSION',
   annual_report: 'HTMP-ANNUAL',
 };
 
@@ -280,6 +330,10 @@ export function documentNumber(doc: HtmpDocument): string {
       return `${doc.period.from}/${doc.period.to}`;
     case 'scoring_sheet':
       return doc.technology.code ? `${doc.technology.code}@${doc.date}` : doc.date;
+    case 'conformity_application':
+      return doc.reference;
+    case 'conformity_conclusion':
+      return doc.number;
     case 'annual_report':
       return String(doc.year);
   }
@@ -300,6 +354,9 @@ export function findInvalidField(doc: unknown): string | null {
       return checkScoringSheet(doc);
     case 'protocol_register':
       return checkRegister(doc);
+    case 'conformity_application':
+    case 'conformity_conclusion':
+      return isIsoDateTime(doc['generatedAt']) ? findInvalidConformityField(doc) : 'generatedAt';
     case 'annual_report':
       return checkAnnualReport(doc);
     default:
@@ -322,6 +379,9 @@ const oneOf =
   (v) =>
     values.includes(v);
 const localized: Check = (v) => str(v) || (isRecord(v) && str(v['kk']) && str(v['ru']));
+const optLocalized: Check = (v) => v === undefined || localized(v);
+const namePair: Check = (v) => v === undefined || (isRecord(v) && (v['kk'] === null || str(v['kk'])) && (v['ru'] === null || str(v['ru'])));
+const optBool: Check = (v) => v === undefined || typeof v === 'boolean';
 const iin: Check = (v) => typeof v === 'string' && /^[0-9]{12}$/.test(v);
 // A code of the HTMP list or ICD-10 is kept as a string, never a number ("35.21" != "35.210").
 const code: Check = (v) => typeof v === 'string' && /^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$/.test(v);
@@ -397,7 +457,7 @@ function checkProtocol(doc: Rec): string | null {
   for (let i = 0; i < members.length; i++) {
     const m: unknown = members[i];
     if (!isRecord(m)) return `members[${i}]`;
-    const bad = fields(m, `members[${i}].`, { name: str, role: oneOf(['chair', 'member', 'secretary']) });
+    const bad = fields(m, `members[${i}].`, { name: localized, role: oneOf(['chair', 'member', 'secretary']), position: optLocalized });
     if (bad) return bad;
   }
   if (!members.some((m) => isRecord(m) && m['role'] === 'chair')) return 'members';
@@ -415,6 +475,7 @@ function checkProtocol(doc: Rec): string | null {
   const htmp = doc['htmp'];
   if (!isRecord(htmp)) return 'htmp';
   if (!code(htmp['code'])) return 'htmp.code';
+  if (htmp['section'] !== undefined && !oneOf([1, 2, 3])(htmp['section'])) return 'htmp.section';
   const name = htmp['name'];
   if (!isRecord(name)) return 'htmp.name';
   if (!checkSourcedName(name['kk'])) return 'htmp.name.kk';
@@ -422,6 +483,13 @@ function checkProtocol(doc: Rec): string | null {
 
   const provider = doc['provider'];
   if (provider !== null && !(isRecord(provider) && localized(provider['name']))) return 'provider';
+  if (!optBool(doc['inpatient'])) return 'inpatient';
+  const correction = doc['correction'];
+  if (correction !== undefined) {
+    if (!isRecord(correction)) return 'correction';
+    const bad = fields(correction, 'correction.', { replaces: (v) => typeof v === 'string' && PROTOCOL_NUMBER_RE.test(v), reason: str });
+    if (bad) return bad;
+  }
 
   const checklist = doc['checklist'];
   if (!Array.isArray(checklist)) return 'checklist';
@@ -452,9 +520,10 @@ function checkRefusalJournal(doc: Rec): string | null {
   return (
     checkPeriod(doc['period']) ??
     checkCommission(doc['commission'], 'commission') ??
+    (optLocalized(doc['secretary']) ? null : 'secretary') ??
     (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
     checkRows(doc['rows'], (row, p) =>
-      fields(row, p, { number: str, date: isIsoDate, patientName: str, iin, code, reason: oneOf(REFUSAL_REASONS) }),
+      fields(row, p, { number: str, date: isIsoDate, patientName: str, iin, code, name: namePair, reason: oneOf(REFUSAL_REASONS), inpatient: optBool }),
     )
   );
 }
@@ -463,9 +532,19 @@ function checkRegister(doc: Rec): string | null {
   return (
     checkPeriod(doc['period']) ??
     checkCommission(doc['commission'], 'commission') ??
+    (optLocalized(doc['secretary']) ? null : 'secretary') ??
     (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
     checkRows(doc['rows'], (row, p) =>
-      fields(row, p, { number: str, date: isIsoDate, patientName: str, code, outcome: oneOf(['approved', 'refused']) }),
+      fields(row, p, {
+        number: str,
+        date: isIsoDate,
+        patientName: str,
+        code,
+        name: namePair,
+        outcome: oneOf(['approved', 'refused']),
+        replaces: (v) => v === undefined || (typeof v === 'string' && PROTOCOL_NUMBER_RE.test(v)),
+        note: (v) => v === undefined || str(v),
+      }),
     )
   );
 }
@@ -477,6 +556,10 @@ function checkScoringSheet(doc: Rec): string | null {
   if (!isRecord(tech)) return 'technology';
   if (tech['code'] !== undefined && !code(tech['code'])) return 'technology.code';
   if (!localized(tech['name'])) return 'technology.name';
+  if (tech['names'] !== undefined) {
+    const names = tech['names'];
+    if (!isRecord(names) || !checkSourcedName(names['kk']) || !checkSourcedName(names['ru']) || (names['kk'] === null && names['ru'] === null)) return 'technology.names';
+  }
   if (doc['commission'] !== undefined) {
     const bad = checkCommission(doc['commission'], 'commission');
     if (bad) return bad;

@@ -17,6 +17,7 @@ import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
 import { catalogueHandlers } from './services/catalogue';
 import { exchangeHandlers } from './services/exchange';
+import { orgsHandlers } from './services/orgs';
 import { protocolsHandlers } from './services/protocols';
 import { reportsHandlers } from './services/reports';
 import { scoringHandlers } from './services/scoring';
@@ -143,6 +144,7 @@ export function createCore(options: CoreOptions): Core {
     ...aftercareHandlers,
     ...reportsHandlers,
     ...abroadHandlers,
+    ...orgsHandlers,
   };
   const dispatch = createDispatcher(handlers, context);
   let closed = false;

@@ -4,6 +4,7 @@ import { AbroadScreen } from './screens/abroad/AbroadScreen';
 import { CatalogueScreen } from './screens/catalogue/CatalogueScreen';
 import { CasesScreen } from './screens/cases/CasesScreen';
 import { ExchangeScreen } from './screens/exchange/ExchangeScreen';
+import { OrgsArea } from './screens/orgs/OrgsArea';
 import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
 import { ReportsScreen } from './screens/reports/ReportsScreen';
 import { ScoringArea } from './screens/scoring/ScoringArea';
@@ -22,6 +23,7 @@ export const areas: Area[] = [
   { id: 'today', label: 'nav.today', screen: TodayScreen },
   { id: 'cases', label: 'nav.cases', screen: CasesScreen },
   { id: 'protocols', label: 'protocols:nav', screen: ProtocolsScreen },
+  { id: 'orgs', label: 'orgs:nav', screen: OrgsArea },
   { id: 'reports', label: 'reports:nav', screen: ReportsScreen },
   { id: 'catalogue', label: 'nav.catalogue', screen: CatalogueScreen },
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },

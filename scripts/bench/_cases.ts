@@ -169,5 +169,10 @@ export async function decideCases(core: Core, ids: readonly string[], today = BE
 
 /** Sets the commission up (protocols need its name), as a secretary does in the settings. */
 export async function setUpCommission(core: Core): Promise<void> {
-  await core.call('settings.update', { commissionName: 'Бенчмарк облысының ЖТМК жөніндегі комиссиясы', authorityName: 'Бенчмарк облысының денсаулық сақтау басқармасы' });
+  await core.call('settings.update', {
+    commissionNameKk: 'Бенчмарк облысының ЖТМК жөніндегі комиссиясы',
+    commissionNameRu: 'Комиссия по ВТМП области Бенчмарк',
+    authorityNameKk: 'Бенчмарк облысының денсаулық сақтау басқармасы',
+    authorityNameRu: 'Управление здравоохранения области Бенчмарк',
+  });
 }

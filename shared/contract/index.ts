@@ -5,6 +5,7 @@ import { appSchemas, type AppMethods } from './app';
 import { catalogueSchemas, type CatalogueMethods } from './catalogue';
 import { casesSchemas, type CasesMethods } from './cases';
 import { exchangeSchemas, type ExchangeMethods } from './exchange';
+import { orgsSchemas, type OrgsMethods } from './orgs';
 import { protocolsSchemas, type ProtocolsMethods } from './protocols';
 import { reportsSchemas, type ReportsMethods } from './reports';
 import { scoringSchemas, type ScoringMethods } from './scoring';
@@ -14,7 +15,7 @@ import { scoringSchemas, type ScoringMethods } from './scoring';
  * Every area declares its schemas and method types in its own file; the client, the IPC bridge,
  * the web host and the CLI are all typed from this one place.
  */
-export type ApiMethods = AppMethods & CatalogueMethods & CasesMethods & ScoringMethods & ProtocolsMethods & ExchangeMethods & AftercareMethods & ReportsMethods & AbroadMethods;
+export type ApiMethods = AppMethods & CatalogueMethods & CasesMethods & ScoringMethods & ProtocolsMethods & ExchangeMethods & AftercareMethods & ReportsMethods & AbroadMethods & OrgsMethods;
 
 export type MethodName = keyof ApiMethods;
 export type ArgsOf<M extends MethodName> = ApiMethods[M]['args'];
@@ -30,6 +31,7 @@ export const argSchemas = {
   ...aftercareSchemas,
   ...reportsSchemas,
   ...abroadSchemas,
+  ...orgsSchemas,
 } as { [M in MethodName]: z.ZodType<unknown> };
 
 /** True when `name` is a method of the API (guards untyped input from IPC and HTTP). */

@@ -32,6 +32,8 @@ function detail(over: Partial<CaseDetail> = {}): CaseDetail {
     overdue: false,
     code: null,
     funding: null,
+    technology: null,
+    locked: false,
     decisions: [],
     currentDecision: null,
     draftDecision: null,

@@ -49,11 +49,13 @@ export interface RenderedAbroadPdf {
 
 const tx = (ctx: Ctx, v: AbroadText) => v[ctx.lang === 'ru' ? 'ru' : 'kk'];
 
-function letterhead(ctx: Ctx, sender: AbroadText, commission: string | null): Content {
+/** The letterhead in the document's language: a Kazakh letter carries no Russian name, nor the other way round. */
+function letterhead(ctx: Ctx, sender: AbroadText, commission: AbroadText | string | null): Content {
+  const commissionText = commission === null ? '' : typeof commission === 'string' ? commission : tx(ctx, commission);
   return {
     stack: [
       { text: tx(ctx, sender).toLocaleUpperCase(ctx.lang === 'ru' ? 'ru' : 'kk'), style: 'authority' },
-      ...(commission ? [{ text: commission, style: 'commission', margin: [0, 2, 0, 0] }] : []),
+      ...(commissionText ? [{ text: commissionText, style: 'commission', margin: [0, 2, 0, 0] }] : []),
     ],
   };
 }
@@ -207,7 +209,7 @@ export async function renderAbroadPdf(doc: AbroadDocument, lang: PdfLang, opts: 
   if (doc.kind === 'abroad_summary') {
     title = t(lang, 'abroad.pdf.summary.title', { year: doc.year });
     content = [
-      titleRow(doc.authority ? letterhead(ctx, { kk: doc.authority, ru: doc.authority }, doc.commission) : { text: '' }, verification),
+      titleRow(doc.authority ? letterhead(ctx, doc.authority, doc.commission) : { text: '' }, verification),
       rule(),
       { text: title, style: 'title' },
       { text: t(lang, 'abroad.pdf.summary.subtitle', { asOf: formatDate(doc.asOf) }), style: 'subtitle', margin: [0, 0, 0, 8] },

@@ -7,10 +7,12 @@ import { m0006Protocols } from './0006-protocols';
 import { m0009Abroad } from './0009-abroad';
 import { m0007Aftercare } from './0007-aftercare';
 import { m0008Reports } from './0008-reports';
-import { m0010Register } from './0010-register';
+import { m0010Commission } from './0010-commission';
+import { m0011Orgs } from './0011-orgs';
+import { m0012Register } from './0012-register';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Add a new file per change; never edit a released one. */
-export const migrations: readonly Migration[] = [m0001Base, m0002Catalogue, m0003Cases, m0004Scoring, m0005Exchange, m0006Protocols, m0007Aftercare, m0008Reports, m0009Abroad, m0010Register];
+export const migrations: readonly Migration[] = [m0001Base, m0002Catalogue, m0003Cases, m0004Scoring, m0005Exchange, m0006Protocols, m0007Aftercare, m0008Reports, m0009Abroad, m0010Commission, m0011Orgs, m0012Register];

@@ -17,6 +17,7 @@ import { PDF_FONT_FAMILY, registerPdfFonts } from './fonts';
 import { documentVerification, statementHash } from './hash';
 import { defaultPdfTranslator, type PdfTranslate } from './i18n';
 import { protocolRegisterBuilder, refusalJournalBuilder } from './lists';
+import { applicationBuilder, conclusionBuilder } from './conformity';
 import { protocolBuilder } from './protocol';
 import { scoringSheetBuilder } from './scoring';
 import { writePdfAtomic } from './write';
@@ -49,6 +50,8 @@ const BUILDERS: { [K in HtmpDocument['kind']]: DocBuilder<Extract<HtmpDocument, 
   refusal_journal: refusalJournalBuilder,
   scoring_sheet: scoringSheetBuilder,
   protocol_register: protocolRegisterBuilder,
+  conformity_application: applicationBuilder,
+  conformity_conclusion: conclusionBuilder,
   annual_report: annualReportBuilder,
 };
 

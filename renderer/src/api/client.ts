@@ -44,6 +44,8 @@ function takeToken(): string {
 
 function httpTransport(): Transport {
   const token = takeToken();
+  const listeners = new Set<(event: ApiEvent) => void>();
+  let stream: EventSource | null = null;
   return {
     kind: 'web',
     async invoke(method, args) {
@@ -60,10 +62,25 @@ function httpTransport(): Transport {
         return { ok: false, error: { code: 'api.unreachable' } };
       }
     },
+    // One event stream for every listener: a stream per listener would hold one of the browser's
+    // six connections to the host each, and a screen with several live queries would leave no
+    // connection for its calls (they would wait forever).
     onEvent(listener) {
-      const es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-      es.onmessage = (m) => listener(JSON.parse(m.data as string) as ApiEvent);
-      return () => es.close();
+      listeners.add(listener);
+      if (!stream) {
+        stream = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+        stream.onmessage = (m) => {
+          const event = JSON.parse(m.data as string) as ApiEvent;
+          for (const l of [...listeners]) l(event);
+        };
+      }
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && stream) {
+          stream.close();
+          stream = null;
+        }
+      };
     },
   };
 }

@@ -192,7 +192,9 @@ describe('abroad: files and letters', () => {
     fs.writeFileSync(kkFile, Buffer.from(kk.pdfBase64, 'base64'));
     const ruText = pdfText(ruFile);
     expect(ruText).toContain('ХОДАТАЙСТВО');
-    expect(ruText).toContain('ҚАРАҒАНДЫ ОБЛЫСЫНЫҢ ДЕНСАУЛЫҚ САҚТАУ БАСҚАРМАСЫ');
+    // The letterhead in the letter's language only (the Russian names in a Russian petition).
+    expect(ruText).toContain('УПРАВЛЕНИЕ ЗДРАВООХРАНЕНИЯ КАРАГАНДИНСКОЙ ОБЛАСТИ');
+    expect(ruText).not.toContain('ҚАРАҒАНДЫ ОБЛЫСЫНЫҢ ДЕНСАУЛЫҚ САҚТАУ БАСҚАРМАСЫ');
     expect(ruText).toContain('Злокачественные новообразования глаза');
     expect(ruText).toContain('дети в возрасте от 0 до 18 лет при наличии показаний');
     expect(ruText).toContain(CHILD_IIN);
@@ -200,6 +202,8 @@ describe('abroad: files and letters', () => {
     expect(ruText).toContain(ru.verification.slice(0, 40));
     const kkText = pdfText(kkFile);
     expect(kkText).toContain('ӨТІНІШХАТ');
+    expect(kkText).toContain('ҚАРАҒАНДЫ ОБЛЫСЫНЫҢ ДЕНСАУЛЫҚ САҚТАУ БАСҚАРМАСЫ');
+    expect(kkText).not.toContain('УПРАВЛЕНИЕ ЗДРАВООХРАНЕНИЯ');
     expect(kkText).toContain('бейресми аудармасы');
     const fonts = execFileSync('pdffonts', [kkFile], { encoding: 'utf8' }).split('\n').slice(2).filter((l) => l.trim());
     expect(fonts.length).toBeGreaterThan(0);

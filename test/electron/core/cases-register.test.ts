@@ -5,7 +5,7 @@ import type { CaseFile, CaseList } from '../../../shared/contract/cases';
 import { AppFailure } from '../../../shared/result';
 import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
-import { m0010Register } from '../../../electron/core/migrations/0010-register';
+import { m0012Register } from '../../../electron/core/migrations/0012-register';
 import { tempCore } from '../../support/temp';
 import { makeIin, MEMBERS } from './cases-fixtures';
 
@@ -52,7 +52,8 @@ async function fixture(core: Core): Promise<string[]> {
   const ids = await importMany(core, 0, 160);
   const registered = core.db.prepare("SELECT id FROM cases WHERE status = 'registered' AND complete = 1 ORDER BY id").all() as { id: string }[];
   for (const [k, { id }] of registered.slice(0, 12).entries()) {
-    await core.call('cases.decide', { caseId: id, outcome: k % 3 ? 'approved' : 'refused', reason: k % 3 ? null : 'no_indications', members: MEMBERS, date: '2026-03-23', issue: true });
+    // After every receipt of the fixture (a decision may not be dated before its case was received).
+    await core.call('cases.decide', { caseId: id, outcome: k % 3 ? 'approved' : 'refused', reason: k % 3 ? null : 'no_indications', members: MEMBERS, date: '2026-03-31', issue: true });
   }
   return ids;
 }
@@ -310,9 +311,9 @@ describe('cases register: the migration on a database that already has cases', (
       db.exec(`DROP ${type.toUpperCase()} IF EXISTS ${name}`);
     }
     db.exec('CREATE INDEX cases_due ON cases (due_date); CREATE INDEX cases_code ON cases (htmp_code)');
-    db.pragma(`user_version = ${m0010Register.version - 1}`);
-    const upTo = migrations.slice(0, migrations.indexOf(m0010Register) + 1);
-    expect(migrate(db, upTo)).toEqual({ from: m0010Register.version - 1, to: m0010Register.version });
+    db.pragma(`user_version = ${m0012Register.version - 1}`);
+    const upTo = migrations.slice(0, migrations.indexOf(m0012Register) + 1);
+    expect(migrate(db, upTo)).toEqual({ from: m0012Register.version - 1, to: m0012Register.version });
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('cases_due', 'cases_code')").get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT (SELECT count(*) FROM case_search) AS s, (SELECT count(*) FROM cases) AS c').get()).toEqual({ s: 41, c: 41 });
     db.prepare("INSERT INTO case_search_fts (case_search_fts, rank) VALUES ('integrity-check', 1)").run();

@@ -47,7 +47,7 @@ describe('import killed with SIGKILL', () => {
     const killedAt = await new Promise<string>((resolve, reject) => {
       proc.stdout.on('data', (c: Buffer) => {
         out += c.toString();
-        // The latest count: several lines may have come since the last chunk.
+        // The latest progress line (the first one may be below the threshold on a busy machine).
         const m = [...out.matchAll(/APPLY (\d+)/g)].at(-1);
         if (m && Number(m[1]) > 1000) {
           proc.kill('SIGKILL');

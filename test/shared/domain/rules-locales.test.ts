@@ -17,6 +17,7 @@ function leaves(tree: Tree, prefix = ''): string[] {
 // Sample params for every finding, covering each value a param can take.
 const SAMPLES: Record<FindingCode, Record<string, string>[]> = {
   'case.received_at_invalid': [{}],
+  'case.urgency_missing': [{}],
   'document.missing': REQUIRED_DOCUMENT_KINDS.map((kind) => ({ kind })),
   'document.empty': [...REQUIRED_DOCUMENT_KINDS, 'other'].map((kind) => ({ kind })),
   'extract.signature_missing': ['attending', 'head_of_department', 'deputy_chief'].map((role) => ({ role })),

@@ -18,7 +18,7 @@ type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => 
  * the store, previewed inline), the extract's signatures, seal and diagnosis, the tests' names and
  * dates; what is still missing is shown on the row it concerns.
  */
-export function PacketChecklist({ id, detail, form, findings, edit, write }: { id: string; detail: CaseDetail; form: FormState; findings: Finding[]; edit(mut: (f: FormState) => FormState, o?: { now?: boolean }): void; write: Write }) {
+export function PacketChecklist({ id, detail, form, findings, edit, write, readOnly = false }: { id: string; detail: CaseDetail; form: FormState; findings: Finding[]; edit(mut: (f: FormState) => FormState, o?: { now?: boolean }): void; write: Write; /** An issued protocol locks the packet: files can be opened, nothing changed. */ readOnly?: boolean }) {
   const { t } = useTranslation('cases');
   const api = useApi();
   const [preview, setPreview] = useState<FileRef>();
@@ -101,7 +101,7 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                 <strong id={`${dom}-title`}>{doc.kind === 'record_extract' && variant.id === 'inpatient' ? t('variant.inpatient.extract', { ns: 'aftercare' }) : t(`ui.docKind.${doc.kind}`)}</strong>
                 {point(doc.kind) && <span className="muted small">{t('ui.packet.point', { point: point(doc.kind) })}</span>}
                 <span className="spacer" />
-                {(doc.kind === 'other' || (doc.id && form.documents.filter((d) => d.kind === doc.kind).length > 1)) && (
+                {!readOnly && (doc.kind === 'other' || (doc.id && form.documents.filter((d) => d.kind === doc.kind).length > 1)) && (
                   <button type="button" className="link" onClick={() => removeDoc(doc)}>
                     {t('ui.packet.removeDoc')}
                   </button>
@@ -110,16 +110,16 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
               {doc.kind === 'other' && (
                 <div className="field inline">
                   <label htmlFor={`${dom}-title-in`}>{t('ui.packet.docTitle')}</label>
-                  <input id={`${dom}-title-in`} value={doc.title} onChange={(e) => change(doc.key, { title: e.target.value })} />
+                  <input id={`${dom}-title-in`} value={doc.title} disabled={readOnly} onChange={(e) => change(doc.key, { title: e.target.value })} />
                 </div>
               )}
               <div className="doc-body">
                 <div className="check-row">
-                  <input id={`${dom}-paper`} type="checkbox" checked={doc.paper} onChange={(e) => change(doc.key, { paper: e.target.checked }, true)} data-testid={`paper-${doc.kind}`} />
+                  <input id={`${dom}-paper`} type="checkbox" checked={doc.paper} disabled={readOnly} onChange={(e) => change(doc.key, { paper: e.target.checked }, true)} data-testid={`paper-${doc.kind}`} />
                   <label htmlFor={`${dom}-paper`}>{t('ui.packet.onPaper')}</label>
                 </div>
                 <div className="files">
-                  <label className="file-button">
+                  {!readOnly && <label className="file-button">
                     <span>{t('ui.files.attach')}</span>
                     <input
                       type="file"
@@ -131,9 +131,9 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                       }}
                       data-testid={`attach-${doc.kind}`}
                       aria-describedby={`${dom}-title`}
-                      disabled={busy}
+                      disabled={busy || readOnly}
                     />
-                  </label>
+                  </label>}
                   {doc.files.length > 0 && (
                     <ul className="file-list" data-testid={`files-${doc.kind}`}>
                       {doc.files.map((f) => (
@@ -142,9 +142,11 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                             {f.name}
                           </button>
                           <span className="muted small"> {formatBytes(f.size)}</span>
-                          <button type="button" className="link danger" onClick={() => void removeFile(f)} aria-label={t('ui.files.removeNamed', { name: f.name })}>
-                            ✕
-                          </button>
+                          {!readOnly && (
+                            <button type="button" className="link danger" onClick={() => void removeFile(f)} aria-label={t('ui.files.removeNamed', { name: f.name })}>
+                              ✕
+                            </button>
+                          )}
                         </li>
                       ))}
                     </ul>
@@ -161,7 +163,7 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                           id={`${dom}-sig-${role}`}
                           type="checkbox"
                           checked={doc.signatures.includes(role)}
-                          onChange={(e) => change(doc.key, { signatures: e.target.checked ? [...doc.signatures, role] : doc.signatures.filter((r) => r !== role) }, true)}
+                          disabled={readOnly} onChange={(e) => change(doc.key, { signatures: e.target.checked ? [...doc.signatures, role] : doc.signatures.filter((r) => r !== role) }, true)}
                           data-testid={`sig-${role}`}
                         />
                         <label htmlFor={`${dom}-sig-${role}`}>{t(`signatureRole.${role}`, { ns: 'rules' })}</label>
@@ -172,12 +174,12 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                     {t(`variant.${variant.id}.signatures`, { ns: 'aftercare' })}
                   </p>
                   <div className="check-row">
-                    <input id={`${dom}-seal`} type="checkbox" checked={doc.seal} onChange={(e) => change(doc.key, { seal: e.target.checked }, true)} data-testid="seal" />
+                    <input id={`${dom}-seal`} type="checkbox" checked={doc.seal} disabled={readOnly} onChange={(e) => change(doc.key, { seal: e.target.checked }, true)} data-testid="seal" />
                     <label htmlFor={`${dom}-seal`}>{t('ui.packet.seal')}</label>
                   </div>
                   <div className="field">
                     <label htmlFor={`${dom}-diag`}>{t('ui.packet.clinicalDiagnosis')}</label>
-                    <textarea id={`${dom}-diag`} rows={2} value={doc.clinicalDiagnosis} onChange={(e) => change(doc.key, { clinicalDiagnosis: e.target.value })} data-testid="clinical-diagnosis" />
+                    <textarea id={`${dom}-diag`} rows={2} value={doc.clinicalDiagnosis} disabled={readOnly} onChange={(e) => change(doc.key, { clinicalDiagnosis: e.target.value })} data-testid="clinical-diagnosis" />
                   </div>
                 </div>
               )}
@@ -201,7 +203,7 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                               <input
                                 aria-label={t('ui.packet.testNameN', { n: i + 1 })}
                                 value={item.name}
-                                onChange={(e) => change(doc.key, { items: doc.items.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })}
+                                disabled={readOnly} onChange={(e) => change(doc.key, { items: doc.items.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })}
                                 data-testid="test-name"
                               />
                             </td>
@@ -210,23 +212,27 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                                 type="date"
                                 aria-label={t('ui.packet.testDateN', { n: i + 1 })}
                                 value={item.date}
-                                onChange={(e) => change(doc.key, { items: doc.items.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)) })}
+                                disabled={readOnly} onChange={(e) => change(doc.key, { items: doc.items.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)) })}
                                 data-testid="test-date"
                               />
                             </td>
                             <td>
-                              <button type="button" className="link danger" onClick={() => change(doc.key, { items: doc.items.filter((_, j) => j !== i) }, true)} aria-label={t('ui.packet.removeItemN', { n: i + 1 })}>
-                                ✕
-                              </button>
+                              {!readOnly && (
+                                <button type="button" className="link danger" onClick={() => change(doc.key, { items: doc.items.filter((_, j) => j !== i) }, true)} aria-label={t('ui.packet.removeItemN', { n: i + 1 })}>
+                                  ✕
+                                </button>
+                              )}
                             </td>
                           </tr>
                         ))}
                       </tbody>
                     </table>
                   )}
-                  <button type="button" onClick={() => change(doc.key, { items: [...doc.items, { name: '', date: '' }] })} data-testid="add-test">
-                    + {t('ui.packet.addTest')}
-                  </button>
+                  {!readOnly && (
+                    <button type="button" onClick={() => change(doc.key, { items: [...doc.items, { name: '', date: '' }] })} data-testid="add-test">
+                      + {t('ui.packet.addTest')}
+                    </button>
+                  )}
                 </div>
               )}
               <FindingList findings={docFindings} testId={`findings-doc-${doc.kind}`} />
@@ -245,9 +251,11 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
           );
         })}
       </ol>
-      <button type="button" onClick={addOther} data-testid="add-other">
-        + {t('ui.packet.addOther')}
-      </button>
+      {!readOnly && (
+        <button type="button" onClick={addOther} data-testid="add-other">
+          + {t('ui.packet.addOther')}
+        </button>
+      )}
     </fieldset>
   );
 }

@@ -210,8 +210,9 @@ describe('the derived facts follow the data', () => {
     const b = await makeCase(core, { receivedAt: '2026-03-17T10:00', outcome: 'refused', reason: 'not_authentic', date: '2026-03-19' });
     await makeCase(core, { receivedAt: '2026-03-18T10:00' });
     await core.call('cases.followUp', { caseId: a, operationDate: '2026-04-01', complications: true });
-    // The insurance status moves the case between GOBMP and OSMS.
+    // The insurance status moves the case between GOBMP and OSMS (an issued case changes through a correction).
     const patient = (core.db.prepare('SELECT patient_id AS p FROM cases WHERE id = ?').get(b) as { p: string }).p;
+    await core.call('cases.decide', { caseId: b, outcome: 'refused', reason: 'not_authentic', members: MEMBERS, date: '2026-03-19', correction: true, note: 'Сақтандыру мәртебесі нақтыланды' });
     await core.call('cases.save', { id: b, patient: { insured: false } });
     expect(core.db.prepare('SELECT funding, section FROM report_facts WHERE case_id = ?').get(b)).toEqual({ funding: 'gobmp', section: 2 });
     expect(patient).toBeTruthy();

@@ -34,8 +34,8 @@ const FOLDS: readonly [string, string][] = [
 /** The SQL expression folding `expr` (already lower case) like foldText. */
 const fold = (expr: string): string => FOLDS.reduce((e, [from, to]) => `replace(${e}, '${from}', '${to}')`, expr);
 
-export const m0010Register: Migration = {
-  version: 10,
+export const m0012Register: Migration = {
+  version: 12,
   name: 'register',
   up(db) {
     db.exec(`
