@@ -2,6 +2,13 @@ import fs from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import type { Lang } from '../../shared/contract';
 import type { Core } from '../core/core';
+
+/**
+ * The core as a command sees it: one door, `call`. The core is loaded and opened at the first
+ * call, so a command that needs none (help, `iin check`, `score`) never loads the database, the
+ * contract's validation or the services.
+ */
+export type CoreDoor = Pick<Core, 'call'>;
 import { AppFailure } from '../../shared/result';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -12,8 +19,10 @@ export interface CommandContext {
   lang: Lang;
   json: boolean;
   dataDir: string;
-  /** Opens the core on first use (commands that need no database never create one). */
-  core(): Core;
+  /** The core, opened at its first call (commands that need no database never open one). */
+  core(): CoreDoor;
+  /** A line of progress on stderr (stdout keeps the result, one JSON document with --json). */
+  progress(text: string): void;
 }
 
 export interface CommandOutput {
@@ -22,6 +31,15 @@ export interface CommandOutput {
   human?: string;
   /** Exit code after printing (default 0): 2 when the answer itself is a refusal (`bundle verify`). */
   exitCode?: number;
+}
+
+/**
+ * Output written while it is produced (a list of 100,000 cases): `write` goes to stdout. With
+ * `--json` the pieces written must make exactly one JSON document.
+ */
+export interface StreamedOutput {
+  /** `flushed` resolves when stdout has taken what was written (back-pressure on a slow pipe). */
+  stream(write: (text: string) => void, flushed: () => Promise<void>): Promise<void>;
 }
 
 /** One CLI command, e.g. `catalogue show`; help texts are locale keys in the `cli` namespace. */
@@ -39,7 +57,7 @@ export interface Command {
   langValues?: readonly string[];
   minArgs?: number;
   maxArgs?: number;
-  run(ctx: CommandContext): Promise<CommandOutput> | CommandOutput;
+  run(ctx: CommandContext): Promise<CommandOutput | StreamedOutput> | CommandOutput | StreamedOutput;
 }
 
 /** The largest JSON file a command reads (a case file with its data, a calendar, a members list). */

@@ -1,17 +1,22 @@
 import { parseArgs } from 'node:util';
-import { LANGS, type Lang } from '../../shared/contract';
+import type { Lang } from '../../shared/contract';
 import { neutralize, neutralizeJson } from '../../shared/domain/text-safety';
 import { AppFailure, type AppError } from '../../shared/result';
-import { createCore, type Core } from '../core/core';
+import type { Core } from '../core/core';
 import { t, translateError } from '../core/i18n';
 import { defaultDataDir } from '../core/paths';
-import type { Command, CommandContext } from './command';
+import type { Command, CommandContext, CoreDoor } from './command';
 import { commands as allCommands } from './commands';
+
+/** The UI languages (shared/contract's LANGS, kept here so the CLI starts without the contract). */
+const LANGS: readonly Lang[] = ['kk', 'ru'];
 
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
+  /** Resolves when stdout has taken what was written (streamed output waits for it). */
+  flushed?(): Promise<void>;
 }
 
 const GLOBAL_OPTIONS = {
@@ -30,7 +35,7 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
   const wantsJson = optionArgs.includes('--json');
   const langArg = optionArgs[optionArgs.indexOf('--lang') + 1];
   let lang: Lang = (LANGS as readonly string[]).includes(langArg ?? '') && optionArgs.includes('--lang') ? (langArg as Lang) : envLang(io.env);
-  let core: Core | undefined;
+  let opened: Promise<Core> | undefined;
 
   const fail = (error: AppError, exit: number): number => {
     const message = translateError(lang, error);
@@ -77,18 +82,31 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     return fail({ code: 'cli.bad_arguments', params: { usage: command.usage } }, 2);
   }
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : io.env.HTMP_DATA_DIR ?? defaultDataDir();
+  // The core module (database, contract validation, services) is loaded at the first call only.
+  const door: CoreDoor = {
+    call: async (method, args, caller) => {
+      opened ??= import('../core/core').then(({ createCore }) => createCore({ dataDir, host: 'cli' }));
+      return (await opened).call(method, args, caller);
+    },
+  };
   const ctx: CommandContext = {
     args: positionals,
     options: values,
     lang,
     json: values.json === true,
     dataDir,
-    core: () => (core ??= createCore({ dataDir, host: 'cli' })),
+    core: () => door,
+    progress: (text) => io.stderr(`${text}\n`),
   };
   try {
     const out = await command.run(ctx);
     // Names and other text come from users and from other laptops' bundles: nothing in them may
     // move the cursor, recolour the terminal or reverse the line (issue 12, point 10).
+    const safe = (text: string) => (ctx.json ? neutralizeJson(text) : neutralize(text));
+    if ('stream' in out) {
+      await out.stream((text) => io.stdout(safe(text)), io.flushed ?? (() => Promise.resolve()));
+      return 0;
+    }
     io.stdout(ctx.json ? neutralizeJson(JSON.stringify(out.json)) + '\n' : `${neutralize(out.human ?? JSON.stringify(out.json, null, 2))}\n`);
     return out.exitCode ?? 0;
   } catch (err) {
@@ -97,7 +115,7 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     if (err instanceof AppFailure) return fail(err.toError(), err.code === 'api.internal' ? 1 : 2);
     return fail({ code: 'api.internal', params: { message: err instanceof Error ? err.message : String(err) } }, 1);
   } finally {
-    core?.close();
+    if (opened) await opened.then((c) => c.close(), () => undefined);
   }
 }
 

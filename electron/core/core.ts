@@ -57,6 +57,23 @@ function ensureInstallationId(db: Db): string {
   return id;
 }
 
+/**
+ * `PRAGMA optimize` (never fatal: statistics only make queries faster). It never waits for the
+ * write lock: when another process writes (several CLI commands, the app and the web host on one
+ * folder), the statistics wait for a later open or close instead of that writer's queue.
+ */
+export function refreshStatistics(db: Db, atOpen = false): void {
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  try {
+    db.pragma('busy_timeout = 0');
+    db.pragma(atOpen ? 'optimize = 0x10002' : 'optimize');
+  } catch {
+    /* a busy or read-only database keeps its statistics */
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
+}
+
 /** `mkdir -p` through a path component that is a file fails with EEXIST or ENOTDIR. */
 function mkdirCode(err: unknown): unknown {
   const code = (err as { code?: string } | null)?.code;
@@ -94,6 +111,12 @@ export function createCore(options: CoreOptions): Core {
     db?.close();
     throw failure(err);
   }
+  // Fresh statistics for the query planner, as the SQLite docs advise for a long-lived connection:
+  // at open (0x10002: check every table; analyses only those never analysed or much changed, with
+  // a bounded sample, so it is a no-op on most starts), every few hours, and at close.
+  refreshStatistics(db, true);
+  const statistics = setInterval(() => refreshStatistics(db), 3 * 3600_000);
+  statistics.unref();
   const store = new Store(db, installationId, userTables);
   const listeners = new Set<(e: ApiEvent) => void>();
   const context: CoreContext = {
@@ -146,6 +169,8 @@ export function createCore(options: CoreOptions): Core {
       if (closed) return;
       closed = true;
       listeners.clear();
+      clearInterval(statistics);
+      refreshStatistics(db);
       db.close();
     },
   };

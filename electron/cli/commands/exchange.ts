@@ -1,7 +1,5 @@
 import path from 'node:path';
 import { AppFailure } from '../../../shared/result';
-import { restoreBackup } from '../../core/exchange/backup';
-import { standaloneJob } from '../../core/exchange/jobs';
 import { t, translateError } from '../../core/i18n';
 import type { Command } from '../command';
 
@@ -162,6 +160,7 @@ export const exchangeCommands: Command[] = [
     maxArgs: 1,
     async run(ctx) {
       // Never opens a core on the target: the folder must stay empty until the restore is complete.
+      const [{ restoreBackup }, { standaloneJob }] = await Promise.all([import('../../core/exchange/backup'), import('../../core/exchange/jobs')]);
       const r = await restoreBackup({ file: path.resolve(ctx.args[0]!), dataDir: ctx.dataDir, force: ctx.options.force === true, job: standaloneJob('restore') });
       return {
         json: { dataDir: r.dataDir, installationId: r.installationId, files: r.files, integrity: r.integrity, replaced: r.replaced },
