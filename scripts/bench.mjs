@@ -19,6 +19,9 @@ for (const n of names) {
   }
 }
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+// Benchmarks spawn the real bin and web host: their bundles must be those of the sources.
+const lib = require('./build-lib.cjs');
+if (lib.electronStale()) lib.buildElectron();
 const outDir = path.join(root, '.bench');
 fs.mkdirSync(outDir, { recursive: true });
 let failed = 0;
@@ -31,7 +34,10 @@ for (const n of names) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['electron', ...Object.keys(pkg.dependencies), 'fuse.js'],
+    external: ['electron', ...Object.keys(pkg.dependencies), 'fuse.js', '@playwright/test', 'playwright-core'],
+    // As in the app's bundles: pdfmake, yauzl and yazl loaded on first use.
+    alias: lib.lazyAliases,
+    logOverride: { 'unsupported-require-call': 'silent' },
     logLevel: 'warning',
   });
   console.log(`\n### bench: ${n}`);

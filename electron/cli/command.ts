@@ -2,6 +2,13 @@ import fs from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import type { Lang } from '../../shared/contract';
 import type { Core } from '../core/core';
+
+/**
+ * The core as a command sees it: one door, `call`. The core is loaded and opened at the first
+ * call, so a command that needs none (help, `iin check`, `score`) never loads the database, the
+ * contract's validation or the services.
+ */
+export type CoreDoor = Pick<Core, 'call'>;
 import { AppFailure } from '../../shared/result';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -14,17 +21,30 @@ export interface CommandContext {
   dataDir: string;
   env: Record<string, string | undefined>;
   /** Opens the core on first use (commands that need no database never create one); signs in at the first protected call. */
-  core(): Core;
+  core(): CoreDoor;
   /** The sign-in credentials of this run (--user / --passphrase-file / HTMP_USER + HTMP_PASSPHRASE), or null. */
   credentials(): Promise<{ login: string; passphrase: string } | null>;
   /** A secret a command needs (`--<option> FILE`, the variable `envName`, else asked on the terminal); null when none. */
   secret(envName: string, option: string, question: string): Promise<string | null>;
+  /** A line of progress on stderr (stdout keeps the result, one JSON document with --json). */
+  progress(text: string): void;
 }
 
 export interface CommandOutput {
   json: unknown;
   /** Human text in the chosen language; JSON pretty-printed when absent. */
   human?: string;
+  /** Exit code after printing (default 0): 2 when the answer itself is a refusal (`bundle verify`). */
+  exitCode?: number;
+}
+
+/**
+ * Output written while it is produced (a list of 100,000 cases): `write` goes to stdout. With
+ * `--json` the pieces written must make exactly one JSON document.
+ */
+export interface StreamedOutput {
+  /** `flushed` resolves when stdout has taken what was written (back-pressure on a slow pipe). */
+  stream(write: (text: string) => void, flushed: () => Promise<void>): Promise<void>;
 }
 
 /** One CLI command, e.g. `catalogue show`; help texts are locale keys in the `cli` namespace. */
@@ -42,7 +62,7 @@ export interface Command {
   langValues?: readonly string[];
   minArgs?: number;
   maxArgs?: number;
-  run(ctx: CommandContext): Promise<CommandOutput> | CommandOutput;
+  run(ctx: CommandContext): Promise<CommandOutput | StreamedOutput> | CommandOutput | StreamedOutput;
 }
 
 /** The largest JSON file a command reads (a case file with its data, a calendar, a members list). */

@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { accessOf, isAuthMethod } from '../../shared/contract/access';
-import type { MethodName } from '../../shared/contract';
-import { LANGS, type Lang } from '../../shared/contract';
+import type { Lang, MethodName } from '../../shared/contract';
 import { neutralize, neutralizeJson } from '../../shared/domain/text-safety';
 import { AppFailure, type AppError } from '../../shared/result';
-import { createCore, type Core } from '../core/core';
+import type { Core } from '../core/core';
 import { t, translateError } from '../core/i18n';
 import { defaultDataDir } from '../core/paths';
-import type { Command, CommandContext } from './command';
+import type { Command, CommandContext, CoreDoor } from './command';
 import { commands as allCommands } from './commands';
+
+/** The UI languages (shared/contract's LANGS, kept here so the CLI starts without the contract). */
+const LANGS: readonly Lang[] = ['kk', 'ru'];
 
 export interface CliIo {
   stdout(text: string): void;
@@ -17,6 +18,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Asks on the terminal without echo (absent: no terminal, e.g. a script). */
   promptSecret?(question: string): Promise<string>;
+  /** Resolves when stdout has taken what was written (streamed output waits for it). */
+  flushed?(): Promise<void>;
 }
 
 const GLOBAL_OPTIONS = {
@@ -37,7 +40,7 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
   const wantsJson = optionArgs.includes('--json');
   const langArg = optionArgs[optionArgs.indexOf('--lang') + 1];
   let lang: Lang = (LANGS as readonly string[]).includes(langArg ?? '') && optionArgs.includes('--lang') ? (langArg as Lang) : envLang(io.env);
-  let core: Core | undefined;
+  let opened: Promise<Core> | undefined;
 
   const fail = (error: AppError, exit: number): number => {
     const message = translateError(lang, error);
@@ -85,6 +88,13 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
   }
   const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : io.env.HTMP_DATA_DIR ?? defaultDataDir();
   const signIn = new CliSignIn(io, values, lang);
+  // The core module (database, contract validation, services) is loaded at the first call only.
+  const door: CoreDoor = {
+    call: async (method, args, caller) => {
+      opened ??= import('../core/core').then(({ createCore }) => signIn.wrap(createCore({ dataDir, host: 'cli' })));
+      return (await opened).call(method, args, caller);
+    },
+  };
   const ctx: CommandContext = {
     args: positionals,
     options: values,
@@ -92,30 +102,38 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
     json: values.json === true,
     dataDir,
     env: io.env,
-    core: () => (core ??= signIn.wrap(createCore({ dataDir, host: 'cli' }))),
+    core: () => door,
     credentials: () => signIn.credentials(),
     secret: (name, option, question) => signIn.secret(name, option, question),
+    progress: (text) => io.stderr(`${text}\n`),
   };
   try {
     const out = await command.run(ctx);
-    let json = out.json;
-    let human = out.human ?? JSON.stringify(out.json, null, 2);
-    if (signIn.recoveryKey) {
+    let json = 'stream' in out ? null : out.json;
+    let human = 'stream' in out ? '' : out.human ?? JSON.stringify(out.json, null, 2);
+    if (!('stream' in out) && signIn.recoveryKey) {
       // A folder set up by this command: its recovery key, printed this once.
       json = json !== null && typeof json === 'object' && !Array.isArray(json) ? { ...json, recoveryKey: signIn.recoveryKey } : { result: json, recoveryKey: signIn.recoveryKey };
       human = `${t(lang, 'auth:cli.recoveryKey', { key: signIn.recoveryKey })}\n\n${human}`;
     }
     // Names and other text come from users and from other laptops' bundles: nothing in them may
     // move the cursor, recolour the terminal or reverse the line (issue 12, point 10).
+    const safe = (text: string) => (ctx.json ? neutralizeJson(text) : neutralize(text));
+    if ('stream' in out) {
+      await out.stream((text) => io.stdout(safe(text)), io.flushed ?? (() => Promise.resolve()));
+      // A folder set up by this command: its recovery key, printed this once (stdout holds the stream).
+      if (signIn.recoveryKey) io.stderr(`${neutralize(t(lang, 'auth:cli.recoveryKey', { key: signIn.recoveryKey }))}\n`);
+      return 0;
+    }
     io.stdout(ctx.json ? neutralizeJson(JSON.stringify(json)) + '\n' : `${neutralize(human)}\n`);
-    return 0;
+    return out.exitCode ?? 0;
   } catch (err) {
     // core.call turns every error result into an AppFailure, api.internal (a crash inside a
     // handler) included: that one is a failure of the app (1), not bad input (2).
     if (err instanceof AppFailure) return fail(err.toError(), err.code === 'api.internal' ? 1 : 2);
     return fail({ code: 'api.internal', params: { message: err instanceof Error ? err.message : String(err) } }, 1);
   } finally {
-    core?.close();
+    if (opened) await opened.then((c) => c.close(), () => undefined);
   }
 }
 
@@ -165,6 +183,8 @@ class CliSignIn {
     let session: Core | null = null;
     const ensure = async (method: string): Promise<Core> => {
       if (session) return session;
+      // Loaded with the core (the CLI starts without the contract).
+      const { accessOf, isAuthMethod } = await import('../../shared/contract/access');
       if (method === 'auth.status' || (method === 'auth.restore' && raw.security.state === 'setup')) return raw;
       const c = await this.credentials();
       // Public methods need no user; with one given they see the signed-in data (e.g. the trust store).

@@ -64,6 +64,23 @@ export interface Core {
 /** Methods after which the plain reference copy may need refreshing (they write reference data). */
 const REFERENCE_WRITERS = /^(settings\.update|calendar\.(replace|setYear|reset)|catalogue\.(setInForce|saveTranslation|removeTranslation|saveNote|removeNote)|exchange\.(catalogueApply|catalogueRestore|import|trustPublisher|removePublisher))$/;
 
+/**
+ * `PRAGMA optimize` (never fatal: statistics only make queries faster). It never waits for the
+ * write lock: when another process writes (several CLI commands, the app and the web host on one
+ * folder), the statistics wait for a later open or close instead of that writer's queue.
+ */
+export function refreshStatistics(db: Db, atOpen = false): void {
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  try {
+    db.pragma('busy_timeout = 0');
+    db.pragma(atOpen ? 'optimize = 0x10002' : 'optimize');
+  } catch {
+    /* a busy or read-only database keeps its statistics */
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
+}
+
 /** `mkdir -p` through a path component that is a file fails with EEXIST or ENOTDIR. */
 function mkdirCode(err: unknown): unknown {
   const code = (err as { code?: string } | null)?.code;
@@ -108,7 +125,14 @@ export function createCore(options: CoreOptions): Core {
       ...(options.now ? { now: options.now } : {}),
       ...(options.onConvertStep ? { onConvertStep: options.onConvertStep } : {}),
       // The derived tables of the reports follow every logged change (local or by sync).
-      onOpened: () => installFacts(context),
+      onOpened: () => {
+        installFacts(context);
+        // Fresh statistics for the query planner, as the SQLite docs advise for a long-lived
+        // connection: at open (0x10002: analyses only tables never analysed or much changed, with
+        // a bounded sample, so a no-op on most starts), every few hours, and at close.
+        refreshStatistics(security.opened().db, true);
+      },
+      onClosing: (db) => refreshStatistics(db),
       emit,
     });
   } catch (err) {
@@ -116,6 +140,10 @@ export function createCore(options: CoreOptions): Core {
     throw failure(err);
   }
   const databaseFile = security.databaseFile;
+  const statistics = setInterval(() => {
+    if (security.state === 'open') refreshStatistics(security.opened().db);
+  }, 3 * 3600_000);
+  statistics.unref();
   const context: CoreContext = {
     get db() {
       return security.opened().db;
@@ -252,6 +280,7 @@ export function createCore(options: CoreOptions): Core {
       closed = true;
       clearInterval(idleTimer);
       listeners.clear();
+      clearInterval(statistics);
       try {
         security.close();
       } finally {

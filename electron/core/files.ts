@@ -39,8 +39,15 @@ export async function hashFile(file: string): Promise<string> {
   return h.digest('hex');
 }
 
+/**
+ * Columns named like attachments that hold another hash: `protocol_statements.sha256` is the
+ * SHA-256 of a rendered protocol (printed in its QR code), not a file of the store.
+ */
+const NOT_ATTACHMENTS: ReadonlySet<string> = new Set(['protocol_statements.sha256']);
+
 /** Columns whose values name an attachment by hash: `sha256` or `<something>_sha256`. */
-export function isAttachmentColumn(column: string): boolean {
+export function isAttachmentColumn(column: string, table?: string): boolean {
+  if (table !== undefined && NOT_ATTACHMENTS.has(`${table}.${column}`)) return false;
   return column === 'sha256' || column.endsWith('_sha256');
 }
 
@@ -486,5 +493,52 @@ export const openStoredFile = (dataDir: string, sha256: string): Readable => fil
 export const storeStream = (dataDir: string, sha256: string, open: () => Readable, signal?: AbortSignal): Promise<boolean> =>
   fileStore(dataDir).storeStream(sha256, open, signal);
 export const listFileStore = (dataDir: string): Promise<{ sha256: string; size: number }[]> => fileStore(dataDir).list();
+
+/**
+ * Verifies the file store against the records: every hash a user table names (columns `sha256`
+ * or `*_sha256`, generic over the Store's tables) is read back through the store (decrypted in a
+ * folder with users) and hashed. Reports each missing or damaged file with the cases that use it
+ * (a `case_id` column, or the case itself), for `db check`.
+ */
+export async function verifyFileStore(
+  dataDir: string,
+  db: { prepare(sql: string): { all(...p: unknown[]): unknown[] } },
+  tables: readonly { name: string; columns: readonly string[] }[],
+): Promise<{ checked: number; problems: { sha256: string; status: 'missing' | 'damaged'; cases: string[]; records: { table: string; id: string }[] }[] }> {
+  const refs = new Map<string, { cases: Set<string>; records: { table: string; id: string }[] }>();
+  for (const t of tables) {
+    const cols = t.columns.filter((c) => isAttachmentColumn(c, t.name));
+    if (cols.length === 0) continue;
+    const caseCol = t.name === 'cases' ? 'id' : t.columns.includes('case_id') ? 'case_id' : null;
+    for (const col of cols) {
+      const rows = db.prepare(`SELECT id, ${col} AS sha${caseCol ? `, ${caseCol} AS case_id` : ''} FROM ${t.name} WHERE ${col} IS NOT NULL`).all() as { id: string; sha: unknown; case_id?: string | null }[];
+      for (const r of rows) {
+        if (typeof r.sha !== 'string' || !SHA256_RE.test(r.sha)) continue;
+        let e = refs.get(r.sha);
+        if (!e) refs.set(r.sha, (e = { cases: new Set(), records: [] }));
+        e.records.push({ table: t.name, id: String(r.id) });
+        if (r.case_id) e.cases.add(String(r.case_id));
+      }
+    }
+  }
+  const store = fileStore(dataDir);
+  const problems: { sha256: string; status: 'missing' | 'damaged'; cases: string[]; records: { table: string; id: string }[] }[] = [];
+  for (const [sha, e] of [...refs].sort(([a], [b]) => a.localeCompare(b))) {
+    let status: 'missing' | 'damaged' | null = null;
+    if (!store.has(sha)) status = 'missing';
+    else {
+      // The store's stream checks the hash (and, encrypted, every chunk's tag) at its end.
+      try {
+        const h = createHash('sha256');
+        await pipeline(store.stream(sha), h);
+        if (h.digest('hex') !== sha) status = 'damaged';
+      } catch {
+        status = 'damaged';
+      }
+    }
+    if (status !== null) problems.push({ sha256: sha, status, cases: [...e.cases].sort(), records: e.records });
+  }
+  return { checked: refs.size, problems };
+}
 
 export { Readable };

@@ -153,14 +153,25 @@ export class Store {
    * creates the row (missing `created_at`/`updated_at` take the change's time); an update sets
    * the fields and `updated_at`; a delete removes the row. Unknown tables or columns throw.
    */
-  applyRemote(change: ChangeRecord): void {
+  applyRemote(change: ChangeRecord, opts: { savepoint?: boolean } = {}): void {
     const spec = this.spec(change.table);
     const cols = Object.keys(change.fields);
     for (const c of cols) {
       if (c === 'id') throw new Error(`Column ${change.table}.id cannot change`);
       if (!spec.columns.includes(c) && c !== 'created_at' && c !== 'updated_at') throw new Error(`Unknown column ${change.table}.${c}`);
     }
-    this.db.transaction(() => {
+    // `savepoint: false`: the caller holds a transaction that is rolled back as a whole on any
+    // error (a sync import applying many thousands of changes), so no savepoint per change.
+    if (opts.savepoint === false) {
+      if (!this.db.inTransaction) throw new Error('applyRemote without a savepoint needs an open transaction');
+      this.applyRemoteBody(change, cols);
+      return;
+    }
+    this.db.transaction(() => this.applyRemoteBody(change, cols))();
+  }
+
+  private applyRemoteBody(change: ChangeRecord, cols: string[]): void {
+    {
       if (change.op === 'insert') {
         const row: Row = { id: change.recordId, created_at: change.at, updated_at: change.at };
         for (const c of cols) row[c] = change.fields[c]![1];
@@ -186,7 +197,7 @@ export class Store {
         `INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(change.changeId, change.table, change.recordId, change.op, JSON.stringify(change.fields), change.installationId, change.at, change.origin);
       for (const l of this.listeners) l(change);
-    })();
+    }
   }
 
   private log(table: string, recordId: string, op: ChangeRecord['op'], fields: ChangeRecord['fields'], ctx: WriteContext, at: string): void {

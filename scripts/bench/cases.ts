@@ -1,215 +1,321 @@
 /**
- * `npm run bench -- cases`: the case register on 10,000 stored cases, in a temporary data folder.
+ * `npm run bench -- cases`: the case register at 1,000, 10,000 and 100,000 real cases.
  *
- * Data: 10,000 cases created through the real handlers (`cases.save` + `cases.register`, every
- * write logged in change_log), received over 2025-2026 at random working hours, with codes of the
- * shipped catalogue (both editions, some unknown), ~15% drafts with gaps in the packet, ~20%
- * decided with issued protocols. Seeded, so every run builds the same data.
+ * DATA. Real cases, made the way the app makes them (scripts/bench/_cases.ts): case files stored
+ * through `cases.importBatch` (1,000 per transaction, what `htmp case import` does), then decided
+ * and their protocols issued through `cases.decide` — all through `core.call`, every write in the
+ * change log. One data folder grows from 1,000 to 10,000 to 100,000 cases (ten years of receipts
+ * at each size: the density grows, as in a commission's database); it is measured at each size.
+ * No step the app does not take itself: no ANALYZE, no tuning pragma. The app keeps its own query
+ * statistics (`PRAGMA optimize` when a core opens and closes).
  *
- * Measured (p50 / p95 over repeated runs of each query):
- * - `listCases` (the `cases.list` handler): first page (50) sorted by due, with several filters;
- * - the naive peer: load every case with its patient and filter/sort/page in JS (what the register
- *   would do without SQL filters and stored due dates);
- * - packet validation: `validatePacket` alone, `cases.validate` (a dry run through the database),
- *   `cases.get` (detail with findings, due and funding); and the naive alternative of recomputing
- *   the packet check for every case to filter "incomplete" instead of reading the stored column.
+ * MEASURED at each size, through the real web host (`node dist/electron/host.cjs`, HTTP on a
+ * keep-alive connection, as the page calls it):
+ * - every list, filter, Today and search query of the register: the FIRST call after the host
+ *   started (the host is restarted for each query, so each first call is a first query after
+ *   start), then --reps calls: p50 / p95 / max;
+ * - the peer, in the same run: the same query done the naive way (every case read into
+ *   JavaScript, filtered, sorted and paged there), with a check that both give the same page;
+ * - `htmp case list --json` of every case (the real bin; pages by key, streamed);
+ * - growth: p95 at 100,000 over p95 at 1,000 (100x the cases).
+ * And once: `htmp case import` of 10,000 case files as NDJSON into an empty folder (target 30 s).
  *
- * Options: --cases N (default 10000), --reps N (default 200).
+ * Options: --sizes 1000,10000,100000; --reps N (default 100); --peer-reps N (default 3);
+ * --data DIR (grow and keep the data there; a size already built in DIR/<size> is reused and
+ * said so); --skip-import.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { workCalendar } from '../../electron/core/cases/calendar';
-import { catalogueLookup } from '../../electron/core/services/catalogue-lookup';
-import { casesHandlers, foldSearch, listCases, type ListArgs } from '../../electron/core/services/cases';
-import { addDays, isWorkingDay } from '../../shared/domain/calendar';
-import { iinCheckDigit } from '../../shared/domain/iin';
-import { validatePacket, type CaseInput } from '../../shared/domain/packet';
-import { benchCore, fmt, percentile, table, timeEach, rng } from './_util';
+import { createCore } from '../../electron/core/core';
+import { foldQuery } from '../../electron/core/services/cases';
+import type { CaseList, CaseListItem } from '../../shared/contract/cases';
+import { benchCaseFiles, BENCH_TODAY, decideCases, importCases, setUpCommission } from './_cases';
+import { now, startHost } from './_host';
+import { fmt, percentile, table } from './_util';
 
-const { values } = parseArgs({ options: { cases: { type: 'string' }, reps: { type: 'string' } } });
-const N = Number(values.cases ?? 10_000);
-const REPS = Number(values.reps ?? 200);
-const TODAY = '2026-06-15';
+const { values } = parseArgs({
+  options: { sizes: { type: 'string' }, reps: { type: 'string' }, 'peer-reps': { type: 'string' }, data: { type: 'string' }, 'skip-import': { type: 'boolean' } },
+});
+const SIZES = (values.sizes ?? '1000,10000,100000').split(',').map(Number).sort((a, b) => a - b);
+const REPS = Number(values.reps ?? 100);
+const PEER_REPS = Number(values['peer-reps'] ?? 3);
+const ROOT = process.env.HTMP_APP_ROOT ?? process.cwd();
+const TODAY = BENCH_TODAY;
+const BIN = path.join(ROOT, 'bin', 'htmp.cjs');
 
-const r = rng(4);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-
-const LAST = ['Абаев', 'Ержанова', 'Ёлкин', 'Сапаров', 'Омарова', 'Ким', 'Нұрланов', 'Жұмабекова', 'Иванов', 'Серікбаев', 'Тоқтарова', 'Ахметов'];
-const FIRST = ['Ерлан', 'Айгүл', 'Дина', 'Марат', 'Асель', 'Нұрсұлтан', 'Олег', 'Жанна'];
-
-function iinFor(birth: string, male: boolean, serial: number): string {
-  const y = Number(birth.slice(0, 4));
-  const c = y >= 2000 ? (male ? 5 : 6) : male ? 3 : 4;
-  for (let s = serial; ; s++) {
-    const first = `${birth.slice(2, 4)}${birth.slice(5, 7)}${birth.slice(8, 10)}${c}${String(s % 10000).padStart(4, '0')}`;
-    const d = iinCheckDigit(first);
-    if (d !== null) return first + d;
-  }
+type ListArgs = Record<string, unknown>;
+interface Scenario {
+  name: string;
+  method: 'cases.list' | 'cases.today' | 'cases.refusalJournal';
+  args: ListArgs;
+  /** For the naive peer: the list arguments it reproduces (null: no peer). */
+  peer: ListArgs | null;
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-bench-cases-'));
-const core = benchCore(dataDir);
-const ctx = core.context;
-try {
-  // A set-up installation: protocols (issued for the decided cases) name their commission.
-  const put = core.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)');
-  put.run('commissionNameKk', JSON.stringify('Бенчмарк комиссиясы'), new Date().toISOString());
-  put.run('commissionNameRu', JSON.stringify('Комиссия бенчмарка'), new Date().toISOString());
-  put.run('authorityNameKk', JSON.stringify('Денсаулық сақтау басқармасы'), new Date().toISOString());
-  put.run('authorityNameRu', JSON.stringify('Управление здравоохранения'), new Date().toISOString());
-  // Codes of the shipped editions, sections known: planned codes are valid for planned cases.
-  const cat = catalogueLookup(ctx);
-  const allCodes = ['00.50', '54.970.059', '92.321', '00.51', '03.93', '20.95', '39.65', '92.201', '35.84', '35.23', '99.999'];
-  const calendar = workCalendar();
-  const days: string[] = [];
-  for (let d = '2025-01-02'; d <= '2026-06-30'; d = addDays(d, 1)) if (isWorkingDay(d, calendar)) days.push(d);
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
-  const members = [
-    { name: 'Сапаров А.', role: 'chair' as const },
-    { name: 'Омарова Д.', role: 'secretary' as const },
-  ];
-  const t0 = Date.now();
-  let decided = 0;
-  const BATCH = 500;
-  for (let start = 0; start < N; start += BATCH) {
-    core.store.transaction(() => {
-      for (let i = start; i < Math.min(N, start + BATCH); i++) {
-        const male = r() < 0.5;
-        const birth = `${1940 + Math.floor(r() * 80)}-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
-        const day = pick(days);
-        const code = pick(allCodes);
-        const hit = cat.lookup(code, day);
-        const urgency = hit.sections.includes(1) && r() < 0.3 ? 'emergency' : 'planned';
-        const gaps = r() < 0.15;
-        const docs = [
-          { kind: 'identity' as const, paper: true },
-          { kind: 'referral' as const, paper: !gaps },
-          { kind: 'record_extract' as const, paper: true, signatures: ['attending' as const, 'head_of_department' as const, ...(gaps ? [] : ['deputy_chief' as const])], seal: true, clinicalDiagnosis: 'ИБС' },
-          { kind: 'test_results' as const, paper: true, items: [{ name: 'ЭКГ', date: day }] },
-        ];
-        const saved = casesHandlers['cases.save'](
-          {
-            patient: { iin: iinFor(birth, male, i), lastName: pick(LAST), firstName: pick(FIRST), birthDate: birth, sex: male ? 'male' : 'female', insured: r() < 0.8 },
-            receivedAt: `${day}T${String(9 + Math.floor(r() * 9)).padStart(2, '0')}:${String(Math.floor(r() * 60)).padStart(2, '0')}`,
-            channel: 'paper',
-            htmpCode: code,
-            urgency,
-            inpatient: false,
-            diagnosis: { icd10: 'I25.1', text: 'Атеросклеротическая болезнь сердца' },
-            documents: docs,
-          },
-          ctx,
-        );
-        if (r() < 0.15) continue; // stays a draft
-        casesHandlers['cases.register']({ id: saved.id }, ctx);
-        if (day < '2026-06-01' && r() < 0.25) {
-          const complete = saved.detail.complete;
-          const outcome = complete && r() < 0.8 ? 'approved' : 'refused';
-          const reason = outcome === 'approved' ? null : complete ? 'no_indications' : 'incomplete_packet';
-          const dec = casesHandlers['cases.decide']({ caseId: saved.id, outcome, reason, members, date: addDays(day, 1) }, ctx);
-          casesHandlers['cases.issueProtocol']({ decisionId: dec.decision.id }, ctx);
-          decided++;
-        }
-      }
-    });
-  }
-  const buildS = (Date.now() - t0) / 1000;
-  const count = (sql: string) => (core.db.prepare(sql).get() as { n: number }).n;
-  core.db.exec('ANALYZE');
-  console.log(
-    `${N} cases created through the handlers in ${buildS.toFixed(1)} s (${((buildS * 1000) / N).toFixed(2)} ms/case); ${decided} decided; ` +
-      `change_log rows: ${count('SELECT count(*) AS n FROM change_log')}; database ${(fs.statSync(core.databaseFile).size / 1024 / 1024).toFixed(1)} MB (+WAL)`,
-  );
+// ---------------------------------------------------------------------------------------------
+// The naive peer: every case into JavaScript, filtered, sorted and paged there.
 
-  // ---- the list query vs the naive peer ----
-  const scenarios: { name: string; args: ListArgs }[] = [
-    { name: 'no filter, first page by due', args: {} },
-    { name: 'status=registered', args: { status: 'registered' } },
-    { name: 'overdue (undecided, due < today)', args: { overdue: true } },
-    { name: 'due today', args: { dueToday: true } },
-    { name: 'code=00.50 + received Q1 2026', args: { code: '00.50', receivedFrom: '2026-01-01', receivedTo: '2026-03-31' } },
-    { name: 'status in (draft,registered) + code 92.*', args: { status: ['draft', 'registered'], code: '92.*' } },
-    { name: 'text "ержан" (name substring)', args: { query: 'ержан' } },
-  ];
-  const someIin = (core.db.prepare("SELECT iin FROM patients WHERE iin <> '' LIMIT 1 OFFSET 777").get() as { iin: string } | undefined)?.iin ?? '800512';
-  scenarios.push({ name: `IIN prefix "${someIin.slice(0, 6)}"`, args: { query: someIin.slice(0, 6) } });
+type PeerRow = { id: string; status: string; due_date: string | null; received_at: string; received_date: string | null; htmp_code: string; issued_on: string | null; iin: string; last_name: string; first_name: string; middle_name: string | null };
 
-  type Naive = Record<string, unknown> & { id: string; status: string; due_date: string | null; received_at: string; received_date: string | null; htmp_code: string; search: string };
-  const loadAll = core.db.prepare('SELECT c.*, p.iin, p.last_name, p.first_name, p.middle_name FROM cases c JOIN patients p ON p.id = c.patient_id');
-  function naive(a: ListArgs): { items: Naive[]; total: number } {
-    const rows = (loadAll.all() as Naive[]).map((x) => ({ ...x, search: foldSearch(`${String(x.iin)} ${String(x.last_name)} ${String(x.first_name)} ${String(x.middle_name ?? '')}`) }));
-    const statuses = a.status === undefined ? null : Array.isArray(a.status) ? a.status : [a.status];
-    const q = foldSearch(a.query ?? '');
-    const code = a.code ?? '';
-    const out = rows.filter((x) => {
-      if (statuses && !statuses.includes(x.status as never)) return false;
+function naiveList(db: Database.Database, a: ListArgs): { ids: string[]; total: number } {
+  const rows = db.prepare('SELECT c.id, c.status, c.due_date, c.received_at, c.received_date, c.htmp_code, c.issued_on, p.iin, p.last_name, p.first_name, p.middle_name FROM cases c JOIN patients p ON p.id = c.patient_id').all() as PeerRow[];
+  const statuses = a.status === undefined ? null : Array.isArray(a.status) ? (a.status as string[]) : [a.status as string];
+  const q = foldQuery(String(a.query ?? ''));
+  const code = String(a.code ?? '');
+  const today = String(a.today ?? TODAY);
+  const out = rows.filter((x) => {
+    if (statuses && !statuses.includes(x.status)) return false;
+    if (a.dueToday || a.overdue) {
       const undecided = x.status === 'draft' || x.status === 'registered';
-      if (a.dueToday || a.overdue) {
-        const ok = undecided && x.due_date !== null && ((a.dueToday && x.due_date === TODAY) || (a.overdue && x.due_date < TODAY));
-        if (!ok) return false;
-      }
-      if (code !== '' && (code.endsWith('*') ? !x.htmp_code.startsWith(code.slice(0, -1)) : x.htmp_code !== code)) return false;
-      if (a.receivedFrom && (x.received_date ?? '') < a.receivedFrom) return false;
-      if (a.receivedTo && (x.received_date ?? '9') > a.receivedTo) return false;
-      if (q !== '' && !x.search.includes(q)) return false;
-      return true;
-    });
-    out.sort((x, y) => (x.due_date === null ? 1 : 0) - (y.due_date === null ? 1 : 0) || (x.due_date ?? '').localeCompare(y.due_date ?? '') || x.received_at.localeCompare(y.received_at) || String(x.id).localeCompare(String(y.id)));
-    return { items: out.slice(0, 50), total: out.length };
-  }
-
-  const rows: (string | number)[][] = [['list query (first page of 50)', 'matches', 'SQL p50 ms', 'SQL p95 ms', 'naive p50 ms', 'naive p95 ms', 'same page']];
-  const naiveReps = Math.max(10, Math.floor(REPS / 10));
-  for (const s of scenarios) {
-    const args = { ...s.args, today: TODAY, limit: 50 };
-    const sqlRes = listCases(ctx, args);
-    const naiveRes = naive(args);
-    const same = sqlRes.total === naiveRes.total && sqlRes.items.every((x, i) => x.id === naiveRes.items[i]?.id);
-    const sqlT = timeEach(Array.from({ length: REPS }), () => listCases(ctx, args));
-    const naiveT = timeEach(Array.from({ length: naiveReps }), () => naive(args));
-    rows.push([s.name, sqlRes.total, fmt(percentile(sqlT, 50)), fmt(percentile(sqlT, 95)), fmt(percentile(naiveT, 50)), fmt(percentile(naiveT, 95)), same ? 'yes' : 'NO']);
-  }
-  console.log('');
-  table(rows);
-  const plan = core.db
-    .prepare(`EXPLAIN QUERY PLAN SELECT c.id FROM cases c JOIN patients p ON p.id = c.patient_id ORDER BY c.due_date IS NULL, c.due_date, c.received_at, c.id LIMIT 50`)
-    .all() as { detail: string }[];
-  console.log(`\nplan (no filter, first page): ${plan.map((p) => p.detail).join(' | ')}`);
-
-  // ---- packet validation ----
-  const ids = (core.db.prepare('SELECT id FROM cases ORDER BY random() LIMIT ?').all(REPS) as { id: string }[]).map((x) => x.id);
-  const inputs: CaseInput[] = ids.map((id) => {
-    const d = casesHandlers['cases.get']({ id }, ctx);
-    return {
-      receivedAt: d.receivedAt,
-      patient: { iin: d.patient.iin, lastName: d.patient.lastName, firstName: d.patient.firstName, birthDate: d.patient.birthDate ?? '', sex: d.patient.sex ?? 'male' },
-      htmpCode: d.htmpCode,
-      urgency: d.urgency ?? 'planned',
-      inpatient: d.inpatient,
-      diagnosis: d.diagnosis,
-      documents: d.documents.map((x) => ({ kind: x.kind, paper: x.paper, files: [], signatures: x.signatures, seal: x.seal, clinicalDiagnosis: x.clinicalDiagnosis ?? '', items: x.items })),
-    };
+      if (!undecided || x.due_date === null) return false;
+      if (!((a.dueToday && x.due_date === today) || (a.overdue && x.due_date < today))) return false;
+    }
+    if (code !== '' && (code.endsWith('*') ? !x.htmp_code.startsWith(code.slice(0, -1)) : x.htmp_code !== code)) return false;
+    if (a.receivedFrom && (x.received_date === null || x.received_date < String(a.receivedFrom))) return false;
+    if (a.receivedTo && (x.received_date === null || x.received_date > String(a.receivedTo))) return false;
+    if (q !== '' && !foldQuery(`${x.iin} ${x.last_name} ${x.first_name} ${x.middle_name ?? ''}`).includes(q)) return false;
+    return true;
   });
-  const pctx = { catalogue: { lookup: (c: string, d: string) => cat.lookup(c, d) }, fileExists: () => true };
-  const pure = timeEach(inputs, (x) => validatePacket(x, pctx));
-  const dry = timeEach(ids, (id) => casesHandlers['cases.validate']({ id, notes: 'x' }, ctx));
-  const get = timeEach(ids, (id) => casesHandlers['cases.get']({ id }, ctx));
-  // Naive: to list incomplete cases without the stored column, check every packet.
-  const allIds = (core.db.prepare('SELECT id FROM cases').all() as { id: string }[]).map((x) => x.id);
-  const naiveIncomplete = timeEach([0, 1, 2], () => allIds.filter((id) => !casesHandlers['cases.get']({ id }, ctx).complete).length);
-  const storedIncomplete = timeEach(Array.from({ length: REPS }), () => (core.db.prepare('SELECT count(*) AS n FROM cases WHERE complete = 0').get() as { n: number }).n);
-  console.log('');
-  table([
-    ['packet validation', 'runs', 'p50 ms', 'p95 ms'],
-    ['validatePacket (pure rules, one case)', pure.length, fmt(percentile(pure, 50)), fmt(percentile(pure, 95))],
-    ['cases.validate (dry run through the db)', dry.length, fmt(percentile(dry, 50)), fmt(percentile(dry, 95))],
-    ['cases.get (detail: findings, due, funding)', get.length, fmt(percentile(get, 50)), fmt(percentile(get, 95))],
-    [`naive: re-check all ${allIds.length} packets to count incomplete`, naiveIncomplete.length, fmt(percentile(naiveIncomplete, 50)), fmt(percentile(naiveIncomplete, 95))],
-    ['stored column: count incomplete in SQL', storedIncomplete.length, fmt(percentile(storedIncomplete, 50)), fmt(percentile(storedIncomplete, 95))],
-  ]);
-} finally {
-  core.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (a.sort === 'received_desc') out.sort((x, y) => (x.received_at < y.received_at ? 1 : x.received_at > y.received_at ? -1 : x.id < y.id ? -1 : 1));
+  else {
+    const key = (x: PeerRow) => x.due_date ?? '~';
+    out.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : x.received_at < y.received_at ? -1 : x.received_at > y.received_at ? 1 : x.id < y.id ? -1 : 1));
+  }
+  const skip = typeof a.skip === 'number' ? a.skip : 0;
+  return { ids: out.slice(skip, skip + Number(a.limit ?? 50)).map((x) => x.id), total: out.length };
 }
+
+// ---------------------------------------------------------------------------------------------
+
+function dbSizeMb(dir: string): number {
+  let n = 0;
+  for (const f of ['htmp.sqlite', 'htmp.sqlite-wal']) if (fs.existsSync(path.join(dir, f))) n += fs.statSync(path.join(dir, f)).size;
+  return n / 1024 / 1024;
+}
+
+function copyDir(from: string, to: string): void {
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.cpSync(from, to, { recursive: true });
+}
+
+interface Built {
+  size: number;
+  importS: number | null;
+  decideS: number | null;
+  decided: number | null;
+  reused: boolean;
+}
+
+/** Grows `dir` to `size` cases (importing and deciding the next ones), or reuses a kept copy. */
+async function grow(dir: string, size: number, have: number, keep: string | null): Promise<Built> {
+  const kept = keep ? path.join(keep, String(size)) : null;
+  if (kept && fs.existsSync(path.join(kept, 'htmp.sqlite'))) {
+    copyDir(kept, dir);
+    return { size, importS: null, decideS: null, decided: null, reused: true };
+  }
+  const core = createCore({ dataDir: dir, host: 'cli' });
+  try {
+    if (have === 0) await setUpCommission(core);
+    const files = benchCaseFiles(size, workCalendar());
+    // The same seeded sequence at every size: skip the cases already stored.
+    for (let i = 0; i < have; i++) files.next();
+    let t0 = now();
+    const imported = await importCases(core, { [Symbol.iterator]: () => files });
+    const importS = (now() - t0) / 1000;
+    t0 = now();
+    const decided = await decideCases(core, imported.map((x) => x.id));
+    const decideS = (now() - t0) / 1000;
+    return { size, importS, decideS, decided, reused: false };
+  } finally {
+    core.close();
+    if (kept) copyDir(dir, kept);
+  }
+}
+
+/** Walks the register by pages of 500 to the row at `position`; returns the cursor after it. */
+async function cursorAt(call: (m: string, a: unknown) => Promise<unknown>, position: number): Promise<{ after: string | null; skip: number }> {
+  let after: string | null = null;
+  let seen = 0;
+  while (seen + 500 <= position) {
+    const page = (await call('cases.list', { today: TODAY, limit: 500, withTotal: false, ...(after ? { after } : {}) })) as CaseList;
+    if (page.next === null) break;
+    after = page.next;
+    seen += page.items.length;
+  }
+  return { after, skip: seen };
+}
+
+async function measureSize(dir: string, size: number): Promise<Map<string, { first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>> {
+  const results = new Map<string, { first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>();
+  // Values that depend on the data: the most frequent code, an IIN, a deep cursor.
+  const ro = new Database(path.join(dir, 'htmp.sqlite'), { readonly: true });
+  const topCode = (ro.prepare('SELECT htmp_code AS c FROM cases GROUP BY htmp_code ORDER BY count(*) DESC LIMIT 1').get() as { c: string }).c;
+  const someIin = (ro.prepare("SELECT p.iin FROM patients p JOIN cases c ON c.patient_id = p.id WHERE length(p.iin) = 12 ORDER BY c.id LIMIT 1 OFFSET ?").get(Math.floor(size / 3)) as { iin: string }).iin;
+  const prefix = `${topCode.split('.')[0]}.*`;
+  const host0 = await startHost(ROOT, dir);
+  const mid = await cursorAt(host0.call, Math.floor(size / 2));
+  await host0.stop();
+  const scenarios: Scenario[] = [
+    { name: 'register, first page (by due)', method: 'cases.list', args: {}, peer: {} },
+    { name: `register, page at row ${mid.skip + 1}`, method: 'cases.list', args: mid.after ? { after: mid.after } : {}, peer: { skip: mid.skip } },
+    { name: 'newest received first', method: 'cases.list', args: { sort: 'received_desc' }, peer: { sort: 'received_desc' } },
+    { name: 'status = draft', method: 'cases.list', args: { status: 'draft' }, peer: { status: 'draft' } },
+    { name: 'status = registered', method: 'cases.list', args: { status: 'registered' }, peer: { status: 'registered' } },
+    { name: 'undecided (draft + registered)', method: 'cases.list', args: { status: ['draft', 'registered'] }, peer: { status: ['draft', 'registered'] } },
+    { name: 'status = approved', method: 'cases.list', args: { status: 'approved' }, peer: { status: 'approved' } },
+    { name: 'status = refused', method: 'cases.list', args: { status: 'refused' }, peer: { status: 'refused' } },
+    { name: 'approved, newest first', method: 'cases.list', args: { status: 'approved', sort: 'received_desc' }, peer: { status: 'approved', sort: 'received_desc' } },
+    { name: 'overdue', method: 'cases.list', args: { overdue: true }, peer: { overdue: true } },
+    { name: 'due today', method: 'cases.list', args: { dueToday: true }, peer: { dueToday: true } },
+    { name: `code ${topCode} (most frequent)`, method: 'cases.list', args: { code: topCode }, peer: { code: topCode } },
+    { name: `code prefix ${prefix}`, method: 'cases.list', args: { code: prefix }, peer: { code: prefix } },
+    { name: `code ${topCode} + received Q1 2026`, method: 'cases.list', args: { code: topCode, receivedFrom: '2026-01-01', receivedTo: '2026-03-31' }, peer: { code: topCode, receivedFrom: '2026-01-01', receivedTo: '2026-03-31' } },
+    { name: 'received in May 2025', method: 'cases.list', args: { receivedFrom: '2025-05-01', receivedTo: '2025-05-31' }, peer: { receivedFrom: '2025-05-01', receivedTo: '2025-05-31' } },
+    { name: 'name "ержан"', method: 'cases.list', args: { query: 'ержан' }, peer: { query: 'ержан' } },
+    { name: 'name "нурпеис" (finds Нұрпейісова)', method: 'cases.list', args: { query: 'нурпеис' }, peer: { query: 'нурпеис' } },
+    { name: 'two letters "ов"', method: 'cases.list', args: { query: 'ов' }, peer: { query: 'ов' } },
+    { name: `IIN prefix "${someIin.slice(0, 6)}"`, method: 'cases.list', args: { query: someIin.slice(0, 6) }, peer: { query: someIin.slice(0, 6) } },
+    { name: 'whole IIN', method: 'cases.list', args: { query: someIin }, peer: { query: someIin } },
+    { name: 'undecided + code + name', method: 'cases.list', args: { status: ['draft', 'registered'], code: topCode, query: 'ов' }, peer: { status: ['draft', 'registered'], code: topCode, query: 'ов' } },
+    { name: 'Today (due today, overdue, decided today)', method: 'cases.today', args: {}, peer: null },
+    { name: 'refusal journal, year to date', method: 'cases.refusalJournal', args: { from: '2026-01-01', to: TODAY }, peer: null },
+  ];
+  for (const s of scenarios) {
+    const args = s.method === 'cases.refusalJournal' ? s.args : { ...s.args, today: TODAY, ...(s.method === 'cases.list' ? { limit: 50 } : {}) };
+    // A fresh host for each query: its first call is a first query after start.
+    const host = await startHost(ROOT, dir);
+    let t0 = now();
+    const firstResult = await host.call<unknown>(s.method, args);
+    const first = now() - t0;
+    const times: number[] = [];
+    for (let i = 0; i < REPS; i++) {
+      t0 = now();
+      await host.call(s.method, args);
+      times.push(now() - t0);
+    }
+    await host.stop();
+    const ts = sorted(times);
+    let matches: number | string = '';
+    let peer: number | null = null;
+    let same = '';
+    if (s.method === 'cases.list') {
+      const page = firstResult as CaseList;
+      matches = page.total ?? '';
+      if (s.peer) {
+        const peerArgs = { ...s.peer, today: TODAY, limit: 50 };
+        const pt: number[] = [];
+        let res = naiveList(ro, peerArgs);
+        for (let i = 0; i < PEER_REPS; i++) {
+          t0 = now();
+          res = naiveList(ro, peerArgs);
+          pt.push(now() - t0);
+        }
+        peer = percentile(sorted(pt), 50);
+        const ids = page.items.map((x: CaseListItem) => x.id);
+        const totalOk = s.peer.skip !== undefined || res.total === page.total;
+        same = totalOk && ids.length === res.ids.length && ids.every((x, i) => x === res.ids[i]) ? 'yes' : 'NO';
+      }
+    } else if (s.method === 'cases.today') {
+      const v = firstResult as { dueToday: unknown[]; overdue: unknown[]; decidedToday: unknown[] };
+      matches = `${v.dueToday.length}+${v.overdue.length}+${v.decidedToday.length}`;
+    } else matches = (firstResult as { items: unknown[] }).items.length;
+    results.set(s.name, { first, p50: percentile(ts, 50), p95: percentile(ts, 95), max: ts.at(-1)!, matches, peer, same });
+  }
+  ro.close();
+  return results;
+}
+
+/** `htmp case list --json` of every case, through the real bin. */
+function cliList(dir: string): { ms: number; rows: number } {
+  const t0 = now();
+  const r = spawnSync(process.execPath, [BIN, 'case', 'list', '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const ms = now() - t0;
+  if (r.status !== 0) throw new Error(`case list failed: ${r.stderr}`);
+  return { ms, rows: (JSON.parse(r.stdout) as { cases: unknown[] }).cases.length };
+}
+
+/** `htmp case import FILE.ndjson` of 10,000 case files into an empty folder, through the real bin. */
+function cliImport(tmp: string, n: number): { ms: number; imported: number; progressLines: number } {
+  const file = path.join(tmp, 'cases.ndjson');
+  const fd = fs.openSync(file, 'w');
+  for (const c of benchCaseFiles(n, workCalendar(), 101)) fs.writeSync(fd, `${JSON.stringify(c)}\n`);
+  fs.closeSync(fd);
+  const dir = path.join(tmp, 'import');
+  const t0 = now();
+  const r = spawnSync(process.execPath, [BIN, 'case', 'import', file, '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = now() - t0;
+  if (r.status !== 0) throw new Error(`case import failed: ${r.stdout} ${r.stderr}`);
+  return { ms, imported: (JSON.parse(r.stdout) as { imported: number }).imported, progressLines: r.stderr.split('\n').filter(Boolean).length };
+}
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-bench-cases-'));
+  const keep = values.data ? path.resolve(values.data) : null;
+  if (keep) fs.mkdirSync(keep, { recursive: true });
+  const dir = path.join(tmp, 'data');
+  console.log(`Node ${process.versions.node}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; today = ${TODAY}; ${REPS} calls per query after the first\n`);
+  try {
+    const all = new Map<number, Awaited<ReturnType<typeof measureSize>>>();
+    const builds: (Built & { mb: number; list: { ms: number; rows: number } })[] = [];
+    let have = 0;
+    for (const size of SIZES) {
+      const b = await grow(dir, size, have, keep);
+      have = size;
+      const list = cliList(dir);
+      builds.push({ ...b, mb: dbSizeMb(dir), list });
+      console.log(
+        `${size} cases: ${b.reused ? `reused from ${keep}` : `imported +${size - (builds.at(-2)?.size ?? 0)} in ${b.importS!.toFixed(1)} s, decided ${b.decided} in ${b.decideS!.toFixed(1)} s`}; ` +
+          `database ${dbSizeMb(dir).toFixed(0)} MB; htmp case list --json: ${list.rows} rows in ${fmt(list.ms)} ms`,
+      );
+      all.set(size, await measureSize(dir, size));
+    }
+
+    for (const size of SIZES) {
+      const r = all.get(size)!;
+      console.log(`\n${size} cases, through the web host (ms; first = first call after the host started)\n`);
+      table([
+        ['query (page of 50)', 'matches', 'first', 'p50', 'p95', 'max', 'naive p50', 'same page'],
+        ...[...r].map(([name, x]) => [name, x.matches, fmt(x.first), fmt(x.p50), fmt(x.p95), fmt(x.max), x.peer === null ? '' : fmt(x.peer), x.same]),
+      ]);
+    }
+
+    if (SIZES.length > 1) {
+      const lo = SIZES[0]!;
+      const hi = SIZES.at(-1)!;
+      console.log(`\nGrowth: p95 (and first call) per size, ms; growth = p95 at ${hi} / p95 at ${lo} (${hi / lo}x the cases)\n`);
+      const names = [...all.get(hi)!.keys()];
+      const loNames = [...all.get(lo)!.keys()];
+      table([
+        ['query', ...SIZES.map((s) => `p95 @${s}`), ...SIZES.map((s) => `first @${s}`), 'growth'],
+        ...names.map((name, i) => {
+          const per = SIZES.map((s) => [...all.get(s)!.values()][i]!);
+          return [name.replace(/row \d+/, 'the middle'), ...per.map((x) => fmt(x.p95)), ...per.map((x) => fmt(x.first)), `${(per.at(-1)!.p95 / per[0]!.p95).toFixed(1)}x`];
+        }),
+      ]);
+      void loNames;
+      const worst = Math.max(...[...all.get(hi)!.values()].map((x) => Math.max(x.p95, x.first)));
+      console.log(`\nTarget: every query < 20 ms p95 at ${hi} cases, first call included: worst ${fmt(worst)} ms — ${worst < 20 ? 'met' : 'NOT met'}`);
+      console.log('\nhtmp case list --json (every case, real bin, pages by key):');
+      table([['cases', 'ms', 'ms per 1,000 cases', 'database MB'], ...builds.map((b) => [b.size, fmt(b.list.ms), fmt((b.list.ms / b.size) * 1000), b.mb.toFixed(0)])]);
+    }
+
+    if (!values['skip-import']) {
+      const imp = cliImport(tmp, 10_000);
+      console.log(`\nhtmp case import of 10,000 case files (NDJSON, real bin, empty folder): ${(imp.ms / 1000).toFixed(1)} s, ${imp.imported} stored, ${imp.progressLines} progress lines on stderr — target < 30 s: ${imp.ms < 30_000 ? 'met' : 'NOT met'}`);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

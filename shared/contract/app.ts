@@ -32,6 +32,18 @@ export interface DbCheck {
   ok: boolean;
   integrity: string[];
   foreignKeyViolations: number;
+  /**
+   * The file store: every attachment a record names (columns `sha256`, `*_sha256`), read back and
+   * hashed. Each missing or damaged file with the cases (and records) that use it.
+   */
+  files: { checked: number; problems: FileProblem[] };
+}
+
+export interface FileProblem {
+  sha256: string;
+  status: 'missing' | 'damaged';
+  cases: string[];
+  records: { table: string; id: string }[];
 }
 
 /**

@@ -73,6 +73,8 @@ export const PORTAL_TRANSITIONS: Readonly<Record<PortalStatus, readonly PortalSt
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
 /** Largest page of `cases.list`. */
 export const MAX_PAGE = 500;
+/** Most cases stored by one `cases.importBatch` (one transaction). */
+export const MAX_IMPORT_BATCH = 1000;
 
 const isoDate = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'date');
 const uuid = z.string().uuid();
@@ -210,6 +212,13 @@ export const caseFileSchema = z
   .passthrough();
 export type CaseFile = z.infer<typeof caseFileSchema>;
 
+const importArgs = z
+  .object({
+    case: caseFileSchema,
+    files: z.array(z.object({ ref: z.string().min(1).max(1000), contentBase64: z.string().max(Math.ceil(MAX_FILE_BYTES / 3) * 4 + 1024) }).strict()).max(10_000),
+  })
+  .strict();
+
 const listArgs = z
   .object({
     status: z.union([z.enum(CASE_STATUSES), z.array(z.enum(CASE_STATUSES)).max(4)]).optional(),
@@ -227,8 +236,14 @@ const listArgs = z
     today: isoDate.optional(),
     /** Sort: by due date (default; undated last, then received time), or newest received first. */
     sort: z.enum(['due', 'received_desc']).optional(),
-    offset: z.number().int().min(0).optional(),
+    /**
+     * Key paging: the `next` of the previous page (an opaque cursor). The page continues after the
+     * last row shown, whatever was added or removed before it: no row is skipped or shown twice.
+     */
+    after: z.string().max(1000).optional(),
     limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+    /** Count every matching case into `total` (default true; a reader of every page says false). */
+    withTotal: z.boolean().optional(),
   })
   .strict();
 
@@ -254,12 +269,13 @@ export const casesSchemas = {
    * Stores a case file as a case (registered when its minimum is there), with the content of the
    * files it references, read by the host: one transaction, nothing stored on any error.
    */
-  'cases.import': z
-    .object({
-      case: caseFileSchema,
-      files: z.array(z.object({ ref: z.string().min(1).max(1000), contentBase64: z.string().max(Math.ceil(MAX_FILE_BYTES / 3) * 4 + 1024) }).strict()).max(10_000),
-    })
-    .strict(),
+  'cases.import': importArgs,
+  /**
+   * Stores up to MAX_IMPORT_BATCH case files as `cases.import` does each, in ONE transaction: all
+   * or nothing. A refused case fails the batch with `cases.batch_case_failed` {index (0-based),
+   * position (1-based), causeCode, and the cause's own params}.
+   */
+  'cases.importBatch': z.object({ cases: z.array(importArgs).min(1).max(MAX_IMPORT_BATCH) }).strict(),
   /** draft -> registered; fails with `cases.register_incomplete` {fields} when the minimum is missing. */
   'cases.register': z.object({ id: uuid }).strict(),
   /** Deletes a case that has no issued decision (drafts entered by mistake). */
@@ -534,9 +550,11 @@ export interface CaseListItem {
 
 export interface CaseList {
   items: CaseListItem[];
-  total: number;
-  offset: number;
+  /** Every matching case (all pages); null when asked `withTotal: false`. */
+  total: number | null;
   limit: number;
+  /** The cursor of the next page (`after`), null on the last page. */
+  next: string | null;
   today: string;
 }
 
@@ -605,6 +623,7 @@ export interface CasesMethods {
   'cases.validate': { args: Args<'cases.validate'>; result: ValidateResult };
   'cases.checkFile': { args: Args<'cases.checkFile'>; result: ValidateResult };
   'cases.import': { args: Args<'cases.import'>; result: { id: string; status: CaseStatus } };
+  'cases.importBatch': { args: Args<'cases.importBatch'>; result: { cases: { id: string; status: CaseStatus }[] } };
   'cases.register': { args: Args<'cases.register'>; result: CaseDetail };
   'cases.delete': { args: Args<'cases.delete'>; result: { deleted: boolean } };
   'cases.attachFile': { args: Args<'cases.attachFile'>; result: AttachResult };
@@ -645,5 +664,6 @@ export const CASES_ERROR_CODES = [
   'cases.portal_transition',
   'cases.calendar_unavailable',
   'cases.catalogue_unavailable',
+  'cases.batch_case_failed',
 ] as const;
 export type CasesErrorCode = (typeof CASES_ERROR_CODES)[number];

@@ -11,9 +11,13 @@ export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export interface ExchangeIdentity {
   installationId: string;
+  /** Ed25519 key that signs this installation's bundles, and its fingerprint. */
   publicKey: string;
   fingerprint: string;
   name: string;
+  /** X25519 key sync bundles for this installation are encrypted to, and its fingerprint (`--for`). */
+  encryptionKey: string;
+  encryptionFingerprint: string;
 }
 
 export interface PeerView {
@@ -28,6 +32,11 @@ export interface PeerView {
   lastExportAt: string | null;
   /** Local changes the peer has not acknowledged yet (what the next bundle would carry at most). */
   pending: number;
+  /** The peer's encryption key (learnt from its 2.0 bundles); null: no encrypted bundle for it yet. */
+  encryptionKey: string | null;
+  encryptionFingerprint: string | null;
+  /** Every replacement of this peer's signing key, oldest first (from the change log). */
+  keyChanges: { at: string; previousFingerprint: string; fingerprint: string }[];
 }
 
 export interface PublisherView {
@@ -50,6 +59,9 @@ export interface ExportView {
   missingFiles?: string[];
   /** Referral bundles: how the printable index was made. */
   index?: 'pdf' | 'html';
+  /** Sync bundles: encrypted to these installations (false: an introduction, keys only). */
+  encrypted?: boolean;
+  recipients?: { installationId: string; name: string | null; fingerprint: string }[];
 }
 
 export interface ImportView {
@@ -64,6 +76,8 @@ export interface ImportView {
   alreadyImported: boolean;
   sender: { installationId: string; name: string | null; fingerprint: string; trustedNow: boolean };
   warnings: { code: string; params?: Record<string, string | number | boolean | null> }[];
+  /** Catalogue updates: the editions (ids) the update adds and removes. */
+  editions?: { added: string[]; removed: string[] };
 }
 
 export interface VerifyView {
@@ -118,6 +132,16 @@ export interface CatalogueDiffView {
   bundleId: string;
   publisher: { fingerprint: string; name: string | null; trustedNow: boolean };
   alreadyApplied: boolean;
+  /** The bundle's own date (catalogue updates only move forward). */
+  createdAt: string;
+  /** Edition ids the update adds, and removes (loaded now, absent from the update). */
+  editionsAdded: string[];
+  editionsRemoved: string[];
+  /**
+   * Not a step forward: older than (or as old as) the update applied last, removes editions, or
+   * changes nothing. Applying it needs `allowRollback` (`--allow-rollback`, a confirmation).
+   */
+  rollback: { reason: 'older' | 'equal' | 'removes_editions'; appliedCreatedAt: string | null } | null;
   editions: { id: string; status: 'added' | 'changed' | 'same'; added: number; removed: number; renamed: number; sample: { section: number; code: string; change: 'added' | 'removed' | 'renamed'; before?: string; after?: string }[] }[];
   characteristics: { status: 'added' | 'changed' | 'same' | 'absent'; added: number; removed: number; changed: number; codes: string[] };
   calendar: { status: 'added' | 'changed' | 'same' | 'absent'; years: { year: number; status: 'added' | 'changed' | 'same' }[] };
@@ -142,16 +166,48 @@ const backupPassphrase = z.string().min(10).max(1024);
 export const exchangeSchemas = {
   'exchange.identity': z.object({}).strict(),
   'exchange.peers': z.object({}).strict(),
-  'exchange.trustPeer': z.object({ installationId: z.string().min(1).max(128), publicKey: key, name: z.string().max(200).nullable().optional() }).strict(),
+  'exchange.trustPeer': z
+    .object({
+      installationId: z.string().min(1).max(128),
+      publicKey: key,
+      name: z.string().max(200).nullable().optional(),
+      encryptionKey: key.optional(),
+      /** The NEW key's fingerprint, to replace the key of a known peer (its own confirmation). */
+      acceptKeyChange: z.string().max(64).optional(),
+    })
+    .strict(),
   'exchange.removePeer': z.object({ installationId: z.string().min(1).max(128) }).strict(),
   'exchange.publishers': z.object({}).strict(),
   'exchange.trustPublisher': z.object({ publicKey: key, name: z.string().max(200).nullable().optional() }).strict(),
   'exchange.removePublisher': z.object({ publicKey: key }).strict(),
   'exchange.export': z
-    .object({ kind: z.enum(EXPORT_KINDS), peer: z.string().min(1).max(128).optional(), out: path.optional(), caseIds: z.array(z.string().min(1).max(100)).max(10_000).optional(), jobId, passphrase: backupPassphrase.optional() })
+    .object({
+      kind: z.enum(EXPORT_KINDS),
+      peer: z.string().min(1).max(128).optional(),
+      /** Sync: fingerprints of the receiving installations (`bundle identity`); the bundle is encrypted to them. */
+      for: z.array(z.string().min(1).max(64)).max(64).optional(),
+      /** Sync without recipients: this installation's keys and acknowledgements only (no patient data). */
+      introduce: z.boolean().optional(),
+      out: path.optional(),
+      caseIds: z.array(z.string().min(1).max(100)).max(10_000).optional(),
+      jobId,
+      passphrase: backupPassphrase.optional(),
+    })
     .strict(),
   'exchange.verify': z.object({ file: path.optional(), uploadId: z.string().uuid().optional() }).strict(),
-  'exchange.import': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), dryRun: z.boolean().optional(), trustNewPeer: z.boolean().optional(), jobId }).strict(),
+  'exchange.import': z
+    .object({
+      file: path.optional(),
+      uploadId: z.string().uuid().optional(),
+      dryRun: z.boolean().optional(),
+      trustNewPeer: z.boolean().optional(),
+      /** The new key's fingerprint when a known laptop arrives with another key. */
+      acceptKeyChange: z.string().max(64).optional(),
+      /** Catalogue bundles: apply even when it is not a step forward (editions removed, older). */
+      allowRollback: z.boolean().optional(),
+      jobId,
+    })
+    .strict(),
   'exchange.cancel': z.object({ jobId: z.string().min(1).max(100) }).strict(),
   'exchange.jobs': z.object({}).strict(),
   'exchange.conflicts': z.object({ status: z.enum(['open', 'resolved']).optional() }).strict(),
@@ -162,7 +218,7 @@ export const exchangeSchemas = {
     .object({ file: path.optional(), uploadId: z.string().uuid().optional(), dataDir: path, force: z.boolean().optional(), trustBackupKey: z.string().min(8).max(100).optional(), jobId, recoveryKey: z.string().min(20).max(80).optional(), backupPassphrase: z.string().min(1).max(1024).optional() })
     .strict(),
   'exchange.cataloguePreview': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), trustNewPublisher: z.boolean().optional() }).strict(),
-  'exchange.catalogueApply': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), trustNewPublisher: z.boolean().optional() }).strict(),
+  'exchange.catalogueApply': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), trustNewPublisher: z.boolean().optional(), allowRollback: z.boolean().optional() }).strict(),
   'exchange.catalogueRestore': z.object({}).strict(),
   'exchange.catalogueState': z.object({}).strict(),
   'exchange.referralAnswer': z.object({ file: path.optional(), uploadId: z.string().uuid().optional(), text: z.string().max(20_000_000).optional() }).strict(),

@@ -1,37 +1,51 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore } from '../../electron/core/core';
+import { readShippedCatalogue } from '../../electron/core/catalogue/data';
+import { createCore, type Core } from '../../electron/core/core';
+import { writeCatalogueBundle } from '../../electron/core/exchange/catalogue-update';
+import { generateKeyPair } from '../../electron/core/exchange/keys';
 import { expect, rawApi, test } from './fixtures';
 
-/** A second laptop on a temporary folder that wrote one local change and exported a sync bundle. */
-async function senderBundle(): Promise<{ file: string; fingerprint: string; dir: string }> {
+/** A second laptop on a temporary folder with one local change. */
+function otherLaptop(): { core: Core; dir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-sender-'));
+  // Its own folder with its own user (every folder has users since issue 10).
   const raw = createCore({ dataDir: dir });
   const s = raw.security.setupSync({ login: 'sender', displayName: 'Sender', passphrase: 'sender passphrase 1' }, { channel: 'local' });
   const core = raw.as({ channel: 'local', sessionId: s.sessionId! });
-  try {
-    core.store.insert('catalogue_notes', { code: '00.50', text: 'Заметка с другого ноутбука' });
-    const file = path.join(dir, 'sync.htmp');
-    await core.call('exchange.export', { kind: 'sync', out: file });
-    return { file, fingerprint: (await core.call('exchange.identity', {})).fingerprint, dir };
-  } finally {
-    core.close();
-  }
+  core.store.insert('catalogue_notes', { code: '00.50', text: 'Заметка с другого ноутбука' });
+  return { core, dir };
 }
 
-test('import asks to trust an unknown sender by fingerprint, then imports; export offers a download', async ({ app }) => {
-  const sender = await senderBundle();
+test('laptops introduce themselves, then exchange encrypted sync bundles chosen by recipient; a changed key needs its own confirmation', async ({ app }) => {
+  const other = otherLaptop();
   const page = await app.open();
   await page.getByTestId('lang-ru').click();
   await page.getByTestId('nav-exchange').click();
   await expect(page.getByRole('heading', { name: 'Обмен файлами' })).toBeVisible();
 
-  await page.getByTestId('import-file').setInputFiles(sender.file);
+  // No known computer yet: a sync bundle cannot be made, only an introduction.
+  await expect(page.getByTestId('export-start')).toBeDisabled();
+  await page.getByTestId('export-introduce').click();
+  await expect(page.getByTestId('export-encrypted')).toContainText('Пакет-знакомство');
+  const introDownload = page.waitForEvent('download');
+  await page.getByTestId('export-download').click();
+  const intro = path.join(other.dir, 'intro.htmp');
+  await (await introDownload).saveAs(intro);
+  await other.core.call('exchange.import', { file: intro, trustNewPeer: true });
+  const app0 = (await other.core.call('exchange.peers', {}))[0]!;
+
+  // The other laptop can now encrypt for this one.
+  const file = path.join(other.dir, 'sync.htmp');
+  await other.core.call('exchange.export', { kind: 'sync', out: file, for: [app0.encryptionFingerprint!] });
+  const otherFp = (await other.core.call('exchange.identity', {})).fingerprint;
+
+  await page.getByTestId('import-file').setInputFiles(file);
   await page.getByTestId('import-start').click();
   const dialog = page.getByTestId('trust-dialog');
   await expect(dialog).toBeVisible();
-  await expect(page.getByTestId('trust-fingerprint')).toHaveText(sender.fingerprint);
+  await expect(page.getByTestId('trust-fingerprint')).toHaveText(otherFp);
   await page.getByTestId('trust-accept').click();
   await expect(page.getByTestId('import-result')).toContainText('Принято: 1');
 
@@ -39,22 +53,46 @@ test('import asks to trust an unknown sender by fingerprint, then imports; expor
   await page.getByTestId('import-start').click();
   await expect(page.getByTestId('import-result')).toContainText('уже был принят');
 
-  // Export a sync bundle and download it.
+  // Export for the other laptop, chosen by name; the referral kind says it is not encrypted.
+  await page.getByTestId('export-kind').selectOption('referral');
+  await expect(page.getByTestId('export-referral-plain')).toBeVisible();
+  await page.getByTestId('export-kind').selectOption('sync');
+  await page.getByTestId('export-recipient').first().check();
   await page.getByTestId('export-start').click();
-  await expect(page.getByTestId('export-done')).toBeVisible();
+  await expect(page.getByTestId('export-encrypted')).toContainText('Зашифрован для');
   const download = page.waitForEvent('download');
   await page.getByTestId('export-download').click();
-  const d = await download;
-  const saved = path.join(sender.dir, 'downloaded.htmp');
-  await d.saveAs(saved);
+  const saved = path.join(other.dir, 'downloaded.htmp');
+  await (await download).saveAs(saved);
   expect(fs.readFileSync(saved).subarray(0, 2).toString('latin1')).toBe('PK');
+  expect((await other.core.call('exchange.import', { file: saved })).alreadyImported).toBe(false);
 
-  // Trusted computers and conflicts screens.
+  // The other laptop gets new exchange keys under the same id (as after a reinstall): a new key
+  // needs its own confirmation.
+  other.core.db.prepare('DELETE FROM exchange_key').run();
+  other.core.store.insert('catalogue_notes', { code: '00.51', text: 'После переустановки' });
+  const reinstalled = other.core;
+  const rekeyed = path.join(other.dir, 'rekeyed.htmp');
+  await reinstalled.call('exchange.export', { kind: 'sync', out: rekeyed, for: [app0.encryptionFingerprint!] });
+  const newFp = (await reinstalled.call('exchange.identity', {})).fingerprint;
+  reinstalled.close();
+  await page.getByTestId('import-file').setInputFiles(rekeyed);
+  await page.getByTestId('import-start').click();
+  await expect(page.getByTestId('keychange-dialog')).toBeVisible();
+  await expect(page.getByTestId('keychange-new')).toHaveText(newFp);
+  await expect(page.getByTestId('keychange-accept')).toBeDisabled();
+  await page.getByTestId('keychange-confirm').check();
+  await page.getByTestId('keychange-accept').click();
+  await expect(page.getByTestId('import-result')).toContainText('Принято: 1');
+
+  // Trusted computers: both fingerprints, and the key change.
   await page.getByTestId('exchange-tab-peers').click();
-  await expect(page.getByText(sender.fingerprint)).toBeVisible();
+  await expect(page.getByText(newFp)).toBeVisible();
+  await expect(page.getByTestId('peer-key-change')).toContainText(otherFp);
+  await expect(page.getByTestId('own-encryption-fingerprint')).toHaveText(app0.encryptionFingerprint!);
   await page.getByTestId('exchange-tab-conflicts').click();
   await expect(page.getByTestId('conflicts-empty')).toBeVisible();
-  fs.rmSync(sender.dir, { recursive: true, force: true });
+  fs.rmSync(other.dir, { recursive: true, force: true });
 });
 
 test('backup from the exchange screen is created and verified', async ({ app }) => {
@@ -120,4 +158,45 @@ test('the page names no path: backup downloaded, restored onto the running app b
   await expect(page.getByTestId('nav-exchange')).toBeVisible();
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(otherDir, { recursive: true, force: true });
+});
+
+test('a catalogue update that removes editions is a rollback: it names them and needs its own confirmation (kk, ru)', async ({ app }) => {
+  test.setTimeout(120_000); // two languages, a publisher to trust, a catalogue applied: slow on a loaded machine
+  const shipped = readShippedCatalogue().data;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-catalogue-'));
+  const publisher = generateKeyPair();
+  const file = path.join(dir, 'one-edition.htmp');
+  await writeCatalogueBundle({ file, publisher: { privateKey: publisher.privateKey, name: 'Минздрав' }, data: { editions: shipped.editions.slice(0, 1), characteristics: shipped.characteristics } });
+  const removed = shipped.editions.slice(1).map((e) => e.id).sort();
+  expect(removed.length).toBeGreaterThan(0);
+
+  const page = await app.open();
+  await page.goto(`${new URL(app.url).origin}/#/exchange/catalogue`);
+  await page.getByTestId('lang-kk').click();
+  await page.getByTestId('exchange-tab-catalogue').click();
+  await page.getByTestId('catalogue-file').setInputFiles(file);
+  await page.getByTestId('catalogue-show').click();
+  await page.getByTestId('trust-accept').click();
+  await expect(page.getByTestId('catalogue-rollback')).toBeVisible();
+  await expect(page.getByTestId('catalogue-apply')).toHaveText('Кері қайтару ретінде қолдану…');
+  await page.getByTestId('catalogue-apply').click();
+  const dialog = page.getByTestId('rollback-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId('rollback-removed').locator('li')).toContainText(removed);
+  await expect(page.getByTestId('rollback-accept')).toBeDisabled();
+  // Not applied: the catalogue keeps every edition.
+  await page.getByRole('button', { name: /Қолданбау/ }).click();
+  await expect(dialog).toBeHidden();
+  expect((await app.api<{ editions: { id: string }[] }>('catalogue.editions', {})).editions.map((e) => e.id).sort()).toEqual(shipped.editions.map((e) => e.id).sort());
+
+  // In Russian, confirmed: applied, and the removed editions are gone.
+  await page.getByTestId('lang-ru').click();
+  await expect(page.getByTestId('catalogue-apply')).toHaveText('Применить как откат…');
+  await page.getByTestId('catalogue-apply').click();
+  await expect(page.getByRole('heading', { name: 'Это обновление справочника — шаг назад' })).toBeVisible();
+  await page.getByTestId('rollback-confirm').check();
+  await page.getByTestId('rollback-accept').click();
+  await expect(page.getByRole('status')).toHaveText('Обновление применено.');
+  expect((await app.api<{ editions: { id: string }[] }>('catalogue.editions', {})).editions.map((e) => e.id)).toEqual([shipped.editions[0]!.id]);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

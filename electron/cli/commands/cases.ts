@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import type { Lang } from '../../../shared/contract';
-import { CASE_STATUSES, MAX_FILE_BYTES, MAX_PAGE, REFUSAL_REASONS, caseFileSchema, memberSchema, type CaseFile, type CaseListItem, type CaseStatus, type IssueGap } from '../../../shared/contract/cases';
+import type { ArgsOf, Lang } from '../../../shared/contract';
+import type { CaseFile, CaseListItem, CaseStatus, IssueGap } from '../../../shared/contract/cases';
 import { isIsoDate } from '../../../shared/domain/calendar';
 import type { FundingResult } from '../../../shared/domain/funding';
 import { checkIin } from '../../../shared/domain/iin';
 import type { Finding } from '../../../shared/domain/packet';
 import { kzToday } from '../../../shared/domain/kz-time';
 import { AppFailure } from '../../../shared/result';
-import { t } from '../../core/i18n';
-import { readFileCapped, readJsonFile as readJson, type Command } from '../command';
+import { t, translateError } from '../../core/i18n';
+import { inputKind, readCases, type InputCase, type InputKind } from '../case-input';
+import { readFileCapped, readJsonFile as readJson, type Command, type CommandContext, type CommandOutput } from '../command';
 
 /** `t` that also resolves the `$t(key)` references the rules texts use (looked up in `rules`). */
 function tr(lang: Lang, key: string, params: Record<string, unknown> = {}): string {
@@ -18,7 +18,16 @@ function tr(lang: Lang, key: string, params: Record<string, unknown> = {}): stri
 }
 
 
-function readCaseFile(file: string): CaseFile {
+/**
+ * The cases contract (its zod schemas and limits), loaded when a command needs it: building the
+ * schemas is most of what the contract costs at start, and `iin check` needs none.
+ */
+const contract = () => import('../../../shared/contract/cases');
+/** A UUID as zod's `uuid()` accepts it (RFC 9562 versions and variant, nil and max). */
+const UUID = /^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
+
+async function readCaseFile(file: string): Promise<CaseFile> {
+  const { caseFileSchema } = await contract();
   const parsed = caseFileSchema.safeParse(readJson(file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -60,6 +69,103 @@ function resolveCaseFiles(caseFile: string, input: CaseFile): Map<string, string
     }
   }
   return found;
+}
+
+/** Where a case is in a multi-case input, as the user reads it ("line 12" / "case 12"). */
+function where(lang: Lang, c: InputCase): string {
+  return c.line !== undefined ? t(lang, 'cases:cli.atLine', { line: c.line }) : t(lang, 'cases:cli.atItem', { item: c.item ?? 1 });
+}
+
+/** A case file's references that are not there, or too big to store, refused before storing. */
+function checkFiles(input: CaseFile, present: Map<string, string>, MAX_FILE_BYTES: number): void {
+  for (const doc of input.documents) {
+    for (const ref of doc.files) {
+      const real = present.get(ref);
+      if (real === undefined) throw new AppFailure('cases.file_not_found', { path: ref });
+      const size = fs.statSync(real).size;
+      if (size > MAX_FILE_BYTES) throw new AppFailure('cases.file_too_large', { path: ref, size, maxBytes: MAX_FILE_BYTES, maxMb: MAX_FILE_BYTES / 1024 / 1024 });
+    }
+  }
+}
+
+/** Base64 of the files of one batch, at most (besides the case count limit of the method). */
+const BATCH_FILE_CHARS = 48 * 1024 * 1024;
+
+/**
+ * `case import` of a JSON array or NDJSON: every case is checked first (shape, files inside the
+ * folder, present, not too big) and nothing is stored if one is wrong; then the cases are stored
+ * through `cases.importBatch`, MAX_IMPORT_BATCH per transaction, with progress on stderr. A batch
+ * is all or nothing: if the core refuses a case, the batches before it stay stored and the
+ * message says which lines were not.
+ */
+async function importMany(ctx: CommandContext, file: string, kind: InputKind): Promise<CommandOutput> {
+  const { caseFileSchema, MAX_FILE_BYTES, MAX_IMPORT_BATCH } = await contract();
+  const lang = ctx.lang;
+  const refused = (c: InputCase, err: unknown): AppFailure => {
+    if (!(err instanceof AppFailure)) return err as AppFailure;
+    return new AppFailure('cases.import_refused', { file, at: where(lang, c), cause: translateError(lang, err.toError()), causeCode: err.code, ...(c.line !== undefined ? { line: c.line } : { item: c.item ?? 1 }) });
+  };
+  // 1. Check every case; keep nothing but the count.
+  let total = 0;
+  for (const c of readCases(file, kind)) {
+    try {
+      const parsed = caseFileSchema.safeParse(c.value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppFailure('cases.bad_case_file', { file, field: issue?.path.join('.') || '(root)', issue: issue?.message ?? 'invalid' });
+      }
+      checkFiles(parsed.data, resolveCaseFiles(file, parsed.data), MAX_FILE_BYTES);
+    } catch (err) {
+      throw refused(c, err);
+    }
+    total++;
+  }
+  // 2. Store, a batch per transaction.
+  const core = ctx.core();
+  const stored: { id: string; status: CaseStatus }[] = [];
+  let batch: { c: InputCase; args: { case: CaseFile; files: { ref: string; contentBase64: string }[] } }[] = [];
+  let chars = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    try {
+      const r = await core.call('cases.importBatch', { cases: batch.map((b) => b.args) });
+      stored.push(...r.cases);
+    } catch (err) {
+      if (!(err instanceof AppFailure)) throw err;
+      const index = err.code === 'cases.batch_case_failed' && typeof err.params?.index === 'number' ? err.params.index : 0;
+      const { index: _i, position: _p, causeCode, ...params } = err.params ?? {};
+      const cause = err.code === 'cases.batch_case_failed' ? { code: String(causeCode), params } : err.toError();
+      const c = batch[index]?.c ?? batch[0]!.c;
+      throw new AppFailure('cases.import_stopped', {
+        file,
+        at: where(lang, c),
+        cause: translateError(lang, cause),
+        causeCode: cause.code,
+        from: where(lang, batch[0]!.c),
+        to: where(lang, batch.at(-1)!.c),
+        stored: stored.length,
+        total,
+      });
+    }
+    ctx.progress(t(lang, 'cases:cli.importProgress', { done: stored.length, total }));
+    batch = [];
+    chars = 0;
+  };
+  for (const c of readCases(file, kind)) {
+    const input = caseFileSchema.parse(c.value);
+    const present = resolveCaseFiles(file, input);
+    const files = [...present].map(([ref, real]) => ({ ref, contentBase64: readFileCapped(real, MAX_FILE_BYTES).toString('base64') }));
+    const size = files.reduce((n, f) => n + f.contentBase64.length, 0);
+    if (batch.length >= MAX_IMPORT_BATCH || (batch.length > 0 && chars + size > BATCH_FILE_CHARS)) await flush();
+    batch.push({ c, args: { case: input, files } });
+    chars += size;
+  }
+  await flush();
+  const registered = stored.filter((x) => x.status === 'registered').length;
+  return {
+    json: { imported: stored.length, registered, drafts: stored.length - registered, cases: stored },
+    human: t(lang, 'cases:cli.importedMany', { count: stored.length, registered, drafts: stored.length - registered }),
+  };
 }
 
 const NO_FUNDING: FundingResult = { channel: null, section: null, reason: { key: 'funding.not_in_list', params: { sections: '' } } };
@@ -113,7 +219,7 @@ export const casesCommands: Command[] = [
     maxArgs: 1,
     async run(ctx) {
       const file = path.resolve(ctx.args[0] ?? '');
-      const input = readCaseFile(file);
+      const input = await readCaseFile(file);
       const present = resolveCaseFiles(file, input);
       const d = await ctx.core().call('cases.checkFile', { case: input, presentFiles: [...present.keys()] });
       const funding = d.funding ?? NO_FUNDING;
@@ -126,17 +232,22 @@ export const casesCommands: Command[] = [
   },
   {
     name: 'case import',
-    usage: 'htmp case import FILE.json [--json]',
+    usage: 'htmp case import FILE [--json]',
     summary: 'cases:cli.commands.caseImport',
     minArgs: 1,
     maxArgs: 1,
     async run(ctx) {
       const file = path.resolve(ctx.args[0] ?? '');
-      const input = readCaseFile(file);
-      const present = resolveCaseFiles(file, input);
-      const files = [...present].map(([ref, real]) => ({ ref, contentBase64: readFileCapped(real, MAX_FILE_BYTES).toString('base64') }));
-      const { id } = await ctx.core().call('cases.import', { case: input, files });
-      return { json: { id }, human: t(ctx.lang, 'cases:cli.imported', { id }) };
+      const kind = inputKind(file);
+      if (kind === 'one') {
+        const input = await readCaseFile(file);
+        const present = resolveCaseFiles(file, input);
+        const { MAX_FILE_BYTES } = await contract();
+        const files = [...present].map(([ref, real]) => ({ ref, contentBase64: readFileCapped(real, MAX_FILE_BYTES).toString('base64') }));
+        const { id } = await ctx.core().call('cases.import', { case: input, files });
+        return { json: { id }, human: t(ctx.lang, 'cases:cli.imported', { id }) };
+      }
+      return importMany(ctx, file, kind);
     },
   },
   {
@@ -147,36 +258,45 @@ export const casesCommands: Command[] = [
     maxArgs: 0,
     async run(ctx) {
       const status = ctx.options.status;
+      const { CASE_STATUSES, MAX_PAGE } = await contract();
       if (status !== undefined && !(CASE_STATUSES as readonly unknown[]).includes(status)) throw new AppFailure('cases.bad_status', { status: String(status) });
       const core = ctx.core();
-      const cases: CaseListItem[] = [];
-      for (let offset = 0; ; ) {
-        const page = await core.call('cases.list', { ...(status ? { status: status as CaseStatus } : {}), offset, limit: MAX_PAGE });
-        cases.push(...page.items);
-        offset += page.items.length;
-        if (page.items.length === 0 || offset >= page.total) break;
-      }
-      const json = {
-        cases: cases.map((x) => ({
-          id: x.id,
-          patient: x.patient,
-          htmpCode: x.htmpCode,
-          status: x.status,
-          due: x.due,
-          receivedAt: x.receivedAt,
-          complete: x.complete,
-          overdue: x.overdue,
-          outcome: x.outcome,
-          protocolNumber: x.protocol?.label ?? null,
-        })),
+      const row = (x: CaseListItem) => ({
+        id: x.id,
+        patient: x.patient,
+        htmpCode: x.htmpCode,
+        status: x.status,
+        due: x.due,
+        receivedAt: x.receivedAt,
+        complete: x.complete,
+        overdue: x.overdue,
+        outcome: x.outcome,
+        protocolNumber: x.protocol?.label ?? null,
+      });
+      const line = (x: CaseListItem) =>
+        `${x.due ?? '----------'}  ${t(ctx.lang, `cases:cli.status.${x.status}`).padEnd(16)} ${x.htmpCode.padEnd(12)} ${x.patient.iin}  ${x.patient.lastName} ${x.patient.firstName}  ${x.id}`;
+      // The first page is read before anything is written, so a refusal is still one document.
+      const args = { ...(status ? { status: status as CaseStatus } : {}), limit: MAX_PAGE, withTotal: false };
+      const first = await core.call('cases.list', args);
+      return {
+        // Page after page by key (each page costs the same, however deep), written as it comes.
+        async stream(write, flushed) {
+          let page = first;
+          let n = 0;
+          if (ctx.json) write('{"cases":[');
+          for (;;) {
+            for (const x of page.items) {
+              write(ctx.json ? `${n > 0 ? ',' : ''}${JSON.stringify(row(x))}` : `${line(x)}\n`);
+              n++;
+            }
+            await flushed();
+            if (page.next === null) break;
+            page = await core.call('cases.list', { ...args, after: page.next });
+          }
+          if (ctx.json) write(']}\n');
+          else if (n === 0) write(`${t(ctx.lang, 'cases:cli.noCases')}\n`);
+        },
       };
-      const human =
-        cases.length === 0
-          ? t(ctx.lang, 'cases:cli.noCases')
-          : cases
-              .map((x) => `${x.due ?? '----------'}  ${t(ctx.lang, `cases:cli.status.${x.status}`).padEnd(16)} ${x.htmpCode.padEnd(12)} ${x.patient.iin}  ${x.patient.lastName} ${x.patient.firstName}  ${x.id}`)
-              .join('\n');
-      return { json, human };
     },
   },
   {
@@ -187,7 +307,7 @@ export const casesCommands: Command[] = [
     maxArgs: 1,
     async run(ctx) {
       const id = ctx.args[0] ?? '';
-      if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
+      if (!UUID.test(id)) throw new AppFailure('cases.not_found', { id });
       const d = await ctx.core().call('cases.get', { id });
       const decision = d.currentDecision;
       const json = { ...d, decision, protocolNumber: decision?.protocol?.label ?? null };
@@ -229,9 +349,11 @@ export const casesCommands: Command[] = [
       const approve = ctx.options.approve === true;
       const refuse = typeof ctx.options.refuse === 'string' ? ctx.options.refuse : undefined;
       if (approve === (refuse !== undefined)) throw new AppFailure('cases.approve_or_refuse');
+      const { REFUSAL_REASONS, memberSchema } = await contract();
+      const { z } = await import('zod');
       if (refuse !== undefined && !(REFUSAL_REASONS as readonly string[]).includes(refuse)) throw new AppFailure('cases.bad_reason', { reason: refuse });
       // Without --members the standing members of the commission (Settings) sit.
-      let members: z.infer<typeof memberSchema>[] | undefined;
+      let members: ArgsOf<'cases.decide'>['members'];
       if (typeof ctx.options.members === 'string') {
         const membersFile = path.resolve(ctx.options.members);
         const parsed = z.array(memberSchema).max(50).safeParse(readJson(membersFile));
@@ -240,7 +362,7 @@ export const casesCommands: Command[] = [
       }
       const date = typeof ctx.options.date === 'string' ? ctx.options.date : kzToday();
       if (!isIsoDate(date)) throw new AppFailure('cases.bad_date', { value: date });
-      if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
+      if (!UUID.test(id)) throw new AppFailure('cases.not_found', { id });
       const core = ctx.core();
       const args = {
         caseId: id,

@@ -31,7 +31,16 @@ export const dbCommands: Command[] = [
     maxArgs: 0,
     async run(ctx) {
       const r = await ctx.core().call('db.check', {});
-      return { json: r, human: r.ok ? t(ctx.lang, 'cli:db.checkOk') : `${t(ctx.lang, 'cli:db.checkFailed')}\n${r.integrity.join('\n')}` };
+      const files = r.files.problems.map((p) =>
+        t(ctx.lang, p.status === 'missing' ? 'cli:db.fileMissing' : 'cli:db.fileDamaged', { sha256: p.sha256, cases: p.cases.join(', ') || '—' }),
+      );
+      const db = r.integrity.length === 1 && r.integrity[0] === 'ok' && r.foreignKeyViolations === 0;
+      return {
+        json: r,
+        human: r.ok
+          ? `${t(ctx.lang, 'cli:db.checkOk')}\n${t(ctx.lang, 'cli:db.filesOk', { count: r.files.checked })}`
+          : [t(ctx.lang, 'cli:db.checkFailed'), ...(db ? [] : r.integrity), ...files].join('\n'),
+      };
     },
   },
   {

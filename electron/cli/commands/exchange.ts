@@ -1,11 +1,16 @@
 import path from 'node:path';
 import { AppFailure } from '../../../shared/result';
-import { t } from '../../core/i18n';
+import { t, translateError } from '../../core/i18n';
 import type { Command } from '../command';
 
 const stripUndefined = <T extends Record<string, unknown>>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+/** Text a bundle's sender chose (a name): printed with control and bidi characters shown as escapes. */
+const shown = (text: string | null | undefined): string =>
+  // eslint-disable-next-line no-control-regex
+  (text ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function required(v: unknown, option: string): string {
   const s = str(v);
@@ -17,19 +22,34 @@ function required(v: unknown, option: string): string {
 export const exchangeCommands: Command[] = [
   {
     name: 'bundle export',
-    usage: 'htmp bundle export --kind referral|sync|backup --out FILE [--peer ID] [--json]',
+    usage: 'htmp bundle export --kind referral|sync|backup --out FILE [--for FINGERPRINT]... [--peer ID] [--introduce] [--json]',
     summary: 'exchange:cli.export',
-    options: { kind: { type: 'string' }, out: { type: 'string' }, peer: { type: 'string' } },
+    options: { kind: { type: 'string' }, out: { type: 'string' }, peer: { type: 'string' }, for: { type: 'string', multiple: true }, introduce: { type: 'boolean' } },
     maxArgs: 0,
     async run(ctx) {
       const kind = required(ctx.options.kind, '--kind');
       if (kind !== 'referral' && kind !== 'sync' && kind !== 'backup') throw new AppFailure('cli.bad_option', { option: `--kind ${kind}` });
       const out = path.resolve(required(ctx.options.out, '--out'));
       const peer = str(ctx.options.peer);
-      const r = await ctx.core().call('exchange.export', { kind, out, ...(peer !== undefined ? { peer } : {}) });
+      const recipients = list(ctx.options.for);
+      const introduce = ctx.options.introduce === true;
+      if (kind !== 'sync' && (recipients.length > 0 || introduce)) throw new AppFailure('cli.bad_option', { option: recipients.length > 0 ? '--for' : '--introduce' });
+      const r = await ctx.core().call('exchange.export', {
+        kind,
+        out,
+        ...(peer !== undefined ? { peer } : {}),
+        ...(recipients.length > 0 ? { for: recipients } : {}),
+        ...(introduce ? { introduce } : {}),
+      });
+      const sync = r.kind === 'sync' ? { encrypted: r.encrypted === true, recipients: r.recipients ?? [] } : {};
+      const whom = (r.recipients ?? []).map((x) => `${shown(x.name) || x.installationId} (${x.fingerprint})`).join(', ');
       return {
-        json: { file: r.file, kind: r.kind, records: r.records, attachments: r.attachments, sha256: r.sha256 },
-        human: t(ctx.lang, 'exchange:cli.exported', { file: r.file, records: r.records, attachments: r.attachments, sha256: r.sha256 }),
+        json: { file: r.file, kind: r.kind, records: r.records, attachments: r.attachments, sha256: r.sha256, ...sync },
+        human: [
+          t(ctx.lang, 'exchange:cli.exported', { file: r.file, records: r.records, attachments: r.attachments, sha256: r.sha256 }),
+          ...(r.kind === 'sync' ? [r.encrypted ? t(ctx.lang, 'exchange:cli.encryptedFor', { recipients: whom }) : t(ctx.lang, 'exchange:cli.introduction')] : []),
+          ...(r.kind === 'referral' ? [t(ctx.lang, 'exchange:cli.referralPlain')] : []),
+        ].join('\n'),
       };
     },
   },
@@ -41,30 +61,42 @@ export const exchangeCommands: Command[] = [
     maxArgs: 1,
     async run(ctx) {
       const r = await ctx.core().call('exchange.verify', { file: path.resolve(ctx.args[0]!) });
+      const report = { valid: r.valid, kind: r.kind, errors: r.errors, bundleId: r.bundleId, sender: r.sender, trusted: r.trusted, entries: r.entries };
+      if (r.valid) return { json: report, human: t(ctx.lang, 'exchange:cli.valid', { kind: r.kind ?? '', fingerprint: r.sender?.fingerprint ?? '' }) };
+      // Not valid: exit 2, and the JSON leads with the usual error envelope (the first refusal).
+      const { code, ...params } = r.errors[0]!;
+      const error = { code, message: translateError(ctx.lang, { code, params }), params };
       return {
-        json: { valid: r.valid, kind: r.kind, errors: r.errors, bundleId: r.bundleId, sender: r.sender, trusted: r.trusted, entries: r.entries },
-        human: r.valid
-          ? t(ctx.lang, 'exchange:cli.valid', { kind: r.kind ?? '', fingerprint: r.sender?.fingerprint ?? '' })
-          : [t(ctx.lang, 'exchange:cli.invalid'), ...r.errors.map((e) => `  ${e.code}: ${t(ctx.lang, `exchange:errors.${e.code}`, e)}`)].join('\n'),
+        json: { error, ...report },
+        human: [t(ctx.lang, 'exchange:cli.invalid'), ...r.errors.map((e) => `  ${e.code}: ${translateError(ctx.lang, { code: e.code, params: e })}`)].join('\n'),
+        exitCode: 2,
       };
     },
   },
   {
     name: 'bundle import',
-    usage: 'htmp bundle import FILE [--dry-run] [--trust-new-peer] [--json]',
+    usage: 'htmp bundle import FILE [--dry-run] [--trust-new-peer] [--accept-key-change FINGERPRINT] [--allow-rollback] [--json]',
     summary: 'exchange:cli.import',
-    options: { 'dry-run': { type: 'boolean' }, 'trust-new-peer': { type: 'boolean' } },
+    options: { 'dry-run': { type: 'boolean' }, 'trust-new-peer': { type: 'boolean' }, 'accept-key-change': { type: 'string' }, 'allow-rollback': { type: 'boolean' } },
     minArgs: 1,
     maxArgs: 1,
     async run(ctx) {
+      const accept = str(ctx.options['accept-key-change']);
       const r = await ctx.core().call('exchange.import', {
         file: path.resolve(ctx.args[0]!),
         dryRun: ctx.options['dry-run'] === true,
         trustNewPeer: ctx.options['trust-new-peer'] === true,
+        ...(accept !== undefined ? { acceptKeyChange: accept } : {}),
+        ...(ctx.options['allow-rollback'] === true ? { allowRollback: true } : {}),
       });
+      const editions = r.editions;
       return {
-        json: { imported: r.imported, unchanged: r.unchanged, conflicts: r.conflicts },
-        human: t(ctx.lang, r.dryRun ? 'exchange:cli.importedDry' : 'exchange:cli.imported', { imported: r.imported, unchanged: r.unchanged, conflicts: r.conflicts, refused: r.refused }),
+        json: { imported: r.imported, unchanged: r.unchanged, conflicts: r.conflicts, ...(editions ? { editions } : {}) },
+        human: [
+          t(ctx.lang, r.dryRun ? 'exchange:cli.importedDry' : 'exchange:cli.imported', { imported: r.imported, unchanged: r.unchanged, conflicts: r.conflicts, refused: r.refused }),
+          ...(editions ? [t(ctx.lang, 'exchange:cli.editions', { added: editions.added.join(', ') || '—', removed: editions.removed.join(', ') || '—' })] : []),
+          ...r.warnings.map((w) => translateError(ctx.lang, { code: w.code, ...(w.params ? { params: w.params } : {}) })),
+        ].join('\n'),
       };
     },
   },
@@ -75,7 +107,14 @@ export const exchangeCommands: Command[] = [
     maxArgs: 0,
     async run(ctx) {
       const r = await ctx.core().call('exchange.identity', {});
-      return { json: r, human: `${r.installationId}\n${r.fingerprint}\n${r.publicKey}` };
+      return {
+        json: r,
+        human: [
+          `${t(ctx.lang, 'exchange:cli.installation')}: ${r.installationId}`,
+          `${t(ctx.lang, 'exchange:cli.signingFingerprint')}: ${r.fingerprint}`,
+          `${t(ctx.lang, 'exchange:cli.encryptionFingerprint')}: ${r.encryptionFingerprint}`,
+        ].join('\n'),
+      };
     },
   },
   {
@@ -85,7 +124,18 @@ export const exchangeCommands: Command[] = [
     maxArgs: 0,
     async run(ctx) {
       const r = await ctx.core().call('exchange.peers', {});
-      return { json: r, human: r.map((p) => `${p.installationId}  ${p.fingerprint}  ${p.name ?? ''}`).join('\n') };
+      return {
+        json: r,
+        human: r
+          .map((p) =>
+            [
+              `${p.installationId}  ${p.fingerprint}  ${shown(p.name)}`,
+              `  ${t(ctx.lang, 'exchange:cli.encryptionFingerprint')}: ${p.encryptionFingerprint ?? '—'}`,
+              ...p.keyChanges.map((k) => `  ${t(ctx.lang, 'exchange:cli.keyChanged', { at: k.at, from: k.previousFingerprint, to: k.fingerprint })}`),
+            ].join('\n'),
+          )
+          .join('\n'),
+      };
     },
   },
   {

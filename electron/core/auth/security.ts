@@ -63,6 +63,8 @@ export interface SecurityOptions {
   leaseId?: string;
   /** Called each time the database opens (a new Store): the core hangs its Store listeners here. */
   onOpened?(): void;
+  /** Called just before the database closes (sign-out, lock of the last session, core close): statistics. */
+  onClosing?(db: Db): void;
   emit(event: { type: 'auth.changed'; payload: Record<string, unknown> }): void;
 }
 
@@ -301,7 +303,8 @@ export class Security {
     this.unregisterFiles = null;
     if (this.open) {
       try {
-        this.open.db.pragma('optimize');
+        if (this.opts.onClosing) this.opts.onClosing(this.open.db);
+        else this.open.db.pragma('optimize');
       } catch {
         /* closing anyway */
       }

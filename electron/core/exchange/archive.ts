@@ -15,22 +15,23 @@
  * - Node only; never imports electron.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
 import { open as openFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { BundleError, isBundleError } from './errors';
-import { decodeBase64Strict, fingerprint as keyFingerprint, publicKeyFromPrivate, sign, verify } from './keys';
+import { decodeBase64Strict, isPublicKey, fingerprint as keyFingerprint, publicKeyFromPrivate, sign, verify } from './keys';
 import {
   BUNDLE_FORMAT,
   BUNDLE_KINDS,
   CURRENT_VERSION,
   MANIFEST_PATH,
   SIGNATURE_PATH,
-  SUPPORTED_MAJOR,
+  SUPPORTED_MAJORS,
   attachmentHashOf,
   canonicalBytes,
   manifestSchema,
@@ -38,6 +39,7 @@ import {
   pathCollisionKey,
   unsafePathReason,
   type BundleKind,
+  type EncryptionHeader,
   type Manifest,
   type ManifestEntry,
 } from './manifest';
@@ -54,9 +56,8 @@ export interface BundleLimits {
   maxTotalSize: number;
   /** Uncompressed bytes of manifest.json. */
   maxManifestSize: number;
-  /** Uncompressed/compressed ratio refused for entries larger than `ratioCheckFrom`. */
+  /** Uncompressed/compressed ratio refused for every entry, whatever its size. */
   maxCompressionRatio: number;
-  ratioCheckFrom: number;
 }
 
 const MiB = 1024 * 1024;
@@ -68,7 +69,6 @@ export const DEFAULT_LIMITS: Readonly<BundleLimits> = Object.freeze({
   maxTotalSize: 8 * 1024 * MiB,
   maxManifestSize: 64 * MiB,
   maxCompressionRatio: 200,
-  ratioCheckFrom: 1 * MiB,
 });
 
 /** FAT32, the usual file system of a USB stick, stores files up to 4 GiB - 1. */
@@ -91,6 +91,14 @@ export interface WriteBundleEntry {
   role?: string;
   /** Deflate the entry (default true); false for data that is already compressed. */
   compress?: boolean;
+  /** zlib level 1-9 when compressed (default 6): 1 for large records that must be written fast. */
+  compressionLevel?: number;
+  /**
+   * SHA-256 the entry's bytes must have: checked as they are written, `bundle.hash_mismatch` (and
+   * no bundle) otherwise. `files/<sha256>` paths are always checked against their name; this is
+   * for documents under other names (a referral's attachments), so a damaged store never ships.
+   */
+  expectSha256?: string;
 }
 
 export interface WriteProgress {
@@ -107,13 +115,16 @@ export interface BundleSenderSecret {
   publicKey: string;
   privateKey: string;
   name?: string;
+  /** The sender's X25519 public key (format 2.0), so its peers can encrypt to it. */
+  encryptionKey?: string;
 }
 
 export interface WriteBundleOptions {
   file: string;
   kind: BundleKind;
   sender: BundleSenderSecret;
-  meta: Record<string, unknown>;
+  /** Kind-specific meta; a function is called after the last entry (counts known only then). */
+  meta: Record<string, unknown> | (() => Record<string, unknown>);
   entries: AsyncIterable<WriteBundleEntry> | Iterable<WriteBundleEntry>;
   onProgress?: (progress: WriteProgress) => void;
   signal?: AbortSignal;
@@ -124,6 +135,11 @@ export interface WriteBundleOptions {
   generator?: { name: string; version: string };
   /** Refuse (`bundle.too_large`) instead of writing a bigger file; default 4 GiB - 1 (FAT32). */
   maxBundleSize?: number;
+  /**
+   * The sealed content key of an encrypted bundle (exchange/seal.ts). The caller encrypts every
+   * entry itself; each path must then end in `.enc`.
+   */
+  encryption?: EncryptionHeader;
 }
 
 export interface WriteBundleResult {
@@ -190,7 +206,7 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
   const createdAt = (opts.createdAt ?? new Date()).toISOString();
   // Every entry carries the bundle's creation time: stable, and what an operator expects to see.
   const mtime = new Date(createdAt);
-  canonicalBytes(opts.meta); // refuse non-JSON meta before any byte is written
+  if (typeof opts.meta !== 'function') canonicalBytes(opts.meta); // refuse non-JSON meta before any byte is written
 
   const partial = `${file}.partial`;
   const zip = new yazl.ZipFile();
@@ -242,6 +258,7 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
         if (previous === entry.path && attachmentHashOf(entry.path) !== null) continue; // stored once
         throw new BundleError('bundle.invalid_record', { path: entry.path, reason: previous === entry.path ? 'duplicate_entry' : 'case_collision' });
       }
+      if (opts.encryption !== undefined && !entry.path.endsWith('.enc')) throw new BundleError('bundle.invalid_record', { path: entry.path, reason: 'not_encrypted' });
       if (entries.length >= DEFAULT_LIMITS.maxEntries) {
         throw new BundleError('bundle.too_large', { reason: 'entries', limit: DEFAULT_LIMITS.maxEntries });
       }
@@ -257,13 +274,17 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
       source.on('error', (err) => counter.destroy(err));
       counter.on('error', (err) => fail(err));
       source.pipe(counter);
-      zip.addReadStream(counter, entry.path, { mtime, mode: FILE_MODE, compress: entry.compress ?? true });
+      const compress = entry.compress ?? true;
+      zip.addReadStream(counter, entry.path, { mtime, mode: FILE_MODE, compress, ...(compress && entry.compressionLevel !== undefined ? { compressionLevel: entry.compressionLevel } : {}) });
       await Promise.race([finished(counter), failure]);
       current = null;
 
       const named = attachmentHashOf(entry.path);
       if (named !== null && named !== counter.digest) {
         throw new BundleError('bundle.hash_mismatch', { path: entry.path, reason: 'attachment_name' });
+      }
+      if (entry.expectSha256 !== undefined && entry.expectSha256 !== counter.digest) {
+        throw new BundleError('bundle.hash_mismatch', { path: entry.path, reason: 'attachment_content' });
       }
       entries.push({ path: entry.path, sha256: counter.digest, size: counter.size, ...(entry.role !== undefined ? { role: entry.role } : {}) });
       progress('entries', entry.path);
@@ -277,17 +298,24 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
       kind,
       bundleId,
       createdAt,
-      sender: { installationId: sender.installationId, publicKey: sender.publicKey, ...(sender.name !== undefined ? { name: sender.name } : {}) },
+      sender: {
+        installationId: sender.installationId,
+        publicKey: sender.publicKey,
+        ...(sender.name !== undefined ? { name: sender.name } : {}),
+        ...(sender.encryptionKey !== undefined ? { encryptionKey: sender.encryptionKey } : {}),
+      },
       ...(opts.generator !== undefined ? { generator: opts.generator } : {}),
       entries,
-      meta: opts.meta,
+      meta: typeof opts.meta === 'function' ? opts.meta() : opts.meta,
+      ...(opts.encryption !== undefined ? { encryption: opts.encryption } : {}),
     });
     const manifestBytes = canonicalBytes(manifest);
     if (manifestBytes.length > DEFAULT_LIMITS.maxManifestSize) {
       throw new BundleError('bundle.too_large', { reason: 'manifest', limit: DEFAULT_LIMITS.maxManifestSize });
     }
     const signature = Buffer.from(sign(manifestBytes, sender.privateKey).toString('base64'), 'ascii');
-    zip.addBuffer(manifestBytes, MANIFEST_PATH, { mtime, mode: FILE_MODE, compress: true });
+    // Stored, not deflated (2.0): a reader checks the signature without inflating anything.
+    zip.addBuffer(manifestBytes, MANIFEST_PATH, { mtime, mode: FILE_MODE, compress: false });
     zip.addBuffer(signature, SIGNATURE_PATH, { mtime, mode: FILE_MODE, compress: false });
     zip.end();
     await Promise.race([written, failure]);
@@ -378,6 +406,11 @@ export interface BundleReader {
   pathsForHash(sha256: string): string[];
   /** Whole entry in memory (records); bounded by `maxBytes` or limits.maxEntrySize; hash checked. */
   readEntry(path: string, opts?: { maxBytes?: number }): Promise<Buffer>;
+  /**
+   * The same, synchronously (read + inflate + size and SHA-256 check), for a consumer that must
+   * stay inside one synchronous database transaction. Bounded by `maxBytes`.
+   */
+  readEntrySync(path: string, opts?: { maxBytes?: number }): Buffer;
   /** readEntry + JSON.parse; a parse failure is `bundle.invalid_record`. */
   readJson(path: string, opts?: { maxBytes?: number }): Promise<unknown>;
   /** Streams an entry; errors with `bundle.hash_mismatch` at the end if size or SHA-256 differ. */
@@ -496,7 +529,8 @@ function checkZipEntry(entry: yauzl.Entry, limits: BundleLimits): void {
   const size = entry.uncompressedSize;
   const limit = path === MANIFEST_PATH ? limits.maxManifestSize : path === SIGNATURE_PATH ? MAX_SIGNATURE_ENTRY_SIZE : limits.maxEntrySize;
   if (size > limit) throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit, size });
-  if (size > limits.ratioCheckFrom && size / Math.max(1, entry.compressedSize) > limits.maxCompressionRatio) {
+  // Every entry, whatever its size: no gap below which a bomb of many entries goes unchecked.
+  if (size > limits.maxCompressionRatio * Math.max(1, entry.compressedSize)) {
     throw new BundleError('bundle.too_large', { path, reason: 'compression_ratio', limit: limits.maxCompressionRatio });
   }
 }
@@ -594,7 +628,12 @@ function closeZip(zipfile: yauzl.ZipFile): Promise<void> {
   });
 }
 
-function parseManifest(bytes: Buffer): Manifest {
+/**
+ * The part of a manifest that must be read before its signature can be checked: JSON, format,
+ * a MAJOR this build reads, a known kind, and the sender's key. Nothing else is interpreted
+ * before the signature is verified.
+ */
+function parseManifestHead(bytes: Buffer): { raw: Record<string, unknown>; publicKey: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(bytes.toString('utf8'));
@@ -604,14 +643,24 @@ function parseManifest(bytes: Buffer): Manifest {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || (raw as { format?: unknown }).format !== BUNDLE_FORMAT) {
     throw new BundleError('bundle.not_a_bundle', { reason: 'format' });
   }
-  const { version, kind } = raw as { version?: unknown; kind?: unknown };
+  const { version, kind, sender } = raw as { version?: unknown; kind?: unknown; sender?: unknown };
   const parsed = typeof version === 'string' ? parseVersion(version) : null;
-  if (parsed === null || parsed.major !== SUPPORTED_MAJOR) {
-    throw new BundleError('bundle.unsupported_version', { version: String(version), supported: `${SUPPORTED_MAJOR}.x` });
+  const supported = `${SUPPORTED_MAJORS.join('.x, ')}.x`;
+  if (parsed === null || !SUPPORTED_MAJORS.includes(parsed.major)) {
+    throw new BundleError('bundle.unsupported_version', { version: String(version), supported });
   }
   if (typeof kind !== 'string' || !(BUNDLE_KINDS as readonly string[]).includes(kind)) {
-    throw new BundleError('bundle.unsupported_version', { version: String(version), supported: `${SUPPORTED_MAJOR}.x`, kind: String(kind) });
+    throw new BundleError('bundle.unsupported_version', { version: String(version), supported, kind: String(kind) });
   }
+  const publicKey = typeof sender === 'object' && sender !== null ? (sender as { publicKey?: unknown }).publicKey : undefined;
+  if (typeof publicKey !== 'string' || !isPublicKey(publicKey)) {
+    throw new BundleError('bundle.invalid_record', { path: MANIFEST_PATH, reason: 'schema', field: 'sender.publicKey', detail: 'not a base64 raw Ed25519 public key' });
+  }
+  return { raw: raw as Record<string, unknown>, publicKey };
+}
+
+/** Full schema of a manifest whose signature has been verified. */
+function parseManifest(raw: Record<string, unknown>): Manifest {
   const result = manifestSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -657,18 +706,20 @@ export async function openBundle(file: string, options: OpenBundleOptions = {}):
 
     const manifestZip = zipEntries.get(MANIFEST_PATH);
     if (manifestZip === undefined) throw new BundleError('bundle.not_a_bundle', { reason: 'no_manifest' });
+    // Signature first: of a bundle nobody signed, nothing but the manifest head is interpreted
+    // and no content entry is ever inflated (2.0 stores manifest.json uncompressed).
     const manifestBytes = await readRaw(zipfile, manifestZip, limits.maxManifestSize);
-    const manifest = parseManifest(manifestBytes);
-
+    const head = parseManifestHead(manifestBytes);
     const sigZip = zipEntries.get(SIGNATURE_PATH);
     if (sigZip === undefined) throw new BundleError('bundle.signature_invalid', { reason: 'missing' });
     const sigText = (await readRaw(zipfile, sigZip, MAX_SIGNATURE_ENTRY_SIZE)).toString('latin1').trim();
     const signature = decodeBase64Strict(sigText);
-    const publicKey = manifest.sender.publicKey;
+    const publicKey = head.publicKey;
     const fingerprint = keyFingerprint(publicKey);
     if (signature === null || !verify(manifestBytes, signature, publicKey)) {
       throw new BundleError('bundle.signature_invalid', { reason: 'mismatch', fingerprint });
     }
+    const manifest = parseManifest(head.raw);
 
     const query: TrustQuery = {
       fingerprint,
@@ -692,7 +743,14 @@ export async function openBundle(file: string, options: OpenBundleOptions = {}):
     const declared = new Map<string, ManifestEntry>();
     const byHash = new Map<string, string[]>();
     const keys = new Set<string>();
+    // Total inflated bytes, capped from the signed manifest before any content is read.
+    const declaredTotal = manifest.entries.reduce((n, e) => n + e.size, 0);
+    if (declaredTotal > limits.maxTotalSize) throw new BundleError('bundle.too_large', { reason: 'total_size', limit: limits.maxTotalSize, size: declaredTotal });
     for (const e of manifest.entries) {
+      // `files/<sha256>` is content-addressed: its name is the hash its content must have.
+      const named = attachmentHashOf(e.path);
+      if (named !== null && named !== e.sha256) throw new BundleError('bundle.hash_mismatch', { path: e.path, reason: 'attachment_name' });
+      if (manifest.encryption !== undefined && !e.path.endsWith('.enc')) throw new BundleError('bundle.invalid_record', { path: e.path, reason: 'not_encrypted' });
       if (declared.has(e.path)) throw new BundleError('bundle.invalid_record', { path: e.path, reason: 'duplicate_entry' });
       const key = pathCollisionKey(e.path);
       if (keys.has(key)) throw new BundleError('bundle.unsafe_path', { path: e.path, reason: 'case_collision' });
@@ -713,7 +771,8 @@ export async function openBundle(file: string, options: OpenBundleOptions = {}):
       }
     }
 
-    return createReader({ file, zipfile, zipEntries, manifest, manifestBytes, signature: sigText, fingerprint, declared, byHash, limits });
+    const fd = openSync(file, 'r');
+    return createReader({ file, fd, zipfile, zipEntries, manifest, manifestBytes, signature: sigText, fingerprint, declared, byHash, limits });
   } catch (err) {
     await closeZip(zipfile);
     throw err;
@@ -722,6 +781,8 @@ export async function openBundle(file: string, options: OpenBundleOptions = {}):
 
 interface ReaderState {
   file: string;
+  /** A descriptor of the same file for synchronous reads (readEntrySync). */
+  fd: number;
   zipfile: yauzl.ZipFile;
   zipEntries: Map<string, yauzl.Entry>;
   manifest: Manifest;
@@ -753,6 +814,34 @@ function createReader(s: ReaderState): BundleReader {
     return collect(openEntryStream(path), limit, path);
   };
 
+  const readEntrySync = (path: string, opts: { maxBytes?: number } = {}): Buffer => {
+    const declared = s.declared.get(path);
+    const z = s.zipEntries.get(path);
+    if (declared === undefined || z === undefined) throw notInBundle(path);
+    const limit = opts.maxBytes ?? s.limits.maxEntrySize;
+    if (declared.size > limit) throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit, size: declared.size });
+    const head = Buffer.alloc(30);
+    if (readSync(s.fd, head, 0, 30, z.relativeOffsetOfLocalHeader) !== 30 || head.readUInt32LE(0) !== 0x04034b50) {
+      throw new BundleError('bundle.not_a_bundle', { path, reason: 'zip_structure' });
+    }
+    const start = z.relativeOffsetOfLocalHeader + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+    const raw = Buffer.alloc(z.compressedSize);
+    if (readSync(s.fd, raw, 0, raw.length, start) !== raw.length) throw new BundleError('bundle.hash_mismatch', { path, reason: 'size' });
+    let data: Buffer;
+    if (z.compressionMethod === 0) data = raw;
+    else {
+      try {
+        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, declared.size), chunkSize: 1 << 20 });
+      } catch (err) {
+        if (err instanceof RangeError) throw new BundleError('bundle.too_large', { path, reason: 'inflated_beyond_declared' }, { cause: err });
+        throw new BundleError('bundle.hash_mismatch', { path, reason: 'corrupt' }, { cause: err });
+      }
+    }
+    if (data.length !== declared.size) throw new BundleError('bundle.hash_mismatch', { path, reason: 'size', expected: declared.size, actual: data.length });
+    if (createHash('sha256').update(data).digest('hex') !== declared.sha256) throw new BundleError('bundle.hash_mismatch', { path, reason: 'content' });
+    return data;
+  };
+
   return {
     file: s.file,
     manifest: s.manifest,
@@ -764,6 +853,7 @@ function createReader(s: ReaderState): BundleReader {
     entry: (path) => s.declared.get(path),
     pathsForHash: (sha256) => [...(s.byHash.get(sha256) ?? [])],
     readEntry,
+    readEntrySync,
     async readJson(path, opts) {
       const buf = await readEntry(path, opts);
       try {
@@ -803,6 +893,13 @@ function createReader(s: ReaderState): BundleReader {
       }
       return { entries, bytes };
     },
-    close: () => closeZip(s.zipfile),
+    close: async () => {
+      try {
+        closeSync(s.fd);
+      } catch {
+        // closed already
+      }
+      await closeZip(s.zipfile);
+    },
   };
 }

@@ -46,6 +46,8 @@ export async function writeCatalogueBundle(opts: {
   data: CatalogueData;
   calendar?: unknown;
   signal?: AbortSignal;
+  /** The bundle's date: updates are applied only in this order (default now). */
+  createdAt?: Date;
 }): Promise<WriteBundleResult> {
   const data = catalogueDataSchema.parse(opts.data);
   const publicKey = publicKeyFromPrivate(opts.publisher.privateKey);
@@ -63,6 +65,7 @@ export async function writeCatalogueBundle(opts: {
     meta: { editions: data.editions.map((e) => e.id), characteristics: data.characteristics !== null, calendar: opts.calendar !== undefined && opts.calendar !== null, hash: dataHash(data) },
     entries,
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.createdAt ? { createdAt: opts.createdAt } : {}),
   });
 }
 
@@ -223,13 +226,41 @@ export interface CataloguePreview extends CatalogueDiff {
   bundleId: string;
   publisher: { fingerprint: string; name: string | null; trustedNow: boolean };
   alreadyApplied: boolean;
+  createdAt: string;
+  editionsAdded: string[];
+  editionsRemoved: string[];
+  rollback: { reason: 'older' | 'equal' | 'removes_editions'; appliedCreatedAt: string | null } | null;
+}
+
+/**
+ * Catalogue updates only move forward. An update is a step back (a rollback) when it would
+ * remove editions loaded now, when it is not newer than the update applied last (the bundles'
+ * own dates), or when it changes nothing at all.
+ */
+function rollbackOf(ctx: CoreContext, createdAt: string, diff: CatalogueDiff, removed: string[]): CataloguePreview['rollback'] {
+  const last = ctx.db.prepare("SELECT created_at FROM exchange_catalogue_updates WHERE status = 'applied' AND created_at IS NOT NULL ORDER BY applied_at DESC LIMIT 1").pluck().get() as string | undefined;
+  const appliedCreatedAt = last ?? null;
+  if (removed.length > 0) return { reason: 'removes_editions', appliedCreatedAt };
+  if (last !== undefined) {
+    const a = Date.parse(createdAt);
+    const b = Date.parse(last);
+    if (a < b) return { reason: 'older', appliedCreatedAt };
+    if (a === b) return { reason: 'equal', appliedCreatedAt };
+  }
+  const nothing = diff.editions.every((e) => e.status === 'same') && diff.characteristics.status !== 'changed' && diff.characteristics.status !== 'added' && diff.calendar.status !== 'changed' && diff.calendar.status !== 'added';
+  return nothing ? { reason: 'equal', appliedCreatedAt } : null;
 }
 
 export async function previewCatalogue(ctx: CoreContext, opened: OpenedBundle, signal?: AbortSignal): Promise<{ preview: CataloguePreview; update: CatalogueUpdate }> {
   const { reader, newSender } = opened;
   const update = await readCatalogueBundle(reader, signal);
-  const diff = diffCatalogue(currentCatalogueData(ctx.db), currentCalendar(ctx.db), update);
+  const current = currentCatalogueData(ctx.db);
+  const diff = diffCatalogue(current, currentCalendar(ctx.db), update);
   const applied = ctx.db.prepare("SELECT 1 FROM exchange_catalogue_updates WHERE bundle_id = ? AND status = 'applied'").get(reader.manifest.bundleId) !== undefined;
+  const before = new Set((current?.editions ?? []).map((e) => e.id));
+  const after = new Set(update.data.editions.map((e) => e.id));
+  const editionsAdded = [...after].filter((id) => !before.has(id)).sort();
+  const editionsRemoved = [...before].filter((id) => !after.has(id)).sort();
   return {
     update,
     preview: {
@@ -237,6 +268,10 @@ export async function previewCatalogue(ctx: CoreContext, opened: OpenedBundle, s
       bundleId: reader.manifest.bundleId,
       publisher: { fingerprint: reader.fingerprint, name: reader.manifest.sender.name ?? null, trustedNow: newSender !== null },
       alreadyApplied: applied,
+      createdAt: reader.manifest.createdAt,
+      editionsAdded,
+      editionsRemoved,
+      rollback: applied ? null : rollbackOf(ctx, reader.manifest.createdAt, diff, editionsRemoved),
     },
   };
 }
@@ -258,9 +293,23 @@ export function applyCalendarData(db: Db, calendar: unknown | null): void {
   else db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(CALENDAR_OVERRIDE_KEY, JSON.stringify(calendar));
 }
 
-export async function applyCatalogue(ctx: CoreContext, opened: OpenedBundle, signal?: AbortSignal): Promise<CataloguePreview & { applied: boolean }> {
-  const { preview, update } = await previewCatalogue(ctx, opened, signal);
+/**
+ * Applies a catalogue update. One that is not a step forward (see rollbackOf) is refused with
+ * `exchange.catalogue_rollback` (the editions it would remove in the params) unless the user
+ * explicitly allowed the rollback.
+ */
+export async function applyCatalogue(ctx: CoreContext, opened: OpenedBundle, opts: { signal?: AbortSignal; allowRollback?: boolean } = {}): Promise<CataloguePreview & { applied: boolean }> {
+  const { preview, update } = await previewCatalogue(ctx, opened, opts.signal);
   if (preview.alreadyApplied) return { ...preview, applied: false };
+  if (preview.rollback !== null && opts.allowRollback !== true) {
+    throw new AppFailure('exchange.catalogue_rollback', {
+      reason: preview.rollback.reason,
+      removed: preview.editionsRemoved.join(', ') || '—',
+      added: preview.editionsAdded.join(', ') || '—',
+      createdAt: preview.createdAt,
+      appliedCreatedAt: preview.rollback.appliedCreatedAt,
+    });
+  }
   const m = opened.reader.manifest;
   const stateDir = path.join(overrideDir(ctx.dataDir), 'history', m.bundleId);
   fs.mkdirSync(stateDir, { recursive: true });
@@ -272,8 +321,8 @@ export async function applyCatalogue(ctx: CoreContext, opened: OpenedBundle, sig
     applyCatalogueData(ctx.db, update.data, `bundle:${m.bundleId}`);
     if (update.calendar !== null) applyCalendarData(ctx.db, update.calendar);
     ctx.db
-      .prepare("INSERT OR REPLACE INTO exchange_catalogue_updates (bundle_id, publisher_key, summary, applied_at, state_dir, status) VALUES (?, ?, ?, ?, ?, 'applied')")
-      .run(m.bundleId, m.sender.publicKey, summary, new Date().toISOString(), stateDir);
+      .prepare("INSERT OR REPLACE INTO exchange_catalogue_updates (bundle_id, publisher_key, summary, applied_at, state_dir, status, created_at) VALUES (?, ?, ?, ?, ?, 'applied', ?)")
+      .run(m.bundleId, m.sender.publicKey, summary, new Date().toISOString(), stateDir, m.createdAt);
   })();
   ctx.emit({ type: 'data.changed', payload: { area: 'catalogue' } });
   return { ...preview, applied: true };

@@ -17,6 +17,8 @@ export const BUNDLE_ERROR_CODES = [
   'bundle.invalid_record',
   'bundle.not_a_bundle',
   'bundle.cancelled',
+  'bundle.not_recipient',
+  'bundle.key_changed',
 ] as const;
 
 export type BundleErrorCode = (typeof BUNDLE_ERROR_CODES)[number];

@@ -3,4 +3,4 @@
  * folder with users). Kept so that imports written against this path still resolve; import
  * `../files` in new code.
  */
-export { SHA256_RE, hashFile, storeStream, listFileStore, isAttachmentColumn, hasStoredFile, openStoredFile } from '../files';
+export { SHA256_RE, hashFile, storeStream, listFileStore, isAttachmentColumn, hasStoredFile, openStoredFile, verifyFileStore } from '../files';

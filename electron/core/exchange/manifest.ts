@@ -8,11 +8,18 @@
  */
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { isPublicKey } from './keys';
+import { decodeBase64Strict, isPublicKey } from './keys';
 
 export const BUNDLE_FORMAT = 'htmp-bundle';
-export const CURRENT_VERSION = '1.0';
-export const SUPPORTED_MAJOR = 1;
+/**
+ * 2.0: sync bundles encrypted to their recipients (`encryption`), records split over several
+ * entries, `manifest.json` stored uncompressed, `files/<sha256>` bound to its declared hash.
+ * 1.0 bundles are still read (docs/bundle-format.md, "Versioning").
+ */
+export const CURRENT_VERSION = '2.0';
+/** The newest MAJOR this build writes; it reads every MAJOR in SUPPORTED_MAJORS. */
+export const SUPPORTED_MAJOR = 2;
+export const SUPPORTED_MAJORS: readonly number[] = [1, 2];
 
 export const MANIFEST_PATH = 'manifest.json';
 export const SIGNATURE_PATH = 'manifest.sig';
@@ -142,6 +149,29 @@ export const senderSchema = z.looseObject({
   installationId: z.string().min(1).max(128),
   publicKey: z.string().refine(isPublicKey, 'not a base64 raw Ed25519 public key'),
   name: z.string().max(200).optional(),
+  /** 2.0: the sender's X25519 key (base64 of 32 raw bytes), so peers can encrypt to it. */
+  encryptionKey: z.string().refine(isPublicKey, 'not a base64 raw X25519 public key').optional(),
+});
+
+const b64 = (bytes: number) => z.string().refine((v) => decodeBase64Strict(v)?.length === bytes, `not base64 of ${bytes} bytes`);
+
+/** 2.0: the content key of an encrypted bundle, sealed to each recipient (exchange/seal.ts). */
+export const recipientSchema = z.looseObject({
+  /** Fingerprint of the recipient's X25519 key ("AB12 CD34 ..."). */
+  fingerprint: z.string().regex(/^[0-9A-F]{4}( [0-9A-F]{4}){7}$/),
+  installationId: z.string().min(1).max(128).optional(),
+  /** The sender's ephemeral X25519 public key for this recipient. */
+  ephemeralKey: b64(32),
+  nonce: b64(12),
+  /** AES-256-GCM of the 32-byte content key: 32 bytes + 16-byte tag. */
+  wrappedKey: b64(48),
+});
+
+export const encryptionSchema = z.looseObject({
+  scheme: z.literal('x25519-hkdf-sha256-aes-256-gcm'),
+  /** Plaintext bytes per authenticated chunk of an entry. */
+  chunkSize: z.number().int().min(1024).max(16 * 1024 * 1024),
+  recipients: z.array(recipientSchema).min(1).max(64),
 });
 
 export const manifestSchema = z.looseObject({
@@ -155,11 +185,15 @@ export const manifestSchema = z.looseObject({
   generator: z.looseObject({ name: z.string().max(100), version: z.string().max(50) }).optional(),
   entries: z.array(manifestEntrySchema),
   meta: z.record(z.string(), z.unknown()),
+  /** 2.0: present when every content entry is encrypted (path ending in `.enc`). */
+  encryption: encryptionSchema.optional(),
 });
 
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 export type ManifestSender = z.infer<typeof senderSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
+export type EncryptionHeader = z.infer<typeof encryptionSchema>;
+export type SealedRecipient = z.infer<typeof recipientSchema>;
 
 /**
  * Canonical JSON: object keys sorted by code unit, no whitespace, `undefined` members

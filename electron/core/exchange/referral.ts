@@ -102,7 +102,9 @@ export async function exportReferral(ctx: CoreContext, opts: { file: string; cas
       }
       for (const x of docs) {
         fileCount++;
-        yield { path: x.path, role: 'attachment', source: { stream: () => openStoredFile(ctx.dataDir, x.sha256) } };
+        // Checked on the way out: the bundle carries exactly the bytes the secretary attached
+        // (a damaged or replaced stored file refuses the export).
+        yield { path: x.path, role: 'attachment', source: { stream: () => openStoredFile(ctx.dataDir, x.sha256) }, expectSha256: x.sha256 };
       }
       yield { path: `${p.folder}/case.json`, role: 'record', source: { buffer: Buffer.from(JSON.stringify(record, null, 2)) } };
       csv.push([p.number, p.date, d.patient.lastName, d.patient.firstName, d.patient.middleName, d.patient.iin, d.htmpCode, p.folder, docs.length, p.name.kk, p.name.ru].map(csvCell).join(';'));

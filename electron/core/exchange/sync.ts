@@ -1,32 +1,50 @@
 /**
  * Sync bundles between laptops of one commission (docs/bundle-format.md, section 8).
  *
- * Export: every change_log row after the peer's acknowledged local seq (all rows without a
- * peer), except the peer's own, including rows relayed from third laptops, as
- * `records/changes.jsonl`, plus the attachments those rows name (`files/<sha256>`).
+ * Export: every change_log row after the recipients' acknowledged local seq (all rows without a
+ * recipient), except a single recipient's own, including rows relayed from third laptops, as
+ * `records/changes-NNNNNN.jsonl` entries of bounded size, plus the attachments those rows name.
+ * When the history the recipient lacks was compacted away (every known peer had acknowledged
+ * it), the current rows travel instead as `records/state-NNNNNN.jsonl`. Encrypted to the
+ * recipients' X25519 keys (exchange/seal.ts); written in one pass, never whole in memory.
  *
- * Import: idempotent (bundle id and change id dedupe), order-tolerant (a change is applied
- * only when the local value is still the one it started from), atomic (ONE transaction).
- * A field both sides changed becomes a conflict; nothing is overwritten silently. Locked rows
- * (issued protocols) never change by sync: such changes are recorded as refused.
+ * Import: idempotent (bundle id and change id dedupe), order-tolerant (a change is applied only
+ * when the local value is still the one it started from), atomic: every entry is verified
+ * first, attachments are stored (content-addressed, verified), then ONE synchronous SQLite
+ * transaction reads the record entries one at a time from the bundle file itself (bounded
+ * memory, hashes checked again) and applies them without a savepoint per change. A field both
+ * sides changed becomes a conflict; nothing is overwritten silently. Locked rows (issued
+ * protocols) never change by sync: such changes are recorded as refused.
  */
 import type { ExportView, ImportView } from '../../../shared/contract/exchange';
-import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
-import type { ChangeRecord, Row, SqlValue, TableSpec } from '../store';
+import { nameBasedUuid, type ChangeRecord, type Row, type SqlValue, type TableSpec } from '../store';
 import { writeBundle, type BundleReader, type WriteBundleEntry } from './archive';
 import { BundleError } from './errors';
 import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE, storeStream } from '../files';
 import type { Job } from './jobs';
-import { attachmentHashOf, attachmentPath } from './manifest';
-import { getPeer, identity, listPeers, senderSecret, trustPeer, type OpenedBundle } from './trust';
+import { attachmentHashOf, attachmentPath, parseVersion } from './manifest';
+import { boxFingerprint, decryptBuffer, decryptStream, encryptBuffer, encryptStream, entryKey, newEncryption, normaliseFingerprint, openContentKey } from './seal';
+import { boxKeys, getPeer, identity, learnEncryptionKey, listPeers, senderSecret, trustPeer, type OpenedBundle, type PeerRow } from './trust';
 
-export const CHANGES_PATH = 'records/changes.jsonl';
-/** Records files are read whole (one transaction applies them); attachments are streamed. */
-export const MAX_RECORDS_BYTES = 256 * 1024 * 1024;
+/** The one records file of a 1.0 bundle; read whole, up to the 1.0 limit. */
+export const LEGACY_CHANGES_PATH = 'records/changes.jsonl';
+export const LEGACY_MAX_RECORDS_BYTES = 256 * 1024 * 1024;
+/** 2.0: plaintext bytes the writer puts in one records entry (about a thousand changes). */
+export const RECORDS_ENTRY_BYTES = 1024 * 1024;
+/** 2.0: the most plaintext one records entry may hold; a reader refuses more. */
+export const MAX_RECORDS_ENTRY_BYTES = 16 * 1024 * 1024;
+/** 2.0 encrypted bundles: the attachments' hashes (their entry names are keyed, not the hash). */
+export const FILES_INDEX = 'records/files.json';
+const RECORDS_RE = /^records\/(state|changes)-(\d{6})\.jsonl(\.enc)?$/;
+const recordsPath = (kind: 'state' | 'changes', n: number, encrypted: boolean): string => `records/${kind}-${String(n).padStart(6, '0')}.jsonl${encrypted ? '.enc' : ''}`;
+/** meta key holding the highest seq compacted out of change_log. */
+const HORIZON_KEY = 'change_log_horizon';
 
 // ---------------------------------------------------------------------------------------------
 // Locks
@@ -53,6 +71,7 @@ export function isLocked(table: string, row: Row): boolean {
 const NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 const sqlValue = z.union([z.string(), z.number().finite(), z.null()]);
 
+/** One change record (the documentation of the line format; lines are checked by parseChange). */
 export const changeSchema = z.looseObject({
   seq: z.number().int().positive(),
   changeId: z.string().min(1).max(128),
@@ -65,6 +84,18 @@ export const changeSchema = z.looseObject({
   resolves: z.array(z.string().min(1).max(128)).max(256).optional(),
 });
 export type SyncChange = z.infer<typeof changeSchema>;
+
+/** 2.0: the current row, sent instead of history that was compacted (applied only where missing). */
+export interface SyncState {
+  changeId: string;
+  table: string;
+  recordId: string;
+  values: Record<string, SqlValue>;
+  installationId: string;
+  at: string;
+  /** Keys (32 hex digits) of the compacted changes the row contains. */
+  covers?: string[];
+}
 
 const syncMetaSchema = z.looseObject({
   since: z.number().int().min(0),
@@ -86,25 +117,140 @@ interface LogRow {
   resolves: string | null;
 }
 
-function toSyncChange(r: LogRow): SyncChange {
-  const c: SyncChange = {
-    seq: r.seq,
-    changeId: r.change_id,
-    table: r.table_name,
-    recordId: r.record_id,
-    op: r.op,
-    fields: JSON.parse(r.fields) as SyncChange['fields'],
-    installationId: r.installation_id,
-    at: r.at,
-  };
-  if (r.resolves) c.resolves = JSON.parse(r.resolves) as string[];
-  return c;
+/** A change_log row as one JSON line; the stored `fields` and `resolves` JSON are copied as they are. */
+function changeLine(r: LogRow): string {
+  return (
+    `{"seq":${r.seq},"changeId":${JSON.stringify(r.change_id)},"table":${JSON.stringify(r.table_name)},"recordId":${JSON.stringify(r.record_id)},` +
+    `"op":${JSON.stringify(r.op)},"fields":${r.fields},"installationId":${JSON.stringify(r.installation_id)},"at":${JSON.stringify(r.at)}` +
+    `${r.resolves ? `,"resolves":${r.resolves}` : ''}}`
+  );
 }
 
-function attachmentsOf(fields: SyncChange['fields']): string[] {
+const isSqlValue = (v: unknown): v is SqlValue => v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+const isId = (v: unknown, max: number): v is string => typeof v === 'string' && v.length >= 1 && v.length <= max;
+
+/**
+ * Checks one change line (the rules of changeSchema, written out: a sync of 100,000 cases has a
+ * million lines) and the table and columns against this installation's Store. Returns a reason
+ * instead of throwing, so the caller can name the entry and line.
+ */
+export function checkChange(v: unknown, tables: ReadonlyMap<string, KnownTable>): { ok: SyncChange } | { reason: string; field?: string; table?: string } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { reason: 'schema', field: '' };
+  const c = v as Record<string, unknown>;
+  if (typeof c.seq !== 'number' || !Number.isInteger(c.seq) || c.seq <= 0) return { reason: 'schema', field: 'seq' };
+  if (!isId(c.changeId, 128)) return { reason: 'schema', field: 'changeId' };
+  if (typeof c.table !== 'string' || !NAME_RE.test(c.table)) return { reason: 'schema', field: 'table' };
+  if (!isId(c.recordId, 200)) return { reason: 'schema', field: 'recordId' };
+  if (c.op !== 'insert' && c.op !== 'update' && c.op !== 'delete') return { reason: 'schema', field: 'op' };
+  if (!isId(c.installationId, 128)) return { reason: 'schema', field: 'installationId' };
+  if (!isId(c.at, 64)) return { reason: 'schema', field: 'at' };
+  if (c.resolves !== undefined && (!Array.isArray(c.resolves) || c.resolves.length > 256 || !c.resolves.every((x) => isId(x, 128)))) return { reason: 'schema', field: 'resolves' };
+  const f = c.fields;
+  if (typeof f !== 'object' || f === null || Array.isArray(f)) return { reason: 'schema', field: 'fields' };
+  const spec = tables.get(c.table);
+  if (!spec) return { reason: 'unknown_table', table: c.table };
+  for (const [k, pair] of Object.entries(f as Record<string, unknown>)) {
+    if (!Array.isArray(pair) || pair.length !== 2 || !isSqlValue(pair[0]) || !isSqlValue(pair[1])) return { reason: 'schema', field: `fields.${k}` };
+    if (!spec.writable.has(k)) return { reason: 'unknown_column', table: c.table, field: k };
+  }
+  return { ok: c as unknown as SyncChange };
+}
+
+/** A user table as the checks need it: the columns a remote change may write, as a set. */
+export interface KnownTable extends TableSpec {
+  writable: ReadonlySet<string>;
+}
+
+export function knownTables(specs: readonly TableSpec[]): Map<string, KnownTable> {
+  return new Map(specs.map((t) => [t.name, { ...t, writable: new Set([...t.columns, 'created_at', 'updated_at']) }] as const));
+}
+
+function checkState(v: unknown, tables: ReadonlyMap<string, KnownTable>): { ok: SyncState } | { reason: string; field?: string; table?: string } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { reason: 'schema', field: '' };
+  const s = v as Record<string, unknown>;
+  if (!isId(s.changeId, 128)) return { reason: 'schema', field: 'changeId' };
+  if (typeof s.table !== 'string' || !NAME_RE.test(s.table)) return { reason: 'schema', field: 'table' };
+  if (!isId(s.recordId, 200)) return { reason: 'schema', field: 'recordId' };
+  if (!isId(s.installationId, 128)) return { reason: 'schema', field: 'installationId' };
+  if (!isId(s.at, 64)) return { reason: 'schema', field: 'at' };
+  const values = s.values;
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return { reason: 'schema', field: 'values' };
+  if (s.covers !== undefined && (!Array.isArray(s.covers) || s.covers.length > 100_000 || !s.covers.every((x) => typeof x === 'string' && /^[0-9a-f]{32}$/.test(x)))) return { reason: 'schema', field: 'covers' };
+  const spec = tables.get(s.table);
+  if (!spec) return { reason: 'unknown_table', table: s.table };
+  for (const [k, x] of Object.entries(values as Record<string, unknown>)) {
+    if (!isSqlValue(x)) return { reason: 'schema', field: `values.${k}` };
+    if (!spec.writable.has(k)) return { reason: 'unknown_column', table: s.table, field: k };
+  }
+  return { ok: s as unknown as SyncState };
+}
+
+function attachmentsOf(table: string, fields: SyncChange['fields']): string[] {
   const out: string[] = [];
-  for (const [col, [, v]] of Object.entries(fields)) if (isAttachmentColumn(col) && typeof v === 'string' && SHA256_RE.test(v)) out.push(v);
+  for (const [col, [, v]] of Object.entries(fields)) if (isAttachmentColumn(col, table) && typeof v === 'string' && SHA256_RE.test(v)) out.push(v);
   return out;
+}
+
+/** A change id as the 16 bytes kept in `change_seen` (a UUID's own bytes; otherwise its SHA-256, cut). */
+export function seenKey(changeId: string): Buffer {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(changeId)) return Buffer.from(changeId.replace(/-/g, ''), 'hex');
+  return createHash('sha256').update(`change-id ${changeId}`).digest().subarray(0, 16);
+}
+
+/** The 16-byte key of a record in `change_seen`. */
+export function recordKey(table: string, recordId: string): Buffer {
+  return createHash('sha256').update(`${table}/${recordId}`).digest().subarray(0, 16);
+}
+
+/** True when `ids` (16-byte keys one after the other) holds `key`. */
+function holds(ids: Buffer, key: Buffer): boolean {
+  for (let at = 0; at + 16 <= ids.length; at += 16) if (ids.compare(key, 0, 16, at, at + 16) === 0) return true;
+  return false;
+}
+
+/** Adds compacted change ids (16-byte keys) to a record's entry in `change_seen`. */
+export function addSeen(db: CoreContext['db'], record: Buffer, keys: Buffer[]): void {
+  const cur = db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck().get(record) as Buffer | undefined;
+  const fresh = keys.filter((k) => cur === undefined || !holds(cur, k));
+  if (fresh.length === 0) return;
+  db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?) ON CONFLICT(record) DO UPDATE SET ids = excluded.ids').run(record, Buffer.concat([cur ?? Buffer.alloc(0), ...fresh]));
+}
+
+/** Name of an attachment entry in an encrypted bundle: keyed, so the names do not reveal the hashes. */
+function sealedFilePath(contentKey: Buffer, sha256: string): string {
+  return `files/${createHmac('sha256', contentKey).update(`file ${sha256}`).digest('hex')}.enc`;
+}
+
+/** Fails at its end (`bundle.hash_mismatch`) unless the bytes passing through have this SHA-256. */
+class HashCheck extends Transform {
+  private readonly hash = createHash('sha256');
+  constructor(
+    private readonly expected: string,
+    private readonly path: string,
+    private readonly reason: string,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    const d = this.hash.digest('hex');
+    cb(d === this.expected ? null : new BundleError('bundle.hash_mismatch', { path: this.path, reason: this.reason }));
+  }
+}
+
+/** Pipes streams into one Readable that fails when any of them fails. */
+function chain(first: Readable, ...rest: Transform[]): Readable {
+  let cur: Readable = first;
+  for (const t of rest) {
+    const from = cur;
+    from.on('error', (err) => t.destroy(err));
+    from.pipe(t);
+    cur = t;
+  }
+  return cur;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,88 +261,240 @@ export type ExportResult = Omit<ExportView, 'name' | 'index' | 'kind'> & { kind:
 
 const PAGE = 2000;
 
-export async function exportSync(ctx: CoreContext, opts: { file: string; peer?: string | undefined; job: Job }): Promise<ExportResult> {
+export function changeLogHorizon(ctx: Pick<CoreContext, 'db'>): number {
+  const v = ctx.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(HORIZON_KEY) as string | undefined;
+  return v === undefined ? 0 : Number(v);
+}
+
+/** The peers a sync bundle is for: `--peer ID` and each `--for FINGERPRINT` (encryption or signing key). */
+export function resolveRecipients(ctx: CoreContext, peer: string | undefined, fingerprints: readonly string[] = []): PeerRow[] {
+  const peers = listPeers(ctx);
+  const out = new Map<string, PeerRow>();
+  if (peer !== undefined) {
+    const p = getPeer(ctx, peer);
+    if (!p) throw new AppFailure('exchange.unknown_peer', { peer });
+    out.set(p.installation_id, p);
+  }
+  for (const text of fingerprints) {
+    const fp = normaliseFingerprint(text);
+    const p = fp === null ? undefined : peers.find((x) => x.fingerprint === fp || (x.encryption_key !== null && boxFingerprint(x.encryption_key) === fp));
+    if (!p) throw new AppFailure('exchange.unknown_peer', { peer: text });
+    out.set(p.installation_id, p);
+  }
+  return [...out.values()];
+}
+
+export interface ExportSyncOptions {
+  file: string;
+  /** A peer's installation id (the 1.0 option): the bundle is for it. */
+  peer?: string | undefined;
+  /** Fingerprints of the recipients' keys (as `bundle identity` shows them). */
+  for?: readonly string[] | undefined;
+  /** No recipient: a bundle with this installation's keys and acknowledgements only, no records. */
+  introduce?: boolean | undefined;
+  /** Tests only: a 2.0 bundle with records but without encryption (to show what encryption hides). */
+  plain?: boolean;
+  /** Tests only: smaller records entries. */
+  recordsEntryBytes?: number;
+  job: Job;
+}
+
+export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Promise<ExportResult> {
   const { job } = opts;
   const started = new Date().toISOString();
-  const peer = opts.peer !== undefined ? getPeer(ctx, opts.peer) : undefined;
-  if (opts.peer !== undefined && !peer) throw new AppFailure('exchange.unknown_peer', { peer: opts.peer });
-  const since = peer?.acked_seq ?? 0;
-  const exclude = peer?.installation_id ?? '';
-  const upTo = (ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM change_log').get() as { n: number }).n;
+  const recipients = resolveRecipients(ctx, opts.peer, opts.for ?? []);
+  if (recipients.length === 0 && opts.introduce !== true && opts.plain !== true) throw new AppFailure('exchange.no_recipient', {});
+  const encrypt = recipients.length > 0 && opts.plain !== true;
+  if (encrypt) {
+    for (const r of recipients) if (r.encryption_key === null) throw new AppFailure('exchange.peer_no_key', { peer: r.installation_id, name: r.name ?? r.installation_id, fingerprint: r.fingerprint });
+  }
+  const introduce = recipients.length === 0 && opts.introduce === true;
+  const since = recipients.length > 0 ? Math.min(...recipients.map((r) => r.acked_seq)) : 0;
+  const exclude = recipients.length === 1 ? recipients[0]!.installation_id : '';
+  const upTo = introduce ? 0 : (ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM change_log').get() as { n: number }).n;
+  const horizon = changeLogHorizon(ctx);
+  const withState = !introduce && since < horizon;
+  const userTables = ctx.store.tables();
+  const userTableNames = new Set(userTables.map((t) => t.name));
+  const bundleId = randomUUID();
+  const sealed = encrypt ? newEncryption(recipients.map((r) => ({ publicKey: r.encryption_key!, installationId: r.installation_id })), bundleId) : null;
+  const entryBytes = opts.recordsEntryBytes ?? RECORDS_ENTRY_BYTES;
+  const me = identity(ctx);
   const page = ctx.db.prepare(
     `SELECT c.seq, c.change_id, c.table_name, c.record_id, c.op, c.fields, c.installation_id, c.at, r.resolves
        FROM change_log c LEFT JOIN exchange_resolutions r ON r.change_id = c.change_id
       WHERE c.seq > ? AND c.seq <= ? AND c.installation_id <> ? ORDER BY c.seq LIMIT ${PAGE}`,
   );
+  const pendingTotal = introduce ? 0 : (ctx.db.prepare('SELECT count(*) AS n FROM change_log WHERE seq > ? AND seq <= ?').get(since, upTo) as { n: number }).n;
 
-  // First pass: count and collect the attachments (hashes only).
-  let records = 0;
+  let changes = 0;
+  let states = 0;
   const hashes = new Set<string>();
-  for (let last = since; ; ) {
-    job.throwIfCancelled();
-    const rows = page.all(last, upTo, exclude) as LogRow[];
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      records++;
-      if (r.op !== 'delete' && r.fields.includes('sha256')) for (const h of attachmentsOf(JSON.parse(r.fields) as SyncChange['fields'])) hashes.add(h);
-    }
-    last = rows[rows.length - 1]!.seq;
-  }
   const present: string[] = [];
   const missingFiles: string[] = [];
-  for (const h of [...hashes].sort()) (hasStoredFile(ctx.dataDir, h) ? present : missingFiles).push(h);
-  const total = records + present.length;
 
-  const changesStream = (): Readable =>
-    Readable.from(
-      (function* () {
-        let done = 0;
-        for (let last = since; ; ) {
-          if (job.signal.aborted) return;
-          const rows = page.all(last, upTo, exclude) as LogRow[];
-          if (rows.length === 0) return;
-          done += rows.length;
-          job.progress('records', done, total);
-          yield Buffer.from(rows.map((r) => JSON.stringify(toSyncChange(r))).join('\n') + '\n', 'utf8');
-          last = rows[rows.length - 1]!.seq;
+  /**
+   * Lines are written straight into the entry's buffer (bytes, outside the JS heap): no array of
+   * strings survives long enough to be promoted, so memory stays flat however many rows there are.
+   */
+  class Lines {
+    buf = Buffer.allocUnsafe(entryBytes + 4096);
+    len = 0;
+    /** Adds a line; returns the finished entry's bytes when the buffer is full. */
+    add(line: string): Buffer | null {
+      const need = Buffer.byteLength(line, 'utf8') + 1;
+      let done: Buffer | null = null;
+      if (this.len > 0 && this.len + need > this.buf.length) done = this.take();
+      if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
+      this.len += this.buf.write(line, this.len, 'utf8');
+      this.buf[this.len++] = 0x0a;
+      return done;
+    }
+    take(): Buffer {
+      const out = this.buf.subarray(0, this.len);
+      this.buf = Buffer.allocUnsafe(entryBytes + 4096);
+      this.len = 0;
+      return out;
+    }
+  }
+
+  /** One records entry: plain (deflated by the zip) or deflated then encrypted. */
+  const recordsEntry = (kind: 'state' | 'changes', n: number, plain: Buffer): WriteBundleEntry => {
+    const path = recordsPath(kind, n, sealed !== null);
+    if (sealed === null) return { path, role: 'record', source: { buffer: plain }, compressionLevel: 1 };
+    const packed = encryptBuffer(entryKey(sealed.contentKey, bundleId, path), deflateRawSync(plain, { level: 1, chunkSize: 1 << 20 }));
+    return { path, role: 'record', source: { buffer: packed }, compress: false };
+  };
+
+  function* stateEntries(): Generator<WriteBundleEntry> {
+    let n = 0;
+    const lines = new Lines();
+    const tailInserts = ctx.db.prepare("SELECT record_id FROM change_log WHERE table_name = ? AND op = 'insert'").pluck();
+    const covered = ctx.db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck();
+    for (const t of userTables) {
+      const rows = ctx.db.prepare(`SELECT * FROM ${t.name} WHERE id > ? ORDER BY id LIMIT 500`);
+      // Rows whose insert is still in the log travel as changes (the tail is short once acknowledged).
+      const inTail = new Set(tailInserts.all(t.name) as string[]);
+      for (let last = ''; ; ) {
+        job.throwIfCancelled();
+        const batch = rows.all(last) as Row[];
+        if (batch.length === 0) break;
+        for (const row of batch) {
+          const id = String(row.id);
+          if (inTail.has(id)) continue; // its insert travels in the changes
+          const values: Record<string, SqlValue> = {};
+          for (const [k, v] of Object.entries(row)) {
+            if (k === 'id') continue;
+            values[k] = v;
+            if (isAttachmentColumn(k, t.name) && typeof v === 'string' && SHA256_RE.test(v)) hashes.add(v);
+          }
+          const at = String(row.updated_at ?? row.created_at ?? started);
+          // The compacted changes this row already contains: a laptop that takes the row takes
+          // them as seen, so their copies relayed by others later change nothing.
+          const ids = covered.get(recordKey(t.name, id)) as Buffer | undefined;
+          const covers = ids === undefined ? [] : Array.from({ length: ids.length / 16 }, (_, i) => ids.toString('hex', i * 16, i * 16 + 16));
+          const line = JSON.stringify({ changeId: nameBasedUuid(`state/${t.name}/${id}/${at}`), table: t.name, recordId: id, values, installationId: ctx.installationId, at, ...(covers.length > 0 ? { covers } : {}) });
+          states++;
+          const full = lines.add(line);
+          if (full) yield recordsEntry('state', ++n, full);
         }
-      })(),
-    );
+        last = String(batch[batch.length - 1]!.id);
+      }
+    }
+    if (lines.len > 0) yield recordsEntry('state', ++n, lines.take());
+  }
+
+  function* changeEntries(): Generator<WriteBundleEntry> {
+    let n = 0;
+    const lines = new Lines();
+    for (let last = since; ; ) {
+      job.throwIfCancelled();
+      const rows = page.all(last, upTo, exclude) as LogRow[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        if (!userTableNames.has(r.table_name)) continue; // local notes (a peer's key change) never travel
+        if (r.op !== 'delete' && r.fields.includes('sha256')) for (const h of attachmentsOf(r.table_name, JSON.parse(r.fields) as SyncChange['fields'])) hashes.add(h);
+        changes++;
+        const full = lines.add(changeLine(r));
+        if (full) yield recordsEntry('changes', ++n, full);
+      }
+      last = rows[rows.length - 1]!.seq;
+      job.progress('records', Math.min(changes, pendingTotal), pendingTotal);
+    }
+    if (lines.len > 0) yield recordsEntry('changes', ++n, lines.take());
+  }
+
+  async function* entries(): AsyncGenerator<WriteBundleEntry> {
+    if (withState) yield* stateEntries();
+    if (!introduce) yield* changeEntries();
+    for (const h of [...hashes].sort()) (hasStoredFile(ctx.dataDir, h) ? present : missingFiles).push(h);
+    let i = 0;
+    for (const h of present) {
+      job.progress('files', ++i, present.length);
+      if (sealed === null) {
+        yield { path: attachmentPath(h), role: 'attachment', source: { stream: () => openStoredFile(ctx.dataDir, h) }, compress: false };
+      } else {
+        const path = sealedFilePath(sealed.contentKey, h);
+        const key = entryKey(sealed.contentKey, bundleId, path);
+        // Checked on the way out: what is encrypted is exactly the content with this hash.
+        yield { path, role: 'attachment', compress: false, source: { stream: () => chain(openStoredFile(ctx.dataDir, h), new HashCheck(h, `files/${h}`, 'attachment_content'), encryptStream(key)) } };
+      }
+    }
+    if (sealed !== null) {
+      const index = Buffer.from(JSON.stringify(present), 'utf8');
+      const path = `${FILES_INDEX}.enc`;
+      yield { path, role: 'record', compress: false, source: { buffer: encryptBuffer(entryKey(sealed.contentKey, bundleId, path), deflateRawSync(index, { level: 1, chunkSize: 1 << 20 })) } };
+    }
+  }
 
   const peers = listPeers(ctx);
-  const me = identity(ctx);
   const installations: Record<string, string> = { [me.installationId]: me.name };
   for (const p of peers) if (p.name) installations[p.installation_id] = p.name;
-  const meta = {
+  const meta = (): Record<string, unknown> => ({
     schemaVersion: ctx.db.pragma('user_version', { simple: true }) as number,
     since,
     upTo,
-    changes: records,
+    changes,
+    states,
     attachments: present.length,
     acks: Object.fromEntries(peers.map((p) => [p.installation_id, p.received_seq])),
     installations,
-    recipients: peer ? [peer.installation_id] : [],
-    ...(missingFiles.length > 0 ? { missingFiles } : {}),
-  };
+    recipients: recipients.map((r) => r.installation_id),
+    ...(introduce ? { introduction: true } : {}),
+    // Hashes name patient documents: an encrypted bundle only says how many are missing.
+    ...(missingFiles.length > 0 ? (sealed === null ? { missingFiles } : { missingFiles: missingFiles.length }) : {}),
+  });
 
-  function* entries(): Generator<WriteBundleEntry> {
-    yield { path: CHANGES_PATH, role: 'record', source: { stream: changesStream } };
-    let i = 0;
-    for (const h of present) {
-      job.progress('files', records + ++i, total);
-      yield { path: attachmentPath(h), role: 'attachment', source: { stream: () => openStoredFile(ctx.dataDir, h) }, compress: false };
-    }
-  }
-
-  job.progress('records', 0, total);
-  const r = await writeBundle({ file: opts.file, kind: 'sync', sender: senderSecret(ctx), meta, entries: entries(), signal: job.signal, generator: generator(ctx) });
-  job.progress('done', total, total);
+  job.progress('records', 0, pendingTotal);
+  const r = await writeBundle({
+    file: opts.file,
+    kind: 'sync',
+    sender: senderSecret(ctx),
+    meta,
+    entries: entries(),
+    signal: job.signal,
+    generator: generator(ctx),
+    bundleId,
+    ...(sealed !== null ? { encryption: sealed.header } : {}),
+  });
+  job.progress('done', 1, 1);
   const finished = new Date().toISOString();
   ctx.db.transaction(() => {
-    recordJob(ctx, { id: job.id, kind: 'sync', direction: 'export', bundleId: r.bundleId, peer: peer?.installation_id ?? null, file: r.file, sha256: r.sha256, records, attachments: present.length, upToSeq: upTo, started, finished });
-    if (peer) ctx.db.prepare('UPDATE exchange_peers SET last_export_at = ? WHERE installation_id = ?').run(finished, peer.installation_id);
+    recordJob(ctx, { id: job.id, kind: 'sync', direction: 'export', bundleId: r.bundleId, peer: recipients.map((p) => p.installation_id).join(',') || null, file: r.file, sha256: r.sha256, records: changes + states, attachments: present.length, upToSeq: upTo, started, finished });
+    for (const p of recipients) ctx.db.prepare('UPDATE exchange_peers SET last_export_at = ? WHERE installation_id = ?').run(finished, p.installation_id);
   })();
-  return { file: r.file, kind: 'sync', bundleId: r.bundleId, records, attachments: present.length, sha256: r.sha256, bytes: r.bytes, ...(missingFiles.length ? { missingFiles } : {}) };
+  return {
+    file: r.file,
+    kind: 'sync',
+    bundleId: r.bundleId,
+    records: changes + states,
+    attachments: present.length,
+    sha256: r.sha256,
+    bytes: r.bytes,
+    encrypted: sealed !== null,
+    recipients: recipients.map((p) => ({ installationId: p.installation_id, name: p.name, fingerprint: p.fingerprint })),
+    ...(missingFiles.length ? { missingFiles } : {}),
+  };
 }
 
 export function generator(ctx: CoreContext): { name: string; version: string } {
@@ -223,50 +521,85 @@ export type ImportResult = ImportView;
 
 class DryRunRollback extends Error {}
 
-/** Reads and validates every change of a sync bundle (before any write). */
-export async function readChanges(reader: BundleReader, tables: ReadonlyMap<string, TableSpec>): Promise<SyncChange[]> {
-  if (!reader.has(CHANGES_PATH)) return [];
-  const buf = await reader.readEntry(CHANGES_PATH, { maxBytes: MAX_RECORDS_BYTES });
-  const text = buf.toString('utf8');
-  const out: SyncChange[] = [];
-  let line = 0;
-  let prevSeq = 0;
-  for (const raw of text.split('\n')) {
-    line++;
-    if (raw === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw new BundleError('bundle.invalid_record', { path: CHANGES_PATH, line, reason: 'json' });
-    }
-    const parsed = changeSchema.safeParse(value);
-    if (!parsed.success) throw new BundleError('bundle.invalid_record', { path: CHANGES_PATH, line, reason: 'schema', field: parsed.error.issues[0]?.path.join('.') ?? '' });
-    const c = parsed.data;
-    const spec = tables.get(c.table);
-    if (!spec) throw new BundleError('bundle.invalid_record', { path: CHANGES_PATH, line, reason: 'unknown_table', table: c.table });
-    for (const f of Object.keys(c.fields)) {
-      if (f === 'id' || (!spec.columns.includes(f) && f !== 'created_at' && f !== 'updated_at')) {
-        throw new BundleError('bundle.invalid_record', { path: CHANGES_PATH, line, reason: 'unknown_column', table: c.table, field: f });
-      }
-    }
-    if (c.seq <= prevSeq) throw new BundleError('bundle.invalid_record', { path: CHANGES_PATH, line, reason: 'order' });
-    prevSeq = c.seq;
-    out.push(c);
-  }
-  return out;
+interface RecordsEntry {
+  path: string;
+  kind: 'state' | 'changes';
+  /** The most bytes the stored entry may have (a 1.0 file keeps its 1.0 limit). */
+  maxBytes: number;
 }
 
-interface LocalChange {
-  change_id: string;
-  installation_id: string;
-  at: string;
+/** The records entries of a sync bundle in the order they are applied: states, then changes. */
+export function recordsEntries(reader: BundleReader): RecordsEntry[] {
+  const out: (RecordsEntry & { n: number })[] = [];
+  for (const e of reader.entries) {
+    if (e.path === LEGACY_CHANGES_PATH) out.push({ path: e.path, kind: 'changes', n: 0, maxBytes: LEGACY_MAX_RECORDS_BYTES });
+    const m = RECORDS_RE.exec(e.path);
+    if (m) out.push({ path: e.path, kind: m[1] as 'state' | 'changes', n: Number(m[2]), maxBytes: m[3] ? 2 * MAX_RECORDS_ENTRY_BYTES : MAX_RECORDS_ENTRY_BYTES });
+  }
+  return out.sort((a, b) => (a.kind === b.kind ? a.n - b.n : a.kind === 'state' ? -1 : 1));
 }
+
+interface Opened {
+  reader: BundleReader;
+  /** The content key of an encrypted bundle (null: plain). */
+  contentKey: Buffer | null;
+  chunkSize: number;
+}
+
+/** One records entry, synchronously: read (size and hash checked by the archive), decrypted, inflated. */
+function readRecords(o: Opened, path: string, maxBytes: number): Buffer {
+  const stored = o.reader.readEntrySync(path, { maxBytes });
+  if (o.contentKey === null) return stored;
+  const packed = decryptBuffer(entryKey(o.contentKey, o.reader.manifest.bundleId, path), stored, o.chunkSize, path);
+  try {
+    return inflateRawSync(packed, { maxOutputLength: MAX_RECORDS_ENTRY_BYTES, chunkSize: 1 << 20 });
+  } catch (err) {
+    if (err instanceof RangeError) throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit: MAX_RECORDS_ENTRY_BYTES }, { cause: err });
+    throw new BundleError('bundle.hash_mismatch', { path, reason: 'corrupt' }, { cause: err });
+  }
+}
+
+/** The lines of a JSON Lines buffer with their numbers, decoded one at a time. */
+function* linesOf(buf: Buffer): Generator<[number, string]> {
+  let start = 0;
+  let line = 0;
+  while (start < buf.length) {
+    let end = buf.indexOf(0x0a, start);
+    if (end === -1) end = buf.length;
+    line++;
+    if (end > start) yield [line, buf.toString('utf8', start, end)];
+    start = end + 1;
+  }
+}
+
+const RESOLVES = Buffer.from('"resolves"');
+
+/** Change ids that changes of this entry resolve (only lines that name `resolves` are parsed). */
+function resolvedIn(buf: Buffer, into: Set<string>): void {
+  for (let at = buf.indexOf(RESOLVES); at !== -1; at = buf.indexOf(RESOLVES, at + 1)) {
+    const start = buf.lastIndexOf(0x0a, at) + 1;
+    let end = buf.indexOf(0x0a, at);
+    if (end === -1) end = buf.length;
+    try {
+      const v = JSON.parse(buf.toString('utf8', start, end)) as { resolves?: unknown };
+      if (Array.isArray(v.resolves)) for (const id of v.resolves) if (typeof id === 'string') into.add(id);
+    } catch {
+      // a line that is not JSON is refused when it is applied
+    }
+    at = end;
+  }
+}
+
+const drain = async (stream: Readable): Promise<void> => {
+  for await (const _ of stream) void _;
+};
 
 /**
- * Imports a verified-trust sync bundle. Order: verify every entry's hash, parse and validate
- * every record, copy attachments into the file store (content-addressed: harmless if the
- * import later fails), then apply everything in ONE transaction.
+ * Imports a trusted sync bundle. Order: open the content key (an encrypted bundle not addressed
+ * to this installation is refused, `bundle.not_recipient`), verify EVERY entry (records: hash,
+ * decryption, inflation; attachments: hash of the stored bytes and of the decrypted content
+ * against its name), copy attachments into the file store (content-addressed, verified again),
+ * then apply all records in ONE transaction, reading them entry by entry.
  */
 export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: { dryRun: boolean; job: Job }): Promise<ImportResult> {
   const { reader, newSender } = opened;
@@ -296,37 +629,96 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     return { ...base, unchanged: count, alreadyImported: true, sender: { ...base.sender, trustedNow: false } };
   }
 
+  const o: Opened = {
+    reader,
+    contentKey: m.encryption !== undefined ? openContentKey(m.encryption, boxKeys(ctx), m.bundleId) : null,
+    chunkSize: m.encryption?.chunkSize ?? 0,
+  };
+  const plan = recordsEntries(reader);
+  const major = parseVersion(m.version)?.major ?? 1;
+  if (major < 2 && plan.some((p) => p.path !== LEGACY_CHANGES_PATH)) throw new BundleError('bundle.invalid_record', { path: plan.find((p) => p.path !== LEGACY_CHANGES_PATH)!.path, reason: 'unexpected_entry' });
+
+  // Attachments: sha256 -> entry path. Plain bundles name them by hash; encrypted ones list the
+  // hashes in their (encrypted) index and name each entry by a keyed hash of it.
+  const files = new Map<string, string>();
+  if (o.contentKey !== null) {
+    const indexPath = `${FILES_INDEX}.enc`;
+    if (reader.has(indexPath)) {
+      let list: unknown;
+      try {
+        list = JSON.parse(readRecords(o, indexPath, 2 * MAX_RECORDS_ENTRY_BYTES).toString('utf8'));
+      } catch (err) {
+        if (err instanceof BundleError) throw err;
+        throw new BundleError('bundle.invalid_record', { path: indexPath, reason: 'json' });
+      }
+      if (!Array.isArray(list) || !list.every((h) => typeof h === 'string' && SHA256_RE.test(h))) throw new BundleError('bundle.invalid_record', { path: indexPath, reason: 'schema' });
+      for (const h of list as string[]) {
+        const path = sealedFilePath(o.contentKey, h);
+        if (!reader.has(path)) throw new BundleError('bundle.invalid_record', { path, reason: 'missing_entry' });
+        files.set(h, path);
+      }
+    }
+    const named = new Set(files.values());
+    for (const e of reader.entries) {
+      if (e.path.startsWith('files/') && !named.has(e.path)) throw new BundleError('bundle.invalid_record', { path: e.path, reason: 'undeclared_file' });
+    }
+  } else {
+    for (const e of reader.entries) {
+      const h = attachmentHashOf(e.path);
+      if (h !== null) files.set(h, e.path);
+    }
+  }
+  const openAttachment = (sha: string, path: string): Readable => {
+    const stream = reader.openEntryStream(path);
+    if (o.contentKey === null) return stream; // bound to its name when the bundle was opened
+    return chain(stream, decryptStream(entryKey(o.contentKey, m.bundleId, path), o.chunkSize, path), new HashCheck(sha, path, 'attachment_name'));
+  };
+
+  // 1. Verify every entry before anything is written: nothing of a damaged bundle is applied.
+  const planByPath = new Map(plan.map((p) => [p.path, p] as const));
+  const shaByPath = new Map([...files].map(([sha, path]) => [path, sha] as const));
+  const bundleResolves = new Set<string>();
+  let lines = 0;
+  let verified = 0;
   const entriesTotal = reader.entries.length;
-  await reader.verifyAll((p) => job.progress('verify', p.entries, entriesTotal), job.signal).catch((e: unknown) => {
-    throw e;
-  });
+  job.progress('verify', 0, entriesTotal);
+  for (const e of reader.entries) {
+    job.throwIfCancelled();
+    const p = planByPath.get(e.path);
+    if (p !== undefined) {
+      const buf = readRecords(o, p.path, p.maxBytes);
+      for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) lines++;
+      if (buf.length > 0 && buf[buf.length - 1] !== 0x0a) lines++;
+      resolvedIn(buf, bundleResolves);
+    } else if (e.path !== `${FILES_INDEX}.enc`) {
+      const sha = shaByPath.get(e.path);
+      await drain(sha !== undefined ? openAttachment(sha, e.path) : reader.openEntryStream(e.path));
+    }
+    job.progress('verify', ++verified, entriesTotal);
+  }
   job.throwIfCancelled();
 
-  const tables = new Map(ctx.store.tables().map((t) => [t.name, t] as const));
-  const changes = await readChanges(reader, tables);
-  const total = changes.length;
-
-  // Attachments: verified by their streams; stored under their hash before the transaction.
-  const files = reader.entries.map((e) => attachmentHashOf(e.path)).filter((h): h is string => h !== null);
+  // 2. Attachments into the file store (content-addressed: a stored file is harmless).
   if (!dryRun) {
     let i = 0;
-    for (const h of files) {
+    for (const [h, path] of files) {
       job.throwIfCancelled();
-      if (await storeStream(ctx.dataDir, h, () => reader.openEntryStream(attachmentPath(h)), job.signal)) base.attachments++;
-      job.progress('files', ++i, files.length);
+      if (await storeStream(ctx.dataDir, h, () => openAttachment(h, path), job.signal)) base.attachments++;
+      job.progress('files', ++i, files.size);
     }
   }
   job.throwIfCancelled();
 
+  const tables = knownTables(ctx.store.tables());
   const names: Record<string, string> = { ...(meta.installations ?? {}) };
   if (m.sender.name) names[m.sender.installationId] ??= m.sender.name;
-  const bundleResolves = new Set<string>();
-  for (const c of changes) for (const id of c.resolves ?? []) bundleResolves.add(id);
 
   const st = {
     seen: ctx.db.prepare('SELECT 1 FROM change_log WHERE change_id = ? UNION ALL SELECT 1 FROM exchange_conflicts WHERE change_id = ? LIMIT 1'),
+    compacted: ctx.db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck(),
     resolved: ctx.db.prepare('SELECT 1 FROM exchange_resolutions, json_each(exchange_resolutions.resolves) j WHERE j.value = ? LIMIT 1'),
     history: ctx.db.prepare('SELECT change_id, installation_id, at, op, fields FROM change_log WHERE table_name = ? AND record_id = ? ORDER BY seq DESC'),
+    last: ctx.db.prepare('SELECT change_id, installation_id, at, op FROM change_log WHERE table_name = ? AND record_id = ? ORDER BY seq DESC LIMIT 1'),
     openConflicts: ctx.db.prepare("SELECT change_id FROM exchange_conflicts WHERE status = 'open' AND table_name = ? AND record_id = ? AND (field = ? OR field = '*')"),
     addConflict: ctx.db.prepare(
       `INSERT OR IGNORE INTO exchange_conflicts (id, change_id, kind, table_name, record_id, field, base_value, local_value, remote_value, local_change_id,
@@ -338,6 +730,11 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     ),
     addResolution: ctx.db.prepare('INSERT OR IGNORE INTO exchange_resolutions (change_id, resolves) VALUES (?, ?)'),
   };
+  const seen = (c: { changeId: string; table: string; recordId: string }): boolean => {
+    if (st.seen.get(c.changeId, c.changeId) !== undefined) return true;
+    const ids = st.compacted.get(recordKey(c.table, c.recordId)) as Buffer | undefined;
+    return ids !== undefined && holds(ids, seenKey(c.changeId));
+  };
 
   const lastLocal = (table: string, id: string, field: string | null): LocalChange | undefined => {
     for (const r of st.history.iterate(table, id) as Iterable<LocalChange & { op: string; fields: string }>) {
@@ -346,11 +743,12 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     return undefined;
   };
   const deletedLocally = (table: string, id: string): LocalChange | undefined => {
-    const r = lastLocal(table, id, null) as (LocalChange & { op?: string }) | undefined;
-    return r && (r as { op?: string }).op === 'delete' ? r : undefined;
+    const r = st.last.get(table, id) as (LocalChange & { op: string }) | undefined;
+    return r && r.op === 'delete' ? r : undefined;
   };
   const now = new Date().toISOString();
-  const conflict = (c: SyncChange, kind: 'field' | 'locked' | 'deleted' | 'delete' | 'issued', field: string, base: SqlValue | undefined, local: SqlValue | undefined, remote: SqlValue | undefined, lc: LocalChange | undefined): void => {
+  const res = { ...base };
+  const conflict = (c: SyncChange, kind: 'field' | 'locked' | 'deleted' | 'delete' | 'issued', field: string, baseV: SqlValue | undefined, local: SqlValue | undefined, remote: SqlValue | undefined, lc: LocalChange | undefined): void => {
     const r = st.addConflict.run(
       randomUUID(),
       c.changeId,
@@ -358,7 +756,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       c.table,
       c.recordId,
       field,
-      base === undefined ? null : JSON.stringify(base),
+      baseV === undefined ? null : JSON.stringify(baseV),
       local === undefined ? null : JSON.stringify(local),
       remote === undefined ? null : JSON.stringify(remote),
       lc?.change_id ?? null,
@@ -375,21 +773,37 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       else res.conflicts++;
     }
   };
+  const superseded = (c: SyncChange): boolean => bundleResolves.has(c.changeId) || st.resolved.get(c.changeId) !== undefined;
+  const apply = (record: ChangeRecord): void => ctx.store.applyRemote(record, { savepoint: false });
 
-  const res = { ...base };
+  const applyState = (s: SyncState): void => {
+    // No `seen` check needed: a state applied here made its row, and a row deleted since keeps
+    // its delete in the log (deletes are never compacted).
+    if (ctx.store.get(s.table, s.recordId) !== undefined || deletedLocally(s.table, s.recordId)) {
+      res.unchanged++;
+      return;
+    }
+    const fields: ChangeRecord['fields'] = {};
+    for (const [k, v] of Object.entries(s.values)) fields[k] = [null, v];
+    apply({ changeId: s.changeId, table: s.table, recordId: s.recordId, op: 'insert', fields, installationId: s.installationId, at: s.at, origin: m.bundleId });
+    if (s.covers && s.covers.length > 0) addSeen(ctx.db, recordKey(s.table, s.recordId), s.covers.map((h) => Buffer.from(h, 'hex')));
+    res.imported++;
+  };
+
   const applyOne = (c: SyncChange): void => {
-    if (st.seen.get(c.changeId, c.changeId) !== undefined) {
+    if (seen(c)) {
       res.unchanged++;
       return;
     }
     const row = ctx.store.get(c.table, c.recordId);
     const record: ChangeRecord = { changeId: c.changeId, table: c.table, recordId: c.recordId, op: c.op, fields: c.fields, installationId: c.installationId, at: c.at, origin: m.bundleId };
     if (c.op === 'insert' && !row) {
-      if (deletedLocally(c.table, c.recordId)) {
-        conflict(c, 'deleted', '*', null, null, null, deletedLocally(c.table, c.recordId));
+      const gone = deletedLocally(c.table, c.recordId);
+      if (gone) {
+        conflict(c, 'deleted', '*', null, null, null, gone);
         return;
       }
-      ctx.store.applyRemote(record);
+      apply(record);
       res.imported++;
       return;
     }
@@ -402,7 +816,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       const spec = tables.get(c.table)!;
       const differs = spec.columns.some((col) => c.fields[col] !== undefined && (row[col] ?? null) !== c.fields[col]![0]);
       if (differs && !superseded(c)) return conflict(c, 'delete', '*', null, null, null, lastLocal(c.table, c.recordId, null));
-      ctx.store.applyRemote(record);
+      apply(record);
       res.imported++;
       return;
     }
@@ -428,16 +842,16 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     // paper, so it wins field by field; each local value it replaces is recorded (kind 'issued')
     // for the user to see and dismiss, never silently lost.
     const issuing = isLocked(c.table, Object.fromEntries(changing.map(([f, [, n]]) => [f, n])) as Row);
-    for (const [f, [o, n]] of changing) {
+    for (const [f, [o0, n]] of changing) {
       const cur = row[f] ?? null;
-      const base = c.op === 'insert' ? null : o;
-      if (cur === base) {
+      const baseV = c.op === 'insert' ? null : o0;
+      if (cur === baseV) {
         applied[f] = [cur, n];
         continue;
       }
       if (issuing) {
         applied[f] = [cur, n];
-        conflict(c, 'issued', f, base, cur, n, lastLocal(c.table, c.recordId, f));
+        conflict(c, 'issued', f, baseV, cur, n, lastLocal(c.table, c.recordId, f));
         continue;
       }
       if (superseded(c)) continue;
@@ -449,41 +863,65 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
           continue;
         }
       }
-      conflict(c, 'field', f, base, cur, n, lastLocal(c.table, c.recordId, f));
+      conflict(c, 'field', f, baseV, cur, n, lastLocal(c.table, c.recordId, f));
     }
     if (Object.keys(applied).length === 0) return;
-    ctx.store.applyRemote({ ...record, op: 'update', fields: applied });
+    apply({ ...record, op: 'update', fields: applied });
     if (c.resolves && c.resolves.length > 0) {
       st.addResolution.run(c.changeId, JSON.stringify(c.resolves));
       st.closeResolved.run(now, JSON.stringify(c.resolves));
     }
     res.imported++;
   };
-  const superseded = (c: SyncChange): boolean => bundleResolves.has(c.changeId) || st.resolved.get(c.changeId) !== undefined;
 
-  const apply = (): void => {
-    if (newSender) trustPeer(ctx, { installationId: newSender.installationId, publicKey: newSender.publicKey, name: newSender.name });
-    let i = 0;
-    for (const c of changes) {
-      if ((i & 255) === 0) {
-        if (job.signal.aborted) throw new AppFailure('bundle.cancelled');
-        job.progress('apply', i, total);
-      }
-      try {
-        applyOne(c);
-      } catch (err) {
-        // A value the local schema refuses (type, constraint): the record is invalid, nothing is kept.
-        const code = (err as { code?: unknown }).code;
-        if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
-          throw new BundleError('bundle.invalid_record', { path: CHANGES_PATH, reason: 'constraint', table: c.table, changeId: c.changeId, detail: code });
+  // 3. One transaction: every record entry read again from the file (hash checked), applied
+  // line by line. Foreign keys are checked at the commit, so the order of rows inside a bundle
+  // (a state row before its parent) never matters; a violation refuses the whole bundle.
+  const withResolves: string[][] = [];
+  const applyAll = (): void => {
+    ctx.db.pragma('defer_foreign_keys = ON');
+    if (newSender) trustPeer(ctx, { installationId: newSender.installationId, publicKey: newSender.publicKey, name: newSender.name, encryptionKey: m.sender.encryptionKey ?? null, acceptKeyChange: newSender.acceptKeyChange ?? null });
+    learnEncryptionKey(ctx, m.sender.installationId, m.sender.publicKey, m.sender.encryptionKey);
+    let done = 0;
+    let prevSeq = 0;
+    for (const p of plan) {
+      const buf = readRecords(o, p.path, p.maxBytes);
+      for (const [line, text] of linesOf(buf)) {
+        if ((done & 1023) === 0) {
+          if (job.signal.aborted) throw new AppFailure('bundle.cancelled');
+          job.progress('apply', done, lines);
         }
-        throw err;
+        done++;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          throw new BundleError('bundle.invalid_record', { path: p.path, line, reason: 'json' });
+        }
+        const checked = p.kind === 'state' ? checkState(value, tables) : checkChange(value, tables);
+        if (!('ok' in checked)) throw new BundleError('bundle.invalid_record', { path: p.path, line, ...checked });
+        try {
+          if (p.kind === 'state') applyState(checked.ok as SyncState);
+          else {
+            const c = checked.ok as SyncChange;
+            if (c.seq <= prevSeq) throw new BundleError('bundle.invalid_record', { path: p.path, line, reason: 'order' });
+            prevSeq = c.seq;
+            applyOne(c);
+            if (c.resolves && c.resolves.length > 0) withResolves.push(c.resolves);
+          }
+        } catch (err) {
+          // A value the local schema refuses (type, constraint): the record is invalid, nothing is kept.
+          const code = (err as { code?: unknown }).code;
+          if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+            throw new BundleError('bundle.invalid_record', { path: p.path, line, reason: 'constraint', table: (value as { table?: string }).table ?? '', detail: code });
+          }
+          throw err;
+        }
       }
-      i++;
     }
-    job.progress('apply', total, total);
+    job.progress('apply', lines, lines);
     // Resolutions that travel with changes already applied earlier still close open conflicts here.
-    for (const c of changes) if (c.resolves && c.resolves.length > 0 && st.seen.get(c.changeId, c.changeId)) st.closeResolved.run(now, JSON.stringify(c.resolves));
+    for (const r of withResolves) st.closeResolved.run(now, JSON.stringify(r));
 
     const peer = getPeer(ctx, m.sender.installationId);
     if (peer && peer.public_key === m.sender.publicKey) {
@@ -495,23 +933,81 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       else res.warnings.push({ code: 'exchange.gap', params: { since: meta.since, received } });
       ctx.db.prepare('UPDATE exchange_peers SET acked_seq = ?, received_seq = ?, last_import_at = ?, name = COALESCE(?, name) WHERE installation_id = ?').run(acked, received, now, m.sender.name ?? null, peer.installation_id);
     }
-    if (meta.recipients && meta.recipients.length > 0 && !meta.recipients.includes(ctx.installationId)) {
+    if (o.contentKey === null && meta.recipients && meta.recipients.length > 0 && !meta.recipients.includes(ctx.installationId)) {
       res.warnings.push({ code: 'exchange.not_recipient', params: { recipients: meta.recipients.join(', ') } });
     }
     const summary = { imported: res.imported, unchanged: res.unchanged, conflicts: res.conflicts, refused: res.refused, attachments: res.attachments };
     ctx.db
       .prepare('INSERT INTO exchange_imports (bundle_id, kind, sender_installation_id, sender_public_key, sender_name, created_at, imported_at, manifest, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(m.bundleId, m.kind, m.sender.installationId, m.sender.publicKey, m.sender.name ?? null, m.createdAt, now, reader.manifestBytes.toString('utf8'), JSON.stringify(summary));
-    recordJob(ctx, { id: job.id, kind: 'sync', direction: 'import', bundleId: m.bundleId, peer: m.sender.installationId, file: reader.file, records: total, attachments: files.length, started, finished: new Date().toISOString() });
-    if (dryRun) throw new DryRunRollback();
+    recordJob(ctx, { id: job.id, kind: 'sync', direction: 'import', bundleId: m.bundleId, peer: m.sender.installationId, file: reader.file, records: lines, attachments: files.size, started, finished: new Date().toISOString() });
+    if (dryRun) {
+      if ((ctx.db.pragma('foreign_key_check') as unknown[]).length > 0) throw new BundleError('bundle.invalid_record', { path: 'records/', reason: 'constraint', detail: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+      throw new DryRunRollback();
+    }
   };
   try {
-    ctx.db.transaction(apply)();
+    ctx.db.transaction(applyAll)();
   } catch (err) {
-    if (!(err instanceof DryRunRollback)) throw err;
+    if (err instanceof DryRunRollback) return res;
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new BundleError('bundle.invalid_record', { path: 'records/', reason: 'constraint', detail: String(code) }, { cause: err });
+    throw err;
   }
-  if (!dryRun && (res.imported > 0 || res.conflicts > 0)) ctx.emit({ type: 'data.changed', payload: { area: 'exchange' } });
+  if (res.imported > 0 || res.conflicts > 0) ctx.emit({ type: 'data.changed', payload: { area: 'exchange' } });
+  compactChangeLog(ctx);
   return res;
+}
+
+interface LocalChange {
+  change_id: string;
+  installation_id: string;
+  at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compaction
+
+/**
+ * Compacts the change log: every change at or below the lowest seq that ALL trusted peers have
+ * acknowledged has reached every laptop that needs it from here. Such changes are removed
+ * (their ids kept in `change_seen` per record, 16 bytes each, so a copy relayed by a third
+ * laptop is still recognised); deletes stay as tombstones; a laptop that later needs that
+ * history (a new peer) gets the current rows (`records/state-*`) with the ids they contain.
+ * Nothing is compacted without peers: the history stays until someone has it. Returns the rows
+ * removed.
+ */
+export function compactChangeLog(ctx: Pick<CoreContext, 'db' | 'store'>): number {
+  const peers = ctx.db.prepare('SELECT MIN(acked_seq) AS h, count(*) AS n FROM exchange_peers').get() as { h: number | null; n: number };
+  if (peers.n === 0 || peers.h === null) return 0;
+  const from = changeLogHorizon(ctx);
+  const to = peers.h;
+  if (to <= from) return 0;
+  const names = ctx.store.tables().map((t) => t.name);
+  const inTables = `table_name IN (${names.map(() => '?').join(', ')})`;
+  const select = ctx.db.prepare(`SELECT seq, change_id, table_name, record_id FROM change_log WHERE seq > ? AND seq <= ? AND op <> 'delete' AND ${inTables} ORDER BY seq LIMIT 5000`);
+  const del = ctx.db.prepare('DELETE FROM change_log WHERE seq = ?');
+  let removed = 0;
+  ctx.db.transaction(() => {
+    for (let last = from; ; ) {
+      const rows = select.all(last, to, ...names) as { seq: number; change_id: string; table_name: string; record_id: string }[];
+      if (rows.length === 0) break;
+      const byRecord = new Map<string, { key: Buffer; ids: Buffer[] }>();
+      for (const r of rows) {
+        const key = recordKey(r.table_name, r.record_id);
+        const hex = key.toString('hex');
+        let e = byRecord.get(hex);
+        if (!e) byRecord.set(hex, (e = { key, ids: [] }));
+        e.ids.push(seenKey(r.change_id));
+        del.run(r.seq);
+      }
+      for (const e of byRecord.values()) addSeen(ctx.db, e.key, e.ids);
+      removed += rows.length;
+      last = rows[rows.length - 1]!.seq;
+    }
+    ctx.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(HORIZON_KEY, String(to));
+  })();
+  return removed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,8 +1063,8 @@ export function resolveConflict(ctx: CoreContext, id: string, choice: 'local' | 
       const cur = row[c.field] ?? null;
       const chosen = choice === 'remote' ? (JSON.parse(c.remote_value ?? 'null') as SqlValue) : cur;
       const others = ctx.db
-        .prepare("SELECT id, change_id FROM exchange_conflicts WHERE status = 'open' AND kind = 'field' AND table_name = ? AND record_id = ? AND field = ?")
-        .all(c.table_name, c.record_id, c.field) as { id: string; change_id: string }[];
+        .prepare("SELECT id, change_id, local_change_id FROM exchange_conflicts WHERE status = 'open' AND kind = 'field' AND table_name = ? AND record_id = ? AND field = ?")
+        .all(c.table_name, c.record_id, c.field) as { id: string; change_id: string; local_change_id: string | null }[];
       let lastLocalId: string | null = null;
       for (const r of ctx.db.prepare('SELECT change_id, op, fields FROM change_log WHERE table_name = ? AND record_id = ? ORDER BY seq DESC').iterate(c.table_name, c.record_id) as Iterable<{ change_id: string; op: string; fields: string }>) {
         if (r.op !== 'update' || (JSON.parse(r.fields) as Record<string, unknown>)[c.field] !== undefined) {
@@ -576,7 +1072,10 @@ export function resolveConflict(ctx: CoreContext, id: string, choice: 'local' | 
           break;
         }
       }
-      const resolves = [...new Set([...others.map((o) => o.change_id), ...(lastLocalId ? [lastLocalId] : [])])];
+      // Both sides' changes are settled: the remote ones, and the local change each conflict was
+      // recorded against (kept in the conflict, as the log may have been compacted since).
+      const locals = others.map((o) => o.local_change_id).filter((x): x is string => x !== null);
+      const resolves = [...new Set([...others.map((o) => o.change_id), ...locals, ...(lastLocalId ? [lastLocalId] : [])])];
       let changeId: string;
       if (chosen !== cur) {
         let captured: string | null = null;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pdfmake from 'pdfmake';
+import { installFontCache } from './font-cache';
 
 /** The font family name documents use (DejaVu Sans: full Kazakh and Russian Cyrillic). */
 export const PDF_FONT_FAMILY = 'HtmpDejaVuSans';
@@ -29,6 +30,7 @@ let allowedFiles = new Set<string>();
  * chart would re-read and re-parse the 750 KB font (seconds per document).
  */
 export function registerPdfFonts(assetsDir: string): void {
+  installFontCache(); // before pdfmake (and pdfkit) load: fonts parsed once per process
   const dir = path.resolve(assetsDir, 'fonts');
   if (registeredFrom === dir) return;
   const descriptor: Record<string, string> = {};

@@ -4,6 +4,7 @@ import type { appSchemas, DbCheck, DbInfo, Lang, Settings, StandingMember } from
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext, Handlers } from '../context';
 import { latestSchemaVersion } from '../db';
+import { verifyFileStore } from '../exchange/files';
 import { appVersion } from '../paths';
 import type { TableSpec } from '../store';
 
@@ -137,11 +138,12 @@ export function dbInfo(ctx: CoreContext): DbInfo {
   };
 }
 
-/** SQLite's integrity and foreign-key checks. */
-export function dbCheck(ctx: CoreContext): DbCheck {
+/** SQLite's integrity and foreign-key checks, and the file store read back against its hashes. */
+export async function dbCheck(ctx: CoreContext): Promise<DbCheck> {
   const integrity = (ctx.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
   const fk = ctx.db.pragma('foreign_key_check') as unknown[];
-  return { ok: integrity.length === 1 && integrity[0] === 'ok' && fk.length === 0, integrity, foreignKeyViolations: fk.length };
+  const files = await verifyFileStore(ctx.dataDir, ctx.db, ctx.store.tables());
+  return { ok: integrity.length === 1 && integrity[0] === 'ok' && fk.length === 0 && files.problems.length === 0, integrity, foreignKeyViolations: fk.length, files };
 }
 
 export const appHandlers: Pick<Handlers, 'app.info' | 'db.info' | 'db.check' | 'settings.get' | 'settings.update' | 'settings.members' | 'settings.setMembers'> = {

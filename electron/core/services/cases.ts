@@ -22,12 +22,13 @@ import type {
   ValidateResult,
   caseDraftSchema,
 } from '../../../shared/contract/cases';
-import { MAX_FILE_BYTES, MAX_PAGE, PORTAL_TRANSITIONS } from '../../../shared/contract/cases';
+import { CASE_STATUSES, MAX_FILE_BYTES, MAX_PAGE, PORTAL_TRANSITIONS } from '../../../shared/contract/cases';
 import { checkDecision, REFUSAL_LEGAL_SUBPOINT, type RefusalReason } from '../../../shared/domain/decision';
 import { localDatePart, reviewDue, type Deadline } from '../../../shared/domain/deadline';
 import { deriveFunding, selectSection, type FundingResult } from '../../../shared/domain/funding';
 import { issueGaps, type IssueGap } from '../../../shared/domain/issue';
 import { checkIin } from '../../../shared/domain/iin';
+import { foldText } from '../../../shared/domain/text-fold';
 import { packetDefects, validatePacket, type CaseInput, type Finding, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
 import { AppFailure } from '../../../shared/result';
 import { assertAfterDates } from '../aftercare/dates';
@@ -35,6 +36,7 @@ import { kzToday, workCalendar } from '../cases/calendar';
 import { hasStoredFile, putStoredFile, readStoredFile } from '../files';
 import { currentActor } from '../auth/current';
 import type { CoreContext, Handlers } from '../context';
+import type { Statement } from 'better-sqlite3';
 import type { Row, SqlValue, TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
 import { readSettings, standingMembers } from './app';
@@ -299,12 +301,31 @@ interface Loaded {
   links: LinkRow[];
 }
 
+const statements = new WeakMap<object, Map<string, Statement>>();
+
+/**
+ * A prepared statement of this database, compiled once (preparing costs more than running the
+ * small queries of a case; an import of 10,000 cases runs them 100,000 times). Bounded: the
+ * register builds its SQL from the filters used, a few hundred shapes at most.
+ */
+function prepared(ctx: CoreContext, sql: string): Statement {
+  let perDb = statements.get(ctx.db);
+  if (!perDb) statements.set(ctx.db, (perDb = new Map()));
+  let st = perDb.get(sql);
+  if (!st) {
+    if (perDb.size >= 500) perDb.clear();
+    st = ctx.db.prepare(sql);
+    perDb.set(sql, st);
+  }
+  return st;
+}
+
 function loadCase(ctx: CoreContext, id: string): Loaded {
-  const c = ctx.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
+  const c = prepared(ctx, 'SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
   if (!c) throw new AppFailure('cases.not_found', { id });
-  const p = ctx.db.prepare('SELECT * FROM patients WHERE id = ?').get(c.patient_id) as PatientRow;
-  const docs = ctx.db.prepare('SELECT * FROM case_documents WHERE case_id = ? ORDER BY position, created_at, id').all(id) as DocumentRow[];
-  const links = ctx.db.prepare('SELECT * FROM document_files WHERE case_id = ? ORDER BY created_at, id').all(id) as LinkRow[];
+  const p = prepared(ctx, 'SELECT * FROM patients WHERE id = ?').get(c.patient_id) as PatientRow;
+  const docs = prepared(ctx, 'SELECT * FROM case_documents WHERE case_id = ? ORDER BY position, created_at, id').all(id) as DocumentRow[];
+  const links = prepared(ctx, 'SELECT * FROM document_files WHERE case_id = ? ORDER BY created_at, id').all(id) as LinkRow[];
   return { c, p, docs, links };
 }
 
@@ -557,7 +578,9 @@ function writeDraft(ctx: CoreContext, id: string | undefined, a: CaseDraft): { i
   let created = false;
   if (caseId === undefined) {
     const p = insertRow(ctx, 'patients', patientPatch(a.patient ?? {}));
-    caseId = String(insertRow(ctx, 'cases', { patient_id: String(p.id), status: 'draft', ...casePatch(a) }).id);
+    // search_text now (not only when derived): the name index is written once, not twice.
+    const search_text = searchText({ iin: String(p.iin ?? ''), last_name: String(p.last_name ?? ''), first_name: String(p.first_name ?? ''), middle_name: (p.middle_name ?? null) as string | null });
+    caseId = String(insertRow(ctx, 'cases', { patient_id: String(p.id), status: 'draft', search_text, ...casePatch(a) }).id);
     created = true;
   } else {
     const l = loadCase(ctx, caseId);
@@ -644,8 +667,9 @@ export interface ListArgs {
   today?: string | undefined;
   sort?: 'due' | 'received_desc' | undefined;
   issuedOn?: string | undefined;
-  offset?: number | undefined;
+  after?: string | undefined;
   limit?: number | undefined;
+  withTotal?: boolean | undefined;
 }
 
 type ListRow = CaseRow & { p_iin: string; p_last: string; p_first: string; p_middle: string | null };
@@ -674,32 +698,85 @@ function listItem(r: ListRow, today: string): CaseListItem {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-/** The register's query: filters in SQL on indexed columns, sorted by due date, one page. */
-export function listCases(ctx: CoreContext, a: ListArgs): CaseList {
+/**
+ * The text query folded as `case_search.text` is (migration 0013-register): lower case, ё = е, spaces
+ * collapsed (foldSearch), then Kazakh letters and Latin look-alikes to Russian ones (foldText).
+ */
+export function foldQuery(s: string): string {
+  return foldText(foldSearch(s));
+}
+
+/**
+ * The register's sort key: undated cases last, then due date (migration 0007 indexes it). The
+ * filters "due today" and "overdue" are ranges of the same key, so they walk the same indexes.
+ */
+const DUE_KEY = "coalesce(c.due_date, '~')";
+const CURSOR_VERSION = 1;
+
+type Cursor = { sort: 'due'; key: string; receivedAt: string; id: string } | { sort: 'received_desc'; receivedAt: string; id: string };
+
+function encodeCursor(c: Cursor): string {
+  const parts = c.sort === 'due' ? [CURSOR_VERSION, c.sort, c.key, c.receivedAt, c.id] : [CURSOR_VERSION, c.sort, c.receivedAt, c.id];
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+function decodeCursor(text: string, sort: 'due' | 'received_desc'): Cursor {
+  const bad = () => new AppFailure('api.invalid_argument', { field: 'after', issue: 'cursor' });
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parts) || parts[0] !== CURSOR_VERSION || parts[1] !== sort || !parts.slice(2).every((x) => typeof x === 'string')) throw bad();
+  if (sort === 'due' && parts.length === 5) return { sort, key: parts[2] as string, receivedAt: parts[3] as string, id: parts[4] as string };
+  if (sort === 'received_desc' && parts.length === 4) return { sort, receivedAt: parts[2] as string, id: parts[3] as string };
+  throw bad();
+}
+
+/** The smallest string above every string that starts with `prefix` (for a prefix range). */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/**
+ * The register's query: filters in SQL on indexed columns, one page in the register's order,
+ * continued with a cursor (key paging: the next page starts after the last row's sort key, so
+ * a deep page costs what the first does). Text is looked up in the trigram index of names and
+ * IINs (`case_search_fts`), never by scanning the cases.
+ */
+export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove?: number } = {}): CaseList {
   const today = a.today ?? kzToday();
+  const sort = a.sort ?? 'due';
   const where: string[] = [];
   const params: SqlValue[] = [];
-  const statuses = a.status === undefined ? [] : Array.isArray(a.status) ? a.status : [a.status];
-  if (statuses.length > 0) {
-    where.push(`c.status IN (${statuses.map(() => '?').join(', ')})`);
-    params.push(...statuses);
+  const statuses = [...new Set(a.status === undefined ? [] : Array.isArray(a.status) ? a.status : [a.status])].filter((x) => (CASE_STATUSES as readonly string[]).includes(x)).sort();
+  // Exactly the undecided cases, or some of them by due date: the partial indexes hold them.
+  const undecidedOnly = a.dueToday === true || a.overdue === true || (statuses.length === UNDECIDED.length && UNDECIDED.every((x) => statuses.includes(x)));
+  if (a.status !== undefined) {
+    // Written as literals (the values are the fixed status names): SQLite then knows each
+    // status's share from its statistics.
+    where.push(statuses.length > 0 ? `c.status IN (${statuses.map((x) => `'${x}'`).join(', ')})` : '0');
   }
-  const dueParts: string[] = [];
-  if (a.dueToday) dueParts.push('c.due_date = ?');
-  if (a.overdue) dueParts.push('c.due_date < ?');
-  if (dueParts.length > 0) {
-    where.push(`c.status IN ('draft', 'registered') AND (${dueParts.join(' OR ')})`);
-    if (a.dueToday) params.push(today);
-    if (a.overdue) params.push(today);
+  if (a.dueToday || a.overdue) {
+    where.push("c.status IN ('draft', 'registered')");
+    where.push(`${DUE_KEY} ${a.dueToday && a.overdue ? '<=' : a.overdue ? '<' : '='} ?`);
+    params.push(today);
   }
   const code = a.code?.trim() ?? '';
   if (code !== '') {
-    if (code.endsWith('*')) {
-      where.push("c.htmp_code LIKE ? ESCAPE '\\'");
-      params.push(`${likeEscape(code.slice(0, -1))}%`);
-    } else {
+    if (!code.endsWith('*')) {
       where.push('c.htmp_code = ?');
       params.push(code);
+    } else if (/^[0-9.]+\*$/.test(code)) {
+      // A prefix of digits and dots (what codes are made of): an index range. LIKE gives the
+      // same rows (its case folding touches only Latin letters) but cannot use an index.
+      const prefix = code.slice(0, -1);
+      where.push('c.htmp_code >= ? AND c.htmp_code < ?');
+      params.push(prefix, prefixEnd(prefix));
+    } else if (code !== '*') {
+      where.push("c.htmp_code LIKE ? ESCAPE '\\'");
+      params.push(`${likeEscape(code.slice(0, -1))}%`);
     }
   }
   if (a.receivedFrom) {
@@ -714,29 +791,77 @@ export function listCases(ctx: CoreContext, a: ListArgs): CaseList {
     where.push('c.issued_on = ?');
     params.push(a.issuedOn);
   }
-  const q = foldSearch(a.query ?? '');
+
+  // The text: the cases whose folded names and IIN contain the query, an exact substring. Three
+  // letters or more are looked up in the trigram index (a phrase of the query's trigrams); one or
+  // two letters have no trigram, so the narrow table of folded names is scanned.
+  const q = foldQuery(a.query ?? '');
+  let text: { matches: number; few: string; many: string; param: string } | null = null;
   if (q !== '') {
-    where.push("c.search_text LIKE ? ESCAPE '\\'");
-    params.push(`%${likeEscape(q)}%`);
+    const trigram = [...q].length >= 3;
+    const param = trigram ? `"${q.replace(/"/g, '""')}"` : q;
+    const ids = trigram ? 'SELECT rowid FROM case_search_fts WHERE case_search_fts MATCH ?' : 'SELECT id FROM case_search WHERE instr(text, ?) > 0';
+    const matches = (prepared(ctx, `SELECT count(*) AS n FROM (${ids})`).get(param) as { n: number }).n;
+    text = {
+      matches,
+      // Few matches: read them, then their cases, and sort those.
+      few: `c.id IN (SELECT s.case_id FROM case_search s WHERE s.id IN (${ids}))`,
+      // Many: walk the register's order (or another filter's index) and keep the cases whose
+      // entry is among the matches (`+`: never read every matching case first).
+      many: `+(SELECT s.id FROM case_search s WHERE s.case_id = c.id) IN (${ids})`,
+      param,
+    };
   }
-  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  // With a due filter undated rows are out, and the plain (due_date, received_at, id) order lets
-  // SQLite walk the *_due indexes; otherwise undated last, served by the *_order indexes.
-  const order =
-    a.sort === 'received_desc' ? 'c.received_at DESC, c.id' : dueParts.length > 0 ? 'c.due_date, c.received_at, c.id' : 'c.due_date IS NULL, c.due_date, c.received_at, c.id';
-  // A text query reads every row anyway: one scan and a sort of the matches beats walking the
-  // order index row by row (measured: p95 5 ms vs 100 ms on 10,000 cases).
-  const scan = q !== '' ? 'NOT INDEXED' : '';
+  const walk = text === null || text.matches > (tuning.textWalkAbove ?? 2000);
+
+  const page = [...where];
+  const pageParams = [...params];
+  if (text) {
+    page.push(walk ? text.many : text.few);
+    pageParams.push(text.param);
+  }
+  if (a.after !== undefined) {
+    const cur = decodeCursor(a.after, sort);
+    if (cur.sort === 'due') {
+      page.push(`${DUE_KEY} >= ? AND (${DUE_KEY} > ? OR (c.received_at, c.id) > (?, ?))`);
+      pageParams.push(cur.key, cur.key, cur.receivedAt, cur.id);
+    } else {
+      page.push('c.received_at <= ? AND (c.received_at < ? OR c.id > ?)');
+      pageParams.push(cur.receivedAt, cur.receivedAt, cur.id);
+    }
+  }
+  const order = sort === 'received_desc' ? 'c.received_at DESC, c.id' : `${DUE_KEY}, c.received_at, c.id`;
+  // Undecided cases are walked in their partial index, in the order shown: SQLite would rather
+  // read both statuses from cases_status_key and sort them (measured: 100x slower at 100,000).
+  const indexed = walk && undecidedOnly ? `INDEXED BY ${sort === 'received_desc' ? 'cases_open_received' : 'cases_open_key'}` : '';
   const limit = Math.min(a.limit ?? 50, MAX_PAGE);
-  const offset = a.offset ?? 0;
-  const rows = ctx.db
-    .prepare(
-      `SELECT c.*, p.iin AS p_iin, p.last_name AS p_last, p.first_name AS p_first, p.middle_name AS p_middle
-       FROM cases c ${scan} JOIN patients p ON p.id = c.patient_id ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-    )
-    .all(...params, limit, offset) as ListRow[];
-  const total = (ctx.db.prepare(`SELECT count(*) AS n FROM cases c ${whereSql}`).get(...params) as { n: number }).n;
-  return { items: rows.map((r) => listItem(r, today)), total, offset, limit, today };
+  const rows = prepared(
+    ctx,
+    `SELECT c.*, ${DUE_KEY} AS sort_key, p.iin AS p_iin, p.last_name AS p_last, p.first_name AS p_first, p.middle_name AS p_middle
+     FROM cases c ${indexed} JOIN patients p ON p.id = c.patient_id ${page.length > 0 ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
+  ).all(...pageParams, limit + 1) as (ListRow & { sort_key: string })[];
+  const more = rows.length > limit;
+  if (more) rows.length = limit;
+  const last = rows.at(-1);
+  const next =
+    more && last
+      ? encodeCursor(sort === 'due' ? { sort, key: last.sort_key, receivedAt: last.received_at, id: last.id } : { sort, receivedAt: last.received_at, id: last.id })
+      : null;
+
+  let total: number | null = null;
+  if (a.withTotal !== false) {
+    const count = (terms: string[], values: SqlValue[]) =>
+      (prepared(ctx, `SELECT count(*) AS n FROM cases c ${terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : ''}`).get(...values) as { n: number }).n;
+    if (text === null) total = count(where, params);
+    else if (where.length === 0) total = text.matches; // one name-index entry per case
+    else {
+      // Text and other filters: count from the smaller side (the other filters alone are counted
+      // in their indexes, cheaply).
+      const filtered = count(where, params);
+      total = filtered === 0 ? 0 : count([...where, text.matches <= filtered ? text.few : text.many], [...params, text.param]);
+    }
+  }
+  return { items: rows.map((r) => listItem(r, today)), total, limit, next, today };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1168,10 +1293,25 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
   },
   'cases.import': (a, ctx) => {
     const contents = new Map(a.files.map((f) => [f.ref, decodeBase64(f.contentBase64)]));
-    const { id } = importCase(ctx, a.case as unknown as CaseInput & Record<string, unknown>, (ref) => contents.get(ref) ?? null);
+    const { id, status } = importCase(ctx, a.case as unknown as CaseInput & Record<string, unknown>, (ref) => contents.get(ref) ?? null);
     changed(ctx, id);
-    const status = (ctx.db.prepare('SELECT status FROM cases WHERE id = ?').get(id) as { status: CaseStatus }).status;
     return { id, status };
+  },
+  'cases.importBatch': (a, ctx) => {
+    const out = ctx.store.transaction(() =>
+      a.cases.map((item, index) => {
+        try {
+          const contents = new Map(item.files.map((f) => [f.ref, decodeBase64(f.contentBase64)]));
+          return importCase(ctx, item.case as unknown as CaseInput & Record<string, unknown>, (ref) => contents.get(ref) ?? null);
+        } catch (err) {
+          if (!(err instanceof AppFailure)) throw err;
+          throw new AppFailure('cases.batch_case_failed', { ...err.params, index, position: index + 1, causeCode: err.code });
+        }
+      }),
+    );
+    // One event for the batch: a screen reloads its list once, not a thousand times.
+    ctx.emit({ type: 'data.changed', payload: { area: 'cases' } });
+    return { cases: out };
   },
   'cases.decide': (a, ctx) => {
     const { issue, ...rest } = a;
@@ -1264,7 +1404,7 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
   'cases.refusalJournal': (a, ctx) => ({ from: a.from ?? null, to: a.to ?? null, items: refusalJournal(ctx, a.from, a.to) }),
   'cases.today': (a, ctx) => {
     const today = a.today ?? kzToday();
-    const all = (x: ListArgs) => listCases(ctx, { ...x, today, limit: MAX_PAGE }).items;
+    const all = (x: ListArgs) => listCases(ctx, { ...x, today, limit: MAX_PAGE, withTotal: false }).items;
     return {
       today,
       dueToday: all({ dueToday: true }),
@@ -1275,7 +1415,7 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
 };
 
 /** Imports a case (CLI `case import`): the data as a draft, files copied into the store, then registered when possible. */
-export function importCase(ctx: CoreContext, input: CaseInput & Record<string, unknown>, readFile: (ref: string) => Buffer | null): { id: string } {
+export function importCase(ctx: CoreContext, input: CaseInput & Record<string, unknown>, readFile: (ref: string) => Buffer | null): { id: string; status: CaseStatus } {
   const docs = Array.isArray(input.documents) ? input.documents : [];
   const contents = docs.map((d) =>
     (Array.isArray(d.files) ? d.files : []).map((ref) => {
@@ -1318,19 +1458,20 @@ export function importCase(ctx: CoreContext, input: CaseInput & Record<string, u
   };
   return ctx.store.transaction(() => {
     const { id } = writeDraft(ctx, undefined, draft);
-    const docIds = (ctx.db.prepare('SELECT id FROM case_documents WHERE case_id = ? ORDER BY position').all(id) as { id: string }[]).map((r) => r.id);
+    const docIds = (prepared(ctx, 'SELECT id FROM case_documents WHERE case_id = ? ORDER BY position').all(id) as { id: string }[]).map((r) => r.id);
     contents.forEach((files, i) => {
       for (const f of files) {
         const name = f.ref.split(/[\\/]/).pop() ?? f.ref;
         attachContent(ctx, { caseId: id, documentId: docIds[i], name, mime: guessMime(name) }, f.content);
       }
     });
-    refresh(ctx, id);
+    // The derived columns and the registration in one update (one change-log row, not two).
     const l = loadCase(ctx, id);
-    if (localDatePart(l.c.received_at) !== null && l.p.last_name.trim() !== '' && l.p.first_name.trim() !== '' && checkIin(l.p.iin).valid) {
-      ctx.store.update('cases', id, { status: 'registered', registered_at: new Date().toISOString() });
-    }
-    return { id };
+    const patch = derivedColumns(l, deriveStored(ctx, l));
+    const status: CaseStatus = localDatePart(l.c.received_at) !== null && l.p.last_name.trim() !== '' && l.p.first_name.trim() !== '' && checkIin(l.p.iin).valid ? 'registered' : 'draft';
+    if (status === 'registered') Object.assign(patch, { status, registered_at: new Date().toISOString() });
+    ctx.store.update('cases', id, patch);
+    return { id, status };
   });
 }
 

@@ -11,8 +11,9 @@ import { applyCatalogue, catalogueState, previewCatalogue, restoreCatalogue } fr
 import { isBundleError } from '../exchange/errors';
 import { cancelJob, runJob, runningJobs } from '../exchange/jobs';
 import { exportReferral, importPortalAnswer } from '../exchange/referral';
-import { exportSync, importSync, listConflicts, resolveConflict, type ConflictRow, type ExportResult } from '../exchange/sync';
-import { getPeer, identity, listPeers, listPublishers, openTrusted, peerByKey, removePeer, removePublisher, trustPeer, trustPublisher, type PeerRow } from '../exchange/trust';
+import { boxFingerprint } from '../exchange/seal';
+import { compactChangeLog, exportSync, importSync, listConflicts, resolveConflict, type ConflictRow, type ExportResult } from '../exchange/sync';
+import { getPeer, identity, listPeers, listPublishers, openTrusted, peerByKey, peerKeyChanges, removePeer, removePublisher, trustPeer, trustPublisher, type PeerRow } from '../exchange/trust';
 
 /** Tables of user data owned by the exchange area: none (its tables describe the exchange itself). */
 export const exchangeTables: TableSpec[] = [];
@@ -47,7 +48,10 @@ function inFile(ctx: CoreContext, args: { file?: string | undefined; uploadId?: 
 }
 
 function pending(ctx: CoreContext, p: PeerRow): number {
-  return (ctx.db.prepare('SELECT count(*) AS n FROM change_log WHERE seq > ? AND installation_id <> ?').get(p.acked_seq, p.installation_id) as { n: number }).n;
+  const names = ctx.store.tables().map((t) => t.name);
+  return (
+    ctx.db.prepare(`SELECT count(*) AS n FROM change_log WHERE seq > ? AND installation_id <> ? AND table_name IN (${names.map(() => '?').join(', ')})`).get(p.acked_seq, p.installation_id, ...names) as { n: number }
+  ).n;
 }
 
 function peerView(ctx: CoreContext, p: PeerRow): PeerView {
@@ -62,6 +66,9 @@ function peerView(ctx: CoreContext, p: PeerRow): PeerView {
     lastImportAt: p.last_import_at,
     lastExportAt: p.last_export_at,
     pending: pending(ctx, p),
+    encryptionKey: p.encryption_key,
+    encryptionFingerprint: p.encryption_key === null ? null : boxFingerprint(p.encryption_key),
+    keyChanges: peerKeyChanges(ctx, p.installation_id),
   };
 }
 
@@ -90,7 +97,11 @@ function conflictView(ctx: CoreContext, c: ConflictRow): ConflictView {
   };
 }
 
-/** Checks a bundle without importing: signature, trust, every entry's hash. Never throws for a bad bundle. */
+/**
+ * Checks a bundle without importing: structure and signature first (nothing inflated), then trust;
+ * every entry's hash only for a sender this installation trusts (a stranger's bundle is never
+ * inflated). Never throws for a bad bundle.
+ */
 export async function verifyBundleFile(ctx: CoreContext, file: string): Promise<VerifyView> {
   const view: VerifyView = { valid: false, kind: null, bundleId: null, createdAt: null, sender: null, trusted: false, entries: 0, errors: [] };
   let reader;
@@ -113,7 +124,7 @@ export async function verifyBundleFile(ctx: CoreContext, file: string): Promise<
     const own = identity(ctx).publicKey === m.sender.publicKey;
     const publisher = ctx.db.prepare('SELECT 1 FROM exchange_publishers WHERE public_key = ?').get(m.sender.publicKey) !== undefined;
     view.trusted = own || (m.kind === 'catalogue' ? publisher : peerByKey(ctx, m.sender.publicKey) !== undefined);
-    if (!view.trusted && !(m.kind === 'backup')) {
+    if (!view.trusted) {
       const known = getPeer(ctx, m.sender.installationId);
       view.errors.push({
         code: 'bundle.untrusted_sender',
@@ -124,11 +135,13 @@ export async function verifyBundleFile(ctx: CoreContext, file: string): Promise<
         keyChanged: known !== undefined && known.public_key !== m.sender.publicKey,
       });
     }
-    try {
-      await reader.verifyAll();
-    } catch (err) {
-      if (!isBundleError(err)) throw err;
-      view.errors.push({ code: err.code, ...err.params });
+    if (view.trusted) {
+      try {
+        await reader.verifyAll();
+      } catch (err) {
+        if (!isBundleError(err)) throw err;
+        view.errors.push({ code: err.code, ...err.params });
+      }
     }
   } finally {
     await reader.close();
@@ -141,11 +154,16 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
   'exchange.identity': (_a, ctx) => identity(ctx),
   'exchange.peers': (_a, ctx) => listPeers(ctx).map((p) => peerView(ctx, p)),
   'exchange.trustPeer': (a, ctx) => {
-    const p = trustPeer(ctx, { installationId: a.installationId, publicKey: a.publicKey, name: a.name ?? null });
+    const p = trustPeer(ctx, { installationId: a.installationId, publicKey: a.publicKey, name: a.name ?? null, encryptionKey: a.encryptionKey ?? null, acceptKeyChange: a.acceptKeyChange ?? null });
     ctx.emit({ type: 'data.changed', payload: { area: 'exchange' } });
     return peerView(ctx, p);
   },
-  'exchange.removePeer': (a, ctx) => ({ removed: removePeer(ctx, a.installationId) }),
+  'exchange.removePeer': (a, ctx) => {
+    const removed = removePeer(ctx, a.installationId);
+    // The peer that held the history back is gone: what every remaining peer has can go.
+    if (removed) compactChangeLog(ctx);
+    return { removed };
+  },
   'exchange.publishers': (_a, ctx) =>
     listPublishers(ctx).map((p) => ({ publicKey: p.public_key, fingerprint: p.fingerprint, name: p.name, acceptedAt: p.accepted_at })),
   'exchange.trustPublisher': (a, ctx) => {
@@ -158,7 +176,7 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
     runJob(ctx, `export:${a.kind}`, a.jobId, async (job) => {
       const { file, name } = outFile(ctx, a.kind, a.out);
       if (a.kind === 'sync') {
-        const r: ExportResult = await exportSync(ctx, { file, peer: a.peer, job });
+        const r: ExportResult = await exportSync(ctx, { file, peer: a.peer, for: a.for, introduce: a.introduce, job });
         return { ...r, kind: 'sync' as const, name };
       }
       if (a.kind === 'backup') {
@@ -174,7 +192,7 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
   'exchange.import': (a, ctx) =>
     runJob(ctx, 'import', a.jobId, async (job) => {
       const file = inFile(ctx, a);
-      const opened = await openTrusted(ctx, file, { trustNew: a.trustNewPeer === true });
+      const opened = await openTrusted(ctx, file, { trustNew: a.trustNewPeer === true, ...(a.acceptKeyChange !== undefined ? { acceptKeyChange: a.acceptKeyChange } : {}) });
       try {
         const kind = opened.reader.manifest.kind;
         if (kind === 'sync') {
@@ -184,7 +202,7 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
         }
         if (kind === 'catalogue') {
           const m = opened.reader.manifest;
-          const r = a.dryRun ? { ...(await previewCatalogue(ctx, opened, job.signal)).preview, applied: false } : await applyCatalogue(ctx, opened, job.signal);
+          const r = a.dryRun ? { ...(await previewCatalogue(ctx, opened, job.signal)).preview, applied: false } : await applyCatalogue(ctx, opened, { signal: job.signal, allowRollback: a.allowRollback === true });
           const changed = r.editions.filter((e) => e.status !== 'same').length + (r.characteristics.status === 'changed' || r.characteristics.status === 'added' ? 1 : 0) + (r.calendar.status === 'changed' || r.calendar.status === 'added' ? 1 : 0);
           return {
             kind,
@@ -197,7 +215,8 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
             dryRun: a.dryRun === true,
             alreadyImported: r.alreadyApplied,
             sender: { installationId: m.sender.installationId, name: m.sender.name ?? null, fingerprint: opened.reader.fingerprint, trustedNow: opened.newSender !== null && !a.dryRun },
-            warnings: [],
+            warnings: r.rollback !== null && !r.alreadyApplied ? [{ code: 'exchange.catalogue_rollback', params: { reason: r.rollback.reason, removed: r.editionsRemoved.join(', '), added: r.editionsAdded.join(', ') } }] : [],
+            editions: { added: r.editionsAdded, removed: r.editionsRemoved },
           };
         }
         if (kind === 'backup') throw new AppFailure('exchange.use_restore', { kind });
@@ -259,7 +278,7 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
     runJob(ctx, 'catalogue', undefined, async () => {
     const opened = await openTrusted(ctx, inFile(ctx, a), { trustNew: a.trustNewPublisher === true, kinds: ['catalogue'] });
     try {
-      return await applyCatalogue(ctx, opened);
+      return await applyCatalogue(ctx, opened, { allowRollback: a.allowRollback === true });
     } finally {
       await opened.reader.close();
     }

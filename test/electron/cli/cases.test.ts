@@ -368,3 +368,104 @@ describe('case files name only files in their own folder', () => {
     expect(names.sort()).toEqual(['extract.pdf:16', 'id.jpg:10']);
   });
 });
+
+describe('htmp case import: many cases (JSON array, NDJSON), in batches', () => {
+  /** A case file body (as caseFile writes), with its own IIN and name. */
+  function body(i: number, files: string[] = []) {
+    const d = completeDraft({ iin: makeIin('1980-05-12', 'male', 1 + (i % 90)), lastName: `Абаев${i}` });
+    return {
+      receivedAt: d.receivedAt,
+      patient: { iin: d.patient.iin, lastName: d.patient.lastName, firstName: d.patient.firstName },
+      htmpCode: d.htmpCode,
+      urgency: d.urgency,
+      diagnosis: d.diagnosis,
+      documents: [{ kind: 'identity', paper: false, files, signatures: [], seal: false }],
+    };
+  }
+  const count = async (data: string) => (((await cli(['case', 'list', '--json', '--data-dir', data])).json().cases as unknown[]) ?? []).length;
+
+  it('NDJSON: every line a case, files beside the file, progress on stderr; a JSON array the same', async () => {
+    const src = tempDir();
+    fs.writeFileSync(path.join(src, 'a.pdf'), 'scan a');
+    fs.mkdirSync(path.join(src, 'sub'));
+    fs.writeFileSync(path.join(src, 'sub', 'b.pdf'), 'scan b');
+    const nd = path.join(src, 'cases.ndjson');
+    fs.writeFileSync(nd, `${JSON.stringify(body(1, ['a.pdf']))}\n\n${JSON.stringify(body(2, ['sub/b.pdf']))}\r\n${JSON.stringify(body(3))}`);
+    const data = tempDir();
+    const r = await cli(['case', 'import', nd, '--json', '--data-dir', data]);
+    expect(r.code, r.stdout).toBe(0);
+    const out = r.json() as { imported: number; registered: number; drafts: number; cases: { id: string; status: string }[] };
+    expect(out).toMatchObject({ imported: 3, registered: 3, drafts: 0 });
+    expect(r.stderr).toContain('3 / 3');
+    const shown = (await cli(['case', 'show', out.cases[1]!.id, '--json', '--data-dir', data])).json() as { patient: { lastName: string }; documents: { files: { name: string }[] }[] };
+    expect(shown.patient.lastName).toBe('Абаев2');
+    expect(shown.documents[0]!.files.map((f) => f.name)).toEqual(['b.pdf']);
+
+    const arr = path.join(src, 'cases.json');
+    fs.writeFileSync(arr, JSON.stringify([body(4), body(5)], null, 2));
+    const r2 = await cli(['case', 'import', arr, '--lang', 'ru', '--data-dir', data]);
+    expect(r2.code).toBe(0);
+    expect(r2.stdout).toContain('Загружено 2 дела (зарегистрировано: 2, черновиков: 0).');
+    expect(r2.stderr).toContain('Загружено дел: 2 из 2');
+    expect(await count(data)).toBe(5);
+  });
+
+  it('a bad line or item is reported with its number and nothing is stored', async () => {
+    const src = tempDir();
+    const data = tempDir();
+    const nd = path.join(src, 'cases.ndjson');
+    const bad = { ...body(2), urgency: 'sometimes' };
+    fs.writeFileSync(nd, [body(1), bad, body(3)].map((x) => JSON.stringify(x)).join('\n'));
+    let r = await cli(['case', 'import', nd, '--json', '--data-dir', data]);
+    expect(r.code).toBe(2);
+    expect(r.json()).toMatchObject({ error: { code: 'cases.import_refused', params: { line: 2, causeCode: 'cases.bad_case_file' } } });
+    r = await cli(['case', 'import', nd, '--lang', 'ru', '--data-dir', data]);
+    expect(r.stderr).toMatch(/строка 2: .*urgency.* Ничего не сохранено\./);
+    // Not JSON on a line; a file missing; a file outside the folder.
+    fs.writeFileSync(nd, `${JSON.stringify(body(1))}\n{oops\n`);
+    expect((await cli(['case', 'import', nd, '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'input.bad_json_line', params: { line: 2 } } });
+    fs.writeFileSync(nd, `${JSON.stringify(body(1))}\n${JSON.stringify(body(2, ['absent.pdf']))}\n`);
+    expect((await cli(['case', 'import', nd, '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'cases.import_refused', params: { line: 2, causeCode: 'cases.file_not_found' } } });
+    const arr = path.join(src, 'cases.json');
+    fs.writeFileSync(arr, JSON.stringify([body(1), body(2), body(3, ['../x.pdf'])]));
+    expect((await cli(['case', 'import', arr, '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'cases.import_refused', params: { item: 3, causeCode: 'cases.file_outside_folder' } } });
+    expect(await count(data)).toBe(0);
+  });
+
+  it('stores 1,000 cases per transaction: 1,001 cases are two batches, listed in pages by key', async () => {
+    const src = tempDir();
+    const data = tempDir();
+    const nd = path.join(src, 'cases.ndjson');
+    fs.writeFileSync(nd, Array.from({ length: 1001 }, (_, i) => JSON.stringify(body(i))).join('\n'));
+    const r = await cli(['case', 'import', nd, '--json', '--data-dir', data]);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ imported: 1001 });
+    expect(r.stderr.trim().split('\n')).toEqual(['Жүктелген істер: 1000 / 1001', 'Жүктелген істер: 1001 / 1001']);
+    // `case list` reads pages of 500 and writes them as they come: one JSON document, every case once.
+    const list = await cli(['case', 'list', '--json', '--data-dir', data]);
+    const ids = (list.json().cases as { id: string }[]).map((x) => x.id);
+    expect(ids).toHaveLength(1001);
+    expect(new Set(ids).size).toBe(1001);
+    const human = await cli(['case', 'list', '--lang', 'ru', '--data-dir', data]);
+    expect(human.stdout.trim().split('\n')).toHaveLength(1001);
+  }, 120_000);
+
+  it('caps what it reads whole: a JSON document over 64 MB, an NDJSON line over 4 MB', async () => {
+    const src = tempDir();
+    const data = tempDir();
+    const line = path.join(src, 'long.ndjson');
+    fs.writeFileSync(line, `${JSON.stringify(body(1))}\n${JSON.stringify({ ...body(2), notes: 'x'.repeat(5 * 1024 * 1024) })}\n`);
+    expect((await cli(['case', 'import', line, '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'input.line_too_large', params: { line: 2, maxMb: 4 } } });
+    const big = path.join(src, 'big.json');
+    const fd = fs.openSync(big, 'w');
+    fs.writeSync(fd, '[\n');
+    const chunk = `${JSON.stringify(body(1))},\n`.repeat(2000);
+    for (let n = 0; n * chunk.length < 65 * 1024 * 1024; n++) fs.writeSync(fd, chunk);
+    fs.writeSync(fd, `${JSON.stringify(body(1))}\n]\n`);
+    fs.closeSync(fd);
+    const r = await cli(['case', 'import', big, '--json', '--data-dir', data]);
+    expect(r.code).toBe(2);
+    expect(r.json()).toMatchObject({ error: { code: 'input.too_large', params: { limitMb: 64 } } });
+    expect(await count(data)).toBe(0);
+  }, 60_000);
+});

@@ -9,8 +9,8 @@ describe('abroad requests travel in sync bundles', () => {
     const b = tempCore();
     const ia = await a.call('exchange.identity', {});
     const ib = await b.call('exchange.identity', {});
-    await a.call('exchange.trustPeer', { installationId: ib.installationId, publicKey: ib.publicKey, name: 'B' });
-    await b.call('exchange.trustPeer', { installationId: ia.installationId, publicKey: ia.publicKey, name: 'A' });
+    await a.call('exchange.trustPeer', { installationId: ib.installationId, publicKey: ib.publicKey, encryptionKey: ib.encryptionKey, name: 'B' });
+    await b.call('exchange.trustPeer', { installationId: ia.installationId, publicKey: ia.publicKey, encryptionKey: ia.encryptionKey, name: 'A' });
 
     const d = await a.call('abroad.create', {
       patient: { iin: makeIin('2012-04-04', 'male'), lastName: 'Оспанов', firstName: 'Нұрсұлтан' },

@@ -374,9 +374,12 @@ describe('cases: the register, journal and today', () => {
     expect((await core.call('cases.list', { query: 'ержан' })).items.map((x) => x.id)).toEqual([ids.early]);
     expect((await core.call('cases.list', { query: makeIin('1985-07-07', 'male').slice(0, 8) })).items.map((x) => x.id)).toEqual([ids.nauryz]);
     expect((await core.call('cases.list', { query: '100%_' })).total).toBe(0);
-    const page = await core.call('cases.list', { offset: 1, limit: 2 });
-    expect(page).toMatchObject({ total: 4, offset: 1, limit: 2 });
-    expect(page.items.map((x) => x.patient.lastName)).toEqual(['Черновик', 'Ёлкин']);
+    const page1 = await core.call('cases.list', { limit: 2 });
+    expect(page1).toMatchObject({ total: 4, limit: 2 });
+    expect(page1.items.map((x) => x.patient.lastName)).toEqual(['Ержанова', 'Черновик']);
+    const page2 = await core.call('cases.list', { limit: 2, after: page1.next! });
+    expect(page2.items.map((x) => x.patient.lastName)).toEqual(['Ёлкин', 'Абаев']);
+    expect(page2.next).toBeNull();
     // A decided case is never overdue.
     await issue(core, ids.early, 'approved', '2026-03-19');
     expect((await core.call('cases.list', { overdue: true, today: '2026-03-27' })).items.map((x) => x.id)).toEqual([ids.draft]);
@@ -488,7 +491,7 @@ describe('cases: storage', () => {
     const names = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((x) => x.name);
     for (const t of casesTables) expect(names).toContain(t.name);
     const idx = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'cases'").all() as { name: string }[]).map((x) => x.name);
-    expect(idx).toEqual(expect.arrayContaining(['cases_status_due', 'cases_due', 'cases_code', 'cases_received']));
+    expect(idx).toEqual(expect.arrayContaining(['cases_key', 'cases_status_key', 'cases_open_key', 'cases_code_key', 'cases_received']));
     expect(db.prepare("SELECT value FROM meta WHERE key = 'installation_id'").get()).toEqual({ value: 'x' });
     db.close();
   });

@@ -28,7 +28,7 @@ describe('database', () => {
     const core = tempCore();
     const tables = core.db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'").all() as { name: string; sql: string }[];
     const shadow = /_(data|idx|content|docsize|config)$/;
-    for (const t of tables.filter((x) => !shadow.test(x.name))) expect(t.sql, t.name).toMatch(/\)\s*STRICT\s*$/);
+    for (const t of tables.filter((x) => !shadow.test(x.name))) expect(t.sql, t.name).toMatch(/\)\s*STRICT(\s*,\s*WITHOUT ROWID)?\s*$/);
   });
 
   it('gives each installation its own id, kept across restarts (in the keyring too, readable before sign-in)', async () => {

@@ -57,12 +57,21 @@ export function job<T>(l: Laptop, fn: (j: Job) => Promise<T>, jobId?: string): P
   return runJob(l.ctx, 'test', jobId, fn);
 }
 
-/** Makes two laptops trust each other. */
+/** Makes two laptops trust each other (signing keys, and encryption keys so each can send to the other). */
 export async function pair(a: Laptop, b: Laptop): Promise<void> {
-  const ia = await a.core.call('exchange.identity', {});
-  const ib = await b.core.call('exchange.identity', {});
-  await a.core.call('exchange.trustPeer', { installationId: ib.installationId, publicKey: ib.publicKey, name: 'B' });
-  await b.core.call('exchange.trustPeer', { installationId: ia.installationId, publicKey: ia.publicKey, name: 'A' });
+  await knows(a, b, 'B');
+  await knows(b, a, 'A');
+}
+
+/** `who` trusts `peer`'s keys (as after importing a bundle from it), so it can encrypt for it. */
+export async function knows(who: Laptop, peer: Laptop, name = 'peer'): Promise<void> {
+  const ip = await peer.core.call('exchange.identity', {});
+  await who.core.call('exchange.trustPeer', { installationId: ip.installationId, publicKey: ip.publicKey, encryptionKey: ip.encryptionKey, name });
+}
+
+/** The encryption fingerprint of a laptop (what `bundle export --for` takes). */
+export async function fingerprintOf(l: Laptop): Promise<string> {
+  return (await l.core.call('exchange.identity', {})).encryptionFingerprint;
 }
 
 /** User rows of the test tables, sorted, without timestamps that legitimately differ. */

@@ -1,7 +1,11 @@
 /**
- * Child process of exchange-kill.test.ts: imports a sync bundle into a data folder and prints
- * `APPLY <n>` while the import transaction runs, so the parent can SIGKILL it mid-import.
+ * Child process of exchange-kill.test.ts: imports a sync bundle into a data folder. When it has
+ * applied `holdAt` records inside the import transaction (not yet committed) it prints
+ * `APPLY <n>` and waits there, so the parent's SIGKILL lands inside the transaction whatever the
+ * speed of the machine or the throttling of progress events. If no kill comes within a minute
+ * it goes on and commits (and the parent's checks then fail).
  */
+import fs from 'node:fs';
 import { createCore } from '../../../electron/core/core';
 import type { CoreContext } from '../../../electron/core/context';
 import { runJob } from '../../../electron/core/exchange/jobs';
@@ -11,7 +15,8 @@ import { Store } from '../../../electron/core/store';
 import { userTables } from '../../../electron/core/tables';
 import { TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
 
-const [dataDir, file] = process.argv.slice(2) as [string, string];
+const [dataDir, file, holdAtArg] = process.argv.slice(2) as [string, string, string];
+const holdAt = Number(holdAtArg);
 const raw = createCore({ dataDir, host: 'cli' });
 // Signed in as the test admin (the parent set the folder up); HTMP_TEST_FAST_KDF comes from the parent.
 const signIn = raw.security.signIn({ login: 'admin', passphrase: 'correct horse battery 1' }, { channel: 'local' });
@@ -19,18 +24,26 @@ void signIn.then((s) => main(raw.as({ channel: 'local', sessionId: s.sessionId! 
 
 function main(core: typeof raw): void {
 core.db.exec(TEST_DDL);
-const ctx: CoreContext = {
-  ...core.context,
-  store: new Store(core.db, core.installationId, [...userTables, ...TEST_TABLES]),
-  emit: (e) => {
-    if (e.type === 'job.progress' && e.payload.phase === 'apply' && Number(e.payload.done) > 0) process.stdout.write(`APPLY ${String(e.payload.done)}\n`);
-  },
+// A small page cache, as a big import has on any cache: uncommitted pages spill into the WAL
+// before the kill, so the parent tests a rollback of pages on disk, not of memory only.
+core.db.pragma('cache_size = -256');
+const store = new Store(core.db, core.installationId, [...userTables, ...TEST_TABLES]);
+let applied = 0;
+const applyRemote = store.applyRemote.bind(store);
+store.applyRemote = (change, opts) => {
+  applyRemote(change, opts);
+  if (++applied === holdAt) {
+    if (!core.db.inTransaction) throw new Error('applied outside a transaction');
+    fs.writeSync(1, `APPLY ${applied}\n`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+  }
 };
+const ctx: CoreContext = { ...core.context, store, emit: () => undefined };
 void runJob(ctx, 'import', undefined, async (job) => {
   const opened = await openTrusted(ctx, file, {});
   return importSync(ctx, opened, { dryRun: false, job });
 }).then((r) => {
-  process.stdout.write(`DONE ${r.imported}\n`);
+  fs.writeSync(1, `DONE ${r.imported}\n`);
   core.close();
 });
 }

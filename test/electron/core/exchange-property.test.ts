@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { exportSync, importSync } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
 import { tempDir } from '../../support/temp';
-import { call, closeAll, job, laptop, snapshot, type Laptop } from './exchange-helpers';
+import { call, closeAll, fingerprintOf, job, knows, laptop, snapshot, type Laptop } from './exchange-helpers';
 
 afterEach(closeAll);
 
@@ -52,6 +52,9 @@ describe('sync import is idempotent and order-tolerant (fast-check)', () => {
           const shuffled = laptop();
           const ia = await call(a, 'exchange.identity', {});
           for (const r of [ordered, shuffled]) await call(r, 'exchange.trustPeer', { installationId: ia.installationId, publicKey: ia.publicKey, name: 'A' });
+          // A encrypts every bundle to both receivers (they never send back: no acks, full bundles).
+          for (const r of [ordered, shuffled]) await knows(a, r);
+          const recipients = [await fingerprintOf(ordered), await fingerprintOf(shuffled)];
           const ids: string[] = [];
           const bundles: string[] = [];
           let t = 0;
@@ -59,7 +62,7 @@ describe('sync import is idempotent and order-tolerant (fast-check)', () => {
           const dir = tempDir();
           const makeBundle = async () => {
             const file = path.join(dir, `b${bundles.length}.htmp`);
-            await job(a, (j) => exportSync(a.ctx, { file, job: j }));
+            await job(a, (j) => exportSync(a.ctx, { file, for: recipients, job: j }));
             bundles.push(file);
           };
           // A base everyone has, then the receivers' identical local edits (conflict material).

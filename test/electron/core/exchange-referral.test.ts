@@ -2,9 +2,18 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Core } from '../../../electron/core/core';
 import { openBundle } from '../../../electron/core/exchange/archive';
 import { tempCore, tempDir } from '../../support/temp';
 import { decidedCase } from './protocols.fixture';
+
+/** `to` introduces itself to `from` through a bundle (keys only); returns what `from` encrypts for. */
+async function introduce(to: Core, from: Core): Promise<string> {
+  const intro = path.join(tempDir(), 'intro.htmp');
+  await to.call('exchange.export', { kind: 'sync', introduce: true, out: intro });
+  await from.call('exchange.import', { file: intro, trustNewPeer: true });
+  return (await to.call('exchange.identity', {})).encryptionFingerprint;
+}
 
 describe('referral bundles and the portal answer (real cases and protocols)', () => {
   it('exports approved, issued cases with protocol PDFs, records and an index; the answer marks them', async () => {
@@ -69,7 +78,7 @@ describe('referral bundles and the portal answer (real cases and protocols)', ()
     const id = await decidedCase(a);
     await a.call('protocols.issue', { caseId: id });
     const out = path.join(tempDir(), 'sync.htmp');
-    const e = await a.call('exchange.export', { kind: 'sync', out });
+    const e = await a.call('exchange.export', { kind: 'sync', out, for: [await introduce(b, a)] });
     expect(e.records).toBeGreaterThan(3);
     const r = await b.call('exchange.import', { file: out, trustNewPeer: true });
     expect(r).toMatchObject({ conflicts: 0, refused: 0 });
@@ -93,7 +102,7 @@ describe('referral bundles and the portal answer (real cases and protocols)', ()
       await core.call('protocols.issue', { caseId: id });
     }
     const out = path.join(tempDir(), 'a-to-b.htmp');
-    await a.call('exchange.export', { kind: 'sync', out });
+    await a.call('exchange.export', { kind: 'sync', out, for: [await introduce(b, a)] });
     // One counter per year and one stored-file record per hash on every laptop: no UNIQUE clash.
     const r = await b.call('exchange.import', { file: out, trustNewPeer: true });
     expect(r.imported).toBeGreaterThan(0);

@@ -5,13 +5,13 @@ import { exportSync, importSync } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
 import { AppFailure } from '../../../shared/result';
 import { tempDir } from '../../support/temp';
-import { call, closeAll, job, laptop, pair, putFile, readFile, snapshot, type Laptop } from './exchange-helpers';
+import { call, closeAll, fingerprintOf, job, knows, laptop, pair, putFile, readFile, snapshot, type Laptop } from './exchange-helpers';
 
 afterEach(closeAll);
 
-async function send(from: Laptop, to: Laptop, opts: { peer?: boolean; dryRun?: boolean; trustNew?: boolean } = {}) {
+async function send(from: Laptop, to: Laptop, opts: { dryRun?: boolean; trustNew?: boolean } = {}) {
   const file = path.join(tempDir(), 'b.htmp');
-  const exp = await job(from, (j) => exportSync(from.ctx, { file, peer: opts.peer === false ? undefined : to.core.installationId, job: j }));
+  const exp = await job(from, (j) => exportSync(from.ctx, { file, peer: to.core.installationId, job: j }));
   const res = await importFile(to, file, opts);
   return { exp, res, file };
 }
@@ -199,9 +199,11 @@ describe('sync bundles between two data folders', () => {
   it('dry run reports counts and writes nothing; an unknown sender is refused with its fingerprint', async () => {
     const a = laptop();
     const b = laptop();
+    await knows(a, b); // A can encrypt for B; B does not know A yet
     a.ctx.store.insert('t_case', { surname: 'X' });
     const file = path.join(tempDir(), 'x.htmp');
-    await job(a, (j) => exportSync(a.ctx, { file, job: j }));
+    const forB = await fingerprintOf(b);
+    await job(a, (j) => exportSync(a.ctx, { file, for: [forB], job: j }));
     const err = await importFile(b, file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppFailure);
     expect((err as AppFailure).code).toBe('bundle.untrusted_sender');

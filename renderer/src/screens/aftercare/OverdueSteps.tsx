@@ -41,7 +41,15 @@ export function OverdueSteps() {
         <>
           <OverdueTable items={d.items} testId="overdue-table" caption={t('overdue.title')} />
           {d.total === 0 && <p className="muted">{t('overdue.none')}</p>}
-          <Pager offset={d.offset} limit={d.limit} total={d.total} onChange={setOffset} />
+          <Pager
+            from={d.offset + 1}
+            count={d.items.length}
+            total={d.total}
+            hasPrev={d.offset > 0}
+            hasNext={d.offset + d.items.length < d.total}
+            onPrev={() => setOffset(Math.max(0, d.offset - d.limit))}
+            onNext={() => setOffset(d.offset + d.limit)}
+          />
         </>
       )}
     </section>

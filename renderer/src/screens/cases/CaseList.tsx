@@ -28,18 +28,29 @@ const EMPTY: Filters = { status: '', due: '', code: '', from: '', to: '', query:
 const PAGE = 50;
 const KEY = 'htmp.cases.filters';
 
-function loadFilters(): { f: Filters; offset: number } {
+/**
+ * Where the reader is: the cursors (`after`) of the pages opened after the first, in order. The
+ * page shown is the last one; "previous" drops it. Kept per tab, like the filters.
+ */
+type Trail = string[];
+
+function loadFilters(): { f: Filters; trail: Trail } {
   try {
-    const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as { f: Filters; offset: number } | null;
-    if (s && typeof s === 'object') return { f: { ...EMPTY, ...s.f }, offset: s.offset ?? 0 };
+    const s = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as { f: Filters; trail?: unknown } | null;
+    if (s && typeof s === 'object') {
+      const trail = Array.isArray(s.trail) && s.trail.every((x) => typeof x === 'string') ? (s.trail as Trail) : [];
+      return { f: { ...EMPTY, ...s.f }, trail };
+    }
   } catch {
     /* stale or hand-edited: start clean */
   }
-  return { f: EMPTY, offset: 0 };
+  return { f: EMPTY, trail: [] };
 }
 
-function toArgs(f: Filters, offset: number): ListArgs {
-  const a: ListArgs = { sort: f.sort, offset, limit: PAGE };
+function toArgs(f: Filters, trail: Trail): ListArgs {
+  const a: ListArgs = { sort: f.sort, limit: PAGE };
+  const after = trail.at(-1);
+  if (after !== undefined) a.after = after;
   if (f.status === 'undecided') a.status = ['draft', 'registered'];
   else if (f.status) a.status = f.status;
   if (f.due === 'today') a.dueToday = true;
@@ -57,19 +68,19 @@ export function CaseList() {
   const api = useApi();
   const initial = useRef(loadFilters()).current;
   const [filters, setFilters] = useState<Filters>(initial.f);
-  const [offset, setOffset] = useState(initial.offset);
+  const [trail, setTrail] = useState<Trail>(initial.trail);
   // Text filters wait for a pause in typing so each keystroke is not a query.
   const [typed, setTyped] = useState({ query: initial.f.query, code: initial.f.code });
   useEffect(() => {
     const h = setTimeout(() => {
       setFilters((f) => (f.query === typed.query && f.code === typed.code ? f : { ...f, ...typed }));
-      setOffset((o) => (filters.query === typed.query && filters.code === typed.code ? o : 0));
+      setTrail((tr) => (filters.query === typed.query && filters.code === typed.code ? tr : []));
     }, 300);
     return () => clearTimeout(h);
   }, [typed, filters.query, filters.code]);
-  useEffect(() => sessionStorage.setItem(KEY, JSON.stringify({ f: filters, offset })), [filters, offset]);
+  useEffect(() => sessionStorage.setItem(KEY, JSON.stringify({ f: filters, trail })), [filters, trail]);
 
-  const list = useQuery('cases.list', filters.due === 'steps' ? null : toArgs(filters, offset));
+  const list = useQuery('cases.list', filters.due === 'steps' ? null : toArgs(filters, trail));
   // Edits a closed window left unsaved reach the core at start, even for cases not reopened.
   useEffect(() => {
     void replayPendingDrafts(api).then((n) => n > 0 && list.reload());
@@ -78,12 +89,12 @@ export function CaseList() {
   const [createError, setCreateError] = useState<AppError>();
   const set = (patch: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...patch }));
-    setOffset(0);
+    setTrail([]);
   };
   const reset = () => {
     setFilters(EMPTY);
     setTyped({ query: '', code: '' });
-    setOffset(0);
+    setTrail([]);
   };
 
   const create = async () => {
@@ -92,9 +103,16 @@ export function CaseList() {
     else setCreateError(r.error);
   };
 
+  // A new page shows from its first row.
+  const top = useRef<HTMLElement>(null);
+  const turn = (change: (tr: Trail) => Trail) => {
+    setTrail(change);
+    top.current?.scrollIntoView({ block: 'start' });
+  };
+
   const data = list.data;
   return (
-    <section className="screen" aria-labelledby="cases-title">
+    <section className="screen" aria-labelledby="cases-title" ref={top}>
       <div className="screen-head">
         <h1 id="cases-title">{t('ui.list.title')}</h1>
         <div className="actions">
@@ -165,8 +183,16 @@ export function CaseList() {
       {filters.due !== 'steps' && data && (
         <>
           <CaseTable items={data.items} today={data.today} testId="case-table" busy={list.loading} />
-          {data.total === 0 && <p className="muted" data-testid="list-empty">{t('ui.list.empty')}</p>}
-          <Pager offset={data.offset} limit={data.limit} total={data.total} onChange={setOffset} />
+          {data.items.length === 0 && trail.length === 0 && <p className="muted" data-testid="list-empty">{t('ui.list.empty')}</p>}
+          <Pager
+            from={trail.length * PAGE + 1}
+            count={data.items.length}
+            total={data.total ?? 0}
+            hasPrev={trail.length > 0}
+            hasNext={data.next !== null}
+            onPrev={() => turn((tr) => tr.slice(0, -1))}
+            onNext={() => data.next !== null && turn((tr) => [...tr, data.next as string])}
+          />
         </>
       )}
       {filters.due !== 'steps' && !data && list.loading && <p className="muted">{t('ui.loading')}</p>}

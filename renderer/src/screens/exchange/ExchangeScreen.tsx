@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatalogueDiffView, ExportKind, ExportView, ImportView } from '../../../../shared/contract/exchange';
 import type { AppError } from '../../../../shared/result';
@@ -72,16 +72,109 @@ interface TrustAsk {
   installationId: string;
   name: string | null;
   keyChanged: boolean;
+  /** A known laptop with another key: the fingerprint it had (its own confirmation). */
+  previousFingerprint: string | null;
 }
 
 function trustAskOf(e: AppError): TrustAsk | null {
-  if (e.code !== 'bundle.untrusted_sender' || !e.params) return null;
-  return { fingerprint: String(e.params.fingerprint), installationId: String(e.params.installationId), name: (e.params.name as string | null) ?? null, keyChanged: e.params.keyChanged === true };
+  if ((e.code !== 'bundle.untrusted_sender' && e.code !== 'bundle.key_changed') || !e.params) return null;
+  const changed = e.code === 'bundle.key_changed';
+  return {
+    fingerprint: String(e.params.fingerprint),
+    installationId: String(e.params.installationId),
+    name: (e.params.name as string | null) ?? null,
+    keyChanged: changed || e.params.keyChanged === true,
+    previousFingerprint: changed ? String(e.params.previousFingerprint) : null,
+  };
+}
+
+/** A modal dialog frame: labelled, focus on its first control, Escape closes it. */
+function Modal({ labelledBy, testId, onClose, children }: { labelledBy: string; testId: string; onClose: () => void; children: ReactNode }) {
+  return (
+    <div style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.35)', display: 'grid', placeItems: 'center', zIndex: 10 }} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div role="dialog" aria-modal="true" aria-labelledby={labelledBy} data-testid={testId} style={{ background: '#fff', padding: 20, borderRadius: 6, maxWidth: 600, maxHeight: '90vh', overflow: 'auto', boxShadow: '0 8px 30px rgba(0,0,0,0.3)' }}>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A known laptop's key changed: old and new fingerprint side by side, and a confirmation of its
+ * own (a phone call), beyond what trusting a new sender asks.
+ */
+function KeyChangeDialog({ ask, onAccept, onReject }: { ask: TrustAsk; onAccept: () => void; onReject: () => void }) {
+  const { t } = useTranslation('exchange');
+  const [checked, setChecked] = useState(false);
+  return (
+    <Modal labelledBy="keychange-title" testId="keychange-dialog" onClose={onReject}>
+      <h2 id="keychange-title">{t('keyChange.title')}</h2>
+      <p className="error">{t('keyChange.intro', { name: ask.name ?? ask.installationId })}</p>
+      <p>
+        {t('keyChange.before')}: <strong style={{ fontFamily: 'monospace' }}>{ask.previousFingerprint}</strong>
+      </p>
+      <p>
+        {t('keyChange.after')}: <strong style={{ fontFamily: 'monospace', fontSize: '1.2em' }} data-testid="keychange-new">{ask.fingerprint}</strong>
+      </p>
+      <p className="muted">{t('keyChange.compare')}</p>
+      <div className="form">
+        <label className="inline">
+          <input type="checkbox" checked={checked} onChange={(e) => setChecked(e.target.checked)} data-testid="keychange-confirm" autoFocus /> {t('keyChange.confirm')}
+        </label>
+      </div>
+      <div className="actions" style={{ marginTop: 14 }}>
+        <button type="button" className="primary" disabled={!checked} onClick={onAccept} data-testid="keychange-accept">
+          {t('keyChange.accept')}
+        </button>
+        <button type="button" onClick={onReject}>
+          {t('keyChange.reject')}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** A catalogue update that is not a step forward: which editions go, then an explicit yes. */
+function RollbackDialog({ removed, onAccept, onReject }: { removed: string[]; onAccept: () => void; onReject: () => void }) {
+  const { t } = useTranslation('exchange');
+  const [checked, setChecked] = useState(false);
+  return (
+    <Modal labelledBy="rollback-title" testId="rollback-dialog" onClose={onReject}>
+      <h2 id="rollback-title">{t('rollback.title')}</h2>
+      <p>{t('rollback.intro')}</p>
+      {removed.length > 0 ? (
+        <>
+          <p>{t('rollback.removed')}</p>
+          <ul data-testid="rollback-removed">
+            {removed.map((id) => (
+              <li key={id}>{t('catalogueUpdate.edition', { id })}</li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p>{t('rollback.noneRemoved')}</p>
+      )}
+      <div className="form">
+        <label className="inline">
+          <input type="checkbox" checked={checked} onChange={(e) => setChecked(e.target.checked)} data-testid="rollback-confirm" autoFocus /> {t('rollback.confirm')}
+        </label>
+      </div>
+      <div className="actions" style={{ marginTop: 14 }}>
+        <button type="button" className="primary" disabled={!checked} onClick={onAccept} data-testid="rollback-accept">
+          {t('rollback.accept')}
+        </button>
+        <button type="button" onClick={onReject}>
+          {t('rollback.reject')}
+        </button>
+      </div>
+    </Modal>
+  );
 }
 
 /** The trust-new-sender dialog: the fingerprint to compare by phone, then trust or reject. */
 function TrustDialog({ ask, onTrust, onReject }: { ask: TrustAsk; onTrust: () => void; onReject: () => void }) {
   const { t } = useTranslation('exchange');
+  if (ask.previousFingerprint !== null) return <KeyChangeDialog ask={ask} onAccept={onTrust} onReject={onReject} />;
   return (
     <div style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.35)', display: 'grid', placeItems: 'center', zIndex: 10 }}>
       <div role="dialog" aria-modal="true" aria-labelledby="trust-title" data-testid="trust-dialog" style={{ background: '#fff', padding: 20, borderRadius: 6, maxWidth: 560, boxShadow: '0 8px 30px rgba(0,0,0,0.3)' }}>
@@ -113,28 +206,30 @@ function TransferTab() {
   const peers = useQuery('exchange.peers', {});
   const job = useJob();
   const [kind, setKind] = useState<ExportKind>('sync');
-  const [peer, setPeer] = useState('');
+  const [recipients, setRecipients] = useState<string[]>([]);
   const [exported, setExported] = useState<ExportView | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [dryRun, setDryRun] = useState(false);
   const [result, setResult] = useState<ImportView | null>(null);
   const [error, setError] = useState<AppError>();
   const [ask, setAsk] = useState<{ trust: TrustAsk; uploadId: string } | null>(null);
+  const [rollback, setRollback] = useState<{ removed: string[]; uploadId: string; acceptKeyChange?: string } | null>(null);
   const [answer, setAnswer] = useState<string | null>(null);
+  const encryptable = (peers.data ?? []).filter((p) => p.encryptionFingerprint !== null);
 
-  const doExport = async () => {
+  const doExport = async (introduce = false) => {
     setError(undefined);
     setExported(null);
     const { jobId } = job.start('records');
-    const r = await api.call('exchange.export', { kind, jobId, ...(kind === 'sync' && peer ? { peer } : {}) });
+    const r = await api.call('exchange.export', { kind, jobId, ...(kind === 'sync' ? (introduce ? { introduce: true } : { for: recipients }) : {}) });
     job.finish();
     if (r.ok) setExported(r.value);
     else setError(r.error);
   };
 
-  const runImport = async (uploadId: string, trustNewPeer: boolean) => {
+  const runImport = async (uploadId: string, opts: { trustNewPeer?: boolean; acceptKeyChange?: string; allowRollback?: boolean } = {}) => {
     const { jobId } = job.start('verify');
-    const r = await api.call('exchange.import', { uploadId, dryRun, trustNewPeer, jobId });
+    const r = await api.call('exchange.import', { uploadId, dryRun, jobId, trustNewPeer: opts.trustNewPeer === true, ...(opts.acceptKeyChange ? { acceptKeyChange: opts.acceptKeyChange } : {}), ...(opts.allowRollback ? { allowRollback: true } : {}) });
     job.finish();
     if (r.ok) {
       setResult(r.value);
@@ -143,7 +238,10 @@ function TransferTab() {
     }
     const trust = trustAskOf(r.error);
     if (trust) setAsk({ trust, uploadId });
-    else setError(r.error);
+    else if (r.error.code === 'exchange.catalogue_rollback') {
+      const removed = String(r.error.params?.removed ?? '');
+      setRollback({ removed: removed === '—' || removed === '' ? [] : removed.split(', '), uploadId, ...(opts.acceptKeyChange ? { acceptKeyChange: opts.acceptKeyChange } : {}) });
+    } else setError(r.error);
   };
 
   const doImport = async () => {
@@ -153,7 +251,7 @@ function TransferTab() {
     const { signal, local } = job.start('upload');
     try {
       const uploadId = await uploadFile(api, file, (d, total) => local('upload', d, total), signal);
-      await runImport(uploadId, false);
+      await runImport(uploadId);
     } catch (e) {
       job.finish();
       setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
@@ -175,31 +273,65 @@ function TransferTab() {
               ))}
             </select>
           </label>
-          {kind === 'sync' && (
-            <label>
-              {t('exportForm.peer')}
-              <select value={peer} onChange={(e) => setPeer(e.target.value)} data-testid="export-peer">
-                <option value="">{t('exportForm.allPeers')}</option>
-                {(peers.data ?? []).map((p) => (
-                  <option key={p.installationId} value={p.installationId}>
-                    {p.name ?? p.installationId} · {p.fingerprint.slice(0, 9)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
         </div>
+        {kind === 'sync' && (
+          <fieldset className="recipients" data-testid="export-recipients">
+            <legend>{t('exportForm.forWhich')}</legend>
+            {encryptable.length === 0 && <p className="muted">{t('exportForm.noPeers')}</p>}
+            {(peers.data ?? []).map((p) => (
+              <label key={p.installationId} className="inline">
+                <input
+                  type="checkbox"
+                  disabled={p.encryptionFingerprint === null}
+                  checked={recipients.includes(p.encryptionFingerprint ?? '')}
+                  onChange={(e) => {
+                    const fp = p.encryptionFingerprint!;
+                    setRecipients((r) => (e.target.checked ? [...r, fp] : r.filter((x) => x !== fp)));
+                  }}
+                  data-testid="export-recipient"
+                />
+                <span>
+                  {p.name ?? p.installationId}
+                  <span className="muted" style={{ fontFamily: 'monospace' }}>
+                    {' '}
+                    · {p.encryptionFingerprint ?? p.fingerprint}
+                  </span>
+                  {p.encryptionFingerprint === null && <span className="muted"> — {t('exportForm.noKey')}</span>}
+                </span>
+              </label>
+            ))}
+            <p className="muted">{t('exportForm.encryptedNote')}</p>
+          </fieldset>
+        )}
+        {kind === 'referral' && (
+          <p className="warning" role="note" data-testid="export-referral-plain">
+            {t('exportForm.referralPlain')}
+          </p>
+        )}
         <div className="actions">
-          <button type="button" className="primary" onClick={() => void doExport()} disabled={job.progress !== null} data-testid="export-start">
+          <button type="button" className="primary" onClick={() => void doExport()} disabled={job.progress !== null || (kind === 'sync' && recipients.length === 0)} data-testid="export-start">
             {t('export.start')}
           </button>
+          {kind === 'sync' && (
+            <button type="button" onClick={() => void doExport(true)} disabled={job.progress !== null} data-testid="export-introduce">
+              {t('exportForm.introduce')}
+            </button>
+          )}
         </div>
+        {kind === 'sync' && <p className="muted">{t('exportForm.introduceNote')}</p>}
         {exported && (
           <div role="status" data-testid="export-done">
             <p>{t('export.done')}</p>
             <p className="muted">
               {t('exportForm.records', { number: exported.records })} · {t('exportForm.attachments', { number: exported.attachments })}
             </p>
+            {exported.kind === 'sync' && (
+              <p data-testid="export-encrypted">
+                {exported.encrypted
+                  ? t('exportForm.encryptedFor', { recipients: (exported.recipients ?? []).map((r) => r.name ?? r.installationId).join(', ') })
+                  : t('exportForm.introduced')}
+              </p>
+            )}
             <p className="muted" style={{ wordBreak: 'break-all' }}>
               {t('export.checksum', { sha256: exported.sha256 })}
             </p>
@@ -224,9 +356,16 @@ function TransferTab() {
           </button>
         </div>
         {result && (
-          <p role="status" data-testid="import-result">
-            {result.alreadyImported ? t('importForm.already') : t(result.dryRun ? 'importForm.dryResult' : 'importForm.result', { imported: result.imported, unchanged: result.unchanged, conflicts: result.conflicts, refused: result.refused })}
-          </p>
+          <div role="status" data-testid="import-result">
+            <p>
+              {result.alreadyImported ? t('importForm.already') : t(result.dryRun ? 'importForm.dryResult' : 'importForm.result', { imported: result.imported, unchanged: result.unchanged, conflicts: result.conflicts, refused: result.refused })}
+            </p>
+            {result.editions && (
+              <p data-testid="import-editions">
+                {t('importForm.editions', { added: result.editions.added.join(', ') || '—', removed: result.editions.removed.join(', ') || '—' })}
+              </p>
+            )}
+          </div>
         )}
       </div>
       <h2>{t('referral.title')}</h2>
@@ -253,9 +392,20 @@ function TransferTab() {
           ask={ask.trust}
           onReject={() => setAsk(null)}
           onTrust={() => {
-            const id = ask.uploadId;
+            const { uploadId, trust } = ask;
             setAsk(null);
-            void runImport(id, true);
+            void runImport(uploadId, trust.previousFingerprint !== null ? { acceptKeyChange: trust.fingerprint } : { trustNewPeer: true });
+          }}
+        />
+      )}
+      {rollback && (
+        <RollbackDialog
+          removed={rollback.removed}
+          onReject={() => setRollback(null)}
+          onAccept={() => {
+            const { uploadId, acceptKeyChange } = rollback;
+            setRollback(null);
+            void runImport(uploadId, { allowRollback: true, ...(acceptKeyChange ? { acceptKeyChange } : {}) });
           }}
         />
       )}
@@ -448,6 +598,7 @@ function CatalogueTab() {
   const [preview, setPreview] = useState<CatalogueDiffView | null>(null);
   const [trustNew, setTrustNew] = useState(false);
   const [ask, setAsk] = useState<TrustAsk | null>(null);
+  const [confirmRollback, setConfirmRollback] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<AppError>();
   const show = async (trustNewPublisher: boolean) => {
@@ -470,9 +621,9 @@ function CatalogueTab() {
       setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
     }
   };
-  const apply = async () => {
+  const apply = async (allowRollback = false) => {
     if (!uploadId) return;
-    const r = await api.call('exchange.catalogueApply', { uploadId, trustNewPublisher: trustNew });
+    const r = await api.call('exchange.catalogueApply', { uploadId, trustNewPublisher: trustNew, ...(allowRollback ? { allowRollback } : {}) });
     if (r.ok) {
       setMessage(r.value.applied ? t('catalogueUpdate.applied') : t('catalogueUpdate.alreadyApplied'));
       setPreview(null);
@@ -495,6 +646,7 @@ function CatalogueTab() {
         <FileInput
           button={t('import.chooseFile')}
           accept=".htmp"
+          testId="catalogue-file"
           onChange={(f) => {
             setFile(f);
             setUploadId(null);
@@ -502,7 +654,7 @@ function CatalogueTab() {
           }}
         />
         <div className="actions">
-          <button type="button" disabled={!file} onClick={() => void show(false)}>
+          <button type="button" disabled={!file} onClick={() => void show(false)} data-testid="catalogue-show">
             {t('catalogueUpdate.preview')}
           </button>
           <button type="button" disabled={!state.data?.current} onClick={() => void restore()}>
@@ -513,6 +665,12 @@ function CatalogueTab() {
       {preview && (
         <div data-testid="catalogue-preview">
           <p>{t('catalogueUpdate.publisher', { name: preview.publisher.name ?? '', fingerprint: preview.publisher.fingerprint })}</p>
+          <p data-testid="catalogue-editions">{t('importForm.editions', { added: preview.editionsAdded.join(', ') || '—', removed: preview.editionsRemoved.join(', ') || '—' })}</p>
+          {preview.rollback && !preview.alreadyApplied && (
+            <p className="warning" role="alert" data-testid="catalogue-rollback">
+              {t(`catalogueUpdate.rollback.${preview.rollback.reason}`)}
+            </p>
+          )}
           <ul>
             {preview.editions.map((e) => (
               <li key={e.id}>
@@ -538,11 +696,21 @@ function CatalogueTab() {
             </li>
           </ul>
           <div className="actions">
-            <button type="button" className="primary" onClick={() => void apply()} disabled={preview.alreadyApplied}>
-              {t('catalogueUpdate.apply')}
+            <button type="button" className="primary" onClick={() => (preview.rollback ? setConfirmRollback(true) : void apply())} disabled={preview.alreadyApplied} data-testid="catalogue-apply">
+              {preview.rollback ? t('catalogueUpdate.applyRollback') : t('catalogueUpdate.apply')}
             </button>
           </div>
         </div>
+      )}
+      {confirmRollback && preview && (
+        <RollbackDialog
+          removed={preview.editionsRemoved}
+          onReject={() => setConfirmRollback(false)}
+          onAccept={() => {
+            setConfirmRollback(false);
+            void apply(true);
+          }}
+        />
       )}
       {message && <p role="status">{message}</p>}
       <ErrorText error={error ?? state.error} />
@@ -573,8 +741,12 @@ function PeersTab() {
           <p>{me.data.name}</p>
           <p className="muted">{t('screen.installation', { installationId: me.data.installationId })}</p>
           <p>
-            {t('trust.fingerprint')}: <strong style={{ fontFamily: 'monospace' }} data-testid="own-fingerprint">{me.data.fingerprint}</strong>
+            {t('screen.signingFingerprint')}: <strong style={{ fontFamily: 'monospace' }} data-testid="own-fingerprint">{me.data.fingerprint}</strong>
           </p>
+          <p>
+            {t('screen.encryptionFingerprint')}: <strong style={{ fontFamily: 'monospace' }} data-testid="own-encryption-fingerprint">{me.data.encryptionFingerprint}</strong>
+          </p>
+          <p className="muted">{t('screen.encryptionNote')}</p>
         </div>
       )}
       <h2>{t('screen.tabs.peers')}</h2>
@@ -588,7 +760,15 @@ function PeersTab() {
                   {p.name ?? '—'}
                   <div className="muted">{p.installationId}</div>
                 </td>
-                <td style={{ fontFamily: 'monospace' }}>{p.fingerprint}</td>
+                <td style={{ fontFamily: 'monospace' }}>
+                  {p.fingerprint}
+                  <div className="muted">{p.encryptionFingerprint ? t('peersList.encryption', { fingerprint: p.encryptionFingerprint }) : t('exportForm.noKey')}</div>
+                  {p.keyChanges.map((k) => (
+                    <div key={k.at} className="warning" data-testid="peer-key-change">
+                      {t('peersList.keyChanged', { at: k.at.slice(0, 16).replace('T', ' '), from: k.previousFingerprint, to: k.fingerprint })}
+                    </div>
+                  ))}
+                </td>
                 <td>
                   {t('peersList.pending', { number: p.pending })}
                   {p.lastImportAt && <div className="muted">{t('peersList.lastImport', { date: p.lastImportAt })}</div>}

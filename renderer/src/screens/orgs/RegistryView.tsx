@@ -110,7 +110,17 @@ export function RegistryView() {
           </tbody>
         </table>
       )}
-      {data && data.total > PAGE && <Pager offset={offset} limit={PAGE} total={data.total} onChange={setOffset} />}
+      {data && data.total > PAGE && (
+        <Pager
+          from={offset + 1}
+          count={data.items.length}
+          total={data.total}
+          hasPrev={offset > 0}
+          hasNext={offset + data.items.length < data.total}
+          onPrev={() => setOffset(Math.max(0, offset - PAGE))}
+          onNext={() => setOffset(offset + PAGE)}
+        />
+      )}
       <ImportPanel onDone={list.reload} />
       <ExportPanel />
     </>

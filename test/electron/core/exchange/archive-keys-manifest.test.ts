@@ -136,6 +136,8 @@ describe('locales', () => {
       'bundle.invalid_record': ['path'],
       'bundle.untrusted_sender': ['fingerprint'],
       'bundle.unsupported_version': ['version'],
+      'bundle.not_recipient': ['fingerprint', 'installations', 'recipients'],
+      'bundle.key_changed': ['installationId', 'previousFingerprint', 'fingerprint'],
     };
     for (const code of BUNDLE_ERROR_CODES) {
       for (const p of placeholders(ru.get(`errors.${code}`)!)) expect(always[code] ?? [], `${code} uses {{${p}}}`).toContain(p);

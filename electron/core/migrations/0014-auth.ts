@@ -7,8 +7,8 @@ import type { Migration } from './types';
  * UPDATE and DELETE, and each row's HMAC chains it to the previous one (see auth/audit.ts), so
  * a row edited or removed with another tool is found by `audit verify`.
  */
-export const m0012Auth: Migration = {
-  version: 12,
+export const m0014Auth: Migration = {
+  version: 14,
   name: 'auth',
   up(db) {
     db.exec(`

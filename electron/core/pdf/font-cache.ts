@@ -1,0 +1,67 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { appRoot } from '../paths';
+
+/**
+ * Font tables decoded once per process, not once per document.
+ *
+ * pdfmake builds every document with a new pdfkit document, which opens its fonts again with
+ * `fontkit.create(bytes)`: the glyph, substitution and positioning tables of the 700 KB DejaVu
+ * files are decoded anew for every protocol — about a third of a warm rendering. Here pdfkit gets
+ * a fontkit whose `create` still makes a new font object per document (its glyphs, their Unicode
+ * mapping and shaping state are the document's own, so the PDF is byte for byte the one it was)
+ * but hands it the decoded tables of the first font made from the same bytes. Decoded tables are
+ * read-only data.
+ *
+ * Installed before pdfkit is first loaded (pdfkit is loaded on first use in the app's bundles;
+ * see LAZY_PACKAGES in scripts/build-lib.cjs): pdfkit then finds this fontkit in the module cache.
+ * Where pdfkit was loaded earlier (tests importing pdfmake directly), documents are built as
+ * before.
+ */
+let installed = false;
+let active = false;
+
+/** True when pdfkit opens its fonts through the shared tables (installed before pdfkit loaded). */
+export function fontCacheActive(): boolean {
+  return active;
+}
+
+interface FontkitFont {
+  _tables?: Record<string, unknown>;
+}
+type Fontkit = Record<string, unknown> & { create(bytes: Uint8Array, postscriptName?: string): FontkitFont };
+
+/** Puts the caching fontkit where pdfkit will find it; a no-op once pdfkit is loaded. */
+export function installFontCache(): void {
+  if (installed) return;
+  installed = true;
+  try {
+    const appRequire = createRequire(path.join(appRoot(), 'package.json'));
+    const pdfkitFile = appRequire.resolve('pdfkit');
+    const pdfkitRequire = createRequire(pdfkitFile);
+    if (appRequire.cache[pdfkitFile]) return; // pdfkit already holds the plain fontkit
+    const fontkitFile = pdfkitRequire.resolve('fontkit');
+    const real = pdfkitRequire('fontkit') as Fontkit;
+    const tables = new WeakMap<object, Map<string, Record<string, unknown>>>();
+    const wrapper: Fontkit = Object.create(null) as Fontkit;
+    for (const key of Object.keys(real)) wrapper[key] = real[key];
+    wrapper.create = (bytes: Uint8Array, postscriptName?: string) => {
+      const font = real.create(bytes, postscriptName);
+      if (font && typeof font._tables === 'object') {
+        let byName = tables.get(bytes);
+        if (!byName) tables.set(bytes, (byName = new Map()));
+        const shared = byName.get(postscriptName ?? '');
+        if (shared) font._tables = shared;
+        else byName.set(postscriptName ?? '', font._tables);
+      }
+      return font;
+    };
+    const cached = appRequire.cache[fontkitFile];
+    if (cached) {
+      cached.exports = wrapper;
+      active = true;
+    }
+  } catch {
+    /* no cache: documents are built as before */
+  }
+}

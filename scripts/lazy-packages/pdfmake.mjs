@@ -1,0 +1,3 @@
+import { lazyPackage } from './lazy.mjs';
+
+export default lazyPackage('pdfmake');

@@ -1,0 +1,342 @@
+import { describe, expect, it } from 'vitest';
+import type { Core } from '../../../electron/core/core';
+import { foldSearch, listCases, type ListArgs } from '../../../electron/core/services/cases';
+import type { CaseFile, CaseList } from '../../../shared/contract/cases';
+import { AppFailure } from '../../../shared/result';
+import { migrate } from '../../../electron/core/db';
+import { migrations } from '../../../electron/core/migrations';
+import { m0013Register } from '../../../electron/core/migrations/0013-register';
+import { tempCore } from '../../support/temp';
+import { makeIin, MEMBERS } from './cases-fixtures';
+
+/**
+ * The register at scale (issue 17): key paging, the name index, and the same rows as the
+ * queries it replaced.
+ */
+
+const TODAY = '2026-03-27';
+const LAST = ['Ержанова', 'Ёлкин', 'Абаев', 'Нұрланов', 'Нурланова', 'Сапаров', 'Омарова', 'Ким', '100%_Тест'];
+const FIRST = ['Ерлан', 'Айгүл', 'Дина', 'Марат'];
+const CODES = ['54.970.059', '00.50', '00.51', '92.321', '35.84'];
+const DAYS = ['2026-03-16', '2026-03-18', '2026-03-19', '2026-03-20', '2026-03-26', '2026-03-27', '2026-03-30'];
+
+/** A case file; `i` spreads names, codes, days and times (with ties) over the fixture. */
+function caseFile(i: number, over: Partial<CaseFile> = {}): CaseFile {
+  const day = DAYS[i % DAYS.length]!;
+  const birth = `19${String(50 + (i % 40)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 10}`;
+  return {
+    // Every 11th case has no valid received time (undated: last in the register).
+    receivedAt: i % 11 === 5 ? 'не указано' : `${day}T${String(9 + (i % 3)).padStart(2, '0')}:${i % 4 === 0 ? '00' : '30'}`,
+    patient: { iin: i % 13 === 7 ? '12345' : makeIin(birth, i % 2 ? 'male' : 'female', 1 + (i % 50)), lastName: LAST[i % LAST.length]!, firstName: FIRST[i % FIRST.length]! },
+    htmpCode: CODES[i % CODES.length]!,
+    urgency: 'planned',
+    inpatient: false,
+    diagnosis: { icd10: 'I25.1', text: 'ИБС' },
+    documents: [
+      { kind: 'identity', paper: true, files: [], signatures: [], seal: false, items: [] },
+      { kind: 'referral', paper: true, files: [], signatures: [], seal: false, items: [] },
+      { kind: 'record_extract', paper: true, files: [], signatures: ['attending', 'head_of_department', 'deputy_chief'], seal: true, clinicalDiagnosis: 'ИБС', items: [] },
+      { kind: 'test_results', paper: true, files: [], signatures: [], seal: false, items: [{ name: 'ЭКГ', date: '2026-03-10' }] },
+    ],
+    ...over,
+  };
+}
+
+async function importMany(core: Core, from: number, n: number): Promise<string[]> {
+  const r = await core.call('cases.importBatch', { cases: Array.from({ length: n }, (_, k) => ({ case: caseFile(from + k), files: [] })) });
+  return r.cases.map((x) => x.id);
+}
+
+/** A fixture of 160 cases: drafts, registered, a few decided, undated ones, tied times. */
+async function fixture(core: Core): Promise<string[]> {
+  const ids = await importMany(core, 0, 160);
+  const registered = core.db.prepare("SELECT id FROM cases WHERE status = 'registered' AND complete = 1 ORDER BY id").all() as { id: string }[];
+  for (const [k, { id }] of registered.slice(0, 12).entries()) {
+    // After every receipt of the fixture (a decision may not be dated before its case was received).
+    await core.call('cases.decide', { caseId: id, outcome: k % 3 ? 'approved' : 'refused', reason: k % 3 ? null : 'no_indications', members: MEMBERS, date: '2026-03-31', issue: true });
+  }
+  return ids;
+}
+
+/** Every page of a query, by key, as the register and `htmp case list` read it. */
+async function allPages(core: Core, args: ListArgs, limit = 7, between?: (page: number) => Promise<void>): Promise<{ ids: string[]; pages: CaseList[] }> {
+  const pages: CaseList[] = [];
+  let after: string | undefined;
+  for (let n = 0; n < 1000; n++) {
+    const page = await core.call('cases.list', { ...(args as object), today: TODAY, limit, ...(after ? { after } : {}) });
+    pages.push(page);
+    if (page.next === null) break;
+    after = page.next;
+    await between?.(n);
+  }
+  return { ids: pages.flatMap((p) => p.items.map((x) => x.id)), pages };
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/** The register's query as it was before key paging (main before issue 17), every row. */
+function oldQuery(core: Core, a: ListArgs): { ids: string[]; total: number } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const statuses = a.status === undefined ? [] : Array.isArray(a.status) ? a.status : [a.status];
+  if (statuses.length > 0) {
+    where.push(`c.status IN (${statuses.map(() => '?').join(', ')})`);
+    params.push(...statuses);
+  }
+  const dueParts: string[] = [];
+  if (a.dueToday) dueParts.push('c.due_date = ?');
+  if (a.overdue) dueParts.push('c.due_date < ?');
+  if (dueParts.length > 0) {
+    where.push(`c.status IN ('draft', 'registered') AND (${dueParts.join(' OR ')})`);
+    if (a.dueToday) params.push(TODAY);
+    if (a.overdue) params.push(TODAY);
+  }
+  const code = a.code?.trim() ?? '';
+  if (code !== '') {
+    if (code.endsWith('*')) {
+      where.push("c.htmp_code LIKE ? ESCAPE '\\'");
+      params.push(`${likeEscape(code.slice(0, -1))}%`);
+    } else {
+      where.push('c.htmp_code = ?');
+      params.push(code);
+    }
+  }
+  if (a.receivedFrom) {
+    where.push('c.received_date >= ?');
+    params.push(a.receivedFrom);
+  }
+  if (a.receivedTo) {
+    where.push('c.received_date <= ?');
+    params.push(a.receivedTo);
+  }
+  const q = foldSearch(a.query ?? '');
+  if (q !== '') {
+    where.push("c.search_text LIKE ? ESCAPE '\\'");
+    params.push(`%${likeEscape(q)}%`);
+  }
+  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const order =
+    a.sort === 'received_desc' ? 'c.received_at DESC, c.id' : dueParts.length > 0 ? 'c.due_date, c.received_at, c.id' : 'c.due_date IS NULL, c.due_date, c.received_at, c.id';
+  const ids = (core.db.prepare(`SELECT c.id FROM cases c JOIN patients p ON p.id = c.patient_id ${whereSql} ORDER BY ${order}`).all(...params) as { id: string }[]).map((r) => r.id);
+  return { ids, total: ids.length };
+}
+
+/** Filters of the register and the CLI, alone and combined. */
+const QUERIES: ListArgs[] = [
+  {},
+  { sort: 'received_desc' },
+  { status: 'draft' },
+  { status: 'registered' },
+  { status: ['draft', 'registered'] },
+  { status: ['draft', 'registered'], sort: 'received_desc' },
+  { status: 'approved' },
+  { status: 'refused', sort: 'received_desc' },
+  { status: ['approved', 'refused'] },
+  { overdue: true },
+  { dueToday: true },
+  { dueToday: true, overdue: true },
+  { overdue: true, sort: 'received_desc' },
+  { status: 'registered', overdue: true },
+  { code: '00.50' },
+  { code: '00.*' },
+  { code: '9*' },
+  { code: '*' },
+  { code: '54.970.059', status: 'registered' },
+  { receivedFrom: '2026-03-19', receivedTo: '2026-03-26' },
+  { receivedFrom: '2026-03-27' },
+  { code: '00.51', receivedTo: '2026-03-20', sort: 'received_desc' },
+  { query: 'ержан' },
+  { query: 'ЕЛКИН' },
+  { query: 'ким' },
+  { query: 'ер' },
+  { query: 'а' },
+  { query: '100%_' },
+  { query: 'сапаров марат' },
+  { query: makeIin('1951-02-11', 'male', 2).slice(0, 6) },
+  { query: 'дина', status: ['draft', 'registered'], overdue: true },
+  { query: 'ова', code: '00.*', sort: 'received_desc' },
+];
+
+describe('cases register: the same rows as the queries it replaced', () => {
+  it('every filter, alone and combined, both orders: same rows in the same order, same total, over every page', async () => {
+    const core = tempCore();
+    await fixture(core);
+    for (const q of QUERIES) {
+      const old = oldQuery(core, q);
+      const now = await allPages(core, q, 9);
+      expect(now.ids, JSON.stringify(q)).toEqual(old.ids);
+      expect(now.pages[0]!.total, JSON.stringify(q)).toBe(old.total);
+      expect(new Set(now.ids).size).toBe(now.ids.length);
+    }
+  });
+
+  it('a text query with many matches walks the register order and gives the same rows (both strategies)', async () => {
+    const core = tempCore();
+    await fixture(core);
+    for (const q of QUERIES.filter((x) => x.query !== undefined)) {
+      const args = { ...q, today: TODAY, limit: 500 };
+      const few = listCases(core.context, args, { textWalkAbove: 1_000_000 });
+      const many = listCases(core.context, args, { textWalkAbove: 0 });
+      expect(many.items.map((x) => x.id), JSON.stringify(q)).toEqual(few.items.map((x) => x.id));
+      expect(many.total).toBe(few.total);
+      expect(few.total).toBe(oldQuery(core, q).total);
+    }
+  });
+});
+
+describe('cases register: key paging', () => {
+  it('loses and repeats no row across pages while cases are added before and after the page read', async () => {
+    const core = tempCore();
+    await importMany(core, 0, 60);
+    for (const args of [{}, { sort: 'received_desc' as const }, { status: 'registered' as const }, { query: 'ов' }]) {
+      const before = oldQuery(core, args).ids;
+      let added = 1000;
+      const { ids } = await allPages(core, args, 8, async () => {
+        // Cases that sort everywhere: before the page just read, after it, tied with it.
+        await importMany(core, added, 5);
+        added += 5;
+      });
+      expect(new Set(ids).size, JSON.stringify(args)).toBe(ids.length);
+      for (const id of before) expect(ids, JSON.stringify(args)).toContain(id);
+      // The rows came in the register's order (each page continues after the previous one).
+      const all = oldQuery(core, args).ids;
+      const positions = ids.map((id) => all.indexOf(id));
+      expect(positions).toEqual([...positions].sort((x, y) => x - y));
+    }
+  });
+
+  it('also while cases are removed and change place (decided, renamed)', async () => {
+    const core = tempCore();
+    const ids = await importMany(core, 0, 60);
+    let k = 0;
+    const seen = await allPages(core, {}, 5, async () => {
+      const victim = ids[59 - k]!;
+      const status = (core.db.prepare('SELECT status FROM cases WHERE id = ?').get(victim) as { status: string } | undefined)?.status;
+      if (status === 'draft') await core.call('cases.delete', { id: victim });
+      k++;
+    });
+    const now = new Set(oldQuery(core, {}).ids);
+    expect(new Set(seen.ids).size).toBe(seen.ids.length);
+    // Every case still there at the end and not deleted was shown exactly once.
+    const shown = new Set(seen.ids);
+    for (const id of ids) if (now.has(id)) expect(shown.has(id)).toBe(true);
+  });
+
+  it('refuses a cursor that is not one, or one of the other order', async () => {
+    const core = tempCore();
+    await importMany(core, 0, 20);
+    const first = await core.call('cases.list', { limit: 5 });
+    expect(first.next).toEqual(expect.any(String));
+    for (const after of ['garbage', Buffer.from('[1,"due"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
+      const err = await core.call('cases.list', { after }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppFailure);
+      expect((err as AppFailure).code).toBe('api.invalid_argument');
+      expect((err as AppFailure).params).toMatchObject({ field: 'after' });
+    }
+    const wrongOrder = await core.call('cases.list', { after: first.next!, sort: 'received_desc' }).catch((e: unknown) => e);
+    expect((wrongOrder as AppFailure).code).toBe('api.invalid_argument');
+    expect((await core.call('cases.list', { limit: 5, withTotal: false })).total).toBeNull();
+  });
+});
+
+describe('cases register: the index of names and IINs', () => {
+  const find = async (core: Core, query: string) => (await core.call('cases.list', { query, limit: 500 })).items.map((x) => `${x.patient.lastName} ${x.patient.firstName}`);
+
+  it('folds Kazakh letters, Latin look-alikes, ё and case like the catalogue search (text-fold.ts)', async () => {
+    const core = tempCore();
+    await core.call('cases.importBatch', {
+      cases: [
+        { case: caseFile(0, { patient: { iin: makeIin('1980-01-01', 'male'), lastName: 'Нұрланов', firstName: 'Әлихан' } }), files: [] },
+        { case: caseFile(1, { patient: { iin: makeIin('1981-01-01', 'female'), lastName: 'Нурланова', firstName: 'Айгүл' } }), files: [] },
+        { case: caseFile(2, { patient: { iin: makeIin('1982-01-01', 'male'), lastName: 'Ёлкин', firstName: 'Ғалым' } }), files: [] },
+        { case: caseFile(3, { patient: { iin: makeIin('1983-01-01', 'female'), lastName: 'Ким', firstName: 'Ольга' } }), files: [] },
+      ],
+    });
+    expect(await find(core, 'нурланов')).toEqual(['Нұрланов Әлихан', 'Нурланова Айгүл']);
+    expect(await find(core, 'НҰРЛАНОВА')).toEqual(['Нурланова Айгүл']);
+    expect(await find(core, 'алихан')).toEqual(['Нұрланов Әлихан']);
+    expect(await find(core, 'айгул')).toEqual(['Нурланова Айгүл']);
+    expect(await find(core, 'елкин галым')).toEqual(['Ёлкин Ғалым']);
+    expect(await find(core, 'KИМ')).toEqual(['Ким Ольга']); // Latin K, Cyrillic И М
+    expect(await find(core, 'oльгa')).toEqual(['Ким Ольга']); // Latin o and a
+    expect(await find(core, makeIin('1982-01-01', 'male').slice(0, 8))).toEqual(['Ёлкин Ғалым']);
+    expect(await find(core, 'ұ')).toEqual(['Нұрланов Әлихан', 'Нурланова Айгүл']); // ұ, у and ү alike
+    expect(await find(core, 'нурланов"')).toEqual([]);
+  });
+
+  it('follows every write: a renamed patient, a deleted case, a change applied by sync', async () => {
+    const core = tempCore();
+    const [a, b] = await importMany(core, 0, 2);
+    expect(await find(core, 'ержанова')).toEqual(['Ержанова Ерлан']);
+    await core.call('cases.save', { id: a!, patient: { lastName: 'Жұмабекова' } });
+    expect(await find(core, 'ержанова')).toEqual([]);
+    expect(await find(core, 'жумабек')).toEqual(['Жұмабекова Ерлан']);
+    await core.call('cases.delete', { id: b! });
+    expect(await find(core, 'елкин')).toEqual([]);
+    // A case arriving by sync (applied change by change, no handler): found too.
+    const pid = '00000000-0000-4000-8000-00000000aa01';
+    const cid = '00000000-0000-4000-8000-00000000aa02';
+    const at = '2026-03-20T10:00:00.000Z';
+    const change = (table: string, recordId: string, fields: Record<string, [null, string | number | null]>) =>
+      core.store.applyRemote({ changeId: `${recordId}-c`, table, recordId, op: 'insert', fields, installationId: 'other', at, origin: 'bundle-1' });
+    change('patients', pid, { iin: [null, '900101300013'], last_name: [null, 'Тоқтарова'], first_name: [null, 'Дина'] });
+    change('cases', cid, { patient_id: [null, pid], status: [null, 'registered'], received_at: [null, '2026-03-20T10:00'], search_text: [null, foldSearch('900101300013 Тоқтарова Дина')] });
+    expect(await find(core, 'токтарова')).toEqual(['Тоқтарова Дина']);
+    // The trigram index agrees with its table, and the table has one row per case.
+    core.db.prepare("INSERT INTO case_search_fts (case_search_fts, rank) VALUES ('integrity-check', 1)").run();
+    expect(core.db.prepare('SELECT (SELECT count(*) FROM case_search) AS s, (SELECT count(*) FROM cases) AS c').get()).toEqual({ s: 2, c: 2 });
+  });
+
+  it('a failed batch leaves no name in the index', async () => {
+    const core = tempCore();
+    const bad = { case: caseFile(1, { documents: [{ kind: 'identity', paper: false, files: ['scan.pdf'], signatures: [], seal: false, items: [] }] }), files: [] };
+    const err = await core.call('cases.importBatch', { cases: [{ case: caseFile(0), files: [] }, bad] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppFailure);
+    expect((err as AppFailure).code).toBe('cases.batch_case_failed');
+    expect((err as AppFailure).params).toMatchObject({ index: 1, position: 2, causeCode: 'cases.file_not_found', path: 'scan.pdf' });
+    expect(core.db.prepare('SELECT (SELECT count(*) FROM cases) + (SELECT count(*) FROM case_search) + (SELECT count(*) FROM patients) AS n').get()).toEqual({ n: 0 });
+    expect(await find(core, 'ержанова')).toEqual([]);
+  });
+});
+
+describe('cases register: the migration on a database that already has cases', () => {
+  it('indexes every stored case when it runs, so an upgraded register finds them by name and pages by key', async () => {
+    const core = tempCore();
+    await importMany(core, 0, 40);
+    await core.call('cases.importBatch', { cases: [{ case: caseFile(40, { patient: { iin: makeIin('1979-05-05', 'male'), lastName: 'Тұрсынбаев', firstName: 'Ерлан' } }), files: [] }] });
+    // Back to the schema before this migration: its objects gone, the old indexes back.
+    const db = core.db;
+    for (const { type, name } of db.prepare("SELECT type, name FROM sqlite_master WHERE name LIKE 'case_search%' OR name LIKE 'cases_search_%' OR name IN ('cases_key', 'cases_status_key', 'cases_code_key', 'cases_open_key', 'cases_received_desc', 'cases_status_received_desc', 'cases_open_received') ORDER BY type = 'table'").all() as { type: string; name: string }[]) {
+      if (name.startsWith('case_search_fts_')) continue; // FTS5 shadow tables go with their table
+      db.exec(`DROP ${type.toUpperCase()} IF EXISTS ${name}`);
+    }
+    db.exec('CREATE INDEX cases_due ON cases (due_date); CREATE INDEX cases_code ON cases (htmp_code)');
+    db.pragma(`user_version = ${m0013Register.version - 1}`);
+    const upTo = migrations.slice(0, migrations.indexOf(m0013Register) + 1);
+    expect(migrate(db, upTo)).toEqual({ from: m0013Register.version - 1, to: m0013Register.version });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('cases_due', 'cases_code')").get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT (SELECT count(*) FROM case_search) AS s, (SELECT count(*) FROM cases) AS c').get()).toEqual({ s: 41, c: 41 });
+    db.prepare("INSERT INTO case_search_fts (case_search_fts, rank) VALUES ('integrity-check', 1)").run();
+    const found = await core.call('cases.list', { query: 'турсынбаев', limit: 10 });
+    expect(found.items.map((x) => x.patient.lastName)).toEqual(['Тұрсынбаев']);
+    const { ids } = await allPages(core, {}, 9);
+    expect(new Set(ids).size).toBe(41);
+  });
+});
+
+describe('cases register: statistics kept by the app', () => {
+  it('PRAGMA optimize at open gives the planner statistics of the register (no ANALYZE anywhere)', async () => {
+    const core = tempCore();
+    await importMany(core, 0, 300);
+    const dir = core.dataDir;
+    core.close();
+    const { createCore } = await import('../../../electron/core/core');
+    const again = createCore({ dataDir: dir });
+    try {
+      const stats = again.db.prepare("SELECT idx FROM sqlite_stat1 WHERE tbl = 'cases'").all() as { idx: string }[];
+      expect(stats.map((x) => x.idx)).toEqual(expect.arrayContaining(['cases_key', 'cases_status_key', 'cases_open_key']));
+    } finally {
+      again.close();
+    }
+  });
+});
