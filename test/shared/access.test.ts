@@ -26,7 +26,7 @@ describe('access map', () => {
   it('every argument that names a path on disk is local-only (the page never names a path)', () => {
     const PATHISH = /^(file|files?Path|out|dir|path|dataDir)$|(Dir|Path|File)$/;
     // Arguments whose name looks like a path but that carry content.
-    const CONTENT = new Set(['protocols.renderCaseFile.caseFile']);
+    const CONTENT = new Set(['protocols.renderCaseFile.caseFile', 'conformity.assessFile.file']);
     const unlisted: string[] = [];
     for (const [m, schema] of Object.entries(argSchemas)) {
       const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
