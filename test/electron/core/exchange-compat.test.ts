@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readStoredFile } from '../../../electron/core/files';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openBundle } from '../../../electron/core/exchange/archive';
 import { changeLogHorizon, exportSync } from '../../../electron/core/exchange/sync';
@@ -37,8 +38,7 @@ describe('format 1.0 bundles made by the old code are still read', () => {
     const c = await core.call('cases.get', { id: fixture.caseId });
     expect(c.patient.lastName).toBe('Жұмабекова');
     expect(c.decisions.some((d) => d.locked && d.protocol !== null)).toBe(true);
-    const stored = path.join(core.dataDir, 'files', fixture.attachmentSha256.slice(0, 2), fixture.attachmentSha256);
-    expect(fs.readFileSync(stored, 'utf8')).toContain('scanned extract of the 1.0 fixture');
+    expect(readStoredFile(core.dataDir, fixture.attachmentSha256)?.toString('utf8')).toContain('scanned extract of the 1.0 fixture');
     expect((await core.call('db.check', {})).files.problems).toEqual([]);
     // A peer known only from 1.0 has no encryption key yet: no encrypted bundle can be made for it.
     const peer = (await core.call('exchange.peers', {}))[0]!;
