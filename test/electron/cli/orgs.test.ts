@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/run';
-import { createCore } from '../../../electron/core/core';
-import { tempDir } from '../../support/temp';
+import { ADMIN_ENV } from '../../support/cli';
+import { adminCore, tempDir } from '../../support/temp';
 import { devicesFor, ISSUER, makeBin, ORG_A, receivedApplication, SURGEON, xlsxBase64 } from '../core/orgs.fixture';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env });
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...ADMIN_ENV, ...env } });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, any> };
 }
 
@@ -26,6 +26,8 @@ describe('htmp org import / list / export', () => {
     const data = path.join(dir, 'data');
     const file = path.join(dir, 'orgs.csv');
     fs.writeFileSync(file, CSV);
+    // A folder set up already (the first command on a new one also prints its recovery key).
+    (await adminCore(data)).close();
     const r = await cli(['org', 'import', file, '--json', '--data-dir', data]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
@@ -78,7 +80,7 @@ describe('htmp org import / list / export', () => {
   it('org list --code C --on DATE lists the eligible organizations; one without the other is refused', async () => {
     const dir = tempDir();
     const data = path.join(dir, 'data');
-    const core = createCore({ dataDir: data, host: 'cli' });
+    const core = await adminCore(data);
     try {
       await core.call('orgs.updateSettings', ISSUER);
       const { applicationId } = await receivedApplication(core, ORG_A, '35.11');
@@ -121,7 +123,7 @@ describe('htmp conformity assess FILE.json', () => {
   it('lists each requirement with status met|not_met|manual and why, stores nothing', async () => {
     const dir = tempDir();
     const data = path.join(dir, 'data');
-    const core = createCore({ dataDir: data, host: 'cli' });
+    const core = await adminCore(data);
     let devices;
     try {
       devices = await devicesFor(core, '35.11');

@@ -4,14 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/run';
-import { createCore } from '../../../electron/core/core';
-import { tempDir, TEST_COMMISSION } from '../../support/temp';
+import { ADMIN_ENV } from '../../support/cli';
+import { adminCore, tempDir, TEST_COMMISSION } from '../../support/temp';
 import { completeDraft, makeIin, MEMBERS } from '../core/cases-fixtures';
 
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env });
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...ADMIN_ENV, ...env } });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, any> };
 }
 
@@ -19,7 +19,7 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
 async function dataFolder(): Promise<{ dir: string; data: string; approved: string; undecided: string }> {
   const dir = tempDir();
   const data = path.join(dir, 'data');
-  const core = createCore({ dataDir: data, host: 'cli' });
+  const core = await adminCore(data);
   try {
     await core.call('settings.update', TEST_COMMISSION);
     const save = async (n: number, receivedAt: string) => {
