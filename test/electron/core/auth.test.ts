@@ -6,7 +6,7 @@ import { createCore } from '../../../electron/core/core';
 import { signInDelayMs } from '../../../electron/core/auth/throttle';
 import { AppFailure } from '../../../shared/result';
 import { completeDraft } from './cases-fixtures';
-import { rawDatabase, setUpAndSignIn, signedInCore, tempDir, TEST_ADMIN, track } from '../../support/temp';
+import { rawDatabase, setUpAndSignIn, signedInCore, tempDir, TEST_ADMIN, TEST_COMMISSION, track } from '../../support/temp';
 
 const CREDS = { login: TEST_ADMIN.login, passphrase: TEST_ADMIN.passphrase };
 
@@ -164,7 +164,7 @@ describe('audit trail', () => {
   it('records every listed action with user and patient, and verify finds an edited or removed row', async () => {
     const { dir, raw } = fresh();
     const { core } = setUpAndSignIn(raw);
-    await core.call('settings.update', { commissionName: 'Комиссия', authorityName: 'Басқарма' });
+    await core.call('settings.update', TEST_COMMISSION);
     const { id } = await core.call('cases.save', completeDraft());
     await core.call('cases.get', { id });
     const a = await core.call('cases.attachFile', { caseId: id, kind: 'other', name: 'x.pdf', mime: 'application/pdf', contentBase64: Buffer.from('%PDF-1.4 x').toString('base64') });

@@ -8,10 +8,9 @@ import { parseCsv, writeCsv } from '../../../shared/domain/orgs';
 import { exportSync, importSync } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
 import { m0011Orgs } from '../../../electron/core/migrations/0011-orgs';
-import { createCore } from '../../../electron/core/core';
 import { eligibleOrgs, eligibleOrgsSql } from '../../../electron/core/orgs/registry';
 import { appRoot } from '../../../electron/core/paths';
-import { tempCore, tempDir } from '../../support/temp';
+import { signedInCore, tempCore, tempDir } from '../../support/temp';
 import { completeDraft, MEMBERS } from './cases-fixtures';
 import { closeAll, job, laptop, pair, type Laptop } from './exchange-helpers';
 import { devicesFor, ISSUER, makeBin, ORG_A, ORG_B, receivedApplication, SURGEON, xlsxBase64 } from './orgs.fixture';
@@ -274,7 +273,7 @@ describe('eligibility (point 31), the provider of a case, points 29 and 30', () 
     expect((await core.call('orgs.eligible', { code: '35.11', on: '2027-03-01' })).items).toEqual([]);
     const { orgId } = await conforming(core);
     expect((await core.call('orgs.eligible', { code: '35.11', on: '2027-03-01' })).items.map((e) => e.org.id)).toEqual([orgId]);
-    const other = createCore({ dataDir: core.dataDir, host: 'cli' });
+    const other = await signedInCore(core.dataDir);
     try {
       const b = await other.call('orgs.save', ORG_B);
       const { applicationId } = await receivedApplication(other, ORG_B, '35.11');

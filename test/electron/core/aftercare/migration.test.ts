@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCore } from '../../../../electron/core/core';
 import { migrate, openDatabase } from '../../../../electron/core/db';
 import { migrations } from '../../../../electron/core/migrations';
 import { m0007Aftercare } from '../../../../electron/core/migrations/0007-aftercare';
 import { m0008Reports } from '../../../../electron/core/migrations/0008-reports';
-import { tempDir } from '../../../support/temp';
+import { adminCore, tempDir } from '../../../support/temp';
 
 describe('the aftercare and reports migrations', () => {
   it('keep the cases of an older database; its facts are built by the first reader', async () => {
@@ -31,7 +30,8 @@ describe('the aftercare and reports migrations', () => {
     expect(db.prepare('SELECT count(*) AS n FROM report_facts').get()).toEqual({ n: 0 });
     db.close();
 
-    const core = createCore({ dataDir: dir, host: 'cli' });
+    // The first set-up encrypts this earlier version's folder in place (issue 10) and signs in.
+    const core = await adminCore(dir);
     try {
       const d = await core.call('reports.dashboard', { from: '2026-01-01', to: '2026-12-31', today: '2026-04-01' });
       expect(d.totals).toEqual({ received: 1, approved: 1, refused: 0, undecided: 0 });
