@@ -4,7 +4,10 @@ import type { Lang } from './app';
 /** The catalogue area's API: editions of the HTMP list, code pages, search, diff, local additions. */
 
 export type SectionNo = 1 | 2 | 3;
-export type MatchKindName = 'code' | 'codePrefix' | 'word' | 'prefix' | 'fuzzy' | 'list';
+/** How a result matched (its weakest word): see shared/domain/search.ts. `abbr`: through an
+ *  abbreviation («ЭКО»); `form`: another form of the word («сердца» / «сердце»); `fuzzy`: with a
+ *  typo; `list`: no query, the edition's list. */
+export type MatchKindName = 'code' | 'codePrefix' | 'word' | 'abbr' | 'form' | 'prefix' | 'fuzzy' | 'list';
 
 const isoDate = z
   .string()
@@ -152,18 +155,85 @@ export interface CodeShow {
   localNotes: LocalNote[];
 }
 
+/** A query word read with a typo, and the word of the name it was read as. */
+export interface SearchTypo {
+  word: string;
+  as: string;
+}
+
 export interface SearchResultItem {
   code: string;
   name: NamePair;
   nameSource: NameSources;
   sections: { section: SectionNo; position: number }[];
   match: MatchKindName;
+  /** True when the code's names lack a word of the query (those words are in `missing`); partial
+   *  results come after every result that has all the words. */
+  partial: boolean;
+  /** The query's words (as typed) that this code's names do not contain. */
+  missing: string[];
+  /** Words matched only with a typo. */
+  typos: SearchTypo[];
+}
+
+/** What became of one word of the query. */
+export interface SearchWordInfo {
+  /** As typed; a code typed with spaces is one word (`81 53`). */
+  word: string;
+  /** A joining word (и, с, от, және…) or a single letter: never makes a result partial. */
+  optional: boolean;
+  /** In a name or code of the searched edition (and section). */
+  found: boolean;
+  /** In a name or code outside it (see `elsewhere`). */
+  foundElsewhere: boolean;
+  /** The word is an abbreviation; what it stands for. */
+  abbreviation: { kk: string; ru: string } | null;
+}
+
+/** An edition that lists a code, with the days it was in force. */
+export interface EditionPeriod {
+  edition: EditionRef;
+  from: string;
+  /** Its last day in force; null while it is in force (no later edition yet). */
+  to: string | null;
+  sections: SectionNo[];
+}
+
+/**
+ * A code that matches every word of the query but is not among the codes searched: listed only in
+ * an earlier edition (`removed`: no longer on the list), only in a later one (`later`), in another
+ * section of the same edition (`otherSection`), or in no edition at all (`never`: known from the
+ * characteristics only).
+ */
+export interface SearchElsewhereItem {
+  code: string;
+  name: NamePair;
+  nameSource: NameSources;
+  match: MatchKindName;
+  typos: SearchTypo[];
+  status: 'removed' | 'later' | 'otherSection' | 'never';
+  /** Every edition that lists the code, oldest first. */
+  listed: EditionPeriod[];
+  /** `removed`: the first day the code is no longer on the list. `later`: the first day it is. */
+  since: string | null;
+  /** `otherSection`: the sections of the searched edition that list it. */
+  sections: SectionNo[];
 }
 
 export interface SearchResult {
   on: string;
+  /** The edition searched: the one in force on `on`, or the one asked for. */
   edition: EditionRef;
+  /** The edition in force on `on` (null before the first edition): the status line names it even
+   *  while another edition is browsed. */
+  inForce: EditionRef | null;
+  /** Full results first, then partial ones. */
   results: SearchResultItem[];
+  words: SearchWordInfo[];
+  /** How many codes searched have every word, and how many only some (beyond `limit` too). */
+  counts: { full: number; partial: number };
+  /** Up to 10 codes outside the searched codes that have every word. */
+  elsewhere: SearchElsewhereItem[];
 }
 
 export interface DiffEntry {

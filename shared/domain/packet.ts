@@ -237,7 +237,9 @@ export function validatePacket(input: CaseInput, ctx: PacketContext): PacketChec
     findings.push(finding('code.missing', 'htmpCode'));
   } else if (receivedDate !== null) {
     const hit = ctx.catalogue.lookup(code, receivedDate);
-    if (!hit.known) findings.push(finding('code.unknown', 'htmpCode', { code }));
+    // Words typed in the code field are a search, not a code: say that no code was chosen (i18next
+    // context «words»), never that the words are not a code on the list.
+    if (!hit.known) findings.push(finding('code.unknown', 'htmpCode', /\p{L}/u.test(code) ? { code, context: 'words' } : { code }));
     else if (!hit.inForce) findings.push(finding('code.not_in_force', 'htmpCode', { code, date: receivedDate }));
     else {
       const fitting = SECTIONS_FOR_URGENCY[input.urgency] ?? [];

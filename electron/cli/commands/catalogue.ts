@@ -1,5 +1,5 @@
 import type { Lang } from '../../../shared/contract';
-import type { CodeShow, NamePair, NameSources } from '../../../shared/contract/catalogue';
+import type { CodeShow, NamePair, NameSources, SearchElsewhereItem, SearchResult } from '../../../shared/contract/catalogue';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
 import type { Command, CommandContext } from '../command';
@@ -52,6 +52,47 @@ function humanShow(ctx: CommandContext, r: CodeShow): string {
     for (const n of ch.notes) lines.push(`  ${n.mark} ${n.text.kk ?? n.text.ru ?? ''}`);
   } else lines.push(tt(ctx, 'ch.none'));
   return lines.join('\n');
+}
+
+/** Search results: full ones, then partial ones with the words they lack, then codes outside the edition. */
+function humanSearch(ctx: CommandContext, r: SearchResult): string {
+  const lines = [tt(ctx, 'cli.searchHeader', { date: r.on, edition: r.edition.id })];
+  const quote = (ws: typeof r.words) => ws.map((w) => `«${w.word}»`).join(', ');
+  const lost = r.words.filter((w) => !w.optional && !w.found && !w.foundElsewhere);
+  const away = r.words.filter((w) => !w.optional && !w.found && w.foundElsewhere);
+  if (lost.length) lines.push(tt(ctx, 'words.notFound', { words: quote(lost), count: lost.length }));
+  if (away.length) lines.push(tt(ctx, 'words.onlyElsewhere', { words: quote(away), count: away.length }));
+  for (const w of r.words) if (w.abbreviation) lines.push(tt(ctx, 'words.abbreviation', { word: w.word, text: w.abbreviation[ctx.lang] }));
+  for (const x of r.results) {
+    const marks = [
+      x.partial ? tt(ctx, 'results.partialMark', { words: x.missing.map((w) => `«${w}»`).join(', '), count: x.missing.length }) : '',
+      ...x.typos.map((y) => tt(ctx, 'match.typoAs', { word: y.word, as: y.as })),
+    ].filter(Boolean);
+    lines.push(`${x.code.padEnd(11)} [${x.sections.map((s) => s.section).join(',')}] ${nameLine(ctx, x.name, x.nameSource)}${marks.length ? `  (${marks.join('; ')})` : ''}`);
+  }
+  if (r.results.length === 0 && r.elsewhere.length === 0) lines.push(tt(ctx, 'results.none'));
+  if (r.elsewhere.length) {
+    lines.push(r.edition.id === r.inForce?.id ? tt(ctx, 'elsewhere.titleOnDate', { date: r.on }) : tt(ctx, 'elsewhere.titleEdition'));
+    for (const x of r.elsewhere) lines.push(`${x.code.padEnd(11)} ${nameLine(ctx, x.name, x.nameSource)}  (${elsewhereText(ctx, x)})`);
+  }
+  return lines.join('\n');
+}
+
+function elsewhereText(ctx: CommandContext, x: SearchElsewhereItem): string {
+  const periods = x.listed.map((p) =>
+    tt(ctx, p.to ? 'elsewhere.period' : 'elsewhere.periodOpen', { order: p.edition.order, orderDate: p.edition.orderDate, from: p.from, to: p.to }),
+  );
+  const status =
+    x.status === 'removed'
+      ? x.since
+        ? tt(ctx, 'elsewhere.removed', { date: x.since })
+        : tt(ctx, 'elsewhere.removedNoDate')
+      : x.status === 'later'
+        ? tt(ctx, 'elsewhere.later', { date: x.since ?? '' })
+        : x.status === 'otherSection'
+          ? tt(ctx, 'elsewhere.otherSection', { sections: x.sections.join(', '), count: x.sections.length })
+          : tt(ctx, 'elsewhere.never');
+  return [status, ...periods].join('; ');
 }
 
 /** The catalogue area's CLI commands (JSON contract in issue 3). */
@@ -117,10 +158,32 @@ export const catalogueCommands: Command[] = [
       }
       const r = await ctx.core().call('catalogue.search', { query: ctx.args.join(' '), ...(on ? { on } : {}), ...(limit ? { limit } : {}) });
       return {
-        json: { on: r.on, edition: r.edition.id, results: r.results.map((x) => ({ code: x.code, name: x.name, nameSource: x.nameSource, sections: x.sections, match: x.match })) },
-        human:
-          [tt(ctx, 'cli.searchHeader', { date: r.on, edition: r.edition.id }), ...r.results.map((x) => `${x.code.padEnd(11)} [${x.sections.map((s) => s.section).join(',')}] ${nameLine(ctx, x.name, x.nameSource)}`)].join('\n') +
-          (r.results.length === 0 ? `\n${tt(ctx, 'results.none')}` : ''),
+        json: {
+          on: r.on,
+          edition: r.edition.id,
+          inForce: r.inForce?.id ?? null,
+          results: r.results.map((x) => ({
+            code: x.code,
+            name: x.name,
+            nameSource: x.nameSource,
+            sections: x.sections,
+            match: x.match,
+            partial: x.partial,
+            missing: x.missing,
+            typos: x.typos,
+          })),
+          words: r.words,
+          counts: r.counts,
+          elsewhere: r.elsewhere.map((x) => ({
+            code: x.code,
+            name: x.name,
+            status: x.status,
+            since: x.since,
+            listed: x.listed.map((p) => ({ edition: p.edition.id, from: p.from, to: p.to, sections: p.sections })),
+            sections: x.sections,
+          })),
+        },
+        human: humanSearch(ctx, r),
       };
     },
   },

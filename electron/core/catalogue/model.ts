@@ -1,5 +1,6 @@
 import type {
   Characteristics,
+  EditionPeriod,
   EditionRef,
   EditionSummary,
   LocalNote,
@@ -11,7 +12,8 @@ import type {
   SectionNo,
 } from '../../../shared/contract/catalogue';
 import type { Lang } from '../../../shared/contract';
-import { SearchIndex } from '../../../shared/domain/search';
+import { addDays } from '../../../shared/domain/calendar';
+import { SearchIndex, type SearchText } from '../../../shared/domain/search';
 import type { CoreContext } from '../context';
 import type { Db } from '../db';
 import type { Store } from '../store';
@@ -226,12 +228,12 @@ export class CatalogueModel {
     if (this.index) return this.index;
     this.index = new SearchIndex(
       this.codes.map((code) => {
-        const texts: string[] = [];
-        for (const e of this.editions) for (const x of e.byCode.get(code) ?? []) texts.push(x.name);
+        const texts: SearchText[] = [];
+        for (const e of this.editions) for (const x of e.byCode.get(code) ?? []) texts.push({ text: x.name, lang: x.lang });
         const ch = this.characteristics.get(code);
-        if (ch?.name.kk) texts.push(ch.name.kk);
-        if (ch?.name.ru) texts.push(ch.name.ru);
-        for (const t of this.translations.get(code) ?? []) texts.push(t.text);
+        if (ch?.name.kk) texts.push({ text: ch.name.kk, lang: 'kk' });
+        if (ch?.name.ru) texts.push({ text: ch.name.ru, lang: 'ru' });
+        for (const t of this.translations.get(code) ?? []) texts.push({ text: t.text, lang: t.lang });
         return { code, texts };
       }),
     );
@@ -243,6 +245,23 @@ export class CatalogueModel {
   }
 
   private readonly masks = new Map<string, Uint8Array>();
+
+  /** Every edition that lists a code, oldest first, with the days each was in force. */
+  periods(code: string): EditionPeriod[] {
+    const out: EditionPeriod[] = [];
+    this.editions.forEach((e, i) => {
+      const entries = e.byCode.get(code);
+      if (!entries || entries.length === 0) return;
+      const next = this.editions[i + 1];
+      out.push({
+        edition: editionRef(e.summary),
+        from: e.summary.inForceFrom,
+        to: next ? addDays(next.summary.inForceFrom, -1) : null,
+        sections: [...new Set(entries.map((x) => x.section))].sort(),
+      });
+    });
+    return out;
+  }
 
   /** The search filter: 1 for the codes of an edition (optionally of one section). */
   allowMask(edition: EditionModel, section?: SectionNo): Uint8Array {

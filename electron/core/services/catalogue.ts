@@ -8,11 +8,14 @@ import type {
   HistoryEntry,
   LocalNote,
   LocalTranslation,
+  SearchElsewhereItem,
   SearchResult,
   SearchResultItem,
   SectionNo,
 } from '../../../shared/contract/catalogue';
 import { kzToday } from '../../../shared/domain/kz-time';
+import { addDays } from '../../../shared/domain/calendar';
+import type { SearchHit } from '../../../shared/domain/search';
 import type { Lang } from '../../../shared/contract';
 import { AppFailure } from '../../../shared/result';
 import { CatalogueModel, catalogueModel, editionRef, type EditionModel } from '../catalogue/model';
@@ -81,37 +84,84 @@ export function searchCodes(
   today = kzToday(),
 ): SearchResult {
   const on = args.on ?? today;
+  const inForce = m.editionOn(on);
   const edition = args.editionId ? editionOrFail(m, args.editionId) : editionOnOrFail(m, on);
   const section = args.section;
-  const item = (code: string, match: SearchResultItem['match']): SearchResultItem => {
+  const names = (code: string, preferSection?: SectionNo) => CatalogueModel.pairs(m.names(code, edition, preferSection));
+  const item = (code: string, match: SearchResultItem['match'], rest: Pick<SearchResultItem, 'partial' | 'missing' | 'typos'>): SearchResultItem => {
     const entries = edition.byCode.get(code) ?? [];
     const shown = section === undefined ? entries : entries.filter((e) => e.section === section);
     return {
       code,
-      ...CatalogueModel.pairs(m.names(code, edition, shown[0]?.section)),
+      ...names(code, shown[0]?.section),
       sections: shown.map((e) => ({ section: e.section, position: e.position })),
       match,
+      ...rest,
     };
   };
+  const base = { on, edition: editionRef(edition.summary), inForce: inForce ? editionRef(inForce.summary) : null };
   const query = args.query.trim();
-  let results: SearchResultItem[];
   if (query === '') {
     // No query: the edition's list in order (section, position), each code once.
     const limit = args.limit ?? 1000;
     const seen = new Set<string>();
-    results = [];
+    const results: SearchResultItem[] = [];
     for (const e of edition.entries) {
       if (section !== undefined && e.section !== section) continue;
       if (seen.has(e.code)) continue;
       seen.add(e.code);
-      results.push(item(e.code, 'list'));
-      if (results.length >= limit) break;
+      if (results.length < limit) results.push(item(e.code, 'list', { partial: false, missing: [], typos: [] }));
     }
-  } else {
-    const hits = m.searchIndex().search(query, { limit: args.limit ?? 50, allow: m.allowMask(edition, section) });
-    results = hits.map((h) => item(m.codes[h.doc]!, h.kind));
+    return { ...base, results, words: [], counts: { full: seen.size, partial: 0 }, elsewhere: [] };
   }
-  return { on, edition: editionRef(edition.summary), results };
+  const out = m.searchIndex().query(query, { limit: args.limit ?? 50, allow: m.allowMask(edition, section), othersLimit: 10 });
+  const typos = (h: SearchHit) => h.typos.map((x) => ({ word: out.words[x.word]!.shown, as: x.as }));
+  const results = out.hits.map((h) =>
+    item(m.codes[h.doc]!, h.kind, { partial: !h.full, missing: h.missing.map((i) => out.words[i]!.shown), typos: typos(h) }),
+  );
+  const order = m.editions.indexOf(edition);
+  const elsewhere = out.others.map((h): SearchElsewhereItem => {
+    const code = m.codes[h.doc]!;
+    const listed = m.periods(code);
+    const here = edition.byCode.get(code) ?? [];
+    const before = listed.filter((p) => m.editions.indexOf(m.editionById.get(p.edition.id)!) < order);
+    const after = listed.filter((p) => m.editions.indexOf(m.editionById.get(p.edition.id)!) > order);
+    let status: SearchElsewhereItem['status'] = 'never';
+    let since: string | null = null;
+    if (here.length > 0) status = 'otherSection';
+    else if (before.length > 0) {
+      status = 'removed';
+      // The first day after the last earlier edition that listed it.
+      const last = before[before.length - 1]!;
+      since = last.to === null ? null : addDays(last.to, 1);
+    } else if (after.length > 0) {
+      status = 'later';
+      since = after[0]!.from;
+    }
+    return {
+      code,
+      ...names(code),
+      match: h.kind,
+      typos: typos(h),
+      status,
+      listed,
+      since,
+      sections: [...new Set(here.map((e) => e.section))].sort(),
+    };
+  });
+  return {
+    ...base,
+    results,
+    words: out.words.map((w) => ({
+      word: w.shown,
+      optional: w.optional,
+      found: w.found,
+      foundElsewhere: w.foundElsewhere,
+      abbreviation: w.abbreviation ? { kk: w.abbreviation.kk, ru: w.abbreviation.ru } : null,
+    })),
+    counts: { full: out.full, partial: out.partial },
+    elsewhere,
+  };
 }
 
 /** Per section: codes added and removed, and names changed in a language both editions carry. */

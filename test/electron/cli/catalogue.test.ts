@@ -84,6 +84,23 @@ describe('htmp catalogue', () => {
     expect((mixed.json() as any).results.length).toBeLessThanOrEqual(3);
     const typo = await cli(['catalogue', 'search', 'трансплантацыя почки', '--on', '2025-12-01', '--json', '--data-dir', dir]);
     expect((typo.json() as any).results[0].code).toBe('55.62');
+    expect((typo.json() as any).results[0].typos).toEqual([{ word: 'трансплантацыя', as: 'трансплантация' }]);
+    const dotless = await cli(['catalogue', 'search', '3751', '--on', '2025-12-01', '--json', '--data-dir', dir]);
+    expect((dotless.json() as any).results[0]).toMatchObject({ code: '37.51', match: 'code' });
+    const partial = await cli(['catalogue', 'search', 'кохлеарная имплантация', '--on', '2025-12-01', '--json', '--data-dir', dir]);
+    const pj = partial.json() as any;
+    expect(pj.words[0]).toMatchObject({ word: 'кохлеарная', found: false });
+    expect(pj.results[0]).toMatchObject({ partial: true, missing: ['кохлеарная'] });
+    expect(pj.counts).toEqual({ full: 0, partial: pj.results.length });
+    const eco = await cli(['catalogue', 'search', 'ЭКО', '--on', '2025-12-01', '--json', '--data-dir', dir]);
+    expect((eco.json() as any).elsewhere[0]).toEqual({
+      code: '69.921',
+      name: { kk: 'Классикалық экстракорпоралдық ұрықтандыру, ұзақ хаттама', ru: null },
+      status: 'removed',
+      since: '2025-10-01',
+      listed: [{ edition: '2024-090-kk', from: '2024-11-16', to: '2025-09-30', sections: [3] }],
+      sections: [],
+    });
     const bad = await cli(['catalogue', 'search', 'x', '--limit', 'many', '--json', '--data-dir', dir]);
     expect(bad.code).toBe(2);
   });
@@ -116,5 +133,13 @@ describe('htmp catalogue', () => {
     expect(diff.stdout).toMatch(/\+ 92\.330\.001/);
     const search = await cli(['catalogue', 'search', 'жүрек', '--on', '2025-12-01', '--lang', 'kk', '--data-dir', dir]);
     expect(search.stdout).toMatch(/37\.32/);
+    const lost = await cli(['catalogue', 'search', 'кохлеарная имплантация', '--on', '2025-12-01', '--lang', 'ru', '--data-dir', dir]);
+    expect(lost.stdout).toMatch(/Слово «кохлеарная» не найдено ни в одном наименовании/);
+    expect(lost.stdout).toMatch(/частично: нет слова «кохлеарная»/);
+    const eco = await cli(['catalogue', 'search', 'ЭКО', '--on', '2025-12-01', '--lang', 'kk', '--data-dir', dir]);
+    expect(eco.stdout).toMatch(/2025-12-01 күні қолданыстағы редакцияда жоқ/);
+    expect(eco.stdout).toMatch(/69\.921 .*2025-10-01 бастап тізбеде жоқ/);
+    const ecoRu = await cli(['catalogue', 'search', 'ЭКО', '--on', '2025-12-01', '--lang', 'ru', '--data-dir', dir]);
+    expect(ecoRu.stdout).toMatch(/С 2025-10-01 в перечне нет; был в перечне по приказу № 90 от 2024-11-01 \(редакция действовала с 2024-11-16 по 2025-09-30\)/);
   });
 });

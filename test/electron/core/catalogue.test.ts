@@ -7,6 +7,7 @@ import { createCore } from '../../../electron/core/core';
 import { migrate, openDatabase } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { catalogueLookup } from '../../../electron/core/services/catalogue-lookup';
+import { catalogueModel } from '../../../electron/core/catalogue/model';
 import { tempCore, tempDir } from '../../support/temp';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -192,15 +193,16 @@ describe('catalogueLookup', () => {
     expect(l.lookup('35.21', '2024-11-20').editionId).toBeNull();
   });
 
-  it('is fast: 10,000 lookups and names well under a second', () => {
-    const l = catalogueLookup(tempCore().context);
+  it('answers from one cached model: the model is built once, not per lookup (speed: npm run bench)', () => {
+    const core = tempCore();
+    const l = catalogueLookup(core.context);
     l.lookup('35.21', '2025-12-01');
-    const t0 = performance.now();
-    for (let i = 0; i < 10_000; i++) {
-      l.lookup('35.21', '2025-12-01');
+    const model = catalogueModel(core.context);
+    for (let i = 0; i < 1_000; i++) {
+      expect(l.lookup('35.21', '2025-12-01').inForce).toBe(true);
       l.names('55.62', '2024-12-01');
     }
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(catalogueModel(core.context)).toBe(model);
   });
 });
 
@@ -234,6 +236,84 @@ describe('show, search and diff', () => {
     const code = await core.call('catalogue.search', { query: '81.0', on: '2025-12-01' });
     expect(code.results.length).toBeGreaterThan(0);
     expect(code.results.every((r) => r.code.startsWith('81.0') && r.match === 'codePrefix')).toBe(true);
+  });
+
+  it('search: several words — full results first, partial ones marked with the words they lack, a lost word named', async () => {
+    const core = tempCore();
+    const r = await core.call('catalogue.search', { query: 'кохлеарная имплантация', on: '2025-12-01' });
+    expect(r.words.map((w) => [w.word, w.found, w.foundElsewhere])).toEqual([
+      ['кохлеарная', false, false],
+      ['имплантация', true, false],
+    ]);
+    expect(r.counts.full).toBe(0);
+    expect(r.counts.partial).toBe(r.results.length);
+    expect(r.results.length).toBeGreaterThan(5);
+    expect(r.results.every((x) => x.partial && x.missing.join() === 'кохлеарная')).toBe(true);
+    const t = await core.call('catalogue.search', { query: 'трансплантация печени от посмертного донора', on: '2025-12-01' });
+    expect(t.results[0]).toMatchObject({ code: '50.52', partial: false, missing: [] });
+    expect(t.results.slice(1).every((x) => x.partial)).toBe(true);
+    expect(t.counts.full).toBe(1);
+    expect(t.words.find((w) => w.word === 'от')?.optional).toBe(true);
+  });
+
+  it('search: codes typed without dots, with a comma or spaces', async () => {
+    const core = tempCore();
+    for (const [q, code] of [
+      ['3751', '37.51'],
+      ['37,51', '37.51'],
+      ['81 53', '81.53'],
+      ['54970059', '54.970.059'],
+    ]) {
+      const r = await core.call('catalogue.search', { query: q!, on: '2025-12-01' });
+      expect(r.results[0], q).toMatchObject({ code, match: 'code', partial: false });
+    }
+  });
+
+  it('search: word forms are forms, a typo is labelled with what it was read as', async () => {
+    const core = tempCore();
+    const forms = await core.call('catalogue.search', { query: 'сердце', on: '2025-12-01' });
+    expect(forms.results.map((x) => x.code)).toEqual(expect.arrayContaining(['33.6', '37.51', '37.32']));
+    expect(forms.results.every((x) => x.match !== 'fuzzy' && x.typos.length === 0)).toBe(true);
+    expect(forms.results.find((x) => x.code === '37.51')!.match).toBe('form');
+    const kk = await core.call('catalogue.search', { query: 'жүректі', on: '2025-12-01' });
+    expect(kk.results.find((x) => x.code === '37.32')!.match).toBe('form');
+    const typo = await core.call('catalogue.search', { query: 'трансплантацыя почки', on: '2025-12-01' });
+    expect(typo.results[0]).toMatchObject({ code: '55.62', match: 'fuzzy', typos: [{ word: 'трансплантацыя', as: 'трансплантация' }] });
+  });
+
+  it('search: a technology no longer on the list is shown as such (ЭКО after 2025-10-01), never an empty answer', async () => {
+    const core = tempCore();
+    const r = await core.call('catalogue.search', { query: 'ЭКО', on: '2025-12-01' });
+    expect(r.results).toEqual([]);
+    expect(r.words).toEqual([{ word: 'ЭКО', optional: false, found: false, foundElsewhere: true, abbreviation: { kk: 'экстракорпоралдық ұрықтандыру', ru: 'экстракорпоральное оплодотворение' } }]);
+    expect(r.elsewhere.map((x) => x.code)).toEqual(['69.921', '69.922', '69.923', '69.924']);
+    expect(r.elsewhere[0]).toMatchObject({
+      status: 'removed',
+      since: '2025-10-01',
+      listed: [{ edition: { id: '2024-090-kk' }, from: '2024-11-16', to: '2025-09-30', sections: [3] }],
+    });
+    // Before 2025-10-01 the same codes are in force.
+    const before = await core.call('catalogue.search', { query: 'ЭКО', on: '2025-01-10' });
+    expect(before.results.map((x) => x.code)).toEqual(['69.921', '69.922', '69.923', '69.924']);
+    expect(before.results[0]!.match).toBe('abbr');
+    expect(before.elsewhere).toEqual([]);
+    // A code of a later edition while an earlier one is in force; another section with a filter.
+    const later = await core.call('catalogue.search', { query: 'протонная терапия', on: '2025-01-10' });
+    expect(later.elsewhere[0]).toMatchObject({ code: '92.330.001', status: 'later', since: '2025-10-01' });
+    expect(later.elsewhere[0]!.listed[0]).toMatchObject({ edition: { id: '2025-103-ru' }, to: null });
+    const section = await core.call('catalogue.search', { query: 'трансплантация сердца', on: '2025-12-01', section: 1 });
+    expect(section.elsewhere.find((x) => x.code === '37.51')).toMatchObject({ status: 'otherSection', sections: [3] });
+  });
+
+  it('search: the edition in force on the date is named even while another edition is browsed', async () => {
+    const core = tempCore();
+    const browsing = await core.call('catalogue.search', { query: '', on: '2025-12-01', editionId: '2024-090-kk' });
+    expect(browsing.edition.id).toBe('2024-090-kk');
+    expect(browsing.inForce?.id).toBe('2025-103-ru');
+    const byDate = await core.call('catalogue.search', { query: 'сердце', on: '2025-01-10' });
+    expect([byDate.edition.id, byDate.inForce?.id]).toEqual(['2024-090-kk', '2024-090-kk']);
+    const early = await core.call('catalogue.search', { query: '', on: '2020-01-01', editionId: '2024-090-kk' });
+    expect(early.inForce).toBeNull();
   });
 
   it('diff: renamed where both editions carry the language (synthetic edition)', async () => {
