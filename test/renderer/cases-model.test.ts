@@ -39,6 +39,7 @@ function detail(over: Partial<CaseDetail> = {}): CaseDetail {
     hospitalizationDate: null,
     patientInformed: null,
     followUp: null,
+    sameIin: [],
     ...over,
   };
 }

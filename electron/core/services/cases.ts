@@ -17,6 +17,7 @@ import type {
   PortalEvent,
   PortalStatus,
   RefusalJournalEntry,
+  SameIinCase,
   ValidateResult,
   caseDraftSchema,
 } from '../../../shared/contract/cases';
@@ -25,7 +26,7 @@ import { checkDecision, REFUSAL_LEGAL_SUBPOINT, type RefusalReason } from '../..
 import { localDatePart, reviewDue, type Deadline } from '../../../shared/domain/deadline';
 import { deriveFunding, type FundingResult } from '../../../shared/domain/funding';
 import { checkIin } from '../../../shared/domain/iin';
-import { validatePacket, type CaseInput, type Finding, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
+import { FINDING_SEVERITY, validatePacket, type CaseInput, type Finding, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
 import { AppFailure } from '../../../shared/result';
 import { kzToday, workCalendar } from '../cases/calendar';
 import { hasStoredFile, putStoredFile, readStoredFile, storedFilePath } from '../cases/files';
@@ -245,7 +246,7 @@ export interface Derived {
  */
 export function deriveCase(ctx: CoreContext, input: CaseInput, fileExists: (ref: string) => boolean, insured: boolean | null = null): Derived {
   const cat = catalogue(ctx);
-  const packetCtx: PacketContext = { catalogue: { lookup: (c, d) => cat.lookup(c, d) }, fileExists };
+  const packetCtx: PacketContext = { catalogue: { lookup: (c, d) => cat.lookup(c, d) }, fileExists, today: kzToday() };
   const check = validatePacket(input, packetCtx);
   const receivedDate = localDatePart(input.receivedAt);
   let due: DueView | null = null;
@@ -413,6 +414,13 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
       }
     : null;
   const { c, p } = l;
+  const sameIin = casesOfSameIin(ctx, c.id, p.iin);
+  const openOthers = sameIin.filter((x) => OPEN_STATUSES.includes(x.status));
+  // A second open case of one patient is most often the same referral entered twice: a warning
+  // for the open case (it can still be registered: a patient may have two referrals).
+  const findings = OPEN_STATUSES.includes(c.status) && openOthers.length > 0
+    ? [...d.check.findings, { code: 'patient.open_case_exists' as const, severity: FINDING_SEVERITY['patient.open_case_exists'], field: 'patient.sameIin', params: { count: openOthers.length } }]
+    : d.check.findings;
   return {
     id: c.id,
     status: c.status,
@@ -430,7 +438,7 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
       phone: p.phone,
       primaryCareOrg: p.primary_care_org,
       insured: fromBool(p.insured),
-      iinCheck: checkIin(p.iin),
+      iinCheck: checkIin(p.iin, kzToday()),
     },
     receivedAt: c.received_at,
     channel: c.channel,
@@ -453,7 +461,7 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
       files: l.links.filter((f) => f.document_id === doc.id).map(fileRef),
     })),
     complete: d.check.complete,
-    findings: d.check.findings,
+    findings,
     due: d.due,
     overdue: isOverdue(c.status, d.due?.due ?? null, today),
     code: d.code ? { known: d.code.known, inForce: d.code.inForce, sections: d.code.sections, editionId: d.code.editionId } : null,
@@ -465,7 +473,38 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
     hospitalizationDate: c.hospitalization_date,
     patientInformed: c.informed_channel && c.informed_date ? { channel: c.informed_channel, date: c.informed_date } : null,
     followUp,
+    sameIin,
   };
+}
+
+const OPEN_STATUSES: readonly CaseStatus[] = ['draft', 'registered'];
+
+/** The other cases whose patient has this IIN (a valid one only), newest first, with their protocols. */
+function casesOfSameIin(ctx: CoreContext, caseId: string, iin: string): SameIinCase[] {
+  if (!checkIin(iin).valid) return [];
+  const rows = ctx.db
+    .prepare(
+      `SELECT c.id, c.status, c.received_at, c.htmp_code FROM cases c JOIN patients p ON p.id = c.patient_id
+        WHERE p.iin = ? AND c.id <> ? ORDER BY c.received_at DESC, c.created_at DESC LIMIT 20`,
+    )
+    .all(iin, caseId) as { id: string; status: CaseStatus; received_at: string; htmp_code: string }[];
+  const protocols = ctx.db.prepare(
+    `SELECT id, protocol_year, protocol_number, decided_on, outcome, state FROM decisions
+      WHERE case_id = ? AND state <> 'draft' AND protocol_number IS NOT NULL ORDER BY version DESC`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    receivedAt: r.received_at,
+    htmpCode: r.htmp_code,
+    protocols: (protocols.all(r.id) as { id: string; protocol_year: number; protocol_number: number; decided_on: string; outcome: 'approved' | 'refused'; state: 'issued' | 'superseded' }[]).map((d) => ({
+      decisionId: d.id,
+      number: `${d.protocol_number}/${d.protocol_year}`,
+      date: d.decided_on,
+      outcome: d.outcome,
+      state: d.state,
+    })),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -941,10 +980,12 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     const l = loadCase(ctx, a.id);
     if (l.c.status === 'draft') {
       const missing: string[] = [];
-      if (localDatePart(l.c.received_at) === null) missing.push('receivedAt');
+      const received = localDatePart(l.c.received_at);
+      // A date not yet come (a slip of the year or month) is as wrong as none.
+      if (received === null || received > kzToday()) missing.push('receivedAt');
       if (l.p.last_name.trim() === '') missing.push('patient.lastName');
       if (l.p.first_name.trim() === '') missing.push('patient.firstName');
-      if (!checkIin(l.p.iin).valid) missing.push('patient.iin');
+      if (!checkIin(l.p.iin, kzToday()).valid) missing.push('patient.iin');
       if (missing.length > 0) throw new AppFailure('cases.register_incomplete', { fields: missing.join(', ') });
       ctx.store.update('cases', a.id, { status: 'registered', registered_at: new Date().toISOString() });
       changed(ctx, a.id);
@@ -1139,7 +1180,8 @@ export function importCase(ctx: CoreContext, input: CaseInput & Record<string, u
     });
     refresh(ctx, id);
     const l = loadCase(ctx, id);
-    if (localDatePart(l.c.received_at) !== null && l.p.last_name.trim() !== '' && l.p.first_name.trim() !== '' && checkIin(l.p.iin).valid) {
+    const received = localDatePart(l.c.received_at);
+    if (received !== null && received <= kzToday() && l.p.last_name.trim() !== '' && l.p.first_name.trim() !== '' && checkIin(l.p.iin, kzToday()).valid) {
       ctx.store.update('cases', id, { status: 'registered', registered_at: new Date().toISOString() });
     }
     return { id };
