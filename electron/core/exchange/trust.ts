@@ -158,12 +158,19 @@ export interface OpenedBundle {
 export async function openTrusted(ctx: Ctx, file: string, opts: { trustNew?: boolean; limits?: OpenBundleOptions['limits']; kinds?: readonly string[] } = {}): Promise<OpenedBundle> {
   let newSender: OpenedBundle['newSender'] = null;
   let keyChanged = false;
+  let wrongKind: string | null = null;
   const own = keyRow(ctx).public_key;
   let reader: BundleReader;
   try {
     reader = await openBundle(file, {
       ...(opts.limits ? { limits: opts.limits } : {}),
       isTrusted: (publicKey, q) => {
+        // A kind not importable here is refused before any question of trust: nobody should be
+        // asked to trust a sender for a bundle that would be refused anyway.
+        if (opts.kinds && !opts.kinds.includes(q.kind)) {
+          wrongKind = q.kind;
+          return false;
+        }
         if (publicKey === own) return true;
         // The kind is not known to this callback; the manifest is read and verified by now, so
         // it is looked up through the trust stores: a key in either list may open the bundle,
@@ -179,13 +186,14 @@ export async function openTrusted(ctx: Ctx, file: string, opts: { trustNew?: boo
       },
     });
   } catch (err) {
+    if (wrongKind !== null) throw kindRefusal(wrongKind, opts.kinds!);
     if (isBundleError(err, 'bundle.untrusted_sender')) throw new AppFailure(err.code, { ...err.params, keyChanged });
     throw toFailure(err);
   }
   const m = reader.manifest;
   if (opts.kinds && !opts.kinds.includes(m.kind)) {
     await reader.close();
-    throw new AppFailure('exchange.wrong_kind', { kind: m.kind, expected: opts.kinds.join('|') });
+    throw kindRefusal(m.kind, opts.kinds);
   }
   // Kind-specific trust: catalogue bundles only from publishers, the rest only from peers (or us).
   if (newSender === null && m.sender.publicKey !== own) {
@@ -208,6 +216,12 @@ export async function openTrusted(ctx: Ctx, file: string, opts: { trustNew?: boo
     }
   }
   return { reader, newSender };
+}
+
+/** The refusal of a bundle of a kind not accepted here (a backup is pointed to Restore). */
+function kindRefusal(kind: string, accepted: readonly string[]): AppFailure {
+  if (kind === 'backup') return new AppFailure('exchange.use_restore', { kind });
+  return new AppFailure('exchange.wrong_kind', { kind, expected: accepted.join(', ') });
 }
 
 async function reopen(file: string, limits?: OpenBundleOptions['limits']): Promise<BundleReader> {

@@ -26,7 +26,7 @@ import { checkDecision, REFUSAL_LEGAL_SUBPOINT, type RefusalReason } from '../..
 import { localDatePart, reviewDue, type Deadline } from '../../../shared/domain/deadline';
 import { deriveFunding, type FundingResult } from '../../../shared/domain/funding';
 import { checkIin } from '../../../shared/domain/iin';
-import { FINDING_SEVERITY, validatePacket, type CaseInput, type Finding, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
+import { FINDING_SEVERITY, validatePacket, type CaseInput, type Finding, type FindingCode, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
 import { AppFailure } from '../../../shared/result';
 import { kzToday, workCalendar } from '../cases/calendar';
 import { hasStoredFile, putStoredFile, readStoredFile, storedFilePath } from '../cases/files';
@@ -419,7 +419,7 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
   // A second open case of one patient is most often the same referral entered twice: a warning
   // for the open case (it can still be registered: a patient may have two referrals).
   const findings = OPEN_STATUSES.includes(c.status) && openOthers.length > 0
-    ? [...d.check.findings, { code: 'patient.open_case_exists' as const, severity: FINDING_SEVERITY['patient.open_case_exists'], field: 'patient.sameIin', params: { count: openOthers.length } }]
+    ? [...d.check.findings, sameIinFinding(openOthers.length)]
     : d.check.findings;
   return {
     id: c.id,
@@ -478,6 +478,12 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
 }
 
 const OPEN_STATUSES: readonly CaseStatus[] = ['draft', 'registered'];
+
+/** The packet finding (not an error code) for other open cases of the same IIN. */
+function sameIinFinding(count: number): Finding {
+  const finding: FindingCode = 'patient.open_case_exists';
+  return { code: finding, severity: FINDING_SEVERITY[finding], field: 'patient.sameIin', params: { count } };
+}
 
 /** The other cases whose patient has this IIN (a valid one only), newest first, with their protocols. */
 function casesOfSameIin(ctx: CoreContext, caseId: string, iin: string): SameIinCase[] {

@@ -137,6 +137,9 @@ export async function verifyBundleFile(ctx: CoreContext, file: string): Promise<
   return view;
 }
 
+/** What "import a bundle" accepts (a backup is restored, a referral bundle goes to the portal). */
+const IMPORTABLE_KINDS = ['sync', 'catalogue'] as const;
+
 export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
   'exchange.identity': (_a, ctx) => identity(ctx),
   'exchange.peers': (_a, ctx) => listPeers(ctx).map((p) => peerView(ctx, p)),
@@ -174,7 +177,7 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
   'exchange.import': (a, ctx) =>
     runJob(ctx, 'import', a.jobId, async (job) => {
       const file = inFile(ctx, a);
-      const opened = await openTrusted(ctx, file, { trustNew: a.trustNewPeer === true });
+      const opened = await openTrusted(ctx, file, { trustNew: a.trustNewPeer === true, kinds: IMPORTABLE_KINDS });
       try {
         const kind = opened.reader.manifest.kind;
         if (kind === 'sync') {
@@ -201,7 +204,7 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
           };
         }
         if (kind === 'backup') throw new AppFailure('exchange.use_restore', { kind });
-        throw new AppFailure('exchange.wrong_kind', { kind, expected: 'sync|catalogue' });
+        throw new AppFailure('exchange.wrong_kind', { kind, expected: IMPORTABLE_KINDS.join(', ') });
       } finally {
         await opened.reader.close();
       }
