@@ -37,9 +37,14 @@ export interface CommissionInfo {
 
 export type MemberRole = 'chair' | 'member' | 'secretary';
 export interface CommissionMember {
-  /** Full name as it is signed, e.g. "Сейтқали Ә. Н.". */
-  name: string;
+  /**
+   * Full name as it is signed, e.g. "Сейтқали Ә. Н."; per language when it is spelled differently
+   * in Kazakh and Russian (the standing members of the settings always give both).
+   */
+  name: LocalizedText;
   role: MemberRole;
+  /** The member's position (job title), per language; absent when not given. */
+  position?: LocalizedText;
 }
 
 export interface PatientInfo {
@@ -89,14 +94,35 @@ export interface ProtocolDoc {
   diagnosis: { icd10: string; text: string };
   htmp: {
     code: string;
+    /**
+     * The section of the list the case's urgency and funding select (1 emergency within GOBMP,
+     * 2 planned within GOBMP and the OSMS, 3 planned within the OSMS): a code may be worded
+     * differently in each section, and `name` is this section's wording. Absent in protocols
+     * issued before the section was recorded.
+     */
+    section?: 1 | 2 | 3;
     /** The official name per language; null where the edition has no name in that language. */
     name: { kk: SourcedName | null; ru: SourcedName | null };
   };
+  /**
+   * The patient is in hospital (point 40 of the rules): a refusal is then entered in the journal
+   * of refusals of admission and hospitalization, and the protocol says so. Absent in protocols
+   * issued before this was recorded (they printed that sentence on every refusal).
+   */
+  inpatient?: boolean;
+  /** A correction: the protocol it replaces and why (the decision's note). */
+  correction?: { replaces: string; reason: string };
   /** The organization the patient is sent to; null when not chosen (or on refusal). */
   provider: { name: LocalizedText } | null;
   checklist: { kind: ChecklistKind; received: boolean; note?: string }[];
   decision: { outcome: 'approved'; reason: null } | { outcome: 'refused'; reason: RefusalReason };
   generatedAt: IsoDateTime;
+}
+
+/** The name of an HTMP type per language as a protocol printed it (null where it had none). */
+export interface NamePair {
+  kk: string | null;
+  ru: string | null;
 }
 
 export interface RefusalJournalRow {
@@ -108,13 +134,19 @@ export interface RefusalJournalRow {
   iin: string;
   /** HTMP code. */
   code: string;
+  /** The technology's name as the protocol printed it (the section's wording). */
+  name?: NamePair;
   reason: RefusalReason;
+  /** The patient was in hospital: the refusal goes to the journal of point 40. */
+  inpatient?: boolean;
 }
 
 export interface RefusalJournalDoc {
   kind: 'refusal_journal';
   period: { from: IsoDate; to: IsoDate };
   commission: CommissionInfo;
+  /** The secretary who signs the list (printed under the signature line), when known. */
+  secretary?: LocalizedText;
   rows: RefusalJournalRow[];
   generatedAt: IsoDateTime;
 }
@@ -152,7 +184,12 @@ export const SCORING_INCLUSION_THRESHOLD = 700;
 
 export interface ScoringSheetDoc {
   kind: 'scoring_sheet';
-  technology: { code?: string; name: LocalizedText };
+  /**
+   * `name` is the name as entered (or both official names); `names`, when the code is in the list,
+   * the official names with their source, printed in the document's language (the other
+   * language's official name, marked, where there is none).
+   */
+  technology: { code?: string; name: LocalizedText; names?: { kk: SourcedName | null; ru: SourcedName | null } };
   evaluator: string;
   date: IsoDate;
   criteria: ScoringCriterionRow[];
@@ -169,18 +206,53 @@ export interface ProtocolRegisterRow {
   date: IsoDate;
   patientName: string;
   code: string;
+  /** The technology's name as the protocol printed it (the section's wording). */
+  name?: NamePair;
   outcome: DecisionOutcome;
+  /** The protocol this one replaces (a correction). */
+  replaces?: string;
+  /** The decision's note (for a correction: why it was corrected). */
+  note?: string;
 }
 
 export interface ProtocolRegisterDoc {
   kind: 'protocol_register';
   period: { from: IsoDate; to: IsoDate };
   commission: CommissionInfo;
+  /** The secretary who signs the list (printed under the signature line), when known. */
+  secretary?: LocalizedText;
   rows: ProtocolRegisterRow[];
   generatedAt: IsoDateTime;
 }
 
-export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc;
+/** The counts of one row of the annual report of point 42 (how each is counted: docs/reports.md). */
+export interface AnnualReportMeasures {
+  referrals: number;
+  approvals: number;
+  refusals: Record<RefusalReason, number>;
+  refusalsTotal: number;
+  operations: number;
+  complications: number;
+  disability: number;
+  followUpDue: number;
+  aliveOneYear: number;
+  deaths: number;
+}
+
+/** The annual report of ДСМ-238 point 42: per HTMP code, section of the list and provider. */
+export interface AnnualReportDoc {
+  kind: 'annual_report';
+  year: number;
+  /** The last day of the first quarter of the next year. */
+  dueBy: IsoDate;
+  commission: CommissionInfo;
+  rows: ({ code: string; section: 1 | 2 | 3 | null; provider: string } & AnnualReportMeasures)[];
+  bySection: ({ section: 1 | 2 | 3 | null } & AnnualReportMeasures)[];
+  totals: AnnualReportMeasures;
+  generatedAt: IsoDateTime;
+}
+
+export type HtmpDocument = ProtocolDoc | RefusalJournalDoc | ScoringSheetDoc | ProtocolRegisterDoc | AnnualReportDoc;
 export type HtmpDocumentKind = HtmpDocument['kind'];
 
 /** The statement of a document: everything but `generatedAt`, with absent optional fields dropped. */
@@ -208,6 +280,7 @@ const VERIFICATION_PREFIX: Record<HtmpDocumentKind, string> = {
   refusal_journal: 'HTMP-REFUSALS',
   scoring_sheet: 'HTMP-SCORING',
   protocol_register: 'HTMP-REGISTER',
+  annual_report: 'HTMP-ANNUAL',
 };
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
@@ -252,6 +325,8 @@ export function documentNumber(doc: HtmpDocument): string {
       return `${doc.period.from}/${doc.period.to}`;
     case 'scoring_sheet':
       return doc.technology.code ? `${doc.technology.code}@${doc.date}` : doc.date;
+    case 'annual_report':
+      return String(doc.year);
   }
 }
 
@@ -270,6 +345,8 @@ export function findInvalidField(doc: unknown): string | null {
       return checkScoringSheet(doc);
     case 'protocol_register':
       return checkRegister(doc);
+    case 'annual_report':
+      return checkAnnualReport(doc);
     default:
       return 'kind';
   }
@@ -290,6 +367,9 @@ const oneOf =
   (v) =>
     values.includes(v);
 const localized: Check = (v) => str(v) || (isRecord(v) && str(v['kk']) && str(v['ru']));
+const optLocalized: Check = (v) => v === undefined || localized(v);
+const namePair: Check = (v) => v === undefined || (isRecord(v) && (v['kk'] === null || str(v['kk'])) && (v['ru'] === null || str(v['ru'])));
+const optBool: Check = (v) => v === undefined || typeof v === 'boolean';
 const iin: Check = (v) => typeof v === 'string' && /^[0-9]{12}$/.test(v);
 // A code of the HTMP list or ICD-10 is kept as a string, never a number ("35.21" != "35.210").
 const code: Check = (v) => typeof v === 'string' && /^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$/.test(v);
@@ -365,7 +445,7 @@ function checkProtocol(doc: Rec): string | null {
   for (let i = 0; i < members.length; i++) {
     const m: unknown = members[i];
     if (!isRecord(m)) return `members[${i}]`;
-    const bad = fields(m, `members[${i}].`, { name: str, role: oneOf(['chair', 'member', 'secretary']) });
+    const bad = fields(m, `members[${i}].`, { name: localized, role: oneOf(['chair', 'member', 'secretary']), position: optLocalized });
     if (bad) return bad;
   }
   if (!members.some((m) => isRecord(m) && m['role'] === 'chair')) return 'members';
@@ -383,6 +463,7 @@ function checkProtocol(doc: Rec): string | null {
   const htmp = doc['htmp'];
   if (!isRecord(htmp)) return 'htmp';
   if (!code(htmp['code'])) return 'htmp.code';
+  if (htmp['section'] !== undefined && !oneOf([1, 2, 3])(htmp['section'])) return 'htmp.section';
   const name = htmp['name'];
   if (!isRecord(name)) return 'htmp.name';
   if (!checkSourcedName(name['kk'])) return 'htmp.name.kk';
@@ -390,6 +471,13 @@ function checkProtocol(doc: Rec): string | null {
 
   const provider = doc['provider'];
   if (provider !== null && !(isRecord(provider) && localized(provider['name']))) return 'provider';
+  if (!optBool(doc['inpatient'])) return 'inpatient';
+  const correction = doc['correction'];
+  if (correction !== undefined) {
+    if (!isRecord(correction)) return 'correction';
+    const bad = fields(correction, 'correction.', { replaces: (v) => typeof v === 'string' && PROTOCOL_NUMBER_RE.test(v), reason: str });
+    if (bad) return bad;
+  }
 
   const checklist = doc['checklist'];
   if (!Array.isArray(checklist)) return 'checklist';
@@ -420,9 +508,10 @@ function checkRefusalJournal(doc: Rec): string | null {
   return (
     checkPeriod(doc['period']) ??
     checkCommission(doc['commission'], 'commission') ??
+    (optLocalized(doc['secretary']) ? null : 'secretary') ??
     (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
     checkRows(doc['rows'], (row, p) =>
-      fields(row, p, { number: str, date: isIsoDate, patientName: str, iin, code, reason: oneOf(REFUSAL_REASONS) }),
+      fields(row, p, { number: str, date: isIsoDate, patientName: str, iin, code, name: namePair, reason: oneOf(REFUSAL_REASONS), inpatient: optBool }),
     )
   );
 }
@@ -431,9 +520,19 @@ function checkRegister(doc: Rec): string | null {
   return (
     checkPeriod(doc['period']) ??
     checkCommission(doc['commission'], 'commission') ??
+    (optLocalized(doc['secretary']) ? null : 'secretary') ??
     (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
     checkRows(doc['rows'], (row, p) =>
-      fields(row, p, { number: str, date: isIsoDate, patientName: str, code, outcome: oneOf(['approved', 'refused']) }),
+      fields(row, p, {
+        number: str,
+        date: isIsoDate,
+        patientName: str,
+        code,
+        name: namePair,
+        outcome: oneOf(['approved', 'refused']),
+        replaces: (v) => v === undefined || (typeof v === 'string' && PROTOCOL_NUMBER_RE.test(v)),
+        note: (v) => v === undefined || str(v),
+      }),
     )
   );
 }
@@ -445,6 +544,10 @@ function checkScoringSheet(doc: Rec): string | null {
   if (!isRecord(tech)) return 'technology';
   if (tech['code'] !== undefined && !code(tech['code'])) return 'technology.code';
   if (!localized(tech['name'])) return 'technology.name';
+  if (tech['names'] !== undefined) {
+    const names = tech['names'];
+    if (!isRecord(names) || !checkSourcedName(names['kk']) || !checkSourcedName(names['ru']) || (names['kk'] === null && names['ru'] === null)) return 'technology.names';
+  }
   if (doc['commission'] !== undefined) {
     const bad = checkCommission(doc['commission'], 'commission');
     if (bad) return bad;
@@ -480,6 +583,48 @@ function checkScoringSheet(doc: Rec): string | null {
       const bad = fields(s, `sensitivity[${i}].`, { id: oneOf(SCORING_CRITERIA), level, total: int, included: bool });
       if (bad) return bad;
     }
+  }
+  return null;
+}
+
+const MEASURE_KEYS = ['referrals', 'approvals', 'refusalsTotal', 'operations', 'complications', 'disability', 'followUpDue', 'aliveOneYear', 'deaths'] as const;
+const count: Check = (v) => int(v) && (v as number) >= 0;
+
+function checkMeasures(m: Rec, prefix: string): string | null {
+  const bad = fields(m, prefix, Object.fromEntries(MEASURE_KEYS.map((k) => [k, count])));
+  if (bad) return bad;
+  const r = m['refusals'];
+  if (!isRecord(r)) return `${prefix}refusals`;
+  const badR = fields(r, `${prefix}refusals.`, Object.fromEntries(REFUSAL_REASONS.map((k) => [k, count])));
+  if (badR) return badR;
+  if (REFUSAL_REASONS.reduce((a, k) => a + (r[k] as number), 0) !== m['refusalsTotal']) return `${prefix}refusalsTotal`;
+  return null;
+}
+
+function checkAnnualReport(doc: Rec): string | null {
+  const top = fields(doc, '', { year: (v) => int(v) && (v as number) >= 2000 && (v as number) <= 2100, dueBy: isIsoDate, generatedAt: isIsoDateTime });
+  if (top) return top;
+  const commission = checkCommission(doc['commission'], 'commission');
+  if (commission) return commission;
+  const section = oneOf([1, 2, 3, null]);
+  const rowsBad = checkRows(doc['rows'], (row, p) => fields(row, p, { code: (v) => typeof v === 'string' && v.length <= 40, section, provider: (v) => typeof v === 'string' && v.length <= 500 }) ?? checkMeasures(row, p));
+  if (rowsBad) return rowsBad;
+  const bySection = doc['bySection'];
+  if (!Array.isArray(bySection)) return 'bySection';
+  for (let i = 0; i < bySection.length; i++) {
+    const s: unknown = bySection[i];
+    if (!isRecord(s) || !section(s['section'])) return `bySection[${i}]`;
+    const bad = checkMeasures(s, `bySection[${i}].`);
+    if (bad) return bad;
+  }
+  const totals = doc['totals'];
+  if (!isRecord(totals)) return 'totals';
+  const badTotals = checkMeasures(totals, 'totals.');
+  if (badTotals) return badTotals;
+  // A report that is signed must add up: the totals are the sum of the rows.
+  for (const k of MEASURE_KEYS) {
+    if ((doc['rows'] as Rec[]).reduce((a, r) => a + (r[k] as number), 0) !== totals[k]) return `totals.${k}`;
+    if (bySection.reduce((a: number, r: Rec) => a + (r[k] as number), 0) !== totals[k]) return `bySection`;
   }
   return null;
 }

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_ERROR_CODES } from '../electron/core/exchange/errors';
 import { ABROAD_ERROR_CODES } from '../shared/contract/abroad';
+import { AFTERCARE_ERROR_CODES } from '../shared/contract/aftercare';
 import { CASES_ERROR_CODES } from '../shared/contract/cases';
+import { REPORTS_ERROR_CODES } from '../shared/contract/reports';
 import { DECISION_ERROR_CODES } from '../shared/domain/decision';
 
 /**
@@ -52,6 +54,8 @@ function scanCodes(): Map<string, string> {
   for (const c of BUNDLE_ERROR_CODES) codes.set(c, 'electron/core/exchange/errors.ts');
   for (const c of CASES_ERROR_CODES) codes.set(c, 'shared/contract/cases.ts');
   for (const c of ABROAD_ERROR_CODES) codes.set(c, 'shared/contract/abroad.ts');
+  for (const c of AFTERCARE_ERROR_CODES) codes.set(c, 'shared/contract/aftercare.ts');
+  for (const c of REPORTS_ERROR_CODES) codes.set(c, 'shared/contract/reports.ts');
   for (const c of DECISION_ERROR_CODES) codes.set(c, 'shared/domain/decision.ts');
   for (const c of ['pdf.invalid_document', 'pdf.write_failed']) codes.set(c, 'electron/core/pdf/errors.ts');
   return codes;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiEvent, ArgsOf, MethodName, ResultOf } from '../../shared/contract';
 import { AppFailure, type Result } from '../../shared/result';
+import { installFacts } from './aftercare/facts';
 import { ensureShippedCatalogue } from './catalogue/loader';
 import type { Caller, CoreContext, Handlers } from './context';
 import { migrate, openDatabase, type Db } from './db';
@@ -10,12 +11,14 @@ import { dbFailure } from './db-errors';
 import { makePrivate } from './private-files';
 import { createDispatcher } from './dispatch';
 import { abroadHandlers } from './services/abroad';
+import { aftercareHandlers } from './services/aftercare';
 import { appHandlers } from './services/app';
 import { calendarHandlers } from './services/calendar';
 import { casesHandlers } from './services/cases';
 import { catalogueHandlers } from './services/catalogue';
 import { exchangeHandlers } from './services/exchange';
 import { protocolsHandlers } from './services/protocols';
+import { reportsHandlers } from './services/reports';
 import { scoringHandlers } from './services/scoring';
 import { Store } from './store';
 import { userTables } from './tables';
@@ -104,7 +107,20 @@ export function createCore(options: CoreOptions): Core {
       for (const l of listeners) l(event);
     },
   };
-  const handlers: Handlers = { ...appHandlers, ...calendarHandlers, ...catalogueHandlers, ...casesHandlers, ...scoringHandlers, ...protocolsHandlers, ...exchangeHandlers, ...abroadHandlers };
+  // The derived tables of the reports follow every logged change (local or by sync).
+  installFacts(context);
+  const handlers: Handlers = {
+    ...appHandlers,
+    ...calendarHandlers,
+    ...catalogueHandlers,
+    ...casesHandlers,
+    ...scoringHandlers,
+    ...protocolsHandlers,
+    ...exchangeHandlers,
+    ...aftercareHandlers,
+    ...reportsHandlers,
+    ...abroadHandlers,
+  };
   const dispatch = createDispatcher(handlers, context);
   let closed = false;
   return {

@@ -52,9 +52,24 @@ export function t(lang: Lang, key: string, params: Record<string, unknown> = {})
   }
   for (const tr of trees) {
     const v = lookup(tr, chosen);
-    if (v !== undefined) return interpolate(v, params);
+    if (v !== undefined) return nest(lang, interpolate(v, params), ns, params);
   }
   return key;
+}
+
+/**
+ * Resolves i18next-style nesting, `$t(key)` (after interpolation, as i18next does): a key without
+ * a namespace is looked up in the namespace of the message that holds it, so the CLI and PDFs
+ * read the same texts as the UI.
+ */
+function nest(lang: Lang, text: string, ns: string | undefined, params: Record<string, unknown>, depth = 0): string {
+  if (depth > 3 || !text.includes('$t(')) return text;
+  return text.replace(/\$t\(([^()]+)\)/g, (_m, inner: string) => {
+    const k = inner.trim();
+    const full = k.includes(':') || !ns ? k : `${ns}:${k}`;
+    const { context: _c, count: _n, ...rest } = params;
+    return nest(lang, t(lang, full, rest), ns, params, depth + 1);
+  });
 }
 
 /** True when the key exists in some namespace of the language. */

@@ -5,6 +5,7 @@ import { CatalogueScreen } from './screens/catalogue/CatalogueScreen';
 import { CasesScreen } from './screens/cases/CasesScreen';
 import { ExchangeScreen } from './screens/exchange/ExchangeScreen';
 import { ProtocolsScreen } from './screens/protocols/ProtocolsScreen';
+import { ReportsScreen } from './screens/reports/ReportsScreen';
 import { ScoringArea } from './screens/scoring/ScoringArea';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { TodayScreen } from './screens/today/TodayScreen';
@@ -21,6 +22,7 @@ export const areas: Area[] = [
   { id: 'today', label: 'nav.today', screen: TodayScreen },
   { id: 'cases', label: 'nav.cases', screen: CasesScreen },
   { id: 'protocols', label: 'protocols:nav', screen: ProtocolsScreen },
+  { id: 'reports', label: 'reports:nav', screen: ReportsScreen },
   { id: 'catalogue', label: 'nav.catalogue', screen: CatalogueScreen },
   { id: 'scoring', label: 'nav.scoring', screen: ScoringArea },
   { id: 'abroad', label: 'abroad:nav', screen: AbroadScreen },

@@ -56,8 +56,10 @@ const ctx = core.context;
 try {
   // A set-up installation: protocols (issued for the decided cases) name their commission.
   const put = core.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)');
-  put.run('commissionName', JSON.stringify('Бенчмарк комиссиясы'), new Date().toISOString());
-  put.run('authorityName', JSON.stringify('Денсаулық сақтау басқармасы'), new Date().toISOString());
+  put.run('commissionNameKk', JSON.stringify('Бенчмарк комиссиясы'), new Date().toISOString());
+  put.run('commissionNameRu', JSON.stringify('Комиссия бенчмарка'), new Date().toISOString());
+  put.run('authorityNameKk', JSON.stringify('Денсаулық сақтау басқармасы'), new Date().toISOString());
+  put.run('authorityNameRu', JSON.stringify('Управление здравоохранения'), new Date().toISOString());
   // Codes of the shipped editions, sections known: planned codes are valid for planned cases.
   const cat = catalogueLookup(ctx);
   const allCodes = ['00.50', '54.970.059', '92.321', '00.51', '03.93', '20.95', '39.65', '92.201', '35.84', '35.23', '99.999'];

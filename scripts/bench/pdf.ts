@@ -81,7 +81,7 @@ tr { break-inside: avoid; }
 <div class="meta"><span>${tk('protocol.date', { date: date(doc.date) })}</span><b>${tk('protocol.number', { number: doc.number })}</b></div>
 <h2>1. ${tk('protocol.sections.members')}</h2>
 <table><tr><th>${tk('common.rowNo')}</th><th>${tk('protocol.fields.memberName')}</th><th>${tk('protocol.fields.role')}</th></tr>
-${members.map((m, i) => `<tr><td>${i + 1}</td><td>${esc(m.name)}</td><td>${tk(`roles.${m.role}`)}</td></tr>`).join('')}</table>
+${members.map((m, i) => `<tr><td>${i + 1}</td><td>${text(m.name)}</td><td>${tk(`roles.${m.role}`)}</td></tr>`).join('')}</table>
 <h2>2. ${tk('protocol.sections.patient')}</h2>
 <table class="kv"><tr><td>${tk('protocol.fields.fullName')}</td><td>${esc(patient)}</td></tr><tr><td>${tk('protocol.fields.iin')}</td><td>${esc(doc.patient.iin)}</td></tr><tr><td>${tk('protocol.fields.birthDate')}</td><td>${date(doc.patient.birthDate)}</td></tr></table>
 <h2>3. ${tk('protocol.sections.diagnosis')}</h2>
@@ -96,7 +96,7 @@ ${doc.checklist.map((c, i) => `<tr><td>${i + 1}</td><td>${tk(`checklist.${c.kind
 <p class="decision">${doc.decision.outcome === 'approved' ? tk('protocol.approved') : tk('protocol.refused')}</p>
 <p class="small">${tk('protocol.rulesNote', { rules: t('kk', 'legal.rules238') })}</p>
 <h2>${tk('common.signatures')}</h2>
-<table class="sign">${members.map((m) => `<tr><td>${tk(`roles.${m.role}`)}</td><td><div class="line"></div><div class="small">${tk('common.signature')}</div></td><td><div>${esc(m.name)}</div><div class="small">${tk('common.fullName')}</div></td></tr>`).join('')}</table>
+<table class="sign">${members.map((m) => `<tr><td>${tk(`roles.${m.role}`)}</td><td><div class="line"></div><div class="small">${tk('common.signature')}</div></td><td><div>${text(m.name)}</div><div class="small">${tk('common.fullName')}</div></td></tr>`).join('')}</table>
 <p class="small">${tk('common.verification', { code: verification })}</p>
 </body></html>`;
 }

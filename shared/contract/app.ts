@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { DueView } from './cases';
+import type { NoteText } from '../domain/note-text';
+import { MEMBER_ROLES, type DueView } from './cases';
 
 export const LANGS = ['kk', 'ru'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -33,10 +34,41 @@ export interface DbCheck {
   foreignKeyViolations: number;
 }
 
+/**
+ * The local settings. The commission's name and the name of the local body of state health
+ * administration it belongs to are kept in Kazakh and in Russian: a Kazakh document prints the
+ * Kazakh names only, a Russian one the Russian names, a bilingual one both. Both languages are
+ * required before a protocol can be issued.
+ */
 export interface Settings {
   language: Lang;
+  commissionNameKk: string;
+  commissionNameRu: string;
+  authorityNameKk: string;
+  authorityNameRu: string;
+  /** The commission's name in the interface language (`language`), for what shows one name. */
   commissionName: string;
+  /** The authority's name in the interface language (`language`). */
   authorityName: string;
+}
+
+/** Text in both languages. */
+export interface TextKkRu {
+  kk: string;
+  ru: string;
+}
+
+/**
+ * A standing member of the commission (Settings): offered at every decision. Kept as user data
+ * (the change log records who changed the commission's composition, and it travels in sync).
+ */
+export interface StandingMember {
+  id: string;
+  role: (typeof MEMBER_ROLES)[number];
+  /** The name as signed; the same in both languages unless spelled differently. */
+  name: TextKkRu;
+  /** The position (job title), in both languages, or null when not given. */
+  position: TextKkRu | null;
 }
 
 /** A year of the working-day calendar as the settings screen shows it. */
@@ -48,8 +80,9 @@ export interface CalendarYearView {
   workingWeekendDays: string[];
   /** Every weekday off with its reason key (rules:calendar.*) for display. */
   daysOff: { date: string; reason: 'holiday' | 'transfer' | 'decree'; holiday: string | null }[];
-  sources: string[];
-  note: string | null;
+  /** Shipped notes in kk and ru; what a user typed, as typed. */
+  sources: NoteText[];
+  note: NoteText | null;
 }
 
 export interface CalendarView {
@@ -69,8 +102,35 @@ export const appSchemas = {
   'settings.update': z
     .object({
       language: z.enum(LANGS).optional(),
+      commissionNameKk: z.string().max(300).optional(),
+      commissionNameRu: z.string().max(300).optional(),
+      authorityNameKk: z.string().max(300).optional(),
+      authorityNameRu: z.string().max(300).optional(),
+      /** The name in the interface language: `language` of this call, else the stored one. */
       commissionName: z.string().max(300).optional(),
       authorityName: z.string().max(300).optional(),
+    })
+    .strict(),
+  /** The standing members of the commission, in order. */
+  'settings.members': z.object({}).strict(),
+  /**
+   * Replaces the standing members as a whole (in the order given). A name may be given in one
+   * language only (it is the same in the other); a position needs both languages or neither. At
+   * most one chair and one secretary.
+   */
+  'settings.setMembers': z
+    .object({
+      members: z
+        .array(
+          z
+            .object({
+              role: z.enum(MEMBER_ROLES),
+              name: z.object({ kk: z.string().max(200), ru: z.string().max(200) }).strict(),
+              position: z.object({ kk: z.string().max(300), ru: z.string().max(300) }).strict().nullable().optional(),
+            })
+            .strict(),
+        )
+        .max(50),
     })
     .strict(),
   'calendar.get': z.object({}).strict(),
@@ -98,6 +158,8 @@ export interface AppMethods {
   'db.check': { args: Record<string, never>; result: DbCheck };
   'settings.get': { args: Record<string, never>; result: Settings };
   'settings.update': { args: z.infer<(typeof appSchemas)['settings.update']>; result: Settings };
+  'settings.members': { args: Record<string, never>; result: { members: StandingMember[] } };
+  'settings.setMembers': { args: z.infer<(typeof appSchemas)['settings.setMembers']>; result: { members: StandingMember[] } };
   'calendar.get': { args: Record<string, never>; result: CalendarView };
   /** Replaces the local calendar with a whole document (e.g. from a file); validated first. */
   'calendar.replace': { args: { calendar: unknown }; result: CalendarView };

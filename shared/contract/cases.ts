@@ -9,13 +9,19 @@
  *     - `registered`: entered in the register (needs a valid received date-time, names and a valid
  *       IIN: `cases.register`); the review deadline runs from `receivedAt`.
  *     - `approved` / `refused`: the outcome of the latest ISSUED decision. A draft decision does
- *       not change the status. Case data stays editable (every change is in the change log); each
- *       issued decision keeps a snapshot of the packet check it was taken on.
+ *       not change the status. Each issued decision keeps a snapshot of the packet check it was
+ *       taken on, and its protocol's statement is stored as issued.
+ *
+ *   Locking: once a protocol is issued the case's data (patient, packet, files) is read-only
+ *   (`cases.locked`) until "Correct the decision" starts a correction (a draft decision with
+ *   `correction: true`); issuing the correction (new version, new number, a note saying why)
+ *   locks it again, and deleting the correction's draft locks it as it was.
  *
  *   decision.state:  draft ──issue──▶ issued (locked, has a protocol number) ──correction issued──▶ superseded
  *     - `cases.decide` creates (or replaces) the case's draft decision. When the current decision
  *       is issued, a new draft needs `correction: true`; it is a new version (`supersedesId`).
- *     - `cases.issueProtocol` re-checks the rules, assigns the next protocol number of the
+ *     - `cases.issueProtocol` runs the check of `cases.issueCheck` (`cases.not_ready` when a gap
+ *       remains), assigns the next protocol number of the
  *       decision's year (a per-year counter that only grows: a number is never reused, a deleted
  *       draft never frees one) and locks the decision. Issuing a correction marks the previous
  *       version `superseded`; it stays in the history with its number.
@@ -33,6 +39,7 @@ import { z } from 'zod';
 import type { CatalogueLookup as PacketCatalogueLookup, Finding } from '../domain/packet';
 import type { FundingResult } from '../domain/funding';
 import type { IinCheck } from '../domain/iin';
+import type { IssueGap } from '../domain/issue';
 
 export const CASE_STATUSES = ['draft', 'registered', 'approved', 'refused'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -128,7 +135,30 @@ export const caseDraftSchema = z
   })
   .strict();
 
-export const memberSchema = z.object({ name: text(200), role: z.enum(MEMBER_ROLES) }).strict();
+const kkRu = (max: number) => z.object({ kk: text(max), ru: text(max) }).strict();
+/**
+ * A member present at a decision: the name as signed (one text, or per language when spelled
+ * differently), the role, and the position (job title) in both languages when known.
+ */
+export const memberSchema = z
+  .object({ name: z.union([text(200), kkRu(200)]), role: z.enum(MEMBER_ROLES), position: kkRu(300).nullable().optional() })
+  .strict();
+
+/** The decision as proposed on the screen or the command line (`cases.decide`, `cases.issueCheck`). */
+const decisionArgs = z
+  .object({
+    caseId: uuid,
+    outcome: z.enum(OUTCOMES),
+    reason: z.enum(REFUSAL_REASONS).nullable().optional(),
+    /** The members present; absent = the standing members of the commission (Settings). */
+    members: z.array(memberSchema).max(50).optional(),
+    date: isoDate,
+    /** For a correction: why the issued decision is corrected (required to issue it). */
+    note: text(2000).nullable().optional(),
+    /** Required when the current decision is issued: starts a new version that supersedes it. */
+    correction: z.boolean().optional(),
+  })
+  .strict();
 
 /**
  * The case file of `htmp packet validate` and `htmp case import` (a JSON document a primary care
@@ -249,26 +279,28 @@ export const casesSchemas = {
   'cases.removeFile': z.object({ caseId: uuid, fileId: uuid }).strict(),
   /** A linked file's content, for preview. */
   'cases.fileContent': z.object({ fileId: uuid }).strict(),
-  /** Creates or replaces the case's draft decision (checked against the rules). */
-  'cases.decide': z
-    .object({
-      caseId: uuid,
-      outcome: z.enum(OUTCOMES),
-      reason: z.enum(REFUSAL_REASONS).nullable().optional(),
-      members: z.array(memberSchema).max(50),
-      date: isoDate,
-      note: text(2000).nullable().optional(),
-      /** Required when the current decision is issued: starts a new version that supersedes it. */
-      correction: z.boolean().optional(),
-      /** Decide and issue the protocol in one transaction: a refusal at issue leaves no draft. */
-      issue: z.boolean().optional(),
-    })
-    .strict(),
+  /**
+   * Creates or replaces the case's draft decision (checked against the legal grounds). With
+   * `issue: true` it also issues the protocol, in one transaction: when anything the protocol
+   * needs is missing (`cases.not_ready`), nothing is stored, not even the draft.
+   */
+  'cases.decide': decisionArgs.extend({ issue: z.boolean().optional() }).strict(),
+  /**
+   * Everything a protocol of this decision needs, checked without storing anything: the gaps to
+   * fill (named for the user), and the number the protocol would get. "Issue protocol" is
+   * offered only when it is ready; issuing runs the same check.
+   */
+  'cases.issueCheck': decisionArgs,
   'cases.deleteDecision': z.object({ decisionId: uuid }).strict(),
   /** Re-checks the rules, assigns the next protocol number of the decision's year, locks it. */
   'cases.issueProtocol': z.object({ decisionId: uuid }).strict(),
   'cases.portalStatus': z.object({ caseId: uuid, status: z.enum(PORTAL_STATUSES), note: text(2000).nullable().optional(), at: z.string().max(40).optional() }).strict(),
-  'cases.hospitalization': z.object({ caseId: uuid, date: isoDate.nullable() }).strict(),
+  /**
+   * Point 38: the hospitalization date the providing organization set, and the day it set it
+   * (`setOn`: it starts point 39's one working day; when not given the stored day is kept, else it
+   * stays unknown). Dates that cannot be true are refused (`aftercare.date_*`).
+   */
+  'cases.hospitalization': z.object({ caseId: uuid, date: isoDate.nullable(), setOn: isoDate.nullable().optional() }).strict(),
   'cases.patientInformed': z.object({ caseId: uuid, channel: z.enum(INFORM_CHANNELS), date: isoDate }).strict(),
   /** Follow-up after care (ДСМ-238 points 41-42); patch semantics. */
   'cases.followUp': z
@@ -332,8 +364,44 @@ export interface PatientView {
 }
 
 export interface Member {
-  name: string;
+  /** The name as signed: one text, or per language when spelled differently. */
+  name: string | { kk: string; ru: string };
   role: (typeof MEMBER_ROLES)[number];
+  position?: { kk: string; ru: string } | null;
+}
+
+/**
+ * The technology a case is about, named as the section selected by its urgency and funding
+ * words it (a code can carry a different name in each section), on the received date.
+ */
+export interface TechnologyView {
+  code: string;
+  /** The edition in force on the received date. */
+  editionId: string | null;
+  /** The section the urgency (and funding) selects, null while it cannot be told. */
+  section: 1 | 2 | 3 | null;
+  /** The official name per language in that section's wording (another edition's when this one has no such language), null when none. */
+  name: { kk: string | null; ru: string | null };
+  /** The edition each name comes from (null for the characteristics or none). */
+  nameEdition: { kk: string | null; ru: string | null };
+}
+
+export { ISSUE_GAP_CODES, type IssueGap, type IssueGapCode } from '../domain/issue';
+
+export interface IssueCheckResult {
+  ready: boolean;
+  gaps: IssueGap[];
+  /** The number the protocol would get if issued now ('5/2026'), null when the date is invalid. */
+  nextNumber: string | null;
+  /** What the confirmation shows: the decision as it would be issued. */
+  outcome: (typeof OUTCOMES)[number];
+  reason: (typeof REFUSAL_REASONS)[number] | null;
+  date: string;
+  members: Member[];
+  patient: { name: string; iin: string };
+  technology: TechnologyView | null;
+  /** The protocol a correction replaces. */
+  replaces: string | null;
 }
 
 export interface ProtocolNumber {
@@ -423,6 +491,13 @@ export interface CaseDetail {
   code: (PacketCatalogueLookup & { editionId: string | null }) | null;
   /** Funding channel with its reason (rules namespace `funding.*`), null when not derivable. */
   funding: FundingResult | null;
+  /** The technology named as its section words it (null while the code or date is missing). */
+  technology: TechnologyView | null;
+  /**
+   * True when an issued protocol locks the case: its data cannot change until a correction of
+   * the decision is started ("Correct the decision").
+   */
+  locked: boolean;
   /** Every decision version, newest first. */
   decisions: DecisionView[];
   /** The decision in force: latest issued, else the draft; null when none. */
@@ -431,6 +506,8 @@ export interface CaseDetail {
   draftDecision: DecisionView | null;
   portal: { status: PortalStatus; updatedAt: string; events: PortalEvent[] } | null;
   hospitalizationDate: string | null;
+  /** The day the providing organization set the hospitalization date (point 38). */
+  hospitalizationSetOn: string | null;
   patientInformed: { channel: InformChannel; date: string } | null;
   followUp: FollowUpView | null;
   /**
@@ -517,6 +594,10 @@ export interface RefusalJournalEntry {
   protocol: ProtocolNumber;
   patient: { iin: string; lastName: string; firstName: string; middleName: string | null };
   htmpCode: string;
+  /** The technology's name in its section's wording. */
+  htmpName: { kk: string | null; ru: string | null };
+  /** The patient was in hospital: point 40 has the refusal entered in the journal of refusals of admission and hospitalization. */
+  inpatient: boolean;
   diagnosis: { icd10: string; text: string };
   reason: (typeof REFUSAL_REASONS)[number];
   legalSubpoint: 1 | 2 | 3;
@@ -546,6 +627,7 @@ export interface CasesMethods {
   'cases.removeFile': { args: Args<'cases.removeFile'>; result: CaseDetail };
   'cases.fileContent': { args: Args<'cases.fileContent'>; result: FileContent };
   'cases.decide': { args: Args<'cases.decide'>; result: DecideResult };
+  'cases.issueCheck': { args: Args<'cases.issueCheck'>; result: IssueCheckResult };
   'cases.deleteDecision': { args: Args<'cases.deleteDecision'>; result: CaseDetail };
   'cases.issueProtocol': { args: Args<'cases.issueProtocol'>; result: DecideResult };
   'cases.portalStatus': { args: Args<'cases.portalStatus'>; result: CaseDetail };
@@ -572,6 +654,8 @@ export const CASES_ERROR_CODES = [
   'cases.has_issued_decision',
   'cases.decision_not_found',
   'cases.decision_locked',
+  'cases.locked',
+  'cases.not_ready',
   'cases.correction_needs_issued',
   'cases.not_approved',
   'cases.portal_transition',

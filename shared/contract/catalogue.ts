@@ -1,3 +1,4 @@
+import type { NoteText } from '../domain/note-text';
 import { z } from 'zod';
 import type { Lang } from './app';
 
@@ -75,9 +76,10 @@ export interface EditionSummary extends EditionRef {
   inForceShipped: string;
   /** True when the data only chose the date (the text gives no exact date): the user may edit it. */
   inForceChosen: boolean;
-  inForceNote: string;
+  /** What the text says about entry into force and how the date was taken (kk and ru). */
+  inForceNote: NoteText;
   inForceEdited: { reason: string; updatedAt: string } | null;
-  notes: string[];
+  notes: NoteText[];
   source: { file: string; sha256: string };
   sectionTitles: Record<'1' | '2' | '3', LocalizedText>;
   counts: { section: SectionNo; entries: number }[];

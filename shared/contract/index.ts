@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { abroadSchemas, type AbroadMethods } from './abroad';
+import { aftercareSchemas, type AftercareMethods } from './aftercare';
 import { appSchemas, type AppMethods } from './app';
 import { catalogueSchemas, type CatalogueMethods } from './catalogue';
 import { casesSchemas, type CasesMethods } from './cases';
 import { exchangeSchemas, type ExchangeMethods } from './exchange';
 import { protocolsSchemas, type ProtocolsMethods } from './protocols';
+import { reportsSchemas, type ReportsMethods } from './reports';
 import { scoringSchemas, type ScoringMethods } from './scoring';
 
 /**
@@ -12,7 +14,7 @@ import { scoringSchemas, type ScoringMethods } from './scoring';
  * Every area declares its schemas and method types in its own file; the client, the IPC bridge,
  * the web host and the CLI are all typed from this one place.
  */
-export type ApiMethods = AppMethods & CatalogueMethods & CasesMethods & ScoringMethods & ProtocolsMethods & ExchangeMethods & AbroadMethods;
+export type ApiMethods = AppMethods & CatalogueMethods & CasesMethods & ScoringMethods & ProtocolsMethods & ExchangeMethods & AftercareMethods & ReportsMethods & AbroadMethods;
 
 export type MethodName = keyof ApiMethods;
 export type ArgsOf<M extends MethodName> = ApiMethods[M]['args'];
@@ -25,6 +27,8 @@ export const argSchemas = {
   ...scoringSchemas,
   ...protocolsSchemas,
   ...exchangeSchemas,
+  ...aftercareSchemas,
+  ...reportsSchemas,
   ...abroadSchemas,
 } as { [M in MethodName]: z.ZodType<unknown> };
 

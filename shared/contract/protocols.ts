@@ -12,7 +12,7 @@
  * dialog); the core itself (web host, CLI) answers `protocols.print_unavailable`.
  */
 import { z } from 'zod';
-import type { DecisionOutcome, RefusalReason } from '../documents';
+import type { DecisionOutcome, ProtocolDoc, RefusalReason } from '../documents';
 
 const isoDate = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'date');
 const uuid = z.string().uuid();
@@ -84,12 +84,17 @@ export interface IssuedProtocol {
   issuedAt: string;
 }
 
+/** What an issued protocol states (its document without the generation time): what the case screen shows after issue. */
+export type ProtocolStatement = Omit<ProtocolDoc, 'generatedAt'>;
+
 export interface ProtocolCaseState {
   caseId: string;
   /** The decision in force (latest issued, else the draft), or null. */
   decision: { id: string; version: number; state: 'draft' | 'issued' | 'superseded'; outcome: DecisionOutcome; number: string | null } | null;
   /** The stored statement of the issued decision, or null (not issued, or issued but not yet captured). */
   issued: IssuedProtocol | null;
+  /** What that protocol states, as issued (null when not stored or not readable). */
+  statement: ProtocolStatement | null;
   /** True when a PDF can be rendered now (the decision is issued). */
   renderable: boolean;
   /** True when a draft decision can be issued from here. */
@@ -104,13 +109,24 @@ export interface RenderedProtocol extends PdfFile {
 export interface ProtocolListItem {
   id: string;
   caseId: string;
+  decisionId: string;
   number: string;
   date: string;
   patientName: string;
   iin: string;
   code: string;
+  /** The technology's name as the protocol printed it (its section's wording). */
+  name: { kk: string | null; ru: string | null };
+  /** The section of the list the protocol names (null in protocols issued before it was recorded). */
+  section: 1 | 2 | 3 | null;
   outcome: DecisionOutcome;
   reason: RefusalReason | null;
+  /** The patient was in hospital (null when the protocol did not record it). */
+  inpatient: boolean | null;
+  /** The protocol this one replaces (a correction). */
+  replaces: string | null;
+  /** The decision's note (for a correction: why). */
+  note: string | null;
   sha256: string;
   issuedAt: string;
   /** A later decision of the same case has been issued (a correction). */

@@ -17,8 +17,12 @@ export interface AbroadLetterDoc {
   date: string;
   /** The sending organisation, printed in the letterhead. */
   sender: AbroadText;
-  /** The commission under the sender's name (the health authority's letters), when set. */
-  commission: string | null;
+  /**
+   * The commission under the sender's name (the health authority's letters), in Kazakh and
+   * Russian, when set: a document prints the name in its own language (a plain string is a
+   * statement stored before the names were kept per language).
+   */
+  commission: AbroadText | string | null;
   recipient: AbroadText;
   request: { number: string; startedOn: string; routeTitle: AbroadText; routeVersion: number; totalWorkingDays: number; routeDue: string };
   patient: { name: string; iin: string; birthDate: string };
@@ -40,8 +44,9 @@ export interface AbroadSummaryDoc {
   year: number;
   /** The day the figures were computed on (late steps depend on it). */
   asOf: string;
-  authority: string | null;
-  commission: string | null;
+  /** The health authority and the commission in Kazakh and Russian (both set), else null. */
+  authority: AbroadText | null;
+  commission: AbroadText | null;
   total: number;
   contracted: number;
   /** Rows: group text, children, service injuries, total. */

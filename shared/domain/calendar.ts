@@ -15,6 +15,8 @@
  * time zone or daylight-saving rule can shift a day.
  */
 
+import { isNoteText, type NoteText } from './note-text';
+
 export type IsoDate = string;
 
 export interface CalendarHoliday {
@@ -35,14 +37,15 @@ export interface CalendarYear {
   extraDaysOff: IsoDate[];
   /** Saturdays or Sundays made working days by the year's transfer act. */
   workingWeekendDays: IsoDate[];
-  sources: string[];
-  note?: string;
+  /** Where the year's data comes from: shipped in kk and ru, or as the user typed it. */
+  sources: NoteText[];
+  note?: NoteText;
 }
 
 export interface WorkCalendar {
   schema: 'htmp.calendar/1';
   country: string;
-  description?: string;
+  description?: NoteText;
   holidays: CalendarHoliday[];
   years: Record<string, CalendarYear>;
 }
@@ -223,7 +226,7 @@ export function parseCalendar(json: unknown): ParseResult {
   if (!isRecord(json)) return fail('root: not an object');
   if (json.schema !== 'htmp.calendar/1') return fail('schema: expected "htmp.calendar/1"');
   if (typeof json.country !== 'string' || json.country === '') return fail('country: not a string');
-  if (json.description !== undefined && typeof json.description !== 'string') return fail('description: not a string');
+  if (json.description !== undefined && !isNoteText(json.description)) return fail('description: not a text (or {kk, ru})');
   if (!Array.isArray(json.holidays)) return fail('holidays: not an array');
 
   const holidays: CalendarHoliday[] = [];
@@ -267,22 +270,22 @@ export function parseCalendar(json: unknown): ParseResult {
       if (!inYear(d)) return fail(`${at}.workingWeekendDays: ${d} is not a date in ${key}`);
       if (!isWeekend(d)) return fail(`${at}.workingWeekendDays: ${d} is not a Saturday or Sunday`);
     }
-    if (!isStringArray(y.sources)) return fail(`${at}.sources: not an array of strings`);
+    if (!Array.isArray(y.sources) || !y.sources.every(isNoteText)) return fail(`${at}.sources: not an array of texts (or {kk, ru})`);
     // A confirmed year must say where it was confirmed; otherwise the flag means nothing.
     if (y.confirmed && y.sources.length === 0) return fail(`${at}.sources: a confirmed year needs a source`);
-    if (y.note !== undefined && typeof y.note !== 'string') return fail(`${at}.note: not a string`);
+    if (y.note !== undefined && !isNoteText(y.note)) return fail(`${at}.note: not a text (or {kk, ru})`);
     const year: CalendarYear = {
       confirmed: y.confirmed,
       kurbanAit: y.kurbanAit as IsoDate | null,
       extraDaysOff: [...y.extraDaysOff],
       workingWeekendDays: [...y.workingWeekendDays],
-      sources: [...y.sources],
+      sources: y.sources.map((x: NoteText) => (typeof x === 'string' ? x : { kk: x.kk, ru: x.ru })),
     };
-    if (typeof y.note === 'string') year.note = y.note;
+    if (y.note !== undefined) year.note = typeof y.note === 'string' ? y.note : { kk: y.note.kk, ru: y.note.ru };
     years[key] = year;
   }
 
   const value: WorkCalendar = { schema: 'htmp.calendar/1', country: json.country, holidays, years };
-  if (typeof json.description === 'string') value.description = json.description;
+  if (json.description !== undefined) value.description = json.description;
   return { ok: true, value };
 }

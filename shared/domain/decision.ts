@@ -5,9 +5,11 @@
  *   1) no indications for HTMP by the standards and clinical protocols;
  *   2) an incomplete packet of documents;
  *   3) the documents found not authentic.
- * - "Incomplete packet" can only be the ground when the packet check found it incomplete, and an
- *   approval (positive decision, followed by registering the referral on the Portal) only when the
- *   packet is complete: the commission cannot send a patient on a packet the rules call incomplete.
+ * - "Incomplete packet" can only be the ground when a document of point 34 is missing or
+ *   defective (`packetDefective`): a wrong IIN, ICD-10 code or HTMP code is a mistake to correct,
+ *   not an incomplete packet. An approval (positive decision, followed by registering the referral
+ *   on the Portal) needs a complete packet: the commission cannot send a patient on a packet the
+ *   rules call incomplete.
  * - The protocol is signed by the commission; it needs at least a chair and a secretary.
  *
  * Checks run in that order and the first failure is returned, so the UI fixes one thing at a time.
@@ -29,9 +31,14 @@ export const REFUSAL_LEGAL_SUBPOINT: Readonly<Record<RefusalReason, 1 | 2 | 3>> 
 export interface DecisionInput {
   outcome: DecisionOutcome;
   reason?: RefusalReason | null;
-  /** Whether the packet check (validatePacket) found the packet complete. */
+  /** Whether the packet check (validatePacket) found no error at all. */
   complete: boolean;
-  members: { name: string; role: MemberRole | string }[];
+  /**
+   * Whether a document of point 34 is missing or defective (packetDefects); defaults to
+   * `!complete` for callers that do not tell the two apart.
+   */
+  packetDefective?: boolean;
+  members: { name: string | { kk: string; ru: string }; role: MemberRole | string }[];
 }
 
 export type DecisionErrorCode =
@@ -71,7 +78,8 @@ export function checkDecision(input: DecisionInput): DecisionCheck {
   if (input.outcome === 'refused') {
     if (reason === null || reason === ('' as string)) return fail('decision.reason_required');
     if (!isRefusalReason(reason)) return fail('decision.reason_invalid');
-    if (reason === 'incomplete_packet' && input.complete) return fail('decision.incomplete_not_allowed');
+    const defective = input.packetDefective ?? !input.complete;
+    if (reason === 'incomplete_packet' && !defective) return fail('decision.incomplete_not_allowed');
   } else if (input.outcome === 'approved') {
     // A refusal ground on an approval would be printed on the protocol and mislead.
     if (reason !== null) return fail('decision.reason_not_allowed');
@@ -81,7 +89,9 @@ export function checkDecision(input: DecisionInput): DecisionCheck {
   }
 
   const members = Array.isArray(input.members) ? input.members : [];
-  if (members.some((m) => typeof m.name !== 'string' || m.name.trim() === '')) return fail('decision.member_name_missing');
+  const blank = (n: unknown): boolean =>
+    typeof n === 'string' ? n.trim() === '' : n === null || typeof n !== 'object' || [(n as { kk?: unknown }).kk, (n as { ru?: unknown }).ru].some((x) => typeof x !== 'string' || x.trim() === '');
+  if (members.some((m) => blank(m.name))) return fail('decision.member_name_missing');
   if (!members.some((m) => m.role === 'chair')) return fail('decision.chair_required');
   if (!members.some((m) => m.role === 'secretary')) return fail('decision.secretary_required');
   return { ok: true };

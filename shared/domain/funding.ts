@@ -33,7 +33,24 @@ export type FundingReasonKey =
 
 export interface FundingResult {
   channel: FundingChannel | null;
+  /**
+   * The section of the list that applies (the one the reason names), null when none does. A code
+   * may carry a different name in each section of one edition: documents name the technology as
+   * this section words it.
+   */
+  section: HtmpSection | null;
   reason: { key: FundingReasonKey; params: { sections: string } };
+}
+
+/**
+ * The section of the list a referral falls under, from the code's sections and the urgency: the
+ * same choice `deriveFunding` makes (emergency: 1; planned: 2 before 3), null when none fits.
+ */
+export function selectSection(sections: readonly HtmpSection[], urgency: Urgency): HtmpSection | null {
+  if (urgency === 'emergency') return sections.includes(1) ? 1 : null;
+  if (sections.includes(2)) return 2;
+  if (sections.includes(3)) return 3;
+  return null;
 }
 
 /** Derives the funding channel and its reason from the code's sections and the urgency. */
@@ -44,7 +61,8 @@ export function deriveFunding(
 ): FundingResult {
   const sorted = [...new Set(sections)].sort((a, b) => a - b);
   const params = { sections: sorted.join(', ') };
-  const result = (channel: FundingChannel | null, key: FundingReasonKey): FundingResult => ({ channel, reason: { key, params } });
+  const section = selectSection(sorted, urgency);
+  const result = (channel: FundingChannel | null, key: FundingReasonKey): FundingResult => ({ channel, section, reason: { key, params } });
   const insured = options.insured ?? null;
 
   if (sorted.length === 0) return result(null, 'funding.not_in_list');

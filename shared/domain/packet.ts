@@ -77,6 +77,7 @@ export type FindingSeverity = 'error' | 'warning';
 export type FindingCode =
   | 'case.received_at_invalid'
   | 'case.received_in_future'
+  | 'case.urgency_missing'
   | 'document.missing'
   | 'document.empty'
   | 'extract.signature_missing'
@@ -116,6 +117,7 @@ export interface PacketCheck {
 export const FINDING_SEVERITY: Readonly<Record<FindingCode, FindingSeverity>> = {
   'case.received_at_invalid': 'error',
   'case.received_in_future': 'error',
+  'case.urgency_missing': 'error',
   'document.missing': 'error',
   'document.empty': 'warning',
   'extract.signature_missing': 'error',
@@ -138,6 +140,30 @@ export const FINDING_SEVERITY: Readonly<Record<FindingCode, FindingSeverity>> = 
   'diagnosis.text_missing': 'warning',
   'channel.inpatient_not_email': 'warning',
 };
+
+/**
+ * Findings that say a document of point 34 is missing or defective: only these make the packet
+ * "incomplete" in the sense of the refusal ground of point 40(2). Every other error (a wrong IIN,
+ * ICD-10 code, HTMP code or date, a file lost from the store) is a mistake in the case data to
+ * correct, never a ground for refusal.
+ */
+export const PACKET_DEFECT_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
+  'document.missing',
+  'extract.signature_missing',
+  'extract.cosignature_missing',
+  'extract.seal_missing',
+  'extract.diagnosis_missing',
+]);
+
+/** The errors that make the packet incomplete under point 34 (see PACKET_DEFECT_CODES). */
+export function packetDefects(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity === 'error' && PACKET_DEFECT_CODES.has(f.code));
+}
+
+/** The errors in the case data itself (to correct before any decision is issued). */
+export function dataErrors(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity === 'error' && !PACKET_DEFECT_CODES.has(f.code));
+}
 
 /** The four documents of point 34, in the order of the text. */
 export const REQUIRED_DOCUMENT_KINDS = ['identity', 'referral', 'record_extract', 'test_results'] as const;
@@ -238,6 +264,10 @@ export function validatePacket(input: CaseInput, ctx: PacketContext): PacketChec
   }
   if (blank(diagnosis.text)) findings.push(finding('diagnosis.text_missing', 'diagnosis.text'));
 
+  // Urgency: it selects the section of the list, and so the funding and the wording of the name.
+  const urgencyKnown = input.urgency === 'planned' || input.urgency === 'emergency';
+  if (!urgencyKnown) findings.push(finding('case.urgency_missing', 'urgency'));
+
   // HTMP code, judged against the edition in force on the day of receipt.
   const code = typeof input.htmpCode === 'string' ? input.htmpCode.trim() : '';
   if (code === '') {
@@ -248,7 +278,7 @@ export function validatePacket(input: CaseInput, ctx: PacketContext): PacketChec
     // context «words»), never that the words are not a code on the list.
     if (!hit.known) findings.push(finding('code.unknown', 'htmpCode', /\p{L}/u.test(code) ? { code, context: 'words' } : { code }));
     else if (!hit.inForce) findings.push(finding('code.not_in_force', 'htmpCode', { code, date: receivedDate }));
-    else {
+    else if (urgencyKnown) {
       const fitting = SECTIONS_FOR_URGENCY[input.urgency] ?? [];
       if (!hit.sections.some((s) => fitting.includes(s))) {
         const sections = [...new Set(hit.sections)].sort((a, b) => a - b).join(', ');

@@ -23,10 +23,10 @@ interface Edition {
   order: { number: string; date: string; title: Record<string, string> };
   registration: { number: string; date: string } | null;
   inForceFrom: string;
-  inForceNote: string;
+  inForceNote: { kk: string; ru: string };
   inForceChosen: boolean;
   languages: string[];
-  notes: string[];
+  notes: { kk: string; ru: string }[];
   source: { file: string; sha256: string };
   sections: Section[];
 }
@@ -125,7 +125,8 @@ describe('HTMP list editions: metadata', () => {
     expect(e.inForceChosen).toBe(true);
     expect(e.inForceFrom).toBe('2024-11-16');
     expect(e.inForceFrom > e.registration!.date).toBe(true);
-    expect(e.inForceNote).toContain('күнтізбелік он күн өткен соң қолданысқа енгізіледі');
+    // Notes shown to the user are in Kazakh and Russian, each quoting the text it is about.
+    for (const lang of ['kk', 'ru'] as const) expect(e.inForceNote[lang]).toContain('күнтізбелік он күн өткен соң қолданысқа енгізіледі');
     expect(e.source.file).toBe('001_96c360b6f67b2914.txt');
   });
 
@@ -138,8 +139,10 @@ describe('HTMP list editions: metadata', () => {
     expect(e.languages).toEqual(['ru']);
     expect(e.inForceChosen).toBe(false);
     expect(e.inForceFrom).toBe('2025-10-01');
-    expect(e.inForceNote).toContain('от 01.10.2025 № 103 (вводится в действие с 01.10.2025)');
-    expect(e.notes.some((n) => n.includes('143') && n.includes('14.11.2025'))).toBe(true);
+    for (const lang of ['kk', 'ru'] as const) {
+      expect(e.inForceNote[lang]).toContain('от 01.10.2025 № 103 (вводится в действие с 01.10.2025)');
+      expect(e.notes.some((n) => n[lang].includes('143') && n[lang].includes('14.11.2025'))).toBe(true);
+    }
     expect(e.source.file).toBe('000_caa82e6a75477e6d.txt');
   });
 

@@ -25,14 +25,18 @@ async function waitSaved(page: Page) {
 }
 
 test('ru: a case from an invalid IIN to a complete packet, approved, listed', async ({ app }) => {
+  // A whole case, by hand: longer than one minute on a busy build machine.
+  test.setTimeout(180_000);
   const page = await app.open();
   await page.getByTestId('lang-ru').click();
   // First run: the secretary names the commission (protocols print it; issuing needs it).
   await page.getByTestId('nav-settings').click();
-  await page.getByLabel('Наименование комиссии').fill(TEST_COMMISSION.commissionName);
-  await page.getByLabel('Местный орган государственного управления здравоохранением').fill(TEST_COMMISSION.authorityName);
-  await page.getByRole('button', { name: 'Сохранить', exact: true }).click();
-  await expect(page.getByRole('status').first()).toHaveText('Сохранено');
+  await page.getByLabel('Наименование комиссии — на казахском языке').fill(TEST_COMMISSION.commissionNameKk);
+  await page.getByLabel('Наименование комиссии — на русском языке').fill(TEST_COMMISSION.commissionNameRu);
+  await page.getByLabel('Местный орган государственного управления здравоохранением — на казахском языке').fill(TEST_COMMISSION.authorityNameKk);
+  await page.getByLabel('Местный орган государственного управления здравоохранением — на русском языке').fill(TEST_COMMISSION.authorityNameRu);
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-letterhead').getByRole('status')).toHaveText('Сохранено');
   await newCase(page);
   await shot(page, 'ru-01-new-case');
   // Registering an empty case says which fields are missing, by their labels, and marks them.
@@ -110,18 +114,23 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
   await expect(page.getByTestId('preview-pdf')).toBeVisible();
   await page.getByTestId('preview-close').click();
 
-  // Decision: a refusal for an incomplete packet is explained as forbidden; approval goes through.
+  // Decision: with a complete packet "incomplete packet" is not offered (and it says why); approval goes through.
   await page.getByTestId('outcome-refused').check();
-  await page.getByTestId('reason-incomplete_packet').check();
-  await expect(page.getByTestId('decision-forbidden')).toContainText('Пакет документов полный');
+  await expect(page.getByTestId('reason-incomplete_packet')).toHaveCount(0);
+  await expect(page.getByTestId('incomplete-hidden')).toContainText('Ошибка в ИИН, коде МКБ-10 или коде ВТМП исправляется');
   await expect(page.getByTestId('decision-issue')).toBeDisabled();
   await page.getByTestId('outcome-approved').check();
   const names = page.getByTestId('member-name');
   await names.nth(0).fill('Ахметова Г.К.');
   await names.nth(1).fill('Нурланов Б.С.');
   await names.nth(2).fill('Омарова А.Т.');
-  await expect(page.getByTestId('decision-forbidden')).toHaveCount(0);
+  await expect(page.getByTestId('decision-gaps')).toHaveCount(0);
   await page.getByTestId('decision-issue').click();
+  await expect(page.getByTestId('confirm-issue')).toContainText('Оформить протокол № 1/');
+  await expect(page.getByTestId('confirm-patient')).toContainText('Сейткалиев Ерлан');
+  await expect(page.getByTestId('confirm-members')).toContainText('Омарова А.Т.');
+  await shot(page, 'ru-02b-confirm');
+  await page.getByTestId('confirm-issue-yes').click();
   await expect(page.getByTestId('protocol-number')).toContainText(/Протокол № \d+\/\d{4}/);
   await expect(page.getByTestId('case-status')).toHaveAttribute('data-status', 'approved');
   await expect(page.getByTestId('portal-status')).toHaveText('к выгрузке на Портал');
@@ -130,19 +139,26 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
   // After approval: the portal, the hospitalization date, the patient informed.
   await page.getByTestId('portal-exported').click();
   await expect(page.getByTestId('portal-status')).toHaveText('выгружено в файл');
-  await page.getByTestId('hosp-date').fill('2025-12-10');
+  // (The steps after approval are walked through in aftercare.spec.ts.)
+  const decidedOn = new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 10);
+  await page.getByTestId('hosp-date').fill(decidedOn);
   await page.getByTestId('hosp-save').click();
-  await page.getByTestId('inform-channel').selectOption('sms');
+  await expect(page.getByTestId('hosp-saved')).toBeVisible();
+  await page.getByTestId('inform-channel-sms').check();
   await page.getByTestId('inform-save').click();
-  await expect(page.getByTestId('informed-state')).toContainText('SMS');
+  await expect(page.getByTestId('informed-state')).toContainText('sms-сообщения');
   await page.getByTestId('follow-up').scrollIntoViewIfNeeded();
   await shot(page, 'ru-03b-after-approval');
 
   // A correction is a new version with its own number; the first stays in the history.
   const first = (await page.getByTestId('protocol-number').textContent()) ?? '';
   await page.getByTestId('start-correction').click();
+  await expect(page.getByTestId('correction-lead')).toBeVisible();
+  await expect(page.getByTestId('decision-gaps')).toContainText('Не указана причина исправления');
   await page.getByTestId('decision-note').fill('Исправлена дата решения');
+  await expect(page.getByTestId('decision-gaps')).toHaveCount(0);
   await page.getByTestId('decision-issue').click();
+  await page.getByTestId('confirm-issue-yes').click();
   await expect(page.getByTestId('protocol-number')).not.toHaveText(first);
   await page.getByTestId('decision-history').locator('summary').click();
   await expect(page.getByTestId('decision-history')).toContainText('заменено исправлением');
@@ -159,6 +175,7 @@ test('ru: a case from an invalid IIN to a complete packet, approved, listed', as
 });
 
 test('kk: a refused case goes to the refusal journal; today view links to cases', async ({ app }) => {
+  test.setTimeout(120_000);
   await app.api('settings.update', TEST_COMMISSION);
   const page = await app.open();
   await page.getByTestId('lang-kk').click();
@@ -167,6 +184,7 @@ test('kk: a refused case goes to the refusal journal; today view links to cases'
   await page.getByTestId('patient-lastName').fill('Жұмабекова');
   await page.getByTestId('patient-firstName').fill('Айгүл');
   await page.getByTestId('case-htmpCode').fill('00.50');
+  await page.getByTestId('case-urgency').selectOption('planned');
   await page.getByTestId('case-icd10').fill('I42.0');
   await page.getByTestId('case-diagnosisText').fill('Дилатациялық кардиомиопатия');
   await waitSaved(page);
@@ -179,7 +197,7 @@ test('kk: a refused case goes to the refusal journal; today view links to cases'
 
   // Approval is not allowed on an incomplete packet, and says why.
   await page.getByTestId('outcome-approved').check();
-  await expect(page.getByTestId('decision-forbidden')).toBeVisible();
+  await expect(page.getByTestId('decision-gaps')).toContainText('Құжаттар пакеті толық емес');
   await page.getByTestId('outcome-refused').check();
   await page.getByTestId('reason-incomplete_packet').check();
   const names = page.getByTestId('member-name');
@@ -188,13 +206,14 @@ test('kk: a refused case goes to the refusal journal; today view links to cases'
   await names.nth(2).fill('Омарова А.Т.');
   await shot(page, 'kk-01-refusal');
   await page.getByTestId('decision-issue').click();
+  await page.getByTestId('confirm-issue-yes').click();
   await expect(page.getByTestId('protocol-number')).toContainText('хаттама');
   await expect(page.getByTestId('case-status')).toHaveAttribute('data-status', 'refused');
 
   await page.getByTestId('back-to-list').click();
   await page.getByTestId('open-journal').click();
   const jrow = page.getByTestId('journal-row').filter({ hasText: 'Жұмабекова' });
-  await expect(jrow).toContainText('пакет толық емес');
+  await expect(jrow).toContainText('құжаттардың толық емес пакеті');
   await shot(page, 'kk-02-journal');
   await jrow.getByRole('link').click();
   await expect(page.getByTestId('case-title')).toContainText('Жұмабекова');

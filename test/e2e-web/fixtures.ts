@@ -20,8 +20,10 @@ export interface WebApp {
 
 /** The commission a test installation is set up for. */
 export const TEST_COMMISSION = {
-  commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
-  authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  commissionNameKk: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
+  commissionNameRu: 'Комиссия по ВТМП Карагандинской области',
+  authorityNameKk: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  authorityNameRu: 'Управление здравоохранения Карагандинской области',
 };
 
 async function callApi<T>(app: { url: string; token: string }, method: string, args: unknown): Promise<T> {

@@ -93,7 +93,7 @@ test('the register of protocols lists the period, prints the register and verifi
   const page = await app.open();
   await page.getByTestId('lang-kk').click();
   await page.getByTestId('nav-protocols').click();
-  await expect(page.getByTestId('nav-protocols')).toHaveText('Хаттамалар');
+  await expect(page.getByTestId('nav-protocols')).toHaveText('Хаттамалар тізілімі');
   await page.getByTestId('protocols-from').fill('2026-01-01');
   await page.getByTestId('protocols-to').fill('2026-12-31');
   await expect(page.getByTestId('protocols-table')).toContainText('Жұмабекова Әйгерім Серікқызы');

@@ -16,8 +16,10 @@ export function tempDir(prefix = 'htmp-test-'): string {
 
 /** The commission a test installation is set up for (printed on protocols). */
 export const TEST_COMMISSION = {
-  commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
-  authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  commissionNameKk: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
+  commissionNameRu: 'Комиссия по ВТМП Карагандинской области',
+  authorityNameKk: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  authorityNameRu: 'Управление здравоохранения Карагандинской области',
 };
 
 /**

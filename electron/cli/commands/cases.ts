@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Lang } from '../../../shared/contract';
-import { CASE_STATUSES, MAX_FILE_BYTES, MAX_PAGE, REFUSAL_REASONS, caseFileSchema, memberSchema, type CaseFile, type CaseListItem, type CaseStatus } from '../../../shared/contract/cases';
+import { CASE_STATUSES, MAX_FILE_BYTES, MAX_PAGE, REFUSAL_REASONS, caseFileSchema, memberSchema, type CaseFile, type CaseListItem, type CaseStatus, type IssueGap } from '../../../shared/contract/cases';
 import { isIsoDate } from '../../../shared/domain/calendar';
 import type { FundingResult } from '../../../shared/domain/funding';
 import { checkIin } from '../../../shared/domain/iin';
@@ -62,7 +62,7 @@ function resolveCaseFiles(caseFile: string, input: CaseFile): Map<string, string
   return found;
 }
 
-const NO_FUNDING: FundingResult = { channel: null, reason: { key: 'funding.not_in_list', params: { sections: '' } } };
+const NO_FUNDING: FundingResult = { channel: null, section: null, reason: { key: 'funding.not_in_list', params: { sections: '' } } };
 
 function findingLines(lang: Lang, findings: Finding[]): string[] {
   return findings.map((f) => `  [${f.severity}] ${f.field}: ${tr(lang, `rules:findings.${f.code}`, f.params)}`);
@@ -210,13 +210,15 @@ export const casesCommands: Command[] = [
   },
   {
     name: 'case decide',
-    usage: 'htmp case decide ID (--approve | --refuse no_indications|incomplete_packet|not_authentic) --members FILE.json [--date YYYY-MM-DD] [--draft] [--correction] [--json]',
+    usage:
+      'htmp case decide ID (--approve | --refuse no_indications|incomplete_packet|not_authentic) [--members FILE.json] [--date YYYY-MM-DD] [--note TEXT] [--draft] [--correction] [--json]',
     summary: 'cases:cli.commands.caseDecide',
     options: {
       approve: { type: 'boolean' },
       refuse: { type: 'string' },
       members: { type: 'string' },
       date: { type: 'string' },
+      note: { type: 'string' },
       draft: { type: 'boolean' },
       correction: { type: 'boolean' },
     },
@@ -228,24 +230,39 @@ export const casesCommands: Command[] = [
       const refuse = typeof ctx.options.refuse === 'string' ? ctx.options.refuse : undefined;
       if (approve === (refuse !== undefined)) throw new AppFailure('cases.approve_or_refuse');
       if (refuse !== undefined && !(REFUSAL_REASONS as readonly string[]).includes(refuse)) throw new AppFailure('cases.bad_reason', { reason: refuse });
-      const membersFile = typeof ctx.options.members === 'string' ? path.resolve(ctx.options.members) : '';
-      if (membersFile === '') throw new AppFailure('cases.bad_members_file', { file: '' });
-      const members = z.array(memberSchema).max(50).safeParse(readJson(membersFile));
-      if (!members.success) throw new AppFailure('cases.bad_members_file', { file: membersFile });
+      // Without --members the standing members of the commission (Settings) sit.
+      let members: z.infer<typeof memberSchema>[] | undefined;
+      if (typeof ctx.options.members === 'string') {
+        const membersFile = path.resolve(ctx.options.members);
+        const parsed = z.array(memberSchema).max(50).safeParse(readJson(membersFile));
+        if (!parsed.success) throw new AppFailure('cases.bad_members_file', { file: membersFile });
+        members = parsed.data;
+      }
       const date = typeof ctx.options.date === 'string' ? ctx.options.date : kzToday();
       if (!isIsoDate(date)) throw new AppFailure('cases.bad_date', { value: date });
       if (!z.string().uuid().safeParse(id).success) throw new AppFailure('cases.not_found', { id });
-      // Deciding and issuing are one call (one transaction in the core): a refusal at issue (no
-      // commission set, no name of the code) leaves no draft decision behind a command that exited 2.
-      const { decision, detail } = await ctx.core().call('cases.decide', {
+      const core = ctx.core();
+      const args = {
         caseId: id,
-        outcome: approve ? 'approved' : 'refused',
+        outcome: approve ? ('approved' as const) : ('refused' as const),
         reason: (refuse ?? null) as (typeof REFUSAL_REASONS)[number] | null,
-        members: members.data,
+        ...(members ? { members } : {}),
         date,
+        ...(typeof ctx.options.note === 'string' ? { note: ctx.options.note } : {}),
         ...(ctx.options.correction === true ? { correction: true } : {}),
-        issue: ctx.options.draft !== true,
-      });
+      };
+      const issue = ctx.options.draft !== true;
+      if (issue) {
+        // Everything the protocol needs, named in words before anything is stored.
+        const check = await core.call('cases.issueCheck', args);
+        if (!check.ready) {
+          const first = check.gaps[0]!;
+          throw new AppFailure('cases.not_ready', { count: check.gaps.length, gap: first.code, context: 'list', gaps: check.gaps.map((g) => gapText(ctx.lang, g)).join('; ') });
+        }
+      }
+      // Deciding and issuing are one call (one transaction in the core): a refusal at issue leaves
+      // no draft decision behind a command that exited 2.
+      const { decision, detail } = await core.call('cases.decide', { ...args, issue });
       const status = detail.status;
       const json = { id, status, decision, protocolNumber: decision.protocol?.label ?? null };
       const what = t(ctx.lang, `rules:decisionOutcome.${decision.outcome}`) + (decision.reason ? `: ${t(ctx.lang, `rules:refusalReason.${decision.reason}`)}` : '');
@@ -254,3 +271,9 @@ export const casesCommands: Command[] = [
     },
   },
 ];
+
+/** A gap of the issue check in words: the finding's message when it comes from the packet check, else its label. */
+function gapText(lang: Lang, g: IssueGap): string {
+  if (g.finding) return tr(lang, `rules:findings.${g.finding.code}`, g.finding.params);
+  return t(lang, `cases:issueGap.${g.code}`, g.params ?? {});
+}

@@ -209,6 +209,12 @@ export const catalogueCommands: Command[] = [
       }
       return {
         json: {
+          from: r.from.id,
+          to: r.to.id,
+          // Names are compared only in a language both editions carry: with none in common,
+          // `renamed` is empty because nothing could be compared, not because nothing changed.
+          sharedLanguages: r.sharedLanguages,
+          namesCompared: r.sharedLanguages.length > 0,
           added: r.added.map((x) => ({ section: x.section, code: x.code })),
           removed: r.removed.map((x) => ({ section: x.section, code: x.code })),
           renamed: r.renamed.map((x) => ({ section: x.section, code: x.code, lang: x.lang, from: x.from, to: x.to })),

@@ -18,32 +18,9 @@ import { CONTENT_WIDTH, footer, formatDate, GRID, keep, kvTable, makeCtx, MARGIN
 import { PDF_FONT_FAMILY, PDF_FONT_FILES, registerPdfFonts } from '../pdf/fonts';
 import { createPdfTranslator, loadPdfMessages, type PdfTranslate } from '../pdf/i18n';
 import { summaryStepsChart } from '../../../shared/domain/abroad-charts';
+import { chartOption } from '../../../shared/charts/chart-spec';
 
 let translator: { dir: string; t: PdfTranslate } | undefined;
-
-/**
- * The font family charts (SVG nodes) name. pdfmake hands svg-to-pdfkit a font by the key it was
- * declared with, and PDFKit opens that key itself, from disk: the documents' family is keyed by a
- * path of pdfmake's in-memory file system, so PDFKit would fail on it and fall back (with a warning
- * per text) to whatever font came last. This family is keyed by the absolute paths of the app's
- * own font files (never a path from document data), also put into pdfmake's in-memory file system.
- */
-export const SVG_FONT_FAMILY = 'HtmpDejaVuSansSvg';
-let svgFontsFrom: string | null = null;
-
-function registerSvgFonts(dir: string): void {
-  const fonts = path.resolve(dir, 'fonts');
-  if (svgFontsFrom === fonts) return;
-  const file = (name: string) => {
-    const full = path.join(fonts, name);
-    pdfmake.virtualfs.writeFileSync(full, fs.readFileSync(full));
-    return full;
-  };
-  const normal = file(PDF_FONT_FILES.normal);
-  const bold = file(PDF_FONT_FILES.bold);
-  pdfmake.addFonts({ [SVG_FONT_FAMILY]: { normal, bold, italics: normal, bolditalics: bold } });
-  svgFontsFrom = fonts;
-}
 
 /** pdf.json (common words) with this area's `pdf` texts under `abroad.pdf.`. */
 export function abroadPdfTranslator(dir: string = localesDir()): PdfTranslate {
@@ -72,11 +49,13 @@ export interface RenderedAbroadPdf {
 
 const tx = (ctx: Ctx, v: AbroadText) => v[ctx.lang === 'ru' ? 'ru' : 'kk'];
 
-function letterhead(ctx: Ctx, sender: AbroadText, commission: string | null): Content {
+/** The letterhead in the document's language: a Kazakh letter carries no Russian name, nor the other way round. */
+function letterhead(ctx: Ctx, sender: AbroadText, commission: AbroadText | string | null): Content {
+  const commissionText = commission === null ? '' : typeof commission === 'string' ? commission : tx(ctx, commission);
   return {
     stack: [
       { text: tx(ctx, sender).toLocaleUpperCase(ctx.lang === 'ru' ? 'ru' : 'kk'), style: 'authority' },
-      ...(commission ? [{ text: commission, style: 'commission', margin: [0, 2, 0, 0] }] : []),
+      ...(commissionText ? [{ text: commissionText, style: 'commission', margin: [0, 2, 0, 0] }] : []),
     ],
   };
 }
@@ -181,7 +160,7 @@ function summaryBody(doc: AbroadSummaryDoc, ctx: Ctx, chartSvg: string | null): 
       },
       layout: GRID,
     },
-    ...(chartSvg ? [{ svg: chartSvg, width: CONTENT_WIDTH * 0.95, font: SVG_FONT_FAMILY, margin: [0, 8, 0, 0] }] : []),
+    ...(chartSvg ? [{ svg: chartSvg, width: CONTENT_WIDTH * 0.95, font: PDF_FONT_FAMILY, margin: [0, 8, 0, 0] }] : []),
   ]);
   blocks.push([
     section(3, ctx.t('abroad.pdf.summary.sections.late')),
@@ -216,7 +195,7 @@ function summaryBody(doc: AbroadSummaryDoc, ctx: Ctx, chartSvg: string | null): 
 
 async function summaryChartSvg(doc: AbroadSummaryDoc, ctx: Ctx): Promise<string | null> {
   const chart = summaryStepsChart(doc, (k, p) => ctx.t(`abroad.${k}`, p));
-  return chart ? renderChartSvg(chart, { width: 460, height: 240, fontFamily: SVG_FONT_FAMILY }) : null;
+  return chart ? renderChartSvg(chartOption(chart, { fontFamily: PDF_FONT_FAMILY }), { width: 460, height: 240 }) : null;
 }
 
 /** Renders a document in one language. */
@@ -230,7 +209,7 @@ export async function renderAbroadPdf(doc: AbroadDocument, lang: PdfLang, opts: 
   if (doc.kind === 'abroad_summary') {
     title = t(lang, 'abroad.pdf.summary.title', { year: doc.year });
     content = [
-      titleRow(doc.authority ? letterhead(ctx, { kk: doc.authority, ru: doc.authority }, doc.commission) : { text: '' }, verification),
+      titleRow(doc.authority ? letterhead(ctx, doc.authority, doc.commission) : { text: '' }, verification),
       rule(),
       { text: title, style: 'title' },
       { text: t(lang, 'abroad.pdf.summary.subtitle', { asOf: formatDate(doc.asOf) }), style: 'subtitle', margin: [0, 0, 0, 8] },
@@ -266,7 +245,6 @@ export async function renderAbroadPdf(doc: AbroadDocument, lang: PdfLang, opts: 
     subset: 'PDF/A-2b',
   };
   registerPdfFonts(opts.assetsDir ?? assetsDir());
-  registerSvgFonts(opts.assetsDir ?? assetsDir());
   const buffer = await pdfmake.createPdf(definition).getBuffer();
   return { buffer, pages, sha256, verification };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isNoteText, type NoteText } from '../../../shared/domain/note-text';
 import { assetsDir } from '../paths';
 
 /**
@@ -9,6 +10,26 @@ import { assetsDir } from '../paths';
  * of `editions/*.json` and `characteristics.json`, as documented in assets/catalogue/README.md.
  */
 const localized = z.object({ kk: z.string().optional(), ru: z.string().optional() }).strict();
+/** A note shipped with the data: kk and ru (what a legal text says, how a date was chosen); plain text from older data. */
+const note = z.union([z.string(), z.object({ kk: z.string().min(1), ru: z.string().min(1) }).strict()]);
+
+/** A note as stored in a TEXT column: plain text as is, a kk/ru note as its JSON. */
+export function encodeNote(n: NoteText): string {
+  return typeof n === 'string' ? n : JSON.stringify({ kk: n.kk, ru: n.ru });
+}
+
+/** The note of a TEXT column (plain text stored by older versions reads as it is). */
+export function decodeNote(s: string): NoteText {
+  if (s.startsWith('{')) {
+    try {
+      const v = JSON.parse(s) as unknown;
+      if (isNoteText(v)) return v;
+    } catch {
+      /* plain text that starts with a brace */
+    }
+  }
+  return s;
+}
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const CODE_PATTERN = /^\d{2}\.\d{1,4}(\.\d{3})?$/;
 
@@ -17,10 +38,10 @@ export const editionDataSchema = z.object({
   order: z.object({ number: z.string().min(1), date: isoDate, title: localized }),
   registration: z.object({ number: z.string(), date: isoDate }).nullable(),
   inForceFrom: isoDate,
-  inForceNote: z.string(),
+  inForceNote: note,
   inForceChosen: z.boolean(),
   languages: z.array(z.enum(['kk', 'ru'])).min(1),
-  notes: z.array(z.string()),
+  notes: z.array(note),
   source: z.object({ file: z.string(), sha256: z.string() }),
   sections: z
     .array(

@@ -1,6 +1,7 @@
 import { AppFailure } from '../../../shared/result';
 import type { Db } from '../db';
-import { catalogueDataSchema, dataHash, readShippedCatalogue, shippedHash, type CatalogueData } from './data';
+import type { NoteText } from '../../../shared/domain/note-text';
+import { catalogueDataSchema, dataHash, decodeNote, encodeNote, readShippedCatalogue, shippedHash, type CatalogueData } from './data';
 import { invalidateCatalogue } from './state';
 
 export interface LoadOptions {
@@ -101,7 +102,7 @@ export function loadCatalogue(db: Db, input: unknown, options: LoadOptions = {})
         JSON.stringify(e.order.title),
         e.registration ? JSON.stringify(e.registration) : null,
         e.inForceFrom,
-        e.inForceNote,
+        encodeNote(e.inForceNote),
         e.inForceChosen ? 1 : 0,
         JSON.stringify(e.languages),
         JSON.stringify(e.notes),
@@ -181,10 +182,10 @@ export function currentCatalogueData(db: Db): CatalogueData {
       order: { number: String(r.order_number), date: String(r.order_date), title: JSON.parse(String(r.order_title)) as { kk?: string; ru?: string } },
       registration: r.registration === null ? null : (JSON.parse(String(r.registration)) as { number: string; date: string }),
       inForceFrom: String(r.in_force_from),
-      inForceNote: String(r.in_force_note),
+      inForceNote: decodeNote(String(r.in_force_note)),
       inForceChosen: r.in_force_chosen === 1,
       languages: JSON.parse(String(r.languages)) as ('kk' | 'ru')[],
-      notes: JSON.parse(String(r.notes)) as string[],
+      notes: JSON.parse(String(r.notes)) as NoteText[],
       source: JSON.parse(String(r.source)) as { file: string; sha256: string },
       sections,
     };

@@ -17,7 +17,8 @@ import { SearchIndex, type SearchText } from '../../../shared/domain/search';
 import type { CoreContext } from '../context';
 import type { Db } from '../db';
 import type { Store } from '../store';
-import { CHARACTERISTICS_SOURCE_ID } from './data';
+import type { NoteText } from '../../../shared/domain/note-text';
+import { CHARACTERISTICS_SOURCE_ID, decodeNote } from './data';
 import { ensureShippedCatalogue } from './loader';
 import { catalogueGeneration, invalidateCatalogue } from './state';
 
@@ -98,9 +99,9 @@ export class CatalogueModel {
         registration: parse<{ number: string; date: string } | null>(r.registration as string | null),
         inForceShipped: String(r.in_force_from),
         inForceChosen: chosen,
-        inForceNote: String(r.in_force_note),
+        inForceNote: decodeNote(String(r.in_force_note)),
         inForceEdited: edit ? { reason: edit.reason, updatedAt: edit.updatedAt } : null,
-        notes: parse<string[]>(r.notes as string),
+        notes: parse<NoteText[]>(r.notes as string),
         source: parse<{ file: string; sha256: string }>(r.source as string),
         sectionTitles: { '1': {}, '2': {}, '3': {}, ...parse<Partial<Record<'1' | '2' | '3', LocalizedText>>>(r.section_titles as string) },
         counts,

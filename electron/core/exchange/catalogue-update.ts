@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppFailure } from '../../../shared/result';
 import { parseCalendar } from '../../../shared/domain/calendar';
-import { catalogueDataSchema, dataHash, type CatalogueData, type CharacteristicsData, type EditionData } from '../catalogue/data';
+import { catalogueDataSchema, dataHash, decodeNote, type CatalogueData, type CharacteristicsData, type EditionData } from '../catalogue/data';
 import { ensureShippedCatalogue, loadCatalogue } from '../catalogue/loader';
 import type { CoreContext } from '../context';
 import type { Db } from '../db';
@@ -108,7 +108,7 @@ export function currentCatalogueData(db: Db): CatalogueData | null {
       order: { number: String(e.order_number), date: String(e.order_date), title: j(e.order_title as string) },
       registration: j(e.registration as string | null),
       inForceFrom: String(e.in_force_from),
-      inForceNote: String(e.in_force_note),
+      inForceNote: decodeNote(String(e.in_force_note)),
       inForceChosen: e.in_force_chosen === 1,
       languages: j(e.languages as string),
       notes: j(e.notes as string),

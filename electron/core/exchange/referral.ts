@@ -16,7 +16,7 @@ import type { CaseDetail, PortalStatus } from '../../../shared/contract/cases';
 import type { CoreContext } from '../context';
 import { caseDetail, casesHandlers, storedFilePath } from '../services/cases';
 import { renderDocument } from '../pdf';
-import { commissionFromSettings, kzNow, renderCaseProtocol } from '../services/protocols';
+import { commissionFromSettings, issuedTechnology, kzNow, renderCaseProtocol } from '../services/protocols';
 import { writeBundle, type WriteBundleEntry } from './archive';
 import type { Job } from './jobs';
 import { caseFolderPath, safeSegment } from './manifest';
@@ -34,6 +34,8 @@ interface Prepared {
   number: string;
   date: string;
   folder: string;
+  /** The technology's name as the issued protocol printed it (filled while the bundle is written). */
+  name: { kk: string | null; ru: string | null };
 }
 
 export async function exportReferral(ctx: CoreContext, opts: { file: string; caseIds?: string[] | undefined; job: Job }): Promise<ExportResult & { index: 'pdf' | 'html' }> {
@@ -52,14 +54,14 @@ export async function exportReferral(ctx: CoreContext, opts: { file: string; cas
     let folder = caseFolderPath(decision.protocol.label, detail.patient.lastName);
     while (folders.has(folder.toLowerCase())) folder = `${folder}_`;
     folders.add(folder.toLowerCase());
-    prepared.push({ detail, number: decision.protocol.label, date: decision.date, folder });
+    prepared.push({ detail, number: decision.protocol.label, date: decision.date, folder, name: { kk: null, ru: null } });
   }
   const total = prepared.length;
   let fileCount = 0;
 
   async function* entries(): AsyncGenerator<WriteBundleEntry> {
     const records: string[] = [];
-    const csv: string[] = [['protocol', 'date', 'last_name', 'first_name', 'middle_name', 'iin', 'htmp_code', 'folder', 'files'].join(';')];
+    const csv: string[] = [['protocol', 'date', 'last_name', 'first_name', 'middle_name', 'iin', 'htmp_code', 'folder', 'files', 'htmp_name_kk', 'htmp_name_ru'].join(';')];
     const rows: string[] = [];
     let i = 0;
     for (const p of prepared) {
@@ -74,12 +76,17 @@ export async function exportReferral(ctx: CoreContext, opts: { file: string; cas
           docs.push({ path: `${p.folder}/${name}`, kind: doc.kind, title: doc.title, name: f.name, sha256: f.sha256 });
         }
       }
+      // The technology as the issued protocol names it (the wording of its section of the list).
+      const tech = issuedTechnology(ctx, d.id);
+      p.name = tech?.name ?? { kk: null, ru: null };
       const record = {
         caseId: d.id,
         protocol: p.number,
         decisionDate: p.date,
         patient: { iin: d.patient.iin, lastName: d.patient.lastName, firstName: d.patient.firstName, middleName: d.patient.middleName, birthDate: d.patient.birthDate },
         htmpCode: d.htmpCode,
+        htmpSection: tech?.section ?? null,
+        htmpName: p.name,
         diagnosis: d.diagnosis,
         urgency: d.urgency,
         providerOrg: d.providerOrg,
@@ -97,15 +104,15 @@ export async function exportReferral(ctx: CoreContext, opts: { file: string; cas
         yield { path: x.path, role: 'attachment', source: { file: storedFilePath(ctx.dataDir, x.sha256) } };
       }
       yield { path: `${p.folder}/case.json`, role: 'record', source: { buffer: Buffer.from(JSON.stringify(record, null, 2)) } };
-      csv.push([p.number, p.date, d.patient.lastName, d.patient.firstName, d.patient.middleName, d.patient.iin, d.htmpCode, p.folder, docs.length].map(csvCell).join(';'));
+      csv.push([p.number, p.date, d.patient.lastName, d.patient.firstName, d.patient.middleName, d.patient.iin, d.htmpCode, p.folder, docs.length, p.name.kk, p.name.ru].map(csvCell).join(';'));
       rows.push(
-        `<tr><td>${html(p.number)}</td><td>${html(p.date)}</td><td>${html([d.patient.lastName, d.patient.firstName, d.patient.middleName].filter(Boolean).join(' '))}</td><td>${html(d.patient.iin)}</td><td>${html(d.htmpCode)}</td><td>${html(p.folder)}</td><td>${docs.length + 2}</td><td></td></tr>`,
+        `<tr><td>${html(p.number)}</td><td>${html(p.date)}</td><td>${html([d.patient.lastName, d.patient.firstName, d.patient.middleName].filter(Boolean).join(' '))}</td><td style="white-space:nowrap">${html(d.patient.iin)}</td><td>${html(d.htmpCode)}<div lang="kk">${html(p.name.kk)}</div><div lang="ru">${html(p.name.ru)}</div></td><td>${html(p.folder)}</td><td>${docs.length + 2}</td><td></td></tr>`,
       );
       job.progress('cases', ++i, total);
     }
     yield { path: 'records/cases.jsonl', role: 'record', source: { buffer: Buffer.from(records.join('\n') + '\n') } };
     yield { path: 'index.csv', role: 'index', source: { buffer: Buffer.from('\ufeff' + csv.join('\r\n') + '\r\n', 'utf8') } };
-    const page = `<!doctype html><html><head><meta charset="utf-8"><title>Referrals / Жолдамалар / Направления</title><style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 6px;font-size:12px}</style></head><body><h1>Жолдамалар / Направления: ${total}</h1><p>${html(new Date().toISOString().slice(0, 10))}</p><table><thead><tr><th>Хаттама / Протокол</th><th>Күні / Дата</th><th>Пациент</th><th>ЖСН / ИИН</th><th>Код</th><th>Қалта / Папка</th><th>Файлдар / Файлы</th><th>Порталға жүктелді / Загружено</th></tr></thead><tbody>${rows.join('')}</tbody></table></body></html>`;
+    const page = `<!doctype html><html><head><meta charset="utf-8"><title>Жолдамалар / Направления</title><style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 6px;font-size:12px}</style></head><body><h1>Жолдамалар / Направления: ${total}</h1><p>${html(kzNow().slice(0, 10).split('-').reverse().join('.'))}</p><table><thead><tr><th>Хаттама / Протокол</th><th>Күні / Дата</th><th>Пациент</th><th>ЖСН / ИИН</th><th>ЖТМК коды, атауы / Код, наименование ВТМП</th><th>Қалта / Папка</th><th>Файлдар / Файлы</th><th>Порталда тіркелді / Зарегистрировано на Портале</th></tr></thead><tbody>${rows.join('')}</tbody></table></body></html>`;
     yield { path: 'index.html', role: 'index', source: { buffer: Buffer.from(page, 'utf8') } };
     const dates = prepared.map((p) => p.date).sort();
     const index = await renderDocument(
@@ -118,6 +125,7 @@ export async function exportReferral(ctx: CoreContext, opts: { file: string; cas
           date: p.date,
           patientName: [p.detail.patient.lastName, p.detail.patient.firstName, p.detail.patient.middleName].filter(Boolean).join(' '),
           code: p.detail.htmpCode,
+          ...(p.name.kk !== null || p.name.ru !== null ? { name: p.name } : {}),
           outcome: 'approved' as const,
         })),
         generatedAt: kzNow(),

@@ -4,10 +4,13 @@ import { m0003Cases } from './0003-cases';
 import { m0004Scoring } from './0004-scoring';
 import { m0005Exchange } from './0005-exchange';
 import { m0006Protocols } from './0006-protocols';
-import { m0007Abroad } from './0007-abroad';
+import { m0009Abroad } from './0009-abroad';
+import { m0007Aftercare } from './0007-aftercare';
+import { m0008Reports } from './0008-reports';
+import { m0010Commission } from './0010-commission';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Add a new file per change; never edit a released one. */
-export const migrations: readonly Migration[] = [m0001Base, m0002Catalogue, m0003Cases, m0004Scoring, m0005Exchange, m0006Protocols, m0007Abroad];
+export const migrations: readonly Migration[] = [m0001Base, m0002Catalogue, m0003Cases, m0004Scoring, m0005Exchange, m0006Protocols, m0007Aftercare, m0008Reports, m0009Abroad, m0010Commission];

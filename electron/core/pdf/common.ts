@@ -219,9 +219,9 @@ export function footer(
   lang: DocLang,
   generatedAt: IsoDateTime,
   verification: string,
-): (currentPage: number, pageCount: number) => Content {
+): (currentPage: number, pageCount: number, pageSize?: { width: number }) => Content {
   const langs: PdfLang[] = lang === 'both' ? ['kk', 'ru'] : [lang];
-  return (page, pages) => {
+  return (page, pages, pageSize) => {
     const at = formatDateTime(generatedAt, translate(langs[0] ?? 'kk', 'common.utc'));
     // One time for both languages: "Құрастырылған уақыты / Сформировано: 14.03.2026 10:22".
     const generated =
@@ -232,7 +232,8 @@ export function footer(
     return {
       margin: [MARGINS.left, 18, MARGINS.right, 0],
       stack: [
-        rule(CONTENT_WIDTH, 0.5, [0, 0, 0, 3]),
+        // A landscape page (the annual report's table) has a wider line.
+        rule(pageSize ? pageSize.width - MARGINS.left - MARGINS.right : CONTENT_WIDTH, 0.5, [0, 0, 0, 3]),
         {
           columns: [
             { text: generated, style: 'footer', width: '*' },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pdfmake from 'pdfmake';
@@ -15,12 +14,19 @@ export const PDF_FONT_FILES = {
 } as const;
 
 let registeredFrom: string | null = null;
+let allowedFiles = new Set<string>();
 
 /**
- * Loads the fonts from `<assetsDir>/fonts` into pdfmake's in-memory file system (once per folder)
- * and locks pdfmake down: documents are built from our data only, so no URL may be fetched and no
- * local file read (pdfmake's access policies deny everything; fonts are served from memory).
+ * Registers the fonts of `<assetsDir>/fonts` with pdfmake (once per folder) and locks pdfmake down:
+ * documents are built from our data only, so no URL may be fetched and no local file read except
+ * these font files (pdfmake's access policies allow nothing else).
  * Call it with the packaged app's assets folder; by default `assetsDir()` of electron/core/paths.
+ *
+ * The fonts are named by their real paths, not loaded into pdfmake's in-memory file system: pdfkit
+ * then opens each one by path, for the text and for the text inside SVG charts alike (pdfmake's SVG
+ * support, svg-to-pdfkit, asks pdfkit for a font by that path), and finds it in its per-document
+ * cache under that path. A font loaded from memory is cached under no path, so every label of a
+ * chart would re-read and re-parse the 750 KB font (seconds per document).
  */
 export function registerPdfFonts(assetsDir: string): void {
   const dir = path.resolve(assetsDir, 'fonts');
@@ -28,19 +34,16 @@ export function registerPdfFonts(assetsDir: string): void {
   const descriptor: Record<string, string> = {};
   for (const [style, file] of Object.entries(PDF_FONT_FILES)) {
     const full = path.join(dir, file);
-    let data: Buffer;
     try {
-      data = fs.readFileSync(full);
+      fs.accessSync(full, fs.constants.R_OK);
     } catch (cause) {
       throw new Error(`pdf: font file missing: ${full}`, { cause });
     }
-    // Keyed by folder so that re-registering from another folder never mixes files.
-    const key = `htmp-fonts/${createHash('sha256').update(dir).digest('hex').slice(0, 16)}/${file}`;
-    pdfmake.virtualfs.writeFileSync(key, data);
-    descriptor[style] = key;
+    descriptor[style] = full;
   }
+  allowedFiles = new Set(Object.values(descriptor));
   pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy(() => false);
+  pdfmake.setLocalAccessPolicy((p) => allowedFiles.has(path.resolve(p)));
   pdfmake.addFonts({
     [PDF_FONT_FAMILY]: {
       normal: descriptor['normal'] ?? '',

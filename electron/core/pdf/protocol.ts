@@ -9,7 +9,7 @@ function single(ctx: Ctx): PdfLang {
 }
 
 /** Name of the HTMP type in ctx's language; the other language's official name with a note where there is none. */
-function htmpName(ctx: Ctx, name: ProtocolDoc['htmp']['name']): Content {
+export function htmpName(ctx: Ctx, name: ProtocolDoc['htmp']['name']): Content {
   const lang = single(ctx);
   const own: SourcedName | null = name[lang];
   const other: SourcedName | null = name[lang === 'kk' ? 'ru' : 'kk'];
@@ -42,6 +42,13 @@ export const protocolBuilder: DocBuilder<ProtocolDoc> = {
       ],
       style: 'meta',
     },
+    // A correction says, before anything else, which protocol it replaces and why.
+    ...(doc.correction
+      ? [
+          { text: ctx.t('protocol.replaces', { number: doc.correction.replaces }), bold: true, margin: [0, 0, 0, 2] },
+          { text: ctx.t('protocol.correctionReason', { reason: doc.correction.reason }), margin: [0, 0, 0, 6] },
+        ]
+      : []),
   ],
 
   body: (doc, ctx) => {
@@ -63,7 +70,12 @@ export const protocolBuilder: DocBuilder<ProtocolDoc> = {
             ],
             ...members.map((m, i) => [
               { text: String(i + 1), style: 'td', alignment: 'center' },
-              { text: m.name, style: 'td' },
+              {
+                stack: [
+                  { text: ctx.text(m.name), style: 'td' },
+                  ...(m.position ? [{ text: ctx.text(m.position), style: 'small', margin: [0, 1, 0, 0] }] : []),
+                ],
+              },
               { text: ctx.t(`roles.${m.role}`), style: 'td' },
             ]),
           ],
@@ -93,6 +105,9 @@ export const protocolBuilder: DocBuilder<ProtocolDoc> = {
       section(4, ctx.t('protocol.sections.htmp')),
       kvTable([
         [ctx.t('protocol.fields.htmpCode'), { text: doc.htmp.code, style: 'td', bold: true }],
+        // The group of the list the urgency and funding select, in the list's own words: the name
+        // below is that group's wording (a code can be worded differently in each).
+        ...(doc.htmp.section ? [[ctx.t('protocol.fields.htmpSection'), `«${ctx.t(`listSections.${doc.htmp.section}`)}»`] as [Content, Content]] : []),
         [ctx.t('protocol.fields.htmpName'), htmpName(ctx, doc.htmp.name)],
       ]),
     ]));
@@ -147,7 +162,10 @@ export const protocolBuilder: DocBuilder<ProtocolDoc> = {
           text: ctx.t('protocol.reasonLabel', { reason: ctx.t(`reasons.${reason}`), legal: ctx.t(`reasonsLegal.${reason}`) }),
           margin: [0, 3, 0, 0],
         },
-        { text: ctx.t('protocol.refusalJournal'), margin: [0, 3, 0, 0] },
+        // Point 40 has the refusal entered in the journal for a patient in hospital. A protocol
+        // issued before the case recorded this (no `inpatient`) printed the sentence on every
+        // refusal, and prints it again as issued.
+        ...(doc.inpatient !== false ? [{ text: ctx.t('protocol.refusalJournal'), margin: [0, 3, 0, 0] }] : []),
       );
     }
     decision.push({ text: ctx.t('protocol.rulesNote', { rules: ctx.t('legal.rules238') }), style: 'small', margin: [0, 6, 0, 0] });
@@ -159,7 +177,7 @@ export const protocolBuilder: DocBuilder<ProtocolDoc> = {
     const members = [...doc.members].sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
     return signatureBlock(
       ctx,
-      members.map((m) => ({ roleLabel: ctx.t(`roles.${m.role}`), name: m.name })),
+      members.map((m) => ({ roleLabel: ctx.t(`roles.${m.role}`), name: ctx.text(m.name) })),
       ctx.t('common.signatures'),
     );
   },

@@ -9,6 +9,7 @@ import {
   type PdfLang,
 } from '../../../shared/documents';
 import { assetsDir as appAssetsDir } from '../paths';
+import { annualReportBuilder } from './annual-report';
 import type { DocBuilder } from './builder';
 import { footer, makeCtx, MARGINS, rule, STYLES, titleRow, type Content, type Ctx } from './common';
 import { PdfInvalidDocumentError } from './errors';
@@ -48,6 +49,7 @@ const BUILDERS: { [K in HtmpDocument['kind']]: DocBuilder<Extract<HtmpDocument, 
   refusal_journal: refusalJournalBuilder,
   scoring_sheet: scoringSheetBuilder,
   protocol_register: protocolRegisterBuilder,
+  annual_report: annualReportBuilder,
 };
 
 const PDF_LANGUAGE: Record<DocLang, string> = { kk: 'kk-KZ', ru: 'ru-RU', both: 'kk-KZ' };
@@ -146,9 +148,9 @@ export function buildDocDefinition(doc: HtmpDocument, opts: RenderOptions): Buil
     pageOrientation: 'portrait',
     pageMargins: [MARGINS.left, MARGINS.top, MARGINS.right, MARGINS.bottom],
     content,
-    footer: (currentPage: number, pageCount: number) => {
+    footer: (currentPage: number, pageCount: number, pageSize?: { width: number }) => {
       pages = pageCount;
-      return pageFooter(currentPage, pageCount);
+      return pageFooter(currentPage, pageCount, pageSize);
     },
     defaultStyle: { font: PDF_FONT_FAMILY, fontSize: 9.5, lineHeight: 1.12 },
     styles: STYLES,

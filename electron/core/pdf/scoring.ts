@@ -1,6 +1,17 @@
 import type { ScoringSheetDoc } from '../../../shared/documents';
-import { authorityBlock, keep, formatDate, formatHundredths, GRID, kvTable, section, signatureBlock, type Content } from './common';
+import { authorityBlock, keep, formatDate, formatHundredths, GRID, kvTable, section, signatureBlock, type Content, type Ctx } from './common';
+import { htmpName } from './protocol';
 import type { DocBuilder } from './builder';
+
+/** The technology's official names when its code is in the list (marked when only the other language has one), else the name as entered. */
+function technologyName(ctx: Ctx, tech: ScoringSheetDoc['technology']): Content {
+  if (!tech.names) return ctx.text(tech.name);
+  if (ctx.lang !== 'both') return htmpName(ctx, tech.names);
+  const lines: Content[] = [];
+  if (tech.names.kk) lines.push({ text: tech.names.kk.text, style: 'td' });
+  if (tech.names.ru) lines.push({ text: tech.names.ru.text, style: 'td', color: '#404040' });
+  return { stack: lines };
+}
 
 export const scoringSheetBuilder: DocBuilder<ScoringSheetDoc> = {
   // The criteria table needs the full width: in the columns layout it is one bilingual table.
@@ -18,14 +29,15 @@ export const scoringSheetBuilder: DocBuilder<ScoringSheetDoc> = {
     blocks.push(keep([
       section(1, ctx.t('scoringSheet.sections.technology')),
       kvTable([
-        [ctx.t('scoringSheet.fields.name'), ctx.text(doc.technology.name)],
+        [ctx.t('scoringSheet.fields.name'), technologyName(ctx, doc.technology)],
         [ctx.t('scoringSheet.fields.code'), doc.technology.code ?? ctx.t('common.none')],
         [ctx.t('scoringSheet.fields.evaluator'), doc.evaluator],
         [ctx.t('scoringSheet.fields.date'), formatDate(doc.date)],
       ]),
     ]));
 
-    const col = (k: string): Content => ({ text: ctx.t(`scoringSheet.columns.${k}`), style: 'th' });
+    // Slightly smaller headers: the official column names are long ("Весовой коэффициент", "Балл критерия").
+    const col = (k: string): Content => ({ text: ctx.t(`scoringSheet.columns.${k}`), style: 'th', fontSize: 7.5 });
     // Not kept on one page: with bilingual labels the table can be taller than what is left of it.
     blocks.push([
       section(2, ctx.t('scoringSheet.sections.criteria')),
@@ -34,7 +46,7 @@ export const scoringSheetBuilder: DocBuilder<ScoringSheetDoc> = {
           headerRows: 1,
           keepWithHeaderRows: 1,
           dontBreakRows: true,
-          widths: [22, '*', 34, 44, 34, 120],
+          widths: [20, '*', 48, 70, 52, 90],
           body: [
             [{ text: ctx.t('common.rowNo'), style: 'th' }, col('criterion'), col('value'), col('weight'), col('points'), col('rationale')],
             ...doc.criteria.map((c, i) => [
@@ -64,6 +76,8 @@ export const scoringSheetBuilder: DocBuilder<ScoringSheetDoc> = {
         layout: GRID,
       },
       ...(doc.criteria.some((c) => c.id === 'innovation') ? [{ text: ctx.t('scoringSheet.bandReading'), style: 'note', margin: [0, 3, 0, 0] }] : []),
+      // Where the criteria's wording comes from (the Kazakh one is the app's translation).
+      { text: ctx.t('scoringSheet.wordingNote'), style: 'note', margin: [0, 3, 0, 0] },
     ]);
 
     blocks.push(keep([

@@ -424,6 +424,13 @@ function attachFile(ctx: CoreContext, a: AbroadMethods['abroad.attachFile']['arg
 
 const both = (key: string, params: Record<string, unknown> = {}): AbroadText => ({ kk: t('kk', `abroad:${key}`, params), ru: t('ru', `abroad:${key}`, params) });
 
+/** The health authority's and the commission's names in Kazakh and Russian (null unless both are set). */
+function namesOf(ctx: CoreContext): { authority: AbroadText | null; commission: AbroadText | null } {
+  const s = readSettings(ctx);
+  const pair = (kk: string, ru: string): AbroadText | null => (kk.trim() !== '' && ru.trim() !== '' ? { kk: kk.trim(), ru: ru.trim() } : null);
+  return { authority: pair(s.authorityNameKk, s.authorityNameRu), commission: pair(s.commissionNameKk, s.commissionNameRu) };
+}
+
 function buildLetter(ctx: CoreContext, l: Loaded, kind: AbroadLetterKind, stepN: number, today: string): AbroadLetterDoc {
   const s = scheduleOf(ctx, l, today);
   const step = s.steps[stepN - 1]!;
@@ -431,12 +438,13 @@ function buildLetter(ctx: CoreContext, l: Loaded, kind: AbroadLetterKind, stepN:
   const e = eligibilityOf(l);
   if (!e.complete) throw new AppFailure('abroad.confirmations_pending', { pending: e.pending.join(', ') });
   let sender = l.route.actors[def.actor]!;
-  let commission: string | null = null;
+  let commission: AbroadText | null = null;
   if (def.actor === 'health_authority') {
-    const settings = readSettings(ctx);
-    if (settings.authorityName.trim() === '') throw new AppFailure('abroad.authority_missing');
-    sender = { kk: settings.authorityName.trim(), ru: settings.authorityName.trim() };
-    commission = settings.commissionName.trim() || null;
+    // The letterhead in each language from Settings (both names needed, like a protocol's).
+    const { authority, commission: c } = namesOf(ctx);
+    if (authority === null) throw new AppFailure('abroad.authority_missing');
+    sender = authority;
+    commission = c;
   }
   const files = ctx.db.prepare('SELECT document, count(*) AS n FROM abroad_files WHERE request_id = ? AND step = ? GROUP BY document').all(l.r.id, stepN) as { document: string; n: number }[];
   const number = formatRequestNumber(l.r.seq, l.r.year);
@@ -546,14 +554,14 @@ export function summary(ctx: CoreContext, year: number, today: string = kzToday(
 }
 
 function summaryDoc(ctx: CoreContext, s: AbroadSummary): AbroadSummaryDoc {
-  const settings = readSettings(ctx);
+  const names = namesOf(ctx);
   const mean = (v: number | null) => (v === null ? '—' : v.toFixed(1).replace('.', ','));
   return {
     kind: 'abroad_summary',
     year: s.year,
     asOf: s.today,
-    authority: settings.authorityName.trim() || null,
-    commission: settings.commissionName.trim() || null,
+    authority: names.authority,
+    commission: names.commission,
     total: s.total,
     contracted: s.contracted,
     byGroup: s.byGroup.map((g) => ({ group: both(`groups.${g.group}.short`), child: g.child, service_injury: g.service_injury, total: g.total })),

@@ -1,17 +1,100 @@
 import fs from 'node:fs';
-import type { DbCheck, DbInfo, Lang, Settings } from '../../../shared/contract';
+import type { z } from 'zod';
+import type { appSchemas, DbCheck, DbInfo, Lang, Settings, StandingMember } from '../../../shared/contract';
+import { AppFailure } from '../../../shared/result';
 import type { CoreContext, Handlers } from '../context';
 import { latestSchemaVersion } from '../db';
 import { appVersion } from '../paths';
+import type { TableSpec } from '../store';
 
-const DEFAULT_SETTINGS: Settings = { language: 'kk', commissionName: '', authorityName: '' };
+/** Tables of user data owned by the app area (written only through the Store). */
+export const appTables: TableSpec[] = [{ name: 'commission_members', columns: ['seq', 'role', 'name_kk', 'name_ru', 'position_kk', 'position_ru'] }];
+
+/** What the settings table stores (the interface-language names are derived). */
+const STORED = { language: 'kk', commissionNameKk: '', commissionNameRu: '', authorityNameKk: '', authorityNameRu: '' } as const;
+type StoredKey = keyof typeof STORED;
 
 /** Reads the local settings (per installation; not synchronised). */
 export function readSettings(ctx: Pick<CoreContext, 'db'>): Settings {
   const rows = ctx.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
-  const s: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const r of rows) if (r.key in DEFAULT_SETTINGS) s[r.key] = JSON.parse(r.value) as unknown;
-  return s as unknown as Settings;
+  const s: Record<string, unknown> = { ...STORED };
+  for (const r of rows) {
+    if (!(r.key in STORED)) continue;
+    try {
+      const v = JSON.parse(r.value) as unknown;
+      if (typeof v === 'string') s[r.key] = v;
+    } catch {
+      /* a damaged value reads as not set */
+    }
+  }
+  const language: Lang = s.language === 'ru' ? 'ru' : 'kk';
+  const kk = language === 'kk';
+  const str = (k: StoredKey) => String(s[k]);
+  return {
+    language,
+    commissionNameKk: str('commissionNameKk'),
+    commissionNameRu: str('commissionNameRu'),
+    authorityNameKk: str('authorityNameKk'),
+    authorityNameRu: str('authorityNameRu'),
+    commissionName: kk ? str('commissionNameKk') : str('commissionNameRu'),
+    authorityName: kk ? str('authorityNameKk') : str('authorityNameRu'),
+  };
+}
+
+interface MemberRow {
+  id: string;
+  seq: number;
+  role: StandingMember['role'];
+  name_kk: string;
+  name_ru: string;
+  position_kk: string | null;
+  position_ru: string | null;
+}
+
+/** The standing members of the commission, in their order (Settings). */
+export function standingMembers(ctx: Pick<CoreContext, 'db'>): StandingMember[] {
+  const rows = ctx.db.prepare('SELECT * FROM commission_members ORDER BY seq, created_at, id').all() as MemberRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    role: r.role,
+    name: { kk: r.name_kk, ru: r.name_ru },
+    position: r.position_kk !== null && r.position_ru !== null ? { kk: r.position_kk, ru: r.position_ru } : null,
+  }));
+}
+
+type MembersInput = z.infer<(typeof appSchemas)['settings.setMembers']>['members'];
+
+/**
+ * Replaces the standing members (in the order given), through the Store. A name given in one
+ * language only is the same in the other; a position needs both languages or none; one chair and
+ * one secretary at most. Nothing is written when anything is wrong.
+ */
+function setMembers(ctx: CoreContext, input: MembersInput): StandingMember[] {
+  const clean = input.map((m, i) => {
+    const n = i + 1;
+    const kk = m.name.kk.trim();
+    const ru = m.name.ru.trim();
+    if (kk === '' && ru === '') throw new AppFailure('settings.member_name_missing', { n });
+    const pk = m.position?.kk.trim() ?? '';
+    const pr = m.position?.ru.trim() ?? '';
+    if ((pk === '') !== (pr === '')) throw new AppFailure('settings.member_position_language', { n });
+    return { role: m.role, name_kk: kk || ru, name_ru: ru || kk, position_kk: pk || null, position_ru: pr || null };
+  });
+  for (const role of ['chair', 'secretary'] as const) {
+    if (clean.filter((m) => m.role === role).length > 1) throw new AppFailure('settings.member_role_twice', { role });
+  }
+  ctx.store.transaction(() => {
+    const existing = ctx.db.prepare('SELECT id FROM commission_members ORDER BY seq, created_at, id').all() as { id: string }[];
+    // Rows are kept in place (updated) where possible, so the change log shows what changed.
+    clean.forEach((m, i) => {
+      const row = existing[i];
+      if (row) ctx.store.update('commission_members', row.id, { seq: i, ...m });
+      else ctx.store.insert('commission_members', { seq: i, ...m });
+    });
+    for (const row of existing.slice(clean.length)) ctx.store.remove('commission_members', row.id);
+  });
+  ctx.emit({ type: 'data.changed', payload: { area: 'settings' } });
+  return standingMembers(ctx);
 }
 
 const fileSize = (f: string): number => {
@@ -47,7 +130,7 @@ export function dbCheck(ctx: CoreContext): DbCheck {
   return { ok: integrity.length === 1 && integrity[0] === 'ok' && fk.length === 0, integrity, foreignKeyViolations: fk.length };
 }
 
-export const appHandlers: Pick<Handlers, 'app.info' | 'db.info' | 'db.check' | 'settings.get' | 'settings.update'> = {
+export const appHandlers: Pick<Handlers, 'app.info' | 'db.info' | 'db.check' | 'settings.get' | 'settings.update' | 'settings.members' | 'settings.setMembers'> = {
   'app.info': (_args, ctx) => ({
     name: 'HTMP Commission Desk',
     version: appVersion(),
@@ -64,13 +147,21 @@ export const appHandlers: Pick<Handlers, 'app.info' | 'db.info' | 'db.check' | '
   'settings.update': (args, ctx) => {
     const at = new Date().toISOString();
     const put = ctx.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at');
+    const { commissionName, authorityName, ...rest } = args;
+    // The single-language names are the names in the interface language.
+    const suffix = (args.language ?? readSettings(ctx).language) === 'ru' ? 'Ru' : 'Kk';
+    const values: Record<string, string | undefined> = { ...rest };
+    if (commissionName !== undefined) values[`commissionName${suffix}`] ??= commissionName;
+    if (authorityName !== undefined) values[`authorityName${suffix}`] ??= authorityName;
     ctx.db.transaction(() => {
-      for (const [k, v] of Object.entries(args)) if (v !== undefined) put.run(k, JSON.stringify(v), at);
+      for (const [k, v] of Object.entries(values)) if (v !== undefined) put.run(k, JSON.stringify(k === 'language' ? v : v.trim()), at);
     })();
     const s = readSettings(ctx);
     ctx.emit({ type: 'data.changed', payload: { area: 'settings' } });
     return s;
   },
+  'settings.members': (_args, ctx) => ({ members: standingMembers(ctx) }),
+  'settings.setMembers': (args, ctx) => ({ members: setMembers(ctx, args.members) }),
 };
 
 export type { Lang };

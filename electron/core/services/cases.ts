@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type {
   AttachResult,
   CaseDetail,
+  IssueCheckResult,
+  TechnologyView,
   CaseDocumentView,
   CaseList,
   CaseListItem,
@@ -24,15 +26,18 @@ import type {
 import { MAX_FILE_BYTES, MAX_PAGE, PORTAL_TRANSITIONS } from '../../../shared/contract/cases';
 import { checkDecision, REFUSAL_LEGAL_SUBPOINT, type RefusalReason } from '../../../shared/domain/decision';
 import { localDatePart, reviewDue, type Deadline } from '../../../shared/domain/deadline';
-import { deriveFunding, type FundingResult } from '../../../shared/domain/funding';
+import { deriveFunding, selectSection, type FundingResult } from '../../../shared/domain/funding';
+import { issueGaps, type IssueGap } from '../../../shared/domain/issue';
 import { checkIin } from '../../../shared/domain/iin';
-import { FINDING_SEVERITY, validatePacket, type CaseInput, type Finding, type FindingCode, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
+import { FINDING_SEVERITY, packetDefects, validatePacket, type CaseInput, type Finding, type FindingCode, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
 import { AppFailure } from '../../../shared/result';
+import { assertAfterDates } from '../aftercare/dates';
 import { kzToday, workCalendar } from '../cases/calendar';
 import { hasStoredFile, putStoredFile, readStoredFile, storedFilePath } from '../cases/files';
 import type { CoreContext, Handlers } from '../context';
 import type { Row, SqlValue, TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
+import { readSettings, standingMembers } from './app';
 import { catalogueLookup, type CatalogueLookup, type CodeOnDate } from './catalogue-lookup';
 
 export { storedFilePath, hasStoredFile } from '../cases/files';
@@ -49,7 +54,7 @@ export const casesTables: TableSpec[] = [
       'patient_id', 'status', 'registered_at', 'received_at', 'received_date', 'channel', 'htmp_code', 'urgency', 'inpatient',
       'diagnosis_icd10', 'diagnosis_text', 'specialist_conclusion', 'provider_org', 'notes', 'due_date', 'calendar_confirmed',
       'complete', 'error_count', 'warning_count', 'search_text', 'outcome', 'reason', 'decided_on', 'issued_on', 'protocol_year',
-      'protocol_number', 'portal_status', 'hospitalization_date', 'informed_channel', 'informed_date',
+      'protocol_number', 'portal_status', 'hospitalization_date', 'informed_channel', 'informed_date', 'hospitalization_set_on',
     ],
   },
   { name: 'case_documents', columns: ['case_id', 'position', 'kind', 'title', 'paper', 'signatures', 'seal', 'clinical_diagnosis', 'items'] },
@@ -133,6 +138,7 @@ interface CaseRow {
   hospitalization_date: string | null;
   informed_channel: InformChannel | null;
   informed_date: string | null;
+  hospitalization_set_on: string | null;
 }
 
 interface PatientRow {
@@ -238,6 +244,27 @@ export interface Derived {
   due: DueView | null;
   code: CodeOnDate | null;
   funding: FundingResult | null;
+  technology: TechnologyView | null;
+}
+
+/**
+ * The technology of a case named as the section its urgency (and funding) selects words it, on
+ * the received date: never simply the first section the code stands in.
+ */
+function technologyOf(cat: CatalogueLookup, codeText: string, receivedDate: string | null, code: CodeOnDate | null, urgency: unknown, funding: FundingResult | null): TechnologyView | null {
+  if (codeText === '' || receivedDate === null || code === null || !code.known) return null;
+  const section = funding?.section ?? (code.inForce && (urgency === 'planned' || urgency === 'emergency') ? selectSection(code.sections, urgency) : null);
+  const names = cat.names(codeText, receivedDate, section);
+  const official = (lang: 'kk' | 'ru') => (names[lang] && names[lang].source.kind !== 'local' ? names[lang] : null);
+  const kk = official('kk');
+  const ru = official('ru');
+  return {
+    code: codeText,
+    editionId: code.editionId,
+    section,
+    name: { kk: kk?.text ?? null, ru: ru?.text ?? null },
+    nameEdition: { kk: kk?.source.kind === 'edition' ? kk.source.id : null, ru: ru?.source.kind === 'edition' ? ru.source.id : null },
+  };
 }
 
 /**
@@ -259,7 +286,7 @@ export function deriveCase(ctx: CoreContext, input: CaseInput, fileExists: (ref:
   const funding = code && code.known && code.inForce && (input.urgency === 'planned' || input.urgency === 'emergency')
     ? deriveFunding(code.sections, input.urgency, { insured })
     : null;
-  return { check, due, code, funding };
+  return { check, due, code, funding, technology: technologyOf(cat, codeText, receivedDate, code, input.urgency, funding) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -466,11 +493,14 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
     overdue: isOverdue(c.status, d.due?.due ?? null, today),
     code: d.code ? { known: d.code.known, inForce: d.code.inForce, sections: d.code.sections, editionId: d.code.editionId } : null,
     funding: d.funding,
+    technology: d.technology,
+    locked: issued !== null && draft === null,
     decisions,
     currentDecision: issued ?? draft,
     draftDecision: draft,
     portal: c.portal_status ? { status: c.portal_status, updatedAt: events.at(-1)?.at ?? c.updated_at, events } : null,
     hospitalizationDate: c.hospitalization_date,
+    hospitalizationSetOn: c.hospitalization_set_on,
     patientInformed: c.informed_channel && c.informed_date ? { channel: c.informed_channel, date: c.informed_date } : null,
     followUp,
     sameIin,
@@ -607,6 +637,7 @@ function writeDraft(ctx: CoreContext, id: string | undefined, a: CaseDraft): { i
 function saveCase(ctx: CoreContext, id: string | undefined, a: CaseDraft, expectedUpdatedAt?: string): { id: string; created: boolean; derived: Derived } {
   let deriveError: unknown = null;
   const out = ctx.store.transaction(() => {
+    if (id !== undefined) assertEditable(ctx, id);
     if (id !== undefined && expectedUpdatedAt !== undefined) {
       const current = latestUpdate(loadCase(ctx, id));
       if (current !== expectedUpdatedAt) throw new AppFailure('cases.conflict', { id, expected: expectedUpdatedAt, current });
@@ -626,6 +657,21 @@ function saveCase(ctx: CoreContext, id: string | undefined, a: CaseDraft, expect
 
 function changed(ctx: CoreContext, caseId: string): void {
   ctx.emit({ type: 'data.changed', payload: { area: 'cases', id: caseId } });
+}
+
+/**
+ * An issued protocol locks the case's data: what the protocol printed must stay what the case
+ * says. A change goes through "Correct the decision" (a correction's draft unlocks the case until
+ * it is issued, with a new number, or deleted).
+ */
+function assertEditable(ctx: CoreContext, caseId: string): void {
+  const rows = ctx.db.prepare("SELECT state, protocol_year, protocol_number FROM decisions WHERE case_id = ? AND state IN ('issued', 'draft')").all(caseId) as {
+    state: string;
+    protocol_year: number | null;
+    protocol_number: number | null;
+  }[];
+  const issued = rows.find((r) => r.state === 'issued');
+  if (issued && !rows.some((r) => r.state === 'draft')) throw new AppFailure('cases.locked', { protocol: `${issued.protocol_number}/${issued.protocol_year}` });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -758,6 +804,7 @@ export function attachContent(
 ): { documentId: string; file: FileRef; deduplicated: boolean } {
   if (content.length > MAX_FILE_BYTES) throw tooLarge(content.length);
   loadCase(ctx, a.caseId);
+  assertEditable(ctx, a.caseId);
   const put = putStoredFile(ctx.dataDir, content);
   return ctx.store.transaction(() => {
     let documentId = a.documentId;
@@ -790,12 +837,26 @@ function decisionRow(ctx: CoreContext, id: string): DecisionRow {
   return r;
 }
 
-function ruleCheck(outcome: 'approved' | 'refused', reason: RefusalReason | null, complete: boolean, members: Member[]): void {
-  const r = checkDecision({ outcome, reason, complete, members });
+function ruleCheck(outcome: 'approved' | 'refused', reason: RefusalReason | null, check: PacketCheck, members: Member[]): void {
+  const r = checkDecision({ outcome, reason, complete: check.complete, packetDefective: packetDefects(check.findings).length > 0, members });
   if (!r.ok) throw new AppFailure(r.code);
 }
 
-type DecideArgs = CasesMethods['cases.decide']['args'];
+type DecideArgs = Omit<CasesMethods['cases.decide']['args'], 'issue'>;
+
+/** A member present at a decision, from a standing member (one name when both languages agree). */
+function memberOf(m: { role: Member['role']; name: { kk: string; ru: string }; position: { kk: string; ru: string } | null }): Member {
+  return { name: m.name.kk === m.name.ru ? m.name.kk : { ...m.name }, role: m.role, ...(m.position ? { position: { ...m.position } } : {}) };
+}
+
+/**
+ * The members present: as given, else the standing members of the commission (Settings).
+ * (When sign-in exists, the secretary will be the signed-in user: this is the one place to do it.)
+ */
+export function membersFor(ctx: CoreContext, given: Member[] | undefined): Member[] {
+  if (given !== undefined) return given.map((m) => (typeof m.name === 'string' ? { ...m, name: m.name.trim() } : { ...m, name: { kk: m.name.kk.trim(), ru: m.name.ru.trim() } }));
+  return standingMembers(ctx).map(memberOf);
+}
 
 export function decide(ctx: CoreContext, a: DecideArgs): DecisionView {
   return ctx.store.transaction(() => {
@@ -803,13 +864,14 @@ export function decide(ctx: CoreContext, a: DecideArgs): DecisionView {
     if (l.c.status === 'draft') throw new AppFailure('cases.not_registered');
     const d = deriveStored(ctx, l);
     const reason = a.reason ?? null;
-    ruleCheck(a.outcome, reason, d.check.complete, a.members);
+    const members = membersFor(ctx, a.members);
+    ruleCheck(a.outcome, reason, d.check, members);
     const all = ctx.db.prepare('SELECT * FROM decisions WHERE case_id = ? ORDER BY version DESC').all(a.caseId) as DecisionRow[];
     const draft = all.find((x) => x.state === 'draft');
     const issued = all.find((x) => x.state === 'issued');
     if (a.correction && !issued) throw new AppFailure('cases.correction_needs_issued');
     if (issued && !draft && !a.correction) throw new AppFailure('cases.decision_locked', { protocol: `${issued.protocol_number}/${issued.protocol_year}` });
-    const values: Row = { outcome: a.outcome, reason, decided_on: a.date, members: JSON.stringify(a.members), note: a.note ?? null };
+    const values: Row = { outcome: a.outcome, reason, decided_on: a.date, members: JSON.stringify(members), note: a.note ?? null };
     let id: string;
     if (draft) {
       ctx.store.update('decisions', draft.id, values);
@@ -834,6 +896,91 @@ export function onProtocolIssued(hook: IssueHook): void {
   if (!issueHooks.includes(hook)) issueHooks.push(hook);
 }
 
+/** A decision as it would be issued: what the check and the document are built from. */
+export interface ProposedDecision {
+  caseId: string;
+  outcome: 'approved' | 'refused';
+  reason: RefusalReason | null;
+  date: string;
+  members: Member[];
+  note: string | null;
+  /** The issued decision a correction supersedes. */
+  supersedes: DecisionView | null;
+}
+
+type CheckHook = (ctx: CoreContext, detail: CaseDetail, proposal: ProposedDecision) => IssueGap[];
+const checkHooks: CheckHook[] = [];
+
+/**
+ * Lets another area add what its document needs to the issue check (the protocols area builds
+ * the protocol it would issue): "Issue protocol" is offered only when every area is satisfied.
+ */
+export function onIssueCheck(hook: CheckHook): void {
+  if (!checkHooks.includes(hook)) checkHooks.push(hook);
+}
+
+/** The number the next protocol of a year gets (a per-year counter that only grows). */
+function nextProtocolNumber(ctx: CoreContext, year: number): number {
+  const counter = ctx.db.prepare('SELECT last_number FROM protocol_counters WHERE year = ?').get(year) as { last_number: number } | undefined;
+  const taken = (ctx.db.prepare('SELECT coalesce(max(protocol_number), 0) AS n FROM decisions WHERE protocol_year = ?').get(year) as { n: number }).n;
+  return Math.max(counter?.last_number ?? 0, taken) + 1;
+}
+
+const fullName = (p: { lastName: string; firstName: string; middleName: string | null }): string =>
+  [p.lastName, p.firstName, p.middleName].filter((x): x is string => typeof x === 'string' && x.trim() !== '').join(' ');
+
+/** The gaps of a proposed decision on a case (see shared/domain/issue.ts), every area included. */
+function gapsOf(ctx: CoreContext, detail: CaseDetail, p: ProposedDecision, today: string): IssueGap[] {
+  const settings = readSettings(ctx);
+  const gaps = issueGaps({
+    names: { commissionKk: settings.commissionNameKk, commissionRu: settings.commissionNameRu, authorityKk: settings.authorityNameKk, authorityRu: settings.authorityNameRu },
+    outcome: p.outcome,
+    reason: p.reason,
+    date: p.date,
+    today,
+    receivedDate: localDatePart(detail.receivedAt),
+    members: p.members,
+    correction: p.supersedes !== null,
+    note: p.note,
+    findings: detail.findings,
+    diagnosisText: detail.diagnosis.text,
+    hasOfficialName: detail.technology !== null && (detail.technology.name.kk !== null || detail.technology.name.ru !== null),
+  });
+  // The document itself is built only from data the check above found in order.
+  if (gaps.length === 0) for (const hook of checkHooks) gaps.push(...hook(ctx, detail, p));
+  return gaps;
+}
+
+/** `cases.issueCheck`: the gaps of a decision as proposed, and what the confirmation shows. */
+export function issueCheck(ctx: CoreContext, a: DecideArgs, today: string = kzToday()): IssueCheckResult {
+  const detail = caseDetail(ctx, a.caseId, { today });
+  const issued = detail.decisions.find((x) => x.state === 'issued') ?? null;
+  const members = membersFor(ctx, a.members);
+  const proposal: ProposedDecision = {
+    caseId: a.caseId,
+    outcome: a.outcome,
+    reason: a.reason ?? null,
+    date: a.date,
+    members,
+    note: a.note ?? null,
+    supersedes: issued && (a.correction || detail.draftDecision?.supersedesId === issued.id) ? issued : null,
+  };
+  const gaps = gapsOf(ctx, detail, proposal, today);
+  const year = /^\d{4}-/.test(a.date) ? Number(a.date.slice(0, 4)) : null;
+  return {
+    ready: gaps.length === 0,
+    gaps,
+    nextNumber: year !== null ? `${nextProtocolNumber(ctx, year)}/${year}` : null,
+    outcome: a.outcome,
+    reason: proposal.reason,
+    date: a.date,
+    members,
+    patient: { name: fullName(detail.patient), iin: detail.patient.iin },
+    technology: detail.technology,
+    replaces: proposal.supersedes?.protocol?.label ?? null,
+  };
+}
+
 /** Issues the protocol of a draft decision: next number of its year, locked from then on. */
 export function issueProtocol(ctx: CoreContext, decisionId: string, now: Date = new Date()): DecisionView {
   return ctx.store.transaction(() => {
@@ -841,11 +988,16 @@ export function issueProtocol(ctx: CoreContext, decisionId: string, now: Date = 
     if (r.state !== 'draft') throw new AppFailure('cases.decision_locked', { protocol: `${r.protocol_number}/${r.protocol_year}` });
     const l = loadCase(ctx, r.case_id);
     const d = deriveStored(ctx, l);
-    ruleCheck(r.outcome, r.reason, d.check.complete, json<Member[]>(r.members, []));
+    const members = json<Member[]>(r.members, []);
+    ruleCheck(r.outcome, r.reason, d.check, members);
+    // Everything the protocol needs, named: a gap refuses the issue before anything is numbered.
+    const detail = caseDetail(ctx, r.case_id, { derived: d, today: kzToday(now) });
+    const supersedes = r.supersedes_id ? decisionView(decisionRow(ctx, r.supersedes_id)) : null;
+    const gaps = gapsOf(ctx, detail, { caseId: r.case_id, outcome: r.outcome, reason: r.reason, date: r.decided_on, members, note: r.note, supersedes }, kzToday(now));
+    if (gaps.length > 0) throw new AppFailure('cases.not_ready', { count: gaps.length, gap: gaps[0]!.code, ...(gaps[0]!.params ?? {}) });
     const year = Number(r.decided_on.slice(0, 4));
-    const counter = ctx.db.prepare('SELECT id, last_number FROM protocol_counters WHERE year = ?').get(year) as { id: string; last_number: number } | undefined;
-    const taken = (ctx.db.prepare('SELECT coalesce(max(protocol_number), 0) AS n FROM decisions WHERE protocol_year = ?').get(year) as { n: number }).n;
-    const number = Math.max(counter?.last_number ?? 0, taken) + 1;
+    const counter = ctx.db.prepare('SELECT id FROM protocol_counters WHERE year = ?').get(year) as { id: string } | undefined;
+    const number = nextProtocolNumber(ctx, year);
     if (counter) ctx.store.update('protocol_counters', counter.id, { last_number: number });
     else insertRow(ctx, 'protocol_counters', { id: nameBasedUuid(`protocol_counters/${year}`), year, last_number: number });
     const issuedAt = now.toISOString();
@@ -900,20 +1052,30 @@ export function refusalJournal(ctx: CoreContext, from?: string, to?: string): Re
   const rows = ctx.db
     .prepare(
       `SELECT d.id AS decision_id, d.case_id, d.decided_on, d.reason, d.protocol_year, d.protocol_number,
-              c.htmp_code, c.diagnosis_icd10, c.diagnosis_text, p.iin, p.last_name, p.first_name, p.middle_name, p.primary_care_org
+              c.htmp_code, c.diagnosis_icd10, c.diagnosis_text, c.received_date, c.urgency, c.inpatient,
+              p.iin, p.last_name, p.first_name, p.middle_name, p.primary_care_org, p.insured
        FROM decisions d JOIN cases c ON c.id = d.case_id JOIN patients p ON p.id = c.patient_id
        WHERE ${where.join(' AND ')} ORDER BY d.decided_on, d.protocol_year, d.protocol_number`,
     )
     .all(...params) as Record<string, string | number | null>[];
+  const cat = rows.length > 0 ? catalogue(ctx) : null;
   return rows.map((r) => {
     const reason = r.reason as RefusalReason;
+    const code = String(r.htmp_code);
+    const received = typeof r.received_date === 'string' ? r.received_date : null;
+    const hit = cat && received ? cat.lookup(code, received) : null;
+    const urgency = r.urgency;
+    const funding = hit && hit.known && hit.inForce && (urgency === 'planned' || urgency === 'emergency') ? deriveFunding(hit.sections, urgency, { insured: fromBool(r.insured as number | null) }) : null;
+    const tech = cat ? technologyOf(cat, code, received, hit, urgency, funding) : null;
     return {
       caseId: String(r.case_id),
       decisionId: String(r.decision_id),
       date: String(r.decided_on),
       protocol: protocolLabel(Number(r.protocol_year), Number(r.protocol_number)),
       patient: { iin: String(r.iin), lastName: String(r.last_name), firstName: String(r.first_name), middleName: r.middle_name as string | null },
-      htmpCode: String(r.htmp_code),
+      htmpCode: code,
+      htmpName: tech?.name ?? { kk: null, ru: null },
+      inpatient: r.inpatient === 1,
       diagnosis: { icd10: String(r.diagnosis_icd10), text: String(r.diagnosis_text) },
       reason,
       legalSubpoint: REFUSAL_LEGAL_SUBPOINT[reason],
@@ -1026,6 +1188,7 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     ctx.store.transaction(() => {
       const link = ctx.db.prepare('SELECT case_id FROM document_files WHERE id = ?').get(a.fileId) as { case_id: string } | undefined;
       if (!link || link.case_id !== a.caseId) throw new AppFailure('cases.file_not_found', { id: a.fileId });
+      assertEditable(ctx, a.caseId);
       ctx.store.remove('document_files', a.fileId);
       refresh(ctx, a.caseId);
     });
@@ -1064,6 +1227,7 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     const out: DecideResult = { decision, detail: caseDetail(ctx, a.caseId) };
     return out;
   },
+  'cases.issueCheck': (a, ctx) => issueCheck(ctx, a),
   'cases.deleteDecision': (a, ctx) => {
     const r = decisionRow(ctx, a.decisionId);
     if (r.state !== 'draft') throw new AppFailure('cases.decision_locked', { protocol: `${r.protocol_number}/${r.protocol_year}` });
@@ -1089,14 +1253,23 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     return caseDetail(ctx, a.caseId);
   },
   'cases.hospitalization': (a, ctx) => {
-    requireApproved(ctx, a.caseId);
-    ctx.store.update('cases', a.caseId, { hospitalization_date: a.date });
+    ctx.store.transaction(() => {
+      const c = requireApproved(ctx, a.caseId);
+      // Point 38: the day it was set starts point 39's working day. Not given: as stored, else
+      // unknown (never guessed: a date entered late would make a timely informing look early).
+      const setOn = a.date === null ? null : a.setOn !== undefined ? a.setOn : c.hospitalization_set_on;
+      assertAfterDates(ctx, a.caseId, { hospitalizationDate: a.date, hospitalizationSetOn: setOn });
+      ctx.store.update('cases', a.caseId, { hospitalization_date: a.date, hospitalization_set_on: setOn });
+    });
     changed(ctx, a.caseId);
     return caseDetail(ctx, a.caseId);
   },
   'cases.patientInformed': (a, ctx) => {
-    requireApproved(ctx, a.caseId);
-    ctx.store.update('cases', a.caseId, { informed_channel: a.channel, informed_date: a.date });
+    ctx.store.transaction(() => {
+      requireApproved(ctx, a.caseId);
+      assertAfterDates(ctx, a.caseId, { informedOn: a.date });
+      ctx.store.update('cases', a.caseId, { informed_channel: a.channel, informed_date: a.date });
+    });
     changed(ctx, a.caseId);
     return caseDetail(ctx, a.caseId);
   },
@@ -1113,6 +1286,12 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
       if (a.deathDate !== undefined) patch.death_date = a.deathDate;
       if (a.survivalOneYear !== undefined) patch.survival_one_year = bool(a.survivalOneYear);
       if (a.notes !== undefined) patch.notes = a.notes;
+      const dates: Parameters<typeof assertAfterDates>[2] = {};
+      if (a.operationDate !== undefined) dates.operationDate = a.operationDate;
+      if (a.dischargeDate !== undefined) dates.dischargeDate = a.dischargeDate;
+      if (a.deathDate !== undefined) dates.deathDate = a.deathDate;
+      if (a.death === false) patch.death_date = dates.deathDate = null;
+      assertAfterDates(ctx, a.caseId, dates);
       const existing = ctx.db.prepare('SELECT id FROM follow_ups WHERE case_id = ?').get(a.caseId) as { id: string } | undefined;
       if (existing) ctx.store.update('follow_ups', existing.id, patch);
       else insertRow(ctx, 'follow_ups', { id: nameBasedUuid(`follow_ups/${a.caseId}`), case_id: a.caseId, ...patch });

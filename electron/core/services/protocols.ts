@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { kzNow } from '../../../shared/domain/kz-time';
-import type { CaseDetail, DecisionView } from '../../../shared/contract/cases';
+import type { CaseDetail, DecisionView, IssueGap, Member } from '../../../shared/contract/cases';
 import type { Lang } from '../../../shared/contract';
 import type {
   IssuedProtocol,
   PdfFile,
   ProtocolCaseState,
   ProtocolListItem,
+  ProtocolStatement,
   ProtocolsMethods,
   DocLangArg,
   LayoutArg,
@@ -29,6 +30,7 @@ import {
   type RefusalReason,
   type SourcedName,
 } from '../../../shared/documents';
+import { deriveFunding } from '../../../shared/domain/funding';
 import { checkIin } from '../../../shared/domain/iin';
 import { AppFailure } from '../../../shared/result';
 import { catalogueModel } from '../catalogue/model';
@@ -38,9 +40,9 @@ import { PdfInvalidDocumentError, renderDocument, statementHash, type RenderedPd
 import { canonicalJson } from '../../../shared/canonical-json';
 import { statementData } from '../../../shared/documents';
 import type { Row, TableSpec } from '../store';
-import { readSettings } from './app';
-import { casesHandlers, onProtocolIssued } from './cases';
-import { catalogueLookup, type LocalizedName } from './catalogue-lookup';
+import { readSettings, standingMembers } from './app';
+import { casesHandlers, onIssueCheck, onProtocolIssued } from './cases';
+import { catalogueLookup, htmpNames } from './catalogue-lookup';
 import { scoringSheetDoc } from './scoring';
 
 /** Tables of user data owned by the protocols area (written only through the Store). */
@@ -75,46 +77,20 @@ export { kzNow };
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** The commission and authority as printed, from the local settings; refused when not filled in. */
+/**
+ * The commission and authority as printed, from the local settings, in Kazakh and Russian (a
+ * Kazakh document prints the Kazakh names only, a Russian one the Russian ones); refused when a
+ * name is missing in either language.
+ */
 export function commissionFromSettings(ctx: CoreContext): CommissionInfo {
   const s = readSettings(ctx);
-  if (s.commissionName.trim() === '' || s.authorityName.trim() === '') throw new AppFailure('protocols.commission_missing');
-  return { name: s.commissionName.trim(), authority: s.authorityName.trim() };
+  const names = [s.commissionNameKk, s.commissionNameRu, s.authorityNameKk, s.authorityNameRu].map((x) => x.trim());
+  if (names.some((x) => x === '')) throw new AppFailure('protocols.commission_missing');
+  const [ck, cr, ak, ar] = names as [string, string, string, string];
+  return { name: { kk: ck, ru: cr }, authority: { kk: ak, ru: ar } };
 }
 
-/** A human label of where an HTMP name was taken from, in the name's language. */
-function sourceLabel(ctx: CoreContext, name: LocalizedName, lang: Lang): string {
-  if (name.source.kind === 'edition') {
-    const e = catalogueModel(ctx).editionById.get(name.source.id)?.summary;
-    if (e) {
-      const [y, m, d] = e.orderDate.split('-');
-      return t(lang, 'protocols:source.edition', { order: e.order, date: `${d}.${m}.${y}` });
-    }
-    return t(lang, 'protocols:source.editionId', { id: name.source.id });
-  }
-  return t(lang, 'protocols:source.characteristics');
-}
-
-/**
- * The official HTMP names of a code on a date, per language, with their source: the edition in
- * force on that date, else the latest edition or characteristics text that has one. A local
- * (user-entered) translation is not an official text and is never printed; neither is any
- * machine translation. Both are null for a code the list does not carry (a refusal may concern it).
- */
-export function htmpNames(ctx: CoreContext, code: string, onDate: string): ProtocolDoc['htmp']['name'] {
-  let names: { kk: LocalizedName | null; ru: LocalizedName | null };
-  try {
-    names = catalogueLookup(ctx).names(code, onDate);
-  } catch {
-    names = { kk: null, ru: null };
-  }
-  const one = (lang: Lang): SourcedName | null => {
-    const n = names[lang];
-    if (!n || n.source.kind === 'local') return null;
-    return { text: n.text, source: sourceLabel(ctx, n, lang) };
-  };
-  return { kk: one('kk'), ru: one('ru') };
-}
+export { htmpNames } from './catalogue-lookup';
 
 // ---------------------------------------------------------------------------------------------
 // Building a protocol's document.
@@ -124,16 +100,22 @@ export interface ProtocolInput {
   number: string;
   date: string;
   commission: CommissionInfo;
-  members: CommissionMember[];
+  members: { name: CommissionMember['name']; role: CommissionMember['role']; position?: CommissionMember['position'] | null }[];
   patient: { lastName: string; firstName: string; middleName: string | null; iin: string; birthDate: string | null };
   diagnosis: { icd10: string; text: string };
   htmpCode: string;
+  /** The section of the list the case's urgency and funding select (its wording of the name), when known. */
+  section: 1 | 2 | 3 | null;
   /** The date the HTMP name is looked up on (the case's received date). */
   caseDate: string;
   providerName: string | null;
   documents: { kind: string; paper: boolean; fileCount: number }[];
   outcome: 'approved' | 'refused';
   reason: RefusalReason | null;
+  /** The patient is in hospital (point 40); null when the source does not say (a case file without it). */
+  inpatient: boolean | null;
+  /** A correction: the protocol it replaces and why. */
+  correction: { replaces: string; reason: string } | null;
 }
 
 const CASE_KIND_TO_CHECKLIST: Record<string, ChecklistKind> = {
@@ -158,7 +140,11 @@ export function buildProtocolDoc(ctx: CoreContext, input: ProtocolInput, generat
     number: input.number,
     date: input.date,
     commission: input.commission,
-    members: input.members.map((m) => ({ name: m.name.trim(), role: m.role })),
+    members: input.members.map((m) => ({
+      name: typeof m.name === 'string' ? m.name.trim() : { kk: m.name.kk.trim(), ru: m.name.ru.trim() },
+      role: m.role,
+      ...(m.position ? { position: typeof m.position === 'string' ? m.position.trim() : { kk: m.position.kk.trim(), ru: m.position.ru.trim() } } : {}),
+    })),
     patient: {
       lastName: input.patient.lastName.trim(),
       firstName: input.patient.firstName.trim(),
@@ -171,27 +157,40 @@ export function buildProtocolDoc(ctx: CoreContext, input: ProtocolInput, generat
     provider: input.outcome === 'approved' && input.providerName && input.providerName.trim() !== '' ? { name: input.providerName.trim() } : null,
     checklist: CHECKLIST_KINDS.map((kind) => ({ kind, received: received.has(kind) })),
     decision: input.outcome === 'approved' ? { outcome: 'approved', reason: null } : { outcome: 'refused', reason: input.reason as RefusalReason },
+    ...(input.inpatient !== null ? { inpatient: input.inpatient } : {}),
+    ...(input.correction ? { correction: { replaces: input.correction.replaces, reason: input.correction.reason.trim() } } : {}),
     generatedAt,
   };
   const bad = findInvalidField(draft);
   if (bad !== null) throw new PdfInvalidDocumentError(bad);
   if (!isIsoDate(lookupDate)) throw new PdfInvalidDocumentError('date');
-  const names = htmpNames(ctx, draft.htmp.code, lookupDate);
+  const names = htmpNames(ctx, draft.htmp.code, lookupDate, input.section);
   // An approval sends the patient for an HTMP type of the list, so it needs its official name; a
   // refusal may concern a code the list does not carry (the protocol then says so).
   if (!names.kk && !names.ru && draft.decision.outcome === 'approved') throw new AppFailure('protocols.htmp_name_missing', { code: draft.htmp.code });
-  const doc: ProtocolDoc = { ...draft, htmp: { code: draft.htmp.code, name: names } };
+  const doc: ProtocolDoc = { ...draft, htmp: { code: draft.htmp.code, ...(input.section !== null ? { section: input.section } : {}), name: names } };
   const bad2 = findInvalidField(doc);
   if (bad2 !== null) throw new PdfInvalidDocumentError(bad2);
   return doc;
 }
 
-/** The protocol input of a stored case and one of its issued decisions. */
-export function inputFromCase(ctx: CoreContext, detail: CaseDetail, decision: DecisionView): ProtocolInput {
-  if (!decision.protocol) throw new AppFailure('protocols.not_issued');
+/** A decision as a protocol states it: issued (with its number) or proposed (the issue check). */
+export interface DecisionForProtocol {
+  number: string;
+  date: string;
+  members: Member[];
+  outcome: 'approved' | 'refused';
+  reason: RefusalReason | null;
+  note: string | null;
+  /** The protocol number a correction replaces. */
+  replaces: string | null;
+}
+
+/** The protocol input of a stored case and a decision (issued, or as proposed). */
+export function inputFor(ctx: CoreContext, detail: CaseDetail, decision: DecisionForProtocol): ProtocolInput {
   const receivedDate = detail.receivedAt.slice(0, 10);
   return {
-    number: decision.protocol.label,
+    number: decision.number,
     date: decision.date,
     commission: commissionFromSettings(ctx),
     members: decision.members,
@@ -204,12 +203,30 @@ export function inputFromCase(ctx: CoreContext, detail: CaseDetail, decision: De
     },
     diagnosis: detail.diagnosis,
     htmpCode: detail.htmpCode,
+    section: detail.technology?.section ?? null,
     caseDate: isIsoDate(receivedDate) ? receivedDate : decision.date,
     providerName: detail.providerOrg,
     documents: detail.documents.map((d) => ({ kind: d.kind, paper: d.paper, fileCount: d.files.length })),
     outcome: decision.outcome,
     reason: decision.reason,
+    inpatient: detail.inpatient,
+    correction: decision.replaces !== null ? { replaces: decision.replaces, reason: decision.note ?? '' } : null,
   };
+}
+
+/** The protocol input of a stored case and one of its issued decisions. */
+export function inputFromCase(ctx: CoreContext, detail: CaseDetail, decision: DecisionView): ProtocolInput {
+  if (!decision.protocol) throw new AppFailure('protocols.not_issued');
+  const replaced = decision.supersedesId ? detail.decisions.find((d) => d.id === decision.supersedesId) : undefined;
+  return inputFor(ctx, detail, {
+    number: decision.protocol.label,
+    date: decision.date,
+    members: decision.members,
+    outcome: decision.outcome,
+    reason: decision.reason,
+    note: decision.note,
+    replaces: replaced?.protocol?.label ?? null,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,11 +271,15 @@ export function inputFromCaseFile(file: unknown): ProtocolInput {
 
   const members = decision['members'];
   if (!Array.isArray(members) || members.length === 0) throw new AppFailure('protocols.invalid_case_file', { field: 'decision.members' });
+  const kkRu = (v: unknown): v is { kk: string; ru: string } => isRec(v) && typeof v['kk'] === 'string' && typeof v['ru'] === 'string' && v['kk'].trim() !== '' && v['ru'].trim() !== '';
   const parsedMembers: CommissionMember[] = members.map((m: unknown, i) => {
-    if (!isRec(m) || typeof m['name'] !== 'string' || m['name'].trim() === '' || !['chair', 'member', 'secretary'].includes(m['role'] as string)) {
+    const name = isRec(m) ? m['name'] : undefined;
+    const position = isRec(m) ? m['position'] : undefined;
+    if (!isRec(m) || !((typeof name === 'string' && name.trim() !== '') || kkRu(name)) || !['chair', 'member', 'secretary'].includes(m['role'] as string)) {
       throw new AppFailure('protocols.invalid_case_file', { field: `decision.members[${i}]` });
     }
-    return { name: m['name'], role: m['role'] as CommissionMember['role'] };
+    if (position !== undefined && position !== null && !kkRu(position)) throw new AppFailure('protocols.invalid_case_file', { field: `decision.members[${i}].position` });
+    return { name: name as CommissionMember['name'], role: m['role'] as CommissionMember['role'], ...(kkRu(position) ? { position } : {}) };
   });
   if (!parsedMembers.some((m) => m.role === 'chair')) throw new AppFailure('protocols.invalid_case_file', { field: 'decision.members' });
 
@@ -285,6 +306,8 @@ export function inputFromCaseFile(file: unknown): ProtocolInput {
   });
 
   const receivedAt = typeof file['receivedAt'] === 'string' ? file['receivedAt'] : '';
+  const inpatient = file['inpatient'];
+  if (inpatient !== undefined && typeof inpatient !== 'boolean') throw new AppFailure('protocols.invalid_case_file', { field: 'inpatient' });
   return {
     number,
     date,
@@ -299,11 +322,15 @@ export function inputFromCaseFile(file: unknown): ProtocolInput {
     },
     diagnosis: { icd10: strOr(diagnosis['icd10'], 'diagnosis.icd10'), text: strOr(diagnosis['text'], 'diagnosis.text') },
     htmpCode: strOr(file['htmpCode'], 'htmpCode'),
+    // Told by the caller from the file's urgency and the catalogue (see renderCaseFile).
+    section: null,
     caseDate: receivedAt.slice(0, 10),
     providerName,
     documents,
     outcome,
     reason: outcome === 'refused' ? (reason as RefusalReason) : null,
+    inpatient: typeof inpatient === 'boolean' ? inpatient : null,
+    correction: null,
   };
 }
 
@@ -435,6 +462,16 @@ function issuedDecision(detail: CaseDetail): DecisionView | null {
   return detail.decisions.find((d) => d.state === 'issued') ?? null;
 }
 
+/** The statement of a stored protocol as the case screen shows it (null when it does not read). */
+function statementOf(row: StatementRow): ProtocolStatement | null {
+  try {
+    const { generatedAt: _omit, ...rest } = docFromStatement(row);
+    return rest;
+  } catch {
+    return null;
+  }
+}
+
 /** What the case screen needs to offer: its decision and whether its protocol is stored. */
 export function protocolStateForCase(ctx: CoreContext, caseId: string): ProtocolCaseState {
   const detail = caseDetailOf(ctx, caseId);
@@ -447,10 +484,58 @@ export function protocolStateForCase(ctx: CoreContext, caseId: string): Protocol
       ? { id: current.id, version: current.version, state: current.state, outcome: current.outcome, number: current.protocol?.label ?? null }
       : null,
     issued: row ? toIssued(row) : null,
+    statement: row ? statementOf(row) : null,
     renderable: issued !== null,
     canIssue: detail.draftDecision !== null,
   };
 }
+
+/** Where a field of the protocol that cannot be built is said in the user's words (issue check). */
+function gapOfField(field: string): IssueGap {
+  const m = /^members\[(\d+)\]/.exec(field);
+  if (m) return { code: 'member_name', params: { n: Number(m[1]) + 1 } };
+  if (field === 'members') return { code: 'chair' };
+  if (field.startsWith('commission')) return { code: 'commission_name_kk' };
+  if (field.startsWith('htmp.name')) return { code: 'htmp_name' };
+  const map: Record<string, IssueGap['code']> = {
+    'patient.lastName': 'last_name',
+    'patient.firstName': 'first_name',
+    'patient.iin': 'iin',
+    'patient.birthDate': 'iin',
+    'diagnosis.icd10': 'icd10',
+    'diagnosis.text': 'diagnosis_text',
+    'htmp.code': 'htmp_code',
+    date: 'date',
+    number: 'date',
+    'correction.reason': 'correction_note',
+  };
+  return { code: map[field] ?? 'document' };
+}
+
+// The issue check builds the protocol the decision would make (with the number it would get), so
+// a protocol that "Issue protocol" offers is one that can be built: it never fails at the last step.
+onIssueCheck((ctx, detail, p) => {
+  try {
+    buildProtocolDoc(
+      ctx,
+      inputFor(ctx, detail, {
+        number: `1/${p.date.slice(0, 4)}`,
+        date: p.date,
+        members: p.members,
+        outcome: p.outcome,
+        reason: p.reason,
+        note: p.note,
+        replaces: p.supersedes?.protocol?.label ?? null,
+      }),
+    );
+    return [];
+  } catch (err) {
+    if (err instanceof PdfInvalidDocumentError) return [gapOfField(String(err.params?.field ?? ''))];
+    if (err instanceof AppFailure && err.code === 'protocols.htmp_name_missing') return [{ code: 'htmp_name' }];
+    if (err instanceof AppFailure && err.code === 'protocols.commission_missing') return [{ code: 'commission_name_kk' }];
+    return [{ code: 'document' }];
+  }
+});
 
 // Whatever issues a decision (the case screen, `htmp case decide`, protocols.issue), its statement
 // is stored in the same transaction, so the register, the journal and verification see it at once.
@@ -502,9 +587,35 @@ export async function renderCaseProtocol(ctx: CoreContext, caseId: string, choic
   return { buffer: r.buffer, pages: r.pages, sha256: r.sha256, verification: r.verification, number: row.number, issued: toIssued(row) };
 }
 
+/**
+ * The technology of a case's issued protocol as it printed it (code, section, name per language),
+ * for lists built outside this area (the referral bundle's index). Null when nothing is issued.
+ */
+export function issuedTechnology(ctx: CoreContext, caseId: string): { code: string; section: 1 | 2 | 3 | null; name: { kk: string | null; ru: string | null } } | null {
+  const decision = issuedDecision(caseDetailOf(ctx, caseId));
+  const row = decision ? storedFor(ctx, decision.id) : undefined;
+  const st = row ? statementOf(row) : null;
+  if (!st) return null;
+  return { code: st.htmp.code, section: st.htmp.section ?? null, name: { kk: st.htmp.name.kk?.text ?? null, ru: st.htmp.name.ru?.text ?? null } };
+}
+
 /** Renders the protocol of a case file (CLI); nothing is stored. */
 export async function renderCaseFile(ctx: CoreContext, caseFile: unknown, choice: RenderChoice): Promise<RenderedPdf> {
-  const input = inputFromCaseFile(caseFile);
+  const parsed = inputFromCaseFile(caseFile);
+  // The section the file's urgency (and the patient's insurance) selects on the received date.
+  const file = caseFile as Rec;
+  const urgency = file['urgency'];
+  let section: 1 | 2 | 3 | null = null;
+  if ((urgency === 'planned' || urgency === 'emergency') && isIsoDate(parsed.caseDate)) {
+    try {
+      const hit = catalogueLookup(ctx).lookup(parsed.htmpCode.trim(), parsed.caseDate);
+      const patient = isRec(file['patient']) ? file['patient'] : {};
+      if (hit.inForce) section = deriveFunding(hit.sections, urgency, { insured: typeof patient['insured'] === 'boolean' ? patient['insured'] : null }).section;
+    } catch {
+      /* no catalogue: the name's first section, as the lookup gives it */
+    }
+  }
+  const input: ProtocolInput = { ...parsed, section };
   let doc: ProtocolDoc;
   try {
     doc = buildProtocolDoc(ctx, input);
@@ -542,12 +653,20 @@ export function listProtocols(ctx: CoreContext, from?: string, to?: string): Pro
   checkPeriod(from, to);
   const rows = ctx.db
     .prepare(
-      `SELECT s.*, (SELECT max(o.decision_version) FROM protocol_statements o WHERE o.case_id = s.case_id) AS latest_version
+      `SELECT s.*, (SELECT max(o.decision_version) FROM protocol_statements o WHERE o.case_id = s.case_id) AS latest_version,
+              d.note AS decision_note, sup.protocol_year AS replaced_year, sup.protocol_number AS replaced_number
          FROM protocol_statements s
+         LEFT JOIN decisions d ON d.id = s.decision_id
+         LEFT JOIN decisions sup ON sup.id = d.supersedes_id
         WHERE (? IS NULL OR s.protocol_date >= ?) AND (? IS NULL OR s.protocol_date <= ?)
         ORDER BY s.protocol_date, s.created_at, s.id`,
     )
-    .all(from ?? null, from ?? null, to ?? null, to ?? null) as (StatementRow & { latest_version: number })[];
+    .all(from ?? null, from ?? null, to ?? null, to ?? null) as (StatementRow & {
+    latest_version: number;
+    decision_note: string | null;
+    replaced_year: number | null;
+    replaced_number: number | null;
+  })[];
   const seen = new Set<string>();
   const items: ProtocolListItem[] = [];
   for (const r of rows) {
@@ -562,16 +681,29 @@ export function listProtocols(ctx: CoreContext, from?: string, to?: string): Pro
     const p = (isRec(s['patient']) ? s['patient'] : {}) as Rec;
     const h = (isRec(s['htmp']) ? s['htmp'] : {}) as Rec;
     const d = (isRec(s['decision']) ? s['decision'] : {}) as Rec;
+    const names = (isRec(h['name']) ? h['name'] : {}) as Rec;
+    const nameIn = (lang: 'kk' | 'ru'): string | null => {
+      const n = names[lang];
+      return isRec(n) && typeof n['text'] === 'string' ? n['text'] : null;
+    };
+    const corr = isRec(s['correction']) ? s['correction'] : null;
+    const section = h['section'];
     items.push({
       id: r.id,
       caseId: r.case_id,
+      decisionId: r.decision_id,
       number: r.number,
       date: r.protocol_date,
       patientName: [p['lastName'], p['firstName'], p['middleName']].filter((x) => typeof x === 'string' && x !== '').join(' '),
       iin: typeof p['iin'] === 'string' ? p['iin'] : '',
       code: typeof h['code'] === 'string' ? h['code'] : '',
+      name: { kk: nameIn('kk'), ru: nameIn('ru') },
+      section: section === 1 || section === 2 || section === 3 ? section : null,
       outcome: r.outcome,
       reason: (REFUSAL_REASONS as readonly unknown[]).includes(d['reason']) ? (d['reason'] as RefusalReason) : null,
+      inpatient: typeof s['inpatient'] === 'boolean' ? s['inpatient'] : null,
+      replaces: corr && typeof corr['replaces'] === 'string' ? corr['replaces'] : (r.replaced_year !== null && r.replaced_number !== null ? `${r.replaced_number}/${r.replaced_year}` : null),
+      note: r.decision_note !== null && r.decision_note.trim() !== '' ? r.decision_note : corr && typeof corr['reason'] === 'string' ? corr['reason'] : null,
       sha256: r.sha256,
       issuedAt: r.issued_at,
       superseded: r.decision_version < r.latest_version,
@@ -586,24 +718,55 @@ export function listProtocols(ctx: CoreContext, from?: string, to?: string): Pro
   return items;
 }
 
+/**
+ * Who signs the lists (register, journal) as secretary: the secretary of the standing members for
+ * now. When sign-in exists this is where the signed-in user takes the place.
+ */
+export function listSecretary(ctx: CoreContext): CommissionMember['name'] | undefined {
+  const s = standingMembers(ctx).find((m) => m.role === 'secretary');
+  return s ? (s.name.kk === s.name.ru ? s.name.kk : { ...s.name }) : undefined;
+}
+
 export function registerDoc(ctx: CoreContext, from: string, to: string, generatedAt: string = kzNow()): ProtocolRegisterDoc {
   const items = listProtocols(ctx, from, to);
+  const secretary = listSecretary(ctx);
   return {
     kind: 'protocol_register',
     period: { from, to },
     commission: commissionFromSettings(ctx),
-    rows: items.map((i) => ({ number: i.number, date: i.date, patientName: i.patientName, code: i.code, outcome: i.outcome })),
+    ...(secretary ? { secretary } : {}),
+    rows: items.map((i) => ({
+      number: i.number,
+      date: i.date,
+      patientName: i.patientName,
+      code: i.code,
+      ...(i.name.kk !== null || i.name.ru !== null ? { name: i.name } : {}),
+      outcome: i.outcome,
+      ...(i.replaces !== null ? { replaces: i.replaces } : {}),
+      ...(i.note !== null ? { note: i.note } : {}),
+    })),
     generatedAt,
   };
 }
 
 export function refusalJournalDoc(ctx: CoreContext, from: string, to: string, generatedAt: string = kzNow()): RefusalJournalDoc {
   const items = listProtocols(ctx, from, to).filter((i) => i.outcome === 'refused' && !i.superseded && i.reason !== null);
+  const secretary = listSecretary(ctx);
   return {
     kind: 'refusal_journal',
     period: { from, to },
     commission: commissionFromSettings(ctx),
-    rows: items.map((i) => ({ number: i.number, date: i.date, patientName: i.patientName, iin: i.iin, code: i.code, reason: i.reason as RefusalReason })),
+    ...(secretary ? { secretary } : {}),
+    rows: items.map((i) => ({
+      number: i.number,
+      date: i.date,
+      patientName: i.patientName,
+      iin: i.iin,
+      code: i.code,
+      ...(i.name.kk !== null || i.name.ru !== null ? { name: i.name } : {}),
+      reason: i.reason as RefusalReason,
+      ...(i.inpatient !== null ? { inpatient: i.inpatient } : {}),
+    })),
     generatedAt,
   };
 }

@@ -30,10 +30,11 @@ import {
 import { evaluateTransfer, type TransferInput, type TransferResult } from '../../../shared/domain/transfer';
 import { DEFAULT_ZONE_CONFIG, REGION_IDS, parseZoneConfig, type RegionId, type ZoneConfig } from '../../../shared/domain/regions';
 import { AppFailure, type AppError } from '../../../shared/result';
+import { kzNow } from '../../../shared/domain/kz-time';
 import type { Row, TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
 import { readSettings } from './app';
-import { catalogueLookup } from './catalogue-lookup';
+import { catalogueLookup, htmpNames } from './catalogue-lookup';
 
 /** Tables of user data owned by the scoring area (written only through the Store). */
 export const scoringTables: TableSpec[] = [
@@ -193,14 +194,6 @@ export function summary(ctx: CoreContext): TechnologySummary[] {
   });
 }
 
-/** A moment as local time with its offset (documents print the time as written). */
-function localIsoDateTime(d = new Date()): string {
-  const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
-}
-
 /**
  * The hook for printing (protocols area): the data of one scoring sheet as a ScoringSheetDoc.
  * Points and totals are integer hundredths recomputed from the rules. `lang` picks which
@@ -209,19 +202,18 @@ function localIsoDateTime(d = new Date()): string {
 export function scoringSheetDoc(ctx: CoreContext, sheetId: string, lang: DocLang = 'both'): ScoringSheetDoc {
   const view = rowToSheet(getSheetRow(ctx, sheetId));
   let name: ScoringSheetDoc['technology']['name'] = view.technology.name || view.technology.code || '';
+  let names: NonNullable<ScoringSheetDoc['technology']['names']> | undefined;
   if (view.technology.code) {
-    try {
-      const names = catalogueLookup(ctx).names(view.technology.code, view.date);
-      const kk = names.kk?.text;
-      const ru = names.ru?.text;
-      if (kk || ru) {
-        const fallback = (lang === 'kk' ? kk : ru) ?? kk ?? ru ?? '';
-        name = { kk: kk ?? fallback, ru: ru ?? fallback };
-      }
-    } catch {
-      // The catalogue is not available (or does not know the code): print the name as entered.
+    // The official names with their source: a Kazakh sheet prints the Kazakh name, and where the
+    // list has none in that language, the other language's official name marked as such (never a
+    // name of one language passed off as the other's).
+    const official = htmpNames(ctx, view.technology.code, view.date);
+    if (official.kk || official.ru) {
+      names = official;
+      name = { kk: official.kk?.text ?? official.ru?.text ?? '', ru: official.ru?.text ?? official.kk?.text ?? '' };
     }
   }
+  void lang;
   const sens: ScoringSensitivityRow[] = [];
   for (const c of view.sheet.criteria) {
     for (const level of LEVELS) {
@@ -233,7 +225,7 @@ export function scoringSheetDoc(ctx: CoreContext, sheetId: string, lang: DocLang
   const settings = readSettings(ctx);
   return {
     kind: 'scoring_sheet',
-    technology: view.technology.code ? { code: view.technology.code, name } : { name },
+    technology: view.technology.code ? { code: view.technology.code, name, ...(names ? { names } : {}) } : { name },
     evaluator: view.evaluator,
     date: view.date,
     criteria: view.sheet.criteria.map((c) => ({
@@ -248,10 +240,12 @@ export function scoringSheetDoc(ctx: CoreContext, sheetId: string, lang: DocLang
     total: view.sheet.totalHundredths,
     included: view.sheet.included,
     sensitivity: sens,
-    ...(settings.commissionName || settings.authorityName
-      ? { commission: { name: settings.commissionName, authority: settings.authorityName } }
+    // The letterhead in the document's language: printed when the names are set in both.
+    ...(settings.commissionNameKk && settings.commissionNameRu && settings.authorityNameKk && settings.authorityNameRu
+      ? { commission: { name: { kk: settings.commissionNameKk, ru: settings.commissionNameRu }, authority: { kk: settings.authorityNameKk, ru: settings.authorityNameRu } } }
       : {}),
-    generatedAt: localIsoDateTime(),
+    // Kazakhstan time, like every other document (not the laptop's zone).
+    generatedAt: kzNow(),
   };
 }
 

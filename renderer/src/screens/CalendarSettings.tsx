@@ -3,6 +3,7 @@ import { kzToday } from '../../../shared/domain/kz-time';
 import { fmtDate } from './cases/format';
 import { useTranslation } from 'react-i18next';
 import type { CalendarYearView } from '../../../shared/contract';
+import { noteIn } from '../../../shared/domain/note-text';
 import type { AppError } from '../../../shared/result';
 import { useApi, useQuery } from '../api/context';
 import { ErrorText } from '../components/ErrorText';
@@ -12,7 +13,11 @@ const splitDates = (s: string): string[] => s.split(/[\s,;]+/).map((x) => x.trim
 
 /** The working-day calendar: per-year Kurban Ait, transfer-act days, confirmation; file import; reset. */
 export function CalendarSettings() {
-  const { t } = useTranslation(['common', 'rules']);
+  const { t, i18n } = useTranslation(['common', 'rules']);
+  const lang = i18n.language === 'ru' ? 'ru' : 'kk';
+  // The sources as shown (shipped ones in the interface language): saved back only when edited,
+  // so a shipped source keeps both its languages.
+  const shownSources = (y: CalendarYearView) => y.sources.map((x) => noteIn(x, lang)).join('; ');
   const api = useApi();
   const view = useQuery('calendar.get', {});
   const [year, setYear] = useState<number | null>(null);
@@ -27,7 +32,7 @@ export function CalendarSettings() {
   useEffect(() => {
     if (current) {
       setYear(current.year);
-      setForm({ confirmed: current.confirmed, kurbanAit: current.kurbanAit ?? '', extra: current.extraDaysOff.join(', '), weekend: current.workingWeekendDays.join(', '), source: current.sources.join('; ') });
+      setForm({ confirmed: current.confirmed, kurbanAit: current.kurbanAit ?? '', extra: current.extraDaysOff.join(', '), weekend: current.workingWeekendDays.join(', '), source: shownSources(current) });
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current?.year, view.data]);
@@ -41,7 +46,7 @@ export function CalendarSettings() {
     e.preventDefault();
     if (!current) return;
     if (form.confirmed && form.source.trim() === '') return setError({ code: 'calendar.source_required' });
-    done(await api.call('calendar.setYear', { year: current.year, confirmed: form.confirmed, kurbanAit: form.kurbanAit || null, extraDaysOff: splitDates(form.extra), workingWeekendDays: splitDates(form.weekend), sources: form.source.split(';').map((x) => x.trim()).filter(Boolean) }));
+    done(await api.call('calendar.setYear', { year: current.year, confirmed: form.confirmed, kurbanAit: form.kurbanAit || null, extraDaysOff: splitDates(form.extra), workingWeekendDays: splitDates(form.weekend), ...(form.source !== shownSources(current) ? { sources: form.source.split(';').map((x) => x.trim()).filter(Boolean) } : {}) }));
   };
   const addYear = async () => {
     const next = (years[years.length - 1]?.year ?? new Date().getFullYear()) + 1;
@@ -126,7 +131,7 @@ export function CalendarSettings() {
           </ul>
           {current.note && (
             <p className="muted">
-              {t('calendar.note')}: {current.note}
+              {t('calendar.note')}: {noteIn(current.note, lang)}
             </p>
           )}
         </form>

@@ -94,7 +94,10 @@ describe('htmp abroad', () => {
     expect(noAuthority.code).toBe(2);
     expect(noAuthority.json().error.code).toBe('abroad.authority_missing');
     expect(fs.existsSync(path.join(dir, 'x.pdf'))).toBe(false);
-    expect((await cli(['settings', 'set', '--authority-name', TEST_COMMISSION.authorityName, '--commission-name', TEST_COMMISSION.commissionName, '--data-dir', dir])).code).toBe(0);
+    // The letterhead needs both languages: a Russian name alone is not enough.
+    expect((await cli(['settings', 'set', '--authority-name-ru', TEST_COMMISSION.authorityNameRu, '--commission-name-ru', TEST_COMMISSION.commissionNameRu, '--data-dir', dir])).code).toBe(0);
+    expect((await cli(['abroad', 'render', id, '--doc', 'petition', '--lang', 'ru', '--out', path.join(dir, 'x.pdf'), '--json', '--data-dir', dir])).json().error.code).toBe('abroad.authority_missing');
+    expect((await cli(['settings', 'set', '--authority-name-kk', TEST_COMMISSION.authorityNameKk, '--commission-name-kk', TEST_COMMISSION.commissionNameKk, '--data-dir', dir])).code).toBe(0);
 
     for (const lang of ['kk', 'ru']) {
       const out = path.join(dir, `petition-${lang}.pdf`);
@@ -103,6 +106,11 @@ describe('htmp abroad', () => {
       expect(r.json()).toMatchObject({ file: out, number: '1/2026-2', pages: 1 });
       const text = pdfText(out);
       expect(text).toContain(lang === 'kk' ? 'ӨТІНІШХАТ' : 'ХОДАТАЙСТВО');
+      // The letterhead in the letter's language only.
+      const own = lang === 'kk' ? [TEST_COMMISSION.authorityNameKk.toLocaleUpperCase('kk'), TEST_COMMISSION.commissionNameKk] : [TEST_COMMISSION.authorityNameRu.toLocaleUpperCase('ru'), TEST_COMMISSION.commissionNameRu];
+      const other = lang === 'kk' ? [TEST_COMMISSION.authorityNameRu.toLocaleUpperCase('ru'), TEST_COMMISSION.commissionNameRu] : [TEST_COMMISSION.authorityNameKk.toLocaleUpperCase('kk'), TEST_COMMISSION.commissionNameKk];
+      for (const s of own) expect(text).toContain(s);
+      for (const s of other) expect(text).not.toContain(s);
       expect(text).toContain(r.json().verification.slice(0, 30));
       const verify = await cli(['abroad', 'verify', '--number', '1/2026-2', '--sha256', r.json().sha256, '--json', '--data-dir', dir]);
       expect(verify.json()).toEqual({ matches: true, known: true });

@@ -107,7 +107,7 @@ describe('htmp packet validate', () => {
       complete: true,
       findings: [],
       due: '2026-03-27',
-      funding: { channel: 'gobmp_or_osms', reason: { key: 'funding.planned_section2', params: { sections: '2' } } },
+      funding: { channel: 'gobmp_or_osms', section: 2, reason: { key: 'funding.planned_section2', params: { sections: '2' } } },
     });
   });
 
@@ -178,18 +178,27 @@ describe('htmp case import / list / show / decide', () => {
 
     const members = path.join(data, 'members.json');
     fs.writeFileSync(members, JSON.stringify(MEMBERS));
-    // The rules forbid refusing a complete packet as incomplete: exit 2, nothing stored.
-    const forbidden = await cli(['case', 'decide', id, '--refuse', 'incomplete_packet', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
+    // Before anything is stored, every gap is named in words: the letterhead is not set up, and a
+    // complete packet cannot be refused as incomplete. Exit 2, nothing stored.
+    const forbidden = await cli(['case', 'decide', id, '--refuse', 'incomplete_packet', '--members', members, '--date', '2026-03-23', '--lang', 'ru', '--json', '--data-dir', data]);
     expect(forbidden.code).toBe(2);
-    expect(forbidden.json()).toMatchObject({ error: { code: 'decision.incomplete_not_allowed' } });
-    expect((forbidden.json().error as { message: string }).message).toMatch(/\S/);
+    const ferr = forbidden.json().error as { code: string; message: string; params: { gaps: string; gap: string; count: number } };
+    expect(ferr).toMatchObject({ code: 'cases.not_ready', params: { gap: 'commission_name_kk', count: 5 } });
+    for (const words of ['наименование комиссии на казахском языке', 'наименование комиссии на русском языке', 'на казахском языке (Настройки)', 'основание «неполный пакет документов» неприменимо']) {
+      expect(ferr.message).toContain(words);
+    }
+    expect(ferr.message).not.toMatch(/commission_name|incomplete_packet|diagnosis\.text/);
+    expect(((await cli(['case', 'show', id, '--json', '--data-dir', data])).json() as { decisions: unknown[] }).decisions).toEqual([]);
 
-    // A protocol names its commission: until the installation knows it, issuing is refused.
-    const unnamed = await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
-    expect(unnamed.code).toBe(2);
-    expect(unnamed.json()).toMatchObject({ error: { code: 'protocols.commission_missing' } });
-    const set = await cli(['settings', 'set', '--commission-name', 'Қарағанды облысының ЖТМК жөніндегі комиссиясы', '--authority-name', 'Денсаулық сақтау басқармасы', '--json', '--data-dir', data]);
-    expect(set.json()).toMatchObject({ commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы' });
+    // The letterhead in both languages; the single-language flag names it in the interface language.
+    const set = await cli(['settings', 'set', '--commission-name-kk', 'Қарағанды облысының ЖТМК жөніндегі комиссиясы', '--commission-name-ru', 'Комиссия по ВТМП Карагандинской области', '--authority-name', 'Қарағанды облысының денсаулық сақтау басқармасы', '--json', '--data-dir', data]);
+    expect(set.json()).toMatchObject({ commissionNameKk: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы', commissionNameRu: 'Комиссия по ВТМП Карагандинской области', authorityNameKk: 'Қарағанды облысының денсаулық сақтау басқармасы', authorityNameRu: '' });
+    const half = await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
+    expect(half.json()).toMatchObject({ error: { code: 'cases.not_ready', params: { gap: 'authority_name_ru', count: 1 } } });
+    const ru = await cli(['settings', 'set', '--authority-name', 'Управление здравоохранения Карагандинской области', '--lang', 'ru', '--json', '--data-dir', data]);
+    expect(ru.json()).toMatchObject({ authorityNameKk: 'Қарағанды облысының денсаулық сақтау басқармасы', authorityNameRu: 'Управление здравоохранения Карагандинской области' });
+    const shownSettings = await cli(['settings', 'show', '--lang', 'ru', '--data-dir', data]);
+    expect(shownSettings.stdout).toContain('Наименование комиссии — на русском языке: Комиссия по ВТМП Карагандинской области');
 
     const ok = await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
     expect(ok.code).toBe(0);
@@ -202,12 +211,58 @@ describe('htmp case import / list / show / decide', () => {
     expect(human.stdout).toContain('положительное решение');
     expect(((await cli(['case', 'list', '--status', 'approved', '--json', '--data-dir', data])).json() as { cases: unknown[] }).cases).toHaveLength(1);
 
-    // Issued: a second decision is refused unless it is a correction.
+    // Issued: a second decision is refused unless it is a correction, and a correction says why.
     const again = await cli(['case', 'decide', id, '--refuse', 'not_authentic', '--members', members, '--date', '2026-03-24', '--json', '--data-dir', data]);
     expect(again.code).toBe(2);
     expect(again.json()).toMatchObject({ error: { code: 'cases.decision_locked' } });
-    const corr = await cli(['case', 'decide', id, '--refuse', 'not_authentic', '--members', members, '--date', '2026-03-24', '--correction', '--json', '--data-dir', data]);
-    expect(corr.json()).toMatchObject({ status: 'refused', protocolNumber: '2/2026', decision: { version: 2 } });
+    const noNote = await cli(['case', 'decide', id, '--refuse', 'not_authentic', '--members', members, '--date', '2026-03-24', '--correction', '--json', '--data-dir', data]);
+    expect(noNote.json()).toMatchObject({ error: { code: 'cases.not_ready', params: { gap: 'correction_note' } } });
+    const corr = await cli(['case', 'decide', id, '--refuse', 'not_authentic', '--members', members, '--date', '2026-03-24', '--correction', '--note', 'Выписка оказалась поддельной', '--json', '--data-dir', data]);
+    expect(corr.json()).toMatchObject({ status: 'refused', protocolNumber: '2/2026', decision: { version: 2, note: 'Выписка оказалась поддельной' } });
+  });
+
+  it('settings members set FILE.json; case decide without --members uses the standing members', async () => {
+    const data = tempDir();
+    const { id } = (await cli(['case', 'import', caseFile(tempDir()), '--json', '--data-dir', data])).json() as { id: string };
+    await cli(['settings', 'set', '--commission-name-kk', 'ЖТМК комиссиясы', '--commission-name-ru', 'Комиссия по ВТМП', '--authority-name-kk', 'Денсаулық сақтау басқармасы', '--authority-name-ru', 'Управление здравоохранения', '--data-dir', data]);
+    // Without members anywhere: the gap is named, nothing stored.
+    const none = await cli(['case', 'decide', id, '--approve', '--date', '2026-03-23', '--json', '--data-dir', data]);
+    expect(none.json()).toMatchObject({ error: { code: 'cases.not_ready', params: { gap: 'members_none' } } });
+
+    const file = path.join(data, 'standing.json');
+    const standing = [
+      { role: 'chair', name: { kk: 'Сейітқали Ә. Н.', ru: 'Сейткали А. Н.' }, position: { kk: 'Басқарма басшысының орынбасары', ru: 'Заместитель руководителя управления' } },
+      { role: 'member', name: 'Ким Л.' },
+      { role: 'secretary', name: { kk: 'Омарова Д.', ru: '' } },
+    ];
+    fs.writeFileSync(file, JSON.stringify(standing));
+    const set = await cli(['settings', 'members', 'set', file, '--json', '--data-dir', data]);
+    expect(set.code).toBe(0);
+    expect((set.json() as { members: unknown[] }).members).toEqual([
+      expect.objectContaining({ role: 'chair', name: { kk: 'Сейітқали Ә. Н.', ru: 'Сейткали А. Н.' }, position: { kk: 'Басқарма басшысының орынбасары', ru: 'Заместитель руководителя управления' } }),
+      expect.objectContaining({ role: 'member', name: { kk: 'Ким Л.', ru: 'Ким Л.' }, position: null }),
+      // A name given in one language is the same in the other.
+      expect.objectContaining({ role: 'secretary', name: { kk: 'Омарова Д.', ru: 'Омарова Д.' } }),
+    ]);
+    const listed = await cli(['settings', 'members', 'show', '--lang', 'ru', '--data-dir', data]);
+    expect(listed.stdout).toContain('1. Сейітқали Ә. Н. / Сейткали А. Н. (председатель комиссии) — Заместитель руководителя управления');
+
+    const ok = await cli(['case', 'decide', id, '--approve', '--date', '2026-03-23', '--json', '--data-dir', data]);
+    expect(ok.code).toBe(0);
+    expect((ok.json() as { decision: { members: unknown[] } }).decision.members).toEqual([
+      { name: { kk: 'Сейітқали Ә. Н.', ru: 'Сейткали А. Н.' }, role: 'chair', position: { kk: 'Басқарма басшысының орынбасары', ru: 'Заместитель руководителя управления' } },
+      { name: 'Ким Л.', role: 'member' },
+      { name: 'Омарова Д.', role: 'secretary' },
+    ]);
+
+    // A bad file changes nothing.
+    fs.writeFileSync(file, JSON.stringify([{ role: 'chair', name: 'A' }, { role: 'chair', name: 'B' }]));
+    expect((await cli(['settings', 'members', 'set', file, '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'settings.member_role_twice', params: { role: 'chair' } } });
+    fs.writeFileSync(file, JSON.stringify([{ role: 'chair', name: { kk: 'A', ru: 'A' }, position: { kk: 'Төраға', ru: '' } }]));
+    expect((await cli(['settings', 'members', 'set', file, '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'settings.member_position_language', params: { n: 1 } } });
+    fs.writeFileSync(file, '{"members": "nobody"}');
+    expect((await cli(['settings', 'members', 'set', file, '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'settings.bad_members_file' } });
+    expect(((await cli(['settings', 'members', 'show', '--json', '--data-dir', data])).json() as { members: unknown[] }).members).toHaveLength(3);
   });
 
   it('decide: bad arguments exit 2', async () => {
@@ -221,7 +276,10 @@ describe('htmp case import / list / show / decide', () => {
     expect(await run('--refuse', 'too_expensive', '--members', members)).toMatchObject({ code: 'cases.bad_reason' });
     expect(await run('--approve', '--members', members)).toMatchObject({ code: 'cases.bad_members_file' });
     fs.writeFileSync(members, JSON.stringify(MEMBERS.slice(1)));
-    expect(await run('--approve', '--members', members, '--date', '2026-03-23')).toMatchObject({ code: 'decision.chair_required' });
+    const noChair = (await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data])).json().error as { code: string; message: string };
+    expect(noChair.code).toBe('cases.not_ready');
+    expect(noChair.message).toContain('Қатысқандардың арасында комиссия төрағасы жоқ');
+    expect(await run('--approve', '--members', members, '--date', '2099-03-23')).toMatchObject({ code: 'cases.not_ready' });
     expect(await run('--approve', '--members', members, '--date', '23.03.2026')).toMatchObject({ code: 'cases.bad_date' });
     expect((await cli(['case', 'show', 'nope', '--json', '--data-dir', data])).code).toBe(2);
     expect((await cli(['case', 'show', '11111111-1111-4111-8111-111111111111', '--json', '--data-dir', data])).json()).toMatchObject({ error: { code: 'cases.not_found' } });
@@ -234,9 +292,12 @@ describe('htmp case import / list / show / decide', () => {
     fs.writeFileSync(members, JSON.stringify(MEMBERS));
     const r = await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--json', '--data-dir', data]);
     expect(r.code).toBe(2);
-    expect(r.json()).toMatchObject({ error: { code: 'protocols.commission_missing' } });
+    expect(r.json()).toMatchObject({ error: { code: 'cases.not_ready', params: { gap: 'commission_name_kk' } } });
     const shown = (await cli(['case', 'show', id, '--json', '--data-dir', data])).json();
     expect(shown).toMatchObject({ status: 'registered', decision: null, draftDecision: null, decisions: [] });
+    // A draft (--draft) is kept: only issuing needs everything.
+    const draft = await cli(['case', 'decide', id, '--approve', '--members', members, '--date', '2026-03-23', '--draft', '--json', '--data-dir', data]);
+    expect(draft.json()).toMatchObject({ status: 'registered', protocolNumber: null, decision: { state: 'draft' } });
   });
 
   it('import refuses a case whose file is missing (nothing half-stored)', async () => {

@@ -109,9 +109,13 @@ describe('htmp catalogue', () => {
     const r = await cli(['catalogue', 'diff', '2024-090-kk', '2025-103-ru', '--json', '--data-dir', dir]);
     expect(r.code).toBe(0);
     const j = r.json() as any;
-    expect(Object.keys(j).sort()).toEqual(['added', 'removed', 'renamed']);
+    expect(Object.keys(j).sort()).toEqual(['added', 'from', 'namesCompared', 'removed', 'renamed', 'sharedLanguages', 'to']);
+    // The two editions share no language: `renamed` is empty because no name could be compared.
+    expect(j).toMatchObject({ from: '2024-090-kk', to: '2025-103-ru', sharedLanguages: [], namesCompared: false });
     expect(j.renamed).toEqual([]);
     expect(j.added).toContainEqual({ section: 2, code: '92.330.001' });
+    const same = (await cli(['catalogue', 'diff', '2024-090-kk', '2024-090-kk', '--json', '--data-dir', dir])).json() as any;
+    expect(same).toMatchObject({ sharedLanguages: ['kk'], namesCompared: true, renamed: [], added: [], removed: [] });
     // Section counts: 25/8/75 -> 24/7/69.
     const net = (s: number) => j.added.filter((x: any) => x.section === s).length - j.removed.filter((x: any) => x.section === s).length;
     expect([net(1), net(2), net(3)]).toEqual([-1, -1, -6]);

@@ -8,7 +8,7 @@ import type { AbroadMethods } from '../../../shared/contract/abroad';
 import { parseAbroadVerification } from '../../../shared/domain/abroad-documents';
 import { AppFailure } from '../../../shared/result';
 import { hasKey, translateError } from '../../../electron/core/i18n';
-import { m0007Abroad } from '../../../electron/core/migrations/0007-abroad';
+import { m0009Abroad } from '../../../electron/core/migrations/0009-abroad';
 import type { Core } from '../../../electron/core/core';
 import { tempCore, tempDir } from '../../support/temp';
 import { makeIin } from './cases-fixtures';
@@ -43,7 +43,7 @@ describe('abroad: migration', () => {
     const core = tempCore();
     const tables = (core.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'abroad_%'").all() as { name: string; sql: string }[]).map((t) => [t.name, /STRICT/.test(t.sql)]);
     expect(tables.sort()).toEqual([['abroad_counters', true], ['abroad_files', true], ['abroad_letters', true], ['abroad_requests', true], ['abroad_steps', true]]);
-    expect(core.db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(m0007Abroad.version);
+    expect(core.db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(m0009Abroad.version);
     expect(core.store.tables().map((t) => t.name)).toEqual(expect.arrayContaining(['abroad_requests', 'abroad_steps', 'abroad_files', 'abroad_letters', 'abroad_counters']));
   });
 });
@@ -192,7 +192,9 @@ describe('abroad: files and letters', () => {
     fs.writeFileSync(kkFile, Buffer.from(kk.pdfBase64, 'base64'));
     const ruText = pdfText(ruFile);
     expect(ruText).toContain('ХОДАТАЙСТВО');
-    expect(ruText).toContain('ҚАРАҒАНДЫ ОБЛЫСЫНЫҢ ДЕНСАУЛЫҚ САҚТАУ БАСҚАРМАСЫ');
+    // The letterhead in the letter's language only (the Russian names in a Russian petition).
+    expect(ruText).toContain('УПРАВЛЕНИЕ ЗДРАВООХРАНЕНИЯ КАРАГАНДИНСКОЙ ОБЛАСТИ');
+    expect(ruText).not.toContain('ҚАРАҒАНДЫ ОБЛЫСЫНЫҢ ДЕНСАУЛЫҚ САҚТАУ БАСҚАРМАСЫ');
     expect(ruText).toContain('Злокачественные новообразования глаза');
     expect(ruText).toContain('дети в возрасте от 0 до 18 лет при наличии показаний');
     expect(ruText).toContain(CHILD_IIN);
@@ -200,6 +202,8 @@ describe('abroad: files and letters', () => {
     expect(ruText).toContain(ru.verification.slice(0, 40));
     const kkText = pdfText(kkFile);
     expect(kkText).toContain('ӨТІНІШХАТ');
+    expect(kkText).toContain('ҚАРАҒАНДЫ ОБЛЫСЫНЫҢ ДЕНСАУЛЫҚ САҚТАУ БАСҚАРМАСЫ');
+    expect(kkText).not.toContain('УПРАВЛЕНИЕ ЗДРАВООХРАНЕНИЯ');
     expect(kkText).toContain('бейресми аудармасы');
     const fonts = execFileSync('pdffonts', [kkFile], { encoding: 'utf8' }).split('\n').slice(2).filter((l) => l.trim());
     expect(fonts.length).toBeGreaterThan(0);

@@ -62,7 +62,7 @@ describe('cases: saving drafts', () => {
     expect(r.detail.complete).toBe(true);
     expect(r.detail.due?.due).toBe('2026-03-27');
     expect(r.detail.code).toMatchObject({ known: true, inForce: true, sections: [2] });
-    expect(r.detail.funding).toEqual({ channel: 'osms', reason: { key: 'funding.planned_section2_insured', params: { sections: '2' } } });
+    expect(r.detail.funding).toEqual({ channel: 'osms', section: 2, reason: { key: 'funding.planned_section2_insured', params: { sections: '2' } } });
     expect(r.detail.patient.iinCheck).toMatchObject({ valid: true, birthDate: '1980-05-12', sex: 'male' });
   });
 
@@ -276,7 +276,8 @@ describe('cases: decisions and protocols', () => {
     const core = tempCore();
     const a = await registered(core);
     const b = await registered(core);
-    const c = await registered(core);
+    // Received in 2025: a decision is never dated before the packet arrived.
+    const c = await registered(core, { receivedAt: '2025-12-29T09:00' });
     const d = await registered(core);
     expect((await issue(core, a, 'approved', '2026-03-23')).decision.protocol).toEqual({ year: 2026, number: 1, label: '1/2026' });
     expect((await issue(core, b, 'refused', '2026-03-23', 'no_indications')).decision.protocol?.number).toBe(2);
@@ -289,7 +290,7 @@ describe('cases: decisions and protocols', () => {
     const dd = await issue(core, d, 'approved', '2026-03-24');
     expect(dd.decision.protocol?.number).toBe(3);
     // Even if the highest-numbered decision's row vanished (e.g. a sync undo), the counter moves on.
-    const corr2 = await core.call('cases.decide', { caseId: a, outcome: 'refused', reason: 'not_authentic', members: MEMBERS, date: '2026-03-25', correction: true });
+    const corr2 = await core.call('cases.decide', { caseId: a, outcome: 'refused', reason: 'not_authentic', members: MEMBERS, date: '2026-03-25', correction: true, note: 'Подложная выписка' });
     expect((await core.call('cases.issueProtocol', { decisionId: corr2.decision.id })).decision.protocol?.number).toBe(4);
     const counters = core.db.prepare('SELECT year, last_number FROM protocol_counters ORDER BY year').all();
     expect(counters).toEqual([
@@ -421,7 +422,7 @@ describe('cases: the register, journal and today', () => {
       ['Ёлкин', 'not_authentic', 3, '2/2026'],
     ]);
     expect((await core.call('cases.refusalJournal', { from: '2026-03-20', to: '2026-03-31' })).items.map((x) => x.caseId)).toEqual([ids.nauryz]);
-    const corr = await core.call('cases.decide', { caseId: ids.nauryz, outcome: 'approved', members: MEMBERS, date: '2026-03-27', correction: true });
+    const corr = await core.call('cases.decide', { caseId: ids.nauryz, outcome: 'approved', members: MEMBERS, date: '2026-03-27', correction: true, note: 'Подлинность документов подтверждена' });
     await core.call('cases.issueProtocol', { decisionId: corr.decision.id });
     expect((await core.call('cases.refusalJournal', {})).items.map((x) => x.caseId)).toEqual([ids.early]);
   });

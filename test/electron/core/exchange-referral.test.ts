@@ -29,11 +29,22 @@ describe('referral bundles and the portal answer (real cases and protocols)', ()
       const text = execFileSync('pdftotext', ['-enc', 'UTF-8', indexFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
       const first = core.db.prepare("SELECT protocol_number || '/' || protocol_year FROM cases WHERE id = ?").pluck().get(id1) as string;
       expect(text).toContain(first);
+      // The index names the technology as its section (1, emergency) words it, not section 3's wording.
+      expect(text).toContain('Бивентрикулярлық');
+      expect(text).not.toContain('ескертусіз');
+      const record = JSON.parse((await reader.readEntry(paths.find((p) => p.endsWith('case.json'))!)).toString('utf8')) as { htmpSection: number; htmpName: { kk: string; ru: string } };
+      expect(record.htmpSection).toBe(1);
+      expect(record.htmpName.kk).toMatch(/^Бивентрикулярлық электрокардиостимуляторды жалпы/);
+      expect(record.htmpName.ru).toMatch(/бивентрикулярного/);
+      const html = (await reader.readEntry('index.html')).toString('utf8');
+      expect(html).not.toMatch(/Referrals/);
+      expect(html).toContain(record.htmpName.kk);
       expect(paths.some((p) => /^cases\/[^/]+\/protocol_kk\.pdf$/.test(p))).toBe(true);
       expect(paths.some((p) => /^cases\/[^/]+\/protocol_ru\.pdf$/.test(p))).toBe(true);
       expect(paths.some((p) => /^cases\/[^/]+\/case\.json$/.test(p))).toBe(true);
       const csv = (await reader.readEntry('index.csv')).toString('utf8');
       expect(csv.startsWith('\ufeffprotocol;date;')).toBe(true);
+      expect(csv.split('\r\n')[0]).toMatch(/;htmp_name_kk;htmp_name_ru$/);
       expect((await reader.readEntry(paths.find((p) => p.endsWith('protocol_ru.pdf'))!)).subarray(0, 4).toString()).toBe('%PDF');
     } finally {
       await reader.close();
@@ -76,9 +87,10 @@ describe('referral bundles and the portal answer (real cases and protocols)', ()
     const scan = Buffer.from('the same scanned extract, received by both laptops').toString('base64');
     for (const core of [a, b]) {
       const id = await decidedCase(core, { date: '2026-03-12' });
-      await core.call('protocols.issue', { caseId: id });
+      // The scan is attached while the decision is a draft: an issued protocol locks the case.
       const doc = (await core.call('cases.get', { id })).documents[0]!;
       await core.call('cases.attachFile', { caseId: id, documentId: doc.id, name: 'scan.pdf', mime: 'application/pdf', contentBase64: scan });
+      await core.call('protocols.issue', { caseId: id });
     }
     const out = path.join(tempDir(), 'a-to-b.htmp');
     await a.call('exchange.export', { kind: 'sync', out });

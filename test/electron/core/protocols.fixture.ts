@@ -15,8 +15,10 @@ export const MEMBERS = [
   { name: 'Үмбетова Іңкәр Һадиқызы', role: 'secretary' as const },
 ];
 export const COMMISSION = {
-  commissionName: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
-  authorityName: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  commissionNameKk: 'Қарағанды облысының ЖТМК жөніндегі комиссиясы',
+  commissionNameRu: 'Комиссия по ВТМП Карагандинской области',
+  authorityNameKk: 'Қарағанды облысының денсаулық сақтау басқармасы',
+  authorityNameRu: 'Управление здравоохранения Карагандинской области',
 };
 /** In both editions (kk order 90 and ru order 103), section 1 (emergency). */
 export const CODE = '00.50';

@@ -74,7 +74,7 @@ describe('protocol of a case', () => {
     const kk = texts['kk']!;
     const ru = texts['ru']!;
     for (const letter of KAZAKH_LETTERS) expect(kk, letter).toContain(letter);
-    for (const phrase of ['ХАТТАМА', '№ 1/2026', 'Жұмабекова Әйгерім Серікқызы', IIN, CODE, 'Шешім оң', COMMISSION.commissionName, 'беттің 1-беті']) expect(kk).toContain(phrase);
+    for (const phrase of ['ХАТТАМА', '№ 1/2026', 'Жұмабекова Әйгерім Серікқызы', IIN, CODE, 'Шешім оң', COMMISSION.commissionNameKk, 'беттің 1-беті']) expect(kk).toContain(phrase);
     // The HTMP name from the Kazakh edition (order 90), the Russian one from the Russian edition (order 103).
     expect(kk).toContain('Бивентрикулярлық электрокардиостимуляторды');
     expect(kk).toContain('№ 90 бұйрық');
@@ -89,9 +89,12 @@ describe('protocol of a case', () => {
     const { issued } = await core.call('protocols.issue', { caseId: id });
     const before = await core.call('protocols.render', { caseId: id, lang: 'ru' });
 
-    // The case is edited after the protocol was issued (name, diagnosis, provider), and so are the settings.
+    // The issued case is locked: its data changes only once a correction is started.
+    await expect(core.call('cases.save', { id, patient: { lastName: 'Исправленова' } })).rejects.toMatchObject({ code: 'cases.locked', params: { protocol: '1/2026' } });
+    await core.call('cases.decide', { caseId: id, outcome: 'approved', members: MEMBERS, date: '2026-03-13', correction: true });
+    // The case is edited during the correction (name, diagnosis, provider), and so are the settings.
     await core.call('cases.save', { id, patient: { lastName: 'Исправленова' }, diagnosis: { text: 'Другой диагноз' }, providerOrg: 'Другая клиника' });
-    await core.call('settings.update', { commissionName: 'Переименованная комиссия' });
+    await core.call('settings.update', { commissionNameRu: 'Переименованная комиссия' });
     expect((await core.call('cases.get', { id })).patient.lastName).toBe('Исправленова');
 
     const after = await core.call('protocols.render', { caseId: id, lang: 'ru' });
@@ -161,14 +164,16 @@ describe('protocol of a case', () => {
     await expect(core.call('protocols.render', { caseId: saved.id, lang: 'kk' })).rejects.toMatchObject({ code: 'protocols.no_decision' });
 
     const id = await decidedCase(core);
-    await core.call('settings.update', { commissionName: '' });
-    await expect(core.call('protocols.issue', { caseId: id })).rejects.toMatchObject({ code: 'protocols.commission_missing' });
+    await core.call('settings.update', { commissionNameKk: '' });
+    await expect(core.call('protocols.issue', { caseId: id })).rejects.toMatchObject({ code: 'cases.not_ready', params: { gap: 'commission_name_kk', count: 1 } });
     // The issue was rolled back as a whole: the decision is still a draft without a number.
     const detail = await core.call('cases.get', { id });
     expect(detail.draftDecision).not.toBeNull();
     expect(detail.decisions.every((d) => d.protocol === null)).toBe(true);
     const r = await core.dispatch('protocols.issue', { caseId: id });
-    expect(r).toMatchObject({ ok: false, error: { code: 'protocols.commission_missing' } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'cases.not_ready' } });
+    // Rendering the register needs the letterhead in both languages too.
+    await expect(core.call('protocols.registerPdf', { from: '2026-01-01', to: '2026-12-31', lang: 'ru' })).rejects.toMatchObject({ code: 'protocols.commission_missing' });
     const bad = await core.dispatch('protocols.render', { caseId: id, lang: 'en' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'api.invalid_argument' } });
   });
@@ -190,7 +195,10 @@ describe('register of protocols and journal of refusals', () => {
     const c = await decidedCase(core, { outcome: 'refused', reason: 'no_indications', date: '2026-03-14' });
     await core.call('protocols.issue', { caseId: c });
     // A correction of c: approved instead; the refusal 3/2026 is superseded.
-    await core.call('cases.decide', { caseId: c, outcome: 'approved', reason: null, members: MEMBERS, date: '2026-03-20', correction: true });
+    await expect(
+      core.call('cases.decide', { caseId: c, outcome: 'approved', reason: null, members: MEMBERS, date: '2026-03-20', correction: true, issue: true }),
+    ).rejects.toMatchObject({ code: 'cases.not_ready', params: { gap: 'correction_note' } });
+    await core.call('cases.decide', { caseId: c, outcome: 'approved', reason: null, members: MEMBERS, date: '2026-03-20', correction: true, note: 'Показания подтверждены консилиумом' });
     await core.call('protocols.issue', { caseId: c });
 
     const { items } = await core.call('protocols.list', { from: '2026-03-01', to: '2026-03-31' });
@@ -200,7 +208,10 @@ describe('register of protocols and journal of refusals', () => {
       ['3/2026', 'refused', true],
       ['4/2026', 'approved', false],
     ]);
-    expect(items[1]).toMatchObject({ patientName: 'Жұмабекова Әйгерім Серікқызы', iin: IIN, code: CODE, reason: 'no_indications' });
+    expect(items[1]).toMatchObject({ patientName: 'Жұмабекова Әйгерім Серікқызы', iin: IIN, code: CODE, reason: 'no_indications', section: 1, replaces: null, inpatient: false });
+    expect(items[1]!.name.kk).toContain('Бивентрикулярлық');
+    // The correction shows which protocol it replaces and why.
+    expect(items[3]).toMatchObject({ replaces: '3/2026', note: 'Показания подтверждены консилиумом' });
     expect((await core.call('protocols.list', { from: '2026-03-13', to: '2026-03-13' })).items.map((i) => i.number)).toEqual(['2/2026']);
 
     const reg = await core.call('protocols.registerPdf', { from: '2026-03-01', to: '2026-03-31', lang: 'kk' });
@@ -209,6 +220,8 @@ describe('register of protocols and journal of refusals', () => {
     const regText = pdfText(regFile);
     for (const n of ['1/2026', '2/2026', '3/2026', '4/2026']) expect(regText).toContain(n);
     expect(regText).toContain('ХАТТАМАЛАР ТІЗІЛІМІ');
+    expect(regText).toContain('№ 3/2026 хаттаманың орнына');
+    expect(regText).toContain('Показания подтверждены консилиумом');
     run('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', '-singlefile', regFile, path.join(artifacts, 'register-kk')]);
 
     const journal = await core.call('protocols.refusalJournalPdf', { from: '2026-03-01', to: '2026-03-31', lang: 'ru' });
@@ -226,14 +239,12 @@ describe('register of protocols and journal of refusals', () => {
 });
 
 describe('a refusal for a code the list does not carry', () => {
-  it('is issued and printed, saying the code has no official name', async () => {
+  it('is not issued: a wrong HTMP code is a mistake to correct, not a ground for refusal', async () => {
     const core = tempCore();
     const refused = await decidedCase(core, { outcome: 'refused', reason: 'no_indications', draft: { htmpCode: '99.999' } });
-    const { issued } = await core.call('protocols.issue', { caseId: refused });
-    expect(issued.number).toMatch(/^\d+\/2026$/);
-    const out = path.join(tempDir(), 'refusal.pdf');
-    const r = await renderCaseProtocol(core.context, refused, { lang: 'ru' });
-    fs.writeFileSync(out, r.buffer);
-    expect(pdfText(out)).toContain('Официального наименования этого кода в перечне видов ВТМП нет');
+    await expect(core.call('protocols.issue', { caseId: refused })).rejects.toMatchObject({ code: 'cases.not_ready', params: { gap: 'htmp_code_unknown' } });
+    const detail = await core.call('cases.get', { id: refused });
+    expect(detail.decisions.map((d) => [d.state, d.protocol])).toEqual([['draft', null]]);
+    expect(core.db.prepare('SELECT count(*) AS n FROM protocol_counters').get()).toEqual({ n: 0 });
   });
 });

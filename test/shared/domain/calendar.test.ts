@@ -149,7 +149,10 @@ describe('parseCalendar', () => {
     if (r.ok) {
       expect(r.value.holidays).toHaveLength(14);
       expect(Object.keys(r.value.years)).toEqual(['2025', '2026', '2027']);
-      expect(r.value.years['2027']?.note).toMatch(/estimate/);
+      // Shipped notes are in Kazakh and Russian: no English sentence reaches the screen.
+      expect(r.value.years['2027']?.note).toMatchObject({ kk: expect.stringMatching(/болжам/), ru: expect.stringMatching(/оценка/) });
+      expect(r.value.years['2025']?.sources.every((x) => typeof x === 'object' && x.kk !== '' && x.ru !== '')).toBe(true);
+      expect(r.value.description).toMatchObject({ kk: expect.any(String), ru: expect.any(String) });
     }
   });
 
@@ -170,7 +173,9 @@ describe('parseCalendar', () => {
     ['weekend day already', withYear({ extraDaysOff: ['2026-03-28'] })],
     ['not a date in 2026', withYear({ extraDaysOff: ['2026-13-01'] })],
     ['needs a source', withYear({ confirmed: true, sources: [] })],
-    ['note: not a string', withYear({ note: 5 })],
+    ['note: not a text', withYear({ note: 5 })],
+    ['note: not a text', withYear({ note: { kk: 'бар', ru: '' } })],
+    ['sources: not an array of texts', withYear({ sources: [{ en: 'English only' }] })],
   ])('rejects a file with %s', (message, json) => {
     const r = parseCalendar(json);
     expect(r.ok).toBe(false);

@@ -31,6 +31,18 @@ describe('checkDecision', () => {
     expect(checkDecision({ outcome: 'refused', reason: 'incomplete_packet', complete: false, members })).toEqual({ ok: true });
   });
 
+  it('"incomplete packet" needs a defect of a point-34 document, not just any error (a wrong IIN is to correct)', () => {
+    // Errors in the case data only: the packet's documents are all there.
+    expect(checkDecision({ outcome: 'refused', reason: 'incomplete_packet', complete: false, packetDefective: false, members })).toEqual({ ok: false, code: 'decision.incomplete_not_allowed' });
+    expect(checkDecision({ outcome: 'refused', reason: 'incomplete_packet', complete: false, packetDefective: true, members })).toEqual({ ok: true });
+  });
+
+  it('takes member names in one text or per language', () => {
+    const both = [{ name: { kk: 'Сейітқали Ә.', ru: 'Сейткали А.' }, role: 'chair' }, { name: 'Омарова Д.', role: 'secretary' }];
+    expect(checkDecision({ outcome: 'approved', complete: true, members: both })).toEqual({ ok: true });
+    expect(checkDecision({ outcome: 'approved', complete: true, members: [{ ...both[0]!, name: { kk: 'Сейітқали Ә.', ru: ' ' } }, both[1]!] })).toEqual({ ok: false, code: 'decision.member_name_missing' });
+  });
+
   it.each([true, false])('allows the other grounds whatever the packet (complete: %s)', (complete) => {
     expect(checkDecision({ outcome: 'refused', reason: 'no_indications', complete, members })).toEqual({ ok: true });
     expect(checkDecision({ outcome: 'refused', reason: 'not_authentic', complete, members })).toEqual({ ok: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveFunding, type HtmpSection, type Urgency } from '../../../shared/domain/funding';
+import { deriveFunding, selectSection, type HtmpSection, type Urgency } from '../../../shared/domain/funding';
 
 describe('deriveFunding', () => {
   it.each<[HtmpSection[], Urgency, string | null, string, string]>([
@@ -15,7 +15,10 @@ describe('deriveFunding', () => {
     [[], 'planned', null, 'funding.not_in_list', ''],
     [[], 'emergency', null, 'funding.not_in_list', ''],
   ])('%j %s -> %s', (sections, urgency, channel, key, shown) => {
-    expect(deriveFunding(sections, urgency)).toEqual({ channel, reason: { key, params: { sections: shown } } });
+    // The section the reason names is the one whose wording of the technology's name applies.
+    const section = urgency === 'emergency' ? (sections.includes(1) ? 1 : null) : sections.includes(2) ? 2 : sections.includes(3) ? 3 : null;
+    expect(deriveFunding(sections, urgency)).toEqual({ channel, section, reason: { key, params: { sections: shown } } });
+    expect(selectSection(sections, urgency)).toBe(section);
   });
 
   it('lets the insurance status decide within section 2', () => {

@@ -18,6 +18,7 @@ function leaves(tree: Tree, prefix = ''): string[] {
 const SAMPLES: Record<FindingCode, Record<string, string>[]> = {
   'case.received_at_invalid': [{}],
   'case.received_in_future': [{ date: '2027-03-20' }],
+  'case.urgency_missing': [{}],
   'document.missing': REQUIRED_DOCUMENT_KINDS.map((kind) => ({ kind })),
   'document.empty': [...REQUIRED_DOCUMENT_KINDS, 'other'].map((kind) => ({ kind })),
   'extract.signature_missing': ['attending', 'head_of_department', 'deputy_chief'].map((role) => ({ role })),

@@ -7,7 +7,7 @@ import { CATEGORY_CONFIRMATIONS, type ConfirmationId } from '../../../../shared/
 import { kzToday } from '../../../../shared/domain/kz-time';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
-import { Chart } from '../../components/Chart';
+import { SpecChart } from '../../components/SpecChart';
 import { ErrorText } from '../../components/ErrorText';
 import { FileInput } from '../../components/FileInput';
 import { FilePreview, fileToBase64, formatBytes, type PreviewFile } from '../../components/FilePreview';
@@ -68,7 +68,7 @@ export function RequestDetail({ id }: { id: string }) {
       <ReopenDelete d={d} />
 
       <h3>{t('ui.detail.timeline')}</h3>
-      <Chart spec={timelineChart(d.steps, d.route.totalWorkingDays, lang === 'ru' ? 'ru' : 'kk', tr)} height={90 + d.steps.length * 40} tableLabel={t('chart.table')} testId="abroad-timeline" />
+      <SpecChart spec={timelineChart(d.steps, d.route.totalWorkingDays, lang === 'ru' ? 'ru' : 'kk', tr)} height={90 + d.steps.length * 40} testId="abroad-timeline" />
 
       <StepFiles d={d} />
       <Letters d={d} />

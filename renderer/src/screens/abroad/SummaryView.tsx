@@ -4,7 +4,7 @@ import { summaryStepsChart } from '../../../../shared/domain/abroad-charts';
 import { kzToday } from '../../../../shared/domain/kz-time';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
-import { Chart } from '../../components/Chart';
+import { SpecChart } from '../../components/SpecChart';
 import { ErrorText } from '../../components/ErrorText';
 import { base64ToBlob } from '../../components/FilePreview';
 import { downloadPdf } from '../protocols/pdf';
@@ -96,7 +96,7 @@ export function SummaryView() {
             </tbody>
           </table>
           <h3>{t('ui.summary.steps')}</h3>
-          {chart && <Chart spec={chart} height={260} tableLabel={t('chart.table')} testId="abroad-summary-chart" />}
+          {chart && <SpecChart spec={chart} height={260} testId="abroad-summary-chart" />}
           <h3>{t('ui.summary.late')}</h3>
           {s.late.length === 0 ? (
             <p className="muted">{t('ui.summary.none')}</p>

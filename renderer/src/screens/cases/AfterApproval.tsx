@@ -1,10 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { INFORM_CHANNELS, PORTAL_TRANSITIONS, type CaseDetail, type FollowUpView, type InformChannel } from '../../../../shared/contract/cases';
+import type { TimelineView } from '../../../../shared/contract/aftercare';
 import type { ArgsOf } from '../../../../shared/contract';
+import { INFORM_CHANNELS, PORTAL_TRANSITIONS, type CaseDetail, type FollowUpView, type InformChannel } from '../../../../shared/contract/cases';
+import { followUpDue } from '../../../../shared/domain/aftercare';
 import type { AppError, Result } from '../../../../shared/result';
-import { useApi } from '../../api/context';
+import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
+import { DischargeSummary } from '../aftercare/DischargeSummary';
+import { StepsTable } from '../aftercare/StepsTable';
+import { Timeline } from '../aftercare/Timeline';
 import { fmtDate, fmtInstant, todayKz } from './format';
 
 type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => Promise<Result<T>>;
@@ -12,139 +17,222 @@ type Tri = '' | 'yes' | 'no';
 const tri = (b: boolean | null | undefined): Tri => (b === true ? 'yes' : b === false ? 'no' : '');
 const untri = (v: Tri): boolean | null => (v === 'yes' ? true : v === 'no' ? false : null);
 
-/** After an approval: the Portal registration, the hospitalization date, informing the patient, and the follow-up. */
-export function AfterApproval({ detail, write }: { detail: CaseDetail; write: Write }) {
-  const { t } = useTranslation('cases');
-  const api = useApi();
-  const [error, setError] = useState<AppError>();
-  const [portalNote, setPortalNote] = useState('');
-  const [hosp, setHosp] = useState(detail.hospitalizationDate ?? '');
-  const [informChannel, setInformChannel] = useState<InformChannel | ''>(detail.patientInformed?.channel ?? '');
-  const [informDate, setInformDate] = useState(detail.patientInformed?.date ?? todayKz());
-  const [saved, setSaved] = useState<string>();
-
-  useEffect(() => setHosp(detail.hospitalizationDate ?? ''), [detail.hospitalizationDate]);
-  useEffect(() => {
-    setInformChannel(detail.patientInformed?.channel ?? '');
-    if (detail.patientInformed) setInformDate(detail.patientInformed.date);
-  }, [detail.patientInformed]);
-
-  const done = (r: Result<unknown>, what: string) => {
-    setError(r.ok ? undefined : r.error);
-    setSaved(r.ok ? what : undefined);
+/** A form's outcome shown where it was submitted: the error, or a calm "saved". */
+function useOutcome() {
+  const [state, setState] = useState<{ error?: AppError; saved?: boolean }>({});
+  return {
+    ...state,
+    done: (r: Result<unknown>) => setState(r.ok ? { saved: true } : { error: r.error }),
+    clear: () => setState({}),
   };
-  const portal = detail.portal;
-  const next = portal ? PORTAL_TRANSITIONS[portal.status] : [];
+}
 
+function Outcome({ o, testId }: { o: ReturnType<typeof useOutcome>; testId: string }) {
+  const { t } = useTranslation('aftercare');
   return (
-    <section className="panel after" aria-labelledby="after-title" data-testid="after-approval">
-      <h2 id="after-title">{t('ui.after.title')}</h2>
-      <ErrorText error={error} />
-      {saved && (
-        <p role="status" className="ok small">
-          {t('ui.after.saved')}
+    <>
+      <ErrorText error={o.error} />
+      {o.saved && (
+        <p role="status" className="ok small" data-testid={`${testId}-saved`}>
+          {t('saved')}
         </p>
       )}
-      <div className="two-col">
+    </>
+  );
+}
+
+/**
+ * After an approval (ДСМ-238 points 36-42): the steps with their due dates on the working-day
+ * calendar, the Portal registration, the hospitalization date the providing organization set and the
+ * day it set it, informing the patient, the discharge summary with its follow-up plan, the follow-up,
+ * and the timeline of everything recorded with who and when.
+ */
+export function AfterApproval({ detail, write }: { detail: CaseDetail; write: Write }) {
+  const { t } = useTranslation('aftercare');
+  const today = todayKz();
+  const timeline = useQuery('aftercare.timeline', { caseId: detail.id }, [detail.updatedAt]);
+  const tl = timeline.data;
+  return (
+    <section className="panel after" aria-labelledby="after-title" data-testid="after-approval">
+      <h2 id="after-title">{t('after.title')}</h2>
+      <ErrorText error={timeline.error} />
+      {tl && (
+        <>
+          <h3>{t('steps.title')}</h3>
+          <StepsTable steps={tl.steps} today={tl.today} names={{ provider: detail.providerOrg, primaryCare: detail.patient.primaryCareOrg }} />
+        </>
+      )}
+      <div className="two-col after-forms">
         <div>
-          <h3>{t('ui.after.portal')}</h3>
-          {portal && (
-            <>
-              <p>
-                {t('ui.after.portalStatus')}: <strong data-testid="portal-status">{t(`ui.portal.${portal.status}`)}</strong>{' '}
-                <span className="muted small">{fmtInstant(portal.updatedAt)}</span>
-              </p>
-              {next.length > 0 && (
-                <div className="actions">
-                  <label className="sr-only" htmlFor="portal-note">
-                    {t('ui.after.portalNote')}
-                  </label>
-                  <input id="portal-note" placeholder={t('ui.after.portalNote')} value={portalNote} onChange={(e) => setPortalNote(e.target.value)} />
-                  {next.map((s) => (
-                    <button
-                      key={s}
-                      type="button"
-                      onClick={() =>
-                        void write(() => api.call('cases.portalStatus', { caseId: detail.id, status: s, note: portalNote.trim() || null }), (v) => v).then((r) => {
-                          if (r.ok) setPortalNote('');
-                          done(r, 'portal');
-                        })
-                      }
-                      data-testid={`portal-${s}`}
-                    >
-                      {t(`ui.portalAction.${s}`)}
-                    </button>
-                  ))}
-                </div>
-              )}
-              {portal.events.length > 0 && (
-                <ol className="events small">
-                  {portal.events.map((e) => (
-                    <li key={e.id}>
-                      {fmtInstant(e.at)} — {t(`ui.portal.${e.status}`)}
-                      {e.note && <span className="muted"> ({e.note})</span>}
-                    </li>
-                  ))}
-                </ol>
-              )}
-            </>
-          )}
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void write(() => api.call('cases.hospitalization', { caseId: detail.id, date: hosp || null }), (v) => v).then((r) => done(r, 'hosp'));
-            }}
-          >
-            <label htmlFor="hosp-date">{t('ui.after.hospitalization')}</label>
-            <input id="hosp-date" type="date" value={hosp} onChange={(e) => setHosp(e.target.value)} data-testid="hosp-date" />
-            <button type="submit" data-testid="hosp-save">
-              {t('actions.save', { ns: 'common' })}
-            </button>
-          </form>
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (!informChannel) return;
-              void write(() => api.call('cases.patientInformed', { caseId: detail.id, channel: informChannel, date: informDate }), (v) => v).then((r) => done(r, 'inform'));
-            }}
-          >
-            <span className="group-label">{t('ui.after.informed')}</span>
-            <label className="sr-only" htmlFor="inform-channel">
-              {t('ui.after.informChannel')}
-            </label>
-            <select id="inform-channel" value={informChannel} onChange={(e) => setInformChannel(e.target.value as InformChannel)} data-testid="inform-channel">
-              <option value="">{t('ui.after.informChannel')}…</option>
-              {INFORM_CHANNELS.map((c) => (
-                <option key={c} value={c}>
-                  {t(`ui.informChannel.${c}`)}
-                </option>
-              ))}
-            </select>
-            <label className="sr-only" htmlFor="inform-date">
-              {t('ui.after.informDate')}
-            </label>
-            <input id="inform-date" type="date" value={informDate} onChange={(e) => setInformDate(e.target.value)} data-testid="inform-date" />
-            <button type="submit" disabled={!informChannel} data-testid="inform-save">
-              {t('actions.save', { ns: 'common' })}
-            </button>
-          </form>
-          {detail.patientInformed && (
-            <p className="small ok" data-testid="informed-state">
-              {t('ui.after.informedOn', { date: fmtDate(detail.patientInformed.date), channel: t(`ui.informChannel.${detail.patientInformed.channel}`) })}
-            </p>
-          )}
+          <PortalBlock detail={detail} write={write} />
+          <Hospitalization detail={detail} write={write} today={today} />
+          <Inform detail={detail} write={write} today={today} />
         </div>
-        <FollowUp detail={detail} write={write} onDone={done} />
+        <div>
+          {tl && <DischargeSummary caseId={detail.id} view={tl.discharge} onChanged={timeline.reload} />}
+          <FollowUp detail={detail} write={write} />
+        </div>
       </div>
+      {tl && <History tl={tl} />}
     </section>
   );
 }
 
-function FollowUp({ detail, write, onDone }: { detail: CaseDetail; write: Write; onDone(r: Result<unknown>, what: string): void }) {
+function History({ tl }: { tl: TimelineView }) {
+  const { t } = useTranslation('aftercare');
+  return (
+    <div className="history-block">
+      <h3>{t('timeline.title')}</h3>
+      <Timeline events={tl.events} />
+    </div>
+  );
+}
+
+function PortalBlock({ detail, write }: { detail: CaseDetail; write: Write }) {
   const { t } = useTranslation('cases');
+  const { t: ta } = useTranslation('aftercare');
   const api = useApi();
+  const o = useOutcome();
+  const [note, setNote] = useState('');
+  const portal = detail.portal;
+  const next = portal ? PORTAL_TRANSITIONS[portal.status] : [];
+  if (!portal) return null;
+  return (
+    <div className="after-block" data-testid="after-portal">
+      <h3>{ta('block.portal')}</h3>
+      <p>
+        {ta('portal.status')}: <strong data-testid="portal-status">{t(`ui.portal.${portal.status}`)}</strong>{' '}
+        <span className="muted small">{fmtInstant(portal.updatedAt)}</span>
+      </p>
+      {next.length > 0 && (
+        <div className="actions">
+          <label className="sr-only" htmlFor="portal-note">
+            {ta('portal.note')}
+          </label>
+          <input id="portal-note" placeholder={ta('portal.note')} value={note} onChange={(e) => setNote(e.target.value)} />
+          {next.map((s) => (
+            <button
+              key={s}
+              type="button"
+              onClick={() =>
+                void write(() => api.call('cases.portalStatus', { caseId: detail.id, status: s, note: note.trim() || null }), (v) => v).then((r) => {
+                  if (r.ok) setNote('');
+                  o.done(r);
+                })
+              }
+              data-testid={`portal-${s}`}
+            >
+              {t(`ui.portalAction.${s}`)}
+            </button>
+          ))}
+        </div>
+      )}
+      <p className="small muted">{ta('block.portalHint')}</p>
+      <Outcome o={o} testId="portal" />
+    </div>
+  );
+}
+
+function Hospitalization({ detail, write, today }: { detail: CaseDetail; write: Write; today: string }) {
+  const { t } = useTranslation('aftercare');
+  const api = useApi();
+  const o = useOutcome();
+  const [date, setDate] = useState(detail.hospitalizationDate ?? '');
+  const [setOn, setSetOn] = useState(detail.hospitalizationSetOn ?? today);
+  useEffect(() => {
+    setDate(detail.hospitalizationDate ?? '');
+    setSetOn(detail.hospitalizationSetOn ?? today);
+  }, [detail.hospitalizationDate, detail.hospitalizationSetOn, today]);
+  return (
+    <form
+      className="after-block"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void write(() => api.call('cases.hospitalization', { caseId: detail.id, date: date || null, ...(date ? { setOn: setOn || today } : {}) }), (v) => v).then(o.done);
+      }}
+      data-testid="after-hospitalization"
+    >
+      <h3>{t('block.hospitalization')}</h3>
+      <div className="row">
+        <div className="field">
+          <label htmlFor="hosp-date">{t('hospitalization.date')}</label>
+          <input id="hosp-date" type="date" value={date} onChange={(e) => { setDate(e.target.value); o.clear(); }} data-testid="hosp-date" />
+        </div>
+        <div className="field">
+          <label htmlFor="hosp-set-on">{t('hospitalization.setOn')}</label>
+          <input id="hosp-set-on" type="date" value={setOn} max={today} onChange={(e) => { setSetOn(e.target.value); o.clear(); }} data-testid="hosp-set-on" aria-describedby="hosp-set-on-hint" />
+        </div>
+      </div>
+      <p className="hint" id="hosp-set-on-hint">
+        {t('hospitalization.setOnHint')}
+      </p>
+      <button type="submit" data-testid="hosp-save">
+        {t('save')}
+      </button>
+      <Outcome o={o} testId="hosp" />
+    </form>
+  );
+}
+
+function Inform({ detail, write, today }: { detail: CaseDetail; write: Write; today: string }) {
+  const { t } = useTranslation('aftercare');
+  const api = useApi();
+  const o = useOutcome();
+  const [channel, setChannel] = useState<InformChannel | ''>(detail.patientInformed?.channel ?? '');
+  const [date, setDate] = useState(detail.patientInformed?.date ?? today);
+  const [touched, setTouched] = useState(false);
+  useEffect(() => {
+    setChannel(detail.patientInformed?.channel ?? '');
+    if (detail.patientInformed) setDate(detail.patientInformed.date);
+  }, [detail.patientInformed]);
+  const missing = touched && channel === '';
+  return (
+    <form
+      className="after-block"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (!channel) return;
+        void write(() => api.call('cases.patientInformed', { caseId: detail.id, channel, date }), (v) => v).then(o.done);
+      }}
+      data-testid="after-inform"
+    >
+      <h3>{t('block.inform')}</h3>
+      <fieldset className="channels">
+        <legend>{t('inform.channelLegend')}</legend>
+        {INFORM_CHANNELS.map((c) => (
+          <label key={c} className="check-row top">
+            <input type="radio" name="inform-channel" value={c} checked={channel === c} onChange={() => { setChannel(c); o.clear(); }} data-testid={`inform-channel-${c}`} aria-invalid={missing || undefined} />
+            <span>{t(`inform.channel.${c}`)}</span>
+          </label>
+        ))}
+      </fieldset>
+      {missing && (
+        <p className="error small" role="alert">
+          {t('inform.channelMissing')}
+        </p>
+      )}
+      <div className="field narrow-field">
+        <label htmlFor="inform-date">{t('inform.date')}</label>
+        <input id="inform-date" type="date" value={date} max={today} onChange={(e) => { setDate(e.target.value); o.clear(); }} data-testid="inform-date" />
+      </div>
+      <button type="submit" data-testid="inform-save">
+        {t('save')}
+      </button>
+      {detail.patientInformed && (
+        <p className="small ok" data-testid="informed-state">
+          {t('inform.done', { date: fmtDate(detail.patientInformed.date), channel: t(`inform.channel.${detail.patientInformed.channel}`) })}
+        </p>
+      )}
+      <Outcome o={o} testId="inform" />
+    </form>
+  );
+}
+
+function FollowUp({ detail, write }: { detail: CaseDetail; write: Write }) {
+  const { t } = useTranslation('aftercare');
+  const api = useApi();
+  const o = useOutcome();
   const from = (f: FollowUpView | null) => ({
     operationDate: f?.operationDate ?? '',
     dischargeDate: f?.dischargeDate ?? '',
@@ -158,6 +246,11 @@ function FollowUp({ detail, write, onDone }: { detail: CaseDetail; write: Write;
   });
   const [f, setF] = useState(() => from(detail.followUp));
   useEffect(() => setF(from(detail.followUp)), [detail.followUp?.updatedAt]); // eslint-disable-line react-hooks/exhaustive-deps
+  const set = (patch: Partial<typeof f>) => {
+    setF({ ...f, ...patch });
+    o.clear();
+  };
+  const due = followUpDue(/^\d{4}-\d{2}-\d{2}$/.test(f.operationDate) ? f.operationDate : null);
 
   const save = (e: React.FormEvent) => {
     e.preventDefault();
@@ -166,37 +259,42 @@ function FollowUp({ detail, write, onDone }: { detail: CaseDetail; write: Write;
       operationDate: f.operationDate || null,
       dischargeDate: f.dischargeDate || null,
       complications: untri(f.complications),
-      complicationsNote: f.complicationsNote.trim() || null,
+      complicationsNote: f.complications === 'yes' ? f.complicationsNote.trim() || null : null,
       disability: untri(f.disability),
       death: untri(f.death),
-      deathDate: f.deathDate || null,
+      deathDate: f.death === 'yes' ? f.deathDate || null : null,
       survivalOneYear: untri(f.survivalOneYear),
       notes: f.notes.trim() || null,
     };
-    void write(() => api.call('cases.followUp', args), (v) => v).then((r) => onDone(r, 'followup'));
+    void write(() => api.call('cases.followUp', args), (v) => v).then(o.done);
   };
-  const triSelect = (key: 'complications' | 'disability' | 'death' | 'survivalOneYear') => (
+  const triSelect = (key: 'complications' | 'disability' | 'death' | 'survivalOneYear', hint?: string) => (
     <div className="field">
-      <label htmlFor={`fu-${key}`}>{t(`ui.followUp.${key}`)}</label>
-      <select id={`fu-${key}`} value={f[key]} onChange={(e) => setF({ ...f, [key]: e.target.value as Tri })}>
-        <option value="">{t('ui.followUp.unknown')}</option>
-        <option value="yes">{t('ui.followUp.yes')}</option>
-        <option value="no">{t('ui.followUp.no')}</option>
+      <label htmlFor={`fu-${key}`}>{t(`followUp.${key}`)}</label>
+      <select id={`fu-${key}`} value={f[key]} onChange={(e) => set({ [key]: e.target.value as Tri })} data-testid={`fu-${key}`} aria-describedby={hint ? `fu-${key}-hint` : undefined}>
+        <option value="">{t('unknown')}</option>
+        <option value="yes">{t('yes')}</option>
+        <option value="no">{t('no')}</option>
       </select>
+      {hint && (
+        <div className="hint" id={`fu-${key}-hint`}>
+          {hint}
+        </div>
+      )}
     </div>
   );
   return (
-    <form onSubmit={save} data-testid="follow-up">
-      <h3>{t('ui.followUp.title')}</h3>
-      <p className="small muted">{t('ui.followUp.lead')}</p>
+    <form onSubmit={save} className="after-block" data-testid="follow-up">
+      <h3>{t('block.followUp')}</h3>
+      <p className="small muted">{t('followUp.lead')}</p>
       <div className="row">
         <div className="field">
-          <label htmlFor="fu-op">{t('ui.followUp.operationDate')}</label>
-          <input id="fu-op" type="date" value={f.operationDate} onChange={(e) => setF({ ...f, operationDate: e.target.value })} />
+          <label htmlFor="fu-op">{t('followUp.operationDate')}</label>
+          <input id="fu-op" type="date" value={f.operationDate} onChange={(e) => set({ operationDate: e.target.value })} data-testid="fu-operationDate" />
         </div>
         <div className="field">
-          <label htmlFor="fu-dis">{t('ui.followUp.dischargeDate')}</label>
-          <input id="fu-dis" type="date" value={f.dischargeDate} onChange={(e) => setF({ ...f, dischargeDate: e.target.value })} />
+          <label htmlFor="fu-dis">{t('followUp.dischargeDate')}</label>
+          <input id="fu-dis" type="date" value={f.dischargeDate} onChange={(e) => set({ dischargeDate: e.target.value })} data-testid="fu-dischargeDate" />
         </div>
       </div>
       <div className="row">
@@ -205,27 +303,28 @@ function FollowUp({ detail, write, onDone }: { detail: CaseDetail; write: Write;
       </div>
       {f.complications === 'yes' && (
         <div className="field">
-          <label htmlFor="fu-cn">{t('ui.followUp.complicationsNote')}</label>
-          <input id="fu-cn" value={f.complicationsNote} onChange={(e) => setF({ ...f, complicationsNote: e.target.value })} />
+          <label htmlFor="fu-cn">{t('followUp.complicationsNote')}</label>
+          <input id="fu-cn" value={f.complicationsNote} onChange={(e) => set({ complicationsNote: e.target.value })} data-testid="fu-complicationsNote" />
         </div>
       )}
       <div className="row">
+        {triSelect('survivalOneYear', due ? t('followUp.dueOn', { date: fmtDate(due) }) : t('followUp.dueAfterOperation'))}
         {triSelect('death')}
         {f.death === 'yes' && (
           <div className="field">
-            <label htmlFor="fu-dd">{t('ui.followUp.deathDate')}</label>
-            <input id="fu-dd" type="date" value={f.deathDate} onChange={(e) => setF({ ...f, deathDate: e.target.value })} />
+            <label htmlFor="fu-dd">{t('followUp.deathDate')}</label>
+            <input id="fu-dd" type="date" value={f.deathDate} onChange={(e) => set({ deathDate: e.target.value })} data-testid="fu-deathDate" />
           </div>
         )}
-        {triSelect('survivalOneYear')}
       </div>
       <div className="field">
-        <label htmlFor="fu-notes">{t('ui.followUp.notes')}</label>
-        <textarea id="fu-notes" rows={2} value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />
+        <label htmlFor="fu-notes">{t('followUp.notes')}</label>
+        <textarea id="fu-notes" rows={2} value={f.notes} onChange={(e) => set({ notes: e.target.value })} />
       </div>
       <button type="submit" data-testid="followup-save">
-        {t('actions.save', { ns: 'common' })}
+        {t('save')}
       </button>
+      <Outcome o={o} testId="followup" />
     </form>
   );
 }

@@ -12,6 +12,7 @@ import { Field } from '../../components/Field';
 import { FindingList } from '../../components/FindingList';
 import { SaveState } from '../../components/SaveState';
 import { href, navigate } from '../../router';
+import { InpatientRefusalPanel } from '../aftercare/InpatientRefusalPanel';
 import { AfterApproval } from './AfterApproval';
 import { DecisionPanel } from './DecisionPanel';
 import { fmtDate, localizeError, personName, todayKz } from './format';
@@ -22,7 +23,7 @@ import { useCaseDraft } from './useCaseDraft';
 
 /** One case: patient, packet, deadline and funding, decision, and what follows an approval. */
 export function CaseEditor({ id }: { id: string }) {
-  const { t } = useTranslation('cases');
+  const { t, i18n } = useTranslation('cases');
   const api = useApi();
   const draft = useCaseDraft(id);
   const { detail, form, edit, flush } = draft;
@@ -95,7 +96,13 @@ export function CaseEditor({ id }: { id: string }) {
   const errors = summary.filter((f) => f.severity === 'error');
   const warnings = summary.filter((f) => f.severity === 'warning');
   const decided = detail.status === 'approved' || detail.status === 'refused';
-  const locked = detail.decisions.some((d) => d.locked);
+  // An issued protocol: the case cannot be deleted, and its data is read-only until a correction starts.
+  const issuedOnce = detail.decisions.some((d) => d.locked);
+  const locked = detail.locked;
+  const issuedNumber = detail.decisions.find((d) => d.state === 'issued')?.protocol?.label ?? '';
+  const lang = i18n.language === 'ru' ? 'ru' : 'kk';
+  const tech = detail.technology;
+  const techName = tech ? (tech.name[lang] ?? tech.name[lang === 'kk' ? 'ru' : 'kk']) : null;
 
   const register = async () => {
     const r = await draft.write(() => api.call('cases.register', { id }), (v) => v);
@@ -142,7 +149,7 @@ export function CaseEditor({ id }: { id: string }) {
               {t('ui.case.register')}
             </button>
           )}
-          {!locked && (
+          {!issuedOnce && (
             <button type="button" className="danger" onClick={() => void remove()} data-testid="delete-case">
               {t(detail.status === 'draft' ? 'ui.case.delete' : 'ui.case.deleteCase')}
             </button>
@@ -150,6 +157,14 @@ export function CaseEditor({ id }: { id: string }) {
         </div>
       </div>
       <ErrorText error={actionError} />
+      {locked && (
+        <p className="locked-note" role="note" data-testid="case-locked">
+          {t('ui.case.lockedNote', { number: issuedNumber })}{' '}
+          <button type="button" className="link" onClick={() => document.getElementById('decision-title')?.scrollIntoView({ block: 'start' })}>
+            {t('ui.case.toCorrection')}
+          </button>
+        </p>
+      )}
 
       <div className="case-summary panel" data-testid="case-summary">
         <div>
@@ -175,6 +190,20 @@ export function CaseEditor({ id }: { id: string }) {
             </>
           ) : (
             <span className="muted">{t('ui.case.fundingUnknown')}</span>
+          )}
+        </div>
+        <div data-testid="technology" className="summary-wide">
+          <div className="label">{t('ui.case.technology')}</div>
+          {tech ? (
+            <>
+              <span className="mono">{tech.code}</span> <strong data-testid="technology-name">{techName ?? t('ui.case.noOfficialName')}</strong>
+              {techName && tech.name[lang] === null && <span className="mark">{t('ui.case.nameOtherLang')}</span>}
+              <div className="small muted" data-testid="technology-section">
+                {tech.section ? t('ui.case.sectionOf', { heading: t(`listSections.${tech.section}`, { ns: 'pdf' }) }) : t('ui.case.sectionUnknown')}
+              </div>
+            </>
+          ) : (
+            <span className="muted">{t('ui.case.technologyUnknown')}</span>
           )}
         </div>
         <div data-testid="packet-state" data-complete={errors.length === 0}>
@@ -206,7 +235,7 @@ export function CaseEditor({ id }: { id: string }) {
         aria-label={t('ui.case.formLabel')}
       >
         <div className="two-col">
-          <fieldset className="panel">
+          <fieldset className="panel" disabled={locked}>
             <legend>{t('ui.patient.title')}</legend>
             <div className="row">
               <Field
@@ -263,7 +292,7 @@ export function CaseEditor({ id }: { id: string }) {
             </Field>
           </fieldset>
 
-          <fieldset className="panel">
+          <fieldset className="panel" disabled={locked}>
             <legend>{t('ui.case.title')}</legend>
             <div className="row">
               <Field id="receivedDate" label={t('ui.case.receivedDate')} findings={findingsFor(shown, 'receivedAt')}>
@@ -290,7 +319,7 @@ export function CaseEditor({ id }: { id: string }) {
               <label htmlFor="inpatient">{t('ui.case.inpatient')}</label>
             </div>
             <div className="row code-row">
-              <HtmpCodeField value={form.htmpCode} onDate={form.receivedDate} findings={findingsFor(shown, 'htmpCode')} onChange={(v, now) => set('htmpCode', v, now)} />
+              <HtmpCodeField value={form.htmpCode} onDate={form.receivedDate} findings={findingsFor(shown, 'htmpCode')} onChange={(v, now) => set('htmpCode', v, now)} section={tech?.code === form.htmpCode.trim() ? tech.section : null} />
               <Field id="urgency" label={t('ui.case.urgency')} findings={findingsFor(shown, 'urgency')}>
                 {(p) => (
                   <select {...p} value={form.urgency} onChange={(e) => set('urgency', e.target.value as FormState['urgency'])} data-testid="case-urgency">
@@ -332,15 +361,16 @@ export function CaseEditor({ id }: { id: string }) {
           </fieldset>
         </div>
 
-        <PacketChecklist id={id} detail={detail} form={form} findings={shown} edit={edit} write={draft.write} />
+        <PacketChecklist id={id} detail={detail} form={form} findings={shown} edit={edit} write={draft.write} readOnly={locked} />
         <div id="packet-missing" className="panel" data-testid="packet-findings">
           <h2>{errors.length === 0 ? t('ui.packet.complete') : t('ui.packet.whatIsMissing')}</h2>
           {summary.length === 0 ? <p className="ok">{t('ui.packet.noFindings')}</p> : <FindingList findings={summary} testId="all-findings" calm={!showAll} />}
         </div>
       </form>
 
-      <DecisionPanel detail={detail} complete={errors.length === 0} write={draft.write} />
+      <DecisionPanel detail={detail} write={draft.write} />
       {detail.status === 'approved' && <AfterApproval detail={detail} write={draft.write} />}
+      {detail.status === 'refused' && detail.inpatient && <InpatientRefusalPanel caseId={detail.id} />}
     </section>
   );
 }

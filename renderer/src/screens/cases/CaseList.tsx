@@ -7,6 +7,7 @@ import { DueBadge } from '../../components/DueBadge';
 import { ErrorText } from '../../components/ErrorText';
 import { Pager } from '../../components/Pager';
 import { href, navigate } from '../../router';
+import { OverdueSteps } from '../aftercare/OverdueSteps';
 import { fmtDateTime, personName } from './format';
 import { replayPendingDrafts } from './useCaseDraft';
 import type { AppError } from '../../../../shared/result';
@@ -15,7 +16,7 @@ type ListArgs = ArgsOf<'cases.list'>;
 
 interface Filters {
   status: '' | (typeof CASE_STATUSES)[number] | 'undecided';
-  due: '' | 'today' | 'overdue';
+  due: '' | 'today' | 'overdue' | 'steps';
   code: string;
   from: string;
   to: string;
@@ -68,7 +69,7 @@ export function CaseList() {
   }, [typed, filters.query, filters.code]);
   useEffect(() => sessionStorage.setItem(KEY, JSON.stringify({ f: filters, offset })), [filters, offset]);
 
-  const list = useQuery('cases.list', toArgs(filters, offset));
+  const list = useQuery('cases.list', filters.due === 'steps' ? null : toArgs(filters, offset));
   // Edits a closed window left unsaved reach the core at start, even for cases not reopened.
   useEffect(() => {
     void replayPendingDrafts(api).then((n) => n > 0 && list.reload());
@@ -100,6 +101,9 @@ export function CaseList() {
           <a href={href('cases', 'journal')} data-testid="open-journal">
             {t('ui.journal.title')}
           </a>
+          <a href={href('cases', 'inpatient-journal')} data-testid="open-inpatient-journal">
+            {t('journal.linkTitle', { ns: 'aftercare' })}
+          </a>
           <button type="button" className="primary" onClick={() => void create()} data-testid="new-case">
             {t('ui.list.new')}
           </button>
@@ -129,6 +133,7 @@ export function CaseList() {
             <option value="">{t('ui.list.any')}</option>
             <option value="today">{t('ui.list.dueToday')}</option>
             <option value="overdue">{t('ui.list.overdue')}</option>
+            <option value="steps">{t('overdue.filterOption', { ns: 'aftercare' })}</option>
           </select>
         </label>
         <label>
@@ -155,14 +160,16 @@ export function CaseList() {
         </button>
       </form>
       <ErrorText error={list.error} />
-      {data && (
+      {/* Overdue steps of every kind come from their own indexed query, not the register's. */}
+      {filters.due === 'steps' && <OverdueSteps />}
+      {filters.due !== 'steps' && data && (
         <>
           <CaseTable items={data.items} today={data.today} testId="case-table" busy={list.loading} />
           {data.total === 0 && <p className="muted" data-testid="list-empty">{t('ui.list.empty')}</p>}
           <Pager offset={data.offset} limit={data.limit} total={data.total} onChange={setOffset} />
         </>
       )}
-      {!data && list.loading && <p className="muted">{t('ui.loading')}</p>}
+      {filters.due !== 'steps' && !data && list.loading && <p className="muted">{t('ui.loading')}</p>}
     </section>
   );
 }

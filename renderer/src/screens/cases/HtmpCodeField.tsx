@@ -19,7 +19,20 @@ const looksLikeLooseCode = (s: string) => /^[\d\s.,-]+$/.test(s.trim()) && /\d/.
  * which only some, which word matched nothing, and which codes are no longer (or not yet) on the
  * list on that date. A code typed without dots becomes the code when the field is left.
  */
-export function HtmpCodeField({ value, onDate, findings, onChange }: { value: string; onDate: string; findings: Finding[]; onChange(code: string, now?: boolean): void }) {
+export function HtmpCodeField({
+  value,
+  onDate,
+  findings,
+  onChange,
+  section = null,
+}: {
+  value: string;
+  onDate: string;
+  findings: Finding[];
+  onChange(code: string, now?: boolean): void;
+  /** The section the case's urgency selects: its wording of the name is shown (a code may be worded differently per section). */
+  section?: 1 | 2 | 3 | null;
+}) {
   const { t, i18n } = useTranslation('cases');
   const { t: tc } = useTranslation('catalogue');
   const api = useApi();
@@ -97,7 +110,9 @@ export function HtmpCodeField({ value, onDate, findings, onChange }: { value: st
   const nameOf = (n: { kk: string | null; ru: string | null }) => n[lang] ?? n[other] ?? '';
   const listOpen = open && hits.length > 0;
   const popupOpen = open && answer !== null && (hits.length > 0 || answer.elsewhere.length > 0 || answer.words.length > 0);
-  const name = shown ? nameOf(shown.names) : '';
+  const inSection = shown && section !== null ? shown.sections.find((s) => s.section === section) : undefined;
+  const names = inSection ? inSection.name : shown?.names;
+  const name = names ? nameOf(names) : '';
   const firstPartial = hits.findIndex((h) => h.partial);
 
   return (
@@ -110,7 +125,7 @@ export function HtmpCodeField({ value, onDate, findings, onChange }: { value: st
         shown && name ? (
           <span data-testid="code-name">
             <strong>{name}</strong>
-            {shown.names[lang] === null && <span className="mark">{t('ui.case.nameOtherLang')}</span>}
+            {names?.[lang] === null && <span className="mark">{t('ui.case.nameOtherLang')}</span>}
             {shown.sections.length > 0 && <> — {t('ui.case.codeSections', { sections: shown.sections.map((s) => s.section).join(', ') })}</>}
           </span>
         ) : undefined

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_FILE_BYTES, SIGNATURE_ROLES, type CaseDetail, type FileRef } from '../../../../shared/contract/cases';
 import { type DocumentKind, type Finding } from '../../../../shared/domain/packet';
+import { packetVariant } from '../../../../shared/domain/packet-variants';
 import type { AppError, Result } from '../../../../shared/result';
 import { useApi } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
@@ -11,14 +12,13 @@ import { emptyDoc, findingsForDoc, type DocState, type FormState } from './model
 
 type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => Promise<Result<T>>;
 
-const POINT: Record<DocumentKind, string> = { identity: '34 (1)', referral: '34 (2)', record_extract: '34 (3)', test_results: '34 (4)', other: '' };
 
 /**
  * The packet of point 34 as a checklist: each document received on paper or as files (copied into
  * the store, previewed inline), the extract's signatures, seal and diagnosis, the tests' names and
  * dates; what is still missing is shown on the row it concerns.
  */
-export function PacketChecklist({ id, detail, form, findings, edit, write }: { id: string; detail: CaseDetail; form: FormState; findings: Finding[]; edit(mut: (f: FormState) => FormState, o?: { now?: boolean }): void; write: Write }) {
+export function PacketChecklist({ id, detail, form, findings, edit, write, readOnly = false }: { id: string; detail: CaseDetail; form: FormState; findings: Finding[]; edit(mut: (f: FormState) => FormState, o?: { now?: boolean }): void; write: Write; /** An issued protocol locks the packet: files can be opened, nothing changed. */ readOnly?: boolean }) {
   const { t } = useTranslation('cases');
   const api = useApi();
   const [preview, setPreview] = useState<FileRef>();
@@ -73,10 +73,16 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
   };
 
   const seenKind = new Set<string>();
+  // The route decides the extract's signatures and channel (point 40 for a patient in hospital).
+  const variant = packetVariant(form.inpatient);
+  const point = (kind: DocumentKind) => variant.documents.find((d) => d.kind === kind)?.point ?? '';
   return (
     <fieldset className="panel packet" data-testid="packet">
       <legend>{t('ui.packet.title')}</legend>
       <p className="small muted">{t('ui.packet.lead')}</p>
+      <p className={`variant variant-${variant.id}`} data-testid="packet-variant" data-variant={variant.id}>
+        <strong>{t(`variant.${variant.id}.title`, { ns: 'aftercare' })}</strong> {t(`variant.${variant.id}.lead`, { ns: 'aftercare' })}
+      </p>
       <ErrorText error={error} />
       {busy && <p role="status" className="small">{t('ui.files.uploading')}</p>}
       <ol className="doc-list">
@@ -92,10 +98,10 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                 <span className={`doc-mark ${received ? 'ok' : 'error'}`} aria-hidden="true">
                   {received ? '✓' : '✗'}
                 </span>
-                <strong id={`${dom}-title`}>{t(`ui.docKind.${doc.kind}`)}</strong>
-                {POINT[doc.kind] && <span className="muted small">{t('ui.packet.point', { point: POINT[doc.kind] })}</span>}
+                <strong id={`${dom}-title`}>{doc.kind === 'record_extract' && variant.id === 'inpatient' ? t('variant.inpatient.extract', { ns: 'aftercare' }) : t(`ui.docKind.${doc.kind}`)}</strong>
+                {point(doc.kind) && <span className="muted small">{t('ui.packet.point', { point: point(doc.kind) })}</span>}
                 <span className="spacer" />
-                {(doc.kind === 'other' || (doc.id && form.documents.filter((d) => d.kind === doc.kind).length > 1)) && (
+                {!readOnly && (doc.kind === 'other' || (doc.id && form.documents.filter((d) => d.kind === doc.kind).length > 1)) && (
                   <button type="button" className="link" onClick={() => removeDoc(doc)}>
                     {t('ui.packet.removeDoc')}
                   </button>
@@ -104,16 +110,16 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
               {doc.kind === 'other' && (
                 <div className="field inline">
                   <label htmlFor={`${dom}-title-in`}>{t('ui.packet.docTitle')}</label>
-                  <input id={`${dom}-title-in`} value={doc.title} onChange={(e) => change(doc.key, { title: e.target.value })} />
+                  <input id={`${dom}-title-in`} value={doc.title} disabled={readOnly} onChange={(e) => change(doc.key, { title: e.target.value })} />
                 </div>
               )}
               <div className="doc-body">
                 <div className="check-row">
-                  <input id={`${dom}-paper`} type="checkbox" checked={doc.paper} onChange={(e) => change(doc.key, { paper: e.target.checked }, true)} data-testid={`paper-${doc.kind}`} />
+                  <input id={`${dom}-paper`} type="checkbox" checked={doc.paper} disabled={readOnly} onChange={(e) => change(doc.key, { paper: e.target.checked }, true)} data-testid={`paper-${doc.kind}`} />
                   <label htmlFor={`${dom}-paper`}>{t('ui.packet.onPaper')}</label>
                 </div>
                 <div className="files">
-                  <label className="file-button">
+                  {!readOnly && <label className="file-button">
                     <span>{t('ui.files.attach')}</span>
                     <input
                       type="file"
@@ -125,9 +131,9 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                       }}
                       data-testid={`attach-${doc.kind}`}
                       aria-describedby={`${dom}-title`}
-                      disabled={busy}
+                      disabled={busy || readOnly}
                     />
-                  </label>
+                  </label>}
                   {doc.files.length > 0 && (
                     <ul className="file-list" data-testid={`files-${doc.kind}`}>
                       {doc.files.map((f) => (
@@ -136,9 +142,11 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                             {f.name}
                           </button>
                           <span className="muted small"> {formatBytes(f.size)}</span>
-                          <button type="button" className="link danger" onClick={() => void removeFile(f)} aria-label={t('ui.files.removeNamed', { name: f.name })}>
-                            ✕
-                          </button>
+                          {!readOnly && (
+                            <button type="button" className="link danger" onClick={() => void removeFile(f)} aria-label={t('ui.files.removeNamed', { name: f.name })}>
+                              ✕
+                            </button>
+                          )}
                         </li>
                       ))}
                     </ul>
@@ -155,20 +163,23 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                           id={`${dom}-sig-${role}`}
                           type="checkbox"
                           checked={doc.signatures.includes(role)}
-                          onChange={(e) => change(doc.key, { signatures: e.target.checked ? [...doc.signatures, role] : doc.signatures.filter((r) => r !== role) }, true)}
+                          disabled={readOnly} onChange={(e) => change(doc.key, { signatures: e.target.checked ? [...doc.signatures, role] : doc.signatures.filter((r) => r !== role) }, true)}
                           data-testid={`sig-${role}`}
                         />
                         <label htmlFor={`${dom}-sig-${role}`}>{t(`signatureRole.${role}`, { ns: 'rules' })}</label>
                       </span>
                     ))}
                   </div>
+                  <p className="hint" data-testid="signature-rule">
+                    {t(`variant.${variant.id}.signatures`, { ns: 'aftercare' })}
+                  </p>
                   <div className="check-row">
-                    <input id={`${dom}-seal`} type="checkbox" checked={doc.seal} onChange={(e) => change(doc.key, { seal: e.target.checked }, true)} data-testid="seal" />
+                    <input id={`${dom}-seal`} type="checkbox" checked={doc.seal} disabled={readOnly} onChange={(e) => change(doc.key, { seal: e.target.checked }, true)} data-testid="seal" />
                     <label htmlFor={`${dom}-seal`}>{t('ui.packet.seal')}</label>
                   </div>
                   <div className="field">
                     <label htmlFor={`${dom}-diag`}>{t('ui.packet.clinicalDiagnosis')}</label>
-                    <textarea id={`${dom}-diag`} rows={2} value={doc.clinicalDiagnosis} onChange={(e) => change(doc.key, { clinicalDiagnosis: e.target.value })} data-testid="clinical-diagnosis" />
+                    <textarea id={`${dom}-diag`} rows={2} value={doc.clinicalDiagnosis} disabled={readOnly} onChange={(e) => change(doc.key, { clinicalDiagnosis: e.target.value })} data-testid="clinical-diagnosis" />
                   </div>
                 </div>
               )}
@@ -192,7 +203,7 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                               <input
                                 aria-label={t('ui.packet.testNameN', { n: i + 1 })}
                                 value={item.name}
-                                onChange={(e) => change(doc.key, { items: doc.items.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })}
+                                disabled={readOnly} onChange={(e) => change(doc.key, { items: doc.items.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })}
                                 data-testid="test-name"
                               />
                             </td>
@@ -201,23 +212,27 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
                                 type="date"
                                 aria-label={t('ui.packet.testDateN', { n: i + 1 })}
                                 value={item.date}
-                                onChange={(e) => change(doc.key, { items: doc.items.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)) })}
+                                disabled={readOnly} onChange={(e) => change(doc.key, { items: doc.items.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)) })}
                                 data-testid="test-date"
                               />
                             </td>
                             <td>
-                              <button type="button" className="link danger" onClick={() => change(doc.key, { items: doc.items.filter((_, j) => j !== i) }, true)} aria-label={t('ui.packet.removeItemN', { n: i + 1 })}>
-                                ✕
-                              </button>
+                              {!readOnly && (
+                                <button type="button" className="link danger" onClick={() => change(doc.key, { items: doc.items.filter((_, j) => j !== i) }, true)} aria-label={t('ui.packet.removeItemN', { n: i + 1 })}>
+                                  ✕
+                                </button>
+                              )}
                             </td>
                           </tr>
                         ))}
                       </tbody>
                     </table>
                   )}
-                  <button type="button" onClick={() => change(doc.key, { items: [...doc.items, { name: '', date: '' }] })} data-testid="add-test">
-                    + {t('ui.packet.addTest')}
-                  </button>
+                  {!readOnly && (
+                    <button type="button" onClick={() => change(doc.key, { items: [...doc.items, { name: '', date: '' }] })} data-testid="add-test">
+                      + {t('ui.packet.addTest')}
+                    </button>
+                  )}
                 </div>
               )}
               <FindingList findings={docFindings} testId={`findings-doc-${doc.kind}`} />
@@ -236,9 +251,11 @@ export function PacketChecklist({ id, detail, form, findings, edit, write }: { i
           );
         })}
       </ol>
-      <button type="button" onClick={addOther} data-testid="add-other">
-        + {t('ui.packet.addOther')}
-      </button>
+      {!readOnly && (
+        <button type="button" onClick={addOther} data-testid="add-other">
+          + {t('ui.packet.addOther')}
+        </button>
+      )}
     </fieldset>
   );
 }

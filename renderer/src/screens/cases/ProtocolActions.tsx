@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetail, DecisionView } from '../../../../shared/contract/cases';
-import type { DocLangArg, LayoutArg } from '../../../../shared/contract/protocols';
+import type { DocLangArg, LayoutArg, ProtocolCaseState } from '../../../../shared/contract/protocols';
 import type { AppError } from '../../../../shared/result';
-import { useApi, useQuery } from '../../api/context';
+import { useApi, type Query } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { PdfControls } from '../protocols/PdfControls';
 import { fmtDate, fmtMoment } from '../protocols/pdf';
@@ -11,16 +11,13 @@ import { fmtDate, fmtMoment } from '../protocols/pdf';
 /**
  * The protocol of an issued decision on the case screen: language / layout, Preview, Save as PDF,
  * Print. The protocol is printed from its statement stored at issue, so every later print says
- * exactly what was issued. When the decision was issued by the cases screen and its statement is
+ * exactly what was issued. When the decision was issued elsewhere (sync) and its statement is
  * not stored yet, it is stored right away (`protocols.issue` on an issued decision stores only).
- * For a draft decision it offers "Issue protocol" (number, lock, statement in one step).
  */
-export function ProtocolActions({ detail, decision }: { detail: CaseDetail; decision: DecisionView }) {
+export function ProtocolActions({ detail, decision, state }: { detail: CaseDetail; decision: DecisionView; state: Query<ProtocolCaseState> }) {
   const { t } = useTranslation('protocols');
   const api = useApi();
-  const state = useQuery('protocols.forCase', { caseId: detail.id }, [decision.id, decision.state]);
   const [error, setError] = useState<AppError>();
-  const [busy, setBusy] = useState(false);
   const captured = useRef<string | null>(null);
 
   // Freeze the statement of a decision issued elsewhere as soon as it is seen.
@@ -36,30 +33,12 @@ export function ProtocolActions({ detail, decision }: { detail: CaseDetail; deci
 
   const load = useCallback((lang: DocLangArg, layout: LayoutArg) => api.call('protocols.render', { caseId: detail.id, lang, layout }), [api, detail.id]);
 
-  const issue = async () => {
-    if (!window.confirm(t('actions.issueConfirm'))) return;
-    setBusy(true);
-    const r = await api.call('protocols.issue', { caseId: detail.id });
-    setBusy(false);
-    if (!r.ok) setError(r.error);
-    state.reload();
-  };
-
   const s = state.data;
   const number = s?.issued?.number ?? decision.protocol?.label ?? '';
   return (
     <section className="panel protocol-actions" aria-labelledby="protocol-actions-title" data-testid="protocol-actions">
       <h3 id="protocol-actions-title">{t('actions.title')}</h3>
       <ErrorText error={error ?? state.error} />
-      {s && !s.decision && <p className="muted">{t('actions.noDecision')}</p>}
-      {s?.decision?.state === 'draft' && (
-        <div>
-          <p className="muted">{t('actions.draft', { outcome: t(`actions.outcomes.${s.decision.outcome}`) })}</p>
-          <button type="button" className="primary" onClick={() => void issue()} disabled={busy} data-testid="protocol-issue">
-            {t('actions.issue')}
-          </button>
-        </div>
-      )}
       {s?.renderable && (
         <>
           <p className="small muted" data-testid="protocol-issued">

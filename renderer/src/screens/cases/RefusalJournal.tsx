@@ -1,23 +1,36 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '../../api/context';
+import type { DocLangArg, LayoutArg } from '../../../../shared/contract/protocols';
+import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
+import { PdfControls } from '../protocols/PdfControls';
 import { fmtDate, personName, todayKz } from './format';
 
 function monthStart(today: string): string {
   return `${today.slice(0, 8)}01`;
 }
 
-/** The journal of refusals (point 40): issued refusals in a period, each linking to its case. */
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The journal of refusals: the commission's issued refusals in a period, each linking to its case,
+ * and printed as a document (the journal PDF with the letterhead and the period). The column "in
+ * hospital" shows the refusals point 40 has entered in the journal of refusals of admission and
+ * hospitalization.
+ */
 export function RefusalJournal() {
-  const { t } = useTranslation('cases');
+  const { t, i18n } = useTranslation('cases');
+  const lang = i18n.language === 'ru' ? 'ru' : 'kk';
+  const api = useApi();
   const today = todayKz();
   const [from, setFrom] = useState(`${today.slice(0, 4)}-01-01`);
   const [to, setTo] = useState(today);
   const args = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
   const journal = useQuery('cases.refusalJournal', args);
   const items = journal.data?.items ?? [];
+  const printable = ISO.test(from) && ISO.test(to) && from <= to;
+  const loadPdf = useCallback((l: DocLangArg, layout: LayoutArg) => api.call('protocols.refusalJournalPdf', { from, to, lang: l, layout }), [api, from, to]);
   return (
     <section className="screen" aria-labelledby="journal-title">
       <p>
@@ -40,10 +53,9 @@ export function RefusalJournal() {
         <button type="button" onClick={() => { setFrom(`${today.slice(0, 4)}-01-01`); setTo(today); }}>
           {t('ui.journal.thisYear')}
         </button>
-        <button type="button" onClick={() => window.print()}>
-          {t('ui.journal.print')}
-        </button>
       </form>
+      <PdfControls id="journal" load={loadPdf} title={t('ui.journal.title')} disabled={!printable} />
+      {!printable && <p className="hint">{t('ui.journal.periodNeeded')}</p>}
       <ErrorText error={journal.error} />
       <table className="grid" data-testid="journal-table">
         <thead>
@@ -53,9 +65,10 @@ export function RefusalJournal() {
             <th scope="col">{t('ui.journal.date')}</th>
             <th scope="col">{t('ui.col.patient')}</th>
             <th scope="col">{t('ui.col.iin')}</th>
-            <th scope="col">{t('ui.col.code')}</th>
+            <th scope="col">{t('ui.journal.technology')}</th>
             <th scope="col">{t('ui.journal.diagnosis')}</th>
             <th scope="col">{t('ui.journal.reason')}</th>
+            <th scope="col">{t('ui.journal.inpatient')}</th>
             <th scope="col">{t('ui.journal.primaryCare')}</th>
           </tr>
         </thead>
@@ -68,14 +81,17 @@ export function RefusalJournal() {
               <td>
                 <a href={href('cases', e.caseId)}>{personName(e.patient)}</a>
               </td>
-              <td className="mono">{e.patient.iin}</td>
-              <td>{e.htmpCode}</td>
+              <td className="mono nowrap">{e.patient.iin}</td>
+              <td>
+                <span className="mono">{e.htmpCode}</span> <span className="small">{e.htmpName[lang] ?? e.htmpName[lang === 'kk' ? 'ru' : 'kk'] ?? ''}</span>
+              </td>
               <td>
                 {e.diagnosis.icd10} {e.diagnosis.text}
               </td>
               <td>
                 {t(`ui.reasonShort.${e.reason}`)} <span className="muted small">({t('ui.journal.subpoint', { n: e.legalSubpoint })})</span>
               </td>
+              <td>{t(e.inpatient ? 'ui.journal.yes' : 'ui.journal.no')}</td>
               <td>{e.primaryCareOrg ?? ''}</td>
             </tr>
           ))}

@@ -44,6 +44,8 @@ export function replayPendingDrafts(api: ApiClient): Promise<number> {
         localStorage.removeItem(key);
         saved++;
       }
+      // An issued protocol locked the case meanwhile: these edits can no longer apply.
+      if (!r.ok && r.error.code === 'cases.locked') localStorage.removeItem(key);
     }
     return saved;
   })().finally(() => {
@@ -113,6 +115,8 @@ export function useCaseDraft(id: string) {
     if (!r.ok) {
       setStatus('error');
       setSaveError(r.error);
+      // A locked case keeps what was issued: the unsaved copy is dropped, the error says why.
+      if (r.error.code === 'cases.locked') localStorage.removeItem(pendingKey(id));
       return false;
     }
     savedSeq.current = sent;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DiffEntry, EditionSummary, SectionNo } from '../../../../shared/contract/catalogue';
+import { noteIn } from '../../../../shared/domain/note-text';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
@@ -114,7 +115,8 @@ function DiffList({ title, sign, items, cls }: { title: string; sign: string; it
 }
 
 function EditionsPanel({ editions, onSaved }: { editions: EditionSummary[] | undefined; onSaved: () => void }) {
-  const { t } = useTranslation('catalogue');
+  const { t, i18n } = useTranslation('catalogue');
+  const lang = i18n.language === 'ru' ? 'ru' : 'kk';
   const label = useEditionLabel();
   return (
     <section className="panel" aria-labelledby="editions-title" data-testid="editions-panel">
@@ -147,7 +149,7 @@ function EditionsPanel({ editions, onSaved }: { editions: EditionSummary[] | und
               )}
             </dd>
             <dt>{t('edition.note')}</dt>
-            <dd className="small">{e.inForceNote}</dd>
+            <dd className="small">{noteIn(e.inForceNote, lang)}</dd>
           </dl>
           {e.inForceChosen && <InForceForm edition={e} onSaved={onSaved} />}
         </div>

@@ -14,7 +14,8 @@ import { fmtDate, todayKz } from './pdf';
  * and the check of a paper protocol against the archive.
  */
 export function ProtocolsScreen() {
-  const { t } = useTranslation('protocols');
+  const { t, i18n } = useTranslation('protocols');
+  const lang = i18n.language === 'ru' ? 'ru' : 'kk';
   const today = todayKz();
   const [from, setFrom] = useState(`${today.slice(0, 4)}-01-01`);
   const [to, setTo] = useState(today);
@@ -58,16 +59,20 @@ export function ProtocolsScreen() {
           </thead>
           <tbody>
             {items.map((i) => (
-              <tr key={i.id}>
+              <tr key={i.id} data-testid="register-row" data-number={i.number}>
                 <td>
                   <a href={href('cases', i.caseId)}>{i.number}</a>
                 </td>
                 <td>{fmtDate(i.date)}</td>
                 <td>{i.patientName}</td>
-                <td className="mono">{i.iin}</td>
-                <td>{i.code}</td>
-                <td className={i.outcome === 'approved' ? 'ok' : 'error'}>{t(`register.outcomes.${i.outcome}`)}</td>
+                <td className="mono nowrap">{i.iin}</td>
                 <td>
+                  <span className="mono">{i.code}</span> <span className="small">{i.name[lang] ?? i.name[lang === 'kk' ? 'ru' : 'kk'] ?? ''}</span>
+                </td>
+                <td className={i.outcome === 'approved' ? 'ok' : 'error'}>{t(`register.outcomes.${i.outcome}`)}</td>
+                <td data-testid="register-note">
+                  {i.replaces && <div data-testid="register-replaces">{t('register.replaces', { number: i.replaces })}</div>}
+                  {i.note && <div className="small">{i.note}</div>}
                   {i.superseded && <span className="muted">{t('register.superseded')}</span>}
                   {i.duplicateNumber && (
                     <span className="badge warn" data-testid="duplicate-number">

@@ -1,3 +1,4 @@
+import { kzToday } from '../../../../shared/domain/kz-time';
 import { formatHundredths } from '../../../../shared/domain/scoring';
 
 /** Hundredths as a decimal with a comma, as Kazakh and Russian write it (700 -> "7,00"). */
@@ -34,10 +35,9 @@ export function parseYears(raw: string): number | null {
   return /^\d{1,4}(\.\d{1,2})?$/.test(s) ? Number(s) : null;
 }
 
-/** Today in the machine's local time, YYYY-MM-DD. */
+/** Today in Kazakhstan, YYYY-MM-DD (a sheet is dated like every other document, whatever the laptop's zone). */
 export function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return kzToday();
 }
 
 /** 'YYYY-MM-DD' -> 'DD.MM.YYYY', as dates are written in both languages. */

@@ -4,6 +4,7 @@ import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { href, navigate } from '../../router';
+import { AftercareToday } from '../aftercare/AftercareToday';
 import { CaseTable, createCase } from '../cases/CaseList';
 import { fmtDate } from '../cases/format';
 import { replayPendingDrafts } from '../cases/useCaseDraft';
@@ -58,6 +59,7 @@ export function TodayScreen() {
           {block('dueToday', 'is-due')}
           {block('decidedToday', 'is-decided')}
           <AbroadLateSteps />
+          <AftercareToday />
         </>
       )}
       {!d && q.loading && <p className="muted">{t('ui.loading')}</p>}

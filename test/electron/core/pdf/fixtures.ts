@@ -25,7 +25,11 @@ export function protocol(overrides: Partial<ProtocolDoc> = {}): ProtocolDoc {
     date: '2026-03-14',
     commission,
     members: [
-      { name: 'Сейітқали Әлия Нұрланқызы', role: 'chair' },
+      {
+        name: 'Сейітқали Әлия Нұрланқызы',
+        role: 'chair',
+        position: { kk: 'Денсаулық сақтау басқармасы басшысының орынбасары', ru: 'Заместитель руководителя управления здравоохранения' },
+      },
       { name: 'Шаһмарданов Ғалым Өтегенұлы', role: 'member' },
       { name: 'Иванова Мария Петровна', role: 'member' },
       { name: 'Үмбетова Іңкәр Һадиқызы', role: 'secretary' },
@@ -34,6 +38,7 @@ export function protocol(overrides: Partial<ProtocolDoc> = {}): ProtocolDoc {
     diagnosis: { icd10: 'I25.1', text: 'Атеросклеротическая болезнь сердца, стенокардия напряжения ФК III' },
     htmp: {
       code: '36.10',
+      section: 3,
       name: {
         kk: { text: 'Жүректің тәж артерияларын айналма шунттау', source: '№ 90 бұйрық, 01.11.2024' },
         ru: { text: 'Аортокоронарное шунтирование', source: 'приказ № 103 от 01.10.2025' },
@@ -56,7 +61,8 @@ export function refusedProtocol(): ProtocolDoc {
   return protocol({
     number: '13/2026',
     provider: null,
-    htmp: { code: '55.69', name: { kk: null, ru: { text: 'Трансплантация почки', source: 'приказ № 103 от 01.10.2025' } } },
+    htmp: { code: '55.69', section: 1, name: { kk: null, ru: { text: 'Трансплантация почки', source: 'приказ № 103 от 01.10.2025' } } },
+    inpatient: true,
     checklist: [
       { kind: 'identity_document', received: true },
       { kind: 'hospitalization_referral', received: true },
@@ -80,7 +86,9 @@ export function refusalJournal(rows = 6): RefusalJournalDoc {
       patientName: i % 2 ? 'Ысқақов Нұрсұлтан Әділұлы' : 'Петрова Анна Сергеевна',
       iin: '850712300456',
       code: i % 2 ? '55.69' : '36.10',
+      name: i % 2 ? { kk: null, ru: 'Трансплантация почки' } : { kk: 'Жүректің тәж артерияларын айналма шунттау', ru: 'Аортокоронарное шунтирование' },
       reason: reasons[i % 3] ?? 'no_indications',
+      inpatient: i % 3 === 0,
     })),
     generatedAt: '2026-04-01T09:00:00+05:00',
   };
@@ -100,6 +108,14 @@ export function protocolRegister(rows = 8): ProtocolRegisterDoc {
     })),
     generatedAt: '2027-01-05T16:40:00+05:00',
   };
+}
+
+/** A register with technology names and a correction (the protocol it replaces, the note). */
+export function protocolRegisterWithNames(): ProtocolRegisterDoc {
+  const doc = protocolRegister(3);
+  doc.rows[0]!.name = { kk: 'Жүректің тәж артерияларын айналма шунттау', ru: 'Аортокоронарное шунтирование' };
+  doc.rows[2] = { ...doc.rows[2]!, name: { kk: null, ru: 'Трансплантация почки' }, replaces: '2/2026', note: 'Показания подтверждены консилиумом' };
+  return doc;
 }
 
 export function scoringSheet(): ScoringSheetDoc {

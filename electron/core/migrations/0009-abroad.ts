@@ -17,8 +17,8 @@ import type { Migration } from './types';
  * Self-contained: it assumes only `stored_files` of the cases migration. User data, written
  * through the Store (change_log), listed in abroadTables.
  */
-export const m0007Abroad: Migration = {
-  version: 7,
+export const m0009Abroad: Migration = {
+  version: 9,
   name: 'abroad',
   up(db) {
     db.exec(`
