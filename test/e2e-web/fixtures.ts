@@ -37,9 +37,9 @@ async function callApi<T>(app: { url: string; token: string }, method: string, a
   return body.value;
 }
 
-/** Starts the built web host on a fresh data folder and waits for its URL. */
-export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-'))): Promise<Omit<WebApp, 'open' | 'api'>> {
-  const host = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'host.cjs'), '--data-dir', dataDir, '--port', '0'], {
+/** Starts the built web host on a fresh data folder and waits for its URL (any free port unless one is named). */
+export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-')), options: { port?: number | 'kept'; args?: string[] } = {}): Promise<Omit<WebApp, 'open' | 'api'>> {
+  const host = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'host.cjs'), '--data-dir', dataDir, ...(options.port === 'kept' ? [] : ['--port', String(options.port ?? 0)]), ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env },
   });
