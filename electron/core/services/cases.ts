@@ -41,6 +41,7 @@ import type { Row, SqlValue, TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
 import { readSettings, standingMembers } from './app';
 import { catalogueLookup, type CatalogueLookup, type CodeOnDate } from './catalogue-lookup';
+import { catalogueModel } from '../catalogue/model';
 
 export { storedFilePath, hasStoredFile } from '../cases/files';
 
@@ -1340,6 +1341,11 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     return { id, status };
   },
   'cases.importBatch': (a, ctx) => {
+    try {
+      catalogueModel(ctx); // built before the write lock is taken (see importCase)
+    } catch {
+      /* reported in words by the packet check inside */
+    }
     const out = ctx.store.transaction(() =>
       a.cases.map((item, index) => {
         try {
@@ -1494,6 +1500,13 @@ export function importCase(ctx: CoreContext, input: CaseInput & Record<string, u
       items: Array.isArray(d.items) ? d.items : [],
     })),
   };
+  // The catalogue is read (built on a cold start) before the write lock is taken, so parallel
+  // writers (the app, the web host, CLI imports) hold the lock only for the writes.
+  try {
+    catalogueModel(ctx);
+  } catch {
+    /* reported in words by the packet check inside */
+  }
   return ctx.store.transaction(() => {
     const { id } = writeDraft(ctx, undefined, draft);
     const docIds = (prepared(ctx, 'SELECT id FROM case_documents WHERE case_id = ? ORDER BY position').all(id) as { id: string }[]).map((r) => r.id);

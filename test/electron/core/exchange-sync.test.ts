@@ -43,7 +43,7 @@ describe('trust is asked only for a kind importable here', () => {
     const a = laptop();
     const b = laptop();
     const syncFile = path.join(tempDir(), 's.htmp');
-    await job(a, (j) => exportSync(a.ctx, { file: syncFile, job: j }));
+    await job(a, (j) => exportSync(a.ctx, { file: syncFile, introduce: true, job: j })); // a stranger's first bundle: its introduction
     expect((await refusal(openTrusted(b.ctx, syncFile, { kinds: ['sync', 'catalogue'] }))).code).toBe('bundle.untrusted_sender');
 
     const backupFile = path.join(tempDir(), 'b.htmp');
