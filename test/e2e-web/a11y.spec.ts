@@ -19,7 +19,7 @@ test.describe.configure({ timeout: 300_000 });
 // Every area of the navigation (renderer/src/areas.tsx), in two halves so each test stays short
 // on a busy machine; the first test checks that the halves cover the whole navigation.
 const HALVES = [
-  ['today', 'cases', 'protocols', 'reports', 'catalogue'],
+  ['today', 'cases', 'protocols', 'orgs', 'reports', 'catalogue'],
   ['scoring', 'abroad', 'exchange', 'settings', 'about'],
 ];
 
