@@ -2,10 +2,6 @@ import { privateUmask } from '../core/private-files';
 import { runCli } from './run';
 
 privateUmask();
-// A command waits up to a minute for the write lock (the app, the web host and other commands may
-// be writing to the same folder): a script of many commands queues instead of failing. The
-// interactive hosts keep the 20 s default, since a synchronous wait blocks their event loop.
-process.env.HTMP_BUSY_TIMEOUT_MS ??= '60000';
 
 // The CLI entry: `htmp <command> [options]`, bundled to dist/electron/cli.cjs.
 
