@@ -206,6 +206,39 @@ describe('audit trail', () => {
     expect(Buffer.from(pdf.base64, 'base64').subarray(0, 4).toString()).toBe('%PDF');
   });
 
+  it('an audited write takes the write lock once: its row commits with the change and rolls back with it', async () => {
+    const { raw } = fresh();
+    const { core } = setUpAndSignIn(raw);
+    await core.call('settings.update', TEST_COMMISSION);
+    // Count the outermost write transactions the calls open (each one is a BEGIN IMMEDIATE).
+    const db = core.db;
+    const inner = db.transaction.bind(db);
+    let transactions = 0;
+    db.transaction = ((fn: (...args: never[]) => unknown) => {
+      const tx = inner(fn);
+      return Object.assign((...args: never[]) => {
+        if (!db.inTransaction) transactions++;
+        return tx(...args);
+      }, tx);
+    }) as typeof db.transaction;
+    const before = (await core.call('audit.list', { limit: 1 })).rows[0]!.seq;
+    const { id } = await core.call('cases.save', completeDraft());
+    expect(transactions).toBe(1);
+    const rows = (await core.call('audit.list', { limit: 10 })).rows.filter((r) => r.seq > before && r.method === 'cases.save');
+    // the new case is named although its id was only known inside the transaction
+    expect(rows).toMatchObject([{ action: 'case.change', outcome: 'ok', caseId: id, patientIin: completeDraft().patient.iin }]);
+    // A read has no write of its own: its row is the call's one transaction.
+    transactions = 0;
+    await core.call('cases.get', { id });
+    expect(transactions).toBe(1);
+    // A write that fails inside its transaction leaves no `ok` row: the refusal is recorded instead.
+    const stale = await code(core.call('cases.save', { ...completeDraft(), id, expectedUpdatedAt: '2000-01-01T00:00:00.000Z' }));
+    expect(stale).not.toBe('ok');
+    const last = (await core.call('audit.list', { limit: 1 })).rows[0]!;
+    expect(last).toMatchObject({ method: 'cases.save', outcome: stale, caseId: id });
+    expect((await core.call('audit.verify', {})).ok).toBe(true);
+  });
+
   it('truncating the newest rows is found through the head', async () => {
     const { dir, raw } = fresh();
     const { core } = setUpAndSignIn(raw);
