@@ -428,6 +428,7 @@ export function caseProvider(ctx: CoreContext, caseId: string, lang: 'kk' | 'ru'
     eligible,
     warning: code === '' ? 'no_code' : chosen && !hit ? 'no_conclusion' : null,
     legacyText: legacy !== '' && (!chosen || (legacy !== chosen.nameKk && legacy !== chosen.nameRu)) ? legacy : null,
+    providerText: c.provider_org,
   };
 }
 
