@@ -249,7 +249,8 @@ export interface AnnualReportDoc {
   /** The last day of the first quarter of the next year. */
   dueBy: IsoDate;
   commission: CommissionInfo;
-  rows: ({ code: string; section: 1 | 2 | 3 | null; provider: string } & AnnualReportMeasures)[];
+  /** `provider`: a registry organization's names (both languages), else the case's text ('' when none). */
+  rows: ({ code: string; section: 1 | 2 | 3 | null; provider: LocalizedText } & AnnualReportMeasures)[];
   bySection: ({ section: 1 | 2 | 3 | null } & AnnualReportMeasures)[];
   totals: AnnualReportMeasures;
   generatedAt: IsoDateTime;
@@ -619,7 +620,7 @@ function checkAnnualReport(doc: Rec): string | null {
   const commission = checkCommission(doc['commission'], 'commission');
   if (commission) return commission;
   const section = oneOf([1, 2, 3, null]);
-  const rowsBad = checkRows(doc['rows'], (row, p) => fields(row, p, { code: (v) => typeof v === 'string' && v.length <= 40, section, provider: (v) => typeof v === 'string' && v.length <= 500 }) ?? checkMeasures(row, p));
+  const rowsBad = checkRows(doc['rows'], (row, p) => fields(row, p, { code: (v) => typeof v === 'string' && v.length <= 40, section, provider: (v) => (typeof v === 'string' && v.length <= 500) || (localized(v) && typeof v !== 'string') }) ?? checkMeasures(row, p));
   if (rowsBad) return rowsBad;
   const bySection = doc['bySection'];
   if (!Array.isArray(bySection)) return 'bySection';

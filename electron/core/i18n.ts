@@ -20,13 +20,25 @@ function namespaces(lang: Lang): Map<string, Tree> {
   return m;
 }
 
+/**
+ * The text at a dotted key. Like i18next (which the screens use), a key may itself hold dots:
+ * `audit.action.auth.setup` finds `{"audit": {"action": {"auth.setup": …}}}`.
+ */
 function lookup(tree: Tree | undefined, key: string): string | undefined {
-  let node: string | Tree | undefined = tree;
-  for (const part of key.split('.')) {
+  const parts = key.split('.');
+  const walk = (node: string | Tree | undefined, i: number): string | undefined => {
+    if (i === parts.length) return typeof node === 'string' ? node : undefined;
     if (!node || typeof node === 'string') return undefined;
-    node = node[part];
-  }
-  return typeof node === 'string' ? node : undefined;
+    for (let j = i + 1; j <= parts.length; j++) {
+      const k = parts.slice(i, j).join('.');
+      if (Object.prototype.hasOwnProperty.call(node, k)) {
+        const found = walk(node[k], j);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk(tree, 0);
 }
 
 /** Replaces i18next-style `{{name}}` placeholders. */

@@ -48,7 +48,7 @@ export function App() {
       </a>
       <header className="topbar">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true">ЖТМК</span>
+          <span className="brand-mark" aria-hidden="true">{t('app.mark')}</span>
           <span>{t('app.title')}</span>
         </div>
         <div className="who">

@@ -319,6 +319,8 @@ export interface CaseProvider {
   warning: 'no_conclusion' | 'no_code' | null;
   /** The free-text provider entered before the registry (kept, shown). */
   legacyText: string | null;
+  /** The case's provider text as stored (the registry name once one is chosen: orgs.setCaseProvider writes it). */
+  providerText: string | null;
 }
 
 export interface OrgsSettings {

@@ -18,9 +18,9 @@ export const MAX_DASHBOARD_MONTHS = 120;
 
 export const reportsSchemas = {
   /** The dashboard's numbers for cases received in the period (inclusive); "overdue now" on `today`. */
-  'reports.dashboard': z.object({ from: isoDate, to: isoDate, today: isoDate.optional() }).strict(),
+  'reports.dashboard': z.object({ from: isoDate, to: isoDate, today: isoDate.optional(), lang: reportLangSchema.optional() }).strict(),
   /** The annual report's numbers for a reporting year. */
-  'reports.annual': z.object({ year }).strict(),
+  'reports.annual': z.object({ year, lang: reportLangSchema.optional() }).strict(),
   /** The annual report as PDF (with charts) in one language. */
   'reports.annualPdf': z.object({ year, lang: reportLangSchema }).strict(),
   /** The annual report as an XLSX workbook in one language. */
@@ -55,8 +55,12 @@ export interface DashboardData {
   overdueNow: Record<OverdueStepId, number>;
   /** Registered cases received in the period by section of the list and funding channel. */
   bySectionFunding: { section: HtmpSection | null; funding: FundingChannel | null; count: number }[];
-  /** Approved cases received in the period by provider: approvals and operations; largest first. */
-  byProvider: { provider: string; approved: number; operations: number }[];
+  /**
+   * Approved cases received in the period by provider: approvals and operations; largest first.
+   * A provider chosen from the registry is counted by its id (`providerOrgId`) and named from the
+   * registry in `lang` (default: the settings' language); older cases by their provider text.
+   */
+  byProvider: { provider: string; providerOrgId: string | null; approved: number; operations: number }[];
   /** Refused cases received in the period by ground of point 40. */
   refusalsByGround: Record<RefusalGround, number>;
   /** Approved cases received in the period: what the follow-up recorded. */
@@ -84,7 +88,10 @@ export interface AnnualMeasures {
 export interface AnnualRow extends AnnualMeasures {
   htmpCode: string;
   section: HtmpSection | null;
+  /** The provider's name: the registry's in the report's language, else the case's text ('' when none). */
   provider: string;
+  /** The registry organization counted in this row (null: the case's provider text, older cases). */
+  providerOrgId: string | null;
 }
 
 export interface AnnualReport {

@@ -42,6 +42,17 @@ export function timelineChart(
   };
 }
 
+/**
+ * A route of the summary ("<id> v<version>", the statement's language-neutral form) in words of
+ * the document's language: the shipped routes by their status, another by its id.
+ */
+export function abroadRouteLabel(route: string, tr: AbroadTr): string {
+  const m = /^(\S+) v(\d+)$/.exec(route);
+  if (!m) return route;
+  const [, id, version] = m as unknown as [string, string, string];
+  return id === 'current' || id === 'proposed' ? tr(`chart.route.${id}`, { version }) : tr('chart.route.other', { id, version });
+}
+
 /** Mean working days per step against the norm, for the steps of the most used route in the summary. */
 export function summaryStepsChart(
   doc: { steps: { route: string; n: number; norm: number; completed: number; mean: string }[] },
@@ -57,7 +68,7 @@ export function summaryStepsChart(
   return {
     type: 'bar',
     orientation: 'vertical',
-    title: tr('chart.summaryTitle', { route }),
+    title: tr('chart.summaryTitle', { route: abroadRouteLabel(route, tr) }),
     categoryHeader: tr('chart.step'),
     unit: tr('chart.unit'),
     categories: steps.map((s) => String(s.n)),

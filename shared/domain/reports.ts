@@ -61,6 +61,8 @@ export interface FactInput {
   urgency: 'planned' | 'emergency' | null;
   insured: boolean | null;
   providerOrg: string | null;
+  /** The organization chosen from the registry (orgs.setCaseProvider), when it still exists. */
+  providerOrgId?: string | null;
   inpatient: boolean;
   outcome: 'approved' | 'refused' | null;
   reason: RefusalGround | null;
@@ -75,13 +77,24 @@ export interface FactInput {
 
 export type SectionLookup = (code: string, onDate: IsoDate) => { known: boolean; inForce: boolean; sections: HtmpSection[] };
 
+/** The key of a provider chosen from the registry: this prefix and the organization's id. */
+export const REGISTRY_PROVIDER_PREFIX = 'org:';
+
 /**
- * The provider a case is counted under: the case's provider as stored, trimmed, spaces collapsed
- * ('' when none). The ONE place that decides it: when providers become a registry choice (issue 14),
- * return the registry's id here.
+ * The provider a case is counted under (the ONE place that decides it): the registry
+ * organization chosen on the case (`org:<id>`, so a renamed organization or one written in the
+ * other language stays one row), else — older cases, chosen before the registry — the case's
+ * provider text, trimmed, spaces collapsed ('' when none). The reports name a registry key from
+ * the registry, in the report's language.
  */
-export function providerKey(providerOrg: string | null | undefined): string {
+export function providerKey(providerOrg: string | null | undefined, providerOrgId: string | null = null): string {
+  if (providerOrgId) return `${REGISTRY_PROVIDER_PREFIX}${providerOrgId}`;
   return typeof providerOrg === 'string' ? providerOrg.replace(/\s+/g, ' ').trim() : '';
+}
+
+/** The registry organization's id of a provider key, or null for a text (or no) provider. */
+export function registryProviderId(key: string): string | null {
+  return key.startsWith(REGISTRY_PROVIDER_PREFIX) ? key.slice(REGISTRY_PROVIDER_PREFIX.length) : null;
 }
 
 /** The section of the list a funding result applies (emergency: 1; planned: 2, else 3). */
@@ -112,7 +125,7 @@ export function deriveFact(i: FactInput, cal: WorkCalendar, lookup: SectionLooku
     htmpCode: code,
     section: sectionOfFunding(funding),
     funding: funding?.channel ?? null,
-    provider: providerKey(i.providerOrg),
+    provider: providerKey(i.providerOrg, i.providerOrgId ?? null),
     inpatient: i.inpatient,
     outcome: i.outcome,
     reason: i.outcome === 'refused' ? i.reason : null,
@@ -224,12 +237,15 @@ export function aggregateAnnual(facts: Iterable<CaseFact>, year: number): { rows
     addMeasures(s, m);
     addMeasures(totals, m);
   }
-  const collator = new Intl.Collator('ru');
-  const out = [...rows.values()].sort(
-    (a, b) => compareCodes(a.htmpCode, b.htmpCode) || (a.section ?? 9) - (b.section ?? 9) || collator.compare(a.provider, b.provider),
-  );
+  const out = [...rows.values()].sort(compareAnnualRows);
   const bySection = [...sections.entries()].sort((a, b) => (a[0] ?? 9) - (b[0] ?? 9)).map(([section, m]) => ({ section, ...m }));
   return { rows: out, totals, bySection };
+}
+
+const rowCollator = new Intl.Collator('ru');
+/** The annual report's order: code (list order), section, provider (alphabetically). */
+export function compareAnnualRows(a: { htmpCode: string; section: HtmpSection | null; provider: string }, b: { htmpCode: string; section: HtmpSection | null; provider: string }): number {
+  return compareCodes(a.htmpCode, b.htmpCode) || (a.section ?? 9) - (b.section ?? 9) || rowCollator.compare(a.provider, b.provider);
 }
 
 /** HTMP codes in list order: numerically part by part ('35.9900' after '35.21'), then as text. */
@@ -277,7 +293,8 @@ export interface DashboardNumbers {
   perMonth: { month: string; approved: number; refused: number; undecided: number }[];
   reviewTime: { deadline: number; buckets: { days: number; count: number }[]; onTime: number; late: number; median: number | null };
   bySectionFunding: { section: HtmpSection | null; funding: FundingChannel | null; count: number }[];
-  byProvider: { provider: string; approved: number; operations: number }[];
+  /** By provider key (a registry key `org:<id>` is named by the Node side; here it stays the key). */
+  byProvider: { provider: string; providerOrgId: string | null; approved: number; operations: number }[];
   refusalsByGround: Record<RefusalGround, number>;
   followUp: { approved: number; operated: number; complications: number; disability: number; deaths: number; aliveOneYear: number; followUpDue: number; pending: number };
 }
@@ -294,7 +311,7 @@ export function aggregateDashboard(facts: Iterable<CaseFact>, from: IsoDate, to:
   let onTime = 0;
   let late = 0;
   const sf = new Map<string, { section: HtmpSection | null; funding: FundingChannel | null; count: number }>();
-  const prov = new Map<string, { provider: string; approved: number; operations: number }>();
+  const prov = new Map<string, { provider: string; providerOrgId: string | null; approved: number; operations: number }>();
   const refusals: Record<RefusalGround, number> = { no_indications: 0, incomplete_packet: 0, not_authentic: 0 };
   const fu = { approved: 0, operated: 0, complications: 0, disability: 0, deaths: 0, aliveOneYear: 0, followUpDue: 0, pending: 0 };
   for (const f of facts) {
@@ -323,7 +340,7 @@ export function aggregateDashboard(facts: Iterable<CaseFact>, from: IsoDate, to:
     sf.set(k, s);
     if (f.status === 'refused' && f.reason !== null) refusals[f.reason]++;
     if (f.status === 'approved') {
-      const p = prov.get(f.provider) ?? { provider: f.provider, approved: 0, operations: 0 };
+      const p = prov.get(f.provider) ?? { provider: f.provider, providerOrgId: registryProviderId(f.provider), approved: 0, operations: 0 };
       p.approved++;
       if (f.operationDate !== null) p.operations++;
       prov.set(f.provider, p);

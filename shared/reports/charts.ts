@@ -196,7 +196,7 @@ export function topProviders(rows: DashboardData['byProvider'], t: Translate): D
   const named = rows.map((r) => ({ ...r, provider: r.provider === '' ? t('charts.providerNone') : r.provider }));
   if (named.length <= MAX_PROVIDERS) return named;
   const rest = named.slice(MAX_PROVIDERS - 1);
-  return [...named.slice(0, MAX_PROVIDERS - 1), { provider: t('charts.providerOther', { count: rest.length }), approved: rest.reduce((a, r) => a + r.approved, 0), operations: rest.reduce((a, r) => a + r.operations, 0) }];
+  return [...named.slice(0, MAX_PROVIDERS - 1), { provider: t('charts.providerOther', { count: rest.length }), providerOrgId: null, approved: rest.reduce((a, r) => a + r.approved, 0), operations: rest.reduce((a, r) => a + r.operations, 0) }];
 }
 
 function providers(d: DashboardData, t: Translate, o: ChartOptions): ChartSpec {

@@ -46,11 +46,15 @@ function rowError(lang: Lang, e: ImportRowError): string {
 /** Counts as the human output says them. */
 const counts = (r: ImportResult) => ({ created: r.created, updated: r.updated, unchanged: r.unchanged });
 
+/** Russian plurals of a reason follow the years (or the minimum when the years are missing). */
+const pluralCount = (p: Record<string, unknown>): { count?: number } =>
+  typeof p.years === 'number' ? { count: p.years } : typeof p.min === 'number' ? { count: p.min } : {};
+
 /** The pre-assessment with each requirement's reasons written out in the chosen language. */
 function withWhy(lang: Lang, r: Omit<AssessFileResult, 'requirements'> & { requirements: Omit<AssessFileResult['requirements'][number], 'why'>[] }): AssessFileResult {
   return {
     ...r,
-    requirements: r.requirements.map((q) => ({ ...q, why: q.reasons.map((x) => t(lang, `orgs:assess.reasons.${x.code}`, x.params)).join(' ') })),
+    requirements: r.requirements.map((q) => ({ ...q, why: q.reasons.map((x) => t(lang, `orgs:assess.reasons.${x.code}`, { ...x.params, ...pluralCount(x.params) })).join(' ') })),
   };
 }
 

@@ -70,7 +70,7 @@ export const reportsCommands: Command[] = [
       const from = dateOption(ctx, 'from', true)!;
       const to = dateOption(ctx, 'to', true)!;
       const today = dateOption(ctx, 'today', false);
-      const d = await ctx.core().call('reports.dashboard', { from, to, ...(today ? { today } : {}) });
+      const d = await ctx.core().call('reports.dashboard', { from, to, lang: ctx.lang, ...(today ? { today } : {}) });
       const human = [
         t(ctx.lang, 'reports:cli.dashboardHuman', { ...d.totals, onTime: d.reviewTime.onTime, late: d.reviewTime.late }),
         ...Object.entries(d.overdueNow).map(([k, n]) => `  ${t(ctx.lang, `reports:charts.step.${k}`)}: ${n}`),

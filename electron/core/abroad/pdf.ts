@@ -17,7 +17,7 @@ import { assetsDir, localesDir } from '../paths';
 import { CONTENT_WIDTH, footer, formatDate, GRID, keep, kvTable, makeCtx, MARGINS, rule, section, signatureBlock, STYLES, titleRow, type Content, type Ctx } from '../pdf/common';
 import { PDF_FONT_FAMILY, PDF_FONT_FILES, registerPdfFonts } from '../pdf/fonts';
 import { createPdfTranslator, loadPdfMessages, type PdfTranslate } from '../pdf/i18n';
-import { summaryStepsChart } from '../../../shared/domain/abroad-charts';
+import { abroadRouteLabel, summaryStepsChart } from '../../../shared/domain/abroad-charts';
 import { chartOption } from '../../../shared/charts/chart-spec';
 
 let translator: { dir: string; t: PdfTranslate } | undefined;
@@ -136,7 +136,7 @@ function summaryBody(doc: AbroadSummaryDoc, ctx: Ctx, chartSvg: string | null): 
         table: {
           headerRows: 1,
           dontBreakRows: true,
-          widths: ['*', 50, 60, 40],
+          widths: ['*', 50, 64, 48],
           body: [
             [th('group'), th('child'), th('serviceInjury'), th('total')],
             ...doc.byGroup.map((g) => [td(tx(ctx, g.group), 'left'), td(g.child), td(g.service_injury), td(g.total)]),
@@ -152,10 +152,16 @@ function summaryBody(doc: AbroadSummaryDoc, ctx: Ctx, chartSvg: string | null): 
       table: {
         headerRows: 1,
         dontBreakRows: true,
-        widths: [36, 24, '*', 28, 62, 46, 32, 66],
+        widths: [32, '*', 40, 64, 46, 40, 64],
         body: [
-          [th('route'), th('step'), th('actor'), th('norm'), th('completed'), th('mean'), th('max'), th('late')],
-          ...doc.steps.map((s) => [td(s.route), td(s.n), td(tx(ctx, s.actor), 'left'), td(s.norm), td(s.completed), td(s.mean), td(s.max), td(s.late)]),
+          [th('step'), th('actor'), th('norm'), th('completed'), th('mean'), th('max'), th('late')],
+          // The steps of each route under a row naming the route in the document's language.
+          ...doc.steps.flatMap((s, i) => [
+            ...(i === 0 || doc.steps[i - 1]!.route !== s.route
+              ? [[{ text: `${ctx.t('abroad.pdf.summary.columns.route')}: ${abroadRouteLabel(s.route, (k, p) => ctx.t(`abroad.${k}`, p))}`, style: 'td', bold: true, colSpan: 7 }, {}, {}, {}, {}, {}, {}]]
+              : []),
+            [td(s.n), td(tx(ctx, s.actor), 'left'), td(s.norm), td(s.completed), td(s.mean), td(s.max), td(s.late)],
+          ]),
         ],
       },
       layout: GRID,
@@ -170,7 +176,7 @@ function summaryBody(doc: AbroadSummaryDoc, ctx: Ctx, chartSvg: string | null): 
           table: {
             headerRows: 1,
             dontBreakRows: true,
-            widths: [44, '*', 24, 80, 52, 56, 50],
+            widths: [44, '*', 32, 80, 52, 62, 58],
             body: [
               [th('number'), th('patient'), th('step'), th('actor'), th('due'), th('completedOn'), th('lateDays')],
               ...doc.late.map((l) => [td(l.number), td(l.patientName, 'left'), td(l.n), td(tx(ctx, l.actor), 'left'), td(formatDate(l.due)), td(l.completedOn ? formatDate(l.completedOn) : '—'), td(l.lateDays)]),

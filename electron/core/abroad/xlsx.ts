@@ -4,6 +4,7 @@
  */
 import type { AbroadSummary } from '../../../shared/contract/abroad';
 import type { AbroadSummaryDoc } from '../../../shared/domain/abroad-documents';
+import { abroadRouteLabel } from '../../../shared/domain/abroad-charts';
 import { t } from '../i18n';
 
 export async function abroadSummaryXlsx(s: AbroadSummary, doc: AbroadSummaryDoc, lang: 'kk' | 'ru'): Promise<Buffer> {
@@ -39,9 +40,9 @@ export async function abroadSummaryXlsx(s: AbroadSummary, doc: AbroadSummaryDoc,
   total.font = { bold: true };
   g.getColumn(1).alignment = { wrapText: true, vertical: 'top' };
 
-  const st = sheet(tr('summary.sheets.steps'), [col('route'), col('step'), col('actor'), col('norm'), col('completed'), col('mean'), col('max'), col('late')], [14, 6, 50, 10, 12, 12, 10, 10]);
+  const st = sheet(tr('summary.sheets.steps'), [col('route'), col('step'), col('actor'), col('norm'), col('completed'), col('mean'), col('max'), col('late')], [26, 6, 50, 10, 12, 12, 10, 10]);
   s.steps.forEach((x) =>
-    st.addRow([`${x.routeId} v${x.routeVersion}`, x.n, x.actor[lang], x.norm, x.completed, x.meanDays === null ? null : Math.round(x.meanDays * 10) / 10, x.maxDays, x.late]),
+    st.addRow([abroadRouteLabel(`${x.routeId} v${x.routeVersion}`, (k, p) => t(lang, `abroad:${k}`, p ?? {})), x.n, x.actor[lang], x.norm, x.completed, x.meanDays === null ? null : Math.round(x.meanDays * 10) / 10, x.maxDays, x.late]),
   );
   st.getColumn(6).numFmt = '0.0';
 

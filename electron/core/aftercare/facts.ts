@@ -26,7 +26,7 @@ import { catalogueLookup } from '../services/catalogue-lookup';
  */
 
 /** Bump when the derivation changes: every installation then rebuilds its facts once. */
-export const FACTS_VERSION = 1;
+export const FACTS_VERSION = 2;
 const KEY = 'report_facts_key';
 
 interface CaseSqlRow {
@@ -36,6 +36,7 @@ interface CaseSqlRow {
   htmp_code: string;
   urgency: 'planned' | 'emergency' | null;
   provider_org: string | null;
+  provider_org_id: string | null;
   inpatient: number;
   outcome: 'approved' | 'refused' | null;
   reason: CaseFact['reason'];
@@ -62,6 +63,8 @@ export const CASE_FACTS_SQL = `
          c.portal_status, c.hospitalization_date, c.hospitalization_set_on, c.informed_date, p.insured,
          f.operation_date, f.discharge_date, f.complications, f.disability, f.death, f.death_date, f.survival_one_year,
          s.received_on AS summary_on,
+         (SELECT cp.org_id FROM case_providers cp JOIN organizations o ON o.id = cp.org_id
+           WHERE cp.case_id = c.id ORDER BY cp.updated_at DESC, cp.id LIMIT 1) AS provider_org_id,
          (SELECT e.at FROM portal_events e WHERE e.case_id = c.id AND e.status = 'uploaded' ORDER BY e.at DESC, e.created_at DESC LIMIT 1) AS uploaded_at
     FROM cases c
     JOIN patients p ON p.id = c.patient_id
@@ -105,6 +108,7 @@ export function factInputOf(r: CaseSqlRow): FactInput {
     urgency: r.urgency,
     insured: fromBool(r.insured),
     providerOrg: r.provider_org,
+    providerOrgId: r.provider_org_id,
     inpatient: r.inpatient === 1,
     outcome: r.outcome,
     reason: r.reason,
@@ -257,7 +261,7 @@ const CASE_FIELDS = new Set([
   'status', 'received_at', 'htmp_code', 'urgency', 'provider_org', 'inpatient', 'outcome', 'reason', 'decided_on', 'portal_status',
   'hospitalization_date', 'hospitalization_set_on', 'informed_date', 'patient_id',
 ]);
-const CHILD_TABLES = new Set(['follow_ups', 'discharge_summaries', 'portal_events']);
+const CHILD_TABLES = new Set(['follow_ups', 'discharge_summaries', 'portal_events', 'case_providers']);
 
 /** The cases a logged change concerns, as far as the facts go. */
 function casesOf(ctx: CoreContext, c: ChangeRecord): string[] {

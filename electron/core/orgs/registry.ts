@@ -14,6 +14,8 @@ import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
 import { eligibleFromIndex } from './eligibility';
 import { nameBasedUuid, type Row, type SqlValue } from '../store';
+import { readSettings } from '../services/app';
+import { assertCaseEditable } from '../services/cases';
 
 export interface OrgRow {
   id: string;
@@ -426,17 +428,39 @@ export function caseProvider(ctx: CoreContext, caseId: string, lang: 'kk' | 'ru'
     eligible,
     warning: code === '' ? 'no_code' : chosen && !hit ? 'no_conclusion' : null,
     legacyText: legacy !== '' && (!chosen || (legacy !== chosen.nameKk && legacy !== chosen.nameRu)) ? legacy : null,
+    providerText: c.provider_org,
   };
 }
 
-/** Chooses (or clears) the registry organization of a case. One row per case (its id follows from the case). */
+/**
+ * The provider text a registry organization gives a case: its name in the language the
+ * commission keeps its records in (Settings → language; the other name when that one is empty).
+ * One convention for every case, whatever language the screen that chose it was in.
+ */
+export function caseProviderText(ctx: CoreContext, org: Pick<OrgRow, 'name_kk' | 'name_ru'>): string {
+  return readSettings(ctx).language === 'ru' ? org.name_ru || org.name_kk : org.name_kk || org.name_ru;
+}
+
+/**
+ * Chooses (or clears) the registry organization of a case. One row per case (its id follows from
+ * the case). The case's provider text follows the choice, so that everything that reads the text
+ * (the register, the after-approval steps, exports) says the same: the registry's name when an
+ * organization is chosen; cleared with the choice when it was that organization's name (a text
+ * typed before the registry stays). An issued case is locked (cases.locked) like its form.
+ */
 export function setCaseProvider(ctx: CoreContext, caseId: string, orgId: string | null, lang: 'kk' | 'ru' = 'kk'): CaseProvider {
   ctx.store.transaction(() => {
-    if (!ctx.db.prepare('SELECT 1 FROM cases WHERE id = ?').get(caseId)) throw new AppFailure('conformity.case_not_found', { id: caseId });
-    if (orgId !== null) orgRow(ctx, orgId);
+    const c = ctx.db.prepare('SELECT provider_org FROM cases WHERE id = ?').get(caseId) as { provider_org: string | null } | undefined;
+    if (!c) throw new AppFailure('conformity.case_not_found', { id: caseId });
+    assertCaseEditable(ctx, caseId);
+    const org = orgId !== null ? orgRow(ctx, orgId) : null;
+    const previous = caseProviderOrg(ctx, caseId);
     const id = nameBasedUuid(`case_providers/${caseId}`);
     if (ctx.store.get('case_providers', id)) ctx.store.update('case_providers', id, { org_id: orgId });
     else ctx.store.insert('case_providers', { id, case_id: caseId, org_id: orgId });
+    const text = c.provider_org?.trim() ?? '';
+    const next = org ? caseProviderText(ctx, org) : previous && (text === previous.name_kk.trim() || text === previous.name_ru.trim()) ? null : c.provider_org;
+    if (next !== c.provider_org) ctx.store.update('cases', caseId, { provider_org: next });
   });
   ctx.emit({ type: 'data.changed', payload: { area: 'orgs', caseId } });
   return caseProvider(ctx, caseId, lang);

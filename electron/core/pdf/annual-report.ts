@@ -88,7 +88,7 @@ function mainTable(ctx: Ctx, doc: AnnualReportDoc): Content {
           { text: String(i + 1), style: 'td', fontSize: 7.5, alignment: 'center' },
           { text: r.code === '' ? '—' : r.code, style: 'td', fontSize: 7.5 },
           { text: sec(r.section), style: 'td', fontSize: 7.5, alignment: 'center' },
-          { text: r.provider === '' ? ctx.t('annual.providerNone') : r.provider, style: 'td', fontSize: 7.5 },
+          { text: r.provider === '' ? ctx.t('annual.providerNone') : ctx.text(r.provider), style: 'td', fontSize: 7.5 },
           ...cells(r),
         ]),
         [{ text: ctx.t('annual.total'), style: 'td', fontSize: 7, bold: true, colSpan: 4 }, {}, {}, {}, ...cells(doc.totals).map((x) => ({ ...(x as object), bold: true }))],

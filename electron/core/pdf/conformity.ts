@@ -109,7 +109,7 @@ export const applicationBuilder: DocBuilder<ApplicationDoc> = {
           table: {
             headerRows: 1,
             dontBreakRows: true,
-            widths: [18, 44, '*', 72, 72, 62],
+            widths: [18, 40, '*', 72, 72, 82],
             body: [
               [th(ctx, 'orgs.app.columns.no'), th(ctx, 'orgs.app.columns.code'), th(ctx, 'orgs.app.columns.type'), th(ctx, 'orgs.app.columns.staff'), th(ctx, 'orgs.app.columns.devices'), th(ctx, 'orgs.app.columns.volume')],
               [
@@ -136,7 +136,7 @@ export const applicationBuilder: DocBuilder<ApplicationDoc> = {
               table: {
                 headerRows: 1,
                 dontBreakRows: true,
-                widths: [18, '*', '*', 34, 62, 56, 48],
+                widths: [18, '*', '*', 34, 80, 80, 70],
                 body: [
                   [th(ctx, 'orgs.app.columns.no'), th(ctx, 'orgs.app.staffColumns.name'), th(ctx, 'orgs.app.staffColumns.specialty'), th(ctx, 'orgs.app.staffColumns.years'), th(ctx, 'orgs.app.staffColumns.hours'), th(ctx, 'orgs.app.staffColumns.date'), th(ctx, 'orgs.app.staffColumns.operations')],
                   ...doc.staff.map((s, i) => [
@@ -259,7 +259,7 @@ export const conclusionBuilder: DocBuilder<ConclusionDoc> = {
           table: {
             headerRows: 1,
             dontBreakRows: true,
-            widths: [84, 56, 72, '*', 76],
+            widths: [78, 68, 80, '*', 76],
             body: [
               [th(ctx, 'orgs.concl.columns.criteria'), th(ctx, 'orgs.concl.columns.conform'), th(ctx, 'orgs.concl.columns.notConform'), th(ctx, 'orgs.concl.columns.justification'), th(ctx, 'orgs.concl.columns.conclusion')],
               partRow(ctx, 'orgs.concl.rows.staff', doc.staff.conform, doc.staff.justification),
@@ -284,7 +284,7 @@ export const conclusionBuilder: DocBuilder<ConclusionDoc> = {
         table: {
           headerRows: 1,
           dontBreakRows: true,
-          widths: [18, '*', 56, 56, 110],
+          widths: [18, '*', 90, 80, 90],
           body: [
             [th(ctx, 'orgs.app.columns.no'), th(ctx, 'orgs.concl.reqColumns.requirement'), th(ctx, 'orgs.concl.reqColumns.auto'), th(ctx, 'orgs.concl.reqColumns.decision'), th(ctx, 'orgs.concl.reqColumns.justification')],
             ...list.map((r, i) => [

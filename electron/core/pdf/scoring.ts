@@ -46,7 +46,7 @@ export const scoringSheetBuilder: DocBuilder<ScoringSheetDoc> = {
           headerRows: 1,
           keepWithHeaderRows: 1,
           dontBreakRows: true,
-          widths: [20, '*', 48, 70, 52, 90],
+          widths: [20, '*', 48, 70, 62, 82],
           body: [
             [{ text: ctx.t('common.rowNo'), style: 'th' }, col('criterion'), col('value'), col('weight'), col('points'), col('rationale')],
             ...doc.criteria.map((c, i) => [

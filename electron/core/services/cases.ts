@@ -662,7 +662,7 @@ function writeDraft(ctx: CoreContext, id: string | undefined, a: CaseDraft): { i
 function saveCase(ctx: CoreContext, id: string | undefined, a: CaseDraft, expectedUpdatedAt?: string): { id: string; created: boolean; derived: Derived } {
   let deriveError: unknown = null;
   const out = ctx.store.transaction(() => {
-    if (id !== undefined) assertEditable(ctx, id);
+    if (id !== undefined) assertCaseEditable(ctx, id);
     if (id !== undefined && expectedUpdatedAt !== undefined) {
       const current = latestUpdate(loadCase(ctx, id));
       if (current !== expectedUpdatedAt) throw new AppFailure('cases.conflict', { id, expected: expectedUpdatedAt, current });
@@ -689,7 +689,7 @@ function changed(ctx: CoreContext, caseId: string): void {
  * says. A change goes through "Correct the decision" (a correction's draft unlocks the case until
  * it is issued, with a new number, or deleted).
  */
-function assertEditable(ctx: CoreContext, caseId: string): void {
+export function assertCaseEditable(ctx: CoreContext, caseId: string): void {
   const rows = ctx.db.prepare("SELECT state, protocol_year, protocol_number FROM decisions WHERE case_id = ? AND state IN ('issued', 'draft')").all(caseId) as {
     state: string;
     protocol_year: number | null;
@@ -931,7 +931,7 @@ export function attachContent(
 ): { documentId: string; file: FileRef; deduplicated: boolean } {
   if (content.length > MAX_FILE_BYTES) throw tooLarge(content.length);
   loadCase(ctx, a.caseId);
-  assertEditable(ctx, a.caseId);
+  assertCaseEditable(ctx, a.caseId);
   const put = putStoredFile(ctx.dataDir, content);
   return ctx.store.transaction(() => {
     let documentId = a.documentId;
@@ -1319,7 +1319,7 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     ctx.store.transaction(() => {
       const link = ctx.db.prepare('SELECT case_id FROM document_files WHERE id = ?').get(a.fileId) as { case_id: string } | undefined;
       if (!link || link.case_id !== a.caseId) throw new AppFailure('cases.file_not_found', { id: a.fileId });
-      assertEditable(ctx, a.caseId);
+      assertCaseEditable(ctx, a.caseId);
       ctx.store.remove('document_files', a.fileId);
       refresh(ctx, a.caseId);
     });

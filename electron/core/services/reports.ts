@@ -6,7 +6,8 @@ import type { AnnualReportDoc, PdfLang } from '../../../shared/documents';
 import { isIsoDate } from '../../../shared/domain/calendar';
 import type { FundingChannel, HtmpSection } from '../../../shared/domain/funding';
 import { kzNow, kzToday } from '../../../shared/domain/kz-time';
-import { aggregateAnnual, annualDueBy, monthsOf, reviewBucket, sortProviders, sortSectionFunding, type RefusalGround } from '../../../shared/domain/reports';
+import { aggregateAnnual, annualDueBy, compareAnnualRows, monthsOf, registryProviderId, reviewBucket, sortProviders, sortSectionFunding, type RefusalGround } from '../../../shared/domain/reports';
+import type { LocalizedText } from '../../../shared/documents';
 import { REVIEW_WORKING_DAYS } from '../../../shared/domain/deadline';
 import { AppFailure } from '../../../shared/result';
 import { ensureFacts, factFromRow } from '../aftercare/facts';
@@ -18,6 +19,7 @@ import { annualXlsx } from '../reports/xlsx';
 import type { TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
 import { overdueCounts } from './aftercare';
+import { readSettings } from './app';
 import { commissionFromSettings } from './protocols';
 
 /** Tables of user data owned by the reports area (written only through the Store). */
@@ -31,11 +33,40 @@ function checkPeriod(from: string, to: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Providers: a registry organization is counted by its id and named from the registry.
+
+/**
+ * Names of the providers of the facts: a registry key (`org:<id>`) gets the organization's names in
+ * both languages; a text (older cases) stays as written. An organization no longer in the registry
+ * keeps its key's id as its name (it is never silently merged with another).
+ */
+function providerNamer(ctx: CoreContext): (key: string) => LocalizedText {
+  const byId = new Map<string, LocalizedText>();
+  const get = ctx.db.prepare('SELECT name_kk, name_ru FROM organizations WHERE id = ?');
+  return (key) => {
+    const id = registryProviderId(key);
+    if (id === null) return key;
+    let n = byId.get(id);
+    if (!n) {
+      const r = get.get(id) as { name_kk: string; name_ru: string } | undefined;
+      n = r ? { kk: r.name_kk || r.name_ru, ru: r.name_ru || r.name_kk } : id;
+      byId.set(id, n);
+    }
+    return n;
+  };
+}
+
+const inLang = (n: LocalizedText, lang: PdfLang): string => (typeof n === 'string' ? n : n[lang]);
+
+/** The language the reports name things in when the caller does not say: the settings'. */
+const reportLang = (ctx: CoreContext, lang: PdfLang | undefined): PdfLang => lang ?? readSettings(ctx).language;
+
+// ---------------------------------------------------------------------------------------------
 // Dashboard: a few GROUP BY queries on the derived facts (indexed by received date).
 
 const POPULATION = "FROM report_facts WHERE received_date >= @from AND received_date <= @to AND status <> 'draft'";
 
-export function dashboard(ctx: CoreContext, from: string, to: string, today: string = kzToday()): DashboardData {
+export function dashboard(ctx: CoreContext, from: string, to: string, today: string = kzToday(), lang?: PdfLang): DashboardData {
   checkPeriod(from, to);
   ensureFacts(ctx);
   const p = { from, to, today };
@@ -85,12 +116,16 @@ export function dashboard(ctx: CoreContext, from: string, to: string, today: str
   };
   const median = decided === 0 ? null : (nth(Math.floor((decided - 1) / 2)) + nth(Math.floor(decided / 2))) / 2;
 
+  const name = providerNamer(ctx);
+  const l = reportLang(ctx, lang);
   const byProvider = sortProviders(
-    db.prepare(`SELECT provider, count(*) AS approved, count(operation_date) AS operations ${POPULATION} AND status = 'approved' GROUP BY provider`).all(p) as {
-      provider: string;
-      approved: number;
-      operations: number;
-    }[],
+    (
+      db.prepare(`SELECT provider, count(*) AS approved, count(operation_date) AS operations ${POPULATION} AND status = 'approved' GROUP BY provider`).all(p) as {
+        provider: string;
+        approved: number;
+        operations: number;
+      }[]
+    ).map((r) => ({ ...r, provider: inLang(name(r.provider), l), providerOrgId: registryProviderId(r.provider) })),
   );
   const fu = db
     .prepare(
@@ -118,7 +153,8 @@ export function dashboard(ctx: CoreContext, from: string, to: string, today: str
 // ---------------------------------------------------------------------------------------------
 // The annual report: the facts with any event in the year (index ranges), counted by the pure rules.
 
-export function annualReport(ctx: CoreContext, year: number): AnnualReport {
+/** The annual report's rows with their providers named (both languages), in the report's order for `lang`. */
+function annualRows(ctx: CoreContext, year: number, lang: PdfLang) {
   ensureFacts(ctx);
   const a = `${year}-01-01`;
   const b = `${year}-12-31`;
@@ -130,17 +166,28 @@ export function annualReport(ctx: CoreContext, year: number): AnnualReport {
     )
     .all({ a, b }) as Record<string, unknown>[];
   const agg = aggregateAnnual(rows.map(factFromRow), year);
-  return { year, dueBy: annualDueBy(year), rows: agg.rows, totals: agg.totals, bySection: agg.bySection };
+  const name = providerNamer(ctx);
+  const named = agg.rows
+    .map((r) => ({ ...r, names: name(r.provider), providerOrgId: registryProviderId(r.provider) }))
+    .map((r) => ({ ...r, provider: inLang(r.names, lang) }))
+    .sort(compareAnnualRows);
+  return { ...agg, rows: named };
 }
 
+export function annualReport(ctx: CoreContext, year: number, lang?: PdfLang): AnnualReport {
+  const agg = annualRows(ctx, year, reportLang(ctx, lang));
+  return { year, dueBy: annualDueBy(year), rows: agg.rows.map(({ names: _names, ...r }) => r), totals: agg.totals, bySection: agg.bySection };
+}
+
+/** The annual report's statement: one for every language (the registry's names in both). */
 export function annualDoc(ctx: CoreContext, year: number, generatedAt: string = kzNow()): AnnualReportDoc {
-  const r = annualReport(ctx, year);
+  const r = annualRows(ctx, year, readSettings(ctx).language);
   return {
     kind: 'annual_report',
     year,
-    dueBy: r.dueBy,
+    dueBy: annualDueBy(year),
     commission: commissionFromSettings(ctx),
-    rows: r.rows.map(({ htmpCode, ...m }) => ({ code: htmpCode, ...m })),
+    rows: r.rows.map(({ htmpCode, names, providerOrgId: _id, provider: _p, ...m }) => ({ code: htmpCode, provider: names, ...m })),
     bySection: r.bySection,
     totals: r.totals,
     generatedAt,
@@ -207,11 +254,11 @@ export function reportStatus(ctx: CoreContext, today: string = kzToday(), year: 
 const file = (buffer: Buffer, fileName: string, mime: string): ReportFile => ({ base64: buffer.toString('base64'), fileName, mime, bytes: buffer.length });
 
 export const reportsHandlers: { [M in keyof ReportsMethods]: H<M> } & Pick<Handlers, keyof ReportsMethods> = {
-  'reports.dashboard': (a, ctx) => dashboard(ctx, a.from, a.to, a.today),
-  'reports.annual': (a, ctx) => annualReport(ctx, a.year),
+  'reports.dashboard': (a, ctx) => dashboard(ctx, a.from, a.to, a.today, a.lang),
+  'reports.annual': (a, ctx) => annualReport(ctx, a.year, a.lang),
   'reports.annualPdf': (a, ctx) => annualPdf(ctx, a.year, a.lang),
   'reports.annualXlsx': async (a, ctx) => {
-    const r = annualReport(ctx, a.year);
+    const r = annualReport(ctx, a.year, a.lang);
     const buffer = await annualXlsx(r, a.lang, commissionFromSettings(ctx));
     return file(buffer, `annual-report-${a.year}-${a.lang}.xlsx`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   },

@@ -14,6 +14,13 @@ describe('Node-side translations', () => {
     expect(t('kk', 'rules:findings.diagnosis.icd10_invalid', empty.params)).toBe('АХЖ-10 бойынша диагноз коды көрсетілмеген.');
   });
 
+  it('finds keys that hold dots, as i18next does (the audit trail\'s action names)', () => {
+    expect(t('kk', 'auth:audit.action.auth.setup')).toBe('Орнату: бірінші әкімші құрылды');
+    expect(t('ru', 'auth:audit.action.protocol.issue')).toBe('Выдан протокол');
+    expect(t('ru', 'auth:audit.action.export')).toBe('Экспорт');
+    expect(t('ru', 'auth:audit.action.no.such')).toBe('auth:audit.action.no.such');
+  });
+
   it('translates error codes and says so for an unknown one', () => {
     expect(translateError('ru', { code: 'db.newer_version', params: { found: 9, supported: 7 } })).toContain('9');
     expect(translateError('kk', { code: 'no.such_code' })).toContain('no.such_code');

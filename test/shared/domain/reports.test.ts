@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateAnnual, aggregateDashboard, annualDueBy, caseMeasures, compareCodes, monthsOf, providerKey, sectionOfFunding, type CaseFact } from '../../../shared/domain/reports';
+import { aggregateAnnual, aggregateDashboard, annualDueBy, caseMeasures, compareCodes, monthsOf, providerKey, registryProviderId, sectionOfFunding, type CaseFact } from '../../../shared/domain/reports';
 import { deriveFunding } from '../../../shared/domain/funding';
 
 const base: CaseFact = {
@@ -127,8 +127,8 @@ describe('the dashboard, counted by hand (received 2026-01-01 .. 2026-03-31)', (
       { section: null, funding: null, count: 1 },
     ]);
     expect(d.byProvider).toEqual([
-      { provider: 'A', approved: 2, operations: 2 },
-      { provider: 'B', approved: 1, operations: 0 },
+      { provider: 'A', providerOrgId: null, approved: 2, operations: 2 },
+      { provider: 'B', providerOrgId: null, approved: 1, operations: 0 },
     ]);
     expect(d.refusalsByGround).toEqual({ no_indications: 2, incomplete_packet: 2, not_authentic: 0 });
     expect(d.followUp).toEqual({ approved: 3, operated: 2, complications: 1, disability: 1, deaths: 1, aliveOneYear: 0, followUpDue: 0, pending: 0 });
@@ -139,6 +139,14 @@ describe('helpers', () => {
   it('provider key: as stored, trimmed, spaces collapsed', () => {
     expect(providerKey('  «ҰҒКО»   АҚ ')).toBe('«ҰҒКО» АҚ');
     expect(providerKey(null)).toBe('');
+  });
+  it('provider key: the registry organization when the case has one (its text does not matter), else the text', () => {
+    expect(providerKey('  «ҰҒКО»   АҚ ', 'f3c1')).toBe('org:f3c1');
+    expect(providerKey(null, 'f3c1')).toBe('org:f3c1');
+    expect(providerKey('«ҰҒКО» АҚ', null)).toBe('«ҰҒКО» АҚ');
+    expect(registryProviderId('org:f3c1')).toBe('f3c1');
+    expect(registryProviderId('«ҰҒКО» АҚ')).toBeNull();
+    expect(registryProviderId('')).toBeNull();
   });
   it('section from the funding reason', () => {
     expect(sectionOfFunding(deriveFunding([1], 'emergency'))).toBe(1);

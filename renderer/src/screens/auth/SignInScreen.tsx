@@ -47,7 +47,7 @@ export function SignInScreen({ onDone }: { onDone(s: AuthStatus): void }) {
         <LanguageSwitch />
         <div className="brand auth-brand">
           <span className="brand-mark" aria-hidden="true">
-            ЖТМК
+            {t('common:app.mark')}
           </span>
           <span>{t('common:app.title')}</span>
         </div>

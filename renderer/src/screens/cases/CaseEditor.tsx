@@ -354,7 +354,19 @@ export function CaseEditor({ id }: { id: string }) {
               {(p) => <textarea {...p} rows={2} value={form.specialistConclusion} onChange={(e) => set('specialistConclusion', e.target.value)} data-testid="case-specialistConclusion" />}
             </Field>
             {/* The provider is chosen from the registry (orgs area); its name is kept in the case as text too. */}
-            <ProviderPicker caseId={id} code={form.htmpCode} onChosen={(name) => set('providerOrg', name ?? '', true)} />
+            <ProviderPicker
+              caseId={id}
+              code={form.htmpCode}
+              choose={(orgId) =>
+                draft.write(
+                  async () => {
+                    const r = await api.call('orgs.setCaseProvider', { caseId: id, orgId, lang: i18n.language === 'ru' ? 'ru' : 'kk' });
+                    return r.ok ? api.call('cases.get', { id }) : { ok: false as const, error: r.error };
+                  },
+                  (d) => d,
+                )
+              }
+            />
             <Field id="notes" label={t('ui.case.notes')}>
               {(p) => <textarea {...p} rows={2} value={form.notes} onChange={(e) => set('notes', e.target.value)} data-testid="case-notes" />}
             </Field>

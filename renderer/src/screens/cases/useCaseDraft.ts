@@ -162,7 +162,14 @@ export function useCaseDraft(id: string) {
         if (!saved) return { ok: false as const, error: saveErrorRef.current ?? { code: 'api.unknown' } };
         const sent = seq.current;
         const r = await call();
-        if (r.ok) adopt(pick(r.value), sent);
+        if (r.ok) {
+          adopt(pick(r.value), sent);
+          // The call wrote the case: say so as a save would.
+          if (seq.current === sent) {
+            setStatus('saved');
+            stamp();
+          }
+        }
         return r;
       });
     },

@@ -208,9 +208,9 @@ function HistoryPanel({ data, editions }: { data: CodeShow; editions: EditionSum
 
 function requirementLine(t: (k: string, p?: Record<string, unknown>) => string, r: StaffRequirement): string[] {
   const parts: string[] = [];
-  if (r.minYears !== null) parts.push(t('ch.minYears', { n: r.minYears }));
+  if (r.minYears !== null) parts.push(t('ch.minYears', { n: r.minYears, count: r.minYears }));
   if (r.upgradeHours !== null) {
-    parts.push(r.upgradeWithinYears !== null ? t('ch.upgrade', { hours: r.upgradeHours, years: r.upgradeWithinYears }) : t('ch.upgradeHours', { hours: r.upgradeHours }));
+    parts.push(r.upgradeWithinYears !== null ? t('ch.upgrade', { hours: r.upgradeHours, years: r.upgradeWithinYears, count: r.upgradeWithinYears }) : t('ch.upgradeHours', { hours: r.upgradeHours }));
   }
   return parts;
 }

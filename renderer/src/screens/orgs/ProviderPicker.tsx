@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrgView } from '../../../../shared/contract/orgs';
-import type { AppError } from '../../../../shared/result';
-import { useApi, useQuery } from '../../api/context';
+import type { AppError, Result } from '../../../../shared/result';
+import { useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import './orgs.css';
 import { fmtDate, orgName, useLang } from './util';
@@ -10,13 +10,13 @@ import { fmtDate, orgName, useLang } from './util';
 /**
  * The provider of a case, chosen from the registry: the organizations with a valid conclusion for
  * the case's code on its decision date (point 31: what the patient may choose from), any other
- * organization of the registry with a warning when it has none. `onChosen` gives the chosen name
- * so the case keeps it as text too (referral bundles, older screens).
+ * organization of the registry with a warning when it has none. The choice is made through
+ * `choose` (the case editor's: it saves the form's pending edits first and takes the case back as
+ * the core left it, since choosing writes the case's provider text too).
  */
-export function ProviderPicker({ caseId, code, onChosen }: { caseId: string; code: string; onChosen(name: string | null): void }) {
+export function ProviderPicker({ caseId, code, choose: chooseOn }: { caseId: string; code: string; choose(orgId: string | null): Promise<Result<unknown>> }) {
   const { t } = useTranslation('orgs');
   const lang = useLang();
-  const api = useApi();
   const p = useQuery('orgs.forCase', { caseId, lang }, [code]);
   const [typed, setTyped] = useState('');
   const [query, setQuery] = useState('');
@@ -29,10 +29,9 @@ export function ProviderPicker({ caseId, code, onChosen }: { caseId: string; cod
   const found = useQuery('orgs.list', query ? { query, limit: 20, lang } : null);
 
   const choose = async (o: OrgView | null) => {
-    const r = await api.call('orgs.setCaseProvider', { caseId, orgId: o?.id ?? null, lang });
+    const r = await chooseOn(o?.id ?? null);
     if (!r.ok) return setError(r.error);
     setError(undefined);
-    onChosen(o ? orgName(o, lang) : null);
     p.reload();
   };
   const d = p.data;

@@ -7,16 +7,18 @@ import { fmtDate } from './util';
 export function reasonText(t: TFunction, r: Reason): string {
   const params: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(r.params)) params[k] = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? fmtDate(v) : v;
-  return t(`assess.reasons.${r.code}`, { ns: 'orgs', ...params });
+  // Russian plurals follow the years (or the minimum when the years are missing).
+  const count = typeof r.params.years === 'number' ? r.params.years : typeof r.params.min === 'number' ? r.params.min : undefined;
+  return t(`assess.reasons.${r.code}`, { ns: 'orgs', ...params, ...(count !== undefined ? { count } : {}) });
 }
 
 function alternative(t: TFunction, a: StaffAlternative): string {
   const who = a.education ? t('requirements.education', { ns: 'orgs', education: a.education }) : a.specialties.join(a.joint ? ` + ` : ` / `);
   const parts: string[] = [who];
-  if (a.minYears !== null) parts.push(t('requirements.minYears', { ns: 'orgs', years: a.minYears }) + (a.yearsScope ? ` ${t('requirements.yearsScope', { ns: 'orgs', scope: a.yearsScope })}` : ''));
+  if (a.minYears !== null) parts.push(t('requirements.minYears', { ns: 'orgs', years: a.minYears, count: a.minYears }) + (a.yearsScope ? ` ${t('requirements.yearsScope', { ns: 'orgs', scope: a.yearsScope })}` : ''));
   if (a.trainingHours !== null) {
     let s = t('requirements.training', { ns: 'orgs', hours: a.trainingHours });
-    if (a.trainingWithinYears !== null) s += ` ${t('requirements.trainingWithin', { ns: 'orgs', years: a.trainingWithinYears })}`;
+    if (a.trainingWithinYears !== null) s += ` ${t('requirements.trainingWithin', { ns: 'orgs', years: a.trainingWithinYears, count: a.trainingWithinYears })}`;
     if (a.trainingTopic) s += ` (${t('requirements.trainingTopic', { ns: 'orgs', topic: a.trainingTopic })})`;
     parts.push(s);
   }

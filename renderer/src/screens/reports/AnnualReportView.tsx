@@ -17,12 +17,13 @@ const MEASURES = ['referrals', 'approvals', 'refusalsTotal', 'operations', 'comp
  * (Kazakh or Russian) and XLSX downloads, and the mark that it was submitted to the authority.
  */
 export function AnnualReportView() {
-  const { t } = useTranslation('reports');
+  const { t, i18n } = useTranslation('reports');
   const api = useApi();
   const today = todayKz();
   const thisYear = Number(today.slice(0, 4));
   const [year, setYear] = useState<number>(thisYear - 1);
-  const report = useQuery('reports.annual', { year });
+  // Providers from the registry are named in the interface language.
+  const report = useQuery('reports.annual', { year, lang: i18n.language === 'ru' ? 'ru' : 'kk' });
   const status = useQuery('reports.status', { year });
   const [busy, setBusy] = useState<string>();
   const [note, setNote] = useState<string>();

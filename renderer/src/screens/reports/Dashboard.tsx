@@ -22,7 +22,7 @@ function initial(today: string): { from: string; to: string } {
 
 /** Charts over a chosen period of receipt, each with the table of its numbers. */
 export function Dashboard() {
-  const { t } = useTranslation('reports');
+  const { t, i18n } = useTranslation('reports');
   const today = todayKz();
   const [period, setPeriodState] = useState(() => initial(today));
   const setPeriod = (p: { from: string; to: string }) => {
@@ -30,7 +30,7 @@ export function Dashboard() {
     sessionStorage.setItem(KEY, JSON.stringify(p));
   };
   const ok = valid(period.from) && valid(period.to);
-  const q = useQuery('reports.dashboard', ok ? { from: period.from, to: period.to } : null);
+  const q = useQuery('reports.dashboard', ok ? { from: period.from, to: period.to, lang: i18n.language === 'ru' ? 'ru' : 'kk' } : null);
   const d = q.data;
   const tr = (key: string, params?: Record<string, string | number>) => t(key, params ?? {});
   const charts = useMemo(() => (d ? dashboardCharts(d, tr) : []), [d, t]); // eslint-disable-line react-hooks/exhaustive-deps

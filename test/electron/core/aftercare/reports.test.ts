@@ -127,8 +127,8 @@ describe('the annual report through the app, against the hand count', () => {
       { section: 2, funding: 'osms', count: 4 },
     ]);
     expect(d.byProvider).toEqual([
-      { provider: 'A', approved: 2, operations: 2 },
-      { provider: 'B', approved: 1, operations: 0 },
+      { provider: 'A', providerOrgId: null, approved: 2, operations: 2 },
+      { provider: 'B', providerOrgId: null, approved: 1, operations: 0 },
     ]);
     expect(d.refusalsByGround).toEqual({ no_indications: 1, incomplete_packet: 1, not_authentic: 0 });
     expect(d.followUp).toEqual({ approved: 3, operated: 2, complications: 1, disability: 1, deaths: 1, aliveOneYear: 0, followUpDue: 0, pending: 0 });
