@@ -29,14 +29,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { workCalendar } from '../../electron/core/cases/calendar';
-import { createCore } from '../../electron/core/core';
 import { foldQuery } from '../../electron/core/services/cases';
 import type { CaseList, CaseListItem } from '../../shared/contract/cases';
 import { benchCaseFiles, BENCH_TODAY, decideCases, importCases, setUpCommission } from './_cases';
 import { now, startHost } from './_host';
-import { fmt, percentile, table } from './_util';
+import { BENCH_ENV, benchDatabase, fmt, openBench, percentile, table } from './_util';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string' }, reps: { type: 'string' }, 'peer-reps': { type: 'string' }, data: { type: 'string' }, 'skip-import': { type: 'boolean' } },
@@ -120,7 +119,7 @@ async function grow(dir: string, size: number, have: number, keep: string | null
     copyDir(kept, dir);
     return { size, importS: null, decideS: null, decided: null, reused: true };
   }
-  const core = createCore({ dataDir: dir, host: 'cli' });
+  const core = await openBench(dir);
   try {
     if (have === 0) await setUpCommission(core);
     const files = benchCaseFiles(size, workCalendar());
@@ -155,11 +154,12 @@ async function cursorAt(call: (m: string, a: unknown) => Promise<unknown>, posit
 async function measureSize(dir: string, size: number): Promise<Map<string, { first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>> {
   const results = new Map<string, { first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>();
   // Values that depend on the data: the most frequent code, an IIN, a deep cursor.
-  const ro = new Database(path.join(dir, 'htmp.sqlite'), { readonly: true });
+  const ro = benchDatabase(dir, { readonly: true });
   const topCode = (ro.prepare('SELECT htmp_code AS c FROM cases GROUP BY htmp_code ORDER BY count(*) DESC LIMIT 1').get() as { c: string }).c;
   const someIin = (ro.prepare("SELECT p.iin FROM patients p JOIN cases c ON c.patient_id = p.id WHERE length(p.iin) = 12 ORDER BY c.id LIMIT 1 OFFSET ?").get(Math.floor(size / 3)) as { iin: string }).iin;
   const prefix = `${topCode.split('.')[0]}.*`;
   const host0 = await startHost(ROOT, dir);
+  await host0.signIn();
   const mid = await cursorAt(host0.call, Math.floor(size / 2));
   await host0.stop();
   const scenarios: Scenario[] = [
@@ -191,6 +191,8 @@ async function measureSize(dir: string, size: number): Promise<Map<string, { fir
     const args = s.method === 'cases.refusalJournal' ? s.args : { ...s.args, today: TODAY, ...(s.method === 'cases.list' ? { limit: 50 } : {}) };
     // A fresh host for each query: its first call is a first query after start.
     const host = await startHost(ROOT, dir);
+    // Sign-in (scrypt, opening the encrypted database, statistics) is not part of the query.
+    await host.signIn();
     let t0 = now();
     const firstResult = await host.call<unknown>(s.method, args);
     const first = now() - t0;
@@ -235,7 +237,7 @@ async function measureSize(dir: string, size: number): Promise<Map<string, { fir
 /** `htmp case list --json` of every case, through the real bin. */
 function cliList(dir: string): { ms: number; rows: number } {
   const t0 = now();
-  const r = spawnSync(process.execPath, [BIN, 'case', 'list', '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [BIN, 'case', 'list', '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, ...BENCH_ENV } });
   const ms = now() - t0;
   if (r.status !== 0) throw new Error(`case list failed: ${r.stderr}`);
   return { ms, rows: (JSON.parse(r.stdout) as { cases: unknown[] }).cases.length };
@@ -249,7 +251,7 @@ function cliImport(tmp: string, n: number): { ms: number; imported: number; prog
   fs.closeSync(fd);
   const dir = path.join(tmp, 'import');
   const t0 = now();
-  const r = spawnSync(process.execPath, [BIN, 'case', 'import', file, '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [BIN, 'case', 'import', file, '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...BENCH_ENV } });
   const ms = now() - t0;
   if (r.status !== 0) throw new Error(`case import failed: ${r.stdout} ${r.stderr}`);
   return { ms, imported: (JSON.parse(r.stdout) as { imported: number }).imported, progressLines: r.stderr.split('\n').filter(Boolean).length };

@@ -21,11 +21,12 @@ export const aftercareCommands: Command[] = [
       if (today !== undefined && !isIsoDate(today)) throw new AppFailure('cases.bad_date', { value: today });
       const core = ctx.core();
       const items: OverdueItem[] = [];
-      let page = await core.call('aftercare.overdue', { ...(today ? { today } : {}), ...(step ? { step: step as OverdueStepId } : {}), offset: 0, limit: MAX_OVERDUE_PAGE });
+      // Every page, by key (each continues after the previous page's last row).
+      let page = await core.call('aftercare.overdue', { ...(today ? { today } : {}), ...(step ? { step: step as OverdueStepId } : {}), limit: MAX_OVERDUE_PAGE });
       const first = page;
       items.push(...page.items);
-      while (items.length < first.total && page.items.length > 0) {
-        page = await core.call('aftercare.overdue', { today: first.today, ...(step ? { step: step as OverdueStepId } : {}), offset: items.length, limit: MAX_OVERDUE_PAGE });
+      while (page.next !== null) {
+        page = await core.call('aftercare.overdue', { today: first.today, ...(step ? { step: step as OverdueStepId } : {}), after: page.next, limit: MAX_OVERDUE_PAGE });
         items.push(...page.items);
       }
       const json = { today: first.today, total: items.length, byStep: first.byStep, items };

@@ -197,6 +197,61 @@ describe('overdue steps: every step of every case past its due date', () => {
   });
 });
 
+describe('overdue steps page by key (issue 17)', () => {
+  const TODAY = '2026-04-15';
+  const days = ['02', '03', '04', '05', '06', '09', '10', '11', '12', '13', '16', '17', '18', '19', '20', '23', '24', '25', '26', '27'];
+  const receivedOn = (i: number) => `2026-03-${days[i % days.length]}T${String(9 + (i % 8)).padStart(2, '0')}:00`;
+
+  it('loses and repeats no row across pages while overdue cases are added before, after and tied with the page read', async () => {
+    const core = tempCore();
+    // Undecided cases past their review deadline (point 35), some approved ones past point 38.
+    for (let i = 0; i < 14; i++) await makeCase(core, { receivedAt: receivedOn(i) });
+    for (let i = 0; i < 4; i++) await makeCase(core, { receivedAt: receivedOn(i * 3), outcome: 'approved', date: `2026-03-${days[i * 3 + 1]}` });
+    const before = await core.call('aftercare.overdue', { today: TODAY, limit: 200 });
+    expect(before.total).toBeGreaterThan(10);
+    expect(before.next).toBeNull();
+    const key = (x: { caseId: string; step: string }) => `${x.caseId}/${x.step}`;
+
+    const seen: { due: string; step: string; caseId: string }[] = [];
+    let page = await core.call('aftercare.overdue', { today: TODAY, limit: 3 });
+    let added = 100;
+    for (let turns = 0; ; turns++) {
+      seen.push(...page.items);
+      if (page.next === null) break;
+      expect(turns).toBeLessThan(40);
+      // New overdue rows: one due before the page just read, one tied with its last row's day, one later.
+      const last = page.items.at(-1)!;
+      for (const at of [receivedOn(0), `${last.due.slice(0, 8)}${String(Math.max(2, Number(last.due.slice(8)) - 2)).padStart(2, '0')}T10:00`, receivedOn(added)]) {
+        await makeCase(core, { receivedAt: at });
+        added++;
+      }
+      page = await core.call('aftercare.overdue', { today: TODAY, limit: 3, after: page.next });
+    }
+    const keys = seen.map(key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const x of before.items) expect(keys).toContain(key(x));
+    // Each page continued after the previous one: the rows came in the list's order.
+    const order = (a: { due: string; step: string; caseId: string }, b: typeof a) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.step < b.step ? -1 : a.step > b.step ? 1 : a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0);
+    expect(seen).toEqual([...seen].sort(order));
+    // Without changes, paging by key gives exactly the one long page.
+    const again: string[] = [];
+    let p = await core.call('aftercare.overdue', { today: TODAY, step: 'review', limit: 4 });
+    again.push(...p.items.map(key));
+    while (p.next !== null) {
+      p = await core.call('aftercare.overdue', { today: TODAY, step: 'review', limit: 4, after: p.next });
+      again.push(...p.items.map(key));
+    }
+    expect(again).toEqual((await core.call('aftercare.overdue', { today: TODAY, step: 'review', limit: 200 })).items.map(key));
+  });
+
+  it('refuses a cursor that is not one', async () => {
+    const core = tempCore();
+    for (const after of ['nonsense', Buffer.from(JSON.stringify([1, 'overdue', '2026-13-45', 'review', 'x'])).toString('base64url'), Buffer.from(JSON.stringify([1, 'overdue', '2026-03-01', 'lunch', 'x'])).toString('base64url')]) {
+      expect((await failure(core.call('aftercare.overdue', { today: TODAY, after }))).code).toBe('api.invalid_argument');
+    }
+  });
+});
+
 describe('the derived facts follow the data', () => {
   const snapshot = (core: Core) => ({
     facts: core.db.prepare('SELECT * FROM report_facts ORDER BY case_id').all(),
