@@ -98,7 +98,7 @@ function immediateTransactions(db: Db): void {
  * spills dirty pages from SQLite's default 2 MB cache to the WAL and writes them again at the
  * commit, each time encrypted; 32 MB holds the working set of ten thousand cases. Restored after.
  */
-export function withBulkCache<T>(db: Db, fn: () => T, kib = Number(process.env.HTMP_BULK_KIB ?? 32 * 1024)): T {
+export function withBulkCache<T>(db: Db, fn: () => T, kib = 32 * 1024): T {
   const before = db.pragma('cache_size', { simple: true }) as number;
   if (before < 0 && -before >= kib) return fn();
   db.pragma(`cache_size = -${kib}`);

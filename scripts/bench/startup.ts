@@ -100,7 +100,7 @@ async function firstAnswer(cmd: string[], calls: { method: string; args?: unknow
 /** The peer of the web host: node + better-sqlite3 + http, answering one query on the same database. */
 const BARE_SERVER = `
 const http = require('node:http');
-const Database = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'better-sqlite3-multiple-ciphers'))});
+const Database = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'better-sqlite3'))});
 const db = new Database(process.argv[2]);
 db.pragma('journal_mode = WAL');
 const count = db.prepare('SELECT count(*) AS n FROM cases');

@@ -1,4 +1,4 @@
-import { MAX_OVERDUE_PAGE, OVERDUE_STEPS, type OverdueItem, type OverdueStepId } from '../../../shared/contract/aftercare';
+import type { OverdueItem, OverdueStepId } from '../../../shared/contract/aftercare';
 import { isIsoDate } from '../../../shared/domain/calendar';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
@@ -15,6 +15,7 @@ export const aftercareCommands: Command[] = [
     options: { step: { type: 'string' }, today: { type: 'string' } },
     maxArgs: 0,
     async run(ctx) {
+      const { MAX_OVERDUE_PAGE, OVERDUE_STEPS } = await import('../../../shared/contract/aftercare');
       const step = typeof ctx.options.step === 'string' ? ctx.options.step : undefined;
       if (step !== undefined && !(OVERDUE_STEPS as readonly string[]).includes(step)) throw new AppFailure('aftercare.bad_step', { step, allowed: OVERDUE_STEPS.join(', ') });
       const today = typeof ctx.options.today === 'string' ? ctx.options.today : undefined;

@@ -296,6 +296,31 @@ describe('the derived facts follow the data', () => {
     expect(count(core, 'SELECT count(*) AS n FROM case_deadlines')).toBe(2);
   });
 
+  it('a batch import (facts recomputed once per case, at the end of the batch) gives the rows of a rebuild; a refused batch leaves none', async () => {
+    const core = tempCore();
+    const caseFile = (i: number, files: string[] = []) => ({
+      receivedAt: `2026-03-${String(16 + (i % 5)).padStart(2, '0')}T10:00`,
+      patient: { iin: makeIin('1970-02-03', i % 2 ? 'male' : 'female', 300 + i), lastName: 'Омарова', firstName: 'Дина' },
+      htmpCode: '54.970.059',
+      urgency: 'planned' as const,
+      inpatient: false,
+      diagnosis: { icd10: 'I25.1', text: 'ИБС' },
+      documents: [
+        { kind: 'identity' as const, paper: true, files: [], signatures: [], seal: false, items: [] },
+        { kind: 'referral' as const, paper: true, files, signatures: [], seal: false, items: [] },
+      ],
+    });
+    await core.call('cases.importBatch', { cases: Array.from({ length: 6 }, (_, i) => ({ case: caseFile(i), files: [] })) });
+    expect(count(core, 'SELECT count(*) AS n FROM report_facts')).toBe(6);
+    const after = snapshot(core);
+    rebuildFacts(core.context);
+    expect(snapshot(core)).toEqual(after);
+    // The third case names a file the batch does not carry: nothing of the batch is stored, facts included.
+    await expect(core.call('cases.importBatch', { cases: [0, 1, 2].map((i) => ({ case: caseFile(10 + i, i === 2 ? ['missing.pdf'] : []), files: [] })) })).rejects.toMatchObject({ code: 'cases.batch_case_failed' });
+    expect(count(core, 'SELECT count(*) AS n FROM report_facts')).toBe(6);
+    expect(count(core, 'SELECT count(*) AS n FROM cases')).toBe(6);
+  });
+
   it('a deleted draft leaves no facts; the facts never travel: they are not user tables', async () => {
     const core = tempCore();
     const { id } = await core.call('cases.save', completeDraft());
