@@ -117,6 +117,8 @@ export function plainCopy(dataDir: string, out: string): string {
   const db = benchDatabase(tmp);
   db.pragma('journal_mode = DELETE');
   db.pragma("rekey = ''");
+  // The app's SQLite keeps STAT4 samples, which the sqlite3 shell of the system cannot replay.
+  db.exec('DROP TABLE IF EXISTS sqlite_stat4');
   db.close();
   fs.renameSync(path.join(tmp, 'htmp.sqlite'), out);
   fs.rmSync(tmp, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { checkImportRows, IMPORT_COLUMNS, orgQueryTokens, orgSearchText, parseCs
 import type { RegionId } from '../../../shared/domain/regions';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
+import { lazyRequire } from '../lazy-require';
 import { eligibleFromIndex } from './eligibility';
 import { nameBasedUuid, type Row, type SqlValue } from '../store';
 
@@ -254,7 +255,9 @@ function checkZip(buf: Buffer): Promise<void> {
 
 /** exceljs, loaded when a workbook is read or made, not at every start of the core (it takes seconds). */
 async function loadExcel(): Promise<typeof ExcelJS> {
-  return (await import('exceljs')).default;
+  // A CommonJS require, not import(): lazy-require.ts says why (and the CLI's code cache loses
+  // import()'s callback on Node 20: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+  return lazyRequire<typeof ExcelJS>('exceljs');
 }
 
 /** The cells of the first sheet of an XLSX file (header first). */

@@ -6,7 +6,7 @@ import { AppFailure } from '../../../shared/result';
 import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { m0013Register } from '../../../electron/core/migrations/0013-register';
-import { tempCore } from '../../support/temp';
+import { adminCore, tempCore } from '../../support/temp';
 import { makeIin, MEMBERS } from './cases-fixtures';
 
 /**
@@ -330,8 +330,8 @@ describe('cases register: statistics kept by the app', () => {
     await importMany(core, 0, 300);
     const dir = core.dataDir;
     core.close();
-    const { createCore } = await import('../../../electron/core/core');
-    const again = createCore({ dataDir: dir });
+    // Opened again and signed in, as the app opens it (statistics are refreshed when it opens).
+    const again = await adminCore(dir);
     try {
       const stats = again.db.prepare("SELECT idx FROM sqlite_stat1 WHERE tbl = 'cases'").all() as { idx: string }[];
       expect(stats.map((x) => x.idx)).toEqual(expect.arrayContaining(['cases_key', 'cases_status_key', 'cases_open_key']));
