@@ -5,7 +5,7 @@ import { neutralize, neutralizeJson } from '../../shared/domain/text-safety';
 import { AppFailure, type AppError } from '../../shared/result';
 import type { Core } from '../core/core';
 import { t, translateError } from '../core/i18n';
-import { defaultDataDir } from '../core/paths';
+import { appVersion, defaultDataDir } from '../core/paths';
 import type { Command, CommandContext, CoreDoor } from './command';
 import { commands as allCommands } from './commands';
 
@@ -52,6 +52,12 @@ export async function runCli(argv: string[], io: CliIo, commands: Command[] = al
   const words = optionArgs.filter((a) => !a.startsWith('-'));
   const command = commands.find((c) => c.name.split(' ').every((w, i) => words[i] === w) && c.name.split(' ').length <= words.length && startsAt(argv, c.name));
   if (!command) {
+    // `htmp --version`: the app's version (package.json), nothing else loaded.
+    if (words.length === 0 && (optionArgs.includes('--version') || optionArgs.includes('-V'))) {
+      const version = appVersion();
+      io.stdout(wantsJson ? `${JSON.stringify({ version })}\n` : `htmp ${version}\n`);
+      return 0;
+    }
     if (argv.length === 0 || optionArgs.includes('--help') || optionArgs.includes('-h')) {
       io.stdout(globalHelp(lang, commands, words));
       return argv.length === 0 ? 2 : 0;

@@ -5,19 +5,31 @@ import type { AppError } from '../../shared/result';
 import { localesDir } from './paths';
 
 type Tree = { [k: string]: string | Tree };
-const cache = new Map<Lang, Map<string, Tree>>();
+const files = new Map<Lang, string[]>();
+const loaded = new Map<string, Tree | undefined>();
 
-/** Loads every namespace of a language once (the JSON files of locales/<lang>/). */
-function namespaces(lang: Lang): Map<string, Tree> {
-  let m = cache.get(lang);
-  if (m) return m;
-  m = new Map();
-  const dir = path.join(localesDir(), lang);
-  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []) {
-    if (f.endsWith('.json')) m.set(f.slice(0, -5), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Tree);
+/** The namespaces of a language (the JSON files of locales/<lang>/), listed once. */
+function namespaceNames(lang: Lang): string[] {
+  let names = files.get(lang);
+  if (!names) {
+    const dir = path.join(localesDir(), lang);
+    names = (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    files.set(lang, names);
   }
-  cache.set(lang, m);
-  return m;
+  return names;
+}
+
+/**
+ * One namespace of a language, read when first used: a command reads the texts of its own area
+ * (and `errors`), not all seventeen files at every start.
+ */
+function namespace(lang: Lang, ns: string): Tree | undefined {
+  const k = `${lang}/${ns}`;
+  if (!loaded.has(k)) {
+    const file = path.join(localesDir(), lang, `${ns}.json`);
+    loaded.set(k, /^[\w-]+$/.test(ns) && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Tree) : undefined);
+  }
+  return loaded.get(k);
 }
 
 /**
@@ -51,9 +63,8 @@ export function interpolate(text: string, params: Record<string, unknown> = {}):
  * PDF), from the same locale files as the UI. Plural keys follow i18next (`key_one`, `key_few`…).
  */
 export function t(lang: Lang, key: string, params: Record<string, unknown> = {}): string {
-  const all = namespaces(lang);
   const [ns, bare] = key.includes(':') ? (key.split(':', 2) as [string, string]) : [undefined, key];
-  const trees = ns ? [all.get(ns)] : [...all.values()];
+  const trees = ns ? [namespace(lang, ns)] : namespaceNames(lang).map((n) => namespace(lang, n));
   let chosen = bare;
   // i18next context (`key_<context>`), used when present.
   if (typeof params.context === 'string' && trees.some((tr) => lookup(tr, `${bare}_${params.context as string}`) !== undefined)) chosen = `${bare}_${params.context}`;

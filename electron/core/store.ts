@@ -85,7 +85,7 @@ export class Store {
       else throw new Error(`Unknown column ${table}.${k}`);
     }
     const cols = Object.keys(row);
-    return this.db.transaction(() => {
+    return this.atomic(() => {
       this.stmt(`ins:${table}:${cols.join(',')}`, `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
         ...cols.map((c) => row[c] ?? null),
       );
@@ -93,7 +93,7 @@ export class Store {
       for (const c of cols) if (c !== 'id') fields[c] = [null, row[c] ?? null];
       this.log(table, String(row.id), 'insert', fields, ctx, at);
       return row;
-    })();
+    });
   }
 
   /** Updates the given columns; logs only the fields whose value really changed. */
@@ -102,7 +102,7 @@ export class Store {
     for (const k of Object.keys(patch)) {
       if (!spec.columns.includes(k)) throw new Error(`Unknown or read-only column ${table}.${k}`);
     }
-    return this.db.transaction(() => {
+    return this.atomic(() => {
       const before = this.get(table, id);
       if (!before) throw new Error(`No ${table} row ${id}`);
       const changed = Object.keys(patch).filter((k) => (before[k] ?? null) !== (patch[k] ?? null));
@@ -118,13 +118,13 @@ export class Store {
       for (const c of changed) fields[c] = [before[c] ?? null, patch[c] ?? null];
       this.log(table, id, 'update', fields, ctx, at);
       return { row: { ...before, ...patch, updated_at: at }, changed };
-    })();
+    });
   }
 
   /** Deletes a row, logging its last values. */
   remove(table: string, id: string, ctx: WriteContext = {}): boolean {
     this.spec(table);
-    return this.db.transaction(() => {
+    return this.atomic(() => {
       const before = this.get(table, id);
       if (!before) return false;
       this.stmt(`del:${table}`, `DELETE FROM ${table} WHERE id = ?`).run(id);
@@ -133,7 +133,18 @@ export class Store {
       for (const [c, v] of Object.entries(before)) if (c !== 'id') fields[c] = [v, null];
       this.log(table, id, 'delete', fields, ctx, at);
       return true;
-    })();
+    });
+  }
+
+  /**
+   * A row write and its change-log row, all or nothing. Inside a caller's transaction no
+   * savepoint of its own: a failing statement undoes only itself in SQLite, the change log's
+   * insert cannot fail on its own (no constraint a valid write breaks; a full disk or I/O error
+   * aborts the caller's whole transaction), and a bulk write (a batch of imported cases) would
+   * otherwise open and release a savepoint for each of its tens of thousands of rows.
+   */
+  private atomic<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn)();
   }
 
   /** Runs several writes as one transaction (all or nothing). */

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import { BENCH_USER } from './_util';
 
 export interface BenchHost {
   child: ChildProcess;
@@ -12,6 +13,8 @@ export interface BenchHost {
   /** Milliseconds from spawn to the "Open:" line (listening). */
   listeningMs: number;
   call<T = unknown>(method: string, args: unknown): Promise<T>;
+  /** Signs in as the bench admin (the session cookie is kept for later calls); milliseconds. */
+  signIn(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -41,12 +44,16 @@ export async function startHost(root: string, dataDir: string): Promise<BenchHos
   });
   const listeningMs = now() - t0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  // The session travels in an HttpOnly cookie, as with the page.
+  let cookie = '';
   const call = <T>(method: string, args: unknown): Promise<T> =>
     new Promise((resolve, reject) => {
       const body = Buffer.from(JSON.stringify(args));
       const req = http.request(
-        { host: '127.0.0.1', port, path: `/api/${method}`, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, 'X-Htmp-Token': TOKEN, Host: `127.0.0.1:${port}` } },
+        { host: '127.0.0.1', port, path: `/api/${method}`, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, 'X-Htmp-Token': TOKEN, Host: `127.0.0.1:${port}`, ...(cookie ? { Cookie: cookie } : {}) } },
         (res) => {
+          const set = res.headers['set-cookie']?.[0];
+          if (set) cookie = set.split(';')[0]!;
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
@@ -59,6 +66,11 @@ export async function startHost(root: string, dataDir: string): Promise<BenchHos
       req.on('error', reject);
       req.end(body);
     });
+  const signIn = async (): Promise<number> => {
+    const t1 = now();
+    await call('auth.signIn', { login: BENCH_USER.login, passphrase: BENCH_USER.passphrase });
+    return now() - t1;
+  };
   const stop = () =>
     new Promise<void>((resolve) => {
       agent.destroy();
@@ -66,5 +78,5 @@ export async function startHost(root: string, dataDir: string): Promise<BenchHos
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-  return { child, port, listeningMs, call, stop };
+  return { child, port, listeningMs, call, signIn, stop };
 }

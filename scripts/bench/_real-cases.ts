@@ -36,11 +36,14 @@ function iinFor(birth: string, male: boolean, serial: number): string {
   }
 }
 
-/** Sets the installation up like a commission's laptop (protocols need the commission's name). */
-export function setUpCommission(core: Core): void {
-  const put = core.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-  put.run('commissionName', JSON.stringify('Абай облысының ЖТМК жөніндегі комиссиясы'), new Date().toISOString());
-  put.run('authorityName', JSON.stringify('Абай облысының денсаулық сақтау басқармасы'), new Date().toISOString());
+/** Sets the installation up like a commission's laptop (protocols need the commission's names). */
+export async function setUpCommission(core: Core): Promise<void> {
+  await core.call('settings.update', {
+    commissionNameKk: 'Абай облысының ЖТМК жөніндегі комиссиясы',
+    commissionNameRu: 'Комиссия по ВТМП области Абай',
+    authorityNameKk: 'Абай облысының денсаулық сақтау басқармасы',
+    authorityNameRu: 'Управление здравоохранения области Абай',
+  });
 }
 
 export interface RealCasesStats {
@@ -121,12 +124,12 @@ export async function makeRealCases(
     }
     if (!gaps && r() < 0.3) {
       const detail = await core.call('cases.get', { id });
-      if (detail.status === 'registered') {
-        const outcome = detail.complete && r() < 0.8 ? 'approved' : 'refused';
+      if (detail.status === 'registered' && detail.complete) {
+        const outcome = r() < 0.8 ? 'approved' : 'refused';
         const dec = await core.call('cases.decide', {
           caseId: id,
           outcome,
-          reason: outcome === 'approved' ? null : detail.complete ? 'no_indications' : 'incomplete_packet',
+          reason: outcome === 'approved' ? null : 'no_indications',
           members: MEMBERS,
           date: addDays(day, 1),
         });

@@ -1,4 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
 import { createCore, type Core } from '../../electron/core/core';
+import { openDatabase } from '../../electron/core/db';
+import { openWithPassphrase, readKeyring } from '../../electron/core/vault/keyring';
+import { databaseKeyHex } from '../../electron/core/vault/keys';
 
 /** Shared helpers for benchmarks: percentiles, timing, memory, table output. */
 export function percentile(sorted: number[], p: number): number {
@@ -57,6 +63,65 @@ export function rng(seed: number) {
  */
 export function benchCore(dataDir: string, options: { plaintext?: boolean } = {}): Core {
   const raw = createCore({ dataDir, host: 'cli', ...(options.plaintext ? { insecurePlaintext: true } : {}) });
-  const s = raw.security.setupSync({ login: 'bench', displayName: 'Bench Admin', passphrase: 'benchmark passphrase' }, { channel: 'local' });
+  const s = raw.security.setupSync(BENCH_USER, { channel: 'local' });
   return raw.as({ channel: 'local', sessionId: s.sessionId! });
 }
+
+/** The bench admin's sign-in (every benchmark folder is set up with it). */
+export const BENCH_USER = { login: 'bench', displayName: 'Bench Admin', passphrase: 'benchmark passphrase' };
+
+/**
+ * A core on a folder signed in as the bench admin, as the app opens one: the folder is set up
+ * first (the first admin, encrypted) when it has no user yet. Returns the signed-in core and the
+ * time the sign-in (scrypt + opening the encrypted database) took.
+ */
+export async function openBench(dataDir: string, options: { host?: 'cli' | 'web' } = {}): Promise<Core & { signInMs: number }> {
+  const raw = createCore({ dataDir, host: options.host ?? 'cli' });
+  const t0 = performance.now();
+  let sessionId: string;
+  if (raw.security.state === 'setup') {
+    sessionId = raw.security.setupSync(BENCH_USER, { channel: 'local' }).sessionId!;
+  } else {
+    sessionId = (await raw.call('auth.signIn', { login: BENCH_USER.login, passphrase: BENCH_USER.passphrase })).sessionId!;
+  }
+  const core = raw.as({ channel: 'local', sessionId });
+  return Object.assign(core, { signInMs: performance.now() - t0 });
+}
+
+/** The environment under which the real bin signs in as the bench admin (HTMP_USER/HTMP_PASSPHRASE). */
+export const BENCH_ENV = { HTMP_USER: BENCH_USER.login, HTMP_PASSPHRASE: BENCH_USER.passphrase, HTMP_USER_NAME: BENCH_USER.displayName };
+
+/**
+ * A folder's database opened directly (as a tool would, with the key the bench admin's
+ * passphrase unwraps): for the naive peers, which read every row themselves.
+ */
+export function benchDatabase(dataDir: string, options: { readonly?: boolean } = {}): Database.Database {
+  const file = path.join(dataDir, 'htmp.sqlite');
+  const k = readKeyring(dataDir);
+  if (!k) return openDatabase(file, options);
+  const out = openWithPassphrase(k, BENCH_USER.login, BENCH_USER.passphrase);
+  if (!out.ok) throw new Error(`keyring: ${out.reason}`);
+  return openDatabase(file, { ...options, key: databaseKeyHex(out.dataKey) });
+}
+
+/** A decrypted copy of a folder's database (for the sqlite3 shell peer): copy, key, rekey to plain. */
+export function plainCopy(dataDir: string, out: string): string {
+  const db0 = benchDatabase(dataDir);
+  db0.pragma('wal_checkpoint(TRUNCATE)');
+  db0.close();
+  fs.copyFileSync(path.join(dataDir, 'htmp.sqlite'), out);
+  fs.cpSync(path.join(dataDir, 'htmp.keyring.json'), `${out}.keyring`);
+  const tmp = fs.mkdtempSync(path.join(path.dirname(out), 'plain-'));
+  fs.renameSync(out, path.join(tmp, 'htmp.sqlite'));
+  fs.renameSync(`${out}.keyring`, path.join(tmp, 'htmp.keyring.json'));
+  const db = benchDatabase(tmp);
+  db.pragma('journal_mode = DELETE');
+  db.pragma("rekey = ''");
+  // The app's SQLite keeps STAT4 samples, which the sqlite3 shell of the system cannot replay.
+  db.exec('DROP TABLE IF EXISTS sqlite_stat4');
+  db.close();
+  fs.renameSync(path.join(tmp, 'htmp.sqlite'), out);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  return out;
+}
+

@@ -29,14 +29,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { workCalendar } from '../../electron/core/cases/calendar';
-import { createCore } from '../../electron/core/core';
 import { foldQuery } from '../../electron/core/services/cases';
+import { catalogueLookup } from '../../electron/core/services/catalogue-lookup';
+import { validatePacket, type CaseInput } from '../../shared/domain/packet';
+import type { CaseDetail } from '../../shared/contract/cases';
 import type { CaseList, CaseListItem } from '../../shared/contract/cases';
 import { benchCaseFiles, BENCH_TODAY, decideCases, importCases, setUpCommission } from './_cases';
 import { now, startHost } from './_host';
-import { fmt, percentile, table } from './_util';
+import { BENCH_ENV, benchDatabase, fmt, openBench, percentile, table } from './_util';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string' }, reps: { type: 'string' }, 'peer-reps': { type: 'string' }, data: { type: 'string' }, 'skip-import': { type: 'boolean' } },
@@ -120,7 +122,7 @@ async function grow(dir: string, size: number, have: number, keep: string | null
     copyDir(kept, dir);
     return { size, importS: null, decideS: null, decided: null, reused: true };
   }
-  const core = createCore({ dataDir: dir, host: 'cli' });
+  const core = await openBench(dir);
   try {
     if (have === 0) await setUpCommission(core);
     const files = benchCaseFiles(size, workCalendar());
@@ -155,11 +157,12 @@ async function cursorAt(call: (m: string, a: unknown) => Promise<unknown>, posit
 async function measureSize(dir: string, size: number): Promise<Map<string, { first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>> {
   const results = new Map<string, { first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>();
   // Values that depend on the data: the most frequent code, an IIN, a deep cursor.
-  const ro = new Database(path.join(dir, 'htmp.sqlite'), { readonly: true });
+  const ro = benchDatabase(dir, { readonly: true });
   const topCode = (ro.prepare('SELECT htmp_code AS c FROM cases GROUP BY htmp_code ORDER BY count(*) DESC LIMIT 1').get() as { c: string }).c;
   const someIin = (ro.prepare("SELECT p.iin FROM patients p JOIN cases c ON c.patient_id = p.id WHERE length(p.iin) = 12 ORDER BY c.id LIMIT 1 OFFSET ?").get(Math.floor(size / 3)) as { iin: string }).iin;
   const prefix = `${topCode.split('.')[0]}.*`;
   const host0 = await startHost(ROOT, dir);
+  await host0.signIn();
   const mid = await cursorAt(host0.call, Math.floor(size / 2));
   await host0.stop();
   const scenarios: Scenario[] = [
@@ -191,6 +194,8 @@ async function measureSize(dir: string, size: number): Promise<Map<string, { fir
     const args = s.method === 'cases.refusalJournal' ? s.args : { ...s.args, today: TODAY, ...(s.method === 'cases.list' ? { limit: 50 } : {}) };
     // A fresh host for each query: its first call is a first query after start.
     const host = await startHost(ROOT, dir);
+    // Sign-in (scrypt, opening the encrypted database, statistics) is not part of the query.
+    await host.signIn();
     let t0 = now();
     const firstResult = await host.call<unknown>(s.method, args);
     const first = now() - t0;
@@ -232,10 +237,90 @@ async function measureSize(dir: string, size: number): Promise<Map<string, { fir
   return results;
 }
 
+interface PacketTimes {
+  pure: number[];
+  validate: number[];
+  get: number[];
+  naiveMs: number;
+  naiveCount: number;
+  stored: number[];
+  storedCount: number;
+}
+
+/** A case's packet as the pure rules take it, from its detail. */
+function packetOf(d: CaseDetail): CaseInput {
+  return {
+    receivedAt: d.receivedAt,
+    patient: { iin: d.patient.iin, lastName: d.patient.lastName, firstName: d.patient.firstName, birthDate: d.patient.birthDate ?? '', sex: d.patient.sex ?? 'male' },
+    htmpCode: d.htmpCode,
+    urgency: d.urgency ?? 'planned',
+    inpatient: d.inpatient,
+    diagnosis: d.diagnosis,
+    documents: d.documents.map((x) => ({ kind: x.kind, paper: x.paper, files: [], signatures: x.signatures, seal: x.seal, clinicalDiagnosis: x.clinicalDiagnosis ?? '', items: x.items })),
+  } as CaseInput;
+}
+
+/**
+ * Packet validation (issue 4): the pure rules on one case (`validatePacket`), a dry run through
+ * the web host (`cases.validate`, which writes inside a transaction it rolls back), a case's
+ * detail (`cases.get`: findings, due date, funding); and counting the incomplete packets the
+ * naive way (every case's packet checked again in JavaScript) against the stored column (one
+ * indexed count through `cases.list`).
+ */
+async function measurePacket(dir: string, reps: number): Promise<PacketTimes> {
+  const core = await openBench(dir);
+  try {
+    const ids = core.db.prepare('SELECT id FROM cases ORDER BY id LIMIT ?').pluck().all(reps) as string[];
+    const pctx = { catalogue: catalogueLookup(core.context), fileExists: () => true };
+    const inputs: CaseInput[] = [];
+    for (const id of ids) inputs.push(packetOf(await core.call('cases.get', { id })));
+    const pure = inputs.map((x) => {
+      const t0 = now();
+      validatePacket(x, pctx);
+      return now() - t0;
+    });
+    // Naive: every case's detail read and its packet checked again, to count the incomplete ones.
+    const all = core.db.prepare('SELECT id FROM cases').pluck().all() as string[];
+    let t0 = now();
+    let naiveCount = 0;
+    for (const id of all) if (!validatePacket(packetOf(await core.call('cases.get', { id })), pctx).complete) naiveCount++;
+    const naiveMs = now() - t0;
+    core.close();
+    const host = await startHost(ROOT, dir);
+    await host.signIn();
+    const validate: number[] = [];
+    const get: number[] = [];
+    const stored: number[] = [];
+    let storedCount = 0;
+    try {
+      for (const id of ids) {
+        t0 = now();
+        await host.call('cases.validate', { id, notes: 'бенчмарк' });
+        validate.push(now() - t0);
+        t0 = now();
+        await host.call('cases.get', { id });
+        get.push(now() - t0);
+      }
+      for (let i = 0; i < Math.min(reps, 30); i++) {
+        t0 = now();
+        // The stored column: the incomplete packets among the undecided cases, counted by the index.
+        const page = await host.call<CaseList>('cases.list', { status: ['draft', 'registered'], limit: 1, today: TODAY });
+        stored.push(now() - t0);
+        storedCount = page.total ?? 0;
+      }
+    } finally {
+      await host.stop();
+    }
+    return { pure: sorted(pure), validate: sorted(validate), get: sorted(get), naiveMs, naiveCount, stored: sorted(stored), storedCount };
+  } finally {
+    core.close();
+  }
+}
+
 /** `htmp case list --json` of every case, through the real bin. */
 function cliList(dir: string): { ms: number; rows: number } {
   const t0 = now();
-  const r = spawnSync(process.execPath, [BIN, 'case', 'list', '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [BIN, 'case', 'list', '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, ...BENCH_ENV } });
   const ms = now() - t0;
   if (r.status !== 0) throw new Error(`case list failed: ${r.stderr}`);
   return { ms, rows: (JSON.parse(r.stdout) as { cases: unknown[] }).cases.length };
@@ -249,7 +334,7 @@ function cliImport(tmp: string, n: number): { ms: number; imported: number; prog
   fs.closeSync(fd);
   const dir = path.join(tmp, 'import');
   const t0 = now();
-  const r = spawnSync(process.execPath, [BIN, 'case', 'import', file, '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [BIN, 'case', 'import', file, '--json', '--data-dir', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...BENCH_ENV } });
   const ms = now() - t0;
   if (r.status !== 0) throw new Error(`case import failed: ${r.stdout} ${r.stderr}`);
   return { ms, imported: (JSON.parse(r.stdout) as { imported: number }).imported, progressLines: r.stderr.split('\n').filter(Boolean).length };
@@ -263,6 +348,7 @@ async function main(): Promise<void> {
   console.log(`Node ${process.versions.node}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; today = ${TODAY}; ${REPS} calls per query after the first\n`);
   try {
     const all = new Map<number, Awaited<ReturnType<typeof measureSize>>>();
+    const packets = new Map<number, PacketTimes>();
     const builds: (Built & { mb: number; list: { ms: number; rows: number } })[] = [];
     let have = 0;
     for (const size of SIZES) {
@@ -275,6 +361,7 @@ async function main(): Promise<void> {
           `database ${dbSizeMb(dir).toFixed(0)} MB; htmp case list --json: ${list.rows} rows in ${fmt(list.ms)} ms`,
       );
       all.set(size, await measureSize(dir, size));
+      packets.set(size, await measurePacket(dir, Math.min(REPS, 200)));
     }
 
     for (const size of SIZES) {
@@ -285,6 +372,15 @@ async function main(): Promise<void> {
         ...[...r].map(([name, x]) => [name, x.matches, fmt(x.first), fmt(x.p50), fmt(x.p95), fmt(x.max), x.peer === null ? '' : fmt(x.peer), x.same]),
       ]);
     }
+
+    console.log('\nPacket validation (ms): pure rules in process; cases.validate and cases.get through the web host\n');
+    table([
+      ['cases', 'validatePacket p50', 'p95', 'cases.validate p50', 'p95', 'cases.get p50', 'p95', 'naive: re-check every packet', 'undecided by the stored columns p50'],
+      ...SIZES.map((n) => {
+        const x = packets.get(n)!;
+        return [n, fmt(percentile(x.pure, 50)), fmt(percentile(x.pure, 95)), fmt(percentile(x.validate, 50)), fmt(percentile(x.validate, 95)), fmt(percentile(x.get, 50)), fmt(percentile(x.get, 95)), `${fmt(x.naiveMs)} (${x.naiveCount} incomplete)`, `${fmt(percentile(x.stored, 50))} (${x.storedCount})`];
+      }),
+    ]);
 
     if (SIZES.length > 1) {
       const lo = SIZES[0]!;

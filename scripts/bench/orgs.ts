@@ -28,13 +28,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCore } from '../../electron/core/core';
 import { conformityCodes } from '../../electron/core/orgs/conformity';
 import { eligibleOrgs, eligibleOrgsSql } from '../../electron/core/orgs/registry';
 import { nameBasedUuid } from '../../electron/core/store';
 import { withBinCheckDigit } from '../../shared/domain/bin';
 import { REGION_IDS } from '../../shared/domain/regions';
-import { fmt, percentile, rng, table, timeEach } from './_util';
+import { benchCore, fmt, openBench, percentile, rng, table, timeEach } from './_util';
 
 const { values } = parseArgs({ options: { orgs: { type: 'string' }, codes: { type: 'string' }, 'per-year': { type: 'string' }, reps: { type: 'string' } } });
 const ORGS = Number(values.orgs ?? 5000);
@@ -56,7 +55,7 @@ function binOf(n: number): string {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-bench-orgs-'));
-const core = createCore({ dataDir, host: 'cli' });
+const core = benchCore(dataDir);
 const ctx = core.context;
 (async () => {
   try {
@@ -212,7 +211,7 @@ const ctx = core.context;
       sizes += a.length;
     }
     // The first query of a connection builds the in-memory index (a second connection, as the CLI).
-    const second = createCore({ dataDir, host: 'cli' });
+    const second = await openBench(dataDir);
     const tf = process.hrtime.bigint();
     eligibleOrgs(second.context, queries[0]!.code, queries[0]!.on);
     const fullMs = Number(process.hrtime.bigint() - tf) / 1e6;

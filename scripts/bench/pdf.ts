@@ -28,14 +28,13 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import QRCode from 'qrcode';
 import { workCalendar } from '../../electron/core/cases/calendar';
-import { createCore } from '../../electron/core/core';
 import { appRoot } from '../../electron/core/paths';
 import { defaultPdfTranslator, renderDocument, statementHash, type PdfTranslate } from '../../electron/core/pdf';
 import { docFromStatement } from '../../electron/core/services/protocols';
 import { verificationString, type DocLang, type BilingualLayout, type ProtocolDoc } from '../../shared/documents';
 import * as fx from '../../test/electron/core/pdf/fixtures';
 import { benchCaseFiles, decideCases, importCases, setUpCommission } from './_cases';
-import { fmt, percentile, table } from './_util';
+import { BENCH_ENV, fmt, openBench, percentile, table } from './_util';
 
 const { values } = parseArgs({ options: { reps: { type: 'string' }, 'chromium-reps': { type: 'string' }, 'cold-reps': { type: 'string' } } });
 const REPS = Number(values.reps ?? 40);
@@ -124,7 +123,7 @@ function pdfPages(file: string): number {
 /** A data folder with real decided cases; returns it with one issued protocol's case and document. */
 async function realProtocol(): Promise<{ dataDir: string; caseId: string; doc: ProtocolDoc }> {
   const dataDir = path.join(tmp, 'data');
-  const core = createCore({ dataDir, host: 'cli' });
+  const core = await openBench(dataDir);
   try {
     await setUpCommission(core);
     const ids = await importCases(core, benchCaseFiles(300, workCalendar()));
@@ -234,7 +233,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < COLD_REPS; i++) {
     const out = path.join(tmp, `htmp-${i}.pdf`);
     t0 = now();
-    const r = spawnSync(process.execPath, [bin, 'protocol', 'render', '--case-id', caseId, '--lang', 'kk', '--out', out, '--data-dir', dataDir, '--json'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, 'protocol', 'render', '--case-id', caseId, '--lang', 'kk', '--out', out, '--data-dir', dataDir, '--json'], { encoding: 'utf8', env: { ...process.env, ...BENCH_ENV } });
     coldHtmp.push(now() - t0);
     if (r.status !== 0) throw new Error(`htmp protocol render: ${r.stdout} ${r.stderr}`);
   }

@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createCore } from '../../electron/core/core';
+import { setUpCommission } from './_cases';
 import { workCalendar } from '../../electron/core/cases/calendar';
 import { afterFactsOf, CASE_FACTS_SQL, factInputOf, rebuildFacts } from '../../electron/core/aftercare/facts';
 import { annualXlsx } from '../../electron/core/reports/xlsx';
@@ -37,7 +37,7 @@ import { afterApprovalSteps, DEADLINE_STEPS } from '../../shared/domain/aftercar
 import { addDays, isWorkingDay } from '../../shared/domain/calendar';
 import { iinCheckDigit } from '../../shared/domain/iin';
 import { aggregateDashboard, deriveFact } from '../../shared/domain/reports';
-import { fmt, percentile, rng, table, timeEach } from './_util';
+import { fmt, openBench, percentile, rng, table, timeEach } from './_util';
 
 const { values } = parseArgs({ options: { cases: { type: 'string' }, reps: { type: 'string' }, data: { type: 'string' } } });
 const N = Number(values.cases ?? 10_000);
@@ -78,7 +78,7 @@ function cpuCheck(): string {
 async function main(): Promise<void> {
 const keep = values.data !== undefined;
 const dataDir = keep ? path.resolve(values.data!) : fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-bench-reports-'));
-const core = createCore({ dataDir, host: 'cli' });
+const core = await openBench(dataDir);
 const ctx = core.context;
 const h = casesHandlers;
 try {
@@ -87,9 +87,7 @@ try {
   else await seed();
   async function seed(): Promise<void> {
   if (existing > 0) throw new Error(`${dataDir} holds ${existing} cases, fewer than ${N}: use an empty folder`);
-  const put = core.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)');
-  put.run('commissionName', JSON.stringify('Бенчмарк комиссиясы'), new Date().toISOString());
-  put.run('authorityName', JSON.stringify('Денсаулық сақтау басқармасы'), new Date().toISOString());
+  await setUpCommission(core);
   const cat = catalogueLookup(ctx);
   const calendar = workCalendar();
   const days: string[] = [];

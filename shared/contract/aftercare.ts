@@ -38,6 +38,12 @@ export const aftercareSchemas = {
     .object({
       today: isoDate.optional(),
       step: z.enum(OVERDUE_STEPS).optional(),
+      /**
+       * Key paging: the `next` of the previous page (an opaque cursor). The page continues after
+       * that row's (due date, step, case), so rows added or removed meanwhile never make a row
+       * shown twice or skipped. `offset` is the older way (kept for callers that count rows).
+       */
+      after: z.string().max(1000).optional(),
       offset: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(MAX_OVERDUE_PAGE).optional(),
     })
@@ -191,6 +197,8 @@ export interface OverdueList {
   total: number;
   offset: number;
   limit: number;
+  /** The cursor of the next page (`after`), null on the last page. */
+  next: string | null;
   /** Overdue steps per kind (all pages). */
   byStep: Record<OverdueStepId, number>;
 }

@@ -152,6 +152,12 @@ export const orgsSchemas = {
       query: text(200).optional(),
       region: text(40).optional(),
       level: z.enum(ORG_LEVELS).optional(),
+      /**
+       * Key paging: the `next` of the previous page (an opaque cursor, of the same `lang`). The
+       * page continues after that organization's place in the name order, so organizations added
+       * or removed meanwhile never make one shown twice or skipped. `offset` is the older way.
+       */
+      after: z.string().max(2000).optional(),
       offset: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
       lang: sortLang,
@@ -264,6 +270,8 @@ export interface OrgList {
   total: number;
   offset: number;
   limit: number;
+  /** The cursor of the next page (`after`), null on the last page. */
+  next: string | null;
 }
 
 export interface ImportResult {

@@ -1,4 +1,4 @@
-import { MAX_OVERDUE_PAGE, OVERDUE_STEPS, type OverdueItem, type OverdueStepId } from '../../../shared/contract/aftercare';
+import type { OverdueItem, OverdueStepId } from '../../../shared/contract/aftercare';
 import { isIsoDate } from '../../../shared/domain/calendar';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
@@ -15,17 +15,19 @@ export const aftercareCommands: Command[] = [
     options: { step: { type: 'string' }, today: { type: 'string' } },
     maxArgs: 0,
     async run(ctx) {
+      const { MAX_OVERDUE_PAGE, OVERDUE_STEPS } = await import('../../../shared/contract/aftercare');
       const step = typeof ctx.options.step === 'string' ? ctx.options.step : undefined;
       if (step !== undefined && !(OVERDUE_STEPS as readonly string[]).includes(step)) throw new AppFailure('aftercare.bad_step', { step, allowed: OVERDUE_STEPS.join(', ') });
       const today = typeof ctx.options.today === 'string' ? ctx.options.today : undefined;
       if (today !== undefined && !isIsoDate(today)) throw new AppFailure('cases.bad_date', { value: today });
       const core = ctx.core();
       const items: OverdueItem[] = [];
-      let page = await core.call('aftercare.overdue', { ...(today ? { today } : {}), ...(step ? { step: step as OverdueStepId } : {}), offset: 0, limit: MAX_OVERDUE_PAGE });
+      // Every page, by key (each continues after the previous page's last row).
+      let page = await core.call('aftercare.overdue', { ...(today ? { today } : {}), ...(step ? { step: step as OverdueStepId } : {}), limit: MAX_OVERDUE_PAGE });
       const first = page;
       items.push(...page.items);
-      while (items.length < first.total && page.items.length > 0) {
-        page = await core.call('aftercare.overdue', { today: first.today, ...(step ? { step: step as OverdueStepId } : {}), offset: items.length, limit: MAX_OVERDUE_PAGE });
+      while (page.next !== null) {
+        page = await core.call('aftercare.overdue', { today: first.today, ...(step ? { step: step as OverdueStepId } : {}), after: page.next, limit: MAX_OVERDUE_PAGE });
         items.push(...page.items);
       }
       const json = { today: first.today, total: items.length, byStep: first.byStep, items };

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { ROLES, type Role } from '../../../shared/contract';
-import { AUDIT_ACTIONS } from '../../../shared/contract/access';
+import type { Role } from '../../../shared/contract';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
 import type { Command, CommandContext } from '../command';
@@ -44,6 +43,8 @@ export const authCommands: Command[] = [
     maxArgs: 1,
     async run(ctx) {
       const role = str(ctx.options.role) ?? 'secretary';
+      // The contract (zod schemas) loads when a command needs it, not at every start of the bin.
+      const { ROLES } = await import('../../../shared/contract');
       if (!(ROLES as readonly string[]).includes(role)) throw new AppFailure('cli.bad_option', { option: `--role ${role}` });
       const name = str(ctx.options.name);
       if (!name) throw new AppFailure('cli.bad_option', { option: '--name' });
@@ -97,6 +98,7 @@ export const authCommands: Command[] = [
     async run(ctx) {
       const o = ctx.options;
       const action = str(o.action);
+      const { AUDIT_ACTIONS } = await import('../../../shared/contract/access');
       if (action && !(AUDIT_ACTIONS as readonly string[]).includes(action)) throw new AppFailure('cli.bad_option', { option: `--action ${action}` });
       const limit = str(o.limit) ? Number(o.limit) : 200;
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppFailure('cli.bad_option', { option: '--limit' });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { appSchemas, type Lang, type Settings, type StandingMember } from '../../../shared/contract';
+import type { Lang, Settings, StandingMember } from '../../../shared/contract';
 import { AppFailure } from '../../../shared/result';
 import { readJsonFile, type Command } from '../command';
 import { t } from '../../core/i18n';
@@ -118,6 +118,7 @@ export const dbCommands: Command[] = [
         const name = typeof r.name === 'string' ? { kk: r.name, ru: r.name } : r.name;
         return { ...r, name };
       });
+      const { appSchemas } = await import('../../../shared/contract');
       const parsed = appSchemas['settings.setMembers'].safeParse({ members });
       if (!parsed.success) throw new AppFailure('settings.bad_members_file', { file });
       const r = await ctx.core().call('settings.setMembers', parsed.data);

@@ -135,7 +135,12 @@ export const orgsCommands: Command[] = [
         return { json: { code, on, items }, human };
       }
       const query = option(ctx, 'query');
+      // Every page, by key (each continues after the previous page's last organization).
       const r = await core.call('orgs.list', { ...(query ? { query } : {}), limit: 1000, lang: ctx.lang });
+      for (let page = r; page.next !== null; ) {
+        page = await core.call('orgs.list', { ...(query ? { query } : {}), limit: 1000, lang: ctx.lang, after: page.next });
+        r.items.push(...page.items);
+      }
       const items = r.items.map((o) => ({ id: o.id, bin: o.bin, nameKk: o.nameKk, nameRu: o.nameRu, region: o.region, level: o.level, address: o.address, phone: o.phone }));
       const human = [tt(ctx.lang, 'cli.listHeader', { count: r.total }), ...items.map((i) => `  ${i.bin}  ${ctx.lang === 'ru' ? i.nameRu : i.nameKk}  ${i.region}  ${tt(ctx.lang, `levels.${i.level}`)}`)].join('\n');
       return { json: { total: r.total, items }, human };

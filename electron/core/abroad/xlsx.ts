@@ -6,10 +6,12 @@ import type { AbroadSummary } from '../../../shared/contract/abroad';
 import type { AbroadSummaryDoc } from '../../../shared/domain/abroad-documents';
 import { abroadRouteLabel } from '../../../shared/domain/abroad-charts';
 import { t } from '../i18n';
+import { lazyRequire } from '../lazy-require';
 
 export async function abroadSummaryXlsx(s: AbroadSummary, doc: AbroadSummaryDoc, lang: 'kk' | 'ru'): Promise<Buffer> {
   // Loaded when a workbook is made, not at every start of the core (exceljs takes seconds to load).
-  const ExcelJS = (await import('exceljs')).default;
+  // A CommonJS require, not import() (lazy-require.ts; the CLI's code cache loses import()'s callback).
+  const ExcelJS = lazyRequire<typeof import('exceljs')>('exceljs');
   const tr = (key: string, params: Record<string, unknown> = {}) => t(lang, `abroad:pdf.${key}`, params);
   const col = (k: string) => tr(`summary.columns.${k}`);
   const wb = new ExcelJS.Workbook();

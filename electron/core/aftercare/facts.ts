@@ -188,6 +188,8 @@ function statements(ctx: CoreContext) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     putDeadline: db.prepare('INSERT INTO case_deadlines (case_id, step, start_at, due_date, done, done_on, calendar_confirmed) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    casesOfPatient: db.prepare('SELECT id FROM cases WHERE patient_id = ?').pluck(),
+    caseOfChild: new Map([...CHILD_TABLES].map((t) => [t, db.prepare(`SELECT case_id FROM ${t} WHERE id = ?`).pluck()] as const)),
   };
 }
 const stmtCache = new WeakMap<CoreContext['db'], ReturnType<typeof statements>>();
@@ -214,9 +216,50 @@ function write(ctx: CoreContext, caseId: string, d: Derivation | null): void {
 }
 
 /** Recomputes one case's rows (removes them when the case is gone). */
-export function refreshCaseFacts(ctx: CoreContext, caseId: string): void {
+export function refreshCaseFacts(ctx: CoreContext, caseId: string, cal: WorkCalendar = workCalendar(ctx.db), lookup: ReturnType<typeof catalogueLookup> = catalogueLookup(ctx)): void {
   const row = stmts(ctx).one.get(caseId) as CaseSqlRow | undefined;
-  write(ctx, caseId, row ? deriveCaseRows(row, workCalendar(ctx.db), catalogueLookup(ctx)) : null);
+  write(ctx, caseId, row ? deriveCaseRows(row, cal, lookup) : null);
+}
+
+/** Cases whose facts wait for the end of a bulk write (per database), see `deferFacts`. */
+const deferred = new WeakMap<CoreContext['db'], Set<string>>();
+
+/**
+ * Runs a bulk write (a sync import, a batch of imported cases) with the facts of the cases it
+ * touches recomputed ONCE each at its end, instead of after every logged change (a synced case
+ * arrives as a dozen changes). Call it inside the write's transaction: the facts are written in
+ * the same transaction, so nothing is seen half done. Nested calls join the outer one.
+ */
+export function deferFacts<T>(ctx: CoreContext, fn: () => T): T {
+  if (deferred.has(ctx.db)) return fn();
+  const pending = new Set<string>();
+  deferred.set(ctx.db, pending);
+  let out: T;
+  try {
+    out = fn();
+  } finally {
+    deferred.delete(ctx.db);
+  }
+  if (pending.size > 0) guarded(ctx, () => {
+    const cal = workCalendar(ctx.db);
+    const lookup = catalogueLookup(ctx);
+    for (const id of pending) refreshCaseFacts(ctx, id, cal, lookup);
+  });
+  return out;
+}
+
+/** Never fails the user's write for an index: on an error the key is dropped, the next reader rebuilds. */
+function guarded(ctx: CoreContext, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    console.error('[htmp] report facts: recomputing failed, will rebuild:', err);
+    try {
+      ctx.db.prepare('DELETE FROM meta WHERE key = ?').run(KEY);
+    } catch {
+      /* the rebuild happens on the next start at the latest */
+    }
+  }
 }
 
 /** Rebuilds both tables from every case (one transaction). Returns the number of cases. */
@@ -272,13 +315,13 @@ function casesOf(ctx: CoreContext, c: ChangeRecord): string[] {
   if (c.table === 'patients') {
     // A case that arrived (by sync) before its patient gets its facts when the patient comes.
     if (c.op === 'delete' || (c.op === 'update' && !('insured' in c.fields))) return [];
-    return (ctx.db.prepare('SELECT id FROM cases WHERE patient_id = ?').all(c.recordId) as { id: string }[]).map((r) => r.id);
+    return stmts(ctx).casesOfPatient.all(c.recordId) as string[];
   }
   if (CHILD_TABLES.has(c.table)) {
     const fromFields = c.fields.case_id?.[c.op === 'delete' ? 0 : 1];
     if (typeof fromFields === 'string') return [fromFields];
-    const row = ctx.db.prepare(`SELECT case_id FROM ${c.table} WHERE id = ?`).get(c.recordId) as { case_id: string } | undefined;
-    return row ? [row.case_id] : [];
+    const caseId = stmts(ctx).caseOfChild.get(c.table)!.get(c.recordId) as string | undefined;
+    return caseId !== undefined ? [caseId] : [];
   }
   return [];
 }
@@ -286,17 +329,13 @@ function casesOf(ctx: CoreContext, c: ChangeRecord): string[] {
 /** Keeps the derived tables in step with every logged change of this core's Store. */
 export function installFacts(ctx: CoreContext): () => void {
   return ctx.store.onChange((change) => {
-    try {
-      for (const id of casesOf(ctx, change)) refreshCaseFacts(ctx, id);
-    } catch (err) {
-      // Never fail the user's write for an index: drop the key, the next reader rebuilds.
-      console.error('[htmp] report facts: recomputing failed, will rebuild:', err);
-      try {
-        ctx.db.prepare('DELETE FROM meta WHERE key = ?').run(KEY);
-      } catch {
-        /* the rebuild happens on the next start at the latest */
+    const pending = deferred.get(ctx.db);
+    guarded(ctx, () => {
+      for (const id of casesOf(ctx, change)) {
+        if (pending) pending.add(id);
+        else refreshCaseFacts(ctx, id);
       }
-    }
+    });
   });
 }
 

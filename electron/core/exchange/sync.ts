@@ -26,6 +26,8 @@ import type { CoreContext } from '../context';
 import { nameBasedUuid, type ChangeRecord, type Row, type SqlValue, type TableSpec } from '../store';
 import { writeBundle, type BundleReader, type WriteBundleEntry } from './archive';
 import { BundleError } from './errors';
+import { deferFacts } from '../aftercare/facts';
+import { withBulkCache } from '../db';
 import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE, storeStream } from '../files';
 import type { Job } from './jobs';
 import { attachmentHashOf, attachmentPath, parseVersion } from './manifest';
@@ -947,7 +949,9 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     }
   };
   try {
-    ctx.db.transaction(applyAll)();
+    // Report facts once per touched case at the end (not after each of its changes), in the
+    // same transaction; a page cache that holds the working set of the whole import.
+    withBulkCache(ctx.db, () => ctx.db.transaction(() => deferFacts(ctx, applyAll))());
   } catch (err) {
     if (err instanceof DryRunRollback) return res;
     const code = (err as { code?: unknown }).code;

@@ -12,6 +12,7 @@ import { checkImportRows, IMPORT_COLUMNS, orgQueryTokens, orgSearchText, parseCs
 import type { RegionId } from '../../../shared/domain/regions';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
+import { lazyRequire } from '../lazy-require';
 import { eligibleFromIndex } from './eligibility';
 import { nameBasedUuid, type Row, type SqlValue } from '../store';
 import { readSettings } from '../services/app';
@@ -130,8 +131,33 @@ export function deleteOrg(ctx: CoreContext, id: string): boolean {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-/** The registry page: every query word (folded like the catalogue) in the search text; sorted by name. */
-export function listOrgs(ctx: CoreContext, a: { query?: string | undefined; region?: string | undefined; level?: string | undefined; offset?: number | undefined; limit?: number | undefined }, lang: 'kk' | 'ru' = 'kk'): OrgList {
+const ORGS_CURSOR = 1;
+
+function encodeOrgsCursor(lang: 'kk' | 'ru', r: OrgRow): string {
+  return Buffer.from(JSON.stringify([ORGS_CURSOR, 'orgs', lang, lang === 'ru' ? r.name_ru : r.name_kk, r.bin, r.id]), 'utf8').toString('base64url');
+}
+
+function decodeOrgsCursor(text: string, lang: 'kk' | 'ru'): { name: string; bin: string; id: string } {
+  const bad = () => new AppFailure('api.invalid_argument', { field: 'after', issue: 'cursor' });
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parts) || parts.length !== 6 || parts[0] !== ORGS_CURSOR || parts[1] !== 'orgs' || parts[2] !== lang || !parts.slice(3).every((x) => typeof x === 'string')) throw bad();
+  return { name: parts[3] as string, bin: parts[4] as string, id: parts[5] as string };
+}
+
+/**
+ * The registry page: every query word (folded like the catalogue) in the search text; sorted by
+ * name in the language's collation, then BIN and id (a total order). Paged by key after a cursor
+ * (`after`, the `next` of the previous page) or by offset. The name order is the collator's, which
+ * SQLite cannot index, so the filtered rows are sorted here: a registry holds a few thousand
+ * organizations; the key keeps pages exact while rows are added or removed between them.
+ */
+export function listOrgs(ctx: CoreContext, a: { query?: string | undefined; region?: string | undefined; level?: string | undefined; after?: string | undefined; offset?: number | undefined; limit?: number | undefined }, lang: 'kk' | 'ru' = 'kk'): OrgList {
+  const cursor = a.after !== undefined ? decodeOrgsCursor(a.after, lang) : null;
   const where: string[] = [];
   const params: SqlValue[] = [];
   for (const tok of orgQueryTokens(a.query ?? '')) {
@@ -149,10 +175,26 @@ export function listOrgs(ctx: CoreContext, a: { query?: string | undefined; regi
   const sql = `SELECT * FROM organizations ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   const rows = ctx.db.prepare(sql).all(...params) as OrgRow[];
   const key = lang === 'ru' ? 'name_ru' : 'name_kk';
-  rows.sort((x, y) => collators[lang].compare(x[key], y[key]) || x.bin.localeCompare(y.bin));
+  const collator = collators[lang];
+  const order = (xName: string, xBin: string, xId: string, y: OrgRow): number => collator.compare(xName, y[key]) || (xBin < y.bin ? -1 : xBin > y.bin ? 1 : 0) || (xId < y.id ? -1 : xId > y.id ? 1 : 0);
+  rows.sort((x, y) => order(x[key], x.bin, x.id, y));
   const limit = a.limit ?? 100;
-  const offset = a.offset ?? 0;
-  return { items: orgViews(ctx, rows.slice(offset, offset + limit)), total: rows.length, offset, limit };
+  // After the cursor: the first row that sorts after it (binary search; the cursor's own row
+  // may have been deleted meanwhile).
+  let start = a.offset ?? 0;
+  if (cursor) {
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (order(cursor.name, cursor.bin, cursor.id, rows[mid]!) >= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    start = lo;
+  }
+  const page = rows.slice(start, start + limit);
+  const next = start + limit < rows.length && page.length > 0 ? encodeOrgsCursor(lang, page.at(-1)!) : null;
+  return { items: orgViews(ctx, page), total: rows.length, offset: start, limit, next };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,7 +257,9 @@ function checkZip(buf: Buffer): Promise<void> {
 
 /** exceljs, loaded when a workbook is read or made, not at every start of the core (it takes seconds). */
 async function loadExcel(): Promise<typeof ExcelJS> {
-  return (await import('exceljs')).default;
+  // A CommonJS require, not import(): lazy-require.ts says why (and the CLI's code cache loses
+  // import()'s callback on Node 20: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+  return lazyRequire<typeof ExcelJS>('exceljs');
 }
 
 /** The cells of the first sheet of an XLSX file (header first). */

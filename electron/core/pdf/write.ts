@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { lazyRequire } from '../lazy-require';
 import { PdfError } from './errors';
 
 /**
@@ -12,6 +12,9 @@ import { PdfError } from './errors';
 export async function writePdfAtomic(file: string, buffer: Buffer): Promise<void> {
   if (buffer.length === 0) throw new PdfError('pdf.write_failed', { reason: 'empty buffer' });
   const dir = path.dirname(path.resolve(file));
+  // node:crypto loads here, not when a command file that may write a PDF is loaded (start-up);
+  // a CommonJS require (lazy-require.ts says why not `import()`).
+  const { randomBytes } = lazyRequire<typeof import('node:crypto')>('node:crypto');
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
   try {

@@ -312,16 +312,43 @@ const STEP_POINT: Record<OverdueStepId, number> = { review: 35, hospitalization_
 const COLUMNS = `c.status, c.htmp_code, c.provider_org, c.portal_status, p.iin, p.last_name, p.first_name, p.middle_name, p.primary_care_org`;
 // Each query walks an index in due-date order and stops at the page's end (`@n` rows): the open
 // steps' partial index on `case_deadlines`, and `cases_status_due` once per undecided status.
-const OVERDUE_SQL = {
+// With a cursor (key paging) each query starts after the last row shown, by the same order
+// (due date, step, case): row values compared as the index orders them.
+const overdueSql = (after: boolean) => ({
   steps: `SELECT d.case_id, d.step, d.start_at AS start, d.due_date AS due, d.calendar_confirmed, ${COLUMNS}
             FROM case_deadlines d JOIN cases c ON c.id = d.case_id JOIN patients p ON p.id = c.patient_id
            WHERE d.done = 0 AND d.due_date < @today AND (@step IS NULL OR d.step = @step)
+             ${after ? 'AND d.due_date >= @aDue AND (d.due_date, d.step, d.case_id) > (@aDue, @aStep, @aCase)' : ''}
            ORDER BY d.due_date, d.step, d.case_id LIMIT @n`,
   review: `SELECT c.id AS case_id, 'review' AS step, c.received_at AS start, c.due_date AS due, c.calendar_confirmed, ${COLUMNS}
              FROM cases c JOIN patients p ON p.id = c.patient_id
             WHERE c.status = @status AND c.due_date < @today
+              ${after ? "AND c.due_date >= @aDue AND (c.due_date, 'review', c.id) > (@aDue, @aStep, @aCase)" : ''}
             ORDER BY c.due_date, c.id LIMIT @n`,
-};
+});
+const OVERDUE_SQL = overdueSql(false);
+const OVERDUE_AFTER_SQL = overdueSql(true);
+
+const OVERDUE_CURSOR = 1;
+type OverdueCursor = { due: string; step: OverdueStepId; caseId: string };
+
+function encodeOverdueCursor(r: { due: string; step: OverdueStepId; case_id: string }): string {
+  return Buffer.from(JSON.stringify([OVERDUE_CURSOR, 'overdue', r.due, r.step, r.case_id]), 'utf8').toString('base64url');
+}
+
+function decodeOverdueCursor(text: string): OverdueCursor {
+  const bad = () => new AppFailure('api.invalid_argument', { field: 'after', issue: 'cursor' });
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parts) || parts.length !== 5 || parts[0] !== OVERDUE_CURSOR || parts[1] !== 'overdue') throw bad();
+  const [, , due, step, caseId] = parts as unknown[];
+  if (typeof due !== 'string' || !isIsoDate(due) || typeof step !== 'string' || !(OVERDUE_STEPS as readonly string[]).includes(step) || typeof caseId !== 'string' || caseId.length > 64) throw bad();
+  return { due, step: step as OverdueStepId, caseId };
+}
 
 type OverdueRow = { case_id: string; step: OverdueStepId; start: string; due: string; calendar_confirmed: number; status: OverdueItem['status']; htmp_code: string; provider_org: string | null; portal_status: OverdueItem['portalStatus']; iin: string; last_name: string; first_name: string; middle_name: string | null; primary_care_org: string | null };
 
@@ -352,21 +379,32 @@ export function overdueCounts(ctx: CoreContext, today: string): Record<OverdueSt
 
 const overdueOrder = (a: OverdueRow, b: OverdueRow): number => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.step < b.step ? -1 : a.step > b.step ? 1 : a.case_id < b.case_id ? -1 : a.case_id > b.case_id ? 1 : 0);
 
-/** Every step past its due date on `today`, oldest first (then by step and case), one page. */
-export function overdueSteps(ctx: CoreContext, a: { today?: string | undefined; step?: OverdueStepId | undefined; offset?: number | undefined; limit?: number | undefined }): OverdueList {
+/**
+ * Every step past its due date on `today`, oldest first (then by step and case), one page: by
+ * key after a cursor (`after`, the `next` of the previous page), or by offset.
+ */
+export function overdueSteps(ctx: CoreContext, a: { today?: string | undefined; step?: OverdueStepId | undefined; after?: string | undefined; offset?: number | undefined; limit?: number | undefined }): OverdueList {
   ensureFacts(ctx);
   const today = a.today ?? kzToday();
   const limit = Math.min(a.limit ?? 50, MAX_OVERDUE_PAGE);
-  const offset = a.offset ?? 0;
-  const n = offset + limit;
+  const cursor = a.after !== undefined ? decodeOverdueCursor(a.after) : null;
+  const offset = cursor ? 0 : a.offset ?? 0;
+  // One row more than the page: whether a next page exists.
+  const n = offset + limit + 1;
+  const sql = cursor ? OVERDUE_AFTER_SQL : OVERDUE_SQL;
+  const keys = cursor ? { aDue: cursor.due, aStep: cursor.step, aCase: cursor.caseId } : {};
   const rows: OverdueRow[] = [];
-  if (a.step !== 'review') rows.push(...(ctx.db.prepare(OVERDUE_SQL.steps).all({ today, step: a.step ?? null, n }) as OverdueRow[]));
+  if (a.step !== 'review') rows.push(...(ctx.db.prepare(sql.steps).all({ today, step: a.step ?? null, n, ...keys }) as OverdueRow[]));
   if (a.step === undefined || a.step === 'review') {
-    for (const status of ['draft', 'registered']) rows.push(...(ctx.db.prepare(OVERDUE_SQL.review).all({ today, status, n }) as OverdueRow[]));
+    for (const status of ['draft', 'registered']) rows.push(...(ctx.db.prepare(sql.review).all({ today, status, n, ...keys }) as OverdueRow[]));
   }
   const byStep = overdueCounts(ctx, today);
   const total = a.step ? byStep[a.step] : OVERDUE_STEPS.reduce((s, k) => s + byStep[k], 0);
-  return { today, items: rows.sort(overdueOrder).slice(offset, n).map((r) => overdueItem(r, today)), total, offset, limit, byStep };
+  const sorted = rows.sort(overdueOrder);
+  const page = sorted.slice(offset, offset + limit);
+  const last = page.at(-1);
+  const next = sorted.length > offset + limit && last ? encodeOverdueCursor(last) : null;
+  return { today, items: page.map((r) => overdueItem(r, today)), total, offset, limit, next, byStep };
 }
 
 // ---------------------------------------------------------------------------------------------

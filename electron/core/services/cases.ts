@@ -33,6 +33,8 @@ import { foldText } from '../../../shared/domain/text-fold';
 import { FINDING_SEVERITY, packetDefects, validatePacket, type CaseInput, type Finding, type FindingCode, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
 import { AppFailure } from '../../../shared/result';
 import { assertAfterDates } from '../aftercare/dates';
+import { deferFacts } from '../aftercare/facts';
+import { withBulkCache } from '../db';
 import { kzToday, workCalendar } from '../cases/calendar';
 import { hasStoredFile, putStoredFile, readStoredFile } from '../files';
 import { currentActor } from '../auth/current';
@@ -1351,7 +1353,9 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     } catch {
       /* reported in words by the packet check inside */
     }
-    const out = ctx.store.transaction(() =>
+    // A bulk write: report facts once per case at the end of the batch, and a page cache that
+    // holds the batch's working set (see deferFacts, withBulkCache).
+    const out = withBulkCache(ctx.db, () => ctx.store.transaction(() => deferFacts(ctx, () =>
       a.cases.map((item, index) => {
         try {
           const contents = new Map(item.files.map((f) => [f.ref, decodeBase64(f.contentBase64)]));
@@ -1361,7 +1365,7 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
           throw new AppFailure('cases.batch_case_failed', { ...err.params, index, position: index + 1, causeCode: err.code });
         }
       }),
-    );
+    )));
     // One event for the batch: a screen reloads its list once, not a thousand times.
     ctx.emit({ type: 'data.changed', payload: { area: 'cases' } });
     return { cases: out };

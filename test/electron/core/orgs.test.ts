@@ -41,6 +41,42 @@ describe('schema', () => {
 });
 
 describe('registry', () => {
+  it('pages by key (issue 17): no organization lost or repeated while others are added between pages (before, after and tied with the page read)', async () => {
+    const core = tempCore();
+    const names = ['Әлем', 'Ақбұлақ', 'Аврора', 'Березка', 'Жұлдыз', 'Өркен', 'Үміт', 'Іргетас', 'Шипа', 'Ясень', 'Қуат', 'Ғылым', 'Ұлы дала', 'Бота'];
+    let n = 10;
+    const add = (name: string) => core.call('orgs.save', { bin: makeBin(n++), nameKk: `${name} ауруханасы`, nameRu: `Больница «${name}»`, region: 'astana', level: 'city' });
+    const ids: string[] = [];
+    for (const name of names) ids.push((await add(name)).id);
+    for (const lang of ['kk', 'ru'] as const) {
+      const before = (await core.call('orgs.list', { limit: 1000, lang })).items.map((o) => o.id);
+      const seen: string[] = [];
+      let page = await core.call('orgs.list', { limit: 3, lang });
+      let turn = 0;
+      for (;;) {
+        seen.push(...page.items.map((o) => o.id));
+        if (page.next === null) break;
+        // Between pages: one sorting before the page just read, one after, one with the same name.
+        await add(`Аа ${lang}${turn}`);
+        await add(`Яя ${lang}${turn}`);
+        const last = page.items.at(-1)!;
+        await core.call('orgs.save', { bin: makeBin(n++), nameKk: last.nameKk, nameRu: last.nameRu, region: 'astana', level: 'city' });
+        turn++;
+        page = await core.call('orgs.list', { limit: 3, lang, after: page.next });
+      }
+      expect(new Set(seen).size, lang).toBe(seen.length);
+      for (const id of before) expect(seen, lang).toContain(id);
+      // In the list's order, each page after the previous one.
+      const all = (await core.call('orgs.list', { limit: 1000, lang })).items.map((o) => o.id);
+      const positions = seen.map((id) => all.indexOf(id));
+      expect(positions).toEqual([...positions].sort((x, y) => x - y));
+    }
+    // A cursor of the other language's order, or not a cursor at all, is refused.
+    const ru = await core.call('orgs.list', { limit: 2, lang: 'ru' });
+    await expect(core.call('orgs.list', { limit: 2, lang: 'kk', after: ru.next! })).rejects.toMatchObject({ code: 'api.invalid_argument' });
+    await expect(core.call('orgs.list', { limit: 2, after: 'nonsense' })).rejects.toMatchObject({ code: 'api.invalid_argument' });
+  });
+
   it('saves, validates, refuses a second BIN, searches with folding, deletes only what is unused', async () => {
     const core = tempCore();
     const a = await core.call('orgs.save', ORG_A);

@@ -15,8 +15,11 @@ const PAGE = 50;
 export function OverdueSteps() {
   const { t } = useTranslation('aftercare');
   const [step, setStep] = useState<OverdueStepId | ''>('');
-  const [offset, setOffset] = useState(0);
-  const q = useQuery('aftercare.overdue', { ...(step ? { step } : {}), offset, limit: PAGE });
+  // Key paging as in the register: the cursors of the pages opened after the first; the page
+  // shown is the last one, "previous" drops it.
+  const [trail, setTrail] = useState<string[]>([]);
+  const after = trail.at(-1);
+  const q = useQuery('aftercare.overdue', { ...(step ? { step } : {}), ...(after !== undefined ? { after } : {}), limit: PAGE });
   const d = q.data;
   return (
     <section aria-labelledby="overdue-steps-title" data-testid="overdue-steps">
@@ -26,7 +29,7 @@ export function OverdueSteps() {
       <div className="toolbar">
         <label>
           {t('overdue.stepFilter')}
-          <select value={step} onChange={(e) => { setStep(e.target.value as OverdueStepId | ''); setOffset(0); }} data-testid="overdue-step">
+          <select value={step} onChange={(e) => { setStep(e.target.value as OverdueStepId | ''); setTrail([]); }} data-testid="overdue-step">
             <option value="">{t('overdue.allSteps')}</option>
             {OVERDUE_STEPS.map((s) => (
               <option key={s} value={s}>
@@ -42,13 +45,13 @@ export function OverdueSteps() {
           <OverdueTable items={d.items} testId="overdue-table" caption={t('overdue.title')} />
           {d.total === 0 && <p className="muted">{t('overdue.none')}</p>}
           <Pager
-            from={d.offset + 1}
+            from={trail.length * PAGE + 1}
             count={d.items.length}
             total={d.total}
-            hasPrev={d.offset > 0}
-            hasNext={d.offset + d.items.length < d.total}
-            onPrev={() => setOffset(Math.max(0, d.offset - d.limit))}
-            onNext={() => setOffset(d.offset + d.limit)}
+            hasPrev={trail.length > 0}
+            hasNext={d.next !== null}
+            onPrev={() => setTrail((tr) => tr.slice(0, -1))}
+            onNext={() => d.next !== null && setTrail((tr) => [...tr, d.next as string])}
           />
         </>
       )}

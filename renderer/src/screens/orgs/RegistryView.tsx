@@ -27,19 +27,24 @@ export function RegistryView() {
   const [query, setQuery] = useState('');
   const [region, setRegion] = useState('');
   const [level, setLevel] = useState('');
-  const [offset, setOffset] = useState(0);
+  // Key paging as in the register: the cursors of the pages opened after the first (a cursor
+  // belongs to the name order of one language: another language starts again at the first page).
+  const [trail, setTrail] = useState<{ lang: string; cursors: string[] }>({ lang, cursors: [] });
+  const cursors = trail.lang === lang ? trail.cursors : [];
+  const after = cursors.at(-1);
+  const turn = (f: (c: string[]) => string[]) => setTrail({ lang, cursors: f(cursors) });
   useEffect(() => {
     const h = setTimeout(() => {
       setQuery(typed.trim());
-      setOffset(0);
+      setTrail({ lang, cursors: [] });
     }, 250);
     return () => clearTimeout(h);
-  }, [typed]);
+  }, [typed, lang]);
   const list = useQuery('orgs.list', {
     ...(query ? { query } : {}),
     ...(region ? { region } : {}),
     ...(level ? { level: level as (typeof ORG_LEVELS)[number] } : {}),
-    offset,
+    ...(after !== undefined ? { after } : {}),
     limit: PAGE,
     lang,
   });
@@ -60,7 +65,7 @@ export function RegistryView() {
         </label>
         <label>
           {t('fields.region')}
-          <select value={region} onChange={(e) => { setRegion(e.target.value); setOffset(0); }} data-testid="orgs-region">
+          <select value={region} onChange={(e) => { setRegion(e.target.value); turn(() => []); }} data-testid="orgs-region">
             <option value="">{t('registry.allRegions')}</option>
             {REGION_IDS.map((r) => (
               <option key={r} value={r}>{regionName(r, lang)}</option>
@@ -69,7 +74,7 @@ export function RegistryView() {
         </label>
         <label>
           {t('fields.level')}
-          <select value={level} onChange={(e) => { setLevel(e.target.value); setOffset(0); }} data-testid="orgs-level">
+          <select value={level} onChange={(e) => { setLevel(e.target.value); turn(() => []); }} data-testid="orgs-level">
             <option value="">{t('registry.allLevels')}</option>
             {ORG_LEVELS.map((l) => (
               <option key={l} value={l}>{t(`levels.${l}`)}</option>
@@ -112,13 +117,13 @@ export function RegistryView() {
       )}
       {data && data.total > PAGE && (
         <Pager
-          from={offset + 1}
+          from={cursors.length * PAGE + 1}
           count={data.items.length}
           total={data.total}
-          hasPrev={offset > 0}
-          hasNext={offset + data.items.length < data.total}
-          onPrev={() => setOffset(Math.max(0, offset - PAGE))}
-          onNext={() => setOffset(offset + PAGE)}
+          hasPrev={cursors.length > 0}
+          hasNext={data.next !== null}
+          onPrev={() => turn((c) => c.slice(0, -1))}
+          onNext={() => data.next !== null && turn((c) => [...c, data.next as string])}
         />
       )}
       <ImportPanel onDone={list.reload} />

@@ -197,6 +197,61 @@ describe('overdue steps: every step of every case past its due date', () => {
   });
 });
 
+describe('overdue steps page by key (issue 17)', () => {
+  const TODAY = '2026-04-15';
+  const days = ['02', '03', '04', '05', '06', '09', '10', '11', '12', '13', '16', '17', '18', '19', '20', '23', '24', '25', '26', '27'];
+  const receivedOn = (i: number) => `2026-03-${days[i % days.length]}T${String(9 + (i % 8)).padStart(2, '0')}:00`;
+
+  it('loses and repeats no row across pages while overdue cases are added before, after and tied with the page read', async () => {
+    const core = tempCore();
+    // Undecided cases past their review deadline (point 35), some approved ones past point 38.
+    for (let i = 0; i < 14; i++) await makeCase(core, { receivedAt: receivedOn(i) });
+    for (let i = 0; i < 4; i++) await makeCase(core, { receivedAt: receivedOn(i * 3), outcome: 'approved', date: `2026-03-${days[i * 3 + 1]}` });
+    const before = await core.call('aftercare.overdue', { today: TODAY, limit: 200 });
+    expect(before.total).toBeGreaterThan(10);
+    expect(before.next).toBeNull();
+    const key = (x: { caseId: string; step: string }) => `${x.caseId}/${x.step}`;
+
+    const seen: { due: string; step: string; caseId: string }[] = [];
+    let page = await core.call('aftercare.overdue', { today: TODAY, limit: 3 });
+    let added = 100;
+    for (let turns = 0; ; turns++) {
+      seen.push(...page.items);
+      if (page.next === null) break;
+      expect(turns).toBeLessThan(40);
+      // New overdue rows: one due before the page just read, one tied with its last row's day, one later.
+      const last = page.items.at(-1)!;
+      for (const at of [receivedOn(0), `${last.due.slice(0, 8)}${String(Math.max(2, Number(last.due.slice(8)) - 2)).padStart(2, '0')}T10:00`, receivedOn(added)]) {
+        await makeCase(core, { receivedAt: at });
+        added++;
+      }
+      page = await core.call('aftercare.overdue', { today: TODAY, limit: 3, after: page.next });
+    }
+    const keys = seen.map(key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const x of before.items) expect(keys).toContain(key(x));
+    // Each page continued after the previous one: the rows came in the list's order.
+    const order = (a: { due: string; step: string; caseId: string }, b: typeof a) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.step < b.step ? -1 : a.step > b.step ? 1 : a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0);
+    expect(seen).toEqual([...seen].sort(order));
+    // Without changes, paging by key gives exactly the one long page.
+    const again: string[] = [];
+    let p = await core.call('aftercare.overdue', { today: TODAY, step: 'review', limit: 4 });
+    again.push(...p.items.map(key));
+    while (p.next !== null) {
+      p = await core.call('aftercare.overdue', { today: TODAY, step: 'review', limit: 4, after: p.next });
+      again.push(...p.items.map(key));
+    }
+    expect(again).toEqual((await core.call('aftercare.overdue', { today: TODAY, step: 'review', limit: 200 })).items.map(key));
+  });
+
+  it('refuses a cursor that is not one', async () => {
+    const core = tempCore();
+    for (const after of ['nonsense', Buffer.from(JSON.stringify([1, 'overdue', '2026-13-45', 'review', 'x'])).toString('base64url'), Buffer.from(JSON.stringify([1, 'overdue', '2026-03-01', 'lunch', 'x'])).toString('base64url')]) {
+      expect((await failure(core.call('aftercare.overdue', { today: TODAY, after }))).code).toBe('api.invalid_argument');
+    }
+  });
+});
+
 describe('the derived facts follow the data', () => {
   const snapshot = (core: Core) => ({
     facts: core.db.prepare('SELECT * FROM report_facts ORDER BY case_id').all(),
@@ -239,6 +294,31 @@ describe('the derived facts follow the data', () => {
     const d = await core.call('reports.dashboard', { from: '2026-01-01', to: '2026-12-31', today: '2026-04-01' });
     expect(d.totals.received).toBe(3);
     expect(count(core, 'SELECT count(*) AS n FROM case_deadlines')).toBe(2);
+  });
+
+  it('a batch import (facts recomputed once per case, at the end of the batch) gives the rows of a rebuild; a refused batch leaves none', async () => {
+    const core = tempCore();
+    const caseFile = (i: number, files: string[] = []) => ({
+      receivedAt: `2026-03-${String(16 + (i % 5)).padStart(2, '0')}T10:00`,
+      patient: { iin: makeIin('1970-02-03', i % 2 ? 'male' : 'female', 300 + i), lastName: 'Омарова', firstName: 'Дина' },
+      htmpCode: '54.970.059',
+      urgency: 'planned' as const,
+      inpatient: false,
+      diagnosis: { icd10: 'I25.1', text: 'ИБС' },
+      documents: [
+        { kind: 'identity' as const, paper: true, files: [], signatures: [], seal: false, items: [] },
+        { kind: 'referral' as const, paper: true, files, signatures: [], seal: false, items: [] },
+      ],
+    });
+    await core.call('cases.importBatch', { cases: Array.from({ length: 6 }, (_, i) => ({ case: caseFile(i), files: [] })) });
+    expect(count(core, 'SELECT count(*) AS n FROM report_facts')).toBe(6);
+    const after = snapshot(core);
+    rebuildFacts(core.context);
+    expect(snapshot(core)).toEqual(after);
+    // The third case names a file the batch does not carry: nothing of the batch is stored, facts included.
+    await expect(core.call('cases.importBatch', { cases: [0, 1, 2].map((i) => ({ case: caseFile(10 + i, i === 2 ? ['missing.pdf'] : []), files: [] })) })).rejects.toMatchObject({ code: 'cases.batch_case_failed' });
+    expect(count(core, 'SELECT count(*) AS n FROM report_facts')).toBe(6);
+    expect(count(core, 'SELECT count(*) AS n FROM cases')).toBe(6);
   });
 
   it('a deleted draft leaves no facts; the facts never travel: they are not user tables', async () => {
