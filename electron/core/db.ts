@@ -9,10 +9,13 @@ export type Db = Database.Database;
 export const latestSchemaVersion = (migrations: readonly Migration[] = allMigrations): number =>
   migrations.reduce((max, m) => Math.max(max, m.version), 0);
 
-/** How long a writer waits for the write lock: 20 s, or HTMP_BUSY_TIMEOUT_MS (tests). */
+/**
+ * How long a writer waits for the write lock: a minute, or HTMP_BUSY_TIMEOUT_MS (tests). The app, the
+ * web host and CLI commands may write to one folder at once; waiting is better than losing a write.
+ */
 export function busyTimeoutMs(env: Record<string, string | undefined> = process.env): number {
   const v = Number(env.HTMP_BUSY_TIMEOUT_MS);
-  return Number.isInteger(v) && v >= 0 && v <= 600_000 ? v : 20_000;
+  return Number.isInteger(v) && v >= 0 && v <= 600_000 ? v : 60_000;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { RENDERER_CALLER } from '../core/context';
 import type { Core } from '../core/core';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
@@ -10,19 +12,36 @@ export interface HostOptions {
   core: Core;
   /** The built renderer (dist/renderer). */
   rendererDir: string;
-  /** 0 picks a free port. */
-  port?: number;
+  /**
+   * The ports to try, in order (the first free one is taken; 0 = any free port). By default the
+   * stable DEFAULT_PORT, the next few, then any: the address stays the same from run to run.
+   */
+  ports?: number[];
   /** A fixed token for tests; by default a random one per run. */
   token?: string;
   /** Largest accepted request body (attachments travel base64-encoded). */
   maxBodyBytes?: number;
 }
 
+/** The web host's usual port: the same address from run to run, so open tabs find it again. */
+export const DEFAULT_PORT = 47320;
+
+/** The ports tried when none is asked for: the one used last time, the default and its next nine, then any. */
+export function defaultPorts(last?: number | null): number[] {
+  const range = Array.from({ length: 10 }, (_, i) => DEFAULT_PORT + i);
+  return [...new Set([...(last && last > 0 ? [last] : []), ...range, 0])];
+}
+
+/** The WebSocket close code that tells a tab its token is not this run's (do not retry). */
+export const CLOSE_TOKEN_REFUSED = 4401;
+
 export interface RunningHost {
   url: string;
   /** The URL to open: the token travels in the fragment, which browsers never send to servers. */
   openUrl: string;
   port: number;
+  /** The first port asked for was taken: another was used (the address differs from last time). */
+  fellBack: boolean;
   token: string;
   close(): Promise<void>;
 }
@@ -50,8 +69,8 @@ const BASE_HEADERS = {
 };
 
 /**
- * Serves the renderer and the API to a browser on this machine only. Every API call must carry
- * the per-run token, and the Host header must name this loopback server (against DNS
+ * Serves the renderer and the API to a browser on this machine only. Every API call and the
+ * event stream must carry the host's token, and the Host header must name this loopback server (against DNS
  * rebinding), so neither another local process nor a web page in another tab can read
  * patient data. Beyond the token, the core wants a signed-in session: it travels in an
  * HttpOnly, SameSite=Strict cookie set when `auth.signIn`/`auth.setup`/`auth.unlock`/
@@ -63,7 +82,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const tokenBuf = Buffer.from(token);
   const maxBody = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const rendererDir = path.resolve(options.rendererDir);
-  const sseClients = new Set<http.ServerResponse>();
+  // One event stream per browser tab, over a WebSocket: unlike a long-lived HTTP response it
+  // does not hold one of the browser's six connections to this host, so any number of tabs can
+  // stay connected while their calls go through.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, clientTracking: false });
+  /** Each open stream and whether it answered the last ping. */
+  const streams = new Map<WebSocket, boolean>();
   let port = 0;
 
   const tokenOk = (candidate: string | null | undefined): boolean => {
@@ -93,14 +117,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (url.pathname.startsWith('/api/')) {
       const origin = req.headers.origin;
       if (origin && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) return send(res, 403, { error: 'origin' });
-      if (url.pathname === '/api/events') {
-        if (req.method !== 'GET' || !tokenOk(url.searchParams.get('token'))) return send(res, 401, { error: 'token' });
-        res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-        res.write(': connected\n\n');
-        sseClients.add(res);
-        req.on('close', () => sseClients.delete(res));
-        return;
-      }
+      if (url.pathname === '/api/events') return send(res, 426, { error: 'websocket' }, { Upgrade: 'websocket' });
       if (req.method !== 'POST') return send(res, 405, { error: 'method' });
       if (!tokenOk(req.headers['x-htmp-token'] as string | undefined)) return send(res, 401, { error: 'token' });
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
@@ -137,31 +154,101 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     serveStatic(rendererDir, url.pathname, res);
   };
 
-  const unsubscribe = options.core.onEvent((event) => {
-    const line = `data: ${JSON.stringify(event)}\n\n`;
-    for (const c of sseClients) c.write(line);
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    try {
+      if (!hostOk(req)) return refuse(421, 'Misdirected Request');
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
+      const origin = req.headers.origin;
+      if (origin && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) return refuse(403, 'Forbidden');
+      const accepted = tokenOk(url.searchParams.get('token'));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        // A tab opened by an earlier run (another token) is told so, and does not retry.
+        if (!accepted) return ws.close(CLOSE_TOKEN_REFUSED, 'token');
+        ws.on('pong', () => streams.has(ws) && streams.set(ws, true));
+        ws.on('message', () => undefined);
+        ws.on('error', () => ws.terminate());
+        ws.on('close', () => streams.delete(ws));
+        streams.set(ws, true);
+      });
+    } catch {
+      refuse(400, 'Bad Request');
+    }
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  // A tab that went away without closing (a suspended laptop) is dropped after a missed ping.
+  const heartbeat = setInterval(() => {
+    for (const [ws, alive] of streams) {
+      if (!alive) {
+        ws.terminate();
+        continue;
+      }
+      streams.set(ws, false);
+      ws.ping();
+    }
+  }, 30_000);
+  heartbeat.unref();
+
+  const unsubscribe = options.core.onEvent((event) => {
+    const line = JSON.stringify(event);
+    for (const ws of streams.keys()) if (ws.readyState === ws.OPEN) ws.send(line);
   });
+
+  const candidates = options.ports && options.ports.length > 0 ? options.ports : defaultPorts();
+  let fellBack = false;
+  for (const [i, candidate] of candidates.entries()) {
+    try {
+      await listen(server, candidate);
+      fellBack = i > 0;
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'EADDRINUSE' && code !== 'EACCES') || i === candidates.length - 1) {
+        clearInterval(heartbeat);
+        unsubscribe();
+        throw err;
+      }
+    }
+  }
   port = (server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}/`;
   return {
     url,
     openUrl: `${url}#token=${token}`,
     port,
+    fellBack,
     token,
     close: () =>
       new Promise<void>((resolve) => {
         unsubscribe();
-        for (const c of sseClients) c.end();
-        sseClients.clear();
+        clearInterval(heartbeat);
+        // 1012 "service restart": the tabs wait and reconnect when the host is back.
+        for (const ws of streams.keys()) ws.close(1012, 'closing');
+        streams.clear();
+        wss.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+function listen(server: http.Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, '127.0.0.1');
+  });
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {

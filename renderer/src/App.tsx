@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGS, type Lang } from '../../shared/contract';
 import { useApi } from './api/context';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { areas } from './areas';
 import { setLanguage } from './i18n';
 import { href, navigate, useRoute } from './router';
@@ -81,6 +82,7 @@ export function App() {
       <main id="main" ref={mainRef} tabIndex={-1}>
         <current.screen route={route.length > 0 ? route : [current.id]} />
       </main>
+      <ConnectionBanner />
     </div>
   );
 }

@@ -3,12 +3,13 @@
  * `htmp case import`) stored through `cases.importBatch`, then decided and their protocols
  * issued through `cases.decide` — `core.call`, the app's own door, every write in the change log.
  *
- * Seeded, so every run builds the same data. Ten years of receipts (2016-07 to 2026-06), working
- * days and hours; Kazakh and Russian names (Kazakh letters included), valid IINs; codes of the
- * shipped catalogue, a few codes far more frequent than the others; about 12% of packets with a
- * gap and 2% of files without a valid IIN (they stay drafts). Every case received more than a
- * week before "today" is decided, except 2% forgotten (the overdue ones); a case the catalogue did
- * not list yet on its received date is refused for an incomplete packet, by the app's own rules.
+ * Seeded, so every run builds the same data. Receipts from the day the first shipped catalogue
+ * edition came into force to a few days before "today" (a protocol is issued only for a code in
+ * force on its date, and the app ships no edition before 2024-11-16), working days and hours;
+ * Kazakh and Russian names (Kazakh letters included), valid IINs; codes listed in every shipped
+ * edition (so in force on every day of the span), a few far more frequent than the others; about
+ * 12% of packets with a gap and 2% of files without a valid IIN (they stay drafts). Every case due
+ * more than a week before "today" is decided, except 2% forgotten (the overdue ones).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +22,6 @@ import { rng } from './_util';
 
 /** "Today" of every benchmark over cases (a Monday). */
 export const BENCH_TODAY = '2026-06-15';
-const FIRST_DAY = '2016-07-01';
 const LAST_DAY = '2026-06-12';
 
 const LAST = [
@@ -35,15 +35,17 @@ const FIRST_F = ['Айгүл', 'Дина', 'Асель', 'Жанна', 'Гүлн
 const MIDDLE_M = ['Серікұлы', 'Иванович', 'Нұрланұлы', 'Маратович', 'Қайратұлы', 'Ахметович'];
 const MIDDLE_F = ['Серікқызы', 'Ивановна', 'Нұрланқызы', 'Маратовна', 'Қайратқызы', 'Ахметовна'];
 
-/** The codes of the shipped catalogue editions. */
-function shippedCodes(): string[] {
+/** The codes listed in every shipped catalogue edition, and the day the first came into force. */
+function shippedCodes(): { codes: string[]; firstDay: string } {
   const dir = path.join(appRoot(), 'assets', 'catalogue', 'editions');
-  const codes = new Set<string>();
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
-    const ed = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { sections: { entries: { code: string }[] }[] };
-    for (const s of ed.sections) for (const e of s.entries) codes.add(e.code);
-  }
-  return [...codes].sort();
+  const editions = fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { inForceFrom: string; sections: { entries: { code: string }[] }[] });
+  const sets = editions.map((ed) => new Set(ed.sections.flatMap((s) => s.entries.map((e) => e.code))));
+  const codes = [...(sets[0] ?? [])].filter((c) => sets.every((set) => set.has(c)));
+  return { codes: codes.sort(), firstDay: editions.map((ed) => ed.inForceFrom).sort()[0]! };
 }
 
 function iinFor(birth: string, male: boolean, serial: number): string {
@@ -60,7 +62,7 @@ function iinFor(birth: string, male: boolean, serial: number): string {
 export function* benchCaseFiles(n: number, calendar: WorkCalendar, seed = 17): Generator<CaseFile> {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const codes = shippedCodes();
+  const { codes, firstDay } = shippedCodes();
   // Zipf-like: the first codes of a shuffled list are far more frequent.
   const order = [...codes].sort(() => r() - 0.5);
   const weights = order.map((_, i) => 1 / (i + 1));
@@ -71,7 +73,7 @@ export function* benchCaseFiles(n: number, calendar: WorkCalendar, seed = 17): G
     return order.at(-1)!;
   };
   const days: string[] = [];
-  for (let d = FIRST_DAY; d <= LAST_DAY; d = addDays(d, 1)) if (isWorkingDay(d, calendar)) days.push(d);
+  for (let d = addDays(firstDay, 1); d <= LAST_DAY; d = addDays(d, 1)) if (isWorkingDay(d, calendar)) days.push(d);
   for (let i = 0; i < n; i++) {
     const male = r() < 0.5;
     const birth = `${1940 + Math.floor(r() * 80)}-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
@@ -142,7 +144,7 @@ export const BENCH_MEMBERS = [
 /**
  * Decides the registered cases as a commission would have by `today`: every case due more than
  * a week ago (except 2% forgotten), half of the more recent ones; approved when the packet is
- * complete (9 in 10), else refused, protocol issued. Returns the number decided.
+ * complete (9 in 10), else refused (no indications), protocol issued. Returns the number decided.
  */
 export async function decideCases(core: Core, ids: readonly string[], today = BENCH_TODAY, seed = 29): Promise<number> {
   const r = rng(seed);
@@ -154,14 +156,19 @@ export async function decideCases(core: Core, ids: readonly string[], today = BE
     if (!c || c.due_date === null || c.due_date >= today) continue;
     if (r() < (c.due_date < weekAgo ? 0.02 : 0.5)) continue;
     const approve = c.complete === 1 && r() < 0.9;
-    await core.call('cases.decide', {
-      caseId: c.id,
-      outcome: approve ? 'approved' : 'refused',
-      reason: approve ? null : c.complete === 1 ? 'no_indications' : 'incomplete_packet',
-      members: BENCH_MEMBERS,
-      date: c.due_date,
-      issue: true,
-    });
+    // What the secretary sees before issuing: a case the protocol cannot be issued for (since
+    // issue 11: a code not matching the urgency, ...) is refused instead, or left undecided.
+    const base = { caseId: c.id, members: BENCH_MEMBERS, date: c.due_date };
+    const tries = [approve ? { outcome: 'approved' as const, reason: null } : null, { outcome: 'refused' as const, reason: 'no_indications' as const }].filter((x) => x !== null);
+    let chosen: (typeof tries)[number] | null = null;
+    for (const t of tries) {
+      if ((await core.call('cases.issueCheck', { ...base, ...t })).ready) {
+        chosen = t;
+        break;
+      }
+    }
+    if (chosen === null) continue;
+    await core.call('cases.decide', { ...base, ...chosen, issue: true });
     decided++;
   }
   return decided;

@@ -526,6 +526,22 @@ export interface CaseDetail {
   hospitalizationSetOn: string | null;
   patientInformed: { channel: InformChannel; date: string } | null;
   followUp: FollowUpView | null;
+  /**
+   * The other cases of a patient with the same (valid) IIN, newest first, each with the protocols
+   * issued in it: a second open case is a warning (`patient.open_case_exists`), registering it
+   * stays possible.
+   */
+  sameIin: SameIinCase[];
+}
+
+/** Another case of the same IIN, as the case screen links to it. */
+export interface SameIinCase {
+  id: string;
+  status: CaseStatus;
+  receivedAt: string;
+  htmpCode: string;
+  /** Issued protocols of that case (corrections included), newest first. */
+  protocols: { decisionId: string; number: string; date: string; outcome: 'approved' | 'refused'; state: 'issued' | 'superseded' }[];
 }
 
 export interface CaseListItem {

@@ -15,7 +15,7 @@
  */
 
 export type Sex = 'male' | 'female';
-export type IinReason = 'format' | 'date' | 'checksum';
+export type IinReason = 'format' | 'date' | 'checksum' | 'future';
 
 export interface IinCheck {
   valid: boolean;
@@ -75,10 +75,11 @@ function realDate(year: number, month: number, day: number): string | null {
 }
 
 /**
- * Checks an IIN: form, birth date (digits 1-7), then check digit.
+ * Checks an IIN: form, birth date (digits 1-7), then check digit; with `today` ('YYYY-MM-DD',
+ * Kazakhstan), a birth date after it is a `future` failure (no such person can be a patient).
  * A 7th digit outside 1-6 is a `format` failure: the number cannot belong to the scheme at all.
  */
-export function checkIin(s: string): IinCheck {
+export function checkIin(s: string, today?: string): IinCheck {
   if (typeof s !== 'string' || !TWELVE_DIGITS.test(s)) {
     return { valid: false, birthDate: null, sex: null, reason: 'format' };
   }
@@ -87,6 +88,7 @@ export function checkIin(s: string): IinCheck {
   const birthDate = realDate(century.base + Number(s.slice(0, 2)), Number(s.slice(2, 4)), Number(s.slice(4, 6)));
   if (birthDate === null) return { valid: false, birthDate: null, sex: century.sex, reason: 'date' };
   if (!checksumOk(s)) return { valid: false, birthDate, sex: century.sex, reason: 'checksum' };
+  if (today !== undefined && birthDate > today) return { valid: false, birthDate, sex: century.sex, reason: 'future' };
   return { valid: true, birthDate, sex: century.sex, reason: null };
 }
 

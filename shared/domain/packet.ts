@@ -68,12 +68,15 @@ export interface CatalogueLookup {
 export interface PacketContext {
   catalogue: { lookup(code: string, onDate: string): CatalogueLookup };
   fileExists(path: string): boolean;
+  /** Today in Kazakhstan ('YYYY-MM-DD'): a receipt date or an IIN's birth date after it is an error. */
+  today?: string;
 }
 
 export type FindingSeverity = 'error' | 'warning';
 
 export type FindingCode =
   | 'case.received_at_invalid'
+  | 'case.received_in_future'
   | 'case.urgency_missing'
   | 'document.missing'
   | 'document.empty'
@@ -88,6 +91,7 @@ export type FindingCode =
   | 'patient.name_missing'
   | 'patient.iin_invalid'
   | 'patient.iin_mismatch'
+  | 'patient.open_case_exists'
   | 'code.missing'
   | 'code.unknown'
   | 'code.not_in_force'
@@ -112,6 +116,7 @@ export interface PacketCheck {
 /** Severity of every finding code: one place, so the UI and the tests agree. */
 export const FINDING_SEVERITY: Readonly<Record<FindingCode, FindingSeverity>> = {
   'case.received_at_invalid': 'error',
+  'case.received_in_future': 'error',
   'case.urgency_missing': 'error',
   'document.missing': 'error',
   'document.empty': 'warning',
@@ -126,6 +131,7 @@ export const FINDING_SEVERITY: Readonly<Record<FindingCode, FindingSeverity>> = 
   'patient.name_missing': 'error',
   'patient.iin_invalid': 'error',
   'patient.iin_mismatch': 'error',
+  'patient.open_case_exists': 'warning',
   'code.missing': 'error',
   'code.unknown': 'error',
   'code.not_in_force': 'error',
@@ -229,12 +235,13 @@ export function validatePacket(input: CaseInput, ctx: PacketContext): PacketChec
 
   const receivedDate = localDatePart(input.receivedAt);
   if (receivedDate === null) findings.push(finding('case.received_at_invalid', 'receivedAt'));
+  else if (ctx.today !== undefined && receivedDate > ctx.today) findings.push(finding('case.received_in_future', 'receivedAt', { date: receivedDate }));
 
   // Patient
   const patient = input.patient ?? { iin: '', lastName: '', firstName: '' };
   if (blank(patient.lastName)) findings.push(finding('patient.name_missing', 'patient.lastName', { field: 'lastName' }));
   if (blank(patient.firstName)) findings.push(finding('patient.name_missing', 'patient.firstName', { field: 'firstName' }));
-  const iin = checkIin(patient.iin);
+  const iin = checkIin(patient.iin, ctx.today);
   if (!iin.valid) {
     findings.push(finding('patient.iin_invalid', 'patient.iin', { reason: iin.reason ?? 'format' }));
   } else {

@@ -193,7 +193,7 @@ test('kk: a refused case goes to the refusal journal; today view links to cases'
   await expect(page.getByTestId('packet-state')).toHaveAttribute('data-complete', 'false');
   await page.getByTestId('case-title').scrollIntoViewIfNeeded();
   await shot(page, 'kk-00-form');
-  await expect(page.getByTestId('packet-state')).toContainText('Пакет толық емес');
+  await expect(page.getByTestId('packet-state')).toContainText('Енгізу қалды: 3 тармақ');
 
   // Approval is not allowed on an incomplete packet, and says why.
   await page.getByTestId('outcome-approved').check();

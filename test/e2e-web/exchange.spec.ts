@@ -46,8 +46,28 @@ test('laptops introduce themselves, then exchange encrypted sync bundles chosen 
   const dialog = page.getByTestId('trust-dialog');
   await expect(dialog).toBeVisible();
   await expect(page.getByTestId('trust-fingerprint')).toHaveText(otherFp);
+  // The dialog keeps keyboard focus: it opens on "do not trust", Tab cycles inside, Escape closes
+  // it and focus returns to the button that opened it.
+  await expect(page.getByTestId('trust-reject')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('trust-accept')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByTestId('trust-reject')).toBeFocused();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Tab');
+  await expect(dialog.locator(':focus')).toHaveCount(1);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('import-start')).toBeFocused();
+
+  // Trust given for a dry run holds for the real import of the same file: asked once.
+  await page.getByLabel('Только проверить, ничего не менять').check();
+  await page.getByTestId('import-start').click();
   await page.getByTestId('trust-accept').click();
+  await expect(page.getByTestId('import-result')).toContainText('Проверка: будет принято 1');
+  await page.getByLabel('Только проверить, ничего не менять').uncheck();
+  await page.getByTestId('import-start').click();
   await expect(page.getByTestId('import-result')).toContainText('Принято: 1');
+  await expect(dialog).toHaveCount(0);
 
   // The same file again: nothing changes.
   await page.getByTestId('import-start').click();
@@ -60,10 +80,15 @@ test('laptops introduce themselves, then exchange encrypted sync bundles chosen 
   await page.getByTestId('export-recipient').first().check();
   await page.getByTestId('export-start').click();
   await expect(page.getByTestId('export-encrypted')).toContainText('Зашифрован для');
+  // Ready to download, not "saved": nothing is on a disk of the secretary's choosing yet.
+  await expect(page.getByTestId('export-done')).toContainText('Пакет готов: скачайте файл');
+  await expect(page.getByTestId('export-done')).not.toContainText('сохранён');
   const download = page.waitForEvent('download');
   await page.getByTestId('export-download').click();
+  const d = await download;
+  await expect(page.getByTestId('export-done')).toContainText('отдан браузеру на сохранение');
   const saved = path.join(other.dir, 'downloaded.htmp');
-  await (await download).saveAs(saved);
+  await d.saveAs(saved);
   expect(fs.readFileSync(saved).subarray(0, 2).toString('latin1')).toBe('PK');
   expect((await other.core.call('exchange.import', { file: saved })).alreadyImported).toBe(false);
 
@@ -100,7 +125,7 @@ test('backup from the exchange screen is created and verified', async ({ app }) 
   await page.getByTestId('lang-ru').click();
   await page.goto(`${new URL(app.url).origin}/#/exchange/backup`);
   await page.getByTestId('backup-create').click();
-  await expect(page.getByTestId('backup-done')).toContainText('Целостность базы: ok');
+  await expect(page.getByTestId('backup-done')).toContainText('База проверена, ошибок нет');
 });
 
 test('the page names no path: backup downloaded, restored onto the running app by upload; another installation\'s backup needs its fingerprint', async ({ app }) => {

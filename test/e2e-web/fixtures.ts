@@ -58,9 +58,9 @@ export async function setUpAdmin(app: { url: string; token: string }): Promise<{
   return { session: sessionFrom(r.setCookie), recoveryKey: r.body.value.recoveryKey as string };
 }
 
-/** Starts the built web host on a fresh data folder and waits for its URL. */
-export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-'))): Promise<Omit<WebApp, 'open' | 'api' | 'session' | 'recoveryKey'>> {
-  const host = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'host.cjs'), '--data-dir', dataDir, '--port', '0'], {
+/** Starts the built web host on a fresh data folder and waits for its URL (any free port unless one is named). */
+export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-')), options: { port?: number | 'kept'; args?: string[] } = {}): Promise<Omit<WebApp, 'open' | 'api' | 'session' | 'recoveryKey'>> {
+  const host = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'host.cjs'), '--data-dir', dataDir, ...(options.port === 'kept' ? [] : ['--port', String(options.port ?? 0)]), ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // A cheap scrypt for the test keyrings (marked test-only; the app refuses them otherwise).
     env: { ...process.env, HTMP_TEST_FAST_KDF: '1' },

@@ -42,6 +42,7 @@ function detail(over: Partial<CaseDetail> = {}): CaseDetail {
     hospitalizationSetOn: null,
     patientInformed: null,
     followUp: null,
+    sameIin: [],
     ...over,
   };
 }

@@ -289,6 +289,8 @@ interface Cached {
   model: CatalogueModel;
   generation: number;
   dataVersion: number;
+  /** What the catalogue was built from (`catalogueStamp`), checked when another connection committed. */
+  stamp: string;
 }
 
 const cache = new WeakMap<Db, Cached>();
@@ -321,9 +323,33 @@ export function catalogueModel(ctx: Pick<CoreContext, 'db' | 'store'>): Catalogu
   const cached = cache.get(db);
   const gen = catalogueGeneration(db);
   const dv = dataVersion(db);
-  if (cached && cached.generation === gen && cached.dataVersion === dv) return cached.model;
+  if (cached && cached.generation === gen) {
+    if (cached.dataVersion === dv) return cached.model;
+    // Another connection committed (a CLI command, the web host, another case import): most such
+    // commits are cases, not the catalogue. Rebuilding on each would hold every writer's lock for
+    // the time of a rebuild (issue 12.5: fifty parallel imports), so the catalogue's own stamp decides.
+    if (cached.stamp === catalogueStamp(db)) {
+      cached.dataVersion = dv;
+      return cached.model;
+    }
+  }
   ensureShippedCatalogue(db);
   const model = new CatalogueModel(db);
-  cache.set(db, { model, generation: catalogueGeneration(db), dataVersion: dataVersion(db) });
+  cache.set(db, { model, generation: catalogueGeneration(db), dataVersion: dataVersion(db), stamp: catalogueStamp(db) });
   return model;
+}
+
+/**
+ * What the in-memory catalogue is built from, in one cheap read: the hash of the loaded catalogue
+ * data (changes with an update or the shipped data) and the last logged change of the catalogue's
+ * user tables (translations, notes, in-force dates; local or by sync).
+ */
+function catalogueStamp(db: Db): string {
+  const row = db
+    .prepare(
+      `SELECT (SELECT value FROM catalogue_info WHERE key = 'data_hash') AS hash,
+              (SELECT max(seq) FROM change_log WHERE table_name IN (${[...USER_TABLES].map((t) => `'${t}'`).join(', ')})) AS seq`,
+    )
+    .get() as { hash: string | null; seq: number | null };
+  return `${row.hash ?? ''}/${row.seq ?? 0}`;
 }

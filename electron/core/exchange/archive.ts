@@ -375,6 +375,8 @@ export interface TrustQuery {
   fingerprint: string;
   installationId: string;
   name?: string;
+  /** The bundle's kind, from the signed manifest (so trust is asked only for a usable kind). */
+  kind: string;
 }
 
 export interface OpenBundleOptions {
@@ -725,6 +727,7 @@ export async function openBundle(file: string, options: OpenBundleOptions = {}):
       fingerprint,
       installationId: manifest.sender.installationId,
       ...(manifest.sender.name !== undefined ? { name: manifest.sender.name } : {}),
+      kind: manifest.kind,
     };
     const trusted = options.isTrusted ? await options.isTrusted(publicKey, query) : false;
     if (trusted !== true) {

@@ -256,6 +256,7 @@ export async function openTrusted(
 ): Promise<OpenedBundle> {
   let newSender: OpenedBundle['newSender'] = null;
   let changedFrom: PeerRow | undefined;
+  let wrongKind: string | null = null;
   const own = keyRow(ctx).public_key;
   const accepts = (fp: string): boolean => (opts.acceptKeyChange ?? '').replace(/\s/g, '').toUpperCase() === fp.replace(/\s/g, '');
   let reader: BundleReader;
@@ -263,6 +264,12 @@ export async function openTrusted(
     reader = await openBundle(file, {
       ...(opts.limits ? { limits: opts.limits } : {}),
       isTrusted: (publicKey, q) => {
+        // A kind not importable here is refused before any question of trust: nobody should be
+        // asked to trust a sender for a bundle that would be refused anyway.
+        if (opts.kinds && !opts.kinds.includes(q.kind)) {
+          wrongKind = q.kind;
+          return false;
+        }
         if (publicKey === own) return true;
         const known = getPeer(ctx, q.installationId);
         if (known !== undefined && known.public_key !== publicKey) {
@@ -284,6 +291,7 @@ export async function openTrusted(
       },
     });
   } catch (err) {
+    if (wrongKind !== null) throw kindRefusal(wrongKind, opts.kinds!);
     if (isBundleError(err, 'bundle.untrusted_sender')) {
       if (changedFrom !== undefined) throw keyChangedFailure(changedFrom, { installationId: String(err.params.installationId), publicKey: String(err.params.publicKey), name: (err.params.name as string | null) ?? null });
       throw new AppFailure(err.code, { ...err.params, keyChanged: false });
@@ -293,7 +301,7 @@ export async function openTrusted(
   const m = reader.manifest;
   if (opts.kinds && !opts.kinds.includes(m.kind)) {
     await reader.close();
-    throw new AppFailure('exchange.wrong_kind', { kind: m.kind, expected: opts.kinds.join('|') });
+    throw kindRefusal(m.kind, opts.kinds);
   }
   // Kind-specific trust: catalogue bundles only from publishers, the rest only from peers (or us).
   if (newSender === null && m.sender.publicKey !== own) {
@@ -316,6 +324,12 @@ export async function openTrusted(
     }
   }
   return { reader, newSender };
+}
+
+/** The refusal of a bundle of a kind not accepted here (a backup is pointed to Restore). */
+function kindRefusal(kind: string, accepted: readonly string[]): AppFailure {
+  if (kind === 'backup') return new AppFailure('exchange.use_restore', { kind });
+  return new AppFailure('exchange.wrong_kind', { kind, expected: accepted.join(', ') });
 }
 
 async function reopen(file: string, limits?: OpenBundleOptions['limits']): Promise<BundleReader> {

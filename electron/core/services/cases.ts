@@ -19,6 +19,7 @@ import type {
   PortalEvent,
   PortalStatus,
   RefusalJournalEntry,
+  SameIinCase,
   ValidateResult,
   caseDraftSchema,
 } from '../../../shared/contract/cases';
@@ -29,7 +30,7 @@ import { deriveFunding, selectSection, type FundingResult } from '../../../share
 import { issueGaps, type IssueGap } from '../../../shared/domain/issue';
 import { checkIin } from '../../../shared/domain/iin';
 import { foldText } from '../../../shared/domain/text-fold';
-import { packetDefects, validatePacket, type CaseInput, type Finding, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
+import { FINDING_SEVERITY, packetDefects, validatePacket, type CaseInput, type Finding, type FindingCode, type PacketCheck, type PacketContext } from '../../../shared/domain/packet';
 import { AppFailure } from '../../../shared/result';
 import { assertAfterDates } from '../aftercare/dates';
 import { kzToday, workCalendar } from '../cases/calendar';
@@ -41,6 +42,7 @@ import type { Row, SqlValue, TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
 import { readSettings, standingMembers } from './app';
 import { catalogueLookup, type CatalogueLookup, type CodeOnDate } from './catalogue-lookup';
+import { catalogueModel } from '../catalogue/model';
 
 export { hasStoredFile } from '../files';
 
@@ -275,7 +277,7 @@ function technologyOf(cat: CatalogueLookup, codeText: string, receivedDate: stri
  */
 export function deriveCase(ctx: CoreContext, input: CaseInput, fileExists: (ref: string) => boolean, insured: boolean | null = null): Derived {
   const cat = catalogue(ctx);
-  const packetCtx: PacketContext = { catalogue: { lookup: (c, d) => cat.lookup(c, d) }, fileExists };
+  const packetCtx: PacketContext = { catalogue: { lookup: (c, d) => cat.lookup(c, d) }, fileExists, today: kzToday() };
   const check = validatePacket(input, packetCtx);
   const receivedDate = localDatePart(input.receivedAt);
   let due: DueView | null = null;
@@ -462,6 +464,13 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
       }
     : null;
   const { c, p } = l;
+  const sameIin = casesOfSameIin(ctx, c.id, p.iin);
+  const openOthers = sameIin.filter((x) => OPEN_STATUSES.includes(x.status));
+  // A second open case of one patient is most often the same referral entered twice: a warning
+  // for the open case (it can still be registered: a patient may have two referrals).
+  const findings = OPEN_STATUSES.includes(c.status) && openOthers.length > 0
+    ? [...d.check.findings, sameIinFinding(openOthers.length)]
+    : d.check.findings;
   return {
     id: c.id,
     status: c.status,
@@ -479,7 +488,7 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
       phone: p.phone,
       primaryCareOrg: p.primary_care_org,
       insured: fromBool(p.insured),
-      iinCheck: checkIin(p.iin),
+      iinCheck: checkIin(p.iin, kzToday()),
     },
     receivedAt: c.received_at,
     channel: c.channel,
@@ -502,7 +511,7 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
       files: l.links.filter((f) => f.document_id === doc.id).map(fileRef),
     })),
     complete: d.check.complete,
-    findings: d.check.findings,
+    findings,
     due: d.due,
     overdue: isOverdue(c.status, d.due?.due ?? null, today),
     code: d.code ? { known: d.code.known, inForce: d.code.inForce, sections: d.code.sections, editionId: d.code.editionId } : null,
@@ -517,7 +526,44 @@ export function caseDetail(ctx: CoreContext, id: string, options: { today?: stri
     hospitalizationSetOn: c.hospitalization_set_on,
     patientInformed: c.informed_channel && c.informed_date ? { channel: c.informed_channel, date: c.informed_date } : null,
     followUp,
+    sameIin,
   };
+}
+
+const OPEN_STATUSES: readonly CaseStatus[] = ['draft', 'registered'];
+
+/** The packet finding (not an error code) for other open cases of the same IIN. */
+function sameIinFinding(count: number): Finding {
+  const finding: FindingCode = 'patient.open_case_exists';
+  return { code: finding, severity: FINDING_SEVERITY[finding], field: 'patient.sameIin', params: { count } };
+}
+
+/** The other cases whose patient has this IIN (a valid one only), newest first, with their protocols. */
+function casesOfSameIin(ctx: CoreContext, caseId: string, iin: string): SameIinCase[] {
+  if (!checkIin(iin).valid) return [];
+  const rows = ctx.db
+    .prepare(
+      `SELECT c.id, c.status, c.received_at, c.htmp_code FROM cases c JOIN patients p ON p.id = c.patient_id
+        WHERE p.iin = ? AND c.id <> ? ORDER BY c.received_at DESC, c.created_at DESC LIMIT 20`,
+    )
+    .all(iin, caseId) as { id: string; status: CaseStatus; received_at: string; htmp_code: string }[];
+  const protocols = ctx.db.prepare(
+    `SELECT id, protocol_year, protocol_number, decided_on, outcome, state FROM decisions
+      WHERE case_id = ? AND state <> 'draft' AND protocol_number IS NOT NULL ORDER BY version DESC`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    receivedAt: r.received_at,
+    htmpCode: r.htmp_code,
+    protocols: (protocols.all(r.id) as { id: string; protocol_year: number; protocol_number: number; decided_on: string; outcome: 'approved' | 'refused'; state: 'issued' | 'superseded' }[]).map((d) => ({
+      decisionId: d.id,
+      number: `${d.protocol_number}/${d.protocol_year}`,
+      date: d.decided_on,
+      outcome: d.outcome,
+      state: d.state,
+    })),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1233,10 +1279,12 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     const l = loadCase(ctx, a.id);
     if (l.c.status === 'draft') {
       const missing: string[] = [];
-      if (localDatePart(l.c.received_at) === null) missing.push('receivedAt');
+      const received = localDatePart(l.c.received_at);
+      // A date not yet come (a slip of the year or month) is as wrong as none.
+      if (received === null || received > kzToday()) missing.push('receivedAt');
       if (l.p.last_name.trim() === '') missing.push('patient.lastName');
       if (l.p.first_name.trim() === '') missing.push('patient.firstName');
-      if (!checkIin(l.p.iin).valid) missing.push('patient.iin');
+      if (!checkIin(l.p.iin, kzToday()).valid) missing.push('patient.iin');
       if (missing.length > 0) throw new AppFailure('cases.register_incomplete', { fields: missing.join(', ') });
       ctx.store.update('cases', a.id, { status: 'registered', registered_at: new Date().toISOString() });
       changed(ctx, a.id);
@@ -1298,6 +1346,11 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     return { id, status };
   },
   'cases.importBatch': (a, ctx) => {
+    try {
+      catalogueModel(ctx); // built before the write lock is taken (see importCase)
+    } catch {
+      /* reported in words by the packet check inside */
+    }
     const out = ctx.store.transaction(() =>
       a.cases.map((item, index) => {
         try {
@@ -1456,6 +1509,13 @@ export function importCase(ctx: CoreContext, input: CaseInput & Record<string, u
       items: Array.isArray(d.items) ? d.items : [],
     })),
   };
+  // The catalogue is read (built on a cold start) before the write lock is taken, so parallel
+  // writers (the app, the web host, CLI imports) hold the lock only for the writes.
+  try {
+    catalogueModel(ctx);
+  } catch {
+    /* reported in words by the packet check inside */
+  }
   return ctx.store.transaction(() => {
     const { id } = writeDraft(ctx, undefined, draft);
     const docIds = (prepared(ctx, 'SELECT id FROM case_documents WHERE case_id = ? ORDER BY position').all(id) as { id: string }[]).map((r) => r.id);
@@ -1468,7 +1528,9 @@ export function importCase(ctx: CoreContext, input: CaseInput & Record<string, u
     // The derived columns and the registration in one update (one change-log row, not two).
     const l = loadCase(ctx, id);
     const patch = derivedColumns(l, deriveStored(ctx, l));
-    const status: CaseStatus = localDatePart(l.c.received_at) !== null && l.p.last_name.trim() !== '' && l.p.first_name.trim() !== '' && checkIin(l.p.iin).valid ? 'registered' : 'draft';
+    const received = localDatePart(l.c.received_at);
+    const today = kzToday();
+    const status: CaseStatus = received !== null && received <= today && l.p.last_name.trim() !== '' && l.p.first_name.trim() !== '' && checkIin(l.p.iin, today).valid ? 'registered' : 'draft';
     if (status === 'registered') Object.assign(patch, { status, registered_at: new Date().toISOString() });
     ctx.store.update('cases', id, patch);
     return { id, status };

@@ -150,6 +150,9 @@ export async function verifyBundleFile(ctx: CoreContext, file: string): Promise<
   return view;
 }
 
+/** What "import a bundle" accepts (a backup is restored, a referral bundle goes to the portal). */
+const IMPORTABLE_KINDS = ['sync', 'catalogue'] as const;
+
 export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
   'exchange.identity': (_a, ctx) => identity(ctx),
   'exchange.peers': (_a, ctx) => listPeers(ctx).map((p) => peerView(ctx, p)),
@@ -192,7 +195,7 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
   'exchange.import': (a, ctx) =>
     runJob(ctx, 'import', a.jobId, async (job) => {
       const file = inFile(ctx, a);
-      const opened = await openTrusted(ctx, file, { trustNew: a.trustNewPeer === true, ...(a.acceptKeyChange !== undefined ? { acceptKeyChange: a.acceptKeyChange } : {}) });
+      const opened = await openTrusted(ctx, file, { trustNew: a.trustNewPeer === true, kinds: IMPORTABLE_KINDS, ...(a.acceptKeyChange !== undefined ? { acceptKeyChange: a.acceptKeyChange } : {}) });
       try {
         const kind = opened.reader.manifest.kind;
         if (kind === 'sync') {
@@ -220,7 +223,7 @@ export const exchangeHandlers: Pick<Handlers, keyof ExchangeMethods> = {
           };
         }
         if (kind === 'backup') throw new AppFailure('exchange.use_restore', { kind });
-        throw new AppFailure('exchange.wrong_kind', { kind, expected: 'sync|catalogue' });
+        throw new AppFailure('exchange.wrong_kind', { kind, expected: IMPORTABLE_KINDS.join(', ') });
       } finally {
         await opened.reader.close();
       }

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { kzToday } from '../../../shared/domain/kz-time';
+import { fmtDate } from './cases/format';
 import { useTranslation } from 'react-i18next';
 import type { CalendarYearView } from '../../../shared/contract';
 import { noteIn } from '../../../shared/domain/note-text';
@@ -22,7 +24,9 @@ export function CalendarSettings() {
   const [error, setError] = useState<AppError>();
   const [saved, setSaved] = useState(false);
   const years = view.data?.years ?? [];
-  const current: CalendarYearView | undefined = years.find((y) => y.year === year) ?? years[years.length - 1];
+  // Opens on the current year (Kazakhstan time) when the calendar has it, else on the latest one.
+  const thisYear = Number(kzToday().slice(0, 4));
+  const current: CalendarYearView | undefined = years.find((y) => y.year === year) ?? years.find((y) => y.year === thisYear) ?? years[years.length - 1];
   const [form, setForm] = useState({ confirmed: false, kurbanAit: '', extra: '', weekend: '', source: '' });
 
   useEffect(() => {
@@ -120,7 +124,7 @@ export function CalendarSettings() {
           <ul className="days-off" data-testid="calendar-days-off">
             {current.daysOff.map((d) => (
               <li key={d.date}>
-                <span className="mono">{d.date}</span> — {d.holiday ? t(`rules:calendar.holiday.${d.holiday}`) : t(`calendar.reason.${d.reason}`)}
+                <span className="mono">{fmtDate(d.date)}</span> — {d.holiday ? t(`rules:calendar.holiday.${d.holiday}`) : t(`calendar.reason.${d.reason}`)}
                 {d.reason !== 'holiday' && <span className="muted"> ({t(`calendar.reason.${d.reason}`)})</span>}
               </li>
             ))}

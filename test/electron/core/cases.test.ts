@@ -149,6 +149,41 @@ describe('cases: saving drafts', () => {
   });
 });
 
+describe('cases: the same patient twice', () => {
+  it('a second open case of one IIN is a warning that names the earlier cases and their protocols; registering stays possible', async () => {
+    const core = tempCore();
+    const first = await registered(core, { receivedAt: '2026-03-18T09:00' });
+    await issue(core, first, 'approved', '2026-03-23');
+    const second = await registered(core, { receivedAt: '2026-03-24T10:00' });
+    const { id: third } = await core.call('cases.save', completeDraft({ receivedAt: '2026-03-26T11:00' }));
+
+    const d = await core.call('cases.get', { id: third });
+    expect(d.sameIin.map((x) => x.id)).toEqual([second, first]);
+    expect(d.sameIin[1]!.protocols).toEqual([expect.objectContaining({ number: '1/2026', date: '2026-03-23', outcome: 'approved', state: 'issued' })]);
+    expect(d.findings).toContainEqual({ code: 'patient.open_case_exists', severity: 'warning', field: 'patient.sameIin', params: { count: 1 } });
+    expect(d.complete).toBe(true);
+    expect((await core.call('cases.register', { id: third })).status).toBe('registered');
+
+    // a decided case no longer warns, nor does another patient
+    const decided = await core.call('cases.get', { id: first });
+    expect(decided.findings.some((f) => f.code === 'patient.open_case_exists')).toBe(false);
+    const other = await core.call('cases.save', completeDraft({ iin: makeIin('1975-02-03', 'female') }));
+    const od = await core.call('cases.get', { id: other.id });
+    expect(od.sameIin).toEqual([]);
+    expect(od.findings.some((f) => f.code === 'patient.open_case_exists')).toBe(false);
+  });
+
+  it('registration refuses a receipt date or a birth date not yet come', async () => {
+    const core = tempCore();
+    const { id } = await core.call('cases.save', completeDraft({ receivedAt: '2099-03-20T10:00' }));
+    expect(await failure(core.call('cases.register', { id }))).toEqual({ code: 'cases.register_incomplete', params: { fields: 'receivedAt' } });
+    const d = await core.call('cases.get', { id });
+    expect(d.findings).toContainEqual(expect.objectContaining({ code: 'case.received_in_future', severity: 'error', field: 'receivedAt' }));
+    await core.call('cases.save', { id, receivedAt: '2026-03-20T10:00', patient: { iin: makeIin('2098-01-01', 'male'), birthDate: null, sex: null } });
+    expect(await failure(core.call('cases.register', { id }))).toEqual({ code: 'cases.register_incomplete', params: { fields: 'patient.iin' } });
+  });
+});
+
 describe('cases: files', () => {
   it('stores content encrypted under files/<aa>/<keyed name>, dedupes by hash, previews and unlinks', async () => {
     const core = tempCore();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createBackup } from '../../../electron/core/exchange/backup';
 import { exportSync, importSync } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
 import { AppFailure } from '../../../shared/result';
@@ -26,6 +27,33 @@ async function importFile(to: Laptop, file: string, opts: { dryRun?: boolean; tr
     }
   });
 }
+
+describe('trust is asked only for a kind importable here', () => {
+  async function refusal(p: Promise<unknown>): Promise<{ code: string; params: unknown }> {
+    try {
+      await p;
+    } catch (e) {
+      if (e instanceof AppFailure) return { code: e.code, params: e.params };
+      throw e;
+    }
+    throw new Error('expected a refusal');
+  }
+
+  it('an unknown sender of a sync bundle is asked about; of a backup, the kind is refused first, trust never asked', async () => {
+    const a = laptop();
+    const b = laptop();
+    const syncFile = path.join(tempDir(), 's.htmp');
+    await job(a, (j) => exportSync(a.ctx, { file: syncFile, introduce: true, job: j })); // a stranger's first bundle: its introduction
+    expect((await refusal(openTrusted(b.ctx, syncFile, { kinds: ['sync', 'catalogue'] }))).code).toBe('bundle.untrusted_sender');
+
+    const backupFile = path.join(tempDir(), 'b.htmp');
+    await job(a, (j) => createBackup(a.ctx, { file: backupFile, job: j }));
+    expect((await refusal(openTrusted(b.ctx, backupFile, { kinds: ['sync', 'catalogue'] }))).code).toBe('exchange.use_restore');
+    // even when trusting new senders was allowed, nobody is trusted for a refused kind
+    expect((await refusal(openTrusted(b.ctx, syncFile, { kinds: ['catalogue'], trustNew: true }))).code).toBe('exchange.wrong_kind');
+    expect(b.core.db.prepare('SELECT count(*) AS n FROM exchange_peers').get()).toEqual({ n: 0 });
+  });
+});
 
 describe('sync bundles between two data folders', () => {
   it('round trip: records, attachments and decisions arrive; the same bundle twice changes nothing', async () => {

@@ -3,7 +3,9 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHost, type RunningHost } from '../../../electron/host/server';
+import WebSocket from 'ws';
+import { CLOSE_TOKEN_REFUSED, DEFAULT_PORT, defaultPorts, startHost, type RunningHost } from '../../../electron/host/server';
+import { HOST_STATE_FILE, readHostState, writeHostState } from '../../../electron/host/state';
 import { tempCore, tempDir } from '../../support/temp';
 
 let host: RunningHost | undefined;
@@ -29,8 +31,20 @@ async function start() {
   const rendererDir = tempDir();
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>x</title>');
   fs.writeFileSync(path.join(tempDir(), 'secret.txt'), 'secret');
-  host = await startHost({ core: tempCore(), rendererDir, token: 'test-token-123' });
+  host = await startHost({ core: tempCore(), rendererDir, token: 'test-token-123', ports: [0] });
   return host;
+}
+
+/** Opens the event stream; resolves with the first event, or the close code when it closes first. */
+function stream(port: number, token: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; closed: Promise<number>; first: Promise<unknown> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events?token=${encodeURIComponent(token)}`, { headers });
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    const first = new Promise<unknown>((r) => ws.once('message', (d: Buffer) => r(JSON.parse(d.toString()))));
+    ws.once('open', () => resolve({ ws, closed, first }));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
 }
 
 describe('web host', () => {
@@ -91,5 +105,72 @@ describe('web host', () => {
     expect(await raw(`POST /api/%E0 HTTP/1.1\r\n${hostHeader}\r\nX-Htmp-Token: test-token-123\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
     const still = await request(h.port, { path: '/', headers: { host: `127.0.0.1:${h.port}` } });
     expect(still.status).toBe(200);
+  });
+
+  it('pushes core events over one WebSocket per tab, only with the token', async () => {
+    const h = await start();
+    const a = await stream(h.port, 'test-token-123');
+    const b = await stream(h.port, 'test-token-123');
+    const headers = { host: `127.0.0.1:${h.port}`, 'x-htmp-token': 'test-token-123', 'content-type': 'application/json' };
+    await request(h.port, { method: 'POST', path: '/api/settings.update', headers, body: JSON.stringify({ commissionName: 'X' }) });
+    expect(await a.first).toEqual({ type: 'data.changed', payload: { area: 'settings' } });
+    expect(await b.first).toEqual({ type: 'data.changed', payload: { area: 'settings' } });
+    // Another run's token: the socket is closed with the code that tells the tab not to retry.
+    const stale = await stream(h.port, 'an-earlier-token');
+    expect(await stale.closed).toBe(CLOSE_TOKEN_REFUSED);
+    // A page of another site may not listen in.
+    await expect(stream(h.port, 'test-token-123', { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it('closes the streams with "restarting" when it stops, so tabs wait and reconnect', async () => {
+    const h = await start();
+    const s = await stream(h.port, 'test-token-123');
+    await h.close();
+    host = undefined;
+    expect(await s.closed).toBe(1012);
+  });
+
+  it('many tabs at once: calls are answered while eight streams are open', async () => {
+    const h = await start();
+    const open = await Promise.all(Array.from({ length: 8 }, () => stream(h.port, 'test-token-123')));
+    const headers = { host: `127.0.0.1:${h.port}`, 'x-htmp-token': 'test-token-123', 'content-type': 'application/json' };
+    const answers = await Promise.all(Array.from({ length: 12 }, () => request(h.port, { method: 'POST', path: '/api/app.info', headers, body: '{}' })));
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    for (const o of open) o.ws.close();
+  });
+
+  it('listens on the first free port of its list: the kept one, the default, then the next ones', async () => {
+    expect(defaultPorts()).toEqual([...Array.from({ length: 10 }, (_, i) => DEFAULT_PORT + i), 0]);
+    expect(defaultPorts(51234).slice(0, 2)).toEqual([51234, DEFAULT_PORT]);
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const rendererDir = tempDir();
+    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>x</title>');
+    try {
+      host = await startHost({ core: tempCore(), rendererDir, token: 'test-token-123', ports: [taken, 0] });
+      expect(host.port).not.toBe(taken);
+      expect(host.fellBack).toBe(true);
+      const free = host.port;
+      await host.close();
+      host = await startHost({ core: tempCore(), rendererDir, token: 'test-token-123', ports: [free, 0] });
+      expect(host.port).toBe(free);
+      expect(host.fellBack).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('keeps its token and port in a private file of the data folder', () => {
+    const dir = tempDir();
+    expect(readHostState(dir)).toBeNull();
+    writeHostState(dir, { token: 'k'.repeat(32), port: 47321 });
+    expect(readHostState(dir)).toEqual({ token: 'k'.repeat(32), port: 47321 });
+    if (process.platform !== 'win32') expect(fs.statSync(path.join(dir, HOST_STATE_FILE)).mode & 0o777).toBe(0o600);
+    // A file edited by hand into something else is ignored (a fresh token is made).
+    fs.writeFileSync(path.join(dir, HOST_STATE_FILE), '{"token":"short","port":"x"}');
+    expect(readHostState(dir)).toBeNull();
   });
 });

@@ -63,6 +63,15 @@ describe('checkIin', () => {
   it('reports a wrong check digit', () => {
     expect(checkIin('900315300001')).toEqual({ valid: false, birthDate: '1990-03-15', sex: 'male', reason: 'checksum' });
   });
+
+  it('with today, refuses a birth date not yet come (and accepts one born today)', () => {
+    const iin = withCheckDigit('27032050000'); // born 2027-03-20, male, 21st century
+    expect(checkIin(iin).valid).toBe(true);
+    expect(checkIin(iin, '2026-11-30')).toEqual({ valid: false, birthDate: '2027-03-20', sex: 'male', reason: 'future' });
+    expect(checkIin(iin, '2027-03-20')).toEqual({ valid: true, birthDate: '2027-03-20', sex: 'male', reason: null });
+    // a wrong check digit is still named first: the number is wrong, whatever its date
+    expect(checkIin(iin.slice(0, 11) + String((Number(iin[11]) + 1) % 10), '2026-11-30').reason).toBe('checksum');
+  });
 });
 
 describe('checkBin', () => {

@@ -8,6 +8,16 @@ import {
   type Finding,
   type PacketContext,
 } from '../../../shared/domain/packet';
+import { iinCheckDigit } from '../../../shared/domain/iin';
+
+/** A valid IIN from its first 10 digits (the first serial digit that gives a check digit). */
+function withCheck(first10: string): string {
+  for (let s = 0; s < 10; s++) {
+    const d = iinCheckDigit(`${first10}${s}`);
+    if (d !== null) return `${first10}${s}${d}`;
+  }
+  throw new Error('no IIN');
+}
 
 const files = new Set(['scan/id.pdf', 'scan/referral.pdf', 'scan/extract.pdf', 'scan/echo.pdf', 'scan/ecg.pdf']);
 
@@ -211,6 +221,19 @@ describe('validatePacket', () => {
     c.receivedAt = '20.03.2026';
     expect(validatePacket(c, spy).findings).toEqual([{ code: 'case.received_at_invalid', severity: 'error', field: 'receivedAt', params: {} }]);
     expect(looked).toEqual([]);
+  });
+
+  it('with today, a receipt date or a birth date not yet come is an error', () => {
+    const today: PacketContext = { ...ctx, today: '2026-03-19' };
+    const c = goodCase();
+    expect(codes(validatePacket(c, today).findings)).toContain('case.received_in_future');
+    expect(validatePacket(c, today).findings.find((f) => f.code === 'case.received_in_future')).toEqual({
+      code: 'case.received_in_future', severity: 'error', field: 'receivedAt', params: { date: '2026-03-20' },
+    });
+    expect(validatePacket(c, { ...ctx, today: '2026-03-20' }).findings).toEqual([]);
+    const baby = goodCase();
+    baby.patient = { ...baby.patient, iin: withCheck('2604015000'), birthDate: undefined, sex: undefined };
+    expect(validatePacket(baby, { ...ctx, today: '2026-03-20' }).findings).toContainEqual({ code: 'patient.iin_invalid', severity: 'error', field: 'patient.iin', params: { reason: 'future' } });
   });
 
   it('gives every finding the severity of its code, and only warnings keep a packet complete', () => {

@@ -1,6 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CASE_CHANNELS, URGENCIES } from '../../../../shared/contract/cases';
+import { CASE_CHANNELS, URGENCIES, type CaseDetail } from '../../../../shared/contract/cases';
+import { localDatePart } from '../../../../shared/domain/deadline';
+import type { Finding } from '../../../../shared/domain/packet';
 import { checkIin } from '../../../../shared/domain/iin';
 import type { AppError } from '../../../../shared/result';
 import { useApi } from '../../api/context';
@@ -14,7 +16,7 @@ import { InpatientRefusalPanel } from '../aftercare/InpatientRefusalPanel';
 import { AfterApproval } from './AfterApproval';
 import { DecisionPanel } from './DecisionPanel';
 import { fmtDate, localizeError, personName, todayKz } from './format';
-import { findingsFor, localFindings, mergedFindings, type FormState } from './model';
+import { controlOf, findingsFor, localFindings, mergedFindings, touchedControl, type FormState } from './model';
 import { HtmpCodeField } from './HtmpCodeField';
 import { PacketChecklist } from './PacketChecklist';
 import { useCaseDraft } from './useCaseDraft';
@@ -27,16 +29,37 @@ export function CaseEditor({ id }: { id: string }) {
   const draft = useCaseDraft(id);
   const { detail, form, edit, flush } = draft;
   const [touched, setTouched] = useState<Set<string>>(new Set());
-  // A case entered earlier shows every problem at once; a new one as its fields are visited.
+  // A case entered earlier shows every problem at once; a new one (a draft with no patient yet)
+  // as its fields are left.
   const [showAll, setShowAll] = useState<boolean | null>(null);
-  if (showAll === null && detail) setShowAll(detail.updatedAt !== detail.createdAt);
+  if (showAll === null && detail) {
+    const p = detail.patient;
+    setShowAll(!(detail.status === 'draft' && !p.iin && !p.lastName && !p.firstName));
+  }
   const [actionError, setActionError] = useState<AppError>();
   const touch = (name: string) => setTouched((s) => (s.has(name) ? s : new Set(s).add(name)));
 
-  const local = useMemo(() => (form ? localFindings(form, (f) => showAll === true || touched.has(f)) : []), [form, touched, showAll]);
-  const shown = useMemo(() => (detail ? mergedFindings(detail.findings, local) : []), [detail, local]);
+  const today = todayKz();
+  const visited = (control: string) => showAll === true || touched.has(control);
+  const local = useMemo(() => (form ? localFindings(form, (f) => showAll === true || touched.has(f), today) : []), [form, touched, showAll, today]);
+  // Next to a field, a finding appears once the field was left (or registration was tried):
+  // a new case opens calm, not with every rule it does not meet yet.
+  const shown = useMemo(
+    () =>
+      detail
+        ? mergedFindings(detail.findings, local).filter(
+            (f) => visited(controlOf(f.field)) || f.code === 'patient.open_case_exists' || (f.code === 'patient.iin_mismatch' && visited('iin')),
+          )
+        : [],
+    [detail, local, touched, showAll],
+  );
   // The summary always counts a missing IIN, even before the field was visited.
-  const summary = useMemo(() => (detail && form ? mergedFindings(detail.findings, localFindings(form, () => true)) : []), [detail, form]);
+  const summary = useMemo(() => (detail && form ? mergedFindings(detail.findings, localFindings(form, () => true, today)) : []), [detail, form, today]);
+  // A new case opens with the cursor in the IIN field (the first thing read off the referral).
+  const fresh = showAll === false;
+  useEffect(() => {
+    if (fresh) document.getElementById('iin')?.focus();
+  }, [fresh]);
 
   if (draft.loadError) {
     return (
@@ -54,20 +77,21 @@ export function CaseEditor({ id }: { id: string }) {
   const setP = <K extends keyof FormState['patient']>(key: K, value: FormState['patient'][K], now = false) =>
     edit((f) => ({ ...f, patient: { ...f.patient, [key]: value } }), { now });
 
-  const iin = checkIin(form.patient.iin.replace(/\s+/g, ''));
+  const iin = checkIin(form.patient.iin.replace(/\s+/g, ''), today);
   const onIin = (raw: string) => {
     const v = raw.replace(/[^0-9\s]/g, (c) => c).slice(0, 16);
-    const c = checkIin(v.replace(/\s+/g, ''));
-    // A valid IIN fills birth date and sex when they are still empty.
-    edit((f) => ({
-      ...f,
-      patient: {
-        ...f.patient,
-        iin: v,
-        birthDate: c.valid && !f.patient.birthDate && c.birthDate ? c.birthDate : f.patient.birthDate,
-        sex: c.valid && !f.patient.sex && c.sex ? c.sex : f.patient.sex,
-      },
-    }));
+    const c = checkIin(v.replace(/\s+/g, ''), today);
+    // A valid IIN fills birth date and sex when they are empty or were filled from the IIN before
+    // (a corrected IIN corrects them; what was typed by hand stays).
+    edit((f) => {
+      const before = checkIin(f.patient.iin.replace(/\s+/g, ''));
+      const fromIin = <T,>(entered: T | '', prev: T | null, next: T | null): T | '' =>
+        c.valid && next !== null && (entered === '' || (before.valid && entered === prev)) ? next : entered;
+      return {
+        ...f,
+        patient: { ...f.patient, iin: v, birthDate: fromIin(f.patient.birthDate, before.birthDate, c.birthDate), sex: fromIin(f.patient.sex, before.sex, c.sex) },
+      };
+    });
   };
 
   const errors = summary.filter((f) => f.severity === 'error');
@@ -87,7 +111,7 @@ export function CaseEditor({ id }: { id: string }) {
     if (!r.ok) setShowAll(true);
   };
   const remove = async () => {
-    if (!window.confirm(t('ui.case.deleteConfirm'))) return;
+    if (!window.confirm(t(detail.status === 'draft' ? 'ui.case.deleteConfirm' : 'ui.case.deleteCaseConfirm'))) return;
     await flush();
     const r = await api.call('cases.delete', { id });
     if (r.ok) {
@@ -128,7 +152,7 @@ export function CaseEditor({ id }: { id: string }) {
           )}
           {!issuedOnce && (
             <button type="button" className="danger" onClick={() => void remove()} data-testid="delete-case">
-              {t('ui.case.delete')}
+              {t(detail.status === 'draft' ? 'ui.case.delete' : 'ui.case.deleteCase')}
             </button>
           )}
         </div>
@@ -189,7 +213,7 @@ export function CaseEditor({ id }: { id: string }) {
             <strong className="ok">✓ {t('ui.packet.complete')}</strong>
           ) : (
             <>
-              <strong className="error">{t('ui.packet.incomplete', { count: errors.length })}</strong>{' '}
+              {showAll ? <strong className="error">{t('ui.packet.incomplete', { count: errors.length })}</strong> : <strong>{t('ui.packet.toFill', { count: errors.length })}</strong>}{' '}
               <a href="#" className="small" onClick={(e) => { e.preventDefault(); document.getElementById('packet-missing')?.scrollIntoView(); }}>
                 {t('ui.packet.showWhat')}
               </a>
@@ -205,7 +229,10 @@ export function CaseEditor({ id }: { id: string }) {
           e.preventDefault();
           void flush();
         }}
-        onBlur={() => void flush()}
+        onBlur={(e) => {
+          if (e.target.id) touch(touchedControl(e.target.id));
+          void flush();
+        }}
         aria-label={t('ui.case.formLabel')}
       >
         <div className="two-col">
@@ -226,6 +253,7 @@ export function CaseEditor({ id }: { id: string }) {
                 {(p) => <input {...p} type="tel" value={form.patient.phone} onChange={(e) => setP('phone', e.target.value)} data-testid="patient-phone" />}
               </Field>
             </div>
+            <SameIinCases detail={detail} findings={findingsFor(shown, 'patient.sameIin')} />
             <div className="row">
               <Field id="lastName" label={t('ui.patient.lastName')} findings={findingsFor(shown, 'patient.lastName')}>
                 {(p) => <input {...p} value={form.patient.lastName} onChange={(e) => setP('lastName', e.target.value)} onBlur={() => touch('lastName')} data-testid="patient-lastName" />}
@@ -336,7 +364,7 @@ export function CaseEditor({ id }: { id: string }) {
         <PacketChecklist id={id} detail={detail} form={form} findings={shown} edit={edit} write={draft.write} readOnly={locked} />
         <div id="packet-missing" className="panel" data-testid="packet-findings">
           <h2>{errors.length === 0 ? t('ui.packet.complete') : t('ui.packet.whatIsMissing')}</h2>
-          {summary.length === 0 ? <p className="ok">{t('ui.packet.noFindings')}</p> : <FindingList findings={summary} testId="all-findings" />}
+          {summary.length === 0 ? <p className="ok">{t('ui.packet.noFindings')}</p> : <FindingList findings={summary} testId="all-findings" calm={!showAll} />}
         </div>
       </form>
 
@@ -344,5 +372,38 @@ export function CaseEditor({ id }: { id: string }) {
       {detail.status === 'approved' && <AfterApproval detail={detail} write={draft.write} />}
       {detail.status === 'refused' && detail.inpatient && <InpatientRefusalPanel caseId={detail.id} />}
     </section>
+  );
+}
+
+/** The other cases of a patient with this IIN, with their protocols: a second open case may be the same referral entered twice. */
+function SameIinCases({ detail, findings }: { detail: CaseDetail; findings: Finding[] }) {
+  const { t } = useTranslation('cases');
+  if (detail.sameIin.length === 0) return null;
+  return (
+    <div className="same-iin" data-testid="same-iin" role="group" aria-labelledby="same-iin-title">
+      <FindingList findings={findings} testId="findings-sameIin" />
+      <div id="same-iin-title" className="label">
+        {t('ui.patient.sameIinTitle')}
+      </div>
+      <ul>
+        {detail.sameIin.map((c) => (
+          <li key={c.id} data-testid="same-iin-case">
+            <a href={href('cases', c.id)}>{t('ui.patient.sameIinCase', { date: fmtDate(localDatePart(c.receivedAt)), code: c.htmpCode || '—' })}</a>{' '}
+            <span className={`status status-${c.status}`}>{t(`ui.status.${c.status}`)}</span>
+            {c.protocols.length === 0 ? (
+              <span className="muted small"> · {t('ui.patient.sameIinNoProtocol')}</span>
+            ) : (
+              c.protocols.map((p) => (
+                <span key={p.decisionId} className="small">
+                  {' · '}
+                  {t('ui.patient.sameIinProtocol', { number: p.number, date: fmtDate(p.date), outcome: t(`ui.status.${p.outcome}`) })}
+                  {p.state === 'superseded' && <span className="muted"> ({t('ui.decisionState.superseded')})</span>}
+                </span>
+              ))
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -176,12 +176,12 @@ const mk = (code: FindingCode, field: string, params: Record<string, string | nu
 const LOCAL_FIELDS = new Set(['patient.iin', 'patient.birthDate', 'patient.sex', 'patient.lastName', 'patient.firstName', 'diagnosis.icd10']);
 
 /** The same checks the core runs, for the fields a secretary types, so errors follow the typing. */
-export function localFindings(f: FormState, touched: (field: string) => boolean): Finding[] {
+export function localFindings(f: FormState, touched: (field: string) => boolean, today?: string): Finding[] {
   const out: Finding[] = [];
   if (f.patient.lastName.trim() === '' && touched('lastName')) out.push(mk('patient.name_missing', 'patient.lastName', { field: 'lastName' }));
   if (f.patient.firstName.trim() === '' && touched('firstName')) out.push(mk('patient.name_missing', 'patient.firstName', { field: 'firstName' }));
   const iin = f.patient.iin.replace(/\s+/g, '');
-  const check = checkIin(iin);
+  const check = checkIin(iin, today);
   if (!check.valid) {
     if (touched('iin') || check.reason !== 'format' || /[^0-9]/.test(iin) || iin.length >= 12) out.push(mk('patient.iin_invalid', 'patient.iin', { reason: check.reason ?? 'format' }));
   } else {
@@ -217,6 +217,26 @@ export function findingsForDoc(all: Finding[], detail: CaseDetail, doc: DocState
   }
   if (firstOfKind) out.push(...all.filter((x) => x.code === 'document.missing' && x.params.kind === doc.kind));
   return out;
+}
+
+/**
+ * The form control a finding belongs to (its id), so a finding is shown once that control was left:
+ * `receivedAt` -> `receivedDate`, `patient.lastName` -> `lastName`, `diagnosis.text` ->
+ * `diagnosisText`; every finding about a document belongs to the packet (`packet`).
+ */
+export function controlOf(field: string): string {
+  if (field === 'receivedAt') return 'receivedDate';
+  if (field === 'patient.sameIin') return 'iin';
+  if (field.startsWith('patient.')) return field.slice('patient.'.length);
+  if (field === 'diagnosis.icd10') return 'icd10';
+  if (field === 'diagnosis.text') return 'diagnosisText';
+  if (field === 'documents' || field.startsWith('documents[') || field.startsWith('documents.') || field.startsWith('files')) return 'packet';
+  return field;
+}
+
+/** The control a blurred element counts as (document rows count as `packet`). */
+export function touchedControl(elementId: string): string {
+  return elementId.startsWith('doc-') ? 'packet' : elementId;
 }
 
 export function findingsFor(all: Finding[], ...fields: string[]): Finding[] {

@@ -238,6 +238,15 @@ export function useCaseDraft(id: string) {
     };
   }, [flush]);
 
+  // Edits typed while the host was away are saved as soon as it is back.
+  useEffect(
+    () =>
+      api.onConnection((state) => {
+        if (state === 'open' && seq.current !== savedSeq.current) void flush();
+      }),
+    [api, flush],
+  );
+
   // Changes made elsewhere (another window, the CLI, an import) show up when nothing is pending.
   useEffect(
     () =>

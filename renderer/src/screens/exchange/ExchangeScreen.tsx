@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatalogueDiffView, ExportKind, ExportView, ImportView } from '../../../../shared/contract/exchange';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { BackupTrustDialog, backupTrustAskOf, type BackupTrustAsk } from '../../components/BackupTrustDialog';
+import { Dialog } from '../../components/Dialog';
 import { ErrorText } from '../../components/ErrorText';
+import { fmtInstant } from '../cases/format';
 import { FileInput } from '../../components/FileInput';
 import { downloadFile, TransferError, uploadFile } from './transfer';
 
@@ -172,31 +174,29 @@ function RollbackDialog({ removed, onAccept, onReject }: { removed: string[]; on
 }
 
 /** The trust-new-sender dialog: the fingerprint to compare by phone, then trust or reject. */
-function TrustDialog({ ask, onTrust, onReject }: { ask: TrustAsk; onTrust: () => void; onReject: () => void }) {
+function TrustDialog({ ask, onTrust, onReject, returnTo }: { ask: TrustAsk; onTrust: () => void; onReject: () => void; returnTo?: RefObject<HTMLElement | null> }) {
   const { t } = useTranslation('exchange');
   if (ask.previousFingerprint !== null) return <KeyChangeDialog ask={ask} onAccept={onTrust} onReject={onReject} />;
   return (
-    <div style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.35)', display: 'grid', placeItems: 'center', zIndex: 10 }}>
-      <div role="dialog" aria-modal="true" aria-labelledby="trust-title" data-testid="trust-dialog" style={{ background: '#fff', padding: 20, borderRadius: 6, maxWidth: 560, boxShadow: '0 8px 30px rgba(0,0,0,0.3)' }}>
-        <h2 id="trust-title">{t('trust.title')}</h2>
-        <p>{t('trust.intro')}</p>
-        {ask.keyChanged && <p className="error">{t('trust.keyChanged')}</p>}
-        <p>{t('trust.sender', { name: ask.name ?? t('trust.unknownName') })}</p>
-        <p className="muted">{t('trust.installation', { installationId: ask.installationId })}</p>
-        <p>
-          {t('trust.fingerprint')}: <strong data-testid="trust-fingerprint" style={{ fontFamily: 'monospace', fontSize: '1.2em' }}>{ask.fingerprint}</strong>
-        </p>
-        <p className="muted">{t('trust.compare')}</p>
-        <div className="actions">
-          <button type="button" className="primary" onClick={onTrust} data-testid="trust-accept">
-            {t('trust.trust')}
-          </button>
-          <button type="button" onClick={onReject} autoFocus>
-            {t('trust.reject')}
-          </button>
-        </div>
+    <Dialog labelledBy="trust-title" onCancel={onReject} testId="trust-dialog" returnTo={returnTo}>
+      <h2 id="trust-title">{t('trust.title')}</h2>
+      <p>{t('trust.intro')}</p>
+      {ask.keyChanged && <p className="error">{t('trust.keyChanged')}</p>}
+      <p>{t('trust.sender', { name: ask.name ?? t('trust.unknownName') })}</p>
+      <p className="muted">{t('trust.installation', { installationId: ask.installationId })}</p>
+      <p>
+        {t('trust.fingerprint')}: <strong data-testid="trust-fingerprint" style={{ fontFamily: 'monospace', fontSize: '1.2em' }}>{ask.fingerprint}</strong>
+      </p>
+      <p className="muted">{t('trust.compare')}</p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={onTrust} data-testid="trust-accept">
+          {t('trust.trust')}
+        </button>
+        <button type="button" onClick={onReject} data-autofocus data-testid="trust-reject">
+          {t('trust.reject')}
+        </button>
       </div>
-    </div>
+    </Dialog>
   );
 }
 
@@ -216,10 +216,16 @@ function TransferTab() {
   const [rollback, setRollback] = useState<{ removed: string[]; uploadId: string; acceptKeyChange?: string } | null>(null);
   const [answer, setAnswer] = useState<string | null>(null);
   const encryptable = (peers.data ?? []).filter((p) => p.encryptionFingerprint !== null);
+  // A sender trusted for a file stays trusted for the rest of that import (a dry run, then the
+  // real import), until another file is chosen.
+  const [trustedFile, setTrustedFile] = useState<File | null>(null);
+  const [downloaded, setDownloaded] = useState(false);
+  const importButton = useRef<HTMLButtonElement>(null);
 
   const doExport = async (introduce = false) => {
     setError(undefined);
     setExported(null);
+    setDownloaded(false);
     const { jobId } = job.start('records');
     const r = await api.call('exchange.export', { kind, jobId, ...(kind === 'sync' ? (introduce ? { introduce: true } : { for: recipients }) : {}) });
     job.finish();
@@ -251,7 +257,7 @@ function TransferTab() {
     const { signal, local } = job.start('upload');
     try {
       const uploadId = await uploadFile(api, file, (d, total) => local('upload', d, total), signal);
-      await runImport(uploadId);
+      await runImport(uploadId, trustedFile !== null && trustedFile === file ? { trustNewPeer: true } : {});
     } catch (e) {
       job.finish();
       setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
@@ -321,7 +327,7 @@ function TransferTab() {
         {kind === 'sync' && <p className="muted">{t('exportForm.introduceNote')}</p>}
         {exported && (
           <div role="status" data-testid="export-done">
-            <p>{t('export.done')}</p>
+            <p>{downloaded && exported.name ? t('exportForm.handedOver', { name: exported.name }) : t('exportForm.ready')}</p>
             <p className="muted">
               {t('exportForm.records', { number: exported.records })} · {t('exportForm.attachments', { number: exported.attachments })}
             </p>
@@ -336,7 +342,15 @@ function TransferTab() {
               {t('export.checksum', { sha256: exported.sha256 })}
             </p>
             {exported.name && (
-              <button type="button" onClick={() => void downloadFile(api, exported.name!, () => undefined).catch((e: unknown) => setError(e instanceof TransferError ? e.error : { code: 'api.internal' }))} data-testid="export-download">
+              <button
+                type="button"
+                onClick={() =>
+                  void downloadFile(api, exported.name!, () => undefined)
+                    .then(() => setDownloaded(true))
+                    .catch((e: unknown) => setError(e instanceof TransferError ? e.error : { code: 'api.internal' }))
+                }
+                data-testid="export-download"
+              >
                 {t('exportForm.download')}
               </button>
             )}
@@ -346,12 +360,20 @@ function TransferTab() {
 
       <h2>{t('import.title')}</h2>
       <div className="form narrow">
-        <FileInput button={t('import.chooseFile')} accept=".htmp,.zip" onChange={(f) => setFile(f)} testId="import-file" />
+        <FileInput
+          button={t('import.chooseFile')}
+          accept=".htmp,.zip"
+          onChange={(f) => {
+            setFile(f);
+            setTrustedFile(null);
+          }}
+          testId="import-file"
+        />
         <label className="inline">
           <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> {t('importForm.dryRun')}
         </label>
         <div className="actions">
-          <button type="button" className="primary" disabled={!file || job.progress !== null} onClick={() => void doImport()} data-testid="import-start">
+          <button type="button" className="primary" disabled={!file || job.progress !== null} onClick={() => void doImport()} data-testid="import-start" ref={importButton}>
             {t('import.start')}
           </button>
         </div>
@@ -390,10 +412,12 @@ function TransferTab() {
       {ask && (
         <TrustDialog
           ask={ask.trust}
+          returnTo={importButton}
           onReject={() => setAsk(null)}
           onTrust={() => {
             const { uploadId, trust } = ask;
             setAsk(null);
+            if (trust.previousFingerprint === null) setTrustedFile(file);
             void runImport(uploadId, trust.previousFingerprint !== null ? { acceptKeyChange: trust.fingerprint } : { trustNewPeer: true });
           }}
         />
@@ -488,10 +512,12 @@ function BackupTab() {
   const [force, setForce] = useState(false);
   const [restored, setRestored] = useState<{ files: number } | null>(null);
   const [ask, setAsk] = useState<{ trust: BackupTrustAsk; uploadId: string } | null>(null);
+  const [backupDownloaded, setBackupDownloaded] = useState(false);
   const [error, setError] = useState<AppError>();
   const create = async () => {
     setError(undefined);
     const { jobId } = job.start('database');
+    setBackupDownloaded(false);
     const r = await api.call('exchange.backup', { jobId });
     job.finish();
     if (r.ok) setDone({ name: r.value.name, ...r.value.verified });
@@ -501,6 +527,7 @@ function BackupTab() {
     setError(undefined);
     try {
       await downloadFile(api, name, () => undefined);
+      setBackupDownloaded(true);
     } catch (e) {
       setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
     }
@@ -542,11 +569,14 @@ function BackupTab() {
       {done && (
         <div role="status" data-testid="backup-done">
           <p>{t('backup.done')}</p>
-          <p className="muted">{t('backup.verified', done)}</p>
+          <p className="muted">{t('backup.verified', { files: done.files })}</p>
           {done.name && (
-            <button type="button" onClick={() => void save(done.name!)} data-testid="backup-download">
-              {t('backup.download')}
-            </button>
+            <>
+              <p>{backupDownloaded ? t('exportForm.handedOver', { name: done.name }) : t('exportForm.ready')}</p>
+              <button type="button" onClick={() => void save(done.name!)} data-testid="backup-download">
+                {t('exportForm.download')}
+              </button>
+            </>
           )}
         </div>
       )}
@@ -641,7 +671,7 @@ function CatalogueTab() {
     <>
       <h2>{t('catalogueUpdate.title')}</h2>
       <p className="muted">{t('catalogueUpdate.intro')}</p>
-      <p>{state.data?.current ? t('catalogueUpdate.current', { date: state.data.current.appliedAt }) : t('catalogueUpdate.none')}</p>
+      <p>{state.data?.current ? t('catalogueUpdate.current', { date: fmtInstant(state.data.current.appliedAt) }) : t('catalogueUpdate.none')}</p>
       <div className="form narrow">
         <FileInput
           button={t('import.chooseFile')}

@@ -198,7 +198,7 @@ describe('manifest, signature, trust, version', () => {
     expect((await refused(file, 'bundle.unsafe_path')).params).toMatchObject({ path: '../evil', reason: 'dot_segment' });
   });
 
-  test('untrusted sender: refused with fingerprint and key; the trust callback sees the sender', async () => {
+  test('untrusted sender: refused with fingerprint and key; the trust callback sees the sender and the kind', async () => {
     const file = await build({ files: [{ name: 'records/a.json', data: record }] });
     const seen: unknown[] = [];
     const err = await refused(file, 'bundle.untrusted_sender', {
@@ -208,7 +208,7 @@ describe('manifest, signature, trust, version', () => {
       },
     });
     expect(err.params).toMatchObject({ fingerprint: fingerprint(keys.publicKey), publicKey: keys.publicKey, installationId: 'laptop-test', name: 'Тест' });
-    expect(seen).toEqual([[keys.publicKey, { fingerprint: fingerprint(keys.publicKey), installationId: 'laptop-test', name: 'Тест' }]]);
+    expect(seen).toEqual([[keys.publicKey, { fingerprint: fingerprint(keys.publicKey), installationId: 'laptop-test', name: 'Тест', kind: 'sync' }]]);
     await refused(file, 'bundle.untrusted_sender', {}); // no trust store: nobody is trusted
     const async = await openBundle(file, { isTrusted: async (pk) => pk === keys.publicKey });
     await async.close();
