@@ -24,6 +24,8 @@ import { orgsHandlers } from './services/orgs';
 import { protocolsHandlers } from './services/protocols';
 import { reportsHandlers } from './services/reports';
 import { scoringHandlers } from './services/scoring';
+import { setupHandlers } from './services/setup';
+import { prefsHandlers } from './services/prefs';
 import type { Store } from './store';
 
 export interface CoreOptions {
@@ -234,6 +236,8 @@ export function createCore(options: CoreOptions): Core {
     ...reportsHandlers,
     ...abroadHandlers,
     ...orgsHandlers,
+    ...setupHandlers,
+    ...prefsHandlers,
   };
   const dispatch = createDispatcher({
     handlers,

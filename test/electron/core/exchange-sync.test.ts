@@ -47,7 +47,7 @@ describe('trust is asked only for a kind importable here', () => {
     expect((await refusal(openTrusted(b.ctx, syncFile, { kinds: ['sync', 'catalogue'] }))).code).toBe('bundle.untrusted_sender');
 
     const backupFile = path.join(tempDir(), 'b.htmp');
-    await job(a, (j) => createBackup(a.ctx, { file: backupFile, job: j }));
+    await job(a, (j) => createBackup(a.ctx, { file: backupFile, job: j, keys: a.ctx.backupKeys?.() ?? { dataKey: null, keyring: null } }));
     expect((await refusal(openTrusted(b.ctx, backupFile, { kinds: ['sync', 'catalogue'] }))).code).toBe('exchange.use_restore');
     // even when trusting new senders was allowed, nobody is trusted for a refused kind
     expect((await refusal(openTrusted(b.ctx, syncFile, { kinds: ['catalogue'], trustNew: true }))).code).toBe('exchange.wrong_kind');
