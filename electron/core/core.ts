@@ -64,7 +64,7 @@ export interface Core {
 }
 
 /** Methods after which the plain reference copy may need refreshing (they write reference data). */
-const REFERENCE_WRITERS = /^(settings\.update|calendar\.(replace|setYear|reset)|catalogue\.(setInForce|saveTranslation|removeTranslation|saveNote|removeNote)|exchange\.(catalogueApply|catalogueRestore|import|trustPublisher|removePublisher))$/;
+const REFERENCE_WRITERS = /^(settings\.update|prefs\.set|calendar\.(replace|setYear|reset)|catalogue\.(setInForce|saveTranslation|removeTranslation|saveNote|removeNote)|exchange\.(catalogueApply|catalogueRestore|import|trustPublisher|removePublisher))$/;
 
 /**
  * `PRAGMA optimize` (never fatal: statistics only make queries faster). It never waits for the
@@ -245,7 +245,7 @@ export function createCore(options: CoreOptions): Core {
     context,
     referenceContext,
     after: (method) => {
-      if (method === 'settings.update') security.refreshSettings();
+      if (method === 'settings.update' || method === 'prefs.set') security.refreshSettings();
       if (REFERENCE_WRITERS.test(method)) security.refreshReference();
     },
   });

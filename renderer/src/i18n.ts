@@ -19,14 +19,15 @@ export function localeResources(): Record<string, Record<string, Tree>> {
 
 export const NAMESPACES = Object.keys(localeResources().ru ?? {});
 
-const LANG_KEY = 'htmp.lang';
-
-/** Starts i18next with the language remembered on this machine (Kazakh by default). */
+/**
+ * Starts i18next in Kazakh. The language is not kept in the browser: the screens before sign-in
+ * take the installation's (`auth.status`), and a signed-in user's own choice comes from the
+ * core (`prefs.get`, see AuthGate), so it survives another port, another browser or a restart.
+ */
 export async function initI18n(): Promise<i18n> {
-  const saved = localStorage.getItem(LANG_KEY);
   await i18next.use(initReactI18next).init({
     resources: localeResources(),
-    lng: saved === 'ru' ? 'ru' : 'kk',
+    lng: 'kk',
     fallbackLng: false,
     ns: NAMESPACES,
     defaultNS: 'common',
@@ -38,9 +39,9 @@ export async function initI18n(): Promise<i18n> {
   return i18next;
 }
 
-/** Switches the UI language and remembers the choice. */
+/** Switches the UI language of this page (App keeps a signed-in user's choice with `prefs.set`). */
 export async function setLanguage(lang: Lang): Promise<void> {
-  localStorage.setItem(LANG_KEY, lang);
+  if (i18next.language === lang) return;
   await i18next.changeLanguage(lang);
   document.documentElement.lang = lang;
 }

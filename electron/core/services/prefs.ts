@@ -62,8 +62,15 @@ export const prefsHandlers: Pick<Handlers, 'prefs.get' | 'prefs.set' | 'prefs.pu
     const user = userId();
     ctx.db.transaction(() => {
       if (a.language !== undefined) writePref(ctx, user, 'language', a.language);
+      // The screens before sign-in speak the language last chosen on this installation.
+      if (a.language) {
+        ctx.db
+          .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+          .run('language', JSON.stringify(a.language), new Date().toISOString());
+      }
       if (a.lastMembers !== undefined) writePref(ctx, user, 'lastMembers', a.lastMembers);
     })();
+    ctx.emit({ type: 'data.changed', payload: { area: 'prefs' } });
     return prefsView(ctx, user);
   },
   'prefs.putDraft': (a, ctx) => {

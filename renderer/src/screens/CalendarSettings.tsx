@@ -8,6 +8,7 @@ import type { AppError } from '../../../shared/result';
 import { useApi, useQuery } from '../api/context';
 import { ErrorText } from '../components/ErrorText';
 import { FileInput } from '../components/FileInput';
+import { DateField } from '../components/DateField';
 
 const splitDates = (s: string): string[] => s.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -96,7 +97,7 @@ export function CalendarSettings() {
           <div className="row align-end">
             <label>
               {t('calendar.kurbanAit')}
-              <input type="date" value={form.kurbanAit} onChange={(e) => setForm({ ...form, kurbanAit: e.target.value })} data-testid="calendar-kurban" />
+              <DateField value={form.kurbanAit} onChange={(e) => setForm({ ...form, kurbanAit: e.target.value })} data-testid="calendar-kurban" />
             </label>
             <label>
               {t('calendar.extraDaysOff')}

@@ -152,7 +152,7 @@ describe('protocol of a case', () => {
     await expect(core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.slice(0, 40) })).rejects.toMatchObject({ code: 'protocols.bad_sha256', params: { length: 40, context: 'incomplete' } });
     await expect(core.call('protocols.verify', { number: '1/2026', sha256: `${issued.sha256}00` })).rejects.toMatchObject({ code: 'protocols.bad_sha256', params: { length: 66, context: 'too_long' } });
     // ... and says it in words: "incomplete", not "the copies differ".
-    const incomplete = await core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.slice(0, 40) }).catch((e: AppFailure) => e);
+    const incomplete = (await core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.slice(0, 40) }).catch((e: unknown) => e)) as AppFailure;
     expect(translateError('ru', { code: incomplete.code, params: incomplete.params })).toContain('неполный');
     expect(translateError('ru', { code: incomplete.code, params: incomplete.params })).toContain('40 из 64');
     expect(translateError('kk', { code: incomplete.code, params: incomplete.params })).toContain('толық емес');

@@ -15,6 +15,7 @@ import { navigate } from '../../router';
 import { downloadPdf, pdfBlob } from '../protocols/pdf';
 import { ConfirmSelect, EligibilityPanel } from './NewRequest';
 import { fmtDate, pick } from './format';
+import { DateField } from '../../components/DateField';
 
 type Tri = '' | 'yes' | 'no';
 const toTri = (v: boolean | null | undefined): Tri => (v === true ? 'yes' : v === false ? 'no' : '');
@@ -241,7 +242,7 @@ function AdvanceForm({ d, step }: { d: AbroadRequestDetail; step: AbroadStepView
       <div className="toolbar">
         <label>
           {t('ui.detail.advanceDate')}
-          <input type="date" value={date} min={step.start} max={today} onChange={(e) => setDate(e.target.value)} data-testid="abroad-advance-date" />
+          <DateField value={date} min={step.start} max={today} onChange={(e) => setDate(e.target.value)} data-testid="abroad-advance-date" />
         </label>
         {step.records && (
           <label style={{ minWidth: 280 }}>

@@ -4,6 +4,7 @@ import type { AuthStatus } from '../../../../shared/contract';
 import type { ApiClient } from '../../api/client';
 import { ApiProvider, useApi } from '../../api/context';
 import { setLanguage } from '../../i18n';
+import { navigate } from '../../router';
 import { LockScreen } from './LockScreen';
 import { ChangePassphraseForm } from './AccountScreen';
 import { SetupScreen } from './SetupScreen';
@@ -63,6 +64,19 @@ export function AuthGate({ children }: { children: ReactNode }) {
     if (status.state !== 'signedIn' && status.language !== i18n.language) void setLanguage(status.language);
   }, [status, i18n]);
 
+  // Signed in: the interface speaks the language this user chose last (kept in the core).
+  const userId = status?.state === 'signedIn' ? status.user?.id : undefined;
+  useEffect(() => {
+    if (!userId) return;
+    let live = true;
+    void api.call('prefs.get', {}).then((r) => {
+      if (live && r.ok && r.value.language) void setLanguage(r.value.language);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, userId]);
+
   // Activity: keys, clicks and pointer moves postpone the idle lock.
   const lastTouch = useRef(0);
   useEffect(() => {
@@ -94,7 +108,8 @@ export function AuthGate({ children }: { children: ReactNode }) {
   }, [api, status?.state]);
 
   if (!status) return <div className="auth-page" aria-busy="true" />;
-  if (fresh) return <RecoveryKeyPage recoveryKey={fresh.recoveryKey} onDone={() => setFresh(null)} />;
+  // After the first admin is set up, the first-start guide leads on (names, members, calendar).
+  if (fresh) return <RecoveryKeyPage recoveryKey={fresh.recoveryKey} onDone={() => (setFresh(null), navigate('setup'))} />;
   if (status.state === 'setup') return <SetupScreen status={status} onDone={(s, key) => (setStatus(s), setFresh({ recoveryKey: key }))} onRestored={(s) => setStatus(s)} />;
   if (status.state === 'signedOut') return <SignInScreen onDone={setStatus} />;
   if (status.state === 'locked') return <LockScreen status={status} onDone={setStatus} />;
