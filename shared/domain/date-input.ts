@@ -45,6 +45,8 @@ export function formatDateInput(iso: string): string {
  * ('2003' -> '20.03', '20032026' -> '20.03.2026'); text with separators or ISO is left alone.
  */
 export function maskDateTyping(text: string): string {
+  // Dots the mask put in (after the day and the month) do not stop it: '20.032' -> '20.03.2'.
+  if (/^[\d.]+$/.test(text) && [...text].every((c, i) => c !== '.' || i === 2 || i === 5)) text = text.replace(/\./g, '');
   if (!/^\d+$/.test(text) || text.length > 8) return text;
   if (text.length <= 2) return text;
   if (text.length <= 4) return `${text.slice(0, 2)}.${text.slice(2)}`;

@@ -23,6 +23,11 @@ describe('date input (dd.mm.yyyy on screen, ISO in the code)', () => {
     expect(maskDateTyping('200320')).toBe('20.03.20');
     expect(maskDateTyping('20032026')).toBe('20.03.2026');
     expect(maskDateTyping('20.03')).toBe('20.03');
+    expect(maskDateTyping('20.032')).toBe('20.03.2');
+    expect(maskDateTyping('20.03.2026')).toBe('20.03.2026');
+    // A day typed with one digit keeps the secretary's own dots.
+    expect(maskDateTyping('2.3.2026')).toBe('2.3.2026');
+    expect(maskDateTyping('2.')).toBe('2.');
     expect(maskDateTyping('2026-03-20')).toBe('2026-03-20');
   });
 });

@@ -28,9 +28,10 @@ export function SetupGuide({ route }: { route: string[] }) {
   const step: SetupStep = isStep(route[1]) ? route[1] : (s?.next ?? 'names');
   const headRef = useRef<HTMLHeadingElement>(null);
   // Focus the step's heading when the step changes (keyboard and screen-reader users land on it).
+  const loaded = s !== undefined;
   useEffect(() => {
-    if (route[1]) headRef.current?.focus();
-  }, [route[1]]);
+    if (route[1] && loaded) headRef.current?.focus();
+  }, [route[1], loaded]);
   return (
     <section className="screen setup-guide" aria-labelledby="guide-title" data-testid="setup-guide">
       <h1 id="guide-title">{t('guide.title')}</h1>
