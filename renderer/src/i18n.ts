@@ -2,6 +2,7 @@ import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Lang } from '../../shared/contract';
 import type { AppError } from '../../shared/result';
+import { fmtInstant } from './screens/cases/format';
 
 type Tree = Record<string, unknown>;
 const files = import.meta.glob<Tree>('../../locales/*/*.json', { eager: true, import: 'default' });
@@ -46,11 +47,23 @@ export async function setLanguage(lang: Lang): Promise<void> {
   document.documentElement.lang = lang;
 }
 
+/**
+ * An error's parameters as the screen shows them: ISO dates as DD.MM.YYYY, date-times as
+ * DD.MM.YYYY HH:MM (in Kazakhstan time when the value carries a zone), never the raw form.
+ */
+export function displayParams(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params ?? {})) {
+    out[k] = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) ? fmtInstant(v) : v;
+  }
+  return out;
+}
+
 /** The translated message of an error envelope (`errors.<code>` in any namespace). */
 export function errorMessage(error: AppError): string {
   const key = `errors.${error.code}`;
   for (const ns of NAMESPACES) {
-    if (i18next.exists(key, { ns })) return i18next.t(key, { ns, ...(error.params ?? {}) });
+    if (i18next.exists(key, { ns })) return i18next.t(key, { ns, ...displayParams(error.params) });
   }
   return i18next.t('errors.api.unknown', { ns: 'errors', code: error.code });
 }

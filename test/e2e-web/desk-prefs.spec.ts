@@ -102,13 +102,14 @@ for (const lang of ['kk', 'ru'] as const) {
       await page.getByTestId('patient-firstName').fill('Әйгерім-Айым');
       await page.getByTestId('case-notes').fill('Науқасқа қоңырау шалу');
       await expect.poll(async () => (await api('prefs.get', {})).drafts.map((d: { caseId: string }) => d.caseId)).toEqual([b]);
-      await page.close({ runBeforeUnload: true });
-      await before.close();
-      expect((await api<{ patient: { firstName: string } }>('cases.get', { id: b })).patient.firstName).toBe('Әйгерім');
+      await expect.poll(async () => JSON.stringify((await api('prefs.getDraft', { caseId: b })).draft?.form ?? null)).toContain('Науқасқа қоңырау шалу');
 
-      // The host restarts on the same port; a fresh browser context (no storage, no cookie).
+      // The host stops while the tab is still open (as when the laptop restarts); then the tab goes.
       started.host.kill('SIGTERM');
       await new Promise((r) => started.host.once('exit', r));
+      await before.close();
+
+      // The host starts again on the same port; a fresh browser context (no storage, no cookie).
       started = await startWebHost(dataDir, { port: 'kept' });
       expect(new URL(started.url).port).toBe(String(port));
       const after = await browserInstance.newContext({ viewport: { width: 1366, height: 768 } });
@@ -122,7 +123,10 @@ for (const lang of ['kk', 'ru'] as const) {
       await expect(p2.getByTestId('nav-cases')).toHaveText(T[lang].cases);
       expect(await p2.evaluate(() => Object.keys(localStorage).length)).toBe(0);
 
-      // Today lists the case with unsaved edits; the case offers them back.
+      const sessionAfter = (await after.cookies()).find((k) => k.name === 'htmp_session')!.value;
+      // The case itself never got the edits ...
+      expect(((await rawApi(started, 'cases.get', { id: b }, sessionAfter)).body.value as { patient: { firstName: string } }).patient.firstName).toBe('Әйгерім');
+      // ... Today lists it with unsaved edits, and the case offers them back.
       await expect(p2.getByTestId('unsaved-draft')).toHaveText(/Серікова Әйгерім/);
       await p2.getByTestId('unsaved-draft').click();
       await expect(p2.getByTestId('draft-offer')).toBeVisible();
@@ -132,7 +136,6 @@ for (const lang of ['kk', 'ru'] as const) {
       await expect(p2.getByTestId('patient-firstName')).toHaveValue('Әйгерім-Айым');
       await expect(p2.getByTestId('case-notes')).toHaveValue('Науқасқа қоңырау шалу');
       await expect(p2.getByTestId('save-state')).toHaveAttribute('data-status', 'saved');
-      const sessionAfter = (await after.cookies()).find((k) => k.name === 'htmp_session')!.value;
       const stored = (await rawApi(started, 'cases.get', { id: b }, sessionAfter)).body.value as { patient: { firstName: string }; notes: string };
       expect([stored.patient.firstName, stored.notes]).toEqual(['Әйгерім-Айым', 'Науқасқа қоңырау шалу']);
       await expect.poll(async () => ((await rawApi(started, 'prefs.get', {}, sessionAfter)).body.value as { drafts: unknown[] }).drafts).toEqual([]);

@@ -47,13 +47,13 @@ export function RequestDetail({ id }: { id: string }) {
       <section className="panel" aria-live="polite" data-testid="abroad-status">
         {d.status === 'contracted' ? (
           <p style={{ margin: 0 }} className="ok">
-            <strong>{t('ui.detail.contract', { date: fmtDate(d.contractDate), clinic: d.clinic ?? '' })}</strong> {t('ui.detail.progressDone', { elapsed: d.elapsedDays, total: d.route.totalWorkingDays })}
+            <strong>{t('ui.detail.contract', { date: fmtDate(d.contractDate), clinic: d.clinic ?? '' })}</strong> {t('ui.detail.progressDone', { count: d.elapsedDays, total: d.route.totalWorkingDays })}
           </p>
         ) : (
           <p style={{ margin: 0 }}>
             <strong className={cur?.late ? 'error' : undefined}>{cur && t('ui.detail.current', { n: cur.n, holder: pick(cur.holder, lang), due: fmtDate(cur.due) })}</strong>{' '}
             {cur?.late && <span className="badge err strong">{t('ui.due.late', { count: cur.lateDays })}</span>}{' '}
-            {t('ui.detail.progress', { elapsed: d.elapsedDays, total: d.route.totalWorkingDays, due: fmtDate(d.routeDue) })}
+            {t('ui.detail.progress', { elapsed: d.elapsedDays, count: d.route.totalWorkingDays, due: fmtDate(d.routeDue) })}
           </p>
         )}
         {d.lateSteps > 0 && <p className="error small" style={{ margin: '4px 0 0' }}>{t('ui.detail.lateSteps', { count: d.lateSteps })}</p>}

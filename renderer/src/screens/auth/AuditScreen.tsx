@@ -132,7 +132,7 @@ export function AuditScreen() {
       </form>
       {verify && (
         <p role="status" className={verify.ok ? 'ok' : 'error'} data-testid="verify-result">
-          {verify.ok ? t('audit.verifyOk', { rows: verify.rows }) : t('audit.verifyBroken', { seq: verify.brokenAt, reason: t(`audit.reason.${verify.reason}`) })}
+          {verify.ok ? t('audit.verifyOk', { count: verify.rows }) : t('audit.verifyBroken', { seq: verify.brokenAt, reason: t(`audit.reason.${verify.reason}`) })}
         </p>
       )}
       <ErrorText error={error} />

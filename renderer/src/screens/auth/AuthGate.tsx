@@ -24,11 +24,20 @@ const TOUCH_MS = 30_000;
 export function AuthGate({ children }: { children: ReactNode }) {
   const api = useApi();
   const { i18n } = useTranslation();
-  const [status, setStatus] = useState<AuthStatus | null>(null);
+  const [status, setStatusNow] = useState<AuthStatus | null>(null);
   const [fresh, setFresh] = useState<{ recoveryKey: string } | null>(null);
+  // An answer of an auth action (sign-in, unlock, lock…) outranks an `auth.status` asked before it
+  // came: the event of a sign-in can make the page ask before its session cookie is stored, and
+  // that older "signed out" must not undo the sign-in.
+  const actions = useRef(0);
+  const setStatus = useCallback((s: AuthStatus) => {
+    actions.current += 1;
+    setStatusNow(s);
+  }, []);
   const refresh = useCallback(async () => {
+    const asked = actions.current;
     const r = await api.call('auth.status', {});
-    if (r.ok) setStatus(r.value);
+    if (r.ok && asked === actions.current) setStatusNow(r.value);
   }, [api]);
 
   // A client that notices a lock or a lost session in any answer.

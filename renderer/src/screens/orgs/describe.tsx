@@ -13,10 +13,10 @@ export function reasonText(t: TFunction, r: Reason): string {
 function alternative(t: TFunction, a: StaffAlternative): string {
   const who = a.education ? t('requirements.education', { ns: 'orgs', education: a.education }) : a.specialties.join(a.joint ? ` + ` : ` / `);
   const parts: string[] = [who];
-  if (a.minYears !== null) parts.push(t('requirements.minYears', { ns: 'orgs', years: a.minYears }) + (a.yearsScope ? ` ${t('requirements.yearsScope', { ns: 'orgs', scope: a.yearsScope })}` : ''));
+  if (a.minYears !== null) parts.push(t('requirements.minYears', { ns: 'orgs', count: a.minYears }) + (a.yearsScope ? ` ${t('requirements.yearsScope', { ns: 'orgs', scope: a.yearsScope })}` : ''));
   if (a.trainingHours !== null) {
     let s = t('requirements.training', { ns: 'orgs', hours: a.trainingHours });
-    if (a.trainingWithinYears !== null) s += ` ${t('requirements.trainingWithin', { ns: 'orgs', years: a.trainingWithinYears })}`;
+    if (a.trainingWithinYears !== null) s += ` ${t('requirements.trainingWithin', { ns: 'orgs', count: a.trainingWithinYears })}`;
     if (a.trainingTopic) s += ` (${t('requirements.trainingTopic', { ns: 'orgs', topic: a.trainingTopic })})`;
     parts.push(s);
   }
