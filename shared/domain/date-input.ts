@@ -52,3 +52,16 @@ export function maskDateTyping(text: string): string {
   if (text.length <= 4) return `${text.slice(0, 2)}.${text.slice(2)}`;
   return `${text.slice(0, 2)}.${text.slice(2, 4)}.${text.slice(4)}`;
 }
+
+/**
+ * The time a typed text means ('HH:MM', 24-hour, as written in Kazakhstan), '' for an empty
+ * text, or null when it is not (yet) a time: '9:05', '09:05', '0905', '9.05', '21 30'.
+ */
+export function parseTimeInput(text: string): string | null {
+  const s = text.trim();
+  if (s === '') return '';
+  const m = /^(\d{1,2})[:.\s](\d{2})$/.exec(s) ?? /^(\d{2})(\d{2})$/.exec(s);
+  if (!m) return null;
+  const [h, min] = [Number(m[1]), Number(m[2])];
+  return h <= 23 && min <= 59 ? `${pad(h)}:${pad(min)}` : null;
+}

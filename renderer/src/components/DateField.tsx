@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDateInput, maskDateTyping, parseDateInput } from '../../../shared/domain/date-input';
+import { formatDateInput, maskDateTyping, parseDateInput, parseTimeInput } from '../../../shared/domain/date-input';
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'value' | 'onChange' | 'min' | 'max' | 'defaultValue'>;
 
@@ -229,5 +229,62 @@ function CalendarPopup({ id, lang, selected, min, max, onPick, onClose }: { id: 
         {t('dateField.close')}
       </button>
     </div>
+  );
+}
+
+/**
+ * A time of day as HH:MM in 24 hours whatever the browser's locale (the native time input shows
+ * "10:00 AM" in an English Chromium); '9:05', '0905' and '9.05' are taken. Gives 'HH:MM', or ''
+ * while the text is not a whole time; a wrong time is named once the field is left.
+ */
+export function TimeField({ value, onChange, onBlur, ...rest }: Omit<DateFieldProps, 'min' | 'max'>) {
+  const { t } = useTranslation('setup');
+  const [text, setText] = useState(value);
+  const [bad, setBad] = useState(false);
+  const emitted = useRef(value);
+  const errorId = useId();
+  useEffect(() => {
+    if (value !== emitted.current) {
+      emitted.current = value;
+      setText(value);
+      setBad(false);
+    }
+  }, [value]);
+  const describedBy = [rest['aria-describedby'], bad ? errorId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <span className="date-field time-field">
+      <input
+        {...rest}
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        placeholder={t('dateField.timePlaceholder')}
+        maxLength={5}
+        value={text}
+        aria-invalid={bad || rest['aria-invalid'] === true || rest['aria-invalid'] === 'true' ? true : undefined}
+        aria-describedby={describedBy}
+        onChange={(e) => {
+          setText(e.target.value);
+          const parsed = parseTimeInput(e.target.value);
+          if (parsed !== null) setBad(false);
+          const v = parsed ?? '';
+          if (v !== emitted.current) {
+            emitted.current = v;
+            onChange({ target: { value: v } });
+          }
+        }}
+        onBlur={(e) => {
+          const parsed = parseTimeInput(text);
+          setBad(parsed === null);
+          if (parsed) setText(parsed);
+          onBlur?.(e);
+        }}
+      />
+      {bad && (
+        <span id={errorId} className="field-error small" role="alert">
+          {t('dateField.invalidTime')}
+        </span>
+      )}
+    </span>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateInput, isRealIsoDate, maskDateTyping, parseDateInput } from '../../../shared/domain/date-input';
+import { formatDateInput, isRealIsoDate, maskDateTyping, parseDateInput, parseTimeInput } from '../../../shared/domain/date-input';
 
 describe('date input (dd.mm.yyyy on screen, ISO in the code)', () => {
   it('reads the ways a date is typed or pasted', () => {
@@ -29,5 +29,10 @@ describe('date input (dd.mm.yyyy on screen, ISO in the code)', () => {
     expect(maskDateTyping('2.3.2026')).toBe('2.3.2026');
     expect(maskDateTyping('2.')).toBe('2.');
     expect(maskDateTyping('2026-03-20')).toBe('2026-03-20');
+  });
+
+  it('reads a time as HH:MM in 24 hours', () => {
+    for (const [s, want] of [['9:05', '09:05'], ['09:05', '09:05'], ['0905', '09:05'], ['21.30', '21:30'], ['21 30', '21:30'], ['', '']] as const) expect(parseTimeInput(s), s).toBe(want);
+    for (const s of ['24:00', '12:60', '9', '9:5', '10:00 AM', 'полдень']) expect(parseTimeInput(s), s).toBeNull();
   });
 });

@@ -22,7 +22,7 @@ import { HtmpCodeField } from './HtmpCodeField';
 import { PacketChecklist } from './PacketChecklist';
 import { useCaseDraft } from './useCaseDraft';
 import { ProviderPicker } from '../orgs/ProviderPicker';
-import { DateField } from '../../components/DateField';
+import { DateField, TimeField } from '../../components/DateField';
 
 /** One case: patient, packet, deadline and funding, decision, and what follows an approval. */
 export function CaseEditor({ id }: { id: string }) {
@@ -308,7 +308,7 @@ export function CaseEditor({ id }: { id: string }) {
                 {(p) => <DateField {...p} value={form.receivedDate} onChange={(e) => set('receivedDate', e.target.value)} data-testid="case-receivedDate" />}
               </Field>
               <Field id="receivedTime" label={t('ui.case.receivedTime')}>
-                {(p) => <input {...p} type="time" value={form.receivedTime} onChange={(e) => set('receivedTime', e.target.value)} data-testid="case-receivedTime" />}
+                {(p) => <TimeField {...p} value={form.receivedTime} onChange={(e) => set('receivedTime', e.target.value)} data-testid="case-receivedTime" />}
               </Field>
               <Field id="channel" label={t('ui.case.channel')} findings={findingsFor(shown, 'channel')}>
                 {(p) => (
