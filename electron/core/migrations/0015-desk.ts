@@ -13,13 +13,16 @@ import type { Migration } from './types';
  * Local to this installation like `users` (not user data that sync carries): they belong to a
  * user here and are written by the setup and prefs services only. They live in the encrypted
  * database, so backups keep them.
+ *
+ * `IF NOT EXISTS`: a test fixture that rolls a folder back to an earlier schema version (the
+ * vault's wave-1 folder) leaves these tables in place, and the lead may renumber migrations.
  */
 export const m0015Desk: Migration = {
   version: 15,
   name: 'desk',
   up(db) {
     db.exec(`
-      CREATE TABLE calendar_checks (
+      CREATE TABLE IF NOT EXISTS calendar_checks (
         year INTEGER PRIMARY KEY,
         data_sha256 TEXT NOT NULL,
         user_id TEXT,
@@ -27,7 +30,7 @@ export const m0015Desk: Migration = {
         at TEXT NOT NULL
       ) STRICT;
 
-      CREATE TABLE user_prefs (
+      CREATE TABLE IF NOT EXISTS user_prefs (
         user_id TEXT NOT NULL,
         key TEXT NOT NULL,
         value TEXT NOT NULL,
@@ -35,7 +38,7 @@ export const m0015Desk: Migration = {
         PRIMARY KEY (user_id, key)
       ) STRICT;
 
-      CREATE TABLE case_drafts (
+      CREATE TABLE IF NOT EXISTS case_drafts (
         user_id TEXT NOT NULL,
         case_id TEXT NOT NULL,
         base TEXT NOT NULL,
@@ -43,7 +46,7 @@ export const m0015Desk: Migration = {
         saved_at TEXT NOT NULL,
         PRIMARY KEY (user_id, case_id)
       ) STRICT;
-      CREATE INDEX case_drafts_case ON case_drafts (case_id);
+      CREATE INDEX IF NOT EXISTS case_drafts_case ON case_drafts (case_id);
     `);
   },
 };
