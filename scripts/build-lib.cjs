@@ -103,6 +103,12 @@ function buildElectron(names = Object.keys(bundles)) {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
+      // `import()` of a package or builtin becomes `require` (still late, on first use): the CLI
+      // and the web host run from a V8 code cache (compile-cache.cjs), and on Node 20 a script
+      // compiled from cached data loses its dynamic-import callback, so a real `import()` there
+      // fails with ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING from the second run on (an XLSX
+      // import, reading a backup).
+      supported: { 'dynamic-import': false },
       external,
       sourcemap: 'linked',
       logLevel: 'warning',

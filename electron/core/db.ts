@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { AppFailure } from '../../shared/result';
+import { pendingAudit } from './auth/current';
 import { migrations as allMigrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -83,8 +84,31 @@ export function openDatabase(file: string, options: { readonly?: boolean; key?: 
  */
 function immediateTransactions(db: Db): void {
   const plain = db.transaction.bind(db);
+  let depth = 0;
   db.transaction = ((fn: (...args: never[]) => unknown) => {
-    const tx = plain(fn);
+    // The outermost transaction of an audited call appends the call's audit row before it
+    // commits (auth/current.ts): one write transaction per call, and the chain's previous hash
+    // is read under the write lock this transaction holds. Rolled back with it on failure.
+    const withAudit = function (this: unknown, ...args: never[]): unknown {
+      depth++;
+      try {
+        const out = fn.apply(this, args);
+        const p = depth === 1 ? pendingAudit() : null;
+        if (p && p.db === db && !p.written) {
+          p.written = true;
+          try {
+            p.write();
+          } catch (err) {
+            p.written = false;
+            throw err;
+          }
+        }
+        return out;
+      } finally {
+        depth--;
+      }
+    };
+    const tx = plain(withAudit as typeof fn);
     const run = ((...args: never[]) => tx.immediate(...args)) as unknown as typeof tx;
     return Object.assign(run, { default: tx.immediate, deferred: tx.deferred, immediate: tx.immediate, exclusive: tx.exclusive });
   }) as typeof db.transaction;

@@ -4,7 +4,7 @@ import { argSchemas, isMethodName, type MethodName } from '../../shared/contract
 import { cleanTexts } from '../../shared/domain/text-safety';
 import { AppFailure, type Result } from '../../shared/result';
 import { subjectOf } from './auth/audit';
-import type { Actor } from './auth/current';
+import { withPendingAudit, type Actor, type PendingAudit } from './auth/current';
 import type { Security } from './auth/security';
 import { LOCAL_CALLER, type Caller, type CoreContext, type Handlers } from './context';
 import { dbFailure } from './db-errors';
@@ -49,6 +49,7 @@ export function createDispatcher(deps: DispatchDeps) {
     const action = auditActionOf(method);
     let actor: Actor | null = null;
     let subject: { caseId: string | null; patientIin: string | null } = { caseId: null, patientIin: null };
+    let owed: PendingAudit | null = null;
     try {
       if (isAuthMethod(method)) return { ok: true, value: await handler(parsed.data, deps.context, caller) };
       const session = security.session(caller);
@@ -66,8 +67,30 @@ export function createDispatcher(deps: DispatchDeps) {
       if (action) subject = subjectOf(deps.context.db, method, parsed.data, null);
       if (!roleAllows(actor.role, need)) throw new AppFailure('auth.forbidden', { role: actor.role, need });
       if (!PASSIVE.has(method)) security.touch(session);
-      const value = await security.runAs(actor, () => handler(parsed.data, deps.context, caller));
-      if (action) {
+      // The audit row travels in the call's first write transaction (one write lock per call;
+      // the chain's previous hash read under it): see PendingAudit.
+      const who = actor;
+      const db = deps.context.db;
+      owed = action
+        ? {
+            db,
+            written: false,
+            changes: [],
+            write() {
+              let s = subject;
+              if (!s.caseId) {
+                const created = this.changes.find((c) => c.table === 'cases')?.recordId;
+                if (created && (method === 'cases.save' || method === 'cases.import')) s = subjectOf(db, method, { ...(parsed.data as object), caseId: created }, null);
+              }
+              subject = s;
+              security.audit({ userId: who.userId, userName: who.login, action, method, outcome: 'ok', caseId: s.caseId, patientIin: s.patientIin, detail: detailOf(method, parsed.data) });
+            },
+          }
+        : null;
+      const value = await security.runAs(actor, () => withPendingAudit(owed, () => handler(parsed.data, deps.context, caller)));
+      if (action && owed && !owed.written) {
+        // A job the call left running (its context carries `owed`) must not append a second row.
+        owed.written = true;
         if (!subject.caseId) subject = subjectOf(deps.context.db, method, parsed.data, value);
         security.audit({ userId: actor.userId, userName: actor.login, action, method, outcome: 'ok', caseId: subject.caseId, patientIin: subject.patientIin, detail: detailOf(method, parsed.data) });
       }
@@ -75,7 +98,10 @@ export function createDispatcher(deps: DispatchDeps) {
       return { ok: true, value };
     } catch (err) {
       const error = err instanceof AppFailure ? err.toError() : err instanceof ZodError ? invalidArgument(err) : null;
+      // A failed call is recorded with its outcome; when a write of it had already committed
+      // with its `ok` row (a later step failed), this second row says how the call ended.
       if (actor && action) {
+        if (owed) owed.written = true;
         try {
           security.audit({ userId: actor.userId, userName: actor.login, action, method, outcome: error?.code ?? 'api.internal', caseId: subject.caseId, patientIin: subject.patientIin, detail: detailOf(method, parsed.data) });
         } catch {

@@ -26,8 +26,18 @@ export function makePrivate(dataDir: string): void {
   fs.chmodSync(dataDir, 0o700);
   for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
     const p = path.join(dataDir, entry.name);
-    if (entry.isFile() && OWN_FILE.test(entry.name)) fs.chmodSync(p, 0o600);
-    else if (entry.isDirectory() && OWN_DIRS.has(entry.name)) fs.chmodSync(p, 0o700);
+    // Another process on the folder (a CLI command, the app) may rename or remove one of its
+    // temporary files between the listing and the chmod: a name gone meanwhile is not an error.
+    if (entry.isFile() && OWN_FILE.test(entry.name)) chmodIfThere(p, 0o600);
+    else if (entry.isDirectory() && OWN_DIRS.has(entry.name)) chmodIfThere(p, 0o700);
+  }
+}
+
+function chmodIfThere(p: string, mode: number): void {
+  try {
+    fs.chmodSync(p, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Db } from './db';
-import { currentActor } from './auth/current';
+import { currentActor, pendingAudit } from './auth/current';
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -216,6 +216,9 @@ export class Store {
       'log',
       `INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at, origin, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(change.changeId, table, recordId, op, JSON.stringify(fields), change.installationId, at, change.origin, currentActor()?.userId ?? null);
+    // The call's audit row names the case it created (cases.save of a new case, cases.import).
+    const owed = pendingAudit();
+    if (owed && owed.db === this.db && owed.changes.length < 16) owed.changes.push({ table, recordId });
     for (const l of this.listeners) l(change);
   }
 

@@ -59,11 +59,13 @@ export async function setUpAdmin(app: { url: string; token: string }): Promise<{
 }
 
 /** Starts the built web host on a fresh data folder and waits for its URL (any free port unless one is named). */
-export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-')), options: { port?: number | 'kept'; args?: string[] } = {}): Promise<Omit<WebApp, 'open' | 'api' | 'session' | 'recoveryKey'>> {
-  const host = spawn(process.execPath, [path.join(root, 'dist', 'electron', 'host.cjs'), '--data-dir', dataDir, ...(options.port === 'kept' ? [] : ['--port', String(options.port ?? 0)]), ...(options.args ?? [])], {
+export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-')), options: { port?: number | 'kept'; args?: string[]; clockAt?: string } = {}): Promise<Omit<WebApp, 'open' | 'api' | 'session' | 'recoveryKey'>> {
+  // A test that names a date runs the host on a clock starting then (test/support/fixed-clock.cjs).
+  const clock = options.clockAt ? ['--require', path.join(root, 'test', 'support', 'fixed-clock.cjs')] : [];
+  const host = spawn(process.execPath, [...clock, path.join(root, 'dist', 'electron', 'host.cjs'), '--data-dir', dataDir, ...(options.port === 'kept' ? [] : ['--port', String(options.port ?? 0)]), ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // A cheap scrypt for the test keyrings (marked test-only; the app refuses them otherwise).
-    env: { ...process.env, HTMP_TEST_FAST_KDF: '1' },
+    env: { ...process.env, HTMP_TEST_FAST_KDF: '1', ...(options.clockAt ? { HTMP_TEST_NOW: options.clockAt } : {}) },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -92,7 +94,9 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export const test = base.extend<{ app: WebApp }, { browserInstance: Browser }>({
+export const test = base.extend<{ app: WebApp; clockAt: string | undefined }, { browserInstance: Browser }>({
+  /** A date the test's world runs at (host and page), e.g. `test.use({ clockAt: '2027-02-10T10:00:00+05:00' })`; unset: the real date. */
+  clockAt: [undefined, { option: true }],
   browserInstance: [
     async ({}, use) => {
       const b = await launchChromium();
@@ -101,13 +105,14 @@ export const test = base.extend<{ app: WebApp }, { browserInstance: Browser }>({
     },
     { scope: 'worker' },
   ],
-  app: async ({ browserInstance }, use) => {
-    const started = await startWebHost();
+  app: async ({ browserInstance, clockAt }, use) => {
+    const started = await startWebHost(undefined, { clockAt });
     // Every spec starts signed in as the first admin: the session cookie is in the page's context.
     const { session, recoveryKey } = await setUpAdmin(started);
     const pages: Page[] = [];
     const context = await browserInstance.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
     await context.addCookies([{ name: 'htmp_session', value: session, domain: '127.0.0.1', path: '/api', httpOnly: true, sameSite: 'Strict' }]);
+    if (clockAt) await context.clock.install({ time: new Date(clockAt) });
     await use({
       ...started,
       session,

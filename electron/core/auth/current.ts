@@ -17,3 +17,29 @@ export const runAs = <T>(actor: Actor | null, fn: () => T): T => store.run(actor
 
 /** The user the current call runs for; null outside a signed-in call (sync, start-up, tests without users). */
 export const currentActor = (): Actor | null => store.getStore() ?? null;
+
+/**
+ * The audit row a call still owes (set by dispatch for an audited method). The first write
+ * transaction of the call on `db` appends it before it commits (db.ts), so a call that writes
+ * takes the write lock once — its change and its audit row commit together, and the row's link
+ * to the previous one is read under that same lock. A call that never writes (an opened case, a
+ * rendered PDF) has it appended by dispatch afterwards, in a transaction of its own.
+ */
+export interface PendingAudit {
+  /** The connection whose transactions carry the row (the open encrypted database). */
+  readonly db: object;
+  /** True once the row was appended (in a transaction that then committed or rolled back: see `rows`). */
+  written: boolean;
+  /** Appends the row with outcome `ok`, inside the caller's open transaction. */
+  write(): void;
+  /** Changes seen in this call's transactions (the subject of a new case comes from them). */
+  readonly changes: { table: string; recordId: string }[];
+}
+
+const pending = new AsyncLocalStorage<PendingAudit | null>();
+
+/** Runs `fn` with `p` as the call's owed audit row. */
+export const withPendingAudit = <T>(p: PendingAudit | null, fn: () => T): T => pending.run(p, fn);
+
+/** The current call's owed audit row, if any. */
+export const pendingAudit = (): PendingAudit | null => pending.getStore() ?? null;

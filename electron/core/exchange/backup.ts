@@ -18,7 +18,7 @@
  * previous content is then moved aside to `.replaced-<time>/`, never deleted.
  */
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -406,7 +406,7 @@ export async function restoreBackup(opts: {
         } catch {
           throw new AppFailure('bundle.hash_mismatch', { path: p });
         }
-        const sha = (await import('node:crypto')).createHash('sha256').update(plain).digest('hex');
+        const sha = createHash('sha256').update(plain).digest('hex');
         plain.fill(0);
         if (check.nameOf(sha) !== rel.slice(3)) throw new AppFailure('bundle.hash_mismatch', { path: p });
         const target = path.join(staging, 'files', rel);

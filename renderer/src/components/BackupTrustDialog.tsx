@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../../shared/result';
+import { Dialog } from './Dialog';
 
 /** What the core says about a backup of another installation (`exchange.backup_untrusted`). */
 export interface BackupTrustAsk {
@@ -20,23 +21,21 @@ export function backupTrustAskOf(e: AppError | undefined): BackupTrustAsk | null
 export function BackupTrustDialog({ ask, onTrust, onReject }: { ask: BackupTrustAsk; onTrust: () => void; onReject: () => void }) {
   const { t } = useTranslation('exchange');
   return (
-    <div style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.35)', display: 'grid', placeItems: 'center', zIndex: 10 }}>
-      <div role="dialog" aria-modal="true" aria-labelledby="backup-trust-title" data-testid="backup-trust-dialog" style={{ background: '#fff', padding: 20, borderRadius: 6, maxWidth: 560, boxShadow: '0 8px 30px rgba(0,0,0,0.3)' }}>
-        <h2 id="backup-trust-title">{t('backupTrust.title')}</h2>
-        <p>{t('backupTrust.intro')}</p>
-        <p className="muted">{t('backupTrust.installation', { installationId: ask.installationId, createdAt: ask.createdAt.slice(0, 16).replace('T', ' ') })}</p>
-        <p>
-          {t('backupTrust.fingerprint')}: <strong data-testid="backup-trust-fingerprint" style={{ fontFamily: 'monospace', fontSize: '1.2em', whiteSpace: 'nowrap' }}>{ask.fingerprint}</strong>
-        </p>
-        <div className="actions">
-          <button type="button" className="primary" onClick={onTrust} data-testid="backup-trust-accept">
-            {t('backupTrust.accept')}
-          </button>
-          <button type="button" onClick={onReject} autoFocus>
-            {t('backupTrust.reject')}
-          </button>
-        </div>
+    <Dialog labelledBy="backup-trust-title" onCancel={onReject} testId="backup-trust-dialog">
+      <h2 id="backup-trust-title">{t('backupTrust.title')}</h2>
+      <p>{t('backupTrust.intro')}</p>
+      <p className="muted">{t('backupTrust.installation', { installationId: ask.installationId, createdAt: ask.createdAt.slice(0, 16).replace('T', ' ') })}</p>
+      <p>
+        {t('backupTrust.fingerprint')}: <strong data-testid="backup-trust-fingerprint" style={{ fontFamily: 'monospace', fontSize: '1.2em', whiteSpace: 'nowrap' }}>{ask.fingerprint}</strong>
+      </p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={onTrust} data-testid="backup-trust-accept">
+          {t('backupTrust.accept')}
+        </button>
+        <button type="button" onClick={onReject} data-autofocus>
+          {t('backupTrust.reject')}
+        </button>
       </div>
-    </div>
+    </Dialog>
   );
 }

@@ -1,4 +1,5 @@
 /** Sign-in, lock, PIN, users, roles and the audit trail at the one door (issue 10). */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -204,6 +205,60 @@ describe('audit trail', () => {
     expect(csv.text.split('\r\n').length).toBeGreaterThan(10);
     const pdf = await admin.call('audit.exportPdf', { lang: 'ru' });
     expect(Buffer.from(pdf.base64, 'base64').subarray(0, 4).toString()).toBe('%PDF');
+  });
+
+  it('an audited write takes the write lock once: its row commits with the change and rolls back with it', async () => {
+    const { raw } = fresh();
+    const { core } = setUpAndSignIn(raw);
+    await core.call('settings.update', TEST_COMMISSION);
+    // Count the outermost write transactions the calls open (each one is a BEGIN IMMEDIATE).
+    const db = core.db;
+    const inner = db.transaction.bind(db);
+    let transactions = 0;
+    db.transaction = ((fn: (...args: never[]) => unknown) => {
+      const tx = inner(fn);
+      return Object.assign((...args: never[]) => {
+        if (!db.inTransaction) transactions++;
+        return tx(...args);
+      }, tx);
+    }) as typeof db.transaction;
+    const before = (await core.call('audit.list', { limit: 1 })).rows[0]!.seq;
+    const { id } = await core.call('cases.save', completeDraft());
+    expect(transactions).toBe(1);
+    const rows = (await core.call('audit.list', { limit: 10 })).rows.filter((r) => r.seq > before && r.method === 'cases.save');
+    // the new case is named although its id was only known inside the transaction
+    expect(rows).toMatchObject([{ action: 'case.change', outcome: 'ok', caseId: id, patientIin: completeDraft().patient.iin }]);
+    // A read has no write of its own: its row is the call's one transaction.
+    transactions = 0;
+    await core.call('cases.get', { id });
+    expect(transactions).toBe(1);
+    // A write that fails inside its transaction leaves no `ok` row: the refusal is recorded instead.
+    const stale = await code(core.call('cases.save', { ...completeDraft(), id, expectedUpdatedAt: '2000-01-01T00:00:00.000Z' }));
+    expect(stale).not.toBe('ok');
+    const last = (await core.call('audit.list', { limit: 1 })).rows[0]!;
+    expect(last).toMatchObject({ method: 'cases.save', outcome: stale, caseId: id });
+    expect((await core.call('audit.verify', {})).ok).toBe(true);
+  });
+
+  it('a forged row appended with the head moved to it is found: its hash is not under the audit key', async () => {
+    const { dir, raw } = fresh();
+    const { core } = setUpAndSignIn(raw);
+    await core.call('settings.update', TEST_COMMISSION);
+    const db = rawDatabase(dir);
+    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+    // Someone with the sqlite library adds "the admin opened a case" that never happened,
+    // linked to the real last row, with a plausible hash, and moves the head to it.
+    const seq = last.seq + 1;
+    const forgedHash = createHash('sha256').update(`${last.hash}\nforged`).digest('hex');
+    db.prepare(
+      "INSERT INTO audit_log (seq, at, user_id, user_name, action, method, outcome, case_id, patient_iin, host, detail, prev_hash, hash) VALUES (?, ?, NULL, 'admin', 'case.open', 'cases.get', 'ok', NULL, '900101300123', 'web', '{}', ?, ?)",
+    ).run(seq, new Date().toISOString(), last.hash, forgedHash);
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'audit_head'").run(`${seq}:${forgedHash}`);
+    db.close();
+    expect(await core.call('audit.verify', {})).toMatchObject({ ok: false, brokenAt: seq, reason: 'altered' });
+    // The app's next row links to the forged one but cannot make it whole: still found.
+    await core.call('settings.update', { idleLockMinutes: 15 });
+    expect(await core.call('audit.verify', {})).toMatchObject({ ok: false, brokenAt: seq, reason: 'altered' });
   });
 
   it('truncating the newest rows is found through the head', async () => {

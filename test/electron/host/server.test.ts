@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_TOKEN_REFUSED, DEFAULT_PORT, defaultPorts, startHost, type RunningHost } from '../../../electron/host/server';
 import { HOST_STATE_FILE, readHostState, writeHostState } from '../../../electron/host/state';
-import { tempCore, tempDir } from '../../support/temp';
+import { tempCore, tempDir, TEST_ADMIN } from '../../support/temp';
 
 let host: RunningHost | undefined;
 afterEach(async () => {
@@ -109,10 +109,16 @@ describe('web host', () => {
 
   it('pushes core events over one WebSocket per tab, only with the token', async () => {
     const h = await start();
+    const headers = { host: `127.0.0.1:${h.port}`, 'x-htmp-token': 'test-token-123', 'content-type': 'application/json' };
+    // A change needs a signed-in session (issue 10): the sign-in sets it as a cookie.
+    const signIn = await request(h.port, { method: 'POST', path: '/api/auth.signIn', headers, body: JSON.stringify({ login: TEST_ADMIN.login, passphrase: TEST_ADMIN.passphrase }) });
+    const cookie = /htmp_session=[^;]+/.exec(String(signIn.headers['set-cookie'] ?? ''))?.[0];
+    expect(cookie).toBeDefined();
+    // (the sign-in itself was announced as auth.changed: the tabs listen from here on)
     const a = await stream(h.port, 'test-token-123');
     const b = await stream(h.port, 'test-token-123');
-    const headers = { host: `127.0.0.1:${h.port}`, 'x-htmp-token': 'test-token-123', 'content-type': 'application/json' };
-    await request(h.port, { method: 'POST', path: '/api/settings.update', headers, body: JSON.stringify({ commissionName: 'X' }) });
+    const changed = await request(h.port, { method: 'POST', path: '/api/settings.update', headers: { ...headers, cookie: cookie! }, body: JSON.stringify({ commissionName: 'X' }) });
+    expect(JSON.parse(changed.body)).toMatchObject({ ok: true });
     expect(await a.first).toEqual({ type: 'data.changed', payload: { area: 'settings' } });
     expect(await b.first).toEqual({ type: 'data.changed', payload: { area: 'settings' } });
     // Another run's token: the socket is closed with the code that tells the tab not to retry.

@@ -523,15 +523,6 @@ function BackupTab() {
     if (r.ok) setDone({ name: r.value.name, ...r.value.verified });
     else setError(r.error);
   };
-  const save = async (name: string) => {
-    setError(undefined);
-    try {
-      await downloadFile(api, name, () => undefined);
-      setBackupDownloaded(true);
-    } catch (e) {
-      setError(e instanceof TransferError ? e.error : { code: 'api.internal' });
-    }
-  };
   // Onto this installation, through the running app (auth.restore): it closes, restores, reopens signed out.
   const runRestore = async (uploadId: string, trustBackupKey?: string) => {
     const isKey = /^[0-9A-Za-z]{4}([- ]?[0-9A-Za-z]{4}){7}$/.test(secret.trim());
@@ -573,7 +564,15 @@ function BackupTab() {
           {done.name && (
             <>
               <p>{backupDownloaded ? t('exportForm.handedOver', { name: done.name }) : t('exportForm.ready')}</p>
-              <button type="button" onClick={() => void save(done.name!)} data-testid="backup-download">
+              <button
+                type="button"
+                onClick={() =>
+                  void downloadFile(api, done.name!, () => undefined)
+                    .then(() => setBackupDownloaded(true))
+                    .catch((e: unknown) => setError(e instanceof TransferError ? e.error : { code: 'api.internal' }))
+                }
+                data-testid="backup-download"
+              >
                 {t('exportForm.download')}
               </button>
             </>
