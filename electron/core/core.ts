@@ -24,6 +24,8 @@ import { orgsHandlers } from './services/orgs';
 import { protocolsHandlers } from './services/protocols';
 import { reportsHandlers } from './services/reports';
 import { scoringHandlers } from './services/scoring';
+import { setupHandlers } from './services/setup';
+import { prefsHandlers } from './services/prefs';
 import type { Store } from './store';
 
 export interface CoreOptions {
@@ -62,7 +64,7 @@ export interface Core {
 }
 
 /** Methods after which the plain reference copy may need refreshing (they write reference data). */
-const REFERENCE_WRITERS = /^(settings\.update|calendar\.(replace|setYear|reset)|catalogue\.(setInForce|saveTranslation|removeTranslation|saveNote|removeNote)|exchange\.(catalogueApply|catalogueRestore|import|trustPublisher|removePublisher))$/;
+const REFERENCE_WRITERS = /^(settings\.update|prefs\.set|calendar\.(replace|setYear|reset)|catalogue\.(setInForce|saveTranslation|removeTranslation|saveNote|removeNote)|exchange\.(catalogueApply|catalogueRestore|import|trustPublisher|removePublisher))$/;
 
 /**
  * `PRAGMA optimize` (never fatal: statistics only make queries faster). It never waits for the
@@ -234,6 +236,8 @@ export function createCore(options: CoreOptions): Core {
     ...reportsHandlers,
     ...abroadHandlers,
     ...orgsHandlers,
+    ...setupHandlers,
+    ...prefsHandlers,
   };
   const dispatch = createDispatcher({
     handlers,
@@ -241,7 +245,7 @@ export function createCore(options: CoreOptions): Core {
     context,
     referenceContext,
     after: (method) => {
-      if (method === 'settings.update') security.refreshSettings();
+      if (method === 'settings.update' || method === 'prefs.set') security.refreshSettings();
       if (REFERENCE_WRITERS.test(method)) security.refreshReference();
     },
   });

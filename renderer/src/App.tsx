@@ -27,9 +27,10 @@ export function App() {
     () =>
       api.onEvent((e) => {
         if (e.type === 'ui.navigate' && typeof e.payload.area === 'string') navigate(e.payload.area);
-        if (e.type === 'data.changed' && e.payload.area === 'settings') {
-          void api.call('settings.get', {}).then((r) => {
-            if (r.ok && r.value.language !== i18n.language) void setLanguage(r.value.language);
+        // This user's choice made in another tab or window follows here.
+        if (e.type === 'data.changed' && e.payload.area === 'prefs') {
+          void api.call('prefs.get', {}).then((r) => {
+            if (r.ok && r.value.language && r.value.language !== i18n.language) void setLanguage(r.value.language);
           });
         }
       }),
@@ -38,7 +39,8 @@ export function App() {
 
   const switchLanguage = (lang: Lang) => {
     void setLanguage(lang);
-    void api.call('settings.update', { language: lang });
+    // Kept per user in the core's database (not in this browser's storage).
+    void api.call('prefs.set', { language: lang });
   };
 
   return (
@@ -69,7 +71,7 @@ export function App() {
       </header>
       <nav className="sidebar" aria-label={t('nav.label')}>
         <ul>
-          {visible.map((a) => (
+          {visible.filter((a) => !a.hidden).map((a) => (
             <li key={a.id}>
               <a href={href(a.id)} aria-current={a.id === current.id ? 'page' : undefined} data-testid={`nav-${a.id}`}>
                 {t(a.label)}

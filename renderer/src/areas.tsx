@@ -13,6 +13,7 @@ import { TodayScreen } from './screens/today/TodayScreen';
 import { AccountScreen } from './screens/auth/AccountScreen';
 import { AuditScreen } from './screens/auth/AuditScreen';
 import { UsersScreen } from './screens/auth/UsersScreen';
+import { SetupGuide } from './screens/setup/SetupGuide';
 
 export interface Area {
   id: string;
@@ -21,6 +22,8 @@ export interface Area {
   screen: ComponentType<{ route: string[] }>;
   /** Shown only to users of this role (the core refuses the methods to others anyway). */
   role?: 'admin';
+  /** Reached by links only (not listed in the navigation): the first-start guide. */
+  hidden?: boolean;
 }
 
 /** The areas of the app, in navigation order; each issue's screens plug in here. */
@@ -39,4 +42,5 @@ export const areas: Area[] = [
   { id: 'users', label: 'auth:users.nav', screen: UsersScreen, role: 'admin' },
   { id: 'audit', label: 'auth:audit.nav', screen: AuditScreen, role: 'admin' },
   { id: 'about', label: 'nav.about', screen: AboutScreen },
+  { id: 'setup', label: 'setup:guide.title', screen: SetupGuide, hidden: true },
 ];

@@ -136,6 +136,14 @@ export const METHOD_ACCESS: Partial<Record<MethodName, Access>> = {
 
   // Commission members, after the decision, reports, organizations and conformity (issues 11, 14, 15).
   'settings.members': 'viewer',
+  // The first-start guide and each user's own preferences (issue 13).
+  'setup.status': 'viewer',
+  'setup.confirmCalendar': 'admin',
+  'prefs.get': 'viewer',
+  'prefs.set': 'viewer',
+  'prefs.putDraft': 'secretary',
+  'prefs.getDraft': 'secretary',
+  'prefs.dropDraft': 'secretary',
   'settings.setMembers': 'admin',
   'cases.issueCheck': 'secretary',
   'aftercare.timeline': 'viewer',
@@ -311,6 +319,10 @@ export const AUDITED: Partial<Record<MethodName, string>> = {
   'abroad.summaryPdf': 'export',
   'abroad.summaryXlsx': 'export',
   'settings.setMembers': 'settings.change',
+  'setup.confirmCalendar': 'settings.change',
+  // A user's unsaved edits hold patient data: reading them back is audited like opening the case
+  // (writing them is not: the case itself changes only through cases.save, which is audited).
+  'prefs.getDraft': 'case.open',
   'aftercare.timeline': 'case.open',
   'aftercare.dischargeSummary': 'case.change',
   'aftercare.attachFile': 'case.change',

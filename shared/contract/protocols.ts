@@ -106,6 +106,16 @@ export interface RenderedProtocol extends PdfFile {
   issued: IssuedProtocol;
 }
 
+/**
+ * A paper protocol checked against the archive: `known` when a protocol has the number; on a
+ * match, the protocol as stored (number, date, patient, outcome) to compare with the paper.
+ */
+export interface VerifyResult {
+  matches: boolean;
+  known: boolean;
+  protocol?: ProtocolListItem;
+}
+
 export interface ProtocolListItem {
   id: string;
   caseId: string;
@@ -142,7 +152,7 @@ export interface ProtocolsMethods {
   'protocols.render': { args: Args<'protocols.render'>; result: RenderedProtocol };
   'protocols.renderCaseFile': { args: Args<'protocols.renderCaseFile'>; result: PdfFile };
   'protocols.issue': { args: Args<'protocols.issue'>; result: { issued: IssuedProtocol; created: boolean } };
-  'protocols.verify': { args: Args<'protocols.verify'>; result: { matches: boolean; known: boolean } };
+  'protocols.verify': { args: Args<'protocols.verify'>; result: VerifyResult };
   'protocols.list': { args: Args<'protocols.list'>; result: { items: ProtocolListItem[] } };
   'protocols.registerPdf': { args: Args<'protocols.registerPdf'>; result: PdfFile & { count: number } };
   'protocols.refusalJournalPdf': { args: Args<'protocols.refusalJournalPdf'>; result: PdfFile & { count: number } };

@@ -47,6 +47,9 @@ test('kk: first start is the set-up screen; the recovery key is shown once with 
     await page.getByTestId('recovery-continue').click();
     await expect(page.getByTestId('whoami')).toContainText('Айгерім Сапарова');
     await expect(page.getByTestId('nav-users')).toBeVisible();
+    // The first-start guide leads on from here (issue 13): names, members, calendar.
+    await expect(page.getByTestId('setup-guide')).toBeVisible();
+    await expect(page.getByTestId('guide-progress')).toHaveText('3 қадамның 0 орындалды');
     await context.close();
   } finally {
     host.host.kill('SIGTERM');

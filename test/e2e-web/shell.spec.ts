@@ -47,4 +47,6 @@ test('settings show the working-day calendar and a year can be edited', async ({
   await page.getByTestId('calendar-save').click();
   await expect(page.getByTestId('calendar-source')).toHaveText('Календарь, изменённый на этом компьютере');
   await expect(page.getByTestId('calendar-days-off')).toContainText('08.06.2027');
+  // The day typed as ISO is shown back as dd.mm.yyyy (issue 13: no ISO date on a screen).
+  await expect(page.getByTestId('calendar-extra')).toHaveValue('08.06.2027');
 });

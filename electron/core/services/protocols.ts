@@ -11,6 +11,7 @@ import type {
   ProtocolsMethods,
   DocLangArg,
   LayoutArg,
+  VerifyResult,
 } from '../../../shared/contract/protocols';
 import {
   CHECKLIST_KINDS,
@@ -644,14 +645,19 @@ export async function renderCaseFile(ctx: CoreContext, caseFile: unknown, choice
 }
 
 /** Does a printed protocol match a stored statement? (number + SHA-256 of the statement). */
-export function verifyProtocol(ctx: CoreContext, number: string, sha256: string): { matches: boolean; known: boolean } {
-  const rows = ctx.db.prepare('SELECT statement, sha256 FROM protocol_statements WHERE number = ?').all(number.trim()) as { statement: string; sha256: string }[];
-  const wanted = sha256.trim().toLowerCase();
-  // A code that is not 64 hex digits was mistyped or cut short: say so, not "does not match".
+export function verifyProtocol(ctx: CoreContext, number: string, sha256: string): VerifyResult {
+  const rows = ctx.db.prepare('SELECT decision_id, statement, sha256, protocol_date FROM protocol_statements WHERE number = ?').all(number.trim()) as { decision_id: string; statement: string; sha256: string; protocol_date: string }[];
+  const wanted = sha256.replace(/\s+/g, '').toLowerCase();
+  // A code that is not 64 hex digits was cut short or mistyped: say which, never "does not match".
+  if (/^[0-9a-f]{0,63}$/.test(wanted)) throw new AppFailure('protocols.bad_sha256', { length: wanted.length, context: 'incomplete' });
+  if (/^[0-9a-f]{65,}$/.test(wanted)) throw new AppFailure('protocols.bad_sha256', { length: wanted.length, context: 'too_long' });
   if (!/^[0-9a-f]{64}$/.test(wanted)) throw new AppFailure('protocols.bad_sha256', { length: wanted.length });
   // The stored text is re-hashed: a row whose statement was altered does not verify.
-  const matches = rows.some((r) => r.sha256 === wanted && sha256Hex(r.statement) === wanted);
-  return { matches, known: rows.length > 0 };
+  const match = rows.find((r) => r.sha256 === wanted && sha256Hex(r.statement) === wanted);
+  if (!match) return { matches: false, known: rows.length > 0 };
+  // What to compare with the paper: the protocol as the archive has it.
+  const item = listProtocols(ctx, match.protocol_date, match.protocol_date).find((p) => p.decisionId === match.decision_id);
+  return item ? { matches: true, known: true, protocol: item } : { matches: true, known: true };
 }
 
 // ---------------------------------------------------------------------------------------------

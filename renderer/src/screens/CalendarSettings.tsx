@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { kzToday } from '../../../shared/domain/kz-time';
+import { formatDateInput, parseDateInput } from '../../../shared/domain/date-input';
 import { fmtDate } from './cases/format';
 import { useTranslation } from 'react-i18next';
 import type { CalendarYearView } from '../../../shared/contract';
@@ -8,8 +9,12 @@ import type { AppError } from '../../../shared/result';
 import { useApi, useQuery } from '../api/context';
 import { ErrorText } from '../components/ErrorText';
 import { FileInput } from '../components/FileInput';
+import { DateField } from '../components/DateField';
 
-const splitDates = (s: string): string[] => s.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);
+// Dates typed DD.MM.YYYY (or ISO) separated by commas, semicolons or spaces; shown DD.MM.YYYY. A text that is
+// not a date is sent as typed, so the core names it (calendar.invalid) and nothing changes.
+const splitDates = (s: string): string[] => s.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean).map((x) => parseDateInput(x) || x);
+const showDates = (dates: string[]): string => dates.map(formatDateInput).join(', ');
 
 /** The working-day calendar: per-year Kurban Ait, transfer-act days, confirmation; file import; reset. */
 export function CalendarSettings() {
@@ -32,7 +37,7 @@ export function CalendarSettings() {
   useEffect(() => {
     if (current) {
       setYear(current.year);
-      setForm({ confirmed: current.confirmed, kurbanAit: current.kurbanAit ?? '', extra: current.extraDaysOff.join(', '), weekend: current.workingWeekendDays.join(', '), source: shownSources(current) });
+      setForm({ confirmed: current.confirmed, kurbanAit: current.kurbanAit ?? '', extra: showDates(current.extraDaysOff), weekend: showDates(current.workingWeekendDays), source: shownSources(current) });
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current?.year, view.data]);
@@ -96,7 +101,7 @@ export function CalendarSettings() {
           <div className="row align-end">
             <label>
               {t('calendar.kurbanAit')}
-              <input type="date" value={form.kurbanAit} onChange={(e) => setForm({ ...form, kurbanAit: e.target.value })} data-testid="calendar-kurban" />
+              <DateField value={form.kurbanAit} onChange={(e) => setForm({ ...form, kurbanAit: e.target.value })} data-testid="calendar-kurban" />
             </label>
             <label>
               {t('calendar.extraDaysOff')}

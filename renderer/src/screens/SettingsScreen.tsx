@@ -6,12 +6,31 @@ import type { AppError } from '../../../shared/result';
 import { useApi, useQuery } from '../api/context';
 import { ErrorText } from '../components/ErrorText';
 import { CalendarSettings } from './CalendarSettings';
+import { href } from '../router';
 
 type Names = Pick<Settings, 'commissionNameKk' | 'commissionNameRu' | 'authorityNameKk' | 'authorityNameRu'>;
 const NAME_FIELDS: (keyof Names)[] = ['commissionNameKk', 'commissionNameRu', 'authorityNameKk', 'authorityNameRu'];
 
 /** The commission's letterhead in both languages, its standing members, and the working-day calendar. */
 export function SettingsScreen() {
+  const { t } = useTranslation(['common', 'setup']);
+  return (
+    <section aria-labelledby="settings-title" className="screen">
+      <h1 id="settings-title">{t('settings.title')}</h1>
+      <p>
+        <a href={href('setup')} data-testid="settings-open-guide">
+          {t('setup:guide.fromSettings')}
+        </a>
+      </p>
+      <LetterheadForm />
+      <MembersForm />
+      <CalendarSettings />
+    </section>
+  );
+}
+
+/** The commission's and the health authority's names, in Kazakh and Russian (the protocols' letterhead). */
+export function LetterheadForm({ onSaved }: { onSaved?: () => void } = {}) {
   const { t } = useTranslation('common');
   const api = useApi();
   const settings = useQuery('settings.get', {});
@@ -32,43 +51,39 @@ export function SettingsScreen() {
     const r = await api.call('settings.update', form);
     setSaved(r.ok);
     setError(r.ok ? undefined : r.error);
+    if (r.ok) onSaved?.();
   };
   const missing = loaded && NAME_FIELDS.some((k) => form[k].trim() === '');
   return (
-    <section aria-labelledby="settings-title" className="screen">
-      <h1 id="settings-title">{t('settings.title')}</h1>
-      <form onSubmit={save} className="form narrow panel" aria-labelledby="letterhead-title" data-testid="settings-letterhead">
-        <h2 id="letterhead-title">{t('settings.letterhead')}</h2>
-        <p className="hint">{t('settings.letterheadLead')}</p>
-        {NAME_FIELDS.map((k) => (
-          <label key={k}>
-            {t(`settings.${k}`)}
-            <input
-              value={form[k]}
-              maxLength={300}
-              disabled={!loaded}
-              lang={k.endsWith('Kk') ? 'kk' : 'ru'}
-              aria-invalid={loaded && form[k].trim() === '' ? true : undefined}
-              onChange={(e) => {
-                setSaved(false);
-                setForm({ ...form, [k]: e.target.value });
-              }}
-              data-testid={`settings-${k}`}
-            />
-          </label>
-        ))}
-        {missing && <p className="warning small">{t('settings.namesRequired')}</p>}
-        <div className="actions">
-          <button type="submit" className="primary" data-testid="settings-save">
-            {t('actions.save')}
-          </button>
-          {saved && <span role="status">{t('settings.saved')}</span>}
-        </div>
-        <ErrorText error={error ?? settings.error} />
-      </form>
-      <MembersForm />
-      <CalendarSettings />
-    </section>
+    <form onSubmit={save} className="form narrow panel" aria-labelledby="letterhead-title" data-testid="settings-letterhead">
+      <h2 id="letterhead-title">{t('settings.letterhead')}</h2>
+      <p className="hint">{t('settings.letterheadLead')}</p>
+      {NAME_FIELDS.map((k) => (
+        <label key={k}>
+          {t(`settings.${k}`)}
+          <input
+            value={form[k]}
+            maxLength={300}
+            disabled={!loaded}
+            lang={k.endsWith('Kk') ? 'kk' : 'ru'}
+            aria-invalid={loaded && form[k].trim() === '' ? true : undefined}
+            onChange={(e) => {
+              setSaved(false);
+              setForm({ ...form, [k]: e.target.value });
+            }}
+            data-testid={`settings-${k}`}
+          />
+        </label>
+      ))}
+      {missing && <p className="warning small">{t('settings.namesRequired')}</p>}
+      <div className="actions">
+        <button type="submit" className="primary" data-testid="settings-save">
+          {t('actions.save')}
+        </button>
+        {saved && <span role="status">{t('settings.saved')}</span>}
+      </div>
+      <ErrorText error={error ?? settings.error} />
+    </form>
   );
 }
 
@@ -95,7 +110,7 @@ const rowOf = (m: StandingMember): Row => ({
  * The standing members of the commission (kept in the database, offered at every decision): name
  * as signed and position, in Kazakh and Russian, and the role in the commission.
  */
-function MembersForm() {
+export function MembersForm({ onSaved }: { onSaved?: () => void } = {}) {
   const { t } = useTranslation('common');
   const api = useApi();
   const query = useQuery('settings.members', {});
@@ -129,7 +144,10 @@ function MembersForm() {
     });
     setSaved(r.ok);
     setError(r.ok ? undefined : r.error);
-    if (r.ok) setRows(r.value.members.map(rowOf));
+    if (r.ok) {
+      setRows(r.value.members.map(rowOf));
+      onSaved?.();
+    }
   };
   const input = (r: Row, field: 'nameKk' | 'nameRu' | 'positionKk' | 'positionRu', i: number) => (
     <input

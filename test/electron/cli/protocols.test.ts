@@ -181,6 +181,7 @@ describe('htmp protocol render --case-id and verify', () => {
       const malformed = await cli(['protocol', 'verify', '--number', '1/2026', '--sha256', hash, '--json', '--data-dir', dataDir]);
       expect(malformed.code, hash).toBe(2);
       expect(malformed.json().error.code).toBe('protocols.bad_sha256');
+      if (hash.length === 63) expect(malformed.json().error.message).toContain('63');
     }
     const human = await cli(['protocol', 'verify', '--number', '1/2026', '--sha256', j.sha256, '--lang', 'ru', '--data-dir', dataDir]);
     expect(human.stdout).toContain('Совпадает');

@@ -9,6 +9,7 @@ import { AppFailure } from '../../../shared/result';
 import { appRoot } from '../../../electron/core/paths';
 import { PdfError, PdfInvalidDocumentError } from '../../../electron/core/pdf';
 import { docFromStatement, renderCaseProtocol } from '../../../electron/core/services/protocols';
+import { translateError } from '../../../electron/core/i18n';
 import { tempCore, tempDir } from '../../support/temp';
 import { CODE, COMMISSION, decidedCase, IIN, MEMBERS } from './protocols.fixture';
 
@@ -136,14 +137,25 @@ describe('protocol of a case', () => {
     const { issued } = await core.call('protocols.issue', { caseId: id });
     const printed = await core.call('protocols.render', { caseId: id, lang: 'kk' });
     const parsed = parseVerificationString(printed.verification)!;
-    expect(await core.call('protocols.verify', { number: parsed.number, sha256: parsed.sha256 })).toEqual({ matches: true, known: true });
-    expect(await core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.toUpperCase() })).toEqual({ matches: true, known: true });
+    expect(await core.call('protocols.verify', { number: parsed.number, sha256: parsed.sha256 })).toMatchObject({ matches: true, known: true });
+    // A match shows what to compare with the paper: number, date, patient and outcome.
+    const match = await core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.toUpperCase() });
+    expect(match).toMatchObject({ matches: true, known: true, protocol: { number: '1/2026', date: issued.date, outcome: issued.outcome, caseId: id } });
+    expect(match.protocol!.patientName).not.toBe('');
+    // Spaces a reader may type between groups of the code do not matter.
+    expect(await core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.replace(/(.{8})/g, '$1 ') })).toMatchObject({ matches: true });
     const other = issued.sha256.replace(/^./, (c) => (c === '0' ? '1' : '0'));
     expect(await core.call('protocols.verify', { number: '1/2026', sha256: other })).toEqual({ matches: false, known: true });
     expect(await core.call('protocols.verify', { number: '2/2026', sha256: issued.sha256 })).toEqual({ matches: false, known: false });
     // A mistyped or cut-short code is said to be one, not "does not match" (issue 12, point 7).
     await expect(core.call('protocols.verify', { number: '1/2026', sha256: 'nonsense' })).rejects.toMatchObject({ code: 'protocols.bad_sha256', params: { length: 8 } });
-    await expect(core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.slice(0, 40) })).rejects.toMatchObject({ code: 'protocols.bad_sha256' });
+    await expect(core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.slice(0, 40) })).rejects.toMatchObject({ code: 'protocols.bad_sha256', params: { length: 40, context: 'incomplete' } });
+    await expect(core.call('protocols.verify', { number: '1/2026', sha256: `${issued.sha256}00` })).rejects.toMatchObject({ code: 'protocols.bad_sha256', params: { length: 66, context: 'too_long' } });
+    // ... and says it in words: "incomplete", not "the copies differ".
+    const incomplete = (await core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256.slice(0, 40) }).catch((e: unknown) => e)) as AppFailure;
+    expect(translateError('ru', { code: incomplete.code, params: incomplete.params })).toContain('неполный');
+    expect(translateError('ru', { code: incomplete.code, params: incomplete.params })).toContain('40 из 64');
+    expect(translateError('kk', { code: incomplete.code, params: incomplete.params })).toContain('толық емес');
   });
 
   it('stores the statement of a decision issued through the cases area in the same transaction', async () => {

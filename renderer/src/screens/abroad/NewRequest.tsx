@@ -17,6 +17,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { errorMessage } from '../../i18n';
 import { navigate } from '../../router';
 import { fmtDate, pendingLabel, pick, refusalError } from './format';
+import { DateField } from '../../components/DateField';
 
 type Tri = '' | 'yes' | 'no';
 const toValue = (v: Tri): boolean | null => (v === 'yes' ? true : v === 'no' ? false : null);
@@ -148,7 +149,7 @@ export function NewRequest() {
               </div>
               <label>
                 {t('ui.form.startedOn')}
-                <input id="abroad-startedOn" type="date" value={startedOn} max={kzToday()} onChange={(e) => setStartedOn(e.target.value)} onBlur={blur('startedOn')} aria-invalid={invalid('startedOn')} aria-describedby="abroad-started-hint" data-testid="abroad-startedOn" />
+                <DateField id="abroad-startedOn" value={startedOn} max={kzToday()} onChange={(e) => setStartedOn(e.target.value)} onBlur={blur('startedOn')} aria-invalid={invalid('startedOn')} aria-describedby="abroad-started-hint" data-testid="abroad-startedOn" />
                 <span className="hint small muted" id="abroad-started-hint">
                   {inForce ? t('ui.form.routeInForce', { title: pick(inForce.title, lang), version: inForce.version, days: inForce.totalWorkingDays }) : ref.data ? t('ui.form.noRoute') : t('ui.form.startedHint')}
                 </span>

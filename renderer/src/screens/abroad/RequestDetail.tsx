@@ -15,6 +15,7 @@ import { navigate } from '../../router';
 import { downloadPdf, pdfBlob } from '../protocols/pdf';
 import { ConfirmSelect, EligibilityPanel } from './NewRequest';
 import { fmtDate, pick } from './format';
+import { DateField } from '../../components/DateField';
 
 type Tri = '' | 'yes' | 'no';
 const toTri = (v: boolean | null | undefined): Tri => (v === true ? 'yes' : v === false ? 'no' : '');
@@ -46,13 +47,13 @@ export function RequestDetail({ id }: { id: string }) {
       <section className="panel" aria-live="polite" data-testid="abroad-status">
         {d.status === 'contracted' ? (
           <p style={{ margin: 0 }} className="ok">
-            <strong>{t('ui.detail.contract', { date: fmtDate(d.contractDate), clinic: d.clinic ?? '' })}</strong> {t('ui.detail.progressDone', { elapsed: d.elapsedDays, total: d.route.totalWorkingDays })}
+            <strong>{t('ui.detail.contract', { date: fmtDate(d.contractDate), clinic: d.clinic ?? '' })}</strong> {t('ui.detail.progressDone', { count: d.elapsedDays, total: d.route.totalWorkingDays })}
           </p>
         ) : (
           <p style={{ margin: 0 }}>
             <strong className={cur?.late ? 'error' : undefined}>{cur && t('ui.detail.current', { n: cur.n, holder: pick(cur.holder, lang), due: fmtDate(cur.due) })}</strong>{' '}
             {cur?.late && <span className="badge err strong">{t('ui.due.late', { count: cur.lateDays })}</span>}{' '}
-            {t('ui.detail.progress', { elapsed: d.elapsedDays, total: d.route.totalWorkingDays, due: fmtDate(d.routeDue) })}
+            {t('ui.detail.progress', { elapsed: d.elapsedDays, count: d.route.totalWorkingDays, due: fmtDate(d.routeDue) })}
           </p>
         )}
         {d.lateSteps > 0 && <p className="error small" style={{ margin: '4px 0 0' }}>{t('ui.detail.lateSteps', { count: d.lateSteps })}</p>}
@@ -241,7 +242,7 @@ function AdvanceForm({ d, step }: { d: AbroadRequestDetail; step: AbroadStepView
       <div className="toolbar">
         <label>
           {t('ui.detail.advanceDate')}
-          <input type="date" value={date} min={step.start} max={today} onChange={(e) => setDate(e.target.value)} data-testid="abroad-advance-date" />
+          <DateField value={date} min={step.start} max={today} onChange={(e) => setDate(e.target.value)} data-testid="abroad-advance-date" />
         </label>
         {step.records && (
           <label style={{ minWidth: 280 }}>

@@ -46,7 +46,7 @@ export function RoutesView() {
             </tbody>
           </table>
           <p style={{ marginBottom: 0 }}>
-            <strong>{t('ui.routes.total', { days: r.totalWorkingDays })}</strong>
+            <strong>{t('ui.routes.total', { count: r.totalWorkingDays })}</strong>
           </p>
         </section>
       ))}

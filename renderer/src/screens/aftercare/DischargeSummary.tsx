@@ -6,6 +6,7 @@ import { useApi } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { FilePreview, fileToBase64, formatBytes } from '../../components/FilePreview';
 import { todayKz } from '../cases/format';
+import { DateField } from '../../components/DateField';
 
 /**
  * Point 41: the discharge summary («шығару эпикризі») the providing organization sends after the
@@ -69,7 +70,7 @@ export function DischargeSummary({ caseId, view, onChanged }: { caseId: string; 
       <h3>{t('block.discharge')}</h3>
       <div className="field narrow-field">
         <label htmlFor="dis-received">{t('discharge.receivedOn')}</label>
-        <input id="dis-received" type="date" value={receivedOn} max={today} onChange={(e) => { setReceivedOn(e.target.value); setSaved(false); }} data-testid="discharge-received" />
+        <DateField id="dis-received" value={receivedOn} max={today} onChange={(e) => { setReceivedOn(e.target.value); setSaved(false); }} data-testid="discharge-received" />
       </div>
       <div className="field">
         <label htmlFor="dis-rec">{t('discharge.recommendations')}</label>

@@ -5,6 +5,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
 import { fmtDate, personName, todayKz } from '../cases/format';
 import { JournalEntryForm } from './InpatientRefusalPanel';
+import { DateField } from '../../components/DateField';
 
 /**
  * Point 40: the refusals of patients already in hospital, each with its entry in the journal of
@@ -28,11 +29,11 @@ export function InpatientJournal() {
       <form className="toolbar" onSubmit={(e) => e.preventDefault()} aria-label={t('journal.period')}>
         <label>
           {t('journal.from')}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <DateField value={from} onChange={(e) => setFrom(e.target.value)} />
         </label>
         <label>
           {t('journal.to')}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          <DateField value={to} onChange={(e) => setTo(e.target.value)} />
         </label>
         <label className="check-row">
           <input type="checkbox" checked={pending} onChange={(e) => setPending(e.target.checked)} data-testid="journal-pending-only" />

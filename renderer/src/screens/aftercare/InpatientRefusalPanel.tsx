@@ -5,6 +5,7 @@ import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { fmtDate, todayKz } from '../cases/format';
+import { DateField } from '../../components/DateField';
 
 /**
  * Point 40: a refusal of a patient already in hospital is entered in the journal of admissions and
@@ -60,7 +61,7 @@ export function JournalEntryForm({ caseId, entry, onSaved, compact }: { caseId: 
         </span>
       )}
       <label htmlFor={`${id}-on`}>{t('journal.enteredOn')}</label>
-      <input id={`${id}-on`} type="date" value={enteredOn} max={today} onChange={(e) => setEnteredOn(e.target.value)} data-testid="journal-on" />
+      <DateField id={`${id}-on`} value={enteredOn} max={today} onChange={(e) => setEnteredOn(e.target.value)} data-testid="journal-on" />
       <label htmlFor={`${id}-n`}>{t('journal.number')}</label>
       <input id={`${id}-n`} value={number} size={8} onChange={(e) => setNumber(e.target.value)} data-testid="journal-number" />
       <button type="submit" data-testid="journal-save">

@@ -7,6 +7,7 @@ import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { fmtInstant } from '../cases/format';
 import { downloadPdf } from '../protocols/pdf';
+import { DateField } from '../../components/DateField';
 
 interface Filter {
   userId: string;
@@ -64,7 +65,7 @@ export function AuditScreen() {
     if (!r.ok) return setError(r.error);
     setVerify(r.value);
   };
-  const set = (k: keyof Filter) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setDraft({ ...draft, [k]: e.target.value });
+  const set = (k: keyof Filter) => (e: { target: { value: string } }) => setDraft({ ...draft, [k]: e.target.value });
 
   return (
     <section className="screen" aria-labelledby="audit-title">
@@ -96,11 +97,11 @@ export function AuditScreen() {
           </label>
           <label>
             {t('audit.filter.from')}
-            <input type="date" value={draft.from} onChange={set('from')} data-testid="f-from" />
+            <DateField value={draft.from} onChange={set('from')} data-testid="f-from" />
           </label>
           <label>
             {t('audit.filter.to')}
-            <input type="date" value={draft.to} onChange={set('to')} data-testid="f-to" />
+            <DateField value={draft.to} onChange={set('to')} data-testid="f-to" />
           </label>
           <label>
             {t('audit.filter.action')}
@@ -131,7 +132,7 @@ export function AuditScreen() {
       </form>
       {verify && (
         <p role="status" className={verify.ok ? 'ok' : 'error'} data-testid="verify-result">
-          {verify.ok ? t('audit.verifyOk', { rows: verify.rows }) : t('audit.verifyBroken', { seq: verify.brokenAt, reason: t(`audit.reason.${verify.reason}`) })}
+          {verify.ok ? t('audit.verifyOk', { count: verify.rows }) : t('audit.verifyBroken', { seq: verify.brokenAt, reason: t(`audit.reason.${verify.reason}`) })}
         </p>
       )}
       <ErrorText error={error} />

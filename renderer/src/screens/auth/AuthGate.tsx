@@ -4,6 +4,7 @@ import type { AuthStatus } from '../../../../shared/contract';
 import type { ApiClient } from '../../api/client';
 import { ApiProvider, useApi } from '../../api/context';
 import { setLanguage } from '../../i18n';
+import { navigate } from '../../router';
 import { LockScreen } from './LockScreen';
 import { ChangePassphraseForm } from './AccountScreen';
 import { SetupScreen } from './SetupScreen';
@@ -23,11 +24,20 @@ const TOUCH_MS = 30_000;
 export function AuthGate({ children }: { children: ReactNode }) {
   const api = useApi();
   const { i18n } = useTranslation();
-  const [status, setStatus] = useState<AuthStatus | null>(null);
+  const [status, setStatusNow] = useState<AuthStatus | null>(null);
   const [fresh, setFresh] = useState<{ recoveryKey: string } | null>(null);
+  // An answer of an auth action (sign-in, unlock, lock…) outranks an `auth.status` asked before it
+  // came: the event of a sign-in can make the page ask before its session cookie is stored, and
+  // that older "signed out" must not undo the sign-in.
+  const actions = useRef(0);
+  const setStatus = useCallback((s: AuthStatus) => {
+    actions.current += 1;
+    setStatusNow(s);
+  }, []);
   const refresh = useCallback(async () => {
+    const asked = actions.current;
     const r = await api.call('auth.status', {});
-    if (r.ok) setStatus(r.value);
+    if (r.ok && asked === actions.current) setStatusNow(r.value);
   }, [api]);
 
   // A client that notices a lock or a lost session in any answer.
@@ -63,6 +73,19 @@ export function AuthGate({ children }: { children: ReactNode }) {
     if (status.state !== 'signedIn' && status.language !== i18n.language) void setLanguage(status.language);
   }, [status, i18n]);
 
+  // Signed in: the interface speaks the language this user chose last (kept in the core).
+  const userId = status?.state === 'signedIn' ? status.user?.id : undefined;
+  useEffect(() => {
+    if (!userId) return;
+    let live = true;
+    void api.call('prefs.get', {}).then((r) => {
+      if (live && r.ok && r.value.language) void setLanguage(r.value.language);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, userId]);
+
   // Activity: keys, clicks and pointer moves postpone the idle lock.
   const lastTouch = useRef(0);
   useEffect(() => {
@@ -94,7 +117,8 @@ export function AuthGate({ children }: { children: ReactNode }) {
   }, [api, status?.state]);
 
   if (!status) return <div className="auth-page" aria-busy="true" />;
-  if (fresh) return <RecoveryKeyPage recoveryKey={fresh.recoveryKey} onDone={() => setFresh(null)} />;
+  // After the first admin is set up, the first-start guide leads on (names, members, calendar).
+  if (fresh) return <RecoveryKeyPage recoveryKey={fresh.recoveryKey} onDone={() => (setFresh(null), navigate('setup'))} />;
   if (status.state === 'setup') return <SetupScreen status={status} onDone={(s, key) => (setStatus(s), setFresh({ recoveryKey: key }))} onRestored={(s) => setStatus(s)} />;
   if (status.state === 'signedOut') return <SignInScreen onDone={setStatus} />;
   if (status.state === 'locked') return <LockScreen status={status} onDone={setStatus} />;

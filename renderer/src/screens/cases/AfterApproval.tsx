@@ -11,6 +11,7 @@ import { DischargeSummary } from '../aftercare/DischargeSummary';
 import { StepsTable } from '../aftercare/StepsTable';
 import { Timeline } from '../aftercare/Timeline';
 import { fmtDate, fmtInstant, todayKz } from './format';
+import { DateField } from '../../components/DateField';
 
 type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => Promise<Result<T>>;
 type Tri = '' | 'yes' | 'no';
@@ -156,11 +157,11 @@ function Hospitalization({ detail, write, today }: { detail: CaseDetail; write: 
       <div className="row">
         <div className="field">
           <label htmlFor="hosp-date">{t('hospitalization.date')}</label>
-          <input id="hosp-date" type="date" value={date} onChange={(e) => { setDate(e.target.value); o.clear(); }} data-testid="hosp-date" />
+          <DateField id="hosp-date" value={date} onChange={(e) => { setDate(e.target.value); o.clear(); }} data-testid="hosp-date" />
         </div>
         <div className="field">
           <label htmlFor="hosp-set-on">{t('hospitalization.setOn')}</label>
-          <input id="hosp-set-on" type="date" value={setOn} max={today} onChange={(e) => { setSetOn(e.target.value); o.clear(); }} data-testid="hosp-set-on" aria-describedby="hosp-set-on-hint" />
+          <DateField id="hosp-set-on" value={setOn} max={today} onChange={(e) => { setSetOn(e.target.value); o.clear(); }} data-testid="hosp-set-on" aria-describedby="hosp-set-on-hint" />
         </div>
       </div>
       <p className="hint" id="hosp-set-on-hint">
@@ -214,7 +215,7 @@ function Inform({ detail, write, today }: { detail: CaseDetail; write: Write; to
       )}
       <div className="field narrow-field">
         <label htmlFor="inform-date">{t('inform.date')}</label>
-        <input id="inform-date" type="date" value={date} max={today} onChange={(e) => { setDate(e.target.value); o.clear(); }} data-testid="inform-date" />
+        <DateField id="inform-date" value={date} max={today} onChange={(e) => { setDate(e.target.value); o.clear(); }} data-testid="inform-date" />
       </div>
       <button type="submit" data-testid="inform-save">
         {t('save')}
@@ -290,11 +291,11 @@ function FollowUp({ detail, write }: { detail: CaseDetail; write: Write }) {
       <div className="row">
         <div className="field">
           <label htmlFor="fu-op">{t('followUp.operationDate')}</label>
-          <input id="fu-op" type="date" value={f.operationDate} onChange={(e) => set({ operationDate: e.target.value })} data-testid="fu-operationDate" />
+          <DateField id="fu-op" value={f.operationDate} onChange={(e) => set({ operationDate: e.target.value })} data-testid="fu-operationDate" />
         </div>
         <div className="field">
           <label htmlFor="fu-dis">{t('followUp.dischargeDate')}</label>
-          <input id="fu-dis" type="date" value={f.dischargeDate} onChange={(e) => set({ dischargeDate: e.target.value })} data-testid="fu-dischargeDate" />
+          <DateField id="fu-dis" value={f.dischargeDate} onChange={(e) => set({ dischargeDate: e.target.value })} data-testid="fu-dischargeDate" />
         </div>
       </div>
       <div className="row">
@@ -313,7 +314,7 @@ function FollowUp({ detail, write }: { detail: CaseDetail; write: Write }) {
         {f.death === 'yes' && (
           <div className="field">
             <label htmlFor="fu-dd">{t('followUp.deathDate')}</label>
-            <input id="fu-dd" type="date" value={f.deathDate} onChange={(e) => set({ deathDate: e.target.value })} data-testid="fu-deathDate" />
+            <DateField id="fu-dd" value={f.deathDate} onChange={(e) => set({ deathDate: e.target.value })} data-testid="fu-deathDate" />
           </div>
         )}
       </div>

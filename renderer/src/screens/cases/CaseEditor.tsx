@@ -15,12 +15,14 @@ import { href, navigate } from '../../router';
 import { InpatientRefusalPanel } from '../aftercare/InpatientRefusalPanel';
 import { AfterApproval } from './AfterApproval';
 import { DecisionPanel } from './DecisionPanel';
-import { fmtDate, localizeError, personName, todayKz } from './format';
+import { fmtDate, fmtInstant, localizeError, personName, todayKz } from './format';
+import { setupHref } from '../setup/SetupGuide';
 import { controlOf, findingsFor, localFindings, mergedFindings, touchedControl, type FormState } from './model';
 import { HtmpCodeField } from './HtmpCodeField';
 import { PacketChecklist } from './PacketChecklist';
 import { useCaseDraft } from './useCaseDraft';
 import { ProviderPicker } from '../orgs/ProviderPicker';
+import { DateField, TimeField } from '../../components/DateField';
 
 /** One case: patient, packet, deadline and funding, decision, and what follows an approval. */
 export function CaseEditor({ id }: { id: string }) {
@@ -115,7 +117,7 @@ export function CaseEditor({ id }: { id: string }) {
     await flush();
     const r = await api.call('cases.delete', { id });
     if (r.ok) {
-      localStorage.removeItem(`htmp.case-pending.${id}`);
+      draft.dropDraft();
       navigate('cases');
     } else setActionError(r.error);
   };
@@ -158,6 +160,7 @@ export function CaseEditor({ id }: { id: string }) {
         </div>
       </div>
       <ErrorText error={actionError} />
+      {draft.offer && <DraftOfferNote at={draft.offer.savedAt} onRestore={draft.restoreDraft} onDiscard={draft.discardDraft} />}
       {locked && (
         <p className="locked-note" role="note" data-testid="case-locked">
           {t('ui.case.lockedNote', { number: issuedNumber })}{' '}
@@ -175,7 +178,12 @@ export function CaseEditor({ id }: { id: string }) {
               <DueBadge due={detail.due.due} today={todayKz()} confirmed={detail.due.calendarConfirmed} decided={decided} />
               <div className="small">{t('deadline.review_due', { ns: 'rules', due: fmtDate(detail.due.due) })}</div>
               {!detail.due.calendarConfirmed && (
-                <div className="small warning">{t('calendar.unconfirmed', { ns: 'rules', years: detail.due.unconfirmedYears.join(', ') })}</div>
+                <div className="small warning">
+                  {t('calendar.unconfirmed', { ns: 'rules', years: detail.due.unconfirmedYears.join(', ') })}{' '}
+                  <a href={setupHref('calendar')} data-testid="due-calendar-setup">
+                    {t('guide.calendar.check', { ns: 'setup' })}
+                  </a>
+                </div>
               )}
             </>
           ) : (
@@ -267,7 +275,7 @@ export function CaseEditor({ id }: { id: string }) {
             </div>
             <div className="row">
               <Field id="birthDate" label={t('ui.patient.birthDate')} findings={findingsFor(shown, 'patient.birthDate')}>
-                {(p) => <input {...p} type="date" value={form.patient.birthDate} onChange={(e) => setP('birthDate', e.target.value)} data-testid="patient-birthDate" />}
+                {(p) => <DateField {...p} value={form.patient.birthDate} onChange={(e) => setP('birthDate', e.target.value)} data-testid="patient-birthDate" />}
               </Field>
               <Field id="sex" label={t('ui.patient.sex')} findings={findingsFor(shown, 'patient.sex')}>
                 {(p) => (
@@ -297,10 +305,10 @@ export function CaseEditor({ id }: { id: string }) {
             <legend>{t('ui.case.title')}</legend>
             <div className="row">
               <Field id="receivedDate" label={t('ui.case.receivedDate')} findings={findingsFor(shown, 'receivedAt')}>
-                {(p) => <input {...p} type="date" value={form.receivedDate} onChange={(e) => set('receivedDate', e.target.value)} data-testid="case-receivedDate" />}
+                {(p) => <DateField {...p} value={form.receivedDate} onChange={(e) => set('receivedDate', e.target.value)} data-testid="case-receivedDate" />}
               </Field>
               <Field id="receivedTime" label={t('ui.case.receivedTime')}>
-                {(p) => <input {...p} type="time" value={form.receivedTime} onChange={(e) => set('receivedTime', e.target.value)} data-testid="case-receivedTime" />}
+                {(p) => <TimeField {...p} value={form.receivedTime} onChange={(e) => set('receivedTime', e.target.value)} data-testid="case-receivedTime" />}
               </Field>
               <Field id="channel" label={t('ui.case.channel')} findings={findingsFor(shown, 'channel')}>
                 {(p) => (
@@ -416,6 +424,26 @@ function SameIinCases({ detail, findings }: { detail: CaseDetail; findings: Find
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** Unsaved edits of this user found for the case (a closed tab, a restarted host): restore or discard. */
+function DraftOfferNote({ at, onRestore, onDiscard }: { at: string; onRestore: () => void; onDiscard: () => void }) {
+  const { t } = useTranslation('setup');
+  return (
+    <div className="draft-offer" role="alert" data-testid="draft-offer">
+      <p>
+        <strong>{t('draft.found', { at: fmtInstant(at) })}</strong> {t('draft.foundHint')}
+      </p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={onRestore} data-testid="draft-restore">
+          {t('draft.restore')}
+        </button>
+        <button type="button" onClick={onDiscard} data-testid="draft-discard">
+          {t('draft.discard')}
+        </button>
+      </div>
     </div>
   );
 }

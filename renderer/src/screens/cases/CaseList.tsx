@@ -9,8 +9,8 @@ import { Pager } from '../../components/Pager';
 import { href, navigate } from '../../router';
 import { OverdueSteps } from '../aftercare/OverdueSteps';
 import { fmtDateTime, personName } from './format';
-import { replayPendingDrafts } from './useCaseDraft';
 import type { AppError } from '../../../../shared/result';
+import { DateField } from '../../components/DateField';
 
 type ListArgs = ArgsOf<'cases.list'>;
 
@@ -81,11 +81,6 @@ export function CaseList() {
   useEffect(() => sessionStorage.setItem(KEY, JSON.stringify({ f: filters, trail })), [filters, trail]);
 
   const list = useQuery('cases.list', filters.due === 'steps' ? null : toArgs(filters, trail));
-  // Edits a closed window left unsaved reach the core at start, even for cases not reopened.
-  useEffect(() => {
-    void replayPendingDrafts(api).then((n) => n > 0 && list.reload());
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api]);
   const [createError, setCreateError] = useState<AppError>();
   const set = (patch: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...patch }));
@@ -160,11 +155,11 @@ export function CaseList() {
         </label>
         <label>
           {t('ui.list.receivedFrom')}
-          <input type="date" value={filters.from} onChange={(e) => set({ from: e.target.value })} data-testid="filter-from" />
+          <DateField value={filters.from} onChange={(e) => set({ from: e.target.value })} data-testid="filter-from" />
         </label>
         <label>
           {t('ui.list.receivedTo')}
-          <input type="date" value={filters.to} onChange={(e) => set({ to: e.target.value })} data-testid="filter-to" />
+          <DateField value={filters.to} onChange={(e) => set({ to: e.target.value })} data-testid="filter-to" />
         </label>
         <label>
           {t('ui.list.sort')}

@@ -6,10 +6,12 @@ import { packetDefects } from '../../../../shared/domain/packet';
 import type { AppError, Result } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
-import { href } from '../../router';
 import { fmtDate, fmtInstant, localizeError, todayKz } from './format';
 import { IssuedStatement } from './IssuedStatement';
 import { ProtocolActions } from './ProtocolActions';
+import type { SetupStep } from '../../../../shared/contract/setup';
+import { setupHref } from '../setup/SetupGuide';
+import { DateField } from '../../components/DateField';
 
 type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => Promise<Result<T>>;
 type Outcome = '' | 'approved' | 'refused';
@@ -41,16 +43,23 @@ function fromStanding(m: StandingMember, present: boolean): MemberRow {
 }
 
 /**
- * The rows of a decision: the members of the decision being edited (or the standing members for a
- * new one), then the standing members not in it, unticked. With no standing members the table
+ * The rows of a decision: the members of the decision being edited (for a new one: the members of
+ * this user's last decision, else the standing members), then the standing members not in it, unticked. With no standing members the table
  * starts with an empty chair and secretary to fill in.
  */
-function initialRows(base: DecisionView | null, standing: StandingMember[]): MemberRow[] {
+function initialRows(base: DecisionView | null, standing: StandingMember[], last: Member[] | null = null): MemberRow[] {
   if (!base) {
+    // A new decision starts from the members of this user's last one when there was one.
+    if (last && last.length > 0) return membersRows(last, standing);
     if (standing.length > 0) return standing.map((m) => fromStanding(m, true));
     return (['chair', 'member', 'secretary'] as const).map((role) => ({ key: newKey(), present: true, standing: false, name: '', role, position: null }));
   }
-  const rows: MemberRow[] = base.members.map((m) => {
+  return membersRows(base.members, standing);
+}
+
+/** Rows for the given members (present), then the standing members not among them (unticked). */
+function membersRows(members: Member[], standing: StandingMember[]): MemberRow[] {
+  const rows: MemberRow[] = members.map((m) => {
     const s = standing.find((x) => x.role === m.role && sameName(m.name, x.name.kk === x.name.ru ? x.name.kk : x.name));
     return { key: newKey(), present: true, standing: s !== undefined, name: m.name, role: m.role, position: m.position ?? null };
   });
@@ -80,6 +89,9 @@ export function DecisionPanel({ detail, write }: { detail: CaseDetail; write: Wr
   const lang: Lang = i18n.language === 'ru' ? 'ru' : 'kk';
   const api = useApi();
   const standingQuery = useQuery('settings.members', {});
+  const prefsQuery = useQuery('prefs.get', {});
+  // This user's members of the last decision (null: none yet, or not readable).
+  const lastMembers = prefsQuery.data ? prefsQuery.data.lastMembers : prefsQuery.error ? null : undefined;
   // Without the standing members (not set up, or not readable) the members are typed in.
   const standing = standingQuery.data?.members ?? (standingQuery.error ? [] : undefined);
   const issued = detail.decisions.find((d) => d.state === 'issued') ?? null;
@@ -99,10 +111,10 @@ export function DecisionPanel({ detail, write }: { detail: CaseDetail; write: Wr
   const [confirming, setConfirming] = useState(false);
 
   // Follow the stored draft (or start from the standing members) when it changes.
-  const baseKey = `${base ? `${base.id}:${base.updatedAt}` : 'none'}|${standing ? 'loaded' : 'loading'}`;
+  const baseKey = `${base ? `${base.id}:${base.updatedAt}` : 'none'}|${standing && lastMembers !== undefined ? 'loaded' : 'loading'}`;
   useEffect(() => {
-    if (!standing) return;
-    setRows(initialRows(base, standing));
+    if (!standing || lastMembers === undefined) return;
+    setRows(initialRows(base, standing, lastMembers));
     if (base) {
       setOutcome(base.outcome);
       setReason(base.reason);
@@ -147,6 +159,9 @@ export function DecisionPanel({ detail, write }: { detail: CaseDetail; write: Wr
   const gaps: IssueGap[] = outcome === '' ? [{ code: 'outcome' }] : (check?.gaps ?? []);
   const ready = outcome !== '' && check !== null && check.ready && check.date === date;
 
+  // The members of this user's last decision start the next one (kept per user in the core).
+  const rememberMembers = (m: Member[]) => void api.call('prefs.set', { lastMembers: m });
+
   const register = async (): Promise<boolean> => {
     if (detail.status !== 'draft') return true;
     const reg = await write(() => api.call('cases.register', { id: detail.id }), (v) => v);
@@ -160,6 +175,7 @@ export function DecisionPanel({ detail, write }: { detail: CaseDetail; write: Wr
     if (await register()) {
       const r = await write(() => api.call('cases.decide', args), (v) => v.detail);
       setError(r.ok ? undefined : r.error);
+      if (r.ok) rememberMembers(args.members);
     }
     setBusy(false);
   };
@@ -172,6 +188,7 @@ export function DecisionPanel({ detail, write }: { detail: CaseDetail; write: Wr
     if (await register()) {
       const r = await write(() => api.call('cases.decide', { ...args, issue: true }), (v) => v.detail);
       setError(r.ok ? undefined : r.error);
+      if (r.ok) rememberMembers(args.members);
     }
     setBusy(false);
   };
@@ -256,7 +273,7 @@ export function DecisionPanel({ detail, write }: { detail: CaseDetail; write: Wr
             <legend>{t('ui.decision.members')}</legend>
             {standing && standing.length === 0 && (
               <p className="hint" data-testid="no-standing-members">
-                {t('ui.decision.noStanding')} <a href={href('settings')}>{t('ui.decision.toSettings')}</a>
+                {t('ui.decision.noStanding')} <a href={setupHref('members')} data-testid="no-standing-setup">{t('ui.decision.toSettings')}</a>
               </p>
             )}
             <table className="grid compact">
@@ -335,7 +352,7 @@ export function DecisionPanel({ detail, write }: { detail: CaseDetail; write: Wr
           <div className="row">
             <div className="field">
               <label htmlFor="decision-date">{t('ui.decision.date')}</label>
-              <input id="decision-date" type="date" value={date} max={todayKz()} onChange={(e) => setDate(e.target.value)} data-testid="decision-date" />
+              <DateField id="decision-date" value={date} max={todayKz()} onChange={(e) => setDate(e.target.value)} data-testid="decision-date" />
             </div>
             <div className="field">
               <label htmlFor="decision-note">{correcting ? t('ui.decision.correctionNote') : t('ui.decision.note')}</label>
@@ -397,7 +414,14 @@ const GAP_FIELD: Partial<Record<IssueGap['code'], string>> = {
   date_before_receipt: 'decision-date',
   correction_note: 'decision-note',
 };
-const IN_SETTINGS = new Set<IssueGap['code']>(['commission_name_kk', 'commission_name_ru', 'authority_name_kk', 'authority_name_ru', 'members_none']);
+/** Gaps set once for the installation: each links to its step of the first-start guide. */
+const IN_SETUP: Partial<Record<IssueGap['code'], SetupStep>> = {
+  commission_name_kk: 'names',
+  commission_name_ru: 'names',
+  authority_name_kk: 'names',
+  authority_name_ru: 'names',
+  members_none: 'members',
+};
 
 /** What keeps the protocol from being issued, each item in words (a packet finding's own message when there is one). */
 function GapList({ gaps }: { gaps: IssueGap[] }) {
@@ -415,8 +439,10 @@ function GapList({ gaps }: { gaps: IssueGap[] }) {
                 <button type="button" className="link" onClick={() => document.getElementById(field)?.focus()}>
                   {text}
                 </button>
-              ) : IN_SETTINGS.has(g.code) ? (
-                <a href={href('settings')}>{text}</a>
+              ) : IN_SETUP[g.code] ? (
+                <a href={setupHref(IN_SETUP[g.code]!)} data-testid={`gap-setup-${IN_SETUP[g.code]}`}>
+                  {text}
+                </a>
               ) : (
                 text
               )}

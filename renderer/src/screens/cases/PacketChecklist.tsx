@@ -9,6 +9,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { FilePreview, fileToBase64, formatBytes } from '../../components/FilePreview';
 import { FindingList } from '../../components/FindingList';
 import { emptyDoc, findingsForDoc, type DocState, type FormState } from './model';
+import { DateField } from '../../components/DateField';
 
 type Write = <T>(call: () => Promise<Result<T>>, pick: (v: T) => CaseDetail) => Promise<Result<T>>;
 
@@ -208,8 +209,7 @@ export function PacketChecklist({ id, detail, form, findings, edit, write, readO
                               />
                             </td>
                             <td>
-                              <input
-                                type="date"
+                              <DateField
                                 aria-label={t('ui.packet.testDateN', { n: i + 1 })}
                                 value={item.date}
                                 disabled={readOnly} onChange={(e) => change(doc.key, { items: doc.items.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)) })}

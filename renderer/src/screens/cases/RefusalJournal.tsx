@@ -6,6 +6,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
 import { PdfControls } from '../protocols/PdfControls';
 import { fmtDate, personName, todayKz } from './format';
+import { DateField } from '../../components/DateField';
 
 function monthStart(today: string): string {
   return `${today.slice(0, 8)}01`;
@@ -41,11 +42,11 @@ export function RefusalJournal() {
       <form className="toolbar" onSubmit={(e) => e.preventDefault()} aria-label={t('ui.journal.period')}>
         <label>
           {t('ui.journal.from')}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="journal-from" />
+          <DateField value={from} onChange={(e) => setFrom(e.target.value)} data-testid="journal-from" />
         </label>
         <label>
           {t('ui.journal.to')}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="journal-to" />
+          <DateField value={to} onChange={(e) => setTo(e.target.value)} data-testid="journal-to" />
         </label>
         <button type="button" onClick={() => { setFrom(monthStart(today)); setTo(today); }}>
           {t('ui.journal.thisMonth')}

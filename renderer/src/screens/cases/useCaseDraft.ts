@@ -1,70 +1,30 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseDetail } from '../../../../shared/contract/cases';
 import type { AppError, Result } from '../../../../shared/result';
-import type { ApiClient } from '../../api/client';
 import { useApi } from '../../api/context';
 import type { SaveStatus } from '../../components/SaveState';
 import { nowKz } from './format';
 import { fromDetail, mergeServerIds, toPayload, type FormState } from './model';
 
 export const AUTOSAVE_MS = 600;
-const PENDING_PREFIX = 'htmp.case-pending.';
-const pendingKey = (id: string) => `${PENDING_PREFIX}${id}`;
-let replaying: Promise<number> | null = null;
+/** Unsaved edits are copied to the user's drafts in the core after this pause (and as the page closes). */
+export const DRAFT_MS = 250;
 
-/**
- * Saves the edits a closed window left in this machine's storage, for every case, so they reach
- * the core even if that case is never opened again. Runs once at a time; returns how many were
- * saved. A draft whose case changed elsewhere since is left for the form to show as a conflict.
- */
-export function replayPendingDrafts(api: ApiClient): Promise<number> {
-  replaying ??= (async () => {
-    let saved = 0;
-    const keys = Object.keys(localStorage).filter((k) => k.startsWith(PENDING_PREFIX));
-    for (const key of keys) {
-      const id = key.slice(PENDING_PREFIX.length);
-      let pending: Pending | null = null;
-      try {
-        pending = JSON.parse(localStorage.getItem(key) ?? 'null') as Pending | null;
-      } catch {
-        pending = null;
-      }
-      if (pending?.at && Date.now() - pending.at < 15_000) continue;
-      const current = await api.call('cases.get', { id });
-      if (!current.ok) {
-        if (current.error.code === 'cases.not_found') localStorage.removeItem(key);
-        continue;
-      }
-      if (!pending?.form || JSON.stringify(toPayload(pending.form, id, undefined)) === JSON.stringify(toPayload(fromDetail(current.value), id, undefined))) {
-        localStorage.removeItem(key);
-        continue;
-      }
-      const r = await api.call('cases.save', toPayload(pending.form, id, pending.base || current.value.updatedAt));
-      if (r.ok && localStorage.getItem(key) === JSON.stringify(pending)) {
-        localStorage.removeItem(key);
-        saved++;
-      }
-      // An issued protocol locked the case meanwhile: these edits can no longer apply.
-      if (!r.ok && r.error.code === 'cases.locked') localStorage.removeItem(key);
-    }
-    return saved;
-  })().finally(() => {
-    replaying = null;
-  });
-  return replaying;
-}
-
-interface Pending {
-  base: string;
+/** Unsaved edits of this user found when the case was opened, offered back. */
+export interface DraftOffer {
   form: FormState;
-  /** When it was written (ms): a fresh one may belong to a form open in another window. */
-  at?: number;
+  base: string;
+  savedAt: string;
 }
 
+const sameForm = (a: FormState, b: FormState, id: string): boolean => JSON.stringify(toPayload(a, id, undefined)) === JSON.stringify(toPayload(b, id, undefined));
+
 /**
- * The case form's state and its autosave. Every edit is written to localStorage at once (so a
- * closed window or a crash loses nothing) and to the core after a 600 ms pause, on blur, on Enter
- * and before the page unloads. All writes for the case go through one queue, in order, so a file
+ * The case form's state and its autosave. Every edit is saved to the case after a 600 ms pause,
+ * on blur, on Enter and before the page unloads; until it is, a copy is kept in the signed-in
+ * user's drafts in the core (`prefs.putDraft`, after 250 ms and as the page closes), so a closed
+ * tab or a restarted host loses nothing: the next time the case is opened the edits are offered
+ * back (restore or discard). Nothing is kept in the browser's storage. All writes for the case go through one queue, in order, so a file
  * attached right after typing lands on the document the typing created.
  */
 export function useCaseDraft(id: string) {
@@ -83,6 +43,28 @@ export function useCaseDraft(id: string) {
   const savedSeq = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const [offer, setOffer] = useState<DraftOffer | null>(null);
+  // The copy of unsaved edits in the core: its own queue, so a drop never overtakes a put.
+  const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const draftQueue = useRef<Promise<unknown>>(Promise.resolve());
+  const draftStored = useRef(false);
+  const inDraftQueue = useCallback((fn: () => Promise<unknown>) => {
+    draftQueue.current = draftQueue.current.then(fn, fn).catch(() => undefined);
+  }, []);
+  const putDraft = useCallback(() => {
+    clearTimeout(draftTimer.current);
+    const form = formRef.current;
+    if (!form || seq.current === savedSeq.current) return;
+    draftStored.current = true;
+    const base = updatedAt.current;
+    inDraftQueue(() => api.call('prefs.putDraft', { caseId: id, base, form }));
+  }, [api, id, inDraftQueue]);
+  const dropDraft = useCallback(() => {
+    clearTimeout(draftTimer.current);
+    if (!draftStored.current) return;
+    draftStored.current = false;
+    inDraftQueue(() => api.call('prefs.dropDraft', { caseId: id }));
+  }, [api, id, inDraftQueue]);
 
   const setForm = (f: FormState) => {
     formRef.current = f;
@@ -103,9 +85,9 @@ export function useCaseDraft(id: string) {
     setDetail(d);
     if (!formRef.current || seq.current === sentSeq) {
       setForm(fromDetail(d, formRef.current));
-      if (seq.current === savedSeq.current) localStorage.removeItem(pendingKey(id));
+      if (seq.current === savedSeq.current) dropDraft();
     } else setForm(mergeServerIds(formRef.current, d));
-  }, [id]);
+  }, [dropDraft]);
 
   const saveNow = useCallback(async (): Promise<boolean> => {
     if (!formRef.current || savedSeq.current === seq.current) return true;
@@ -116,7 +98,7 @@ export function useCaseDraft(id: string) {
       setStatus('error');
       setSaveError(r.error);
       // A locked case keeps what was issued: the unsaved copy is dropped, the error says why.
-      if (r.error.code === 'cases.locked') localStorage.removeItem(pendingKey(id));
+      if (r.error.code === 'cases.locked') dropDraft();
       return false;
     }
     savedSeq.current = sent;
@@ -127,7 +109,7 @@ export function useCaseDraft(id: string) {
       stamp();
     } else setStatus('pending');
     return true;
-  }, [api, id, adopt]);
+  }, [api, id, adopt, dropDraft]);
 
   const flush = useCallback((): Promise<boolean> => {
     clearTimeout(timer.current);
@@ -141,16 +123,13 @@ export function useCaseDraft(id: string) {
       setForm(mut(formRef.current));
       seq.current += 1;
       setStatus('pending');
-      try {
-        localStorage.setItem(pendingKey(id), JSON.stringify({ base: updatedAt.current, form: formRef.current, at: Date.now() } satisfies Pending));
-      } catch {
-        /* storage full: the core save still runs */
-      }
+      clearTimeout(draftTimer.current);
+      draftTimer.current = setTimeout(putDraft, DRAFT_MS);
       clearTimeout(timer.current);
       if (opts.now) void flush();
       else timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
     },
-    [id, flush],
+    [flush, putDraft],
   );
 
   /** Runs a write (attach, decide…) after pending edits are saved, then takes its result. */
@@ -181,50 +160,57 @@ export function useCaseDraft(id: string) {
     if (!r.ok) return setLoadError(r.error);
     seq.current = 0;
     savedSeq.current = 0;
-    localStorage.removeItem(pendingKey(id));
+    draftStored.current = true;
+    dropDraft();
+    setOffer(null);
     formRef.current = undefined;
     adopt(r.value);
     setStatus('idle');
     setSaveError(null);
-  }, [api, id, adopt]);
+  }, [api, id, adopt, dropDraft]);
 
-  // Load, and replay edits a closed window left unsaved.
+  /** Takes the offered unsaved edits back into the form and saves them. */
+  const restoreDraft = useCallback(() => {
+    if (!offer) return;
+    setOffer(null);
+    updatedAt.current = offer.base || updatedAt.current;
+    setForm(offer.form);
+    seq.current += 1;
+    draftStored.current = true;
+    setStatus('pending');
+    void flush();
+  }, [offer, flush]);
+
+  /** Drops the offered unsaved edits: the case stays as saved. */
+  const discardDraft = useCallback(() => {
+    setOffer(null);
+    draftStored.current = true;
+    dropDraft();
+  }, [dropDraft]);
+
+  // Load, and offer back the edits a closed tab or a restarted host left unsaved.
   useEffect(() => {
     let live = true;
     seq.current = 0;
     savedSeq.current = 0;
     formRef.current = undefined;
+    draftStored.current = false;
     setDetail(undefined);
     setFormState(undefined);
     setLoadError(undefined);
+    setOffer(null);
     setStatus('idle');
-    void api.call('cases.get', { id }).then((r) => {
+    void Promise.all([api.call('cases.get', { id }), api.call('prefs.getDraft', { caseId: id })]).then(([r, d]) => {
       if (!live) return;
-      if (!r.ok) {
-        if (r.error.code === 'cases.not_found') localStorage.removeItem(pendingKey(id));
-        return setLoadError(r.error);
-      }
-      let pending: Pending | null = null;
-      try {
-        pending = JSON.parse(localStorage.getItem(pendingKey(id)) ?? 'null') as Pending | null;
-      } catch {
-        pending = null;
-      }
+      if (!r.ok) return setLoadError(r.error);
       adopt(r.value);
-      // The last save of the closed window may have reached the core after all: nothing to replay.
-      if (pending?.form && JSON.stringify(toPayload(pending.form, id, undefined)) === JSON.stringify(toPayload(fromDetail(r.value), id, undefined))) {
-        pending = null;
-        localStorage.removeItem(pendingKey(id));
-      }
-      if (pending?.form) {
-        // Keep the copy until the core has it.
-        localStorage.setItem(pendingKey(id), JSON.stringify(pending));
-        updatedAt.current = pending.base || r.value.updatedAt;
-        setForm(pending.form);
-        seq.current += 1;
-        setStatus('pending');
-        void flush();
-      }
+      const stored = d.ok ? d.value.draft : null;
+      if (!stored) return;
+      draftStored.current = true;
+      const form = stored.form as FormState | null;
+      // The last save of the closed tab reached the core after all: nothing to offer.
+      if (!form || typeof form !== 'object' || !('patient' in form) || sameForm(form, fromDetail(r.value), id)) return dropDraft();
+      setOffer({ form, base: stored.base, savedAt: stored.savedAt });
     });
     return () => {
       live = false;
@@ -235,7 +221,11 @@ export function useCaseDraft(id: string) {
 
   useEffect(() => {
     const before = () => {
-      if (seq.current !== savedSeq.current) void flush();
+      if (seq.current === savedSeq.current || !formRef.current) return;
+      // The copy reaches the core even as the page goes (keepalive), then the save is tried.
+      draftStored.current = true;
+      api.beacon('prefs.putDraft', { caseId: id, base: updatedAt.current, form: formRef.current });
+      void flush();
     };
     window.addEventListener('beforeunload', before);
     window.addEventListener('pagehide', before);
@@ -243,7 +233,7 @@ export function useCaseDraft(id: string) {
       window.removeEventListener('beforeunload', before);
       window.removeEventListener('pagehide', before);
     };
-  }, [flush]);
+  }, [api, id, flush]);
 
   // Edits typed while the host was away are saved as soon as it is back.
   useEffect(
@@ -268,5 +258,5 @@ export function useCaseDraft(id: string) {
     [api, id, run, adopt],
   );
 
-  return { detail, form, loadError, status, saveError, savedAt, edit, flush, write, reload, adopt };
+  return { detail, form, loadError, status, saveError, savedAt, edit, flush, write, reload, adopt, offer, restoreDraft, discardDraft, dropDraft };
 }

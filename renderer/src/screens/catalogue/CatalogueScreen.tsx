@@ -9,6 +9,7 @@ import { DiffView } from './DiffView';
 import { SearchView } from './SearchView';
 import { showDate, today, useEditionLabel } from './util';
 import './catalogue.css';
+import { DateField } from '../../components/DateField';
 
 /** What the catalogue screens share while the user moves between search, a code page and the diff. */
 export interface CatalogueFilters {
@@ -48,8 +49,7 @@ export function CatalogueScreen({ route }: { route: string[] }) {
         <div className="toolbar" role="group" aria-label={t('toolbar.edition')}>
           <label>
             {t('toolbar.date')}
-            <input
-              type="date"
+            <DateField
               value={filters.date}
               disabled={filters.editionId !== ''}
               onChange={(e) => e.target.value && setFilters({ ...filters, date: e.target.value })}

@@ -12,6 +12,7 @@ const LANGS: Lang[] = ['kk', 'ru'];
 
 /** One code: names with their sources, local translations, sections in every edition, characteristics, notes. */
 export function CodePage({ code, on, editions }: { code: string; on: string; editions: EditionSummary[] | undefined }) {
+  const editionLabel = useEditionLabel();
   const { t } = useTranslation('catalogue');
   const show = useQuery('catalogue.show', { code, on });
   const headRef = useRef<HTMLHeadingElement>(null);
@@ -32,7 +33,7 @@ export function CodePage({ code, on, editions }: { code: string; on: string; edi
         <>
           <p data-testid="code-status" className={d.inForce ? 'ok' : 'warning'}>
             {d.inForce && d.edition
-              ? t('code.inForceIn', { date: showDate(d.on), edition: d.edition.id })
+              ? t('code.inForceIn', { date: showDate(d.on), edition: editionLabel(d.edition) })
               : t('code.notInForce', { date: showDate(d.on) })}
           </p>
           <NamesPanel data={d} editions={editions} onSaved={show.reload} />

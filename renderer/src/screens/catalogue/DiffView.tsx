@@ -7,6 +7,7 @@ import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
 import { showDate, useEditionLabel } from './util';
+import { DateField } from '../../components/DateField';
 
 function EditionSelect(p: { label: string; value: string; onChange: (id: string) => void; editions: EditionSummary[] | undefined; testId: string }) {
   const label = useEditionLabel();
@@ -182,7 +183,7 @@ function InForceForm({ edition, onSaved }: { edition: EditionSummary; onSaved: (
       <div className="row">
         <label>
           {t('edition.newDate')}
-          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required data-testid={`edition-date-${edition.id}`} />
+          <DateField value={date} onChange={(e) => setDate(e.target.value)} required data-testid={`edition-date-${edition.id}`} />
         </label>
         <label>
           {t('edition.reason')}

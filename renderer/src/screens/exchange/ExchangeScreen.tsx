@@ -474,11 +474,11 @@ function ConflictsTab() {
                 <td>{c.field}</td>
                 <td>
                   <strong>{show(c.local)}</strong>
-                  <div className="muted">{t('conflicts.by', { name: c.localBy.name ?? c.localBy.installationId ?? '', at: c.localBy.at ?? '' })}</div>
+                  <div className="muted">{t('conflicts.by', { name: c.localBy.name ?? c.localBy.installationId ?? '', at: fmtInstant(c.localBy.at ?? '') })}</div>
                 </td>
                 <td>
                   <strong>{show(c.remote)}</strong>
-                  <div className="muted">{t('conflicts.by', { name: c.remoteBy.name ?? c.remoteBy.installationId, at: c.remoteBy.at })}</div>
+                  <div className="muted">{t('conflicts.by', { name: c.remoteBy.name ?? c.remoteBy.installationId, at: fmtInstant(c.remoteBy.at) })}</div>
                 </td>
                 <td>
                   <div className="actions">
@@ -794,13 +794,13 @@ function PeersTab() {
                   <div className="muted">{p.encryptionFingerprint ? t('peersList.encryption', { fingerprint: p.encryptionFingerprint }) : t('exportForm.noKey')}</div>
                   {p.keyChanges.map((k) => (
                     <div key={k.at} className="warning" data-testid="peer-key-change">
-                      {t('peersList.keyChanged', { at: k.at.slice(0, 16).replace('T', ' '), from: k.previousFingerprint, to: k.fingerprint })}
+                      {t('peersList.keyChanged', { at: fmtInstant(k.at), from: k.previousFingerprint, to: k.fingerprint })}
                     </div>
                   ))}
                 </td>
                 <td>
                   {t('peersList.pending', { number: p.pending })}
-                  {p.lastImportAt && <div className="muted">{t('peersList.lastImport', { date: p.lastImportAt })}</div>}
+                  {p.lastImportAt && <div className="muted">{t('peersList.lastImport', { date: fmtInstant(p.lastImportAt) })}</div>}
                 </td>
                 <td>
                   <button type="button" onClick={() => void api.call('exchange.removePeer', { installationId: p.installationId }).then(() => peers.reload())}>

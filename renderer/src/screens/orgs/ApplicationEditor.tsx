@@ -13,6 +13,7 @@ import { DueCell } from './ApplicationsView';
 import { AssessmentPanel } from './AssessmentPanel';
 import { requirementLabel, RequirementSummary } from './describe';
 import { fmtDate, orgName, todayKz, useLang } from './util';
+import { DateField } from '../../components/DateField';
 
 interface Form {
   orgId: string;
@@ -216,7 +217,7 @@ export function ApplicationEditor({ id, orgId }: { id: string | null; orgId: str
                   <td className="wide-cell"><input aria-label={t('application.staffColumns.specialty')} list="app-specialties" value={s.specialty} onChange={(e) => setStaff(i, { specialty: e.target.value })} data-testid={`staff-specialty-${i}`} /></td>
                   <td><input aria-label={t('application.staffColumns.years')} className="num" type="number" min={0} value={str(s.years)} onChange={(e) => setStaff(i, { years: num(e.target.value) })} data-testid={`staff-years-${i}`} /></td>
                   <td><input aria-label={t('application.staffColumns.hours')} className="num" type="number" min={0} value={str(s.trainingHours)} onChange={(e) => setStaff(i, { trainingHours: num(e.target.value) })} data-testid={`staff-hours-${i}`} /></td>
-                  <td><input aria-label={t('application.staffColumns.date')} type="date" value={s.trainingDate ?? ''} onChange={(e) => setStaff(i, { trainingDate: e.target.value || null })} data-testid={`staff-date-${i}`} /></td>
+                  <td><DateField aria-label={t('application.staffColumns.date')} value={s.trainingDate ?? ''} onChange={(e) => setStaff(i, { trainingDate: e.target.value || null })} data-testid={`staff-date-${i}`} /></td>
                   <td><input aria-label={t('application.staffColumns.operations')} className="num" type="number" min={0} value={str(s.operationsPerYear)} onChange={(e) => setStaff(i, { operationsPerYear: num(e.target.value) })} data-testid={`staff-ops-${i}`} /></td>
                   <td><button type="button" className="link danger" onClick={() => edit({ staff: form.staff.filter((_x, k) => k !== i) })}>{t('application.remove')}</button></td>
                 </tr>
@@ -261,7 +262,7 @@ export function ApplicationEditor({ id, orgId }: { id: string | null; orgId: str
                   <td><input aria-label={t('application.deviceColumns.model')} value={x.model} onChange={(e) => setDevice(i, { model: e.target.value })} data-testid={`device-model-${i}`} /></td>
                   <td><input aria-label={t('application.deviceColumns.serial')} value={x.serial} onChange={(e) => setDevice(i, { serial: e.target.value })} data-testid={`device-serial-${i}`} /></td>
                   <td><input aria-label={t('application.deviceColumns.inService')} type="checkbox" checked={x.inService} onChange={(e) => setDevice(i, { inService: e.target.checked })} data-testid={`device-service-${i}`} /></td>
-                  <td><input aria-label={t('application.deviceColumns.outSince')} type="date" value={x.outOfOrderSince ?? ''} onChange={(e) => setDevice(i, { outOfOrderSince: e.target.value || null })} data-testid={`device-out-${i}`} /></td>
+                  <td><DateField aria-label={t('application.deviceColumns.outSince')} value={x.outOfOrderSince ?? ''} onChange={(e) => setDevice(i, { outOfOrderSince: e.target.value || null })} data-testid={`device-out-${i}`} /></td>
                   <td><button type="button" className="link danger" onClick={() => edit({ devices: form.devices.filter((_x, k) => k !== i) })}>{t('application.remove')}</button></td>
                 </tr>
               ))}
@@ -289,7 +290,7 @@ export function ApplicationEditor({ id, orgId }: { id: string | null; orgId: str
               {form.permits.map((p, i) => (
                 <tr key={i}>
                   <td><input aria-label={t('application.permitColumns.number')} value={p.number} onChange={(e) => setPermit(i, { number: e.target.value })} data-testid={`permit-number-${i}`} /></td>
-                  <td><input aria-label={t('application.permitColumns.validUntil')} type="date" value={p.validUntil ?? ''} onChange={(e) => setPermit(i, { validUntil: e.target.value || null })} data-testid={`permit-until-${i}`} /></td>
+                  <td><DateField aria-label={t('application.permitColumns.validUntil')} value={p.validUntil ?? ''} onChange={(e) => setPermit(i, { validUntil: e.target.value || null })} data-testid={`permit-until-${i}`} /></td>
                   <td><button type="button" className="link danger" onClick={() => edit({ permits: form.permits.filter((_x, k) => k !== i) })}>{t('application.remove')}</button></td>
                 </tr>
               ))}
@@ -317,7 +318,7 @@ export function ApplicationEditor({ id, orgId }: { id: string | null; orgId: str
         <div className="panel toolbar" data-testid="app-receive">
           <label>
             {t('application.receivedOn')}
-            <input type="date" value={receivedOn} onChange={(e) => setReceivedOn(e.target.value)} data-testid="app-received-on" />
+            <DateField value={receivedOn} onChange={(e) => setReceivedOn(e.target.value)} data-testid="app-received-on" />
           </label>
           <button type="button" className="primary" onClick={() => void receive()} data-testid="app-receive-button">{t('application.receive')}</button>
         </div>

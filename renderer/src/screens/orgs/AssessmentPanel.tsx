@@ -8,6 +8,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { PdfControls } from '../protocols/PdfControls';
 import { reasonText, RequirementSummary } from './describe';
 import { fmtDate, todayKz, useLang } from './util';
+import { DateField } from '../../components/DateField';
 
 type Decision = AssessmentDecision['decision'];
 
@@ -186,7 +187,7 @@ export function AssessmentPanel({ detail, onChanged }: { detail: ApplicationDeta
           <div className="toolbar">
             <label>
               {t('assess.issueDate')}
-              <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="issue-date" />
+              <DateField value={date} onChange={(e) => setDate(e.target.value)} data-testid="issue-date" />
             </label>
             <label>
               {t('assess.signerName')}

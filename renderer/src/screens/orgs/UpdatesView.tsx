@@ -5,6 +5,7 @@ import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { fmtDate, orgName, todayKz, useLang } from './util';
+import { DateField } from '../../components/DateField';
 
 /**
  * Point 29 (staff left or replaced, a device out of order for over 3 months: the organization
@@ -80,7 +81,7 @@ export function UpdatesView() {
         </label>
         <label>
           {t('updates.eventOn')}
-          <input type="date" value={form.eventOn} onChange={(e) => setForm({ ...form, eventOn: e.target.value })} data-testid="update-event" />
+          <DateField value={form.eventOn} onChange={(e) => setForm({ ...form, eventOn: e.target.value })} data-testid="update-event" />
         </label>
         {POINT29_KINDS.includes(form.kind) && (
           <label>
@@ -110,7 +111,7 @@ export function UpdatesView() {
         </label>
         <label>
           {t('updates.doneOn')}
-          <input type="date" value={doneOn} onChange={(e) => setDoneOn(e.target.value)} data-testid="update-done-on" />
+          <DateField value={doneOn} onChange={(e) => setDoneOn(e.target.value)} data-testid="update-done-on" />
         </label>
       </div>
       {items.length === 0 ? (

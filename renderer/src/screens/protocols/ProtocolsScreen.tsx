@@ -1,12 +1,14 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DocLangArg, LayoutArg } from '../../../../shared/contract/protocols';
+import type { DocLangArg, LayoutArg, VerifyResult } from '../../../../shared/contract/protocols';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
+import { SetupBanner } from '../setup/SetupGuide';
 import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
 import { PdfControls } from './PdfControls';
 import { fmtDate, todayKz } from './pdf';
+import { DateField } from '../../components/DateField';
 
 /**
  * The register of protocols for a period (from the statements stored at issue), with the
@@ -30,14 +32,15 @@ export function ProtocolsScreen() {
   return (
     <section className="screen" aria-labelledby="protocols-title">
       <h1 id="protocols-title">{t('register.title')}</h1>
+      <SetupBanner need={['names', 'members']} />
       <form className="toolbar" onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('register.from')}
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="protocols-from" />
+          <DateField value={from} onChange={(e) => setFrom(e.target.value)} data-testid="protocols-from" />
         </label>
         <label>
           {t('register.to')}
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="protocols-to" />
+          <DateField value={to} onChange={(e) => setTo(e.target.value)} data-testid="protocols-to" />
         </label>
       </form>
       <ErrorText error={valid ? list.error : { code: 'protocols.bad_period', params: { from, to } }} />
@@ -96,21 +99,28 @@ export function ProtocolsScreen() {
 
 /** Checks a paper protocol: its number and the SHA-256 from the QR code or footer. */
 function VerifyForm() {
-  const { t } = useTranslation('protocols');
+  const { t, i18n } = useTranslation(['protocols', 'cases']);
+  const lang = i18n.language === 'ru' ? 'ru' : 'kk';
   const api = useApi();
   const [number, setNumber] = useState('');
   const [sha256, setSha] = useState('');
-  const [result, setResult] = useState<{ matches: boolean; known: boolean }>();
+  const [result, setResult] = useState<VerifyResult>();
   const [error, setError] = useState<AppError>();
   const check = async (e: React.FormEvent) => {
     e.preventDefault();
-    // A scanned QR code may be pasted whole: HTMP-PROTOCOL|12/2026|<sha256>.
+    // A scanned QR code may be pasted whole: HTMP-PROTOCOL|12/2026|<sha256> (cut short, too).
     const parts = sha256.trim().split('|');
-    const [n, h] = parts.length === 3 ? [parts[1] ?? '', parts[2] ?? ''] : [number, sha256];
-    const r = await api.call('protocols.verify', { number: n.trim(), sha256: h.trim() });
+    const [n, h] = parts.length >= 2 && /^HTMP-/i.test(parts[0] ?? '') ? [parts[1] ?? '', parts[2] ?? ''] : [number, sha256];
+    if (h.trim() === '') {
+      setResult(undefined);
+      setError({ code: 'protocols.bad_sha256', params: { length: 0, context: 'incomplete' } });
+      return;
+    }
+    const r = await api.call('protocols.verify', { number: n.trim() || '?', sha256: h.trim() });
     setError(r.ok ? undefined : r.error);
     setResult(r.ok ? r.value : undefined);
   };
+  const p = result?.protocol;
   return (
     <section aria-labelledby="verify-title">
       <h2 id="verify-title">{t('verify.title')}</h2>
@@ -130,9 +140,39 @@ function VerifyForm() {
       </form>
       <ErrorText error={error} />
       {result && (
-        <p role="status" className={result.matches ? 'ok' : 'error'} data-testid="verify-result">
-          {result.matches ? t('verify.matches') : result.known ? t('verify.mismatch') : t('verify.unknown')}
-        </p>
+        <div role="status" data-testid="verify-result">
+          <p className={result.matches ? 'ok' : 'error'}>{result.matches ? t('verify.matches') : result.known ? t('verify.mismatch') : t('verify.unknown')}</p>
+          {p && (
+            <>
+              <p className="muted small">{t('verify.compare')}</p>
+              <dl className="facts" data-testid="verify-protocol">
+                <dt>{t('verify.number')}</dt>
+                <dd data-testid="verify-match-number">{p.number}</dd>
+                <dt>{t('verify.date')}</dt>
+                <dd data-testid="verify-match-date">{fmtDate(p.date)}</dd>
+                <dt>{t('verify.patient')}</dt>
+                <dd data-testid="verify-match-patient">
+                  {p.patientName}
+                  {p.iin && <span className="muted"> · {t('verify.iin')} {p.iin}</span>}
+                </dd>
+                <dt>{t('verify.outcome')}</dt>
+                <dd data-testid="verify-match-outcome">
+                  {t(`register.outcomes.${p.outcome}`)}
+                  {p.reason && ` — ${t(`cases:ui.reasonShort.${p.reason}`)}`}
+                </dd>
+                {p.code && (
+                  <>
+                    <dt>{t('verify.technology')}</dt>
+                    <dd>
+                      {p.code} {p.name[lang] ?? p.name[lang === 'kk' ? 'ru' : 'kk'] ?? ''}
+                    </dd>
+                  </>
+                )}
+              </dl>
+              {p.superseded && <p className="warning">{t('verify.superseded')}</p>}
+            </>
+          )}
+        </div>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import { Chart } from '../../components/Chart';
 import { downloadBase64 } from '../../components/download';
 import { ErrorText } from '../../components/ErrorText';
 import { fmtDate, todayKz } from '../cases/format';
+import { DateField } from '../../components/DateField';
 
 const GROUNDS = ['no_indications', 'incomplete_packet', 'not_authentic'] as const;
 const MEASURES = ['referrals', 'approvals', 'refusalsTotal', 'operations', 'complications', 'disability', 'followUpDue', 'aliveOneYear', 'deaths'] as const;
@@ -102,7 +103,7 @@ export function AnnualReportView() {
               <label htmlFor="annual-submitted-on" className="sr-only">
                 {t('ui.annual.submittedOn')}
               </label>
-              <input id="annual-submitted-on" type="date" value={submittedOn} onChange={(e) => setSubmittedOn(e.target.value)} />
+              <DateField id="annual-submitted-on" value={submittedOn} onChange={(e) => setSubmittedOn(e.target.value)} />
               <button type="button" onClick={() => void mark(submittedOn || null)} data-testid="annual-mark">
                 {t('ui.annual.markSubmitted')}
               </button>

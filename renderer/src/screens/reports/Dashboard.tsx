@@ -6,6 +6,7 @@ import { useQuery } from '../../api/context';
 import { Chart } from '../../components/Chart';
 import { ErrorText } from '../../components/ErrorText';
 import { fmtDate, todayKz } from '../cases/format';
+import { DateField } from '../../components/DateField';
 
 const KEY = 'htmp.reports.period';
 const valid = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
@@ -40,11 +41,11 @@ export function Dashboard() {
       <form className="toolbar" aria-label={t('ui.period')} onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('ui.from')}
-          <input type="date" value={period.from} max={period.to || undefined} onChange={(e) => setPeriod({ ...period, from: e.target.value })} data-testid="dash-from" />
+          <DateField value={period.from} max={period.to || undefined} onChange={(e) => setPeriod({ ...period, from: e.target.value })} data-testid="dash-from" />
         </label>
         <label>
           {t('ui.to')}
-          <input type="date" value={period.to} min={period.from || undefined} onChange={(e) => setPeriod({ ...period, to: e.target.value })} data-testid="dash-to" />
+          <DateField value={period.to} min={period.from || undefined} onChange={(e) => setPeriod({ ...period, to: e.target.value })} data-testid="dash-to" />
         </label>
         <button type="button" onClick={() => setPeriod({ from: `${year}-01-01`, to: today })}>
           {t('ui.presets.thisYear')}

@@ -16,6 +16,7 @@ import { useApi } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
 import { navigate } from '../../router';
 import { points, parseYears, today } from './format';
+import { DateField } from '../../components/DateField';
 
 interface FormState {
   techMode: 'code' | 'name';
@@ -303,7 +304,7 @@ export function ScoringForm({ sheetId }: { sheetId: string | undefined }) {
           </label>
           <label>
             {t('ui.form.date')}
-            <input type="date" value={form.date} onChange={(e) => set({ date: e.target.value })} data-testid="date" />
+            <DateField value={form.date} onChange={(e) => set({ date: e.target.value })} data-testid="date" />
           </label>
           <div className="actions">
             <button type="submit" className="primary" data-testid="save-sheet">

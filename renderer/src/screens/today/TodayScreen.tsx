@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
@@ -7,7 +7,8 @@ import { href, navigate } from '../../router';
 import { AftercareToday } from '../aftercare/AftercareToday';
 import { CaseTable, createCase } from '../cases/CaseList';
 import { fmtDate } from '../cases/format';
-import { replayPendingDrafts } from '../cases/useCaseDraft';
+import { SetupBanner } from '../setup/SetupGuide';
+import { UnsavedDrafts } from '../cases/UnsavedDrafts';
 import { AbroadLateSteps } from '../abroad/AbroadLateSteps';
 
 /** What needs the secretary today: overdue reviews first, then those due today, then today's decisions. */
@@ -15,11 +16,6 @@ export function TodayScreen() {
   const { t } = useTranslation('cases');
   const api = useApi();
   const q = useQuery('cases.today', {});
-  // Edits a closed window left unsaved reach the core at start, even for cases not reopened.
-  useEffect(() => {
-    void replayPendingDrafts(api).then((n) => n > 0 && q.reload());
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api]);
   const [error, setError] = useState<AppError>();
   const d = q.data;
   const create = async () => {
@@ -52,6 +48,8 @@ export function TodayScreen() {
           </button>
         </div>
       </div>
+      <SetupBanner />
+      <UnsavedDrafts />
       <ErrorText error={q.error ?? error} />
       {d && (
         <>
