@@ -148,7 +148,7 @@ test('the page names no path: backup downloaded, restored onto the running app b
   await page.getByTestId('lang-ru').click();
   await page.goto(`${new URL(app.url).origin}/#/exchange/backup`);
   await page.getByTestId('backup-create').click();
-  await expect(page.getByTestId('backup-done')).toContainText('Целостность базы: ok');
+  await expect(page.getByTestId('backup-done')).toContainText('База проверена, ошибок нет');
   const download = page.waitForEvent('download');
   await page.getByTestId('backup-download').click();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-backup-'));
