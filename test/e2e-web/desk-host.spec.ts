@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import type { Page } from '@playwright/test';
-import { E2E_ADMIN, expect, setUpAdmin, startWebHost, test } from './fixtures';
+import { E2E_ADMIN, expect, setUpAdminIn, startWebHost, test } from './fixtures';
 
 /** Counts the event streams a page opens (WebSockets to the host, EventSource requests). */
 function countStreams(page: Page): { sockets: number; eventSources: number } {
@@ -73,9 +73,8 @@ test('a tab left open across a restart says what to do, and carries on on the sa
   const port = await freePort();
   let started = await startWebHost(undefined, { port });
   const dataDir = started.dataDir;
-  const { session } = await setUpAdmin(started);
   const context = await browserInstance.newContext({ viewport: { width: 1366, height: 768 } });
-  await context.addCookies([{ name: 'htmp_session', value: session, domain: '127.0.0.1', path: '/api', httpOnly: true, sameSite: 'Strict' }]);
+  await setUpAdminIn(context, started);
   // A restarted host holds no session (issue 10: the key leaves memory with the process): the
   // tab that reconnects asks to sign in again, then carries on.
   const signIn = async (p: Page) => {

@@ -1,4 +1,4 @@
-import { chromium, test as base, type Browser, type Page } from '@playwright/test';
+import { chromium, test as base, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -58,6 +58,18 @@ export async function setUpAdmin(app: { url: string; token: string }): Promise<{
   return { session: sessionFrom(r.setCookie), recoveryKey: r.body.value.recoveryKey as string };
 }
 
+/**
+ * Sets up the first admin through the browser context's own request API, so the session cookie is
+ * stored exactly as the page's own sign-in would store it (a host-only cookie): a later sign-in on
+ * the page replaces it instead of sitting beside it.
+ */
+export async function setUpAdminIn(context: BrowserContext, app: { url: string; token: string }): Promise<{ session: string; recoveryKey: string }> {
+  const res = await context.request.post(new URL('/api/auth.setup', app.url).toString(), { headers: { 'X-Htmp-Token': app.token, 'Content-Type': 'application/json' }, data: E2E_ADMIN });
+  const body = (await res.json()) as { ok: boolean; value?: { recoveryKey: string }; error?: unknown };
+  if (!body.ok) throw new Error(`auth.setup: ${JSON.stringify(body.error)}`);
+  return { session: sessionFrom(res.headers()['set-cookie'] ?? null), recoveryKey: body.value!.recoveryKey };
+}
+
 /** Starts the built web host on a fresh data folder and waits for its URL (any free port unless one is named). */
 export async function startWebHost(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-e2e-')), options: { port?: number | 'kept'; args?: string[]; clockAt?: string } = {}): Promise<Omit<WebApp, 'open' | 'api' | 'session' | 'recoveryKey'>> {
   // A test that names a date runs the host on a clock starting then (test/support/fixed-clock.cjs).
@@ -107,11 +119,10 @@ export const test = base.extend<{ app: WebApp; clockAt: string | undefined }, { 
   ],
   app: async ({ browserInstance, clockAt }, use) => {
     const started = await startWebHost(undefined, { clockAt });
-    // Every spec starts signed in as the first admin: the session cookie is in the page's context.
-    const { session, recoveryKey } = await setUpAdmin(started);
     const pages: Page[] = [];
     const context = await browserInstance.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-    await context.addCookies([{ name: 'htmp_session', value: session, domain: '127.0.0.1', path: '/api', httpOnly: true, sameSite: 'Strict' }]);
+    // Every spec starts signed in as the first admin: the session cookie is in the page's context.
+    const { session, recoveryKey } = await setUpAdminIn(context, started);
     if (clockAt) await context.clock.install({ time: new Date(clockAt) });
     await use({
       ...started,
