@@ -135,7 +135,7 @@ test('kk: import the registry, enter an application, assess, issue the conclusio
   // Received outside the window: refused with the window's dates.
   await page.getByTestId('app-received-on').fill('2026-10-20');
   await page.getByTestId('app-receive-button').click();
-  await expect(page.locator('[role=alert]').first()).toContainText('2026-09-15 – 2026-10-15');
+  await expect(page.locator('[role=alert]').first()).toContainText('15.09.2026 – 15.10.2026');
   await page.getByTestId('app-received-on').fill('2026-10-01');
   await page.getByTestId('app-receive-button').click();
   await expect(page.getByTestId('app-received-info')).toContainText('31.10.2026');
