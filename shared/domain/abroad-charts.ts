@@ -26,7 +26,7 @@ export function timelineChart(
   return {
     type: 'bar',
     orientation: 'horizontal',
-    title: tr('chart.timelineTitle', { days: totalWorkingDays }),
+    title: tr('chart.timelineTitle', { count: totalWorkingDays }),
     categoryHeader: tr('chart.step'),
     unit: tr('chart.unit'),
     categories: steps.map((s) => `${s.n}. ${pick(s.holder, lang)}`),

@@ -49,7 +49,10 @@ test('a code page: names with their editions, a missing language marked, a local
   await expect(page.getByTestId('code-status')).toContainText('Приказ №');
   await expect(page.getByTestId('code-status')).not.toContainText('2024-090-kk');
   await expect(page.getByTestId('code-name-kk')).toContainText('Классикалық экстракорпоралдық');
-  await expect(page.getByTestId('code-name-kk')).toContainText('2024-090-kk');
+  // Its source named as the secretary knows it (order and date), never by the internal id.
+  await expect(page.getByTestId('code-name-kk')).toContainText('Редакция: Приказ № 90');
+  await expect(page.getByTestId('code-name-kk')).not.toContainText('2024-090-kk');
+  await expect(page.getByTestId('code-history')).not.toContainText('2024-090-kk');
   await expect(page.getByTestId('code-name-ru')).toContainText('нет текста на русском');
   // Sections in every edition.
   await expect(page.getByTestId('code-history').locator('tr[data-edition="2024-090-kk"]')).toContainText('поз. 61');

@@ -4,7 +4,7 @@ test('the shell shows every area and switches language, remembering the choice',
   const page = await app.open();
   await page.getByTestId('lang-kk').click();
   await expect(page.getByTestId('nav-cases')).toHaveText('Істер');
-  await expect(page.getByTestId('nav-catalogue')).toHaveText('Анықтамалық');
+  await expect(page.getByTestId('nav-catalogue')).toHaveText('ЖТМК тізбесі');
   await page.getByTestId('lang-ru').click();
   await expect(page.getByTestId('nav-cases')).toHaveText('Дела');
   await expect(page.locator('html')).toHaveAttribute('lang', 'ru');

@@ -16,7 +16,7 @@ describe('Node-side translations', () => {
 
   it('finds keys that hold dots, as i18next does (the audit trail\'s action names)', () => {
     expect(t('kk', 'auth:audit.action.auth.setup')).toBe('Орнату: бірінші әкімші құрылды');
-    expect(t('ru', 'auth:audit.action.protocol.issue')).toBe('Выдан протокол');
+    expect(t('ru', 'auth:audit.action.protocol.issue')).toBe('Оформлен протокол');
     expect(t('ru', 'auth:audit.action.export')).toBe('Экспорт');
     expect(t('ru', 'auth:audit.action.no.such')).toBe('auth:audit.action.no.such');
   });

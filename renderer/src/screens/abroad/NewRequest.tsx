@@ -151,7 +151,7 @@ export function NewRequest() {
                 {t('ui.form.startedOn')}
                 <DateField id="abroad-startedOn" value={startedOn} max={kzToday()} onChange={(e) => setStartedOn(e.target.value)} onBlur={blur('startedOn')} aria-invalid={invalid('startedOn')} aria-describedby="abroad-started-hint" data-testid="abroad-startedOn" />
                 <span className="hint small muted" id="abroad-started-hint">
-                  {inForce ? t('ui.form.routeInForce', { title: pick(inForce.title, lang), version: inForce.version, days: inForce.totalWorkingDays }) : ref.data ? t('ui.form.noRoute') : t('ui.form.startedHint')}
+                  {inForce ? t('ui.form.routeInForce', { title: pick(inForce.title, lang), version: inForce.version, count: inForce.totalWorkingDays }) : ref.data ? t('ui.form.noRoute') : t('ui.form.startedHint')}
                 </span>
               </label>
               <div className="row">

@@ -189,9 +189,8 @@ function HistoryPanel({ data, editions }: { data: CodeShow; editions: EditionSum
             return (
               <tr key={h.edition} className={data.edition?.id === h.edition ? 'selected' : undefined} data-edition={h.edition}>
                 <th scope="row">
-                  {e ? label(e) : h.edition}
-                  <div className="muted small">
-                    {h.edition} · {t('edition.inForce', { date: showDate(h.inForceFrom) })}
+                  {e ? label(e) : t('source.editionShort')}
+                  <div className="muted small">{t('edition.inForce', { date: showDate(h.inForceFrom) })}
                   </div>
                 </th>
                 {[1, 2, 3].map((s) => {

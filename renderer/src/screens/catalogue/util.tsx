@@ -73,10 +73,12 @@ export function Name({ name, sources, testId }: { name: NamePair; sources?: Name
 /** Where a name came from, in words. */
 export function SourceText({ source, editions }: { source: NameSource | null; editions: EditionSummary[] | undefined }) {
   const { t } = useTranslation('catalogue');
+  const editionLabel = useEditionLabel();
   if (!source) return <span className="muted">—</span>;
   if (source.kind === 'edition') {
+    // The edition by its order and date, as the secretary knows it; its id stays internal.
     const e = editions?.find((x) => x.id === source.id);
-    return <span>{t('source.edition', { id: source.id, order: e?.order ?? '?' })}</span>;
+    return <span data-edition={source.id}>{e ? t('source.edition', { label: editionLabel(e) }) : t('source.editionShort')}</span>;
   }
   if (source.kind === 'characteristics') return <span>{t('source.characteristics')}</span>;
   return <span className="mark local-mark">{t('source.local')}</span>;
