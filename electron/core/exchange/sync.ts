@@ -792,6 +792,23 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     res.imported++;
   };
 
+  // Changes of a row that is not here (deleted, or never had): decided when the whole bundle is
+  // applied, since its delete may come later in the same bundle (the row's insert compacted away
+  // at the sender). A change its own author deleted afterwards is superseded, not a conflict; a
+  // change of a row someone else deleted is the 'deleted' conflict.
+  const orphans: SyncChange[] = [];
+  const settleOrphans = (): void => {
+    for (const c of orphans) {
+      const gone = deletedLocally(c.table, c.recordId);
+      if (gone && gone.installation_id === c.installationId && gone.at >= c.at) {
+        res.unchanged++;
+        continue;
+      }
+      conflict(c, 'deleted', '*', null, null, null, gone);
+    }
+    orphans.length = 0;
+  };
+
   const applyOne = (c: SyncChange): void => {
     if (seen(c)) {
       res.unchanged++;
@@ -800,9 +817,8 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     const row = ctx.store.get(c.table, c.recordId);
     const record: ChangeRecord = { changeId: c.changeId, table: c.table, recordId: c.recordId, op: c.op, fields: c.fields, installationId: c.installationId, at: c.at, origin: m.bundleId };
     if (c.op === 'insert' && !row) {
-      const gone = deletedLocally(c.table, c.recordId);
-      if (gone) {
-        conflict(c, 'deleted', '*', null, null, null, gone);
+      if (deletedLocally(c.table, c.recordId)) {
+        orphans.push(c);
         return;
       }
       apply(record);
@@ -811,6 +827,9 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     }
     if (c.op === 'delete') {
       if (!row) {
+        // Never had the row, or it is gone already: remember the delete (a tombstone), so a
+        // change of that row made before it, relayed later by another laptop, is known as older.
+        if (!deletedLocally(c.table, c.recordId)) apply(record);
         res.unchanged++;
         return;
       }
@@ -824,7 +843,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     }
     // update (or an insert of a row that exists: field by field, against null)
     if (!row) {
-      conflict(c, 'deleted', '*', null, null, null, deletedLocally(c.table, c.recordId));
+      orphans.push(c);
       return;
     }
     const fields = Object.entries(c.fields).filter(([f]) => !(c.op === 'insert' && (f === 'created_at' || f === 'updated_at')));
@@ -922,6 +941,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       }
     }
     job.progress('apply', lines, lines);
+    settleOrphans();
     // Resolutions that travel with changes already applied earlier still close open conflicts here.
     for (const r of withResolves) st.closeResolved.run(now, JSON.stringify(r));
 
