@@ -17,6 +17,7 @@ import { eligibleFromIndex } from './eligibility';
 import { nameBasedUuid, type Row, type SqlValue } from '../store';
 import { readSettings } from '../services/app';
 import { assertCaseEditable } from '../services/cases';
+import { decodeCursor, encodeCursor } from '../cursor';
 
 export interface OrgRow {
   id: string;
@@ -134,19 +135,12 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 const ORGS_CURSOR = 1;
 
 function encodeOrgsCursor(lang: 'kk' | 'ru', r: OrgRow): string {
-  return Buffer.from(JSON.stringify([ORGS_CURSOR, 'orgs', lang, lang === 'ru' ? r.name_ru : r.name_kk, r.bin, r.id]), 'utf8').toString('base64url');
+  return encodeCursor([ORGS_CURSOR, 'orgs', lang, lang === 'ru' ? r.name_ru : r.name_kk, r.bin, r.id]);
 }
 
 function decodeOrgsCursor(text: string, lang: 'kk' | 'ru'): { name: string; bin: string; id: string } {
-  const bad = () => new AppFailure('api.invalid_argument', { field: 'after', issue: 'cursor' });
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (!Array.isArray(parts) || parts.length !== 6 || parts[0] !== ORGS_CURSOR || parts[1] !== 'orgs' || parts[2] !== lang || !parts.slice(3).every((x) => typeof x === 'string')) throw bad();
-  return { name: parts[3] as string, bin: parts[4] as string, id: parts[5] as string };
+  const parts = decodeCursor(text, (p) => p.length === 6 && p[0] === ORGS_CURSOR && p[1] === 'orgs' && p[2] === lang && p.slice(3).every((x) => typeof x === 'string')) as string[];
+  return { name: parts[3]!, bin: parts[4]!, id: parts[5]! };
 }
 
 /**

@@ -26,6 +26,7 @@ import { putStoredFile, readStoredFile } from '../cases/files';
 import type { CoreContext, Handlers } from '../context';
 import type { Row, SqlValue, TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
+import { decodeCursor, encodeCursor } from '../cursor';
 
 /** Tables of user data owned by the aftercare area (written only through the Store). */
 export const aftercareTables: TableSpec[] = [
@@ -333,21 +334,16 @@ const OVERDUE_CURSOR = 1;
 type OverdueCursor = { due: string; step: OverdueStepId; caseId: string };
 
 function encodeOverdueCursor(r: { due: string; step: OverdueStepId; case_id: string }): string {
-  return Buffer.from(JSON.stringify([OVERDUE_CURSOR, 'overdue', r.due, r.step, r.case_id]), 'utf8').toString('base64url');
+  return encodeCursor([OVERDUE_CURSOR, 'overdue', r.due, r.step, r.case_id]);
 }
 
 function decodeOverdueCursor(text: string): OverdueCursor {
-  const bad = () => new AppFailure('api.invalid_argument', { field: 'after', issue: 'cursor' });
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (!Array.isArray(parts) || parts.length !== 5 || parts[0] !== OVERDUE_CURSOR || parts[1] !== 'overdue') throw bad();
-  const [, , due, step, caseId] = parts as unknown[];
-  if (typeof due !== 'string' || !isIsoDate(due) || typeof step !== 'string' || !(OVERDUE_STEPS as readonly string[]).includes(step) || typeof caseId !== 'string' || caseId.length > 64) throw bad();
-  return { due, step: step as OverdueStepId, caseId };
+  const [, , due, step, caseId] = decodeCursor(
+    text,
+    ([v, kind, due, step, caseId, ...rest]) =>
+      rest.length === 0 && v === OVERDUE_CURSOR && kind === 'overdue' && typeof due === 'string' && isIsoDate(due) && typeof step === 'string' && (OVERDUE_STEPS as readonly string[]).includes(step) && typeof caseId === 'string' && caseId.length <= 64,
+  ) as [number, string, string, OverdueStepId, string];
+  return { due, step, caseId };
 }
 
 type OverdueRow = { case_id: string; step: OverdueStepId; start: string; due: string; calendar_confirmed: number; status: OverdueItem['status']; htmp_code: string; provider_org: string | null; portal_status: OverdueItem['portalStatus']; iin: string; last_name: string; first_name: string; middle_name: string | null; primary_care_org: string | null };

@@ -38,6 +38,7 @@ import { withBulkCache } from '../db';
 import { kzToday, workCalendar } from '../cases/calendar';
 import { hasStoredFile, putStoredFile, readStoredFile } from '../files';
 import { currentActor } from '../auth/current';
+import { decodeCursor, encodeCursor } from '../cursor';
 import type { CoreContext, Handlers } from '../context';
 import type { Statement } from 'better-sqlite3';
 import type { Row, SqlValue, TableSpec } from '../store';
@@ -763,23 +764,13 @@ const CURSOR_VERSION = 1;
 
 type Cursor = { sort: 'due'; key: string; receivedAt: string; id: string } | { sort: 'received_desc'; receivedAt: string; id: string };
 
-function encodeCursor(c: Cursor): string {
-  const parts = c.sort === 'due' ? [CURSOR_VERSION, c.sort, c.key, c.receivedAt, c.id] : [CURSOR_VERSION, c.sort, c.receivedAt, c.id];
-  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+function encodeRegisterCursor(c: Cursor): string {
+  return encodeCursor(c.sort === 'due' ? [CURSOR_VERSION, c.sort, c.key, c.receivedAt, c.id] : [CURSOR_VERSION, c.sort, c.receivedAt, c.id]);
 }
 
-function decodeCursor(text: string, sort: 'due' | 'received_desc'): Cursor {
-  const bad = () => new AppFailure('api.invalid_argument', { field: 'after', issue: 'cursor' });
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (!Array.isArray(parts) || parts[0] !== CURSOR_VERSION || parts[1] !== sort || !parts.slice(2).every((x) => typeof x === 'string')) throw bad();
-  if (sort === 'due' && parts.length === 5) return { sort, key: parts[2] as string, receivedAt: parts[3] as string, id: parts[4] as string };
-  if (sort === 'received_desc' && parts.length === 4) return { sort, receivedAt: parts[2] as string, id: parts[3] as string };
-  throw bad();
+function decodeRegisterCursor(text: string, sort: 'due' | 'received_desc'): Cursor {
+  const parts = decodeCursor(text, (p) => p[0] === CURSOR_VERSION && p[1] === sort && p.length === (sort === 'due' ? 5 : 4) && p.slice(2).every((x) => typeof x === 'string')) as [number, string, ...string[]];
+  return sort === 'due' ? { sort, key: parts[2]!, receivedAt: parts[3]!, id: parts[4]! } : { sort, receivedAt: parts[2]!, id: parts[3]! };
 }
 
 /** The smallest string above every string that starts with `prefix` (for a prefix range). */
@@ -869,7 +860,7 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
     pageParams.push(text.param);
   }
   if (a.after !== undefined) {
-    const cur = decodeCursor(a.after, sort);
+    const cur = decodeRegisterCursor(a.after, sort);
     if (cur.sort === 'due') {
       page.push(`${DUE_KEY} >= ? AND (${DUE_KEY} > ? OR (c.received_at, c.id) > (?, ?))`);
       pageParams.push(cur.key, cur.key, cur.receivedAt, cur.id);
@@ -893,7 +884,7 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   const last = rows.at(-1);
   const next =
     more && last
-      ? encodeCursor(sort === 'due' ? { sort, key: last.sort_key, receivedAt: last.received_at, id: last.id } : { sort, receivedAt: last.received_at, id: last.id })
+      ? encodeRegisterCursor(sort === 'due' ? { sort, key: last.sort_key, receivedAt: last.received_at, id: last.id } : { sort, receivedAt: last.received_at, id: last.id })
       : null;
 
   let total: number | null = null;
