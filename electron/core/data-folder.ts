@@ -239,7 +239,14 @@ export function stagingDir(dataDir: string, what: string): string {
  * right now is left alone).
  */
 export function cleanStaging(dataDir: string): void {
-  const dir = path.join(dataDir, STAGING_DIR);
+  sweep(path.join(dataDir, STAGING_DIR), (n, p) => {
+    const pid = /^[a-z]+-(\d+)-/.exec(n)?.[1];
+    return pid !== undefined ? Number(pid) !== process.pid && !pidAlive(Number(pid)) : Date.now() - fs.statSync(p).mtimeMs > 3_600_000;
+  });
+}
+
+/** Removes each entry of `dir` that `stale` names (a missing folder, or an entry gone meanwhile, is fine). */
+function sweep(dir: string, stale: (name: string, fullPath: string) => boolean): void {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -249,9 +256,7 @@ export function cleanStaging(dataDir: string): void {
   for (const n of names) {
     try {
       const p = path.join(dir, n);
-      const pid = /^[a-z]+-(\d+)-/.exec(n)?.[1];
-      const stale = pid !== undefined ? Number(pid) !== process.pid && !pidAlive(Number(pid)) : Date.now() - fs.statSync(p).mtimeMs > 3_600_000;
-      if (stale) fs.rmSync(p, { recursive: true, force: true });
+      if (stale(n, p)) fs.rmSync(p, { recursive: true, force: true });
     } catch {
       /* gone meanwhile */
     }
@@ -264,19 +269,5 @@ export function cleanStaging(dataDir: string): void {
  * killed) leaves no patient data behind. Each chunk renews the file's time.
  */
 export function cleanIncoming(dataDir: string, maxAgeMs = 3_600_000): void {
-  const dir = path.join(dataDir, 'exchange', 'incoming');
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    try {
-      const p = path.join(dir, n);
-      if (Date.now() - fs.statSync(p).mtimeMs > maxAgeMs) fs.rmSync(p, { recursive: true, force: true });
-    } catch {
-      /* gone meanwhile */
-    }
-  }
+  sweep(path.join(dataDir, 'exchange', 'incoming'), (_n, p) => Date.now() - fs.statSync(p).mtimeMs > maxAgeMs);
 }
