@@ -68,7 +68,7 @@ describe('abroad: requests', () => {
     const cases: [Partial<CreateArgs>, string, RegExp][] = [
       [{ diseaseGroup: 'cardiac_surgery' }, 'abroad.ineligible_group', /cardiac_surgery.*не входит в перечень/],
       [{ category: 'adult' }, 'abroad.ineligible_category', /категория «adult» не входит в перечень/],
-      [{ patient: { iin: ADULT_IIN, lastName: 'А', firstName: 'Б' } }, 'abroad.ineligible_age', /пациенту 41 лет.*от 0 до 18/],
+      [{ patient: { iin: ADULT_IIN, lastName: 'А', firstName: 'Б' } }, 'abroad.ineligible_age', /возраст пациента на дату начала \(полных лет\) — 41.*от 0 до 18/],
       [{ diseaseGroup: 'transplantation', transplantKind: 'bone_marrow_related' }, 'abroad.ineligible_transplant', /родственная трансплантация костного мозга исключена/],
       [{ confirmations: { indications: false } }, 'abroad.ineligible_confirmation', /нет показаний/],
       [{ category: 'service_injury', patient: { iin: ADULT_IIN, lastName: 'А', firstName: 'Б' }, confirmations: { methods_exhausted: false } }, 'abroad.ineligible_confirmation', /не все разрешенные/],
