@@ -56,7 +56,7 @@ describe('htmp abroad', () => {
     const adult = await cli(['abroad', 'request', 'import', file(dir, 'adult.json', request({ patient: { iin: makeIin('1990-01-01', 'male'), lastName: 'А', firstName: 'Б' } })), '--json', '--lang', 'ru', '--data-dir', dir]);
     expect(adult.code).toBe(2);
     expect(adult.json().error.code).toBe('abroad.ineligible_age');
-    expect(adult.json().error.message).toMatch(/пациенту 36 лет/);
+    expect(adult.json().error.message).toMatch(/возраст пациента на дату начала \(полных лет\) — 36/);
 
     const marrow = await cli(['abroad', 'request', 'import', file(dir, 'bm.json', request({ diseaseGroup: 'transplantation', transplantKind: 'bone_marrow_autologous' })), '--json', '--data-dir', dir]);
     expect(marrow.code).toBe(2);
