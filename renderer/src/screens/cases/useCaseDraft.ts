@@ -214,6 +214,9 @@ export function useCaseDraft(id: string) {
     });
     return () => {
       live = false;
+      // Leaving the case (another screen) with edits not saved yet: their copy goes to the core
+      // now, not after the draft pause, so a page closed right after still finds them on Today.
+      putDraft();
       void flush();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
