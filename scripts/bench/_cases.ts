@@ -48,7 +48,8 @@ function shippedCodes(): { codes: string[]; firstDay: string } {
   return { codes: codes.sort(), firstDay: editions.map((ed) => ed.inForceFrom).sort()[0]! };
 }
 
-function iinFor(birth: string, male: boolean, serial: number): string {
+/** A valid IIN for a birth date and sex (serial from `serial`, the first with a check digit). */
+export function iinFor(birth: string, male: boolean, serial: number): string {
   const y = Number(birth.slice(0, 4));
   const c = y >= 2000 ? (male ? 5 : 6) : male ? 3 : 4;
   for (let s = serial; ; s++) {

@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '../../electron/core/core';
 import { importCase } from '../../electron/core/services/cases';
 import { addDays } from '../../shared/domain/calendar';
-import { iinCheckDigit } from '../../shared/domain/iin';
 import { rng } from './_util';
+import { iinFor } from './_cases';
 
 const LAST = ['Абаев', 'Ержанова', 'Ёлкин', 'Сапаров', 'Омарова', 'Ким', 'Нұрланов', 'Жұмабекова', 'Иванов', 'Серікбаев', 'Тоқтарова', 'Ахметов'];
 const FIRST = ['Ерлан', 'Айгүл', 'Дина', 'Марат', 'Асель', 'Нұрсұлтан', 'Олег', 'Жанна'];
@@ -26,15 +26,6 @@ const MEMBERS = [
   { name: 'Омарова Д.', role: 'secretary' as const },
 ];
 
-function iinFor(birth: string, male: boolean, serial: number): string {
-  const y = Number(birth.slice(0, 4));
-  const c = y >= 2000 ? (male ? 5 : 6) : male ? 3 : 4;
-  for (let s = serial; ; s++) {
-    const first = `${birth.slice(2, 4)}${birth.slice(5, 7)}${birth.slice(8, 10)}${c}${String(s % 10000).padStart(4, '0')}`;
-    const d = iinCheckDigit(first);
-    if (d !== null) return first + d;
-  }
-}
 
 /** Sets the installation up like a commission's laptop (protocols need the commission's names). */
 export async function setUpCommission(core: Core): Promise<void> {

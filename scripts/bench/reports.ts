@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { setUpCommission } from './_cases';
+import { iinFor, setUpCommission } from './_cases';
 import { workCalendar } from '../../electron/core/cases/calendar';
 import { afterFactsOf, CASE_FACTS_SQL, factInputOf, rebuildFacts } from '../../electron/core/aftercare/facts';
 import { annualXlsx } from '../../electron/core/reports/xlsx';
@@ -35,7 +35,6 @@ import { commissionFromSettings } from '../../electron/core/services/protocols';
 import { annualPdf, annualReport, dashboard } from '../../electron/core/services/reports';
 import { afterApprovalSteps, DEADLINE_STEPS } from '../../shared/domain/aftercare';
 import { addDays, isWorkingDay } from '../../shared/domain/calendar';
-import { iinCheckDigit } from '../../shared/domain/iin';
 import { aggregateDashboard, deriveFact } from '../../shared/domain/reports';
 import { fmt, openBench, percentile, rng, table, timeEach } from './_util';
 
@@ -53,15 +52,6 @@ const PROVIDERS = Array.from({ length: 25 }, (_, i) =>
 );
 const CODES = ['54.970.059', '92.321', '00.51', '03.93', '20.95', '92.201', '35.84', '35.23', '37.51', '38.34'];
 
-function iinFor(birth: string, male: boolean, serial: number): string {
-  const y = Number(birth.slice(0, 4));
-  const c = y >= 2000 ? (male ? 5 : 6) : male ? 3 : 4;
-  for (let s = serial; ; s++) {
-    const first = `${birth.slice(2, 4)}${birth.slice(5, 7)}${birth.slice(8, 10)}${c}${String(s % 10000).padStart(4, '0')}`;
-    const d = iinCheckDigit(first);
-    if (d !== null) return first + d;
-  }
-}
 
 /** The time of a fixed CPU loop (2e8 additions): how busy the machine is, for reading the numbers. */
 function cpuCheck(): string {
