@@ -74,6 +74,7 @@ describe('audit trail: sync peers', () => {
     const rows = await peerRows(b);
     expect(rows.map((r) => [r.action, r.method])).toEqual([['peer.trust', 'exchange.import']]);
     expect(rows[0]!.detail).toMatchObject({ installationId: ia.installationId, fingerprint: ia.fingerprint });
+    expect(rows[0]!.userName).not.toBeNull();
     // A second bundle from the now trusted sender adds no row.
     await a.call('exchange.export', { kind: 'sync', out: file, for: [ib.encryptionFingerprint] });
     await b.call('exchange.import', { file });
