@@ -15,6 +15,12 @@ export interface CoreContext {
   emit(event: ApiEvent): void;
   /** The keys a backup is made under (the core's; absent in hand-made test contexts: a plain backup). */
   backupKeys?(): { dataKey: Buffer | null; keyring: Keyring | null };
+  /**
+   * Appends a row to the audit trail for the current call's user, in the caller's transaction
+   * when there is one: for events a method's own row cannot name (a sync peer's key replaced
+   * during an import). Absent in hand-made test contexts (nothing is recorded).
+   */
+  audit?(entry: { action: string; method?: string | null; detail?: Record<string, unknown> }): void;
 }
 
 /**

@@ -162,6 +162,10 @@ export function createCore(options: CoreOptions): Core {
     versions: options.versions ?? {},
     emit,
     backupKeys: () => (security.state === 'open' && security.encrypted ? { dataKey: security.currentDataKey(), keyring: security.currentKeyring() } : { dataKey: null, keyring: null }),
+    audit: (e) => {
+      const a = currentActor();
+      security.audit({ userId: a?.userId ?? null, userName: a?.login ?? null, action: e.action, method: e.method ?? null, outcome: 'ok', ...(e.detail ? { detail: e.detail } : {}) });
+    },
   };
   let refContext: CoreContext | null = null;
   const referenceContext = (): CoreContext => {

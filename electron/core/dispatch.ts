@@ -126,7 +126,7 @@ function detailOf(method: string, args: unknown): Record<string, unknown> {
   if (!args || typeof args !== 'object') return out;
   for (const [k, v] of Object.entries(args as Record<string, unknown>)) {
     if (/passphrase|pin|data|content|text|recovery/i.test(k)) continue;
-    if (typeof v === 'boolean' || typeof v === 'number' || (typeof v === 'string' && v.length <= 80 && ['kind', 'lang', 'outcome', 'status', 'choice', 'role', 'reason', 'layout', 'from', 'to', 'year', 'name', 'login', 'userId', 'fileId', 'decisionId', 'sheetId', 'out', 'file'].includes(k))) {
+    if (typeof v === 'boolean' || typeof v === 'number' || (typeof v === 'string' && v.length <= 80 && ['kind', 'lang', 'outcome', 'status', 'choice', 'role', 'reason', 'layout', 'from', 'to', 'year', 'name', 'login', 'userId', 'fileId', 'decisionId', 'sheetId', 'out', 'file', 'installationId'].includes(k))) {
       out[k] = v;
     }
   }

@@ -901,7 +901,12 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   const withResolves: string[][] = [];
   const applyAll = (): void => {
     ctx.db.pragma('defer_foreign_keys = ON');
-    if (newSender) trustPeer(ctx, { installationId: newSender.installationId, publicKey: newSender.publicKey, name: newSender.name, encryptionKey: m.sender.encryptionKey ?? null, acceptKeyChange: newSender.acceptKeyChange ?? null });
+    if (newSender) {
+      const before = getPeer(ctx, newSender.installationId);
+      const p = trustPeer(ctx, { installationId: newSender.installationId, publicKey: newSender.publicKey, name: newSender.name, encryptionKey: m.sender.encryptionKey ?? null, acceptKeyChange: newSender.acceptKeyChange ?? null });
+      // A sender trusted from its bundle (a key replaced is recorded by trustPeer itself).
+      if (!before) ctx.audit?.({ action: 'peer.trust', method: 'exchange.import', detail: { installationId: p.installation_id, name: p.name, fingerprint: p.fingerprint } });
+    }
     learnEncryptionKey(ctx, m.sender.installationId, m.sender.publicKey, m.sender.encryptionKey);
     let done = 0;
     let prevSeq = 0;

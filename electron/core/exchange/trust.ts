@@ -39,7 +39,7 @@ export interface PeerRow {
   encryption_key: string | null;
 }
 
-type Ctx = Pick<CoreContext, 'db' | 'installationId'>;
+type Ctx = Pick<CoreContext, 'db' | 'installationId' | 'audit'>;
 
 interface KeyRow {
   public_key: string;
@@ -164,6 +164,10 @@ export function trustPeer(
                                  ELSE excluded.encryption_key END`,
       )
       .run(p.installationId, p.publicKey, fingerprint(p.publicKey), p.name ?? null, at, p.encryptionKey ?? null);
+    // The audit trail names every key replaced (the change log row below feeds the peer's view).
+    const encryptionReplaced = !changed && known !== undefined && known.encryption_key !== null && p.encryptionKey != null && p.encryptionKey !== known.encryption_key;
+    if (changed) auditKeyChange(ctx, known, 'signing', known.fingerprint, fingerprint(p.publicKey));
+    if (encryptionReplaced) auditKeyChange(ctx, known, 'encryption', boxFingerprint(known.encryption_key!), boxFingerprint(p.encryptionKey!));
     if (changed) {
       const fields = {
         public_key: [known.public_key, p.publicKey],
@@ -186,9 +190,18 @@ export function peerKeyChanges(ctx: Ctx, installationId: string): { at: string; 
   });
 }
 
+/** An audit row `peer.key_change`: which key of which peer, the fingerprints before and after. */
+function auditKeyChange(ctx: Ctx, peer: PeerRow, key: 'signing' | 'encryption', previousFingerprint: string, newFingerprint: string): void {
+  ctx.audit?.({ action: 'peer.key_change', detail: { installationId: peer.installation_id, name: peer.name, key, previousFingerprint, fingerprint: newFingerprint } });
+}
+
 /** Records the X25519 key a trusted peer announced in a bundle signed with its trusted key. */
 export function learnEncryptionKey(ctx: Ctx, installationId: string, publicKey: string, encryptionKey: string | undefined): void {
   if (encryptionKey === undefined || !isPublicKey(encryptionKey)) return;
+  const known = getPeer(ctx, installationId);
+  if (known && known.public_key === publicKey && known.encryption_key !== null && known.encryption_key !== encryptionKey) {
+    auditKeyChange(ctx, known, 'encryption', boxFingerprint(known.encryption_key), boxFingerprint(encryptionKey));
+  }
   ctx.db.prepare('UPDATE exchange_peers SET encryption_key = ? WHERE installation_id = ? AND public_key = ?').run(encryptionKey, installationId, publicKey);
 }
 
