@@ -269,17 +269,6 @@ export class FileStore {
     }
   }
 
-  /** The size of the stored content (from the file's size, nothing read); null when it is not stored. */
-  plainSize(sha256: string): number | null {
-    if (!SHA256_RE.test(sha256)) return null;
-    try {
-      const st = fs.statSync(this.fileOf(sha256));
-      return st.isFile() ? (this.keys ? plainSizeOf(st.size) : st.size) : null;
-    } catch {
-      return null;
-    }
-  }
-
   /** Stores content; `existed` when the same bytes were already there. */
   put(content: Buffer): { sha256: string; size: number; existed: boolean } {
     const sha256 = sha256Of(content);

@@ -27,10 +27,10 @@ import { writeBundle, type BundleReader, type WriteBundleEntry } from './archive
 import { BundleError } from './errors';
 import { deferFacts } from '../aftercare/facts';
 import { withBulkCache } from '../db';
-import { fileStore, hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE } from '../files';
+import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE } from '../files';
 import type { Job } from './jobs';
 import { attachmentHashOf, attachmentPath, parseVersion } from './manifest';
-import { chain, HashCheck, INLINE_MAX, receiveFiles } from './import-files';
+import { chain, HashCheck, receiveFiles } from './import-files';
 import { boxFingerprint, decryptBuffer, encryptBuffer, encryptStream, entryKey, newEncryption, normaliseFingerprint, openContentKey } from './seal';
 import { boxKeys, getPeer, identity, learnEncryptionKey, listPeers, senderSecret, trustPeer, type OpenedBundle, type PeerRow } from './trust';
 
@@ -406,18 +406,8 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
       } else {
         const path = sealedFilePath(sealed.contentKey, h);
         const key = entryKey(sealed.contentKey, bundleId, path);
-        // Checked on the way out: what is encrypted is exactly the content with this hash. A
-        // scan of tens of KB in memory (read, decrypted and checked by the store at once), a
-        // big file streamed: three piped stages per file cost more than its bytes.
-        const store = fileStore(ctx.dataDir);
-        const size = store.plainSize(h);
-        if (size !== null && size <= INLINE_MAX) {
-          const plain = store.read(h);
-          if (plain === null) throw new AppFailure('files.missing', { sha256: h });
-          yield { path, role: 'attachment', compress: false, source: { buffer: encryptBuffer(key, plain) } };
-        } else {
-          yield { path, role: 'attachment', compress: false, source: { stream: () => chain(openStoredFile(ctx.dataDir, h), new HashCheck(h, `files/${h}`, 'attachment_content'), encryptStream(key)) } };
-        }
+        // Checked on the way out: what is encrypted is exactly the content with this hash.
+        yield { path, role: 'attachment', compress: false, source: { stream: () => chain(openStoredFile(ctx.dataDir, h), new HashCheck(h, `files/${h}`, 'attachment_content'), encryptStream(key)) } };
       }
     }
     if (sealed !== null) {
