@@ -28,6 +28,13 @@ import { KEYRING_FILE } from './vault/keyring';
 
 export const SHA256_RE = /^[0-9a-f]{64}$/;
 
+/** A file written but not yet visible in the store (FileStore.stage). */
+export interface StagedFile {
+  /** Renames it into place; false when the same content was stored meanwhile (then it is removed). */
+  commit(): boolean;
+  discard(): void;
+}
+
 export const filesDir = (dataDir: string): string => path.join(dataDir, 'files');
 
 export const sha256Of = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
@@ -276,6 +283,38 @@ export class FileStore {
       fs.rmSync(tmp, { force: true });
     }
     return { sha256, size: content.length, existed: false };
+  }
+
+  /**
+   * Writes content held in memory that must hash to `sha256` to a hidden temporary file beside
+   * its place in the store, without making it visible: `commit()` renames it into place (false
+   * when the same content got there meanwhile), `discard()` removes it. Null when the content is
+   * stored already. For a caller that checks many files first and keeps all or none of them (a
+   * sync import: every attachment verified and written once, shown only when all are good).
+   */
+  stage(sha256: string, content: Buffer): StagedFile | null {
+    if (sha256Of(content) !== sha256) throw damaged(sha256, 'hash');
+    if (this.has(sha256)) return null;
+    const target = this.fileOf(sha256);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = `${target}.${randomUUID()}.partial`;
+    try {
+      fs.writeFileSync(tmp, this.keys ? this.encryptBuffer(sha256, content) : content, { flag: 'wx', mode: 0o600 });
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    return {
+      commit: () => {
+        if (this.has(sha256)) {
+          fs.rmSync(tmp, { force: true });
+          return false;
+        }
+        fs.renameSync(tmp, target);
+        return true;
+      },
+      discard: () => fs.rmSync(tmp, { force: true }),
+    };
   }
 
   private encryptBuffer(sha256: string, content: Buffer): Buffer {

@@ -18,7 +18,6 @@
  */
 import type { ExportView, ImportView } from '../../../shared/contract/exchange';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { AppFailure } from '../../../shared/result';
@@ -28,10 +27,11 @@ import { writeBundle, type BundleReader, type WriteBundleEntry } from './archive
 import { BundleError } from './errors';
 import { deferFacts } from '../aftercare/facts';
 import { withBulkCache } from '../db';
-import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE, storeStream } from '../files';
+import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE } from '../files';
 import type { Job } from './jobs';
 import { attachmentHashOf, attachmentPath, parseVersion } from './manifest';
-import { boxFingerprint, decryptBuffer, decryptStream, encryptBuffer, encryptStream, entryKey, newEncryption, normaliseFingerprint, openContentKey } from './seal';
+import { chain, HashCheck, receiveFiles } from './import-files';
+import { boxFingerprint, decryptBuffer, encryptBuffer, encryptStream, entryKey, newEncryption, normaliseFingerprint, openContentKey } from './seal';
 import { boxKeys, getPeer, identity, learnEncryptionKey, listPeers, senderSecret, trustPeer, type OpenedBundle, type PeerRow } from './trust';
 
 /** The one records file of a 1.0 bundle; read whole, up to the 1.0 limit. */
@@ -221,38 +221,6 @@ export function addSeen(db: CoreContext['db'], record: Buffer, keys: Buffer[]): 
 /** Name of an attachment entry in an encrypted bundle: keyed, so the names do not reveal the hashes. */
 function sealedFilePath(contentKey: Buffer, sha256: string): string {
   return `files/${createHmac('sha256', contentKey).update(`file ${sha256}`).digest('hex')}.enc`;
-}
-
-/** Fails at its end (`bundle.hash_mismatch`) unless the bytes passing through have this SHA-256. */
-class HashCheck extends Transform {
-  private readonly hash = createHash('sha256');
-  constructor(
-    private readonly expected: string,
-    private readonly path: string,
-    private readonly reason: string,
-  ) {
-    super();
-  }
-  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
-    cb(null, chunk);
-  }
-  override _flush(cb: TransformCallback): void {
-    const d = this.hash.digest('hex');
-    cb(d === this.expected ? null : new BundleError('bundle.hash_mismatch', { path: this.path, reason: this.reason }));
-  }
-}
-
-/** Pipes streams into one Readable that fails when any of them fails. */
-function chain(first: Readable, ...rest: Transform[]): Readable {
-  let cur: Readable = first;
-  for (const t of rest) {
-    const from = cur;
-    from.on('error', (err) => t.destroy(err));
-    from.pipe(t);
-    cur = t;
-  }
-  return cur;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -592,16 +560,13 @@ function resolvedIn(buf: Buffer, into: Set<string>): void {
   }
 }
 
-const drain = async (stream: Readable): Promise<void> => {
-  for await (const _ of stream) void _;
-};
-
 /**
  * Imports a trusted sync bundle. Order: open the content key (an encrypted bundle not addressed
- * to this installation is refused, `bundle.not_recipient`), verify EVERY entry (records: hash,
- * decryption, inflation; attachments: hash of the stored bytes and of the decrypted content
- * against its name), copy attachments into the file store (content-addressed, verified again),
- * then apply all records in ONE transaction, reading them entry by entry.
+ * to this installation is refused, `bundle.not_recipient`), verify every records entry (hash,
+ * decryption, inflation), then every other entry in one pass that also writes the attachments
+ * (hash of the stored bytes and of the decrypted content against its name) to hidden temporary
+ * files of the store, shown only once all passed (`import-files.ts`), then apply all records in
+ * ONE transaction, reading them entry by entry.
  */
 export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: { dryRun: boolean; job: Job }): Promise<ImportResult> {
   const { reader, newSender } = opened;
@@ -670,44 +635,35 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       if (h !== null) files.set(h, e.path);
     }
   }
-  const openAttachment = (sha: string, path: string): Readable => {
-    const stream = reader.openEntryStream(path);
-    if (o.contentKey === null) return stream; // bound to its name when the bundle was opened
-    return chain(stream, decryptStream(entryKey(o.contentKey, m.bundleId, path), o.chunkSize, path), new HashCheck(sha, path, 'attachment_name'));
-  };
 
-  // 1. Verify every entry before anything is written: nothing of a damaged bundle is applied.
+  // 1. Verify every records entry before anything is written: nothing of a damaged bundle is
+  // applied. Counts the lines (for progress) and gathers what changes of the bundle resolve.
   const planByPath = new Map(plan.map((p) => [p.path, p] as const));
-  const shaByPath = new Map([...files].map(([sha, path]) => [path, sha] as const));
   const bundleResolves = new Set<string>();
   let lines = 0;
   let verified = 0;
-  const entriesTotal = reader.entries.length;
-  job.progress('verify', 0, entriesTotal);
-  for (const e of reader.entries) {
+  job.progress('verify', 0, plan.length);
+  for (const p of plan) {
     job.throwIfCancelled();
-    const p = planByPath.get(e.path);
-    if (p !== undefined) {
-      const buf = readRecords(o, p.path, p.maxBytes);
-      for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) lines++;
-      if (buf.length > 0 && buf[buf.length - 1] !== 0x0a) lines++;
-      resolvedIn(buf, bundleResolves);
-    } else if (e.path !== `${FILES_INDEX}.enc`) {
-      const sha = shaByPath.get(e.path);
-      await drain(sha !== undefined ? openAttachment(sha, e.path) : reader.openEntryStream(e.path));
-    }
-    job.progress('verify', ++verified, entriesTotal);
+    const buf = readRecords(o, p.path, p.maxBytes);
+    for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) lines++;
+    if (buf.length > 0 && buf[buf.length - 1] !== 0x0a) lines++;
+    resolvedIn(buf, bundleResolves);
+    job.progress('verify', ++verified, plan.length);
   }
   job.throwIfCancelled();
 
-  // 2. Attachments into the file store (content-addressed: a stored file is harmless).
-  if (!dryRun) {
-    let i = 0;
-    for (const [h, path] of files) {
-      job.throwIfCancelled();
-      if (await storeStream(ctx.dataDir, h, () => openAttachment(h, path), job.signal)) base.attachments++;
-      job.progress('files', ++i, files.size);
-    }
+  // 2. Every other entry verified, attachments read once and staged in the file store (visible
+  // only once all passed; content-addressed, so a stored file is harmless), then committed.
+  const attachmentPaths = new Set(files.values());
+  const others = reader.entries.map((e) => e.path).filter((p) => !planByPath.has(p) && !attachmentPaths.has(p) && p !== `${FILES_INDEX}.enc`);
+  const received = await receiveFiles(ctx, o, files, others, { dryRun, job });
+  try {
+    job.throwIfCancelled();
+    if (!dryRun) base.attachments += await received.commit(job.signal);
+  } catch (err) {
+    received.discard();
+    throw err;
   }
   job.throwIfCancelled();
 
@@ -732,8 +688,12 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     ),
     addResolution: ctx.db.prepare('INSERT OR IGNORE INTO exchange_resolutions (change_id, resolves) VALUES (?, ?)'),
   };
+  // The ids of compacted changes (change_seen): none on a new laptop until a state row brings
+  // some, and then no key to compute and look up for each of its tens of thousands of changes.
+  let anyCompacted = ctx.db.prepare('SELECT 1 FROM change_seen LIMIT 1').get() !== undefined;
   const seen = (c: { changeId: string; table: string; recordId: string }): boolean => {
     if (st.seen.get(c.changeId, c.changeId) !== undefined) return true;
+    if (!anyCompacted) return false;
     const ids = st.compacted.get(recordKey(c.table, c.recordId)) as Buffer | undefined;
     return ids !== undefined && holds(ids, seenKey(c.changeId));
   };
@@ -788,7 +748,10 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     const fields: ChangeRecord['fields'] = {};
     for (const [k, v] of Object.entries(s.values)) fields[k] = [null, v];
     apply({ changeId: s.changeId, table: s.table, recordId: s.recordId, op: 'insert', fields, installationId: s.installationId, at: s.at, origin: m.bundleId });
-    if (s.covers && s.covers.length > 0) addSeen(ctx.db, recordKey(s.table, s.recordId), s.covers.map((h) => Buffer.from(h, 'hex')));
+    if (s.covers && s.covers.length > 0) {
+      addSeen(ctx.db, recordKey(s.table, s.recordId), s.covers.map((h) => Buffer.from(h, 'hex')));
+      anyCompacted = true;
+    }
     res.imported++;
   };
 
@@ -946,7 +909,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       }
     }
     job.progress('apply', lines, lines);
-    settleOrphans();
+      settleOrphans();
     // Resolutions that travel with changes already applied earlier still close open conflicts here.
     for (const r of withResolves) st.closeResolved.run(now, JSON.stringify(r));
 
@@ -977,7 +940,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     // Report facts once per touched case at the end (not after each of its changes), in the
     // same transaction; a page cache that holds the working set of the whole import.
     withBulkCache(ctx.db, () => ctx.db.transaction(() => deferFacts(ctx, applyAll))());
-  } catch (err) {
+    } catch (err) {
     if (err instanceof DryRunRollback) return res;
     const code = (err as { code?: unknown }).code;
     if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new BundleError('bundle.invalid_record', { path: 'records/', reason: 'constraint', detail: String(code) }, { cause: err });

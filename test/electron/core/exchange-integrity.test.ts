@@ -73,6 +73,43 @@ describe('1. content is what its name says', () => {
     expect(v.errors[0]).toMatchObject({ code: 'bundle.hash_mismatch' });
   });
 
+  it('attachments are read once and stored only when all passed: a forged one after good ones leaves no file, not even a temporary one', async () => {
+    const b = await receiver();
+    const good = [0, 1, 2].map((i) => Buffer.from(`scan number ${i} of the referral`));
+    const claimed = sha('the document the record names');
+    const rec = (i: number, h: string): string =>
+      JSON.stringify({ seq: i + 1, changeId: randomUUID(), table: 't_file', recordId: randomUUID(), op: 'insert', fields: { name: [null, `scan-${i}.pdf`], file_sha256: [null, h] }, installationId: SENDER, at: '2026-01-15T10:00:00.000Z' });
+    const records = [...good.map((g, i) => rec(i, sha(g))), rec(3, claimed)].join('\n') + '\n';
+    const file = path.join(tempDir(), 'forged-last.htmp');
+    await buildRawBundle(file, {
+      keys,
+      installationId: SENDER,
+      files: [{ name: 'records/changes.jsonl', data: Buffer.from(records) }, ...good.map((g) => ({ name: `files/${sha(g)}`, data: g })), { name: `files/${claimed}`, data: Buffer.from('a forged scan'), declare: { sha256: claimed } }],
+      manifest: (m) => void (m.meta = { since: 0, upTo: 4 }),
+    });
+    const before = dbFileHash(b);
+    const err = await call(b, 'exchange.import', { file }).catch((e: unknown) => e);
+    // The manifest names the forged entry by the hash it claims: it passes the opening, and only
+    // reading its bytes (after the three good ones were written) finds them other.
+    expect(err).toMatchObject({ code: 'bundle.hash_mismatch', params: { path: `files/${claimed}`, reason: 'content' } });
+    const root = path.join(b.dir, 'files');
+    const left = fs.existsSync(root) ? fs.readdirSync(root, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(root, f)).isFile()) : [];
+    expect(left).toEqual([]);
+    expect(dbFileHash(b)).toBe(before);
+    // The same bundle without the forged entry imports, and its three scans are stored.
+    const fine = path.join(tempDir(), 'good.htmp');
+    await buildRawBundle(fine, {
+      keys,
+      installationId: SENDER,
+      files: [{ name: 'records/changes.jsonl', data: Buffer.from(good.map((g, i) => rec(i, sha(g))).join('\n') + '\n') }, ...good.map((g) => ({ name: `files/${sha(g)}`, data: g }))],
+      manifest: (m) => void (m.meta = { since: 0, upTo: 3 }),
+    });
+    const r = await call(b, 'exchange.import', { file: fine });
+    expect(r).toMatchObject({ imported: 3, attachments: 3 });
+    for (const g of good) expect(fs.readFileSync(storedPath(b.dir, sha(g))).length).toBeGreaterThan(0);
+    expect(fileStore(b.dir).read(sha(good[1]!))).toEqual(good[1]);
+  });
+
   it('a referral bundle never ships bytes other than the ones attached: a damaged stored file refuses the export', async () => {
     const core = tempCore();
     const id = await decidedCase(core);
