@@ -20,7 +20,8 @@ export interface ReclaimResult {
  * encrypted as before: SQLCipher re-encrypts every page it writes; temporary pages stay in memory,
  * temp_store = MEMORY) when `convert` is set, or when at least a quarter of its pages are free,
  * and only while its pages in use fit VACUUM_MAX_BYTES (the in-memory copy). Never inside a
- * transaction; best effort: SQLITE_BUSY (another process writing) leaves everything as it was.
+ * transaction; best effort, never throws: a failure (another process writing, a full disk) leaves
+ * everything as it was.
  */
 export function reclaimSpace(db: Db, options: { convert?: boolean; maxVacuumBytes?: number } = {}): ReclaimResult {
   const size = (): number => {
@@ -39,7 +40,11 @@ export function reclaimSpace(db: Db, options: { convert?: boolean; maxVacuumByte
   if (auto === 2) {
     if (free === 0) return { mode: 'none', before: pages * pageSize, after: pages * pageSize };
     const before = pages * pageSize;
-    db.pragma('incremental_vacuum');
+    try {
+      db.pragma('incremental_vacuum');
+    } catch {
+      return { mode: 'none', before, after: before };
+    }
     return { mode: 'incremental', before, after: size() };
   }
   const wanted = options.convert === true || (free > 0 && free * 4 >= pages);
@@ -48,10 +53,10 @@ export function reclaimSpace(db: Db, options: { convert?: boolean; maxVacuumByte
   try {
     db.pragma('auto_vacuum = INCREMENTAL');
     db.exec('VACUUM');
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
-    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_FULL') return { mode: 'none', before, after: before };
-    throw err;
+  } catch {
+    // Another process writing (SQLITE_BUSY), statements still open on this connection, a full
+    // disk: VACUUM changed nothing (it is one transaction), and the space waits for the next time.
+    return { mode: 'none', before, after: before };
   }
   return { mode: 'vacuum', before, after: size() };
 }
