@@ -56,6 +56,10 @@ export function openDatabase(file: string, options: { readonly?: boolean; key?: 
   try {
     if (options.key) keyDatabase(db, options.key);
     db.pragma('temp_store = MEMORY');
+    // A new database gives pages back to the file system when rows go (reclaimSpace): only
+    // possible if set before its first page is written (WAL below writes it). No effect on an
+    // existing database (the size migration converts one).
+    if (!options.readonly) db.pragma('auto_vacuum = INCREMENTAL');
     // The first read: a wrong key (or a plain file opened with one) fails here.
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (err) {
@@ -152,5 +156,13 @@ export function migrate(db: Db, migrations: readonly Migration[] = allMigrations
       db.pragma(`user_version = ${m.version}`);
     }
   })();
+  for (const m of sorted) {
+    if (m.version <= from || !m.after) continue;
+    try {
+      m.after(db);
+    } catch {
+      /* best effort (see Migration.after) */
+    }
+  }
   return { from, to: latest };
 }

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { lazyRequire } from '../core/lazy-require';
 import { RENDERER_CALLER } from '../core/context';
 import type { Core } from '../core/core';
 import { CONTENT_SECURITY_POLICY } from '../core/security';
@@ -85,7 +86,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   // One event stream per browser tab, over a WebSocket: unlike a long-lived HTTP response it
   // does not hold one of the browser's six connections to this host, so any number of tabs can
   // stay connected while their calls go through.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, clientTracking: false });
+  // `ws` is loaded at the first stream, not at start: the first API answer does not need it.
+  let wssMade: WebSocketServer | null = null;
+  const wss = (): WebSocketServer =>
+    (wssMade ??= new (lazyRequire<typeof import('ws')>('ws').WebSocketServer)({ noServer: true, maxPayload: 1024, clientTracking: false }));
   /** Each open stream and whether it answered the last ping. */
   const streams = new Map<WebSocket, boolean>();
   let port = 0;
@@ -165,7 +169,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const origin = req.headers.origin;
       if (origin && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) return refuse(403, 'Forbidden');
       const accepted = tokenOk(url.searchParams.get('token'));
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      wss().handleUpgrade(req, socket, head, (ws) => {
         // A tab opened by an earlier run (another token) is told so, and does not retry.
         if (!accepted) return ws.close(CLOSE_TOKEN_REFUSED, 'token');
         ws.on('pong', () => streams.has(ws) && streams.set(ws, true));
@@ -228,7 +232,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         // 1012 "service restart": the tabs wait and reconnect when the host is back.
         for (const ws of streams.keys()) ws.close(1012, 'closing');
         streams.clear();
-        wss.close();
+        wssMade?.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

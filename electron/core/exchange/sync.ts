@@ -27,6 +27,7 @@ import { writeBundle, type BundleReader, type WriteBundleEntry } from './archive
 import { BundleError } from './errors';
 import { deferFacts } from '../aftercare/facts';
 import { withBulkCache } from '../db';
+import { reclaimSpace } from '../db-space';
 import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE } from '../files';
 import type { Job } from './jobs';
 import { attachmentHashOf, attachmentPath, parseVersion } from './manifest';
@@ -999,6 +1000,9 @@ export function compactChangeLog(ctx: Pick<CoreContext, 'db' | 'store'>): number
     }
     ctx.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(HORIZON_KEY, String(to));
   })();
+  // The pages of the removed rows go back to the file system (the file shrinks), once the
+  // compaction is committed; inside a caller's transaction nothing is done (the next one does it).
+  if (removed > 0) reclaimSpace(ctx.db);
   return removed;
 }
 

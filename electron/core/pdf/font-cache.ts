@@ -20,6 +20,12 @@ import { appRoot } from '../paths';
  */
 let installed = false;
 let active = false;
+let hits = 0;
+
+/** How many fonts were opened with the tables of an earlier one (tests: the cache really serves). */
+export function fontCacheHits(): number {
+  return hits;
+}
 
 /** True when pdfkit opens its fonts through the shared tables (installed before pdfkit loaded). */
 export function fontCacheActive(): boolean {
@@ -42,17 +48,29 @@ export function installFontCache(): void {
     if (appRequire.cache[pdfkitFile]) return; // pdfkit already holds the plain fontkit
     const fontkitFile = pdfkitRequire.resolve('fontkit');
     const real = pdfkitRequire('fontkit') as Fontkit;
-    const tables = new WeakMap<object, Map<string, Record<string, unknown>>>();
+    // By CONTENT, not by the bytes object: pdfkit reads a font named by its path with a new
+    // `fs.readFileSync` for every document, so the same font arrives as a new Buffer each time.
+    // The bytes of the first font of each content are kept (4 DejaVu files, ~2.8 MB) and compared
+    // whole (a memcmp, well under a millisecond) before its tables are handed out.
+    const known: { bytes: Buffer; tables: Map<string, Record<string, unknown>> }[] = [];
+    const tablesOf = (bytes: Uint8Array): Map<string, Record<string, unknown>> => {
+      const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (const k of known) if (k.bytes.length === view.length && k.bytes.equals(view)) return k.tables;
+      const entry = { bytes: Buffer.from(view), tables: new Map<string, Record<string, unknown>>() };
+      known.push(entry);
+      return entry.tables;
+    };
     const wrapper: Fontkit = Object.create(null) as Fontkit;
     for (const key of Object.keys(real)) wrapper[key] = real[key];
     wrapper.create = (bytes: Uint8Array, postscriptName?: string) => {
       const font = real.create(bytes, postscriptName);
-      if (font && typeof font._tables === 'object') {
-        let byName = tables.get(bytes);
-        if (!byName) tables.set(bytes, (byName = new Map()));
+      if (font && typeof font._tables === 'object' && bytes instanceof Uint8Array) {
+        const byName = tablesOf(bytes);
         const shared = byName.get(postscriptName ?? '');
-        if (shared) font._tables = shared;
-        else byName.set(postscriptName ?? '', font._tables);
+        if (shared) {
+          font._tables = shared;
+          hits++;
+        } else byName.set(postscriptName ?? '', font._tables);
       }
       return font;
     };

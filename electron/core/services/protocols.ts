@@ -40,6 +40,7 @@ import type { CoreContext, Handlers } from '../context';
 import { t } from '../i18n';
 import { PdfInvalidDocumentError, renderDocument, statementHash, type RenderedPdf } from '../pdf';
 import { canonicalJson } from '../../../shared/canonical-json';
+import { packStatement, unpackStatement } from '../statement-codec';
 import { statementData } from '../../../shared/documents';
 import type { Row, TableSpec } from '../store';
 import { readSettings, standingMembers } from './app';
@@ -426,13 +427,15 @@ function storedFor(ctx: CoreContext, decisionId: string): StatementRow | undefin
 
 /** The protocol document of a stored statement, exactly as issued, with a new generation time. */
 export function docFromStatement(row: Pick<StatementRow, 'statement' | 'sha256' | 'number'>, generatedAt: string = kzNow()): ProtocolDoc {
+  // Stored packed (statement-codec.ts); the hash is of the statement text itself.
+  const text = unpackStatement(row.statement);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(row.statement);
+    parsed = JSON.parse(text ?? '');
   } catch {
     throw new AppFailure('protocols.statement_corrupt', { number: row.number });
   }
-  if (sha256Hex(row.statement) !== row.sha256 || !isRec(parsed) || parsed['kind'] !== 'protocol') {
+  if (text === null || sha256Hex(text) !== row.sha256 || !isRec(parsed) || parsed['kind'] !== 'protocol') {
     throw new AppFailure('protocols.statement_corrupt', { number: row.number });
   }
   const doc = { ...parsed, generatedAt } as unknown as ProtocolDoc;
@@ -456,7 +459,7 @@ function capture(ctx: CoreContext, detail: CaseDetail, decision: DecisionView, c
       outcome: doc.decision.outcome,
       lang: choice.lang,
       layout: choice.layout,
-      statement,
+      statement: packStatement(statement),
       sha256: sha256Hex(statement),
       issued_at: decision.issuedAt ?? new Date().toISOString(),
     };
@@ -653,7 +656,11 @@ export function verifyProtocol(ctx: CoreContext, number: string, sha256: string)
   if (/^[0-9a-f]{65,}$/.test(wanted)) throw new AppFailure('protocols.bad_sha256', { length: wanted.length, context: 'too_long' });
   if (!/^[0-9a-f]{64}$/.test(wanted)) throw new AppFailure('protocols.bad_sha256', { length: wanted.length });
   // The stored text is re-hashed: a row whose statement was altered does not verify.
-  const match = rows.find((r) => r.sha256 === wanted && sha256Hex(r.statement) === wanted);
+  const match = rows.find((r) => {
+    if (r.sha256 !== wanted) return false;
+    const text = unpackStatement(r.statement);
+    return text !== null && sha256Hex(text) === wanted;
+  });
   if (!match) return { matches: false, known: rows.length > 0 };
   // What to compare with the paper: the protocol as the archive has it.
   const item = listProtocols(ctx, match.protocol_date, match.protocol_date).find((p) => p.decisionId === match.decision_id);
@@ -697,7 +704,7 @@ export function listProtocols(ctx: CoreContext, from?: string, to?: string): Pro
     seen.add(r.decision_id);
     let s: Rec;
     try {
-      s = JSON.parse(r.statement) as Rec;
+      s = JSON.parse(unpackStatement(r.statement) ?? '') as Rec;
     } catch {
       throw new AppFailure('protocols.statement_corrupt', { number: r.number });
     }

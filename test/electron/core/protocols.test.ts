@@ -9,6 +9,7 @@ import { AppFailure } from '../../../shared/result';
 import { appRoot } from '../../../electron/core/paths';
 import { PdfError, PdfInvalidDocumentError } from '../../../electron/core/pdf';
 import { docFromStatement, renderCaseProtocol } from '../../../electron/core/services/protocols';
+import { isPackedStatement, packStatement, unpackStatement } from '../../../electron/core/statement-codec';
 import { translateError } from '../../../electron/core/i18n';
 import { tempCore, tempDir } from '../../support/temp';
 import { CODE, COMMISSION, decidedCase, IIN, MEMBERS } from './protocols.fixture';
@@ -110,11 +111,16 @@ describe('protocol of a case', () => {
     const strip = (s: string) => s.replace(/Сформировано: \S+ \S+/g, '');
     expect(strip(text)).toBe(strip(pdfText(writeTmp('before.pdf', before.pdfBase64))));
 
-    // The stored statement is the canonical JSON the hash is taken of.
+    // The stored statement is the canonical JSON the hash is taken of, stored packed (issue 17).
     const row = core.db.prepare('SELECT * FROM protocol_statements WHERE case_id = ?').get(id) as { statement: string; sha256: string; number: string };
-    expect(createHash('sha256').update(row.statement).digest('hex')).toBe(issued.sha256);
+    expect(isPackedStatement(row.statement)).toBe(true);
+    const plain = unpackStatement(row.statement)!;
+    expect(row.statement.length).toBeLessThan(Buffer.byteLength(plain) / 2);
+    expect(createHash('sha256').update(plain).digest('hex')).toBe(issued.sha256);
     const doc = docFromStatement(row);
-    expect(canonicalJson(statementData(doc))).toBe(row.statement);
+    expect(canonicalJson(statementData(doc))).toBe(plain);
+    // A statement stored unpacked (issued before the packed form, or synced so) reads the same.
+    expect(docFromStatement({ ...row, statement: plain }, doc.generatedAt)).toEqual(doc);
     expect((doc as ProtocolDoc).patient.lastName).toBe('Жұмабекова');
   });
 
@@ -124,9 +130,19 @@ describe('protocol of a case', () => {
     const { issued } = await core.call('protocols.issue', { caseId: id });
     const log = core.db.prepare("SELECT op FROM change_log WHERE table_name = 'protocol_statements' AND record_id = ?").all(issued.id);
     expect(log).toEqual([{ op: 'insert' }]);
-    core.db.prepare("UPDATE protocol_statements SET statement = replace(statement, 'Жұмабекова', 'Иванова') WHERE id = ?").run(issued.id);
-    await expect(core.call('protocols.render', { caseId: id, lang: 'kk' })).rejects.toMatchObject({ code: 'protocols.statement_corrupt', params: { number: '1/2026' } });
-    expect(await core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256 })).toEqual({ matches: false, known: true });
+    const stored = core.db.prepare('SELECT statement FROM protocol_statements WHERE id = ?').pluck().get(issued.id) as string;
+    const tamper = core.db.prepare('UPDATE protocol_statements SET statement = ? WHERE id = ?');
+    // An altered text (packed again, or stored plain) and damaged packed bytes are all refused.
+    for (const altered of [packStatement(unpackStatement(stored)!.replace('Жұмабекова', 'Иванова')), unpackStatement(stored)!.replace('Жұмабекова', 'Иванова'), `${stored.slice(0, 40)}AAAA${stored.slice(44)}`, 'z1:!!!']) {
+      tamper.run(altered, issued.id);
+      await expect(core.call('protocols.render', { caseId: id, lang: 'kk' })).rejects.toMatchObject({ code: 'protocols.statement_corrupt', params: { number: '1/2026' } });
+      expect(await core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256 })).toEqual({ matches: false, known: true });
+    }
+    // Back as issued (packed or not), it verifies again.
+    for (const same of [stored, unpackStatement(stored)!]) {
+      tamper.run(same, issued.id);
+      expect(await core.call('protocols.verify', { number: '1/2026', sha256: issued.sha256 })).toMatchObject({ matches: true });
+    }
   });
 
   it('verifies number + sha256 against the stored statements', async () => {

@@ -1,0 +1,62 @@
+import type { Db } from './db';
+
+/** Above this many bytes in use, the one-time VACUUM is not run (it copies the database in memory). */
+export const VACUUM_MAX_BYTES = 256 * 1024 * 1024;
+
+export interface ReclaimResult {
+  /** 'incremental': free pages given back; 'vacuum': converted to incremental auto-vacuum (and compacted); 'none'. */
+  mode: 'incremental' | 'vacuum' | 'none';
+  /** File size in bytes before and after (main database file, after a WAL checkpoint). */
+  before: number;
+  after: number;
+}
+
+/**
+ * Gives the pages freed by deleted rows (a compacted change log) back to the file system, so the
+ * database FILE shrinks, not only its pages in use. With `auto_vacuum = INCREMENTAL` (new
+ * databases, and old ones once converted) that is `PRAGMA incremental_vacuum`: it moves pages
+ * from the end of the file into the free ones and truncates, a cost proportional to the pages
+ * freed. A database still without it is converted by one VACUUM (it rebuilds the whole file,
+ * encrypted as before: SQLCipher re-encrypts every page it writes; temporary pages stay in memory,
+ * temp_store = MEMORY) when `convert` is set, or when at least a quarter of its pages are free,
+ * and only while its pages in use fit VACUUM_MAX_BYTES (the in-memory copy). Never inside a
+ * transaction; best effort, never throws: a failure (another process writing, a full disk) leaves
+ * everything as it was.
+ */
+export function reclaimSpace(db: Db, options: { convert?: boolean; maxVacuumBytes?: number } = {}): ReclaimResult {
+  const size = (): number => {
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      /* a reader holds the WAL: the file size is what it is */
+    }
+    return (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+  };
+  if (db.inTransaction || db.readonly) return { mode: 'none', before: 0, after: 0 };
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const auto = db.pragma('auto_vacuum', { simple: true }) as number;
+  if (auto === 2) {
+    if (free === 0) return { mode: 'none', before: pages * pageSize, after: pages * pageSize };
+    const before = pages * pageSize;
+    try {
+      db.pragma('incremental_vacuum');
+    } catch {
+      return { mode: 'none', before, after: before };
+    }
+    return { mode: 'incremental', before, after: size() };
+  }
+  const wanted = options.convert === true || (free > 0 && free * 4 >= pages);
+  if (!wanted || (pages - free) * pageSize > (options.maxVacuumBytes ?? VACUUM_MAX_BYTES)) return { mode: 'none', before: pages * pageSize, after: pages * pageSize };
+  const before = pages * pageSize;
+  try {
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.exec('VACUUM');
+  } catch {
+    // Another process writing (SQLITE_BUSY), statements still open on this connection, a full
+    // disk: VACUUM changed nothing (it is one transaction), and the space waits for the next time.
+    return { mode: 'none', before, after: before };
+  }
+  return { mode: 'vacuum', before, after: size() };
+}

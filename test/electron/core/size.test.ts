@@ -1,0 +1,144 @@
+/**
+ * Database size (issue 17): new databases give pages back (auto_vacuum = INCREMENTAL), the size
+ * migration converts an old one and packs its protocol statements (same text, same hash), and a
+ * compaction of the change log shrinks the FILE, not only its pages in use.
+ */
+import Database from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { keyDatabase, migrate, openDatabase } from '../../../electron/core/db';
+import { reclaimSpace } from '../../../electron/core/db-space';
+import { compactChangeLog, exportSync, importSync } from '../../../electron/core/exchange/sync';
+import { openTrusted } from '../../../electron/core/exchange/trust';
+import { migrations } from '../../../electron/core/migrations';
+import { m0016Size } from '../../../electron/core/migrations/0016-size';
+import { isPackedStatement, packStatement, unpackStatement } from '../../../electron/core/statement-codec';
+import { tempDir } from '../../support/temp';
+import { closeAll, job, laptop, pair, type Laptop } from './exchange-helpers';
+
+afterEach(closeAll);
+
+const fileSize = (db: Database.Database, file: string): number => {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return fs.statSync(file).size;
+};
+
+async function send(from: Laptop, to: Laptop, file: string): Promise<void> {
+  await job(from, (j) => exportSync(from.ctx, { file, peer: to.core.installationId, job: j }));
+  await job(to, async (j) => {
+    const opened = await openTrusted(to.ctx, file, {});
+    try {
+      return await importSync(to.ctx, opened, { dryRun: false, job: j });
+    } finally {
+      await opened.reader.close();
+    }
+  });
+}
+
+describe('database size', () => {
+  it('packs statements losslessly, much shorter; damaged packed text is null, plain text passes', () => {
+    const statement = JSON.stringify({ kind: 'protocol', patient: { lastName: 'Жұмабекова', firstName: 'Әйгерім' }, htmp: { name: { kk: { source: 'ЖТМК түрлерінің тізбесі', text: 'Жүрек трансплантациясы' } } } });
+    const packed = packStatement(statement);
+    expect(isPackedStatement(packed)).toBe(true);
+    expect(unpackStatement(packed)).toBe(statement);
+    expect(packed.length).toBeLessThan(Buffer.byteLength(statement));
+    expect(unpackStatement(statement)).toBe(statement);
+    expect(unpackStatement('z1:AAAA')).toBeNull();
+    // Text that would not get shorter stays as it is.
+    expect(packStatement('{}')).toBe('{}');
+  });
+
+  it('creates new databases with incremental auto-vacuum', () => {
+    const db = openDatabase(path.join(tempDir(), 'new.sqlite'));
+    migrate(db);
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
+    db.close();
+  });
+
+  it('the size migration converts an old encrypted database and packs its statements: same text, same hash', () => {
+    const file = path.join(tempDir(), 'old.sqlite');
+    const key = randomBytes(32).toString('hex');
+    // A database made before: auto_vacuum NONE, schema up to the migration before this one.
+    const old = new Database(file);
+    keyDatabase(old, key);
+    old.pragma('auto_vacuum = NONE');
+    old.pragma('journal_mode = WAL');
+    migrate(old, migrations.filter((m) => m.version < m0016Size.version));
+    const statements = Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({ kind: 'protocol', number: `${i + 1}/2025`, patient: { lastName: `Фамилия${i}`, iin: String(900101300000 + i) }, diagnosis: { text: 'Ишемическая болезнь сердца '.repeat(20) } }),
+    );
+    const insert = old.prepare(
+      `INSERT INTO protocol_statements (id, created_at, updated_at, case_id, decision_id, decision_version, number, protocol_date, outcome, lang, layout, statement, sha256, issued_at)
+       VALUES (?, 't', 't', 'c', ?, 1, ?, '2025-01-01', 'approved', 'kk', 'columns', ?, ?, 't')`,
+    );
+    statements.forEach((s, i) => insert.run(`p${i}`, `d${i}`, `${i + 1}/2025`, s, createHash('sha256').update(s).digest('hex')));
+    // Free pages in the old file: rows written and deleted.
+    old.exec("CREATE TABLE scratch (x TEXT); INSERT INTO scratch SELECT hex(randomblob(2000)) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) SELECT i FROM n); DROP TABLE scratch;");
+    expect(old.pragma('auto_vacuum', { simple: true })).toBe(0);
+    const before = fileSize(old, file);
+    expect(old.pragma('freelist_count', { simple: true }) as number).toBeGreaterThan(100);
+
+    expect(migrate(old)).toEqual({ from: m0016Size.version - 1, to: migrations.length });
+    expect(old.pragma('auto_vacuum', { simple: true })).toBe(2);
+    expect(old.pragma('freelist_count', { simple: true })).toBe(0);
+    expect(fileSize(old, file)).toBeLessThan(before / 2);
+    const rows = old.prepare('SELECT statement, sha256 FROM protocol_statements ORDER BY id').all() as { statement: string; sha256: string }[];
+    expect(rows).toHaveLength(30);
+    for (const r of rows) {
+      expect(isPackedStatement(r.statement)).toBe(true);
+      const text = unpackStatement(r.statement)!;
+      expect(createHash('sha256').update(text).digest('hex')).toBe(r.sha256);
+      expect(statements).toContain(text);
+    }
+    old.close();
+    // Still encrypted with the same key: a plain open fails, the key opens it.
+    expect(() => openDatabase(file).prepare('SELECT count(*) FROM protocol_statements').get()).toThrow();
+    const again = openDatabase(file, { key });
+    expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(again.prepare('SELECT count(*) AS n FROM protocol_statements').get()).toEqual({ n: 30 });
+    again.close();
+  });
+
+  it('does nothing inside a transaction, and leaves a database too big for the in-memory copy as it is', () => {
+    const file = path.join(tempDir(), 'big.sqlite');
+    const db = new Database(file);
+    db.pragma('auto_vacuum = NONE');
+    db.exec('CREATE TABLE x (v TEXT); INSERT INTO x SELECT hex(randomblob(1000)) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) SELECT i FROM n); DELETE FROM x;');
+    db.transaction(() => expect(reclaimSpace(db, { convert: true }).mode).toBe('none'))();
+    expect(reclaimSpace(db, { convert: true, maxVacuumBytes: 1024 }).mode).toBe('none');
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(0);
+    // Most pages free: converted without being asked to.
+    expect(reclaimSpace(db).mode).toBe('vacuum');
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
+    db.close();
+  });
+
+  it('compacting the change log after an acknowledgement shrinks the database FILE', async () => {
+    const a = laptop();
+    const b = laptop();
+    await pair(a, b);
+    const dir = tempDir();
+    const note = 'Примечание секретаря к делу, довольно длинное. '.repeat(8);
+    a.ctx.store.transaction(() => {
+      for (let i = 0; i < 600; i++) {
+        const id = String(a.ctx.store.insert('t_case', { surname: `Фамилия ${i}`, status: 'draft', note, count: 0 }).id);
+        for (let k = 1; k <= 3; k++) a.ctx.store.update('t_case', id, { count: k, note: `${note}${k}` });
+      }
+    });
+    const dbFile = a.core.databaseFile;
+    const logRows = (): number => (a.core.db.prepare('SELECT count(*) AS n FROM change_log').get() as { n: number }).n;
+    expect(logRows()).toBeGreaterThanOrEqual(2400);
+    await send(a, b, path.join(dir, 'ab.htmp'));
+    const before = fileSize(a.core.db, dbFile);
+    // B's bundle back carries its acknowledgement: A compacts on import and gives the pages back.
+    await send(b, a, path.join(dir, 'ba.htmp'));
+    expect(logRows()).toBeLessThan(100);
+    expect(a.core.db.pragma('freelist_count', { simple: true })).toBe(0);
+    const after = fileSize(a.core.db, dbFile);
+    expect(after).toBeLessThan(before * 0.6);
+    // Nothing left to compact: the call is a no-op.
+    expect(compactChangeLog(a.ctx)).toBe(0);
+  }, 60_000);
+});
