@@ -32,6 +32,7 @@ import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE } from '..
 import type { Job } from './jobs';
 import { attachmentHashOf, attachmentPath, parseVersion } from './manifest';
 import { chain, HashCheck, receiveFiles } from './import-files';
+import { changeFieldsToWire, fieldsFromWire, hasWireForm, valuesFromWire, valuesToWire } from './wire';
 import { boxFingerprint, decryptBuffer, encryptBuffer, encryptStream, entryKey, newEncryption, normaliseFingerprint, openContentKey } from './seal';
 import { boxKeys, getPeer, identity, learnEncryptionKey, listPeers, senderSecret, trustPeer, type OpenedBundle, type PeerRow } from './trust';
 
@@ -124,7 +125,7 @@ interface LogRow {
 function changeLine(r: LogRow): string {
   return (
     `{"seq":${r.seq},"changeId":${JSON.stringify(r.change_id)},"table":${JSON.stringify(r.table_name)},"recordId":${JSON.stringify(r.record_id)},` +
-    `"op":${JSON.stringify(r.op)},"fields":${r.fields},"installationId":${JSON.stringify(r.installation_id)},"at":${JSON.stringify(r.at)}` +
+    `"op":${JSON.stringify(r.op)},"fields":${changeFieldsToWire(r.table_name, r.fields)},"installationId":${JSON.stringify(r.installation_id)},"at":${JSON.stringify(r.at)}` +
     `${r.resolves ? `,"resolves":${r.resolves}` : ''}}`
   );
 }
@@ -364,7 +365,7 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
           // them as seen, so their copies relayed by others later change nothing.
           const ids = covered.get(recordKey(t.name, id)) as Buffer | undefined;
           const covers = ids === undefined ? [] : Array.from({ length: ids.length / 16 }, (_, i) => ids.toString('hex', i * 16, i * 16 + 16));
-          const line = JSON.stringify({ changeId: nameBasedUuid(`state/${t.name}/${id}/${at}`), table: t.name, recordId: id, values, installationId: ctx.installationId, at, ...(covers.length > 0 ? { covers } : {}) });
+          const line = JSON.stringify({ changeId: nameBasedUuid(`state/${t.name}/${id}/${at}`), table: t.name, recordId: id, values: valuesToWire(t.name, values), installationId: ctx.installationId, at, ...(covers.length > 0 ? { covers } : {}) });
           states++;
           const full = lines.add(line);
           if (full) yield recordsEntry('state', ++n, full);
@@ -890,6 +891,11 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
         }
         const checked = p.kind === 'state' ? checkState(value, tables) : checkChange(value, tables);
         if (!('ok' in checked)) throw new BundleError('bundle.invalid_record', { path: p.path, line, ...checked });
+        // Columns stored in a compact form here travel plain (wire.ts).
+        if (hasWireForm(checked.ok.table)) {
+          if (p.kind === 'state') (checked.ok as SyncState).values = valuesFromWire(checked.ok.table, (checked.ok as SyncState).values);
+          else (checked.ok as SyncChange).fields = fieldsFromWire(checked.ok.table, (checked.ok as SyncChange).fields);
+        }
         try {
           if (p.kind === 'state') applyState(checked.ok as SyncState);
           else {
