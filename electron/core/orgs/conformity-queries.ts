@@ -1,5 +1,5 @@
 /** What the conformity screens and the CLI read: application details, the lists, conclusions, updates. */
-import type { ApplicationDetail, ApplicationListItem, ApplicationStatus, AssessmentDecision, ConclusionListItem, ConclusionView, UpdateView } from '../../../shared/contract/orgs';
+import type { ApplicationDetail, ApplicationHead, ApplicationListItem, ApplicationStatus, AssessmentDecision, ConclusionListItem, ConclusionView, UpdateView } from '../../../shared/contract/orgs';
 import { POINT29_KINDS } from '../../../shared/contract/orgs';
 import { applicationWindow, daysLeft } from '../../../shared/domain/conformity';
 import { kzToday } from '../../../shared/domain/kz-time';
@@ -43,6 +43,19 @@ export function firstTimeAllowed(ctx: CoreContext, orgId: string, code: string, 
   return n.n === 0;
 }
 
+/** What the list and the detail both show of an application (the id first and updatedAt last are each one's own). */
+function applicationHead(r: ApplicationRow, today: string): Omit<ApplicationHead, 'id' | 'updatedAt'> {
+  return {
+    year: r.year,
+    code: r.code,
+    firstTime: r.first_time === 1,
+    status: r.status,
+    receivedOn: r.received_on,
+    assessmentDue: r.assessment_due,
+    daysLeft: r.status === 'received' && r.assessment_due ? daysLeft(today, r.assessment_due) : null,
+  };
+}
+
 export function applicationDetail(ctx: CoreContext, id: string, today: string = kzToday()): ApplicationDetail {
   const r = applicationRow(ctx, id);
   const org = orgViews(ctx, [orgRow(ctx, r.org_id)])[0]!;
@@ -54,13 +67,7 @@ export function applicationDetail(ctx: CoreContext, id: string, today: string = 
   return {
     id: r.id,
     org,
-    year: r.year,
-    code: r.code,
-    firstTime: r.first_time === 1,
-    status: r.status,
-    receivedOn: r.received_on,
-    assessmentDue: r.assessment_due,
-    daysLeft: r.status === 'received' && r.assessment_due ? daysLeft(today, r.assessment_due) : null,
+    ...applicationHead(r, today),
     data,
     plannedVolume: r.planned_volume,
     note: r.note,
@@ -79,13 +86,7 @@ function listItem(ctx: CoreContext, r: ApplicationRow & { o_bin: string; o_kk: s
   return {
     id: r.id,
     org: { id: r.org_id, bin: r.o_bin, nameKk: r.o_kk, nameRu: r.o_ru },
-    year: r.year,
-    code: r.code,
-    firstTime: r.first_time === 1,
-    status: r.status,
-    receivedOn: r.received_on,
-    assessmentDue: r.assessment_due,
-    daysLeft: r.status === 'received' && r.assessment_due ? daysLeft(today, r.assessment_due) : null,
+    ...applicationHead(r, today),
     conclusion: c ? { id: c.id, state: c.state, number: c.number, overall: bool(c.overall_conform) } : null,
     updatedAt: r.updated_at,
   };
