@@ -11,6 +11,7 @@
  * Pure TypeScript: no Node, DOM or Electron imports.
  */
 import { findInvalidConformityField, type ConformityDocument } from './documents-conformity';
+import type { Measures } from './domain/reports';
 
 export type { ApplicationDoc, ConclusionDoc, ConformityDocument } from './documents-conformity';
 
@@ -229,18 +230,7 @@ export interface ProtocolRegisterDoc {
 }
 
 /** The counts of one row of the annual report of point 42 (how each is counted: docs/reports.md). */
-export interface AnnualReportMeasures {
-  referrals: number;
-  approvals: number;
-  refusals: Record<RefusalReason, number>;
-  refusalsTotal: number;
-  operations: number;
-  complications: number;
-  disability: number;
-  followUpDue: number;
-  aliveOneYear: number;
-  deaths: number;
-}
+export type AnnualReportMeasures = Measures;
 
 /** The annual report of ДСМ-238 point 42: per HTMP code, section of the list and provider. */
 export interface AnnualReportDoc {

@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import type { ApplicationData, AssessStatus, AssessedRequirement } from '../domain/conformity';
 import { PERMIT_KINDS } from '../domain/conformity';
-import type { ImportRowError, OrgLevel } from '../domain/orgs';
+import type { ImportRowError, OrgClean, OrgLevel } from '../domain/orgs';
 import { ORG_LEVELS } from '../domain/orgs';
 import type { RegionId } from '../domain/regions';
 import type { EntryRequirements, Requirement } from '../domain/requirements';
@@ -248,17 +248,9 @@ export const orgsSchemas = {
 // ---------------------------------------------------------------------------------------------
 // Results
 
-export interface OrgView {
+/** An organization of the registry: its checked data (OrgClean) and the record's own fields. */
+export interface OrgView extends OrgClean {
   id: string;
-  bin: string;
-  nameKk: string;
-  nameRu: string;
-  region: RegionId;
-  level: OrgLevel;
-  address: string | null;
-  phone: string | null;
-  email: string | null;
-  head: string | null;
   /** Another organization of the registry has the same BIN (two laptops, synced). */
   duplicateBin: boolean;
   createdAt: string;
@@ -349,9 +341,9 @@ export interface RequirementsView {
 
 export type ApplicationStatus = 'draft' | 'received' | 'concluded';
 
-export interface ApplicationListItem {
+/** What the list of applications and an application's detail both show of it. */
+export interface ApplicationHead {
   id: string;
-  org: { id: string; bin: string; nameKk: string; nameRu: string };
   year: number;
   code: string;
   firstTime: boolean;
@@ -361,8 +353,12 @@ export interface ApplicationListItem {
   assessmentDue: string | null;
   /** Days left to the assessment deadline (negative: overdue); null when not running. */
   daysLeft: number | null;
-  conclusion: { id: string; state: 'draft' | 'issued'; number: string | null; overall: boolean | null } | null;
   updatedAt: string;
+}
+
+export interface ApplicationListItem extends ApplicationHead {
+  org: { id: string; bin: string; nameKk: string; nameRu: string };
+  conclusion: { id: string; state: 'draft' | 'issued'; number: string | null; overall: boolean | null } | null;
 }
 
 export interface AssessmentDecision {
@@ -408,16 +404,8 @@ export interface ConclusionView {
   updatedAt: string;
 }
 
-export interface ApplicationDetail {
-  id: string;
+export interface ApplicationDetail extends ApplicationHead {
   org: OrgView;
-  year: number;
-  code: string;
-  firstTime: boolean;
-  status: ApplicationStatus;
-  receivedOn: string | null;
-  assessmentDue: string | null;
-  daysLeft: number | null;
   data: ApplicationData & { permits: NonNullable<ApplicationData['permits']> };
   plannedVolume: number | null;
   note: string | null;
@@ -428,7 +416,6 @@ export interface ApplicationDetail {
   /** The filing window for the application's year, and whether the organization is a first-time applicant for the code. */
   window: { from: string; to: string };
   firstTimeAllowed: boolean;
-  updatedAt: string;
 }
 
 export interface ConclusionListItem {

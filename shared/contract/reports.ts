@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { FundingChannel, HtmpSection } from '../domain/funding';
+import type { Measures } from '../domain/reports';
 import type { OverdueStepId } from './aftercare';
 
 const isoDate = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'date');
@@ -71,19 +72,7 @@ export interface DashboardData {
 // Annual report.
 
 /** The measures of one row (and of the totals) of the annual report; see docs/reports.md. */
-export interface AnnualMeasures {
-  referrals: number;
-  approvals: number;
-  refusals: Record<RefusalGround, number>;
-  refusalsTotal: number;
-  operations: number;
-  complications: number;
-  disability: number;
-  /** One-year follow-ups that fell due in the year, and of them the patients alive at one year. */
-  followUpDue: number;
-  aliveOneYear: number;
-  deaths: number;
-}
+export type AnnualMeasures = Measures;
 
 export interface AnnualRow extends AnnualMeasures {
   htmpCode: string;

@@ -146,6 +146,11 @@ export function deriveFact(i: FactInput, cal: WorkCalendar, lookup: SectionLooku
 // ---------------------------------------------------------------------------------------------
 // The annual report.
 
+/**
+ * The measures of one row (and of the totals) of the annual report of point 42 (how each is
+ * counted: docs/reports.md); the contract (AnnualMeasures) and the document
+ * (AnnualReportMeasures) use this one definition.
+ */
 export interface Measures {
   referrals: number;
   approvals: number;
@@ -154,6 +159,7 @@ export interface Measures {
   operations: number;
   complications: number;
   disability: number;
+  /** One-year follow-ups that fell due in the year, and of them the patients alive at one year. */
   followUpDue: number;
   aliveOneYear: number;
   deaths: number;

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test, TEST_COMMISSION } from './fixtures';
+import { newCase, shot } from './support';
 
 // Small real files: a 1x1 PNG and a one-page PDF, attached through the file inputs as buffers.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -7,18 +8,6 @@ const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
   'latin1',
 );
-
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
-}
-
-/** Opens the app in a language and starts a new case from the register. */
-async function newCase(page: Page) {
-  await page.getByTestId('nav-cases').click();
-  await page.getByTestId('new-case').click();
-  await expect(page.getByTestId('patient-iin')).toBeVisible();
-}
 
 async function waitSaved(page: Page) {
   await expect(page.getByTestId('save-state')).toHaveAttribute('data-status', 'saved');

@@ -1,18 +1,7 @@
-import type { Page } from '@playwright/test';
 import { expect, test, type WebApp } from './fixtures';
+import { newCase, shot } from './support';
 
 // Data entry that catches mistakes without nagging (issue 13), in Kazakh and in Russian.
-
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
-}
-
-async function newCase(page: Page) {
-  await page.getByTestId('nav-cases').click();
-  await page.getByTestId('new-case').click();
-  await expect(page.getByTestId('patient-iin')).toBeVisible();
-}
 
 /** A registered case of this IIN, made through the API (the earlier referral). */
 async function earlierCase(app: WebApp, iin: string, receivedAt: string) {

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test, TEST_COMMISSION, type WebApp } from './fixtures';
+import { completeCase, iin } from './support';
 
 // Issue 13: the first-start guide, the paper-copy check and the one date field, in kk and ru.
 
@@ -160,33 +161,11 @@ for (const lang of ['kk', 'ru'] as const) {
   });
 }
 
-/** The IIN check digit (weights 1..11, then 3..11,1,2 when the first sum gives 10). */
-function iin(first: string): string {
-  const sum = (w: number[]) => [...first].reduce((s, d, i) => s + Number(d) * w[i]!, 0) % 11;
-  let c = sum([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-  if (c === 10) c = sum([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
-  return `${first}${c}`;
-}
-
 /** One issued protocol (approved), as the screens would make it. */
 async function seedIssued(app: WebApp): Promise<void> {
   await app.api('settings.update', TEST_COMMISSION);
   await app.api('settings.setMembers', { members: STANDING.map((m) => ({ role: m.role, name: { kk: m.kk, ru: m.ru } })) });
-  const saved = await app.api<{ id: string }>('cases.save', {
-    patient: { iin: iin('85061545001'), lastName: 'Жұмабекова', firstName: 'Әйгерім', birthDate: '1985-06-15', sex: 'female', insured: true },
-    receivedAt: '2026-11-20T10:00',
-    channel: 'paper',
-    htmpCode: '00.50',
-    urgency: 'planned',
-    inpatient: false,
-    diagnosis: { icd10: 'I50.0', text: 'Созылмалы жүрек жеткіліксіздігі' },
-    documents: [
-      { kind: 'identity', paper: true },
-      { kind: 'referral', paper: true },
-      { kind: 'record_extract', paper: true, signatures: ['attending', 'head_of_department', 'deputy_chief'], seal: true, clinicalDiagnosis: 'Созылмалы жүрек жеткіліксіздігі' },
-      { kind: 'test_results', paper: true, items: [{ name: 'ЭхоКГ', date: '2026-11-10' }] },
-    ],
-  });
+  const saved = await app.api<{ id: string }>('cases.save', completeCase({ iin: iin('85061545001'), lastName: 'Жұмабекова' }));
   await app.api('cases.register', { id: saved.id });
   await app.api('cases.decide', { caseId: saved.id, outcome: 'approved', reason: null, date: '2026-11-21', issue: true });
 }

@@ -1,16 +1,11 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import type { Page } from '@playwright/test';
 import { E2E_ADMIN, expect, rawApi, setUpAdmin, startWebHost, test, TEST_COMMISSION } from './fixtures';
+import { completeCase, iin, shot } from './support';
 
 // Issue 13: the interface language, the last members and the unsaved edits of a case form are
 // kept per user by the app (in its encrypted database), not in the browser: a host restart, a
 // fresh browser context and another language on the sign-in screen keep all three.
-
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
-}
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -20,13 +15,6 @@ const freePort = (): Promise<number> =>
       s.close(() => resolve(port));
     });
   });
-
-function iin(first: string): string {
-  const sum = (w: number[]) => [...first].reduce((s, d, i) => s + Number(d) * w[i]!, 0) % 11;
-  let c = sum([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-  if (c === 10) c = sum([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
-  return `${first}${c}`;
-}
 
 const STANDING = [
   { role: 'chair', name: { kk: 'Сейітқали Әлия Нұрланқызы', ru: 'Сейткали Алия Нурлановна' } },
@@ -56,21 +44,7 @@ for (const lang of ['kk', 'ru'] as const) {
       await api('settings.setMembers', { members: STANDING });
       const ids: string[] = [];
       for (const [i, last] of ['Жұмабекова', 'Серікова', 'Оспанова'].entries()) {
-        const { id } = await api<{ id: string }>('cases.save', {
-          patient: { iin: iin(`8506154500${i}`), lastName: last, firstName: 'Әйгерім', birthDate: '1985-06-15', sex: 'female', insured: true },
-          receivedAt: '2026-11-20T10:00',
-          channel: 'paper',
-          htmpCode: '00.50',
-          urgency: 'planned',
-          inpatient: false,
-          diagnosis: { icd10: 'I50.0', text: 'Созылмалы жүрек жеткіліксіздігі' },
-          documents: [
-            { kind: 'identity', paper: true },
-            { kind: 'referral', paper: true },
-            { kind: 'record_extract', paper: true, signatures: ['attending', 'head_of_department', 'deputy_chief'], seal: true, clinicalDiagnosis: 'Созылмалы жүрек жеткіліксіздігі' },
-            { kind: 'test_results', paper: true, items: [{ name: 'ЭхоКГ', date: '2026-11-10' }] },
-          ],
-        });
+        const { id } = await api<{ id: string }>('cases.save', completeCase({ iin: iin(`8506154500${i}`), lastName: last }));
         await api('cases.register', { id });
         ids.push(id);
       }

@@ -1,10 +1,9 @@
 import path from 'node:path';
-import fs from 'node:fs';
 import type { AbroadRequestDetail } from '../../../shared/contract/abroad';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
-import { writePdfAtomic } from '../../core/pdf/write';
 import { readJsonFile, type Command, type CommandContext } from '../command';
+import { outputPath, writeBase64, writeRendered } from '../output';
 
 const DOC_LANGS = ['kk', 'ru'] as const;
 
@@ -28,9 +27,7 @@ function integer(ctx: CommandContext, name: string, min: number, max: number): n
 
 /** The output folder must exist: nothing is written when it does not. */
 function outFile(ctx: CommandContext): string {
-  const out = path.resolve(required(ctx, 'out'));
-  if (!fs.existsSync(path.dirname(out))) throw new AppFailure('pdf.write_failed', { reason: `ENOENT ${path.dirname(out)}` });
-  return out;
+  return outputPath(required(ctx, 'out'));
 }
 
 /** A request named by its id or by its number ('3/2026'). */
@@ -179,8 +176,7 @@ export const abroadCommands: Command[] = [
       const out = outFile(ctx);
       const id = await requestId(ctx, ctx.args[0]!);
       const r = await ctx.core().call('abroad.renderDocument', { id, doc: docArg === 'petition' ? 'petition' : 'cover_letter', lang: docLang, ...(step !== undefined ? { step } : {}) });
-      await writePdfAtomic(out, Buffer.from(r.pdfBase64, 'base64'));
-      const json = { file: out, pages: r.pages, sha256: r.sha256, number: r.number, verification: r.verification };
+      const json = { ...(await writeRendered(out, r)), number: r.number, verification: r.verification };
       return { json, human: t(ctx.lang, 'abroad:cli.written', json) };
     },
   },
@@ -198,12 +194,11 @@ export const abroadCommands: Command[] = [
       const core = ctx.core();
       if (ext === '.pdf') {
         const r = await core.call('abroad.summaryPdf', { year, lang: lang(ctx) });
-        await writePdfAtomic(out, Buffer.from(r.pdfBase64, 'base64'));
-        const json = { file: out, pages: r.pages, sha256: r.sha256 };
+        const json = await writeRendered(out, r);
         return { json, human: t(ctx.lang, 'abroad:cli.written', json) };
       }
       const r = await core.call('abroad.summaryXlsx', { year, lang: lang(ctx) });
-      await writePdfAtomic(out, Buffer.from(r.xlsxBase64, 'base64'));
+      await writeBase64(out, r.xlsxBase64);
       const json = { file: out, bytes: r.bytes };
       return { json, human: t(ctx.lang, 'abroad:cli.writtenFile', json) };
     },

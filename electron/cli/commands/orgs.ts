@@ -11,8 +11,8 @@ import type { AssessFileResult, ImportResult } from '../../../shared/contract/or
 import type { ImportRowError } from '../../../shared/domain/orgs';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
-import { writePdfAtomic } from '../../core/pdf/write';
 import { readJsonFile, type Command, type CommandContext } from '../command';
+import { outputPath, writeBase64 } from '../output';
 
 const DOC_LANGS = ['kk', 'ru', 'both'] as const;
 const LAYOUTS = ['columns', 'sequential'] as const;
@@ -97,10 +97,9 @@ export const orgsCommands: Command[] = [
     async run(ctx) {
       const format = required(ctx, 'format');
       if (format !== 'csv' && format !== 'xlsx') throw new AppFailure('cli.bad_option', { option: `--format ${format}` });
-      const out = path.resolve(required(ctx, 'out'));
-      if (!fs.existsSync(path.dirname(out))) throw new AppFailure('pdf.write_failed', { reason: `ENOENT ${path.dirname(out)}` });
+      const out = outputPath(required(ctx, 'out'));
       const f = await ctx.core().call('orgs.export', { format });
-      await writePdfAtomic(out, Buffer.from(f.contentBase64, 'base64'));
+      await writeBase64(out, f.contentBase64);
       const json = { file: out, format, count: f.count };
       return { json, human: tt(ctx.lang, 'cli.exported', json) };
     },
@@ -196,14 +195,13 @@ export const orgsCommands: Command[] = [
       if (!(DOC_LANGS as readonly string[]).includes(lang)) throw new AppFailure('cli.bad_lang', { lang, allowed: DOC_LANGS.join(' | ') });
       const layout = option(ctx, 'layout');
       if (layout !== undefined && !(LAYOUTS as readonly string[]).includes(layout)) throw new AppFailure('cli.bad_option', { option: `--layout ${layout}` });
-      const out = path.resolve(required(ctx, 'out'));
-      if (!fs.existsSync(path.dirname(out))) throw new AppFailure('pdf.write_failed', { reason: `ENOENT ${path.dirname(out)}` });
+      const out = outputPath(required(ctx, 'out'));
       const r = await ctx.core().call('conformity.renderConclusion', {
         id: ctx.args[0]!,
         lang: lang as (typeof DOC_LANGS)[number],
         ...(layout ? { layout: layout as (typeof LAYOUTS)[number] } : {}),
       });
-      await writePdfAtomic(out, Buffer.from(r.pdfBase64, 'base64'));
+      await writeBase64(out, r.pdfBase64);
       const json = { file: out, number: r.number, pages: r.pages, sha256: r.sha256 };
       return { json, human: tt(ctx.lang, 'cli.written', json) };
     },

@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { BilingualLayout, DocLang } from '../../../shared/documents';
 import { AppFailure } from '../../../shared/result';
 import { t } from '../../core/i18n';
-import { writePdfAtomic } from '../../core/pdf/write';
 import { readJsonFile, type Command, type CommandContext } from '../command';
+import { outputPath, writeRendered } from '../output';
 
 const DOC_LANGS = ['kk', 'ru', 'both'] as const;
 const LAYOUTS = ['columns', 'sequential'] as const;
@@ -44,8 +42,7 @@ export const protocolsCommands: Command[] = [
       const layoutArg = stringOption(ctx, 'layout');
       if (layoutArg !== undefined && !(LAYOUTS as readonly string[]).includes(layoutArg)) throw new AppFailure('cli.bad_option', { option: `--layout ${layoutArg}` });
       const layout = layoutArg as BilingualLayout | undefined;
-      const out = path.resolve(required(ctx, 'out'));
-      if (!fs.existsSync(path.dirname(out))) throw new AppFailure('pdf.write_failed', { reason: `ENOENT ${path.dirname(out)}` });
+      const out = outputPath(required(ctx, 'out'));
       const choice = { lang, ...(layout ? { layout } : {}) };
 
       const core = ctx.core();
@@ -54,8 +51,7 @@ export const protocolsCommands: Command[] = [
         ? await core.call('protocols.render', { caseId, ...choice })
         : await core.call('protocols.renderCaseFile', { caseFile: readJsonFile(caseFile!), ...choice });
       // The host writes the file the user named (atomically: no file at all on any error).
-      await writePdfAtomic(out, Buffer.from(r.pdfBase64, 'base64'));
-      const json = { file: out, pages: r.pages, sha256: r.sha256 };
+      const json = await writeRendered(out, r);
       return { json, human: t(ctx.lang, 'protocols:cli.written', json) };
     },
   },

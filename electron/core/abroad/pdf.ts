@@ -14,7 +14,7 @@ import { abroadStatement, abroadVerificationString, type AbroadDocument, type Ab
 import type { PdfLang } from '../../../shared/documents';
 import { renderChartSvg } from '../charts/svg';
 import { assetsDir, localesDir } from '../paths';
-import { CONTENT_WIDTH, footer, formatDate, GRID, keep, kvTable, makeCtx, MARGINS, rule, section, signatureBlock, STYLES, titleRow, type Content, type Ctx } from '../pdf/common';
+import { CONTENT_WIDTH, footer, formatDate, GRID, gridTable, keep, kvTable, makeCtx, pageSetup, rule, section, signatureBlock, titleRow, type Content, type Ctx } from '../pdf/common';
 import { PDF_FONT_FAMILY, PDF_FONT_FILES, registerPdfFonts } from '../pdf/fonts';
 import { createPdfTranslator, loadPdfMessages, type PdfTranslate } from '../pdf/i18n';
 import { abroadRouteLabel, summaryStepsChart } from '../../../shared/domain/abroad-charts';
@@ -170,20 +170,12 @@ function summaryBody(doc: AbroadSummaryDoc, ctx: Ctx, chartSvg: string | null): 
   ]);
   blocks.push([
     section(3, ctx.t('abroad.pdf.summary.sections.late')),
-    doc.late.length === 0
-      ? { text: ctx.t('abroad.pdf.common.none'), style: 'note' }
-      : {
-          table: {
-            headerRows: 1,
-            dontBreakRows: true,
-            widths: [44, '*', 32, 80, 52, 62, 58],
-            body: [
-              [th('number'), th('patient'), th('step'), th('actor'), th('due'), th('completedOn'), th('lateDays')],
-              ...doc.late.map((l) => [td(l.number), td(l.patientName, 'left'), td(l.n), td(tx(ctx, l.actor), 'left'), td(formatDate(l.due)), td(l.completedOn ? formatDate(l.completedOn) : '—'), td(l.lateDays)]),
-            ],
-          },
-          layout: GRID,
-        },
+    gridTable(
+      [44, '*', 32, 80, 52, 62, 58],
+      [th('number'), th('patient'), th('step'), th('actor'), th('due'), th('completedOn'), th('lateDays')],
+      doc.late.map((l) => [td(l.number), td(l.patientName, 'left'), td(l.n), td(tx(ctx, l.actor), 'left'), td(formatDate(l.due)), td(l.completedOn ? formatDate(l.completedOn) : '—'), td(l.lateDays)]),
+      ctx.t('abroad.pdf.common.none'),
+    ),
   ]);
   blocks.push(
     keep([
@@ -233,16 +225,8 @@ export async function renderAbroadPdf(doc: AbroadDocument, lang: PdfLang, opts: 
   let pages = 0;
   const pageFooter = footer(t, lang, doc.generatedAt, verification);
   const definition: Record<string, unknown> = {
-    pageSize: 'A4',
-    pageOrientation: 'portrait',
-    pageMargins: [MARGINS.left, MARGINS.top, MARGINS.right, MARGINS.bottom],
+    ...pageSetup(pageFooter, (n) => (pages = n)),
     content,
-    footer: (current: number, count: number) => {
-      pages = count;
-      return pageFooter(current, count);
-    },
-    defaultStyle: { font: PDF_FONT_FAMILY, fontSize: 9.5, lineHeight: 1.12 },
-    styles: STYLES,
     language: lang === 'kk' ? 'kk-KZ' : 'ru-RU',
     info: { title, subject: t(lang, 'abroad.pdf.common.subject'), keywords: verification, creator: 'HTMP Commission Desk', creationDate: new Date(doc.generatedAt) },
     displayTitle: true,

@@ -182,30 +182,45 @@ function openChunk(key: Buffer, counter: number, last: boolean, frame: Buffer, p
   }
 }
 
-/** Encrypts a stream chunk by chunk (bounded memory). */
-export function encryptStream(key: Buffer, chunkSize = CHUNK_SIZE): Transform {
+/**
+ * Cuts a stream into frames of `size` bytes, always holding at least one byte back: the last
+ * frame (sealed as last) is only known at the end.
+ */
+function framer(size: number): { add(chunk: Buffer): Buffer[]; rest(): Buffer } {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  let counter = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+  return {
+    add(chunk) {
       pending.push(chunk);
       pendingBytes += chunk.length;
-      // Keep at least one byte back: the last chunk is only known at the end.
-      if (pendingBytes > chunkSize) {
+      const out: Buffer[] = [];
+      if (pendingBytes > size) {
         const all = Buffer.concat(pending, pendingBytes);
         let at = 0;
-        while (all.length - at > chunkSize) {
-          this.push(sealChunk(key, counter++, false, all.subarray(at, at + chunkSize)));
-          at += chunkSize;
+        while (all.length - at > size) {
+          out.push(all.subarray(at, at + size));
+          at += size;
         }
         pending = [all.subarray(at)];
         pendingBytes = all.length - at;
       }
+      return out;
+    },
+    rest: () => Buffer.concat(pending, pendingBytes),
+  };
+}
+
+/** Encrypts a stream chunk by chunk (bounded memory). */
+export function encryptStream(key: Buffer, chunkSize = CHUNK_SIZE): Transform {
+  const frames = framer(chunkSize);
+  let counter = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      for (const f of frames.add(chunk)) this.push(sealChunk(key, counter++, false, f));
       cb();
     },
     flush(cb: TransformCallback) {
-      this.push(sealChunk(key, counter++, true, Buffer.concat(pending, pendingBytes)));
+      this.push(sealChunk(key, counter++, true, frames.rest()));
       cb();
     },
   });
@@ -213,25 +228,12 @@ export function encryptStream(key: Buffer, chunkSize = CHUNK_SIZE): Transform {
 
 /** Decrypts a stream made by encryptStream; fails (`bundle.hash_mismatch`) on any tampering. */
 export function decryptStream(key: Buffer, chunkSize: number, path: string): Transform {
-  const frame = chunkSize + TAG;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  const frames = framer(chunkSize + TAG);
   let counter = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
       try {
-        if (pendingBytes > frame) {
-          const all = Buffer.concat(pending, pendingBytes);
-          let at = 0;
-          while (all.length - at > frame) {
-            this.push(openChunk(key, counter++, false, all.subarray(at, at + frame), path));
-            at += frame;
-          }
-          pending = [all.subarray(at)];
-          pendingBytes = all.length - at;
-        }
+        for (const f of frames.add(chunk)) this.push(openChunk(key, counter++, false, f, path));
         cb();
       } catch (err) {
         cb(err as Error);
@@ -239,7 +241,7 @@ export function decryptStream(key: Buffer, chunkSize: number, path: string): Tra
     },
     flush(cb: TransformCallback) {
       try {
-        this.push(openChunk(key, counter++, true, Buffer.concat(pending, pendingBytes), path));
+        this.push(openChunk(key, counter++, true, frames.rest(), path));
         cb();
       } catch (err) {
         cb(err as Error);

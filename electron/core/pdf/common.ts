@@ -1,4 +1,5 @@
 import type { CommissionInfo, DocLang, IsoDate, IsoDateTime, LocalizedText, PdfLang } from '../../../shared/documents';
+import { PDF_FONT_FAMILY } from './fonts';
 import type { MessageParams, PdfTranslate } from './i18n';
 
 /** A pdfmake content node (kept loose: pdfmake has no types of its own). */
@@ -137,6 +138,15 @@ export function section(n: number, title: string): Content {
   return { text: `${n}. ${title}`, style: 'section' };
 }
 
+/**
+ * A grid table of rows under a header row, each row kept on one page; `empty` (a note) in its
+ * place when there are no rows.
+ */
+export function gridTable(widths: (number | string)[], header: Content[], rows: Content[][], empty: string): Content {
+  if (rows.length === 0) return { text: empty, style: 'note' };
+  return { table: { headerRows: 1, dontBreakRows: true, widths, body: [header, ...rows] }, layout: GRID };
+}
+
 /** A two-column label/value table with a grid (patient data, diagnosis, ...). */
 export function kvTable(rows: [Content, Content][], labelWidth: number | string = '38%'): Content {
   return {
@@ -268,4 +278,22 @@ export function bilingual(
     out.push({ columns: [{ width: '*', stack: [kk[i] ?? ''] }, { width: '*', stack: [ru[i] ?? ''] }], columnGap: 16 });
   }
   return out;
+}
+
+/**
+ * The page set-up every document shares: A4 portrait, the margins, the footer of the page (which
+ * tells `onPageCount` how many pages there are), the font and the styles.
+ */
+export function pageSetup(pageFooter: ReturnType<typeof footer>, onPageCount: (pages: number) => void): Record<string, unknown> {
+  return {
+    pageSize: 'A4',
+    pageOrientation: 'portrait',
+    pageMargins: [MARGINS.left, MARGINS.top, MARGINS.right, MARGINS.bottom],
+    footer: (currentPage: number, pageCount: number, pageSize?: { width: number }) => {
+      onPageCount(pageCount);
+      return pageFooter(currentPage, pageCount, pageSize);
+    },
+    defaultStyle: { font: PDF_FONT_FAMILY, fontSize: 9.5, lineHeight: 1.12 },
+    styles: STYLES,
+  };
 }

@@ -11,7 +11,7 @@
 import type { ApplicationDoc, ConclusionDoc, DocHtmp, DocOrganization } from '../../../shared/documents-conformity';
 import type { PdfLang } from '../../../shared/documents';
 import type { DocBuilder } from './builder';
-import { formatDate, GRID, keep, kvTable, section, signatureBlock, type Content, type Ctx } from './common';
+import { formatDate, GRID, gridTable, keep, kvTable, section, signatureBlock, type Content, type Ctx } from './common';
 
 const single = (ctx: Ctx): PdfLang => (ctx.lang === 'both' ? 'kk' : ctx.lang);
 
@@ -130,53 +130,37 @@ export const applicationBuilder: DocBuilder<ApplicationDoc> = {
     blocks.push(
       keep([
         section(3, ctx.t('orgs.app.sections.staff')),
-        doc.staff.length === 0
-          ? { text: ctx.t('orgs.app.none'), style: 'note' }
-          : {
-              table: {
-                headerRows: 1,
-                dontBreakRows: true,
-                widths: [18, '*', '*', 34, 80, 80, 70],
-                body: [
-                  [th(ctx, 'orgs.app.columns.no'), th(ctx, 'orgs.app.staffColumns.name'), th(ctx, 'orgs.app.staffColumns.specialty'), th(ctx, 'orgs.app.staffColumns.years'), th(ctx, 'orgs.app.staffColumns.hours'), th(ctx, 'orgs.app.staffColumns.date'), th(ctx, 'orgs.app.staffColumns.operations')],
-                  ...doc.staff.map((s, i) => [
-                    { text: String(i + 1), style: 'td', alignment: 'center' },
-                    { text: s.name || '—', style: 'td' },
-                    { text: s.specialty || '—', style: 'td' },
-                    { text: num(s.years), style: 'td', alignment: 'center' },
-                    { text: num(s.trainingHours), style: 'td', alignment: 'center' },
-                    { text: dateOr(s.trainingDate), style: 'td', alignment: 'center' },
-                    { text: num(s.operationsPerYear), style: 'td', alignment: 'center' },
-                  ]),
-                ],
-              },
-              layout: GRID,
-            },
+        gridTable(
+          [18, '*', '*', 34, 80, 80, 70],
+          [th(ctx, 'orgs.app.columns.no'), th(ctx, 'orgs.app.staffColumns.name'), th(ctx, 'orgs.app.staffColumns.specialty'), th(ctx, 'orgs.app.staffColumns.years'), th(ctx, 'orgs.app.staffColumns.hours'), th(ctx, 'orgs.app.staffColumns.date'), th(ctx, 'orgs.app.staffColumns.operations')],
+          doc.staff.map((s, i) => [
+            { text: String(i + 1), style: 'td', alignment: 'center' },
+            { text: s.name || '—', style: 'td' },
+            { text: s.specialty || '—', style: 'td' },
+            { text: num(s.years), style: 'td', alignment: 'center' },
+            { text: num(s.trainingHours), style: 'td', alignment: 'center' },
+            { text: dateOr(s.trainingDate), style: 'td', alignment: 'center' },
+            { text: num(s.operationsPerYear), style: 'td', alignment: 'center' },
+          ]),
+          ctx.t('orgs.app.none'),
+        ),
       ]),
     );
     blocks.push(
       keep([
         section(4, ctx.t('orgs.app.sections.devices')),
-        doc.devices.length === 0
-          ? { text: ctx.t('orgs.app.none'), style: 'note' }
-          : {
-              table: {
-                headerRows: 1,
-                dontBreakRows: true,
-                widths: [18, '*', 90, 80, 70],
-                body: [
-                  [th(ctx, 'orgs.app.columns.no'), th(ctx, 'orgs.app.deviceColumns.name'), th(ctx, 'orgs.app.deviceColumns.model'), th(ctx, 'orgs.app.deviceColumns.serial'), th(ctx, 'orgs.app.deviceColumns.state')],
-                  ...doc.devices.map((d, i) => [
-                    { text: String(i + 1), style: 'td', alignment: 'center' },
-                    { text: d.name || '—', style: 'td' },
-                    { text: d.model || '—', style: 'td' },
-                    { text: d.serial || '—', style: 'td' },
-                    { text: d.inService && !d.outOfOrderSince ? ctx.t('orgs.app.inService') : d.outOfOrderSince ? ctx.t('orgs.app.outSince', { date: formatDate(d.outOfOrderSince) }) : ctx.t('orgs.app.outOfOrder'), style: 'td' },
-                  ]),
-                ],
-              },
-              layout: GRID,
-            },
+        gridTable(
+          [18, '*', 90, 80, 70],
+          [th(ctx, 'orgs.app.columns.no'), th(ctx, 'orgs.app.deviceColumns.name'), th(ctx, 'orgs.app.deviceColumns.model'), th(ctx, 'orgs.app.deviceColumns.serial'), th(ctx, 'orgs.app.deviceColumns.state')],
+          doc.devices.map((d, i) => [
+            { text: String(i + 1), style: 'td', alignment: 'center' },
+            { text: d.name || '—', style: 'td' },
+            { text: d.model || '—', style: 'td' },
+            { text: d.serial || '—', style: 'td' },
+            { text: d.inService && !d.outOfOrderSince ? ctx.t('orgs.app.inService') : d.outOfOrderSince ? ctx.t('orgs.app.outSince', { date: formatDate(d.outOfOrderSince) }) : ctx.t('orgs.app.outOfOrder'), style: 'td' },
+          ]),
+          ctx.t('orgs.app.none'),
+        ),
       ]),
     );
     if (doc.permits !== null && doc.permits.length > 0) {

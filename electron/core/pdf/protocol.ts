@@ -1,5 +1,5 @@
 import type { MemberRole, PdfLang, ProtocolDoc, SourcedName } from '../../../shared/documents';
-import { authorityBlock, keep, formatDate, GRID, kvTable, section, signatureBlock, type Content, type Ctx } from './common';
+import { authorityBlock, keep, formatDate, GRID, gridTable, kvTable, section, signatureBlock, type Content, type Ctx } from './common';
 import type { DocBuilder } from './builder';
 
 const ROLE_ORDER: Record<MemberRole, number> = { chair: 0, member: 1, secretary: 2 };
@@ -119,33 +119,25 @@ export const protocolBuilder: DocBuilder<ProtocolDoc> = {
 
     blocks.push(keep([
       section(6, ctx.t('protocol.sections.checklist')),
-      doc.checklist.length === 0
-        ? { text: ctx.t('protocol.checklistEmpty'), style: 'note' }
-        : {
-            table: {
-              headerRows: 1,
-              dontBreakRows: true,
-              widths: [22, '*', 'auto'],
-              body: [
-                [
-                  { text: ctx.t('common.rowNo'), style: 'th' },
-                  { text: ctx.t('protocol.fields.document'), style: 'th' },
-                  { text: ctx.t('protocol.fields.received'), style: 'th' },
-                ],
-                ...doc.checklist.map((c, i) => [
-                  { text: String(i + 1), style: 'td', alignment: 'center' },
-                  {
-                    stack: [
-                      { text: ctx.t(`checklist.${c.kind}`), style: 'td' },
-                      ...(c.note ? [{ text: `${ctx.t('protocol.fields.note')}: ${c.note}`, style: 'note', margin: [0, 1, 0, 0] }] : []),
-                    ],
-                  },
-                  { text: ctx.t(c.received ? 'common.yes' : 'common.no'), style: 'td', alignment: 'center', bold: !c.received },
-                ]),
-              ],
-            },
-            layout: GRID,
+      gridTable(
+        [22, '*', 'auto'],
+        [
+          { text: ctx.t('common.rowNo'), style: 'th' },
+          { text: ctx.t('protocol.fields.document'), style: 'th' },
+          { text: ctx.t('protocol.fields.received'), style: 'th' },
+        ],
+        doc.checklist.map((c, i) => [
+          { text: String(i + 1), style: 'td', alignment: 'center' },
+          {
+            stack: [
+              { text: ctx.t(`checklist.${c.kind}`), style: 'td' },
+              ...(c.note ? [{ text: `${ctx.t('protocol.fields.note')}: ${c.note}`, style: 'note', margin: [0, 1, 0, 0] }] : []),
+            ],
           },
+          { text: ctx.t(c.received ? 'common.yes' : 'common.no'), style: 'td', alignment: 'center', bold: !c.received },
+        ]),
+        ctx.t('protocol.checklistEmpty'),
+      ),
     ]));
 
     const decision: Content[] = [

@@ -11,9 +11,9 @@ import {
 import { assetsDir as appAssetsDir } from '../paths';
 import { annualReportBuilder } from './annual-report';
 import type { DocBuilder } from './builder';
-import { footer, makeCtx, MARGINS, rule, STYLES, titleRow, type Content, type Ctx } from './common';
+import { footer, makeCtx, pageSetup, rule, titleRow, type Content, type Ctx } from './common';
 import { PdfInvalidDocumentError } from './errors';
-import { PDF_FONT_FAMILY, registerPdfFonts } from './fonts';
+import { registerPdfFonts } from './fonts';
 import { documentVerification, statementHash } from './hash';
 import { defaultPdfTranslator, type PdfTranslate } from './i18n';
 import { protocolRegisterBuilder, refusalJournalBuilder } from './lists';
@@ -147,16 +147,8 @@ export function buildDocDefinition(doc: HtmpDocument, opts: RenderOptions): Buil
   const pageFooter = footer(t, lang, doc.generatedAt, verification);
 
   const definition: Record<string, unknown> = {
-    pageSize: 'A4',
-    pageOrientation: 'portrait',
-    pageMargins: [MARGINS.left, MARGINS.top, MARGINS.right, MARGINS.bottom],
+    ...pageSetup(pageFooter, (n) => (pages = n)),
     content,
-    footer: (currentPage: number, pageCount: number, pageSize?: { width: number }) => {
-      pages = pageCount;
-      return pageFooter(currentPage, pageCount, pageSize);
-    },
-    defaultStyle: { font: PDF_FONT_FAMILY, fontSize: 9.5, lineHeight: 1.12 },
-    styles: STYLES,
     language: PDF_LANGUAGE[lang],
     info: {
       title: metas.map((m) => m.title).join(' / '),

@@ -41,6 +41,7 @@ import { currentActor } from '../auth/current';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { CoreContext, Handlers } from '../context';
 import type { Statement } from 'better-sqlite3';
+import { SqlFilter } from '../sql-filter';
 import type { Row, SqlValue, TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
 import { readSettings, standingMembers } from './app';
@@ -787,49 +788,33 @@ function prefixEnd(prefix: string): string {
 export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove?: number } = {}): CaseList {
   const today = a.today ?? kzToday();
   const sort = a.sort ?? 'due';
-  const where: string[] = [];
-  const params: SqlValue[] = [];
+  const filter = new SqlFilter();
   const statuses = [...new Set(a.status === undefined ? [] : Array.isArray(a.status) ? a.status : [a.status])].filter((x) => (CASE_STATUSES as readonly string[]).includes(x)).sort();
   // Exactly the undecided cases, or some of them by due date: the partial indexes hold them.
   const undecidedOnly = a.dueToday === true || a.overdue === true || (statuses.length === UNDECIDED.length && UNDECIDED.every((x) => statuses.includes(x)));
   if (a.status !== undefined) {
     // Written as literals (the values are the fixed status names): SQLite then knows each
     // status's share from its statistics.
-    where.push(statuses.length > 0 ? `c.status IN (${statuses.map((x) => `'${x}'`).join(', ')})` : '0');
+    filter.add(statuses.length > 0 ? `c.status IN (${statuses.map((x) => `'${x}'`).join(', ')})` : '0');
   }
   if (a.dueToday || a.overdue) {
-    where.push("c.status IN ('draft', 'registered')");
-    where.push(`${DUE_KEY} ${a.dueToday && a.overdue ? '<=' : a.overdue ? '<' : '='} ?`);
-    params.push(today);
+    filter.add("c.status IN ('draft', 'registered')");
+    filter.add(`${DUE_KEY} ${a.dueToday && a.overdue ? '<=' : a.overdue ? '<' : '='} ?`, today);
   }
   const code = a.code?.trim() ?? '';
   if (code !== '') {
     if (!code.endsWith('*')) {
-      where.push('c.htmp_code = ?');
-      params.push(code);
+      filter.add('c.htmp_code = ?', code);
     } else if (/^[0-9.]+\*$/.test(code)) {
       // A prefix of digits and dots (what codes are made of): an index range. LIKE gives the
       // same rows (its case folding touches only Latin letters) but cannot use an index.
       const prefix = code.slice(0, -1);
-      where.push('c.htmp_code >= ? AND c.htmp_code < ?');
-      params.push(prefix, prefixEnd(prefix));
+      filter.add('c.htmp_code >= ? AND c.htmp_code < ?', prefix, prefixEnd(prefix));
     } else if (code !== '*') {
-      where.push("c.htmp_code LIKE ? ESCAPE '\\'");
-      params.push(`${likeEscape(code.slice(0, -1))}%`);
+      filter.add("c.htmp_code LIKE ? ESCAPE '\\'", `${likeEscape(code.slice(0, -1))}%`);
     }
   }
-  if (a.receivedFrom) {
-    where.push('c.received_date >= ?');
-    params.push(a.receivedFrom);
-  }
-  if (a.receivedTo) {
-    where.push('c.received_date <= ?');
-    params.push(a.receivedTo);
-  }
-  if (a.issuedOn) {
-    where.push('c.issued_on = ?');
-    params.push(a.issuedOn);
-  }
+  filter.atLeast('c.received_date', a.receivedFrom).atMost('c.received_date', a.receivedTo).equals('c.issued_on', a.issuedOn);
 
   // The text: the cases whose folded names and IIN contain the query, an exact substring. Three
   // letters or more are looked up in the trigram index (a phrase of the query's trigrams); one or
@@ -853,20 +838,14 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   }
   const walk = text === null || text.matches > (tuning.textWalkAbove ?? 2000);
 
-  const page = [...where];
-  const pageParams = [...params];
-  if (text) {
-    page.push(walk ? text.many : text.few);
-    pageParams.push(text.param);
-  }
+  const page = filter.copy();
+  if (text) page.add(walk ? text.many : text.few, text.param);
   if (a.after !== undefined) {
     const cur = decodeRegisterCursor(a.after, sort);
     if (cur.sort === 'due') {
-      page.push(`${DUE_KEY} >= ? AND (${DUE_KEY} > ? OR (c.received_at, c.id) > (?, ?))`);
-      pageParams.push(cur.key, cur.key, cur.receivedAt, cur.id);
+      page.add(`${DUE_KEY} >= ? AND (${DUE_KEY} > ? OR (c.received_at, c.id) > (?, ?))`, cur.key, cur.key, cur.receivedAt, cur.id);
     } else {
-      page.push('c.received_at <= ? AND (c.received_at < ? OR c.id > ?)');
-      pageParams.push(cur.receivedAt, cur.receivedAt, cur.id);
+      page.add('c.received_at <= ? AND (c.received_at < ? OR c.id > ?)', cur.receivedAt, cur.receivedAt, cur.id);
     }
   }
   const order = sort === 'received_desc' ? 'c.received_at DESC, c.id' : `${DUE_KEY}, c.received_at, c.id`;
@@ -877,8 +856,8 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   const rows = prepared(
     ctx,
     `SELECT c.*, ${DUE_KEY} AS sort_key, p.iin AS p_iin, p.last_name AS p_last, p.first_name AS p_first, p.middle_name AS p_middle
-     FROM cases c ${indexed} JOIN patients p ON p.id = c.patient_id ${page.length > 0 ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
-  ).all(...pageParams, limit + 1) as (ListRow & { sort_key: string })[];
+     FROM cases c ${indexed} JOIN patients p ON p.id = c.patient_id ${page.where} ORDER BY ${order} LIMIT ?`,
+  ).all(...page.params, limit + 1) as (ListRow & { sort_key: string })[];
   const more = rows.length > limit;
   if (more) rows.length = limit;
   const last = rows.at(-1);
@@ -889,15 +868,14 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
 
   let total: number | null = null;
   if (a.withTotal !== false) {
-    const count = (terms: string[], values: SqlValue[]) =>
-      (prepared(ctx, `SELECT count(*) AS n FROM cases c ${terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : ''}`).get(...values) as { n: number }).n;
-    if (text === null) total = count(where, params);
-    else if (where.length === 0) total = text.matches; // one name-index entry per case
+    const count = (f: SqlFilter) => (prepared(ctx, `SELECT count(*) AS n FROM cases c ${f.where}`).get(...f.params) as { n: number }).n;
+    if (text === null) total = count(filter);
+    else if (filter.conditions.length === 0) total = text.matches; // one name-index entry per case
     else {
       // Text and other filters: count from the smaller side (the other filters alone are counted
       // in their indexes, cheaply).
-      const filtered = count(where, params);
-      total = filtered === 0 ? 0 : count([...where, text.matches <= filtered ? text.few : text.many], [...params, text.param]);
+      const filtered = count(filter);
+      total = filtered === 0 ? 0 : count(filter.copy().add(text.matches <= filtered ? text.few : text.many, text.param));
     }
   }
   return { items: rows.map((r) => listItem(r, today)), total, limit, next, today };

@@ -757,14 +757,17 @@ export function listSecretary(ctx: CoreContext): CommissionMember['name'] | unde
   return s ? (s.name.kk === s.name.ru ? s.name.kk : { ...s.name }) : undefined;
 }
 
+/** The head of a list of protocols (register, refusal journal): period, commission, signing secretary. */
+function listHead(ctx: CoreContext, from: string, to: string): Pick<ProtocolRegisterDoc, 'period' | 'commission' | 'secretary'> {
+  const secretary = listSecretary(ctx);
+  return { period: { from, to }, commission: commissionFromSettings(ctx), ...(secretary ? { secretary } : {}) };
+}
+
 export function registerDoc(ctx: CoreContext, from: string, to: string, generatedAt: string = kzNow()): ProtocolRegisterDoc {
   const items = listProtocols(ctx, from, to);
-  const secretary = listSecretary(ctx);
   return {
     kind: 'protocol_register',
-    period: { from, to },
-    commission: commissionFromSettings(ctx),
-    ...(secretary ? { secretary } : {}),
+    ...listHead(ctx, from, to),
     rows: items.map((i) => ({
       number: i.number,
       date: i.date,
@@ -781,12 +784,9 @@ export function registerDoc(ctx: CoreContext, from: string, to: string, generate
 
 export function refusalJournalDoc(ctx: CoreContext, from: string, to: string, generatedAt: string = kzNow()): RefusalJournalDoc {
   const items = listProtocols(ctx, from, to).filter((i) => i.outcome === 'refused' && !i.superseded && i.reason !== null);
-  const secretary = listSecretary(ctx);
   return {
     kind: 'refusal_journal',
-    period: { from, to },
-    commission: commissionFromSettings(ctx),
-    ...(secretary ? { secretary } : {}),
+    ...listHead(ctx, from, to),
     rows: items.map((i) => ({
       number: i.number,
       date: i.date,

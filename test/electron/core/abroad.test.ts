@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import routesJson from '../../../assets/abroad/routes.json';
 import type { AbroadMethods } from '../../../shared/contract/abroad';
 import { parseAbroadVerification } from '../../../shared/domain/abroad-documents';
-import { AppFailure } from '../../../shared/result';
 import { hasKey, translateError } from '../../../electron/core/i18n';
 import { m0009Abroad } from '../../../electron/core/migrations/0009-abroad';
 import type { Core } from '../../../electron/core/core';
 import { tempCore, tempDir } from '../../support/temp';
 import { makeIin } from './cases-fixtures';
+import { refusal } from '../../support/failures';
 
 const CHILD_IIN = makeIin('2015-06-01', 'female');
 const ADULT_IIN = makeIin('1985-02-10', 'male');
@@ -25,16 +25,6 @@ const child = (over: Partial<CreateArgs> = {}): CreateArgs => ({
   confirmations: { indications: true },
   ...over,
 });
-
-async function refusal(p: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppFailure) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 const pdfText = (file: string): string => execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
 

@@ -5,21 +5,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../electron/core/core';
 import { signInDelayMs } from '../../../electron/core/auth/throttle';
-import { AppFailure } from '../../../shared/result';
 import { completeDraft } from './cases-fixtures';
 import { rawDatabase, setUpAndSignIn, signedInCore, tempDir, TEST_ADMIN, TEST_COMMISSION, track } from '../../support/temp';
+import { outcomeCode as code } from '../../support/failures';
 
 const CREDS = { login: TEST_ADMIN.login, passphrase: TEST_ADMIN.passphrase };
-
-const code = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof AppFailure) return e.code;
-    throw e;
-  }
-};
 
 function fresh(options: { now?: () => number } = {}) {
   const dir = tempDir();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/core';
 import { foldSearch, listCases, type ListArgs } from '../../../electron/core/services/cases';
+import { SqlFilter } from '../../../electron/core/sql-filter';
 import type { CaseFile, CaseList } from '../../../shared/contract/cases';
 import { AppFailure } from '../../../shared/result';
 import { migrate } from '../../../electron/core/db';
@@ -76,48 +77,26 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 /** The register's query as it was before key paging (main before issue 17), every row. */
 function oldQuery(core: Core, a: ListArgs): { ids: string[]; total: number } {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
+  // The old SQL (kept as the independent reference: the production query is what is checked),
+  // built with the filter builder the production query uses.
+  const filter = new SqlFilter();
   const statuses = a.status === undefined ? [] : Array.isArray(a.status) ? a.status : [a.status];
-  if (statuses.length > 0) {
-    where.push(`c.status IN (${statuses.map(() => '?').join(', ')})`);
-    params.push(...statuses);
-  }
+  if (statuses.length > 0) filter.add(`c.status IN (${statuses.map(() => '?').join(', ')})`, ...statuses);
   const dueParts: string[] = [];
   if (a.dueToday) dueParts.push('c.due_date = ?');
   if (a.overdue) dueParts.push('c.due_date < ?');
-  if (dueParts.length > 0) {
-    where.push(`c.status IN ('draft', 'registered') AND (${dueParts.join(' OR ')})`);
-    if (a.dueToday) params.push(TODAY);
-    if (a.overdue) params.push(TODAY);
-  }
+  if (dueParts.length > 0) filter.add(`c.status IN ('draft', 'registered') AND (${dueParts.join(' OR ')})`, ...dueParts.map(() => TODAY));
   const code = a.code?.trim() ?? '';
   if (code !== '') {
-    if (code.endsWith('*')) {
-      where.push("c.htmp_code LIKE ? ESCAPE '\\'");
-      params.push(`${likeEscape(code.slice(0, -1))}%`);
-    } else {
-      where.push('c.htmp_code = ?');
-      params.push(code);
-    }
+    if (code.endsWith('*')) filter.add("c.htmp_code LIKE ? ESCAPE '\\'", `${likeEscape(code.slice(0, -1))}%`);
+    else filter.equals('c.htmp_code', code);
   }
-  if (a.receivedFrom) {
-    where.push('c.received_date >= ?');
-    params.push(a.receivedFrom);
-  }
-  if (a.receivedTo) {
-    where.push('c.received_date <= ?');
-    params.push(a.receivedTo);
-  }
+  filter.atLeast('c.received_date', a.receivedFrom).atMost('c.received_date', a.receivedTo);
   const q = foldSearch(a.query ?? '');
-  if (q !== '') {
-    where.push("c.search_text LIKE ? ESCAPE '\\'");
-    params.push(`%${likeEscape(q)}%`);
-  }
-  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  if (q !== '') filter.add("c.search_text LIKE ? ESCAPE '\\'", `%${likeEscape(q)}%`);
   const order =
     a.sort === 'received_desc' ? 'c.received_at DESC, c.id' : dueParts.length > 0 ? 'c.due_date, c.received_at, c.id' : 'c.due_date IS NULL, c.due_date, c.received_at, c.id';
-  const ids = (core.db.prepare(`SELECT c.id FROM cases c JOIN patients p ON p.id = c.patient_id ${whereSql} ORDER BY ${order}`).all(...params) as { id: string }[]).map((r) => r.id);
+  const ids = (core.db.prepare(`SELECT c.id FROM cases c JOIN patients p ON p.id = c.patient_id ${filter.where} ORDER BY ${order}`).all(...filter.params) as { id: string }[]).map((r) => r.id);
   return { ids, total: ids.length };
 }
 

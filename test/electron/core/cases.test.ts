@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_FILE_BYTES } from '../../../shared/contract/cases';
-import { AppFailure } from '../../../shared/result';
 import type { Core } from '../../../electron/core/core';
 import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
@@ -11,16 +10,7 @@ import { casesTables, caseDetail } from '../../../electron/core/services/cases';
 import { fileStore } from '../../../electron/core/files';
 import { TEST_ADMIN, tempCore, tempDir } from '../../support/temp';
 import { completeDraft, makeIin, MEMBERS } from './cases-fixtures';
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; params: Record<string, unknown> | undefined }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppFailure) return { code: err.code, params: err.params };
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
+import { failure } from '../../support/failures';
 
 async function registered(core: Core, over: Parameters<typeof completeDraft>[0] = {}) {
   const { id } = await core.call('cases.save', completeDraft(over));

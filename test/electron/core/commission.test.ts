@@ -5,19 +5,9 @@ import type { Core } from '../../../electron/core/core';
 import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { m0010Commission } from '../../../electron/core/migrations/0010-commission';
-import { AppFailure } from '../../../shared/result';
 import { tempCore, tempDir } from '../../support/temp';
 import { completeDraft, MEMBERS } from './cases-fixtures';
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; params: Record<string, unknown> | undefined }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppFailure) return { code: err.code, params: err.params };
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
+import { failure } from '../../support/failures';
 
 async function registered(core: Core, over: Parameters<typeof completeDraft>[0] = {}, patch: Record<string, unknown> = {}) {
   const { id } = await core.call('cases.save', { ...completeDraft(over), ...patch });

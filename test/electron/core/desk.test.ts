@@ -2,22 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { m0015Desk } from '../../../electron/core/migrations/0015-desk';
 import { migrations } from '../../../electron/core/migrations';
-import { AppFailure } from '../../../shared/result';
 import { MAX_DRAFT_CHARS } from '../../../shared/contract/prefs';
 import { kzToday } from '../../../shared/domain/kz-time';
 import { completeDraft, MEMBERS } from './cases-fixtures';
 import { adminCore, tempCore, tempDir, TEST_COMMISSION } from '../../support/temp';
 import type { Core } from '../../../electron/core/core';
-
-const code = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof AppFailure) return e.code;
-    throw e;
-  }
-};
+import { outcomeCode as code } from '../../support/failures';
 
 async function secretaryOf(admin: Core, login = 'sec'): Promise<Core> {
   await admin.call('users.add', { login, displayName: `Секретарь ${login}`, role: 'secretary', passphrase: 'secretary pass 1' });

@@ -5,23 +5,13 @@ import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { parseTransferCsv, scoringSheetDoc, tengeToTiyn } from '../../../electron/core/services/scoring';
 import { REGION_IDS } from '../../../shared/domain/regions';
-import { AppFailure } from '../../../shared/result';
 import { tempCore, tempDir } from '../../support/temp';
+import { refusal as refused } from '../../support/failures';
 
 type Core = ReturnType<typeof tempCore>;
 
 const changes = (core: Core, table: string) =>
   core.db.prepare('SELECT op, record_id, fields FROM change_log WHERE table_name = ? ORDER BY seq').all(table) as { op: string; record_id: string; fields: string }[];
-
-async function refused(p: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppFailure) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 const sheet = (over: Record<string, unknown> = {}) => ({
   technology: { code: '35.21' },

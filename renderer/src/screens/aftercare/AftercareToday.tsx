@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
@@ -30,18 +31,12 @@ export function AftercareToday() {
         </section>
       )}
       {d && d.overdue.length > 0 && (
-        <section className="today-block is-overdue" aria-labelledby="today-after-overdue" data-testid="today-after-overdue">
-          <h2 id="today-after-overdue">
-            {t('today.overdue')} <span className="count">{d.overdue.length}</span>
-          </h2>
+        <CountedBlock tone="is-overdue" id="today-after-overdue" testId="today-after-overdue" title={t('today.overdue')} count={d.overdue.length}>
           <OverdueTable items={d.overdue} caption={t('today.overdue')} />
-        </section>
+        </CountedBlock>
       )}
       {d && d.followUpsDue.length > 0 && (
-        <section className="today-block is-due" aria-labelledby="today-followups" data-testid="today-followups">
-          <h2 id="today-followups">
-            {t('today.followUps')} <span className="count">{d.followUpsDue.length}</span>
-          </h2>
+        <CountedBlock tone="is-due" id="today-followups" testId="today-followups" title={t('today.followUps')} count={d.followUpsDue.length}>
           <table className="grid cases">
             <caption className="sr-only">{t('today.followUps')}</caption>
             <thead>
@@ -77,13 +72,10 @@ export function AftercareToday() {
               ))}
             </tbody>
           </table>
-        </section>
+        </CountedBlock>
       )}
       {d && d.journalPending.length > 0 && (
-        <section className="today-block is-due" aria-labelledby="today-journal" data-testid="today-journal">
-          <h2 id="today-journal">
-            {t('today.journal')} <span className="count">{d.journalPending.length}</span>
-          </h2>
+        <CountedBlock tone="is-due" id="today-journal" testId="today-journal" title={t('today.journal')} count={d.journalPending.length}>
           <ul className="plain-list">
             {d.journalPending.map((j) => (
               <li key={j.decisionId}>
@@ -92,8 +84,20 @@ export function AftercareToday() {
             ))}
           </ul>
           <a href={href('cases', 'inpatient-journal')}>{t('journal.openAll')}</a>
-        </section>
+        </CountedBlock>
       )}
     </>
+  );
+}
+
+/** A block of Today with its count in the heading (the table or list below it is the child). */
+function CountedBlock(props: { tone: 'is-overdue' | 'is-due'; id: string; testId: string; title: string; count: number; children: ReactNode }) {
+  return (
+    <section className={`today-block ${props.tone}`} aria-labelledby={props.id} data-testid={props.testId}>
+      <h2 id={props.id}>
+        {props.title} <span className="count">{props.count}</span>
+      </h2>
+      {props.children}
+    </section>
   );
 }

@@ -9,7 +9,8 @@ import { ErrorText } from '../../components/ErrorText';
 import { FileInput } from '../../components/FileInput';
 import { Pager } from '../../components/Pager';
 import { href, navigate } from '../../router';
-import { downloadBase64, fileBase64, orgName, regionName, useLang } from './util';
+import { downloadBase64 } from '../../components/download';
+import { fileBase64, orgName, regionName, useLang } from './util';
 
 const PAGE = 50;
 

@@ -17,22 +17,6 @@ export const regionName = (id: string, lang: Lang): string => REGION_NAMES[id as
 /** An organization's name in the UI language. */
 export const orgName = (o: { nameKk: string; nameRu: string }, lang: Lang): string => (lang === 'ru' ? o.nameRu : o.nameKk);
 
-/** A file received from the core (base64) saved through the browser's download. */
-export function downloadBase64(contentBase64: string, fileName: string, type: string): void {
-  const bin = atob(contentBase64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
-}
-
 /** A chosen file as base64 (for the import). */
 export function fileBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,27 +1,16 @@
 import type { PdfFile } from '../../../../shared/contract/protocols';
 import type { AppError, Result } from '../../../../shared/result';
 import type { ApiClient } from '../../api/client';
+import { base64Bytes, saveBlob } from '../../components/download';
 
 /** A PDF received from the core (base64) as a Blob the page can preview and download. */
 export function pdfBlob(pdf: Pick<PdfFile, 'pdfBase64'>): Blob {
-  const bin = atob(pdf.pdfBase64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Blob([bytes], { type: 'application/pdf' });
+  return new Blob([base64Bytes(pdf.pdfBase64)], { type: 'application/pdf' });
 }
 
 /** Saves a PDF through the browser's (or Electron's) download: the user chooses where. */
 export function downloadPdf(pdf: Pick<PdfFile, 'pdfBase64' | 'fileName'>): void {
-  const url = URL.createObjectURL(pdfBlob(pdf));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = pdf.fileName;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // Give the download time to start before the URL is revoked.
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+  saveBlob(pdfBlob(pdf), pdf.fileName);
 }
 
 export type PrintOutcome = { kind: 'printed' } | { kind: 'cancelled' } | { kind: 'downloaded'; fileName: string } | { kind: 'error'; error: AppError };

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AppFailure } from '../../../../shared/result';
 import type { Core } from '../../../../electron/core/core';
 import { rebuildFacts } from '../../../../electron/core/aftercare/facts';
 import { tempCore } from '../../../support/temp';
 import { completeDraft, makeIin, MEMBERS } from '../cases-fixtures';
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; params: Record<string, unknown> | undefined }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof AppFailure) return { code: err.code, params: err.params };
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
+import { failure } from '../../../support/failures';
 
 let serial = 1;
 /** A registered case, decided and issued when asked. */

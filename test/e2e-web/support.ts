@@ -1,0 +1,44 @@
+/** Helpers the e2e specs share: screenshots on demand, the new-case form, a complete case made through the API. */
+import type { Page } from '@playwright/test';
+import { iinCheckDigit } from '../../shared/domain/iin';
+import { expect } from './fixtures';
+
+const shots = process.env.HTMP_SHOTS;
+
+/** A screenshot into $HTMP_SHOTS (nothing when it is not set). */
+export async function shot(page: Page, name: string): Promise<void> {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
+}
+
+/** Starts a new case from the register. */
+export async function newCase(page: Page): Promise<void> {
+  await page.getByTestId('nav-cases').click();
+  await page.getByTestId('new-case').click();
+  await expect(page.getByTestId('patient-iin')).toBeVisible();
+}
+
+/** An IIN: the first 11 digits and their check digit. */
+export function iin(first11: string): string {
+  const c = iinCheckDigit(first11);
+  if (c === null) throw new Error(`no valid IIN starts with ${first11}`);
+  return `${first11}${c}`;
+}
+
+/** A complete paper case (00.50, born 1985-06-15, received 2026-11-20) for `cases.save`, ready to register. */
+export function completeCase(patient: { iin: string; lastName: string }): Record<string, unknown> {
+  return {
+    patient: { iin: patient.iin, lastName: patient.lastName, firstName: 'Әйгерім', birthDate: '1985-06-15', sex: 'female', insured: true },
+    receivedAt: '2026-11-20T10:00',
+    channel: 'paper',
+    htmpCode: '00.50',
+    urgency: 'planned',
+    inpatient: false,
+    diagnosis: { icd10: 'I50.0', text: 'Созылмалы жүрек жеткіліксіздігі' },
+    documents: [
+      { kind: 'identity', paper: true },
+      { kind: 'referral', paper: true },
+      { kind: 'record_extract', paper: true, signatures: ['attending', 'head_of_department', 'deputy_chief'], seal: true, clinicalDiagnosis: 'Созылмалы жүрек жеткіліксіздігі' },
+      { kind: 'test_results', paper: true, items: [{ name: 'ЭхоКГ', date: '2026-11-10' }] },
+    ],
+  };
+}
