@@ -761,6 +761,8 @@ export function foldQuery(s: string): string {
  * filters "due today" and "overdue" are ranges of the same key, so they walk the same indexes.
  */
 const DUE_KEY = "coalesce(c.due_date, '~')";
+/** Up to this many cases in a date range, a page is sorted from the date index (see listCases). */
+const DATE_INDEX_BELOW = 20_000;
 const CURSOR_VERSION = 1;
 
 type Cursor = { sort: 'due'; key: string; receivedAt: string; id: string } | { sort: 'received_desc'; receivedAt: string; id: string };
@@ -785,7 +787,7 @@ function prefixEnd(prefix: string): string {
  * a deep page costs what the first does). Text is looked up in the trigram index of names and
  * IINs (`case_search_fts`), never by scanning the cases.
  */
-export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove?: number } = {}): CaseList {
+export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove?: number; dateIndexBelow?: number } = {}): CaseList {
   const today = a.today ?? kzToday();
   const sort = a.sort ?? 'due';
   const filter = new SqlFilter();
@@ -804,7 +806,9 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   const code = a.code?.trim() ?? '';
   if (code !== '') {
     if (!code.endsWith('*')) {
-      filter.add('c.htmp_code = ?', code);
+      // With a date range the date index answers both (it holds the code): a frequent code
+      // walked in its own index would read every case of it to find the dates.
+      filter.add(a.receivedFrom || a.receivedTo ? '+c.htmp_code = ?' : 'c.htmp_code = ?', code);
     } else if (/^[0-9.]+\*$/.test(code)) {
       // A prefix of digits and dots (what codes are made of): an index range. LIKE gives the
       // same rows (its case folding touches only Latin letters) but cannot use an index.
@@ -851,12 +855,27 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   const order = sort === 'received_desc' ? 'c.received_at DESC, c.id' : `${DUE_KEY}, c.received_at, c.id`;
   // Undecided cases are walked in their partial index, in the order shown: SQLite would rather
   // read both statuses from cases_status_key and sort them (measured: 100x slower at 100,000).
-  const indexed = walk && undecidedOnly ? `INDEXED BY ${sort === 'received_desc' ? 'cases_open_received' : 'cases_open_key'}` : '';
+  // A date range matching up to DATE_INDEX_BELOW cases: its page is chosen in the date index
+  // (0017-register-pages: it holds status, code and both orders), whatever the planner guesses
+  // from a LIMIT it cannot see; a wider range walks the register's order like any other filter.
+  const count = (f: SqlFilter) => (prepared(ctx, `SELECT count(*) AS n FROM cases c ${f.where}`).get(...f.params) as { n: number }).n;
+  const dated = a.receivedFrom !== undefined || a.receivedTo !== undefined;
+  const datedCount = dated ? count(filter) : null;
+  const indexed =
+    datedCount !== null && datedCount <= (tuning.dateIndexBelow ?? DATE_INDEX_BELOW)
+      ? 'INDEXED BY cases_received_key'
+      : walk && undecidedOnly
+        ? `INDEXED BY ${sort === 'received_desc' ? 'cases_open_received' : 'cases_open_key'}`
+        : '';
   const limit = Math.min(a.limit ?? 50, MAX_PAGE);
+  // The page's ids first, from the indexes alone where they hold the filters and the order
+  // (every filter index ends with the sort keys), then only those cases are read: a filter
+  // matching thousands of cases sorts index entries, not cases.
   const rows = prepared(
     ctx,
     `SELECT c.*, ${DUE_KEY} AS sort_key, p.iin AS p_iin, p.last_name AS p_last, p.first_name AS p_first, p.middle_name AS p_middle
-     FROM cases c ${indexed} JOIN patients p ON p.id = c.patient_id ${page.where} ORDER BY ${order} LIMIT ?`,
+     FROM cases c JOIN patients p ON p.id = c.patient_id
+     WHERE c.id IN (SELECT c.id FROM cases c ${indexed} ${page.where} ORDER BY ${order} LIMIT ?) ORDER BY ${order}`,
   ).all(...page.params, limit + 1) as (ListRow & { sort_key: string })[];
   const more = rows.length > limit;
   if (more) rows.length = limit;
@@ -868,13 +887,12 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
 
   let total: number | null = null;
   if (a.withTotal !== false) {
-    const count = (f: SqlFilter) => (prepared(ctx, `SELECT count(*) AS n FROM cases c ${f.where}`).get(...f.params) as { n: number }).n;
-    if (text === null) total = count(filter);
+    if (text === null) total = datedCount ?? count(filter);
     else if (filter.conditions.length === 0) total = text.matches; // one name-index entry per case
     else {
       // Text and other filters: count from the smaller side (the other filters alone are counted
       // in their indexes, cheaply).
-      const filtered = count(filter);
+      const filtered = datedCount ?? count(filter);
       total = filtered === 0 ? 0 : count(filter.copy().add(text.matches <= filtered ? text.few : text.many, text.param));
     }
   }

@@ -161,6 +161,21 @@ describe('cases register: the same rows as the queries it replaced', () => {
       expect(few.total).toBe(oldQuery(core, q).total);
     }
   });
+
+  it('a date range is paged from the date index or by walking the register order: the same rows either way', async () => {
+    const core = tempCore();
+    await fixture(core);
+    const dated = QUERIES.filter((x) => x.receivedFrom !== undefined || x.receivedTo !== undefined);
+    expect(dated.length).toBeGreaterThan(0);
+    for (const q of dated) {
+      const args = { ...q, today: TODAY, limit: 500 };
+      const byIndex = listCases(core.context, args, { dateIndexBelow: 1_000_000 });
+      const walked = listCases(core.context, args, { dateIndexBelow: -1 });
+      expect(walked.items.map((x) => x.id), JSON.stringify(q)).toEqual(byIndex.items.map((x) => x.id));
+      expect(walked.total).toBe(byIndex.total);
+      expect(byIndex.total).toBe(oldQuery(core, q).total);
+    }
+  });
 });
 
 describe('cases register: key paging', () => {
@@ -321,6 +336,47 @@ describe('cases register: statistics kept by the app', () => {
       expect(stats.map((x) => x.idx)).toEqual(expect.arrayContaining(['cases_key', 'cases_status_key', 'cases_open_key']));
     } finally {
       again.close();
+    }
+  });
+});
+
+describe('cases register: pages chosen in the indexes', () => {
+  /** The page query listCases prepares, with its plan, for the given arguments. */
+  function pagePlan(core: Core, args: ListArgs): string {
+    const db = core.db;
+    const seen: string[] = [];
+    const prepare = db.prepare.bind(db);
+    const spy = ((sql: string) => {
+      seen.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    (db as { prepare: typeof db.prepare }).prepare = spy;
+    try {
+      listCases(core.context, { today: TODAY, withTotal: false, ...args });
+    } finally {
+      (db as { prepare: typeof db.prepare }).prepare = prepare;
+    }
+    const sql = seen.find((s) => s.includes('p.iin AS p_iin'));
+    if (!sql) return '(statement cached: no prepare seen)';
+    const params = [...sql.matchAll(/\?/g)].map(() => '2026-03-18');
+    return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
+  }
+
+  it('a date filter, alone or with a code, picks the page from the date index alone and reads only the cases shown', async () => {
+    const core = tempCore();
+    try {
+      await importMany(core, 0, 300);
+      core.db.exec('ANALYZE');
+      for (const args of [{ receivedFrom: '2026-03-18', receivedTo: '2026-03-19' }, { code: '00.50', receivedFrom: '2026-03-18', receivedTo: '2026-03-19' }]) {
+        const plan = pagePlan(core, args);
+        expect(plan, JSON.stringify(args)).toMatch(/COVERING INDEX cases_received_key/);
+        // The cases themselves: only by id, for the page's ids.
+        expect(plan, JSON.stringify(args)).not.toMatch(/SCAN c\b/);
+      }
+      // A code prefix: its page from the code index alone.
+      expect(pagePlan(core, { code: '00.*' })).toMatch(/COVERING INDEX cases_code_key/);
+    } finally {
+      core.close();
     }
   });
 });

@@ -516,7 +516,7 @@ describe('cases: storage', () => {
     const names = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((x) => x.name);
     for (const t of casesTables) expect(names).toContain(t.name);
     const idx = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'cases'").all() as { name: string }[]).map((x) => x.name);
-    expect(idx).toEqual(expect.arrayContaining(['cases_key', 'cases_status_key', 'cases_open_key', 'cases_code_key', 'cases_received']));
+    expect(idx).toEqual(expect.arrayContaining(['cases_key', 'cases_status_key', 'cases_open_key', 'cases_code_key', 'cases_received_key']));
     expect(db.prepare("SELECT value FROM meta WHERE key = 'installation_id'").get()).toEqual({ value: 'x' });
     db.close();
   });
