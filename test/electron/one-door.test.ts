@@ -17,8 +17,9 @@ const FORBIDDEN_USE = /\bcore\(\)\.(db|store|context)\b|\bcore\.(db|store|contex
  * allowlist, so a new module of the core is closed to hosts until someone decides otherwise.
  * There are no "known seams": `backup restore` goes through `auth.restore` (issue 12.3).
  */
-// private-files: the process umask and folder modes (issue 12.13), no data behind it.
-const ALLOWED_CORE_MODULES = new Set(['core', 'context', 'i18n', 'paths', 'security', 'pdf/write', 'private-files']);
+// private-files: the process umask and folder modes (issue 12.13), no data behind it; lazy-require:
+// a package loaded on first use (the web host's ws), no data behind it.
+const ALLOWED_CORE_MODULES = new Set(['core', 'context', 'i18n', 'paths', 'security', 'pdf/write', 'private-files', 'lazy-require']);
 const CORE_IMPORT = /from '(?:\.\.\/)+core\/([^']+)'/;
 
 function files(dir: string): string[] {

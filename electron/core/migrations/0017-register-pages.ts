@@ -17,7 +17,7 @@ export const m0017RegisterPages: Migration = {
   up(db) {
     db.exec(`
       DROP INDEX IF EXISTS cases_received;
-      CREATE INDEX cases_received_key ON cases (received_date, status, htmp_code, coalesce(due_date, '~'), received_at, id);
+      CREATE INDEX IF NOT EXISTS cases_received_key ON cases (received_date, status, htmp_code, coalesce(due_date, '~'), received_at, id);
     `);
   },
 };

@@ -16,12 +16,12 @@ async function secretaryOf(admin: Core, login = 'sec'): Promise<Core> {
 }
 
 describe('migration desk', () => {
-  it('is the last migration and creates its three tables', () => {
-    expect(migrations.at(-1)).toBe(m0015Desk);
+  it('is a migration of the list and creates its three tables', () => {
+    expect(migrations).toContain(m0015Desk);
     const core = tempCore();
     const names = (core.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['calendar_checks', 'user_prefs', 'case_drafts']));
-    expect(core.db.pragma('user_version', { simple: true })).toBe(m0015Desk.version);
+    expect(core.db.pragma('user_version', { simple: true })).toBe(migrations.length);
   });
 });
 
