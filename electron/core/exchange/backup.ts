@@ -174,7 +174,8 @@ export async function createBackup(ctx: CoreContext, opts: { file: string; job: 
     const schemaVersion = ctx.db.pragma('user_version', { simple: true }) as number;
     const wrapped: PassphraseWrap | null = encrypted && opts.passphrase ? wrapWithPassphrase(keys.dataKey!, opts.passphrase) : null;
     function* entries(): Generator<WriteBundleEntry> {
-      yield { path: DATABASE_ENTRY, role: 'database', source: { file: snapshot } };
+      // An encrypted database is random bytes to deflate: stored as it is (as the encrypted files).
+      yield { path: DATABASE_ENTRY, role: 'database', source: { file: snapshot }, ...(encrypted ? { compress: false } : {}) };
       if (encrypted) {
         yield { path: KEYRING_ENTRY, role: 'keyring', source: { buffer: Buffer.from(JSON.stringify(keys.keyring, null, 2)) } };
         if (wrapped) yield { path: PASSPHRASE_ENTRY, role: 'keyring', source: { buffer: Buffer.from(JSON.stringify(wrapped, null, 2)) } };
