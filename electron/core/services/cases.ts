@@ -824,26 +824,28 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   // letters or more are looked up in the trigram index (a phrase of the query's trigrams); one or
   // two letters have no trigram, so the narrow table of folded names is scanned.
   const q = foldQuery(a.query ?? '');
-  let text: { matches: number; few: string; many: string; param: string } | null = null;
+  let text: { matches: number | null; few: string; many: string; param: string; folded: string } | null = null;
   if (q !== '') {
     const trigram = [...q].length >= 3;
     const param = trigram ? `"${q.replace(/"/g, '""')}"` : q;
     const ids = trigram ? 'SELECT rowid FROM case_search_fts WHERE case_search_fts MATCH ?' : 'SELECT id FROM case_search WHERE instr(text, ?) > 0';
-    const matches = (prepared(ctx, `SELECT count(*) AS n FROM (${ids})`).get(param) as { n: number }).n;
     text = {
-      matches,
+      // One or two letters have no index to count them in: such a query matches most names, and
+      // is walked (its count, when shown alone, is taken below).
+      matches: trigram ? (prepared(ctx, `SELECT count(*) AS n FROM (${ids})`).get(param) as { n: number }).n : null,
       // Few matches: read them, then their cases, and sort those.
       few: `c.id IN (SELECT s.case_id FROM case_search s WHERE s.id IN (${ids}))`,
-      // Many: walk the register's order (or another filter's index) and keep the cases whose
-      // entry is among the matches (`+`: never read every matching case first).
-      many: `+(SELECT s.id FROM case_search s WHERE s.case_id = c.id) IN (${ids})`,
+      // Many: walk the register's order (or another filter's index) and check each case's own
+      // folded names for the substring (what the trigram phrase matches), never every match first.
+      many: 'instr((SELECT s.text FROM case_search s WHERE s.case_id = c.id), ?) > 0',
       param,
+      folded: q,
     };
   }
-  const walk = text === null || text.matches > (tuning.textWalkAbove ?? 2000);
+  const walk = text === null || text.matches === null || text.matches > (tuning.textWalkAbove ?? 2000);
 
   const page = filter.copy();
-  if (text) page.add(walk ? text.many : text.few, text.param);
+  if (text) page.add(walk ? text.many : text.few, walk ? text.folded : text.param);
   if (a.after !== undefined) {
     const cur = decodeRegisterCursor(a.after, sort);
     if (cur.sort === 'due') {
@@ -888,12 +890,15 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   let total: number | null = null;
   if (a.withTotal !== false) {
     if (text === null) total = datedCount ?? count(filter);
-    else if (filter.conditions.length === 0) total = text.matches; // one name-index entry per case
-    else {
+    else if (filter.conditions.length === 0) {
+      // One name-index entry per case.
+      total = text.matches ?? (prepared(ctx, 'SELECT count(*) AS n FROM case_search WHERE instr(text, ?) > 0').get(text.param) as { n: number }).n;
+    } else {
       // Text and other filters: count from the smaller side (the other filters alone are counted
       // in their indexes, cheaply).
       const filtered = datedCount ?? count(filter);
-      total = filtered === 0 ? 0 : count(filter.copy().add(text.matches <= filtered ? text.few : text.many, text.param));
+      const few = text.matches !== null && text.matches <= filtered;
+      total = filtered === 0 ? 0 : count(filter.copy().add(few ? text.few : text.many, few ? text.param : text.folded));
     }
   }
   return { items: rows.map((r) => listItem(r, today)), total, limit, next, today };
