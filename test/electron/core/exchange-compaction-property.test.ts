@@ -9,24 +9,14 @@
 import fc from 'fast-check';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { changeLogHorizon, exportSync, importSync } from '../../../electron/core/exchange/sync';
-import { openTrusted } from '../../../electron/core/exchange/trust';
+import { changeLogHorizon } from '../../../electron/core/exchange/sync';
 import { tempDir } from '../../support/temp';
-import { closeAll, job, laptop, pair, snapshot, type Laptop } from './exchange-helpers';
+import { closeAll, laptop, pair, sendBundle, snapshot, type Laptop } from './exchange-helpers';
 
 afterEach(closeAll);
 
 async function send(from: Laptop, to: Laptop, dir: string, n: number): Promise<void> {
-  const file = path.join(dir, `b${n}.htmp`);
-  await job(from, (j) => exportSync(from.ctx, { file, peer: to.core.installationId, job: j }));
-  await job(to, async (j) => {
-    const opened = await openTrusted(to.ctx, file, {});
-    try {
-      return await importSync(to.ctx, opened, { dryRun: false, job: j });
-    } finally {
-      await opened.reader.close();
-    }
-  });
+  await sendBundle(from, to, path.join(dir, `b${n}.htmp`));
 }
 
 const op = fc.oneof(

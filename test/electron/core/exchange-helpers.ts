@@ -6,6 +6,8 @@ import { createCore, type Core } from '../../../electron/core/core';
 import { putStoredFile, readStoredFile } from '../../../electron/core/files';
 import type { CoreContext } from '../../../electron/core/context';
 import { runJob, type Job } from '../../../electron/core/exchange/jobs';
+import { exportSync, importSync } from '../../../electron/core/exchange/sync';
+import { openTrusted } from '../../../electron/core/exchange/trust';
 import { Store } from '../../../electron/core/store';
 import { userTables } from '../../../electron/core/tables';
 import { exchangeHandlers } from '../../../electron/core/services/exchange';
@@ -55,6 +57,19 @@ export function closeAll(): void {
 /** Runs fn as an exchange job of this laptop. */
 export function job<T>(l: Laptop, fn: (j: Job) => Promise<T>, jobId?: string): Promise<T> {
   return runJob(l.ctx, 'test', jobId, fn);
+}
+
+/** A sync bundle from `from` for `to`, written to `file` and imported by `to` (both already paired). */
+export async function sendBundle(from: Laptop, to: Laptop, file: string): Promise<void> {
+  await job(from, (j) => exportSync(from.ctx, { file, peer: to.core.installationId, job: j }));
+  await job(to, async (j) => {
+    const opened = await openTrusted(to.ctx, file, {});
+    try {
+      return await importSync(to.ctx, opened, { dryRun: false, job: j });
+    } finally {
+      await opened.reader.close();
+    }
+  });
 }
 
 /** Makes two laptops trust each other (signing keys, and encryption keys so each can send to the other). */

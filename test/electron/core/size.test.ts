@@ -10,13 +10,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyDatabase, migrate, openDatabase } from '../../../electron/core/db';
 import { reclaimSpace } from '../../../electron/core/db-space';
-import { compactChangeLog, exportSync, importSync } from '../../../electron/core/exchange/sync';
-import { openTrusted } from '../../../electron/core/exchange/trust';
+import { compactChangeLog } from '../../../electron/core/exchange/sync';
 import { migrations } from '../../../electron/core/migrations';
 import { m0016Size } from '../../../electron/core/migrations/0016-size';
 import { isPackedStatement, packStatement, unpackStatement } from '../../../electron/core/statement-codec';
 import { tempDir } from '../../support/temp';
-import { closeAll, job, laptop, pair, type Laptop } from './exchange-helpers';
+import { closeAll, laptop, pair, sendBundle } from './exchange-helpers';
 
 afterEach(closeAll);
 
@@ -24,18 +23,6 @@ const fileSize = (db: Database.Database, file: string): number => {
   db.pragma('wal_checkpoint(TRUNCATE)');
   return fs.statSync(file).size;
 };
-
-async function send(from: Laptop, to: Laptop, file: string): Promise<void> {
-  await job(from, (j) => exportSync(from.ctx, { file, peer: to.core.installationId, job: j }));
-  await job(to, async (j) => {
-    const opened = await openTrusted(to.ctx, file, {});
-    try {
-      return await importSync(to.ctx, opened, { dryRun: false, job: j });
-    } finally {
-      await opened.reader.close();
-    }
-  });
-}
 
 describe('database size', () => {
   it('packs statements losslessly, much shorter; damaged packed text is null, plain text passes', () => {
@@ -130,10 +117,10 @@ describe('database size', () => {
     const dbFile = a.core.databaseFile;
     const logRows = (): number => (a.core.db.prepare('SELECT count(*) AS n FROM change_log').get() as { n: number }).n;
     expect(logRows()).toBeGreaterThanOrEqual(2400);
-    await send(a, b, path.join(dir, 'ab.htmp'));
+    await sendBundle(a, b, path.join(dir, 'ab.htmp'));
     const before = fileSize(a.core.db, dbFile);
     // B's bundle back carries its acknowledgement: A compacts on import and gives the pages back.
-    await send(b, a, path.join(dir, 'ba.htmp'));
+    await sendBundle(b, a, path.join(dir, 'ba.htmp'));
     expect(logRows()).toBeLessThan(100);
     expect(a.core.db.pragma('freelist_count', { simple: true })).toBe(0);
     const after = fileSize(a.core.db, dbFile);
