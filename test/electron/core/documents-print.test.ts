@@ -6,6 +6,7 @@ import type { Core } from '../../../electron/core/core';
 import { assetsDir } from '../../../electron/core/paths';
 import { tempCore, tempDir } from '../../support/temp';
 import { caseDraft, decidedCase, IIN } from './protocols.fixture';
+import { SAMPLE_SHEET } from '../../support/scoring-sample';
 
 /**
  * Documents print as documents (issue 11, points 6 and 7): the IIN is never split over two lines,
@@ -54,13 +55,7 @@ describe('the IIN is printed whole, on one line', () => {
 describe('a scoring sheet is stamped in Kazakhstan time', () => {
   it('its generation time is UTC+5 and prints without a zone mark, like a protocol', async () => {
     const core = tempCore();
-    const sheet = await core.call('scoring.save', {
-      technology: { code: '35.21' },
-      scores: { innovation: { years: 12 }, resource: 1, uniqueness: 1, complexity: 3 },
-      rationale: { innovation: '', resource: '', uniqueness: '', complexity: '' },
-      evaluator: 'Сейтқали Ә. Н.',
-      date: '2026-02-20',
-    });
+    const sheet = await core.call('scoring.save', { ...SAMPLE_SHEET });
     const before = Date.now();
     const r = await core.call('protocols.scoringSheetPdf', { sheetId: sheet.id, lang: 'ru' });
     const text = pdftotext(save(r.pdfBase64)).replace(/\s+/g, ' ');

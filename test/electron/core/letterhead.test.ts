@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/core';
 import { TEST_COMMISSION, tempCore, tempDir } from '../../support/temp';
 import { decidedCase } from './protocols.fixture';
+import { SAMPLE_SHEET } from '../../support/scoring-sample';
 
 /**
  * The letterhead is in the document's language: a Kazakh document prints the Kazakh names of the
@@ -44,13 +45,7 @@ describe('letterhead in the language of the document', () => {
     const core = tempCore();
     const caseId = await decidedCase(core, { outcome: 'refused', reason: 'no_indications' });
     await core.call('protocols.issue', { caseId });
-    const sheet = await core.call('scoring.save', {
-      technology: { code: '35.21' },
-      scores: { innovation: { years: 12 }, resource: 1, uniqueness: 1, complexity: 3 },
-      rationale: { innovation: '', resource: '', uniqueness: '', complexity: '' },
-      evaluator: 'Сейтқали Ә. Н.',
-      date: '2026-02-20',
-    });
+    const sheet = await core.call('scoring.save', { ...SAMPLE_SHEET });
     const ids = { caseId, sheetId: sheet.id };
 
     const kk = pdfText(await render(core, kind, ids, 'kk'));

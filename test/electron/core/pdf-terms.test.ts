@@ -10,6 +10,7 @@ import { FORBIDDEN_TERMS, forbiddenIn, OTHER_LANGUAGE_MARKERS } from '../../supp
 import { makeIin } from './cases-fixtures';
 import { ISSUER, ORG_A, receivedApplication } from './orgs.fixture';
 import { caseDraft, COMMISSION, MEMBERS } from './protocols.fixture';
+import { SAMPLE_SHEET } from '../../support/scoring-sample';
 
 /**
  * Proofreading of every PDF the app makes (issue 11 point 6): each kind is rendered through the
@@ -68,13 +69,7 @@ async function everyDocument(core: Core): Promise<Renderers> {
   await core.call('cases.register', { id: refused });
   await core.call('cases.decide', { caseId: refused, outcome: 'refused', reason: 'no_indications', members: MEMBERS, date: '2026-03-12', issue: true });
 
-  const sheet = await core.call('scoring.save', {
-    technology: { code: '35.21' },
-    scores: { innovation: { years: 12 }, resource: 1, uniqueness: 1, complexity: 3 },
-    rationale: { innovation: '', resource: '', uniqueness: '', complexity: '' },
-    evaluator: 'Сейтқали Ә. Н.',
-    date: '2026-02-20',
-  });
+  const sheet = await core.call('scoring.save', { ...SAMPLE_SHEET });
 
   // Treatment abroad: a petition (step 1 done) and a cover letter (step 3 done).
   const abroad = (
