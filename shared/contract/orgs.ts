@@ -22,9 +22,8 @@
 import { z } from 'zod';
 import type { ApplicationData, AssessStatus, AssessedRequirement } from '../domain/conformity';
 import { PERMIT_KINDS } from '../domain/conformity';
-import type { ImportRowError, OrgClean, OrgLevel } from '../domain/orgs';
+import type { ImportRowError, OrgClean } from '../domain/orgs';
 import { ORG_LEVELS } from '../domain/orgs';
-import type { RegionId } from '../domain/regions';
 import type { EntryRequirements, Requirement } from '../domain/requirements';
 import { docLangSchema, layoutSchema, type PdfFile } from './protocols';
 

@@ -15,7 +15,7 @@ import type { PdfLang } from '../../../shared/documents';
 import { renderChartSvg } from '../charts/svg';
 import { assetsDir, localesDir } from '../paths';
 import { CONTENT_WIDTH, footer, formatDate, GRID, gridTable, keep, kvTable, makeCtx, pageSetup, rule, section, signatureBlock, titleRow, type Content, type Ctx } from '../pdf/common';
-import { PDF_FONT_FAMILY, PDF_FONT_FILES, registerPdfFonts } from '../pdf/fonts';
+import { PDF_FONT_FAMILY, registerPdfFonts } from '../pdf/fonts';
 import { createPdfTranslator, loadPdfMessages, type PdfTranslate } from '../pdf/i18n';
 import { abroadRouteLabel, summaryStepsChart } from '../../../shared/domain/abroad-charts';
 import { chartOption } from '../../../shared/charts/chart-spec';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { kzNow } from '../../../shared/domain/kz-time';
 import type { CaseDetail, DecisionView, IssueGap, Member } from '../../../shared/contract/cases';
-import type { Lang } from '../../../shared/contract';
 import type {
   IssuedProtocol,
   PdfFile,
@@ -30,14 +29,11 @@ import {
   type ProtocolRegisterDoc,
   type RefusalJournalDoc,
   type RefusalReason,
-  type SourcedName,
 } from '../../../shared/documents';
 import { deriveFunding } from '../../../shared/domain/funding';
 import { checkIin } from '../../../shared/domain/iin';
 import { AppFailure } from '../../../shared/result';
-import { catalogueModel } from '../catalogue/model';
 import type { CoreContext, Handlers } from '../context';
-import { t } from '../i18n';
 import { PdfInvalidDocumentError, renderDocument, statementHash, type RenderedPdf } from '../pdf';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { packStatement, unpackStatement } from '../statement-codec';
@@ -46,7 +42,7 @@ import type { Row, TableSpec } from '../store';
 import { readSettings, standingMembers } from './app';
 import { casesHandlers, onIssueCheck, onProtocolIssued } from './cases';
 import { caseProviderOrg } from '../orgs/registry';
-import { catalogueLookup, htmpNames, type LocalizedName } from './catalogue-lookup';
+import { catalogueLookup, htmpNames } from './catalogue-lookup';
 import { scoringSheetDoc } from './scoring';
 
 /** Tables of user data owned by the protocols area (written only through the Store). */
