@@ -1,48 +1,30 @@
 import type {
   AbroadFileRef,
   AbroadIssuedLetter,
-  AbroadLetterKind,
   AbroadListItem,
   AbroadMethods,
   AbroadReference,
   AbroadRequestDetail,
   AbroadStepView,
-  AbroadSummary,
 } from '../../../shared/contract/abroad';
 import { ABROAD_MAX_FILE_BYTES } from '../../../shared/contract/abroad';
 import type { PdfFile } from '../../../shared/contract/protocols';
-import {
-  checkEligibility,
-  computeSchedule,
-  formatRequestNumber,
-  routeInForce,
-  snapshotRoute,
-  type AbroadCategory,
-  type AbroadText,
-  type ConfirmationId,
-  type DiseaseGroup,
-  type EligibilityResult,
-  type IneligibleFinding,
-  type RouteSnapshot,
-  type Schedule,
-  type TransplantKind,
-} from '../../../shared/domain/abroad';
-import { letterNumber, type AbroadLetterDoc, type AbroadSummaryDoc } from '../../../shared/domain/abroad-documents';
+import { checkEligibility, formatRequestNumber, routeInForce, snapshotRoute } from '../../../shared/domain/abroad';
+import type { AbroadLetterDoc } from '../../../shared/domain/abroad-documents';
 import { isIsoDate } from '../../../shared/domain/calendar';
 import { checkIin } from '../../../shared/domain/iin';
-import { kzNow } from '../../../shared/domain/kz-time';
-import { canonicalJson } from '../../../shared/canonical-json';
 import { AppFailure } from '../../../shared/result';
+import { issueLetter } from '../abroad/letters';
 import { abroadStatementHash, renderAbroadPdf } from '../abroad/pdf';
+import { allLoaded, eligibilityOf, ineligible, loadRequest, personName, scheduleOf, type FileRow, type LetterRow, type Loaded } from '../abroad/requests';
 import { effectiveRoutes, setLocalRoutes } from '../abroad/routes';
+import { summary, summaryDoc } from '../abroad/summary';
 import { abroadSummaryXlsx } from '../abroad/xlsx';
-import { kzToday, workCalendar } from '../cases/calendar';
+import { kzToday } from '../cases/calendar';
 import { putStoredFile, readStoredFile } from '../cases/files';
 import type { CoreContext, Handlers } from '../context';
-import { t } from '../i18n';
 import type { Row, TableSpec } from '../store';
 import { nameBasedUuid } from '../store';
-import { readSettings } from './app';
 
 /** Tables of user data owned by the treatment-abroad area (written only through the Store). */
 export const abroadTables: TableSpec[] = [
@@ -61,119 +43,6 @@ export const abroadTables: TableSpec[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Rows
-
-interface RequestRow {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  year: number;
-  seq: number;
-  started_on: string;
-  iin: string;
-  last_name: string;
-  first_name: string;
-  middle_name: string | null;
-  birth_date: string;
-  sex: 'male' | 'female' | null;
-  category: AbroadCategory;
-  disease_group: DiseaseGroup;
-  transplant_kind: TransplantKind | null;
-  confirmations: string;
-  instruction_ref: string | null;
-  diagnosis_icd10: string;
-  diagnosis_text: string;
-  route_id: string;
-  route_version: number;
-  route_snapshot: string;
-  clinic: string | null;
-  contract_date: string | null;
-  notes: string | null;
-}
-
-interface StepRow {
-  id: string;
-  request_id: string;
-  step: number;
-  completed_on: string;
-  note: string | null;
-}
-
-interface FileRow {
-  id: string;
-  created_at: string;
-  request_id: string;
-  step: number;
-  document: string;
-  sha256: string;
-  name: string;
-  mime: string;
-  size: number;
-}
-
-interface LetterRow {
-  id: string;
-  created_at: string;
-  request_id: string;
-  kind: AbroadLetterKind;
-  step: number;
-  number: string;
-  statement: string;
-  sha256: string;
-  issued_at: string;
-}
-
-interface Loaded {
-  r: RequestRow;
-  route: RouteSnapshot;
-  confirmations: Partial<Record<ConfirmationId, boolean | null>>;
-  completions: Map<number, string>;
-  stepRows: StepRow[];
-}
-
-function loadRequest(ctx: CoreContext, id: string): Loaded {
-  const r = ctx.db.prepare('SELECT * FROM abroad_requests WHERE id = ?').get(id) as RequestRow | undefined;
-  if (!r) throw new AppFailure('abroad.not_found', { id });
-  return withSteps(ctx, r);
-}
-
-function withSteps(ctx: CoreContext, r: RequestRow): Loaded {
-  const stepRows = ctx.db.prepare('SELECT * FROM abroad_steps WHERE request_id = ? ORDER BY step').all(r.id) as StepRow[];
-  return {
-    r,
-    route: JSON.parse(r.route_snapshot) as RouteSnapshot,
-    confirmations: JSON.parse(r.confirmations) as Loaded['confirmations'],
-    completions: new Map(stepRows.map((s) => [s.step, s.completed_on])),
-    stepRows,
-  };
-}
-
-const personName = (r: Pick<RequestRow, 'last_name' | 'first_name' | 'middle_name'>) => [r.last_name, r.first_name, r.middle_name].filter((s) => s && s.trim()).join(' ');
-
-function eligibilityOf(l: Loaded): EligibilityResult {
-  return checkEligibility({
-    category: l.r.category,
-    diseaseGroup: l.r.disease_group,
-    birthDate: l.r.birth_date,
-    startedOn: l.r.started_on,
-    transplantKind: l.r.transplant_kind,
-    confirmations: l.confirmations,
-  });
-}
-
-function scheduleOf(ctx: CoreContext, l: Loaded, today: string): Schedule {
-  return computeSchedule(l.route, l.r.started_on, l.completions, today, workCalendar(ctx.db));
-}
-
-/** The refusal of a request that does not qualify: the first reason as the error, with how many more. */
-function ineligible(refusals: IneligibleFinding[]): AppFailure {
-  const first = refusals[0]!;
-  // `context` picks the message of the exact condition (`…_methods_exhausted`, `…_bone_marrow_related`).
-  const context = first.reason === 'confirmation' ? first.params.confirmation : first.reason === 'transplant' ? first.params.kind : undefined;
-  return new AppFailure(`abroad.ineligible_${first.reason}`, { ...first.params, more: refusals.length - 1, ...(context !== undefined ? { context: String(context) } : {}) });
-}
-
-// ---------------------------------------------------------------------------------------------
 // Views
 
 function fileRef(f: FileRow): AbroadFileRef {
@@ -182,11 +51,6 @@ function fileRef(f: FileRow): AbroadFileRef {
 
 function issuedOf(row: LetterRow): AbroadIssuedLetter {
   return { kind: row.kind, step: row.step, number: row.number, sha256: row.sha256, issuedAt: row.issued_at };
-}
-
-/** The first stored letter of a kind for a step (two laptops may both have printed one: the earliest counts). */
-function storedLetter(ctx: CoreContext, requestId: string, kind: AbroadLetterKind, step: number): LetterRow | undefined {
-  return ctx.db.prepare('SELECT * FROM abroad_letters WHERE request_id = ? AND kind = ? AND step = ? ORDER BY created_at, id LIMIT 1').get(requestId, kind, step) as LetterRow | undefined;
 }
 
 export function requestDetail(ctx: CoreContext, id: string, today: string = kzToday()): AbroadRequestDetail {
@@ -268,23 +132,6 @@ function listItem(ctx: CoreContext, l: Loaded, today: string): AbroadListItem {
     calendarConfirmed: cur ? cur.calendarConfirmed : s.calendarConfirmed,
     clinic: l.r.clinic,
   };
-}
-
-function allLoaded(ctx: CoreContext, where = '', params: unknown[] = []): Loaded[] {
-  const rows = ctx.db.prepare(`SELECT * FROM abroad_requests ${where} ORDER BY started_on DESC, year DESC, seq DESC`).all(...params) as RequestRow[];
-  const steps = ctx.db.prepare('SELECT * FROM abroad_steps ORDER BY request_id, step').all() as StepRow[];
-  const byRequest = new Map<string, StepRow[]>();
-  for (const s of steps) (byRequest.get(s.request_id) ?? byRequest.set(s.request_id, []).get(s.request_id)!).push(s);
-  return rows.map((r) => {
-    const stepRows = byRequest.get(r.id) ?? [];
-    return {
-      r,
-      route: JSON.parse(r.route_snapshot) as RouteSnapshot,
-      confirmations: JSON.parse(r.confirmations) as Loaded['confirmations'],
-      completions: new Map(stepRows.map((s) => [s.step, s.completed_on])),
-      stepRows,
-    };
-  });
 }
 
 function changed(ctx: CoreContext, id: string): void {
@@ -419,157 +266,8 @@ function attachFile(ctx: CoreContext, a: AbroadMethods['abroad.attachFile']['arg
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Letters
-
-const both = (key: string, params: Record<string, unknown> = {}): AbroadText => ({ kk: t('kk', `abroad:${key}`, params), ru: t('ru', `abroad:${key}`, params) });
-
-/** The health authority's and the commission's names in Kazakh and Russian (null unless both are set). */
-function namesOf(ctx: CoreContext): { authority: AbroadText | null; commission: AbroadText | null } {
-  const s = readSettings(ctx);
-  const pair = (kk: string, ru: string): AbroadText | null => (kk.trim() !== '' && ru.trim() !== '' ? { kk: kk.trim(), ru: ru.trim() } : null);
-  return { authority: pair(s.authorityNameKk, s.authorityNameRu), commission: pair(s.commissionNameKk, s.commissionNameRu) };
-}
-
-function buildLetter(ctx: CoreContext, l: Loaded, kind: AbroadLetterKind, stepN: number, today: string): AbroadLetterDoc {
-  const s = scheduleOf(ctx, l, today);
-  const step = s.steps[stepN - 1]!;
-  const def = l.route.steps[stepN - 1]!;
-  const e = eligibilityOf(l);
-  if (!e.complete) throw new AppFailure('abroad.confirmations_pending', { pending: e.pending.join(', ') });
-  let sender = l.route.actors[def.actor]!;
-  let commission: AbroadText | null = null;
-  if (def.actor === 'health_authority') {
-    // The letterhead in each language from Settings (both names needed, like a protocol's).
-    const { authority, commission: c } = namesOf(ctx);
-    if (authority === null) throw new AppFailure('abroad.authority_missing');
-    sender = authority;
-    commission = c;
-  }
-  const files = ctx.db.prepare('SELECT document, count(*) AS n FROM abroad_files WHERE request_id = ? AND step = ? GROUP BY document').all(l.r.id, stepN) as { document: string; n: number }[];
-  const number = formatRequestNumber(l.r.seq, l.r.year);
-  return {
-    kind: kind === 'petition' ? 'abroad_petition' : 'abroad_cover_letter',
-    number: letterNumber(number, stepN),
-    date: today < step.start ? step.start : today,
-    sender,
-    commission,
-    recipient: def.recipient ? l.route.actors[def.recipient]! : both('pdf.common.noRecipient'),
-    request: { number, startedOn: l.r.started_on, routeTitle: l.route.title, routeVersion: l.route.version, totalWorkingDays: l.route.totalWorkingDays, routeDue: s.routeDue },
-    patient: { name: personName(l.r), iin: l.r.iin, birthDate: l.r.birth_date },
-    diseaseGroup: both(`groups.${l.r.disease_group}.quote`),
-    category: both(`categories.${l.r.category}.quote`),
-    confirmations: e.required.map((c) => both(`confirmations.${c}.label`)),
-    transplant: l.r.disease_group === 'transplantation' && l.r.transplant_kind ? both(`transplantKinds.${l.r.transplant_kind}`) : null,
-    instructionRef: l.r.category === 'service_injury' ? l.r.instruction_ref : null,
-    diagnosis: [l.r.diagnosis_icd10, l.r.diagnosis_text].filter((x) => x.trim()).join(' ') || null,
-    step: { n: stepN, action: def.action, workingDays: def.workingDays, start: step.start, due: step.due, holder: l.route.actors[def.actor]! },
-    enclosures: def.documents.filter((d) => !(kind === 'petition' && d === 'petition')).map((d) => ({ name: l.route.documents[d]!, files: files.find((f) => f.document === d)?.n ?? 0 })),
-    source: both('source'),
-    generatedAt: kzNow(),
-  };
-}
-
-/** The letter as stored when first printed (issued now when it never was). */
-function issueLetter(ctx: CoreContext, id: string, kind: AbroadLetterKind, stepArg: number | undefined, today: string): { doc: AbroadLetterDoc; row: LetterRow; created: boolean } {
-  const l = loadRequest(ctx, id);
-  const stepN = stepArg ?? (kind === 'petition' ? l.route.steps.find((s) => s.letter === 'petition')?.n : undefined);
-  const def = stepN === undefined ? undefined : l.route.steps[stepN - 1];
-  if (!def || def.letter !== kind) throw new AppFailure('abroad.no_letter', { kind, step: stepN ?? 0 });
-  const stepNo = def.n;
-  const stored = storedLetter(ctx, id, kind, stepNo);
-  if (stored) {
-    const statement = JSON.parse(stored.statement) as Omit<AbroadLetterDoc, 'generatedAt'>;
-    const doc = { ...statement, generatedAt: kzNow() } as AbroadLetterDoc;
-    if (abroadStatementHash(doc) !== stored.sha256) throw new AppFailure('abroad.statement_corrupt', { number: stored.number });
-    return { doc, row: stored, created: false };
-  }
-  const s = scheduleOf(ctx, l, today);
-  if (s.currentStep !== null && stepNo > s.currentStep) throw new AppFailure('abroad.step_not_reached', { step: stepNo, current: s.currentStep });
-  const doc = buildLetter(ctx, l, kind, stepNo, today);
-  const { generatedAt: _g, ...statement } = doc;
-  const sha256 = abroadStatementHash(doc);
-  const row = ctx.store.insert('abroad_letters', { request_id: id, kind, step: stepNo, number: doc.number, statement: canonicalJson(statement), sha256, issued_at: new Date().toISOString() }) as unknown as LetterRow;
-  return { doc, row, created: true };
-}
-
 function pdfFile(buffer: Buffer, fileName: string, pages: number, sha256: string, verification: string): PdfFile {
   return { pdfBase64: buffer.toString('base64'), fileName, pages, bytes: buffer.length, sha256, verification };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Yearly summary
-
-const fmtMean = (xs: number[]): string => (xs.length === 0 ? '—' : (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1).replace('.', ','));
-
-export function summary(ctx: CoreContext, year: number, today: string = kzToday()): AbroadSummary {
-  const loaded = allLoaded(ctx, 'WHERE year = ?', [year]);
-  const byGroup = (['gamma_knife_brain', 'vascular_endovascular', 'skull_base', 'eye_malignant', 'keratoprosthesis', 'transplantation', 'larynx_stenosis', 'trachea_stenosis'] as DiseaseGroup[]).map((group) => {
-    const child = loaded.filter((l) => l.r.disease_group === group && l.r.category === 'child').length;
-    const service = loaded.filter((l) => l.r.disease_group === group && l.r.category === 'service_injury').length;
-    return { group, child, service_injury: service, total: child + service };
-  });
-  const stepStats = new Map<string, AbroadSummary['steps'][number] & { used: number[] }>();
-  const late: AbroadSummary['late'] = [];
-  let withinNorm = 0;
-  let overNorm = 0;
-  const toContract: number[] = [];
-  for (const l of loaded) {
-    const s = scheduleOf(ctx, l, today);
-    for (const st of s.steps) {
-      const key = `${l.route.id}@${l.route.version}#${st.n}`;
-      let e = stepStats.get(key);
-      if (!e) {
-        e = { routeId: l.route.id, routeVersion: l.route.version, n: st.n, actor: l.route.actors[st.actor]!, norm: st.workingDays, completed: 0, meanDays: null, maxDays: null, late: 0, used: [] };
-        stepStats.set(key, e);
-      }
-      if (st.state === 'done') {
-        e.completed++;
-        e.used.push(st.usedDays ?? 0);
-      }
-      if (st.late) {
-        e.late++;
-        late.push({ requestId: l.r.id, number: formatRequestNumber(l.r.seq, l.r.year), patientName: personName(l.r), n: st.n, actor: l.route.actors[st.actor]!, due: st.due, completedOn: st.completedOn, lateDays: st.lateDays });
-      }
-    }
-    if (s.done) {
-      toContract.push(s.elapsedDays);
-      if (s.elapsedDays <= l.route.totalWorkingDays) withinNorm++;
-      else overNorm++;
-    }
-  }
-  const steps = [...stepStats.values()]
-    .sort((a, b) => a.routeId.localeCompare(b.routeId) || a.routeVersion - b.routeVersion || a.n - b.n)
-    .map(({ used, ...e }) => ({ ...e, meanDays: used.length ? used.reduce((a, b) => a + b, 0) / used.length : null, maxDays: used.length ? Math.max(...used) : null }));
-  return {
-    year,
-    today,
-    total: loaded.length,
-    contracted: loaded.filter((l) => l.r.contract_date !== null || l.completions.size === l.route.steps.length).length,
-    byGroup,
-    steps,
-    late: late.sort((a, b) => a.due.localeCompare(b.due) || a.number.localeCompare(b.number)),
-    route: { withinNorm, overNorm, meanDaysToContract: toContract.length ? toContract.reduce((a, b) => a + b, 0) / toContract.length : null },
-  };
-}
-
-function summaryDoc(ctx: CoreContext, s: AbroadSummary): AbroadSummaryDoc {
-  const names = namesOf(ctx);
-  const mean = (v: number | null) => (v === null ? '—' : v.toFixed(1).replace('.', ','));
-  return {
-    kind: 'abroad_summary',
-    year: s.year,
-    asOf: s.today,
-    authority: names.authority,
-    commission: names.commission,
-    total: s.total,
-    contracted: s.contracted,
-    byGroup: s.byGroup.map((g) => ({ group: both(`groups.${g.group}.short`), child: g.child, service_injury: g.service_injury, total: g.total })),
-    steps: s.steps.map((x) => ({ route: `${x.routeId} v${x.routeVersion}`, n: x.n, actor: x.actor, norm: x.norm, completed: x.completed, mean: mean(x.meanDays), max: x.maxDays === null ? '—' : String(x.maxDays), late: x.late })),
-    late: s.late.map((x) => ({ number: x.number, patientName: x.patientName, n: x.n, actor: x.actor, due: x.due, completedOn: x.completedOn, lateDays: x.lateDays })),
-    route: { withinNorm: s.route.withinNorm, overNorm: s.route.overNorm, meanDaysToContract: mean(s.route.meanDaysToContract) },
-    generatedAt: kzNow(),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
