@@ -124,7 +124,7 @@ test('kk: the admin adds and disables a user; the disabled user is refused; the 
   await page.getByTestId('nav-audit').click();
   await expect(page.getByTestId('audit-table')).toContainText('Пайдаланушы өшірілді');
   await page.getByTestId('f-action').selectOption('user.add');
-  await page.getByTestId('f-apply').click();
+  await page.getByTestId('audit-filter-apply').click();
   await expect(page.getByTestId('audit-table').locator('tbody tr')).toHaveCount(1);
   await page.getByTestId('audit-verify').click();
   await expect(page.getByTestId('verify-result')).toContainText('Журнал бүтін');
@@ -132,8 +132,24 @@ test('kk: the admin adds and disables a user; the disabled user is refused; the 
   await page.getByTestId('audit-pdf').click();
   const d = await download;
   expect(d.suggestedFilename()).toMatch(/^audit_.*\.pdf$/);
-  await page.getByTestId('f-action').selectOption('');
-  await page.getByTestId('f-apply').click();
+  // The filter bar's keyboard: Escape resets every filter, shows every row again and puts the
+  // focus on the first field (the reset button it came from is disabled now).
+  const all = await page.getByTestId('audit-table').locator('tbody tr').count();
+  await expect(page.getByTestId('audit-filter-reset')).toBeEnabled();
+  await page.getByTestId('f-iin').fill('8501');
+  await page.getByTestId('f-iin').press('Escape');
+  await expect(page.getByTestId('f-action')).toHaveValue('');
+  await expect(page.getByTestId('f-iin')).toHaveValue('');
+  await expect(page.getByTestId('f-user')).toBeFocused();
+  await expect(page.getByTestId('audit-filter-reset')).toBeDisabled();
+  await expect(page.getByTestId('audit-table').locator('tbody tr')).not.toHaveCount(1);
+  expect(all).toBe(1);
+  // Enter in a field applies it.
+  await page.getByTestId('f-action').selectOption('user.add');
+  await page.getByTestId('f-iin').press('Enter');
+  await expect(page.getByTestId('audit-table').locator('tbody tr')).toHaveCount(1);
+  await page.getByTestId('audit-filter-reset').click();
+  await expect(page.getByTestId('f-user')).toBeFocused();
   await shot(page, 'auth-kk-audit');
 });
 
