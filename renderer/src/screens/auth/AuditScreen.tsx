@@ -5,6 +5,7 @@ import type { AuditRow, AuditVerify } from '../../../../shared/contract';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
+import { errorMessage } from '../../i18n';
 import { fmtInstant } from '../cases/format';
 import { downloadPdf } from '../protocols/pdf';
 import { FilterBar, FilterField, PeriodFilter } from '../../components/FilterBar';
@@ -149,7 +150,7 @@ export function AuditScreen() {
                 <td>{r.userName ?? '—'}</td>
                 <td>{t(`audit.action.${r.action}`)}</td>
                 <td>{r.patientIin ?? ''}</td>
-                <td>{r.outcome === 'ok' ? t('audit.ok') : r.outcome}</td>
+                <td title={r.outcome === 'ok' ? undefined : r.outcome}>{r.outcome === 'ok' ? t('audit.ok') : errorMessage({ code: r.outcome })}</td>
               </tr>
             ))}
           </tbody>
