@@ -116,20 +116,23 @@ export function AnnualReportView() {
           <h2 id="annual-preview">{t('ui.annual.preview', { year })}</h2>
           <table className="grid compact annual-summary" data-testid="annual-summary">
             <tbody>
-              {MEASURES.map((k) => (
+              {/* The refusals by ground right under their total, not after the deaths. */}
+              {MEASURES.map((k) => [
                 <tr key={k} data-measure={k}>
                   <th scope="row">{t(`annual.measure.${k}`)}</th>
                   <td className="num">{r.totals[k]}</td>
-                </tr>
-              ))}
-              {GROUNDS.map((g) => (
-                <tr key={g} data-measure={g}>
-                  <th scope="row" className="indent">
-                    {t(`annual.ground.${g}`)}
-                  </th>
-                  <td className="num">{r.totals.refusals[g]}</td>
-                </tr>
-              ))}
+                </tr>,
+                ...(k === 'refusalsTotal'
+                  ? GROUNDS.map((g) => (
+                      <tr key={g} data-measure={g}>
+                        <th scope="row" className="indent">
+                          {t(`annual.ground.${g}`)}
+                        </th>
+                        <td className="num">{r.totals.refusals[g]}</td>
+                      </tr>
+                    ))
+                  : []),
+              ])}
             </tbody>
           </table>
           <div className="chart-grid">
