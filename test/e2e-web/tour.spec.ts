@@ -2,9 +2,9 @@ import type { Page } from '@playwright/test';
 import { expect, test, TEST_COMMISSION, type WebApp } from './fixtures';
 import { completeCase, iin, shot } from './support';
 
-// Every screen a secretary opens, in Kazakh and Russian at 1366x768: no i18n key shown raw and
-// nothing wider than the window (a cut or overflowing layout). HTMP_SHOTS=dir keeps a screenshot
-// of each screen for a human look.
+// Every screen a secretary opens, in Kazakh and Russian at 1366x768: no i18n key shown raw,
+// nothing wider or taller than the window (only the main area scrolls) and no cut text.
+// HTMP_SHOTS=dir keeps a screenshot of each screen for a human look.
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -65,6 +65,8 @@ async function problems(page: Page, where: string): Promise<string[]> {
     }
     const doc = document.documentElement;
     if (doc.scrollWidth > doc.clientWidth + 1) out.push(`${where}: page wider than the window (${doc.scrollWidth} > ${doc.clientWidth})`);
+    // Only the main area scrolls: a taller document would scroll the menu and the top bar away.
+    if (doc.scrollHeight > doc.clientHeight + 1) out.push(`${where}: page taller than the window (${doc.scrollHeight} > ${doc.clientHeight})`);
     for (const el of Array.from(main.querySelectorAll<HTMLElement>('button, label, th, h1, h2, .tabs a'))) {
       if (el.offsetParent === null || el.closest('.sr-only')) continue;
       if (el.scrollWidth > el.clientWidth + 2 && getComputedStyle(el).overflow === 'hidden') out.push(`${where}: text cut in <${el.tagName.toLowerCase()}> "${el.textContent?.trim().slice(0, 40)}"`);
@@ -90,7 +92,7 @@ for (const lang of ['kk', 'ru'] as const) {
       await shot(page, `tour-${lang}-${name}`);
       if (name === 'case') {
         // The decision and the protocol, at the end of the case.
-        await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+        await page.locator('main').evaluate((m) => m.scrollTo(0, m.scrollHeight));
         await shot(page, `tour-${lang}-case-decision`);
       }
     }
