@@ -12,6 +12,8 @@ import { DateField } from '../../components/DateField';
 
 const GROUNDS = ['no_indications', 'incomplete_packet', 'not_authentic'] as const;
 const MEASURES = ['referrals', 'approvals', 'refusalsTotal', 'operations', 'complications', 'disability', 'followUpDue', 'aliveOneYear', 'deaths'] as const;
+/** The "of them" rows: indented under the row they count a part of, like the refusal grounds. */
+const SUB_MEASURES = new Set<string>(['complications', 'disability', 'aliveOneYear']);
 
 /**
  * The annual report of point 42: the reporting year, its numbers and charts on screen, the PDF
@@ -119,7 +121,9 @@ export function AnnualReportView() {
               {/* The refusals by ground right under their total, not after the deaths. */}
               {MEASURES.map((k) => [
                 <tr key={k} data-measure={k}>
-                  <th scope="row">{t(`annual.measure.${k}`)}</th>
+                  <th scope="row" className={SUB_MEASURES.has(k) ? 'indent' : undefined}>
+                    {t(`annual.measure.${k}`)}
+                  </th>
                   <td className="num">{r.totals[k]}</td>
                 </tr>,
                 ...(k === 'refusalsTotal'
