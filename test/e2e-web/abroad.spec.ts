@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { expect, test, TEST_COMMISSION } from './fixtures';
+import { shot } from './support';
 
 /** The IIN check digit (weights 1..11, then 3..11,1,2 when the first sum gives 10). */
 function iin(first: string): string {
@@ -58,7 +59,7 @@ for (const lang of ['kk', 'ru'] as const) {
     await expect(page.getByTestId('abroad-pending')).toBeVisible();
     await page.getByTestId('abroad-confirm-indications').selectOption('yes');
     await expect(page.getByTestId('abroad-eligibility')).toHaveClass(/is-ok/);
-    await page.screenshot({ path: testInfo.outputPath(`abroad-new-${lang}.png`) });
+    await shot(page, `abroad-new-${lang}`);
     await page.getByTestId('abroad-submit').click();
 
     await expect(page.getByTestId('abroad-number')).toContainText('2/2026');
@@ -99,7 +100,7 @@ for (const lang of ['kk', 'ru'] as const) {
     await page.getByTestId('abroad-timeline').locator('summary').click();
     await expect(page.getByTestId('abroad-timeline-table').locator('tbody tr')).toHaveCount(9);
     await page.getByTestId('abroad-timeline').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: testInfo.outputPath(`abroad-detail-${lang}.png`) });
+    await shot(page, `abroad-detail-${lang}`);
 
     // Today: the late step of the other request (not the contracted one).
     await page.getByTestId('nav-today').click();
@@ -108,6 +109,6 @@ for (const lang of ['kk', 'ru'] as const) {
     await expect(today).toContainText('Ахметов Ерлан');
     await expect(today.getByTestId('abroad-late-badge')).toContainText(T.late);
     await today.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: testInfo.outputPath(`abroad-today-${lang}.png`) });
+    await shot(page, `abroad-today-${lang}`);
   });
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { kzToday } from '../../shared/domain/kz-time';
 import { expect, test, TEST_COMMISSION, type WebApp } from './fixtures';
+import { shot } from './support';
 
 // What happens after a decision (ДСМ-238 points 36-42), the dashboard and the annual report, in
 // Kazakh and Russian. Texts are taken from the locale files, so the checks follow the wording.
@@ -17,11 +18,6 @@ const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
   'latin1',
 );
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
-}
-
 // Valid IINs (check digit per the IIN rules), women born 1966-2001.
 const IINS = ['900215400013', '850720400017', '770101400014', '660512400016', '941211400011', '010303600018', '880808400010', '720202400014', '990919400017', '801111400010'];
 const MEMBERS = [

@@ -1,17 +1,11 @@
 /** Set-up, sign-in, lock, PIN, users and the audit trail in Chromium, in Kazakh and Russian (issue 10). */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { E2E_ADMIN, expect, rawApi, sessionFrom, startWebHost, test } from './fixtures';
+import { shot } from './support';
 
 // Many steps each, on a shared 2-core machine.
 test.describe.configure({ timeout: 180_000 });
-
-const shots = path.join(import.meta.dirname, '..', '..', 'test-results', 'screens');
-const shot = async (page: Page, name: string) => {
-  fs.mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: path.join(shots, `auth-${name}.png`) });
-};
 
 test('kk: first start is the set-up screen; the recovery key is shown once with its PDF sheet', async ({ browserInstance }) => {
   const host = await startWebHost();
@@ -31,11 +25,11 @@ test('kk: first start is the set-up screen; the recovery key is shown once with 
     await page.getByTestId('new-passphrase').fill('Көктем келді, қар ериді 2026');
     await expect(page.getByTestId('new-passphrase-strength')).not.toHaveText('тым қысқа (кемінде 10 таңба)');
     await page.getByTestId('new-passphrase-confirm').fill('Көктем келді, қар ериді 2026');
-    await shot(page, 'kk-setup');
+    await shot(page, 'auth-kk-setup');
     await page.getByTestId('setup-submit').click();
     const key = page.getByTestId('recovery-key');
     await expect(key).toHaveText(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
-    await shot(page, 'kk-recovery-key');
+    await shot(page, 'auth-kk-recovery-key');
     const download = page.waitForEvent('download');
     await page.getByTestId('sheet-kk').click();
     const pdf = path.join(host.dataDir, '..', `sheet-${Date.now()}.pdf`);
@@ -74,14 +68,14 @@ test('ru: wrong passphrase, lock with an old cookie refused over HTTP, PIN five 
   await page.getByTestId('pin-passphrase').fill(E2E_ADMIN.passphrase);
   await page.getByTestId('pin-save').click();
   await expect(page.getByText('PIN сохранён')).toBeVisible();
-  await shot(page, 'ru-account');
+  await shot(page, 'auth-ru-account');
 
   // Lock (button; Ctrl+L does the same): nothing of the patient stays in the page.
   await page.keyboard.press('Control+l');
   await expect(page.getByTestId('lock-screen')).toBeVisible();
   await expect(page.getByText('Секретова')).toHaveCount(0);
   expect(await page.content()).not.toContain('Секретова');
-  await shot(page, 'ru-lock');
+  await shot(page, 'auth-ru-lock');
   // The API with this (old) cookie answers only auth.*, with auth.locked.
   expect((await rawApi(app, 'cases.list', {}, app.session)).body.error?.code).toBe('auth.locked');
   expect((await rawApi(app, 'catalogue.editions', {}, app.session)).body.error?.code).toBe('auth.locked');
@@ -93,7 +87,7 @@ test('ru: wrong passphrase, lock with an old cookie refused over HTTP, PIN five 
     await expect(page.locator('[data-code]')).toHaveAttribute('data-code', i < 5 ? 'auth.bad_pin' : 'auth.pin_disabled');
   }
   await expect(page.getByTestId('no-pin')).toBeVisible();
-  await shot(page, 'ru-pin-disabled');
+  await shot(page, 'auth-ru-pin-disabled');
   await page.getByTestId('passphrase').fill('совсем не то');
   await page.getByTestId('unlock-passphrase').click();
   await expect(page.locator('[data-code]')).toHaveAttribute('data-code', 'auth.bad_credentials');
@@ -117,7 +111,7 @@ test('kk: the admin adds and disables a user; the disabled user is refused; the 
   await page.getByTestId('new-user-pass-confirm').fill('уақытша фраза 12345');
   await page.getByTestId('add-submit').click();
   await expect(page.getByTestId('user-saule')).toBeVisible();
-  await shot(page, 'kk-users');
+  await shot(page, 'auth-kk-users');
   // She signs in over HTTP once (a session of her own), then is disabled.
   const her = await rawApi(app, 'auth.signIn', { login: 'saule', passphrase: 'уақытша фраза 12345' });
   expect(her.body.ok).toBe(true);
@@ -130,7 +124,7 @@ test('kk: the admin adds and disables a user; the disabled user is refused; the 
   await page.getByTestId('nav-audit').click();
   await expect(page.getByTestId('audit-table')).toContainText('Пайдаланушы өшірілді');
   await page.getByTestId('f-action').selectOption('user.add');
-  await page.getByTestId('f-apply').click();
+  await page.getByTestId('audit-filter-apply').click();
   await expect(page.getByTestId('audit-table').locator('tbody tr')).toHaveCount(1);
   await page.getByTestId('audit-verify').click();
   await expect(page.getByTestId('verify-result')).toContainText('Журнал бүтін');
@@ -138,9 +132,25 @@ test('kk: the admin adds and disables a user; the disabled user is refused; the 
   await page.getByTestId('audit-pdf').click();
   const d = await download;
   expect(d.suggestedFilename()).toMatch(/^audit_.*\.pdf$/);
-  await page.getByTestId('f-action').selectOption('');
-  await page.getByTestId('f-apply').click();
-  await shot(page, 'kk-audit');
+  // The filter bar's keyboard: Escape resets every filter, shows every row again and puts the
+  // focus on the first field (the reset button it came from is disabled now).
+  const all = await page.getByTestId('audit-table').locator('tbody tr').count();
+  await expect(page.getByTestId('audit-filter-reset')).toBeEnabled();
+  await page.getByTestId('f-iin').fill('8501');
+  await page.getByTestId('f-iin').press('Escape');
+  await expect(page.getByTestId('f-action')).toHaveValue('');
+  await expect(page.getByTestId('f-iin')).toHaveValue('');
+  await expect(page.getByTestId('f-user')).toBeFocused();
+  await expect(page.getByTestId('audit-filter-reset')).toBeDisabled();
+  await expect(page.getByTestId('audit-table').locator('tbody tr')).not.toHaveCount(1);
+  expect(all).toBe(1);
+  // Enter in a field applies it.
+  await page.getByTestId('f-action').selectOption('user.add');
+  await page.getByTestId('f-iin').press('Enter');
+  await expect(page.getByTestId('audit-table').locator('tbody tr')).toHaveCount(1);
+  await page.getByTestId('audit-filter-reset').click();
+  await expect(page.getByTestId('f-user')).toBeFocused();
+  await shot(page, 'auth-kk-audit');
 });
 
 test('ru: sign-out leads to the sign-in screen; the set-up screen and users screen in Russian', async ({ app }) => {
@@ -148,13 +158,13 @@ test('ru: sign-out leads to the sign-in screen; the set-up screen and users scre
   await page.getByTestId('lang-ru').click();
   await page.getByTestId('nav-audit').click();
   await expect(page.getByRole('heading', { name: 'Журнал действий' })).toBeVisible();
-  await shot(page, 'ru-audit');
+  await shot(page, 'auth-ru-audit');
   await page.getByTestId('nav-users').click();
-  await shot(page, 'ru-users');
+  await shot(page, 'auth-ru-users');
   await page.getByTestId('lock-now').click();
   await page.getByTestId('sign-out').click();
   await expect(page.getByRole('heading', { name: 'Вход' })).toBeVisible();
-  await shot(page, 'ru-signin');
+  await shot(page, 'auth-ru-signin');
   await page.getByTestId('login').fill('admin');
   await page.getByTestId('passphrase').fill('неверная фраза');
   await page.getByTestId('signin-submit').click();

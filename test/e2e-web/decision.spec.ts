@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test, TEST_COMMISSION, type WebApp } from './fixtures';
+import { shot } from './support';
 
 /** The IIN check digit (weights 1..11, then 3..11,1,2 when the first sum gives 10). */
 function iin(first: string): string {
@@ -10,11 +11,6 @@ function iin(first: string): string {
   let c = sum([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   if (c === 10) c = sum([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
   return `${first}${c}`;
-}
-
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
 }
 
 const STANDING = [

@@ -1,13 +1,7 @@
-import type { Page } from '@playwright/test';
 import { expect, test, TEST_COMMISSION, type WebApp } from './fixtures';
-import { completeCase, iin } from './support';
+import { completeCase, iin, shot } from './support';
 
 // Issue 13: the first-start guide, the paper-copy check and the one date field, in kk and ru.
-
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
-}
 
 const T = {
   kk: { progress0: '3 қадамның 0 орындалды', progress2: '3 қадамның 2 орындалды', done: 'Бәрі дайын', confirmedBy: 'Растаған: Әсел Серікқызы Нұрланова', incomplete: 'толық емес', matches: 'Сәйкес', approved: 'оң', dateError: 'кк.аа.жжжж' },

@@ -6,6 +6,7 @@ import { createCore, type Core } from '../../electron/core/core';
 import { writeCatalogueBundle } from '../../electron/core/exchange/catalogue-update';
 import { generateKeyPair } from '../../electron/core/exchange/keys';
 import { expect, rawApi, test } from './fixtures';
+import { shot } from './support';
 
 /** A second laptop on a temporary folder with one local change. */
 function otherLaptop(): { core: Core; dir: string } {
@@ -173,7 +174,7 @@ test('the page names no path: backup downloaded, restored onto the running app b
   await page.getByTestId('restore-start').click();
   await expect(page.getByTestId('backup-trust-dialog')).toBeVisible();
   await expect(page.getByTestId('backup-trust-fingerprint')).toHaveText(fingerprint);
-  await page.screenshot({ path: test.info().outputPath('backup-trust-ru.png') });
+  await shot(page, 'backup-trust-ru');
   await page.getByTestId('backup-trust-accept').click();
   // The app closed, restored and reopened: everyone signs in again, as the other installation's user.
   await expect(page.getByTestId('signin-form')).toBeVisible();

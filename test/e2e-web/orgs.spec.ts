@@ -3,14 +3,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, TEST_COMMISSION, type WebApp } from './fixtures';
+import { shot } from './support';
 
 // Long flows (registry, application, assessment, PDFs, a case) on a machine shared with others.
 test.describe.configure({ timeout: 240_000 });
-
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
-}
 
 /** A valid BIN: registered 2004-05, legal entity, head office, serial n (the IIN check digit). */
 function bin(n: number): string {

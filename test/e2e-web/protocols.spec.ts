@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, TEST_COMMISSION, type WebApp } from './fixtures';
+import { shot } from './support';
 
 const IIN_FIRST = '90021545012';
 /** The IIN check digit (weights 1..11, then 3..11,1,2 when the first sum gives 10). */
@@ -66,7 +67,7 @@ test('a decided case: preview the protocol, download it as PDF with the patient 
   expect(await frame.getAttribute('src')).toMatch(/^blob:/);
   await expect(page.getByTestId('protocol-pdf')).toContainText('HTMP-PROTOCOL|1/2026|');
   await actions.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: testInfo.outputPath('case-protocol-preview.png'), fullPage: false });
+  await shot(page, 'case-protocol-preview');
 
   await page.getByTestId('protocol-lang').selectOption('ru');
   const downloading = page.waitForEvent('download');

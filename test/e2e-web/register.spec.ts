@@ -1,13 +1,8 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { shot } from './support';
 
 // The register at more than a page of cases (issue 17): pages read by key, the search by name
 // and IIN through the trigram index, in Kazakh and Russian.
-
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
-}
 
 const LAST = ['Абаев', 'Ержанова', 'Сапаров', 'Омарова', 'Ким', 'Тоқтарова'];
 

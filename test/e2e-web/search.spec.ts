@@ -1,13 +1,9 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { shot } from './support';
 
 // Issue 13, "Search that finds what the secretary means": the catalogue search and the case
 // form's code field, in Russian and in Kazakh. HTMP_SHOTS=dir saves a screenshot of each step.
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
-}
-
 async function openCatalogue(page: Page, lang: 'kk' | 'ru', date = '2025-12-01') {
   await page.getByTestId(`lang-${lang}`).click();
   await page.getByTestId('nav-catalogue').click();

@@ -1,7 +1,7 @@
-import type { Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, TEST_COMMISSION, type WebApp } from './fixtures';
+import { shot } from './support';
 
 // Issue 14 and issue 11 point 6 on the screens, in Kazakh and Russian: the dashboard names a
 // provider chosen from the registry in the interface language (counted by the organization, not
@@ -10,11 +10,6 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 type Tree = { [k: string]: string | Tree };
 const L = (lang: 'kk' | 'ru', ns: string) => JSON.parse(fs.readFileSync(path.join(root, 'locales', lang, `${ns}.json`), 'utf8')) as Tree;
 const get = (tree: Tree, key: string): string => key.split('.').reduce<string | Tree>((n, k) => (n as Tree)[k]!, tree) as string;
-const shots = process.env.HTMP_SHOTS;
-async function shot(page: Page, name: string) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
-}
-
 const ORG = { bin: '040540000103', nameKk: '«Ұлттық ғылыми кардиохирургия орталығы» АҚ', nameRu: 'АО «Национальный научный кардиохирургический центр»', region: 'astana', level: 'republican' };
 const IINS = ['900215400013', '850720400017'];
 const MEMBERS = [

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AbroadListItem } from '../../../../shared/contract/abroad';
 import { useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
+import { FilterBar, FilterField } from '../../components/FilterBar';
 import { href } from '../../router';
 import { fmtDate, pick } from './format';
 
@@ -33,17 +34,18 @@ export function RequestList() {
   const items = q.data?.items ?? [];
   return (
     <div>
-      <div className="toolbar filters">
-        <label>
-          {t('ui.list.filter')}
-          <select style={{ width: 'auto' }} value={filter} onChange={(e) => setFilter(e.target.value as typeof filter)} data-testid="abroad-filter">
-            {(['all', 'open', 'contracted', 'late'] as const).map((f) => (
-              <option key={f} value={f}>
-                {t(f === 'late' ? 'ui.list.lateOnly' : `ui.list.${f}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+      <div className="toolbar">
+        <FilterBar label={t('ui.list.filterLabel')} testId="abroad-filters" onReset={() => setFilter('all')} dirty={filter !== 'all'}>
+          <FilterField label={t('ui.list.filter')}>
+            <select value={filter} onChange={(e) => setFilter(e.target.value as typeof filter)} data-testid="abroad-filter">
+              {(['all', 'open', 'contracted', 'late'] as const).map((f) => (
+                <option key={f} value={f}>
+                  {t(f === 'late' ? 'ui.list.lateOnly' : `ui.list.${f}`)}
+                </option>
+              ))}
+            </select>
+          </FilterField>
+        </FilterBar>
         <span className="spacer" />
         <a className="row-link" href={href('abroad', 'new')} data-testid="abroad-new">
           {t('ui.list.new')}

@@ -5,7 +5,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
 import { fmtDate, personName, todayKz } from '../cases/format';
 import { JournalEntryForm } from './InpatientRefusalPanel';
-import { DateField } from '../../components/DateField';
+import { FilterBar, PeriodFilter } from '../../components/FilterBar';
 
 /**
  * Point 40: the refusals of patients already in hospital, each with its entry in the journal of
@@ -14,7 +14,8 @@ import { DateField } from '../../components/DateField';
 export function InpatientJournal() {
   const { t } = useTranslation('aftercare');
   const today = todayKz();
-  const [from, setFrom] = useState(`${today.slice(0, 4)}-01-01`);
+  const yearStart = `${today.slice(0, 4)}-01-01`;
+  const [from, setFrom] = useState(yearStart);
   const [to, setTo] = useState(today);
   const [pending, setPending] = useState(false);
   const q = useQuery('aftercare.inpatientRefusals', { ...(from ? { from } : {}), ...(to ? { to } : {}), pending });
@@ -26,20 +27,32 @@ export function InpatientJournal() {
       </p>
       <h1 id="inpatient-journal-title">{t('journal.screenTitle')}</h1>
       <p className="muted">{t('journal.lead')}</p>
-      <form className="toolbar" onSubmit={(e) => e.preventDefault()} aria-label={t('journal.period')}>
-        <label>
-          {t('journal.from')}
-          <DateField value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label>
-          {t('journal.to')}
-          <DateField value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
+      <FilterBar
+        label={t('journal.period')}
+        testId="inpatient-journal-filter"
+        onReset={() => {
+          setFrom(yearStart);
+          setTo(today);
+          setPending(false);
+        }}
+        dirty={from !== yearStart || to !== today || pending}
+      >
+        <PeriodFilter
+          from={from}
+          to={to}
+          fromLabel={t('journal.from')}
+          toLabel={t('journal.to')}
+          onChange={(p) => {
+            setFrom(p.from);
+            setTo(p.to);
+          }}
+          testIds={['journal-from', 'journal-to']}
+        />
         <label className="check-row">
           <input type="checkbox" checked={pending} onChange={(e) => setPending(e.target.checked)} data-testid="journal-pending-only" />
           {t('journal.pendingOnly')}
         </label>
-      </form>
+      </FilterBar>
       <ErrorText error={q.error} />
       <table className="grid" data-testid="inpatient-journal-table">
         <thead>

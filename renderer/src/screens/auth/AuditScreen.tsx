@@ -5,9 +5,10 @@ import type { AuditRow, AuditVerify } from '../../../../shared/contract';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
 import { ErrorText } from '../../components/ErrorText';
+import { errorMessage } from '../../i18n';
 import { fmtInstant } from '../cases/format';
 import { downloadPdf } from '../protocols/pdf';
-import { DateField } from '../../components/DateField';
+import { FilterBar, FilterField, PeriodFilter } from '../../components/FilterBar';
 
 interface Filter {
   userId: string;
@@ -17,6 +18,7 @@ interface Filter {
   action: string;
 }
 
+const EMPTY: Filter = { userId: '', iin: '', from: '', to: '', action: '' };
 const clean = (f: Filter) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== '')) as Partial<Filter>;
 
 /** The audit trail (admin): filters by user, patient IIN, period and action; CSV and PDF export; chain check. */
@@ -24,7 +26,7 @@ export function AuditScreen() {
   const { t, i18n } = useTranslation('auth');
   const api = useApi();
   const users = useQuery('users.list', {});
-  const [draft, setDraft] = useState<Filter>({ userId: '', iin: '', from: '', to: '', action: '' });
+  const [draft, setDraft] = useState<Filter>(EMPTY);
   const [filter, setFilter] = useState<Filter>(draft);
   const [rows, setRows] = useState<AuditRow[]>([]);
   const [next, setNext] = useState<number | null>(null);
@@ -71,65 +73,55 @@ export function AuditScreen() {
     <section className="screen" aria-labelledby="audit-title">
       <h1 id="audit-title">{t('audit.title')}</h1>
       <p className="muted">{t('audit.intro')}</p>
-      <form
-        className="form filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setFilter(draft);
+      <FilterBar
+        label={t('audit.filterLabel')}
+        testId="audit-filter"
+        onApply={() => setFilter(draft)}
+        applyLabel={t('audit.apply')}
+        onReset={() => {
+          setDraft(EMPTY);
+          setFilter(EMPTY);
         }}
-        data-testid="audit-filter"
+        dirty={Object.values(draft).some((v) => v !== '') || Object.values(filter).some((v) => v !== '')}
+        actions={
+          <>
+            <button type="button" onClick={() => void exportCsv()} data-testid="audit-csv">
+              {t('audit.csv')}
+            </button>
+            <button type="button" onClick={() => void exportPdf()} data-testid="audit-pdf">
+              {t('audit.pdf')}
+            </button>
+            <button type="button" onClick={() => void check()} data-testid="audit-verify">
+              {t('audit.verify')}
+            </button>
+          </>
+        }
       >
-        <div className="row">
-          <label>
-            {t('audit.filter.userId')}
-            <select value={draft.userId} onChange={set('userId')} data-testid="f-user">
-              <option value="">{t('audit.all')}</option>
-              {(users.data ?? []).map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.login}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('audit.filter.iin')}
-            <input value={draft.iin} onChange={set('iin')} inputMode="numeric" maxLength={12} pattern="[0-9]{1,12}" data-testid="f-iin" />
-          </label>
-          <label>
-            {t('audit.filter.from')}
-            <DateField value={draft.from} onChange={set('from')} data-testid="f-from" />
-          </label>
-          <label>
-            {t('audit.filter.to')}
-            <DateField value={draft.to} onChange={set('to')} data-testid="f-to" />
-          </label>
-          <label>
-            {t('audit.filter.action')}
-            <select value={draft.action} onChange={set('action')} data-testid="f-action">
-              <option value="">{t('audit.all')}</option>
-              {AUDIT_ACTIONS.map((a) => (
-                <option key={a} value={a}>
-                  {t(`audit.action.${a}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <div className="actions">
-          <button type="submit" className="primary" data-testid="f-apply">
-            {t('audit.apply')}
-          </button>
-          <button type="button" onClick={() => void exportCsv()} data-testid="audit-csv">
-            {t('audit.csv')}
-          </button>
-          <button type="button" onClick={() => void exportPdf()} data-testid="audit-pdf">
-            {t('audit.pdf')}
-          </button>
-          <button type="button" onClick={() => void check()} data-testid="audit-verify">
-            {t('audit.verify')}
-          </button>
-        </div>
-      </form>
+        <FilterField label={t('audit.filter.userId')}>
+          <select value={draft.userId} onChange={set('userId')} data-testid="f-user">
+            <option value="">{t('audit.all')}</option>
+            {(users.data ?? []).map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.login}
+              </option>
+            ))}
+          </select>
+        </FilterField>
+        <FilterField label={t('audit.filter.iin')}>
+          <input value={draft.iin} onChange={set('iin')} inputMode="numeric" maxLength={12} pattern="[0-9]{1,12}" size={14} data-testid="f-iin" />
+        </FilterField>
+        <PeriodFilter from={draft.from} to={draft.to} fromLabel={t('audit.filter.from')} toLabel={t('audit.filter.to')} onChange={(p) => setDraft({ ...draft, ...p })} />
+        <FilterField label={t('audit.filter.action')}>
+          <select value={draft.action} onChange={set('action')} data-testid="f-action">
+            <option value="">{t('audit.all')}</option>
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {t(`audit.action.${a}`)}
+              </option>
+            ))}
+          </select>
+        </FilterField>
+      </FilterBar>
       {verify && (
         <p role="status" className={verify.ok ? 'ok' : 'error'} data-testid="verify-result">
           {verify.ok ? t('audit.verifyOk', { count: verify.rows }) : t('audit.verifyBroken', { seq: verify.brokenAt, reason: t(`audit.reason.${verify.reason}`) })}
@@ -158,7 +150,7 @@ export function AuditScreen() {
                 <td>{r.userName ?? '—'}</td>
                 <td>{t(`audit.action.${r.action}`)}</td>
                 <td>{r.patientIin ?? ''}</td>
-                <td>{r.outcome === 'ok' ? t('audit.ok') : r.outcome}</td>
+                <td title={r.outcome === 'ok' ? undefined : r.outcome}>{r.outcome === 'ok' ? t('audit.ok') : errorMessage({ code: r.outcome })}</td>
               </tr>
             ))}
           </tbody>

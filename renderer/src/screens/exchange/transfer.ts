@@ -72,3 +72,6 @@ export async function downloadFile(api: ApiClient, name: string, onProgress: (do
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** What a failed upload or download shows: the core's error, or an internal one for anything else. */
+export const transferErrorOf = (e: unknown): AppError => (e instanceof TransferError ? e.error : { code: 'api.internal' });

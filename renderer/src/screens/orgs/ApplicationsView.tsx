@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApplicationListItem } from '../../../../shared/contract/orgs';
 import { useQuery } from '../../api/context';
+import { FilterBar, FilterField } from '../../components/FilterBar';
 import { ErrorText } from '../../components/ErrorText';
 import { href, navigate } from '../../router';
 import { fmtDate, orgName, useLang } from './util';
@@ -40,19 +41,25 @@ export function ApplicationsView() {
           {t('applications.new')}
         </button>
       </div>
-      <form className="toolbar" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('applications.year')}
+      <FilterBar
+        label={t('applications.title')}
+        testId="applications-filter"
+        onReset={() => {
+          setYear('');
+          setStatus('');
+        }}
+        dirty={year !== '' || status !== ''}
+      >
+        <FilterField label={t('applications.year')}>
           <input type="number" min={2000} max={2100} value={year} placeholder={t('applications.allYears')} onChange={(e) => setYear(e.target.value)} data-testid="applications-year" />
-        </label>
-        <label>
-          {t('applications.status')}
+        </FilterField>
+        <FilterField label={t('applications.status')}>
           <select value={status} onChange={(e) => setStatus(e.target.value)} data-testid="applications-status">
             <option value="">{t('applications.allStatuses')}</option>
             {(['draft', 'received', 'concluded'] as const).map((s) => <option key={s} value={s}>{t(`applications.statuses.${s}`)}</option>)}
           </select>
-        </label>
-      </form>
+        </FilterField>
+      </FilterBar>
       <ErrorText error={list.error} />
       {items.length === 0 ? (
         <p className="muted">{t('applications.empty')}</p>

@@ -33,7 +33,7 @@ export function OrgsArea({ route }: { route: string[] }) {
       <div className="orgs-head">
         <h1 id="orgs-title">{t('nav')}</h1>
       </div>
-      <nav className="orgs-tabs" aria-label={t('nav')}>
+      <nav className="tabs" aria-label={t('nav')}>
         {TABS.map((x) => (
           <a key={x} href={x === 'registry' ? href('orgs') : href('orgs', x)} aria-current={tab === x ? 'page' : undefined} data-testid={`orgs-tab-${x}`}>
             {t(`tabs.${x}`)}

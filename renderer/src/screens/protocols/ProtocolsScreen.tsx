@@ -8,7 +8,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { href } from '../../router';
 import { PdfControls } from './PdfControls';
 import { fmtDate, todayKz } from './pdf';
-import { DateField } from '../../components/DateField';
+import { FilterBar, PeriodFilter } from '../../components/FilterBar';
 
 /**
  * The register of protocols for a period (from the statements stored at issue), with the
@@ -19,8 +19,8 @@ export function ProtocolsScreen() {
   const { t, i18n } = useTranslation('protocols');
   const lang = i18n.language === 'ru' ? 'ru' : 'kk';
   const today = todayKz();
-  const [from, setFrom] = useState(`${today.slice(0, 4)}-01-01`);
-  const [to, setTo] = useState(today);
+  const thisYear = { from: `${today.slice(0, 4)}-01-01`, to: today };
+  const [{ from, to }, setPeriod] = useState(thisYear);
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
   const list = useQuery('protocols.list', valid ? { from, to } : null);
   const api = useApi();
@@ -33,16 +33,9 @@ export function ProtocolsScreen() {
     <section className="screen" aria-labelledby="protocols-title">
       <h1 id="protocols-title">{t('register.title')}</h1>
       <SetupBanner need={['names', 'members']} />
-      <form className="toolbar" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('register.from')}
-          <DateField value={from} onChange={(e) => setFrom(e.target.value)} data-testid="protocols-from" />
-        </label>
-        <label>
-          {t('register.to')}
-          <DateField value={to} onChange={(e) => setTo(e.target.value)} data-testid="protocols-to" />
-        </label>
-      </form>
+      <FilterBar label={t('register.period')} testId="protocols-period" onReset={() => setPeriod(thisYear)} dirty={from !== thisYear.from || to !== thisYear.to}>
+        <PeriodFilter from={from} to={to} fromLabel={t('register.from')} toLabel={t('register.to')} onChange={setPeriod} testIds={['protocols-from', 'protocols-to']} />
+      </FilterBar>
       <ErrorText error={valid ? list.error : { code: 'protocols.bad_period', params: { from, to } }} />
       <p className="muted" data-testid="protocols-count">
         {items.length === 0 ? t('register.empty') : t('register.count', { count: items.length })}

@@ -12,6 +12,8 @@ import { DateField } from '../../components/DateField';
 
 const GROUNDS = ['no_indications', 'incomplete_packet', 'not_authentic'] as const;
 const MEASURES = ['referrals', 'approvals', 'refusalsTotal', 'operations', 'complications', 'disability', 'followUpDue', 'aliveOneYear', 'deaths'] as const;
+/** The "of them" rows: indented under the row they count a part of, like the refusal grounds. */
+const SUB_MEASURES = new Set<string>(['complications', 'disability', 'aliveOneYear']);
 
 /**
  * The annual report of point 42: the reporting year, its numbers and charts on screen, the PDF
@@ -116,20 +118,25 @@ export function AnnualReportView() {
           <h2 id="annual-preview">{t('ui.annual.preview', { year })}</h2>
           <table className="grid compact annual-summary" data-testid="annual-summary">
             <tbody>
-              {MEASURES.map((k) => (
+              {/* The refusals by ground right under their total, not after the deaths. */}
+              {MEASURES.map((k) => [
                 <tr key={k} data-measure={k}>
-                  <th scope="row">{t(`annual.measure.${k}`)}</th>
-                  <td className="num">{r.totals[k]}</td>
-                </tr>
-              ))}
-              {GROUNDS.map((g) => (
-                <tr key={g} data-measure={g}>
-                  <th scope="row" className="indent">
-                    {t(`annual.ground.${g}`)}
+                  <th scope="row" className={SUB_MEASURES.has(k) ? 'indent' : undefined}>
+                    {t(`annual.measure.${k}`)}
                   </th>
-                  <td className="num">{r.totals.refusals[g]}</td>
-                </tr>
-              ))}
+                  <td className="num">{r.totals[k]}</td>
+                </tr>,
+                ...(k === 'refusalsTotal'
+                  ? GROUNDS.map((g) => (
+                      <tr key={g} data-measure={g}>
+                        <th scope="row" className="indent">
+                          {t(`annual.ground.${g}`)}
+                        </th>
+                        <td className="num">{r.totals.refusals[g]}</td>
+                      </tr>
+                    ))
+                  : []),
+              ])}
             </tbody>
           </table>
           <div className="chart-grid">

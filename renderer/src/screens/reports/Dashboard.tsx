@@ -6,7 +6,7 @@ import { useQuery } from '../../api/context';
 import { Chart } from '../../components/Chart';
 import { ErrorText } from '../../components/ErrorText';
 import { fmtDate, todayKz } from '../cases/format';
-import { DateField } from '../../components/DateField';
+import { FilterBar, PeriodFilter } from '../../components/FilterBar';
 
 const KEY = 'htmp.reports.period';
 const valid = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
@@ -38,25 +38,25 @@ export function Dashboard() {
   const year = Number(today.slice(0, 4));
   return (
     <>
-      <form className="toolbar" aria-label={t('ui.period')} onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('ui.from')}
-          <DateField value={period.from} max={period.to || undefined} onChange={(e) => setPeriod({ ...period, from: e.target.value })} data-testid="dash-from" />
-        </label>
-        <label>
-          {t('ui.to')}
-          <DateField value={period.to} min={period.from || undefined} onChange={(e) => setPeriod({ ...period, to: e.target.value })} data-testid="dash-to" />
-        </label>
-        <button type="button" onClick={() => setPeriod({ from: `${year}-01-01`, to: today })}>
-          {t('ui.presets.thisYear')}
-        </button>
-        <button type="button" onClick={() => setPeriod({ from: `${year - 1}-01-01`, to: `${year - 1}-12-31` })}>
-          {t('ui.presets.lastYear')}
-        </button>
-        <button type="button" onClick={() => setPeriod({ from: addDays(today, -364), to: today })}>
-          {t('ui.presets.last12')}
-        </button>
-      </form>
+      <FilterBar
+        label={t('ui.period')}
+        testId="dash-period"
+        actions={
+          <>
+            <button type="button" onClick={() => setPeriod({ from: `${year}-01-01`, to: today })}>
+              {t('ui.presets.thisYear')}
+            </button>
+            <button type="button" onClick={() => setPeriod({ from: `${year - 1}-01-01`, to: `${year - 1}-12-31` })}>
+              {t('ui.presets.lastYear')}
+            </button>
+            <button type="button" onClick={() => setPeriod({ from: addDays(today, -364), to: today })}>
+              {t('ui.presets.last12')}
+            </button>
+          </>
+        }
+      >
+        <PeriodFilter from={period.from} to={period.to} fromLabel={t('ui.from')} toLabel={t('ui.to')} onChange={setPeriod} testIds={['dash-from', 'dash-to']} bounded />
+      </FilterBar>
       <ErrorText error={q.error} />
       {d && (
         <>
