@@ -236,6 +236,8 @@ const listArgs = z
     today: isoDate.optional(),
     /** Sort: by due date (default; undated last, then received time), or newest received first. */
     sort: z.enum(['due', 'received_desc']).optional(),
+    /** Cases whose decision's protocol was issued on this date (local date): Today's "decided today". */
+    issuedOn: isoDate.optional(),
     /**
      * Key paging: the `next` of the previous page (an opaque cursor). The page continues after the
      * last row shown, whatever was added or removed before it: no row is skipped or shown twice.
@@ -335,7 +337,8 @@ export const casesSchemas = {
     .strict(),
   /** Issued, not superseded refusals whose decision date is in the period (inclusive). */
   'cases.refusalJournal': z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(),
-  'cases.today': z.object({ today: isoDate.optional() }).strict(),
+  /** `limit`: the first cases of each list (default 50); the rest through `cases.list` from `next`. */
+  'cases.today': z.object({ today: isoDate.optional(), limit: z.number().int().min(1).max(MAX_PAGE).optional() }).strict(),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -628,7 +631,25 @@ export interface TodayView {
   overdue: CaseListItem[];
   /** Cases with a decision issued today (protocol issued on `today`, local date). */
   decidedToday: CaseListItem[];
+  /** How many cases each list has (exact; its items are the first `limit` of them). */
+  totals: { dueToday: number; overdue: number; decidedToday: number };
+  /**
+   * The rest of each list: `cases.list` with the list's filter (`todayListArgs`) and `after` =
+   * this cursor; null when the list is shown whole.
+   */
+  next: { dueToday: string | null; overdue: string | null; decidedToday: string | null };
 }
+
+export type TodayList = 'dueToday' | 'overdue' | 'decidedToday';
+
+/** The register filter of each list of Today (`cases.list` reads the rest of it from `next`). */
+export function todayListArgs(list: TodayList, today: string): { today: string; dueToday?: true; overdue?: true; issuedOn?: string; sort?: 'received_desc' } {
+  if (list === 'dueToday') return { today, dueToday: true };
+  if (list === 'overdue') return { today, overdue: true };
+  return { today, issuedOn: today, sort: 'received_desc' };
+}
+/** Today's first page of each list by default. */
+export const TODAY_LIMIT = 50;
 
 type Args<K extends keyof typeof casesSchemas> = z.infer<(typeof casesSchemas)[K]>;
 

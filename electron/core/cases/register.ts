@@ -87,6 +87,13 @@ function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
+/** The number of cases of these statuses (every case: null), from the counts kept by triggers. */
+export function statusTotal(ctx: CoreContext, statuses: readonly string[] | null): number {
+  if (statuses !== null && statuses.length === 0) return 0;
+  const sql = statuses === null ? 'SELECT coalesce(sum(n), 0) AS n FROM case_status_counts' : `SELECT coalesce(sum(n), 0) AS n FROM case_status_counts WHERE status IN (${statuses.map(() => '?').join(', ')})`;
+  return (prepared(ctx, sql).get(...(statuses ?? [])) as { n: number }).n;
+}
+
 /**
  * The register's query: filters in SQL on indexed columns, one page in the register's order,
  * continued with a cursor (key paging: the next page starts after the last row's sort key, so
@@ -195,7 +202,10 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
 
   let total: number | null = null;
   if (a.withTotal !== false) {
-    if (text === null) total = datedCount ?? count(filter);
+    if (text === null && filter.conditions.length === (a.status !== undefined ? 1 : 0)) {
+      // The statuses alone (or nothing): the counts the database keeps per status (0018-register-counts).
+      total = statusTotal(ctx, a.status !== undefined ? statuses : null);
+    } else if (text === null) total = datedCount ?? count(filter);
     else if (filter.conditions.length === 0) {
       // One name-index entry per case.
       total = text.matches ?? (prepared(ctx, 'SELECT count(*) AS n FROM case_search WHERE instr(text, ?) > 0').get(text.param) as { n: number }).n;

@@ -25,6 +25,7 @@ import type { ListArgs } from '../cases/register';
 import { decisionRow, decide, issueCheck, issueProtocol, requireApproved } from '../cases/decisions';
 import { refusalJournal } from '../cases/journal';
 import { importCase } from '../cases/import';
+import { todayView } from '../cases/today';
 export { casesTables, foldSearch } from '../cases/rows';
 export { deriveCase, refreshOpenCases, type Derived } from '../cases/derive';
 export { caseDetail } from '../cases/detail';
@@ -277,14 +278,5 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     return caseDetail(ctx, a.caseId);
   },
   'cases.refusalJournal': (a, ctx) => ({ from: a.from ?? null, to: a.to ?? null, items: refusalJournal(ctx, a.from, a.to) }),
-  'cases.today': (a, ctx) => {
-    const today = a.today ?? kzToday();
-    const all = (x: ListArgs) => listCases(ctx, { ...x, today, limit: MAX_PAGE, withTotal: false }).items;
-    return {
-      today,
-      dueToday: all({ dueToday: true }),
-      overdue: all({ overdue: true }),
-      decidedToday: all({ issuedOn: today, sort: 'received_desc' }),
-    };
-  },
+  'cases.today': (a, ctx) => todayView(ctx, a),
 };
