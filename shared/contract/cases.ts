@@ -336,7 +336,21 @@ export const casesSchemas = {
     })
     .strict(),
   /** Issued, not superseded refusals whose decision date is in the period (inclusive). */
-  'cases.refusalJournal': z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(),
+  /**
+   * The issued refusals of a period in the journal's order (decision date, protocol number), a
+   * page at a time: `after` is the previous page's `next` (key paging: no refusal lost or shown
+   * twice while others are issued). The PDF of a period (`protocols.refusalJournalPdf`) is whole.
+   */
+  'cases.refusalJournal': z
+    .object({
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      after: z.string().max(1000).optional(),
+      limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+      /** Count every refusal of the period into `total` (default true; a reader of every page says false). */
+      withTotal: z.boolean().optional(),
+    })
+    .strict(),
   /** `limit`: the first cases of each list (default 50); the rest through `cases.list` from `next`. */
   'cases.today': z.object({ today: isoDate.optional(), limit: z.number().int().min(1).max(MAX_PAGE).optional() }).strict(),
 };
@@ -625,6 +639,21 @@ export interface RefusalJournalEntry {
   primaryCareOrg: string | null;
 }
 
+/** A page of the journal of refusals. */
+export interface RefusalJournalPage {
+  from: string | null;
+  to: string | null;
+  items: RefusalJournalEntry[];
+  /** The cursor of the next page (`after`); null on the last page. */
+  next: string | null;
+  /** Every refusal of the period (null when not asked: `withTotal: false`). */
+  total: number | null;
+  limit: number;
+}
+
+/** A page of the journal by default. */
+export const JOURNAL_PAGE = 100;
+
 export interface TodayView {
   today: string;
   dueToday: CaseListItem[];
@@ -674,7 +703,7 @@ export interface CasesMethods {
   'cases.hospitalization': { args: Args<'cases.hospitalization'>; result: CaseDetail };
   'cases.patientInformed': { args: Args<'cases.patientInformed'>; result: CaseDetail };
   'cases.followUp': { args: Args<'cases.followUp'>; result: CaseDetail };
-  'cases.refusalJournal': { args: Args<'cases.refusalJournal'>; result: { from: string | null; to: string | null; items: RefusalJournalEntry[] } };
+  'cases.refusalJournal': { args: Args<'cases.refusalJournal'>; result: RefusalJournalPage };
   'cases.today': { args: Args<'cases.today'>; result: TodayView };
 }
 

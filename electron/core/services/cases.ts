@@ -23,7 +23,7 @@ import type { CaseDraft } from '../cases/save';
 import { listCases } from '../cases/register';
 import type { ListArgs } from '../cases/register';
 import { decisionRow, decide, issueCheck, issueProtocol, requireApproved } from '../cases/decisions';
-import { refusalJournal } from '../cases/journal';
+import { refusalJournalPage } from '../cases/journal';
 import { importCase } from '../cases/import';
 import { todayView } from '../cases/today';
 export { casesTables, foldSearch } from '../cases/rows';
@@ -32,7 +32,7 @@ export { caseDetail } from '../cases/detail';
 export { assertCaseEditable, attachContent } from '../cases/save';
 export { foldQuery, listCases, type ListArgs } from '../cases/register';
 export { decide, issueCheck, issueProtocol, membersFor, onIssueCheck, onProtocolIssued, type ProposedDecision } from '../cases/decisions';
-export { refusalJournal } from '../cases/journal';
+export { refusalJournal, refusalJournalPage } from '../cases/journal';
 export { guessMime, importCase } from '../cases/import';
 export { hasStoredFile } from '../files';
 
@@ -277,6 +277,6 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     changed(ctx, a.caseId);
     return caseDetail(ctx, a.caseId);
   },
-  'cases.refusalJournal': (a, ctx) => ({ from: a.from ?? null, to: a.to ?? null, items: refusalJournal(ctx, a.from, a.to) }),
+  'cases.refusalJournal': (a, ctx) => refusalJournalPage(ctx, a),
   'cases.today': (a, ctx) => todayView(ctx, a),
 };

@@ -96,3 +96,45 @@ describe('Today', () => {
     expect(wide.next).toEqual({ overdue: null, dueToday: null, decidedToday: null });
   });
 });
+
+describe('journal of refusals, by key', () => {
+  it('loses and repeats no refusal across pages while refusals are issued before and after the page read', async () => {
+    const core = tempCore();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const id = await newCase(core, i, '2026-02-02T10:00');
+      await core.call('cases.register', { id });
+      ids.push(id);
+    }
+    const refuse = (id: string, date: string) => core.call('cases.decide', { caseId: id, outcome: 'refused', reason: 'no_indications', members: MEMBERS, date, issue: true });
+    const day = (k: number) => `2026-02-${String(10 + k).padStart(2, '0')}`;
+    // Eight refusals on four days (two a day: the same date, told apart by the protocol number).
+    for (let k = 0; k < 8; k++) await refuse(ids[k]!, day(Math.floor(k / 2) * 2));
+    const first = await core.call('cases.refusalJournal', { from: '2026-02-01', to: '2026-02-28', limit: 3 });
+    expect(first.total).toBe(8);
+    const seen = first.items.map((x) => x.decisionId);
+    const before = first.items.map((x) => x.caseId);
+    // Issued while the journal is read: one dated before the page just read, two after it.
+    await refuse(ids[8]!, day(0));
+    await refuse(ids[9]!, day(7));
+    await refuse(ids[10]!, day(9));
+    let next = first.next;
+    while (next !== null) {
+      const page = await core.call('cases.refusalJournal', { from: '2026-02-01', to: '2026-02-28', limit: 3, after: next, withTotal: false });
+      expect(page.total).toBeNull();
+      seen.push(...page.items.map((x) => x.decisionId));
+      next = page.next;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    const whole = (await core.call('cases.refusalJournal', { from: '2026-02-01', to: '2026-02-28', limit: 500 })).items;
+    expect(whole).toHaveLength(11);
+    // Every refusal but the one issued before the page already read, in the journal's order.
+    expect(seen).toEqual(whole.map((x) => x.decisionId).filter((_, i) => whole[i]!.caseId !== ids[8]));
+    expect(whole.map((x) => x.caseId).slice(0, 4)).toEqual([before[0], before[1], ids[8], before[2]]);
+    // The journal's order: decision date, then protocol number.
+    const keys = whole.map((x) => `${x.date} ${String(x.protocol.number).padStart(6, '0')}`);
+    expect(keys).toEqual([...keys].sort());
+    // A cursor that is not one is refused calmly.
+    await expect(core.call('cases.refusalJournal', { after: 'not-a-cursor' })).rejects.toMatchObject({ code: 'api.invalid_argument' });
+  });
+});
