@@ -1,5 +1,5 @@
 import type { AttachResult, CasesMethods, DecideResult, ValidateResult } from '../../../shared/contract/cases';
-import { MAX_PAGE, PORTAL_TRANSITIONS } from '../../../shared/contract/cases';
+import { PORTAL_TRANSITIONS } from '../../../shared/contract/cases';
 import { localDatePart } from '../../../shared/domain/deadline';
 import { checkIin } from '../../../shared/domain/iin';
 import { type CaseInput } from '../../../shared/domain/packet';
@@ -21,7 +21,6 @@ import { fileRef, caseDetail } from '../cases/detail';
 import { removeDocument, writeDraft, saveCase, changed, assertCaseEditable, decodeBase64, attachContent } from '../cases/save';
 import type { CaseDraft } from '../cases/save';
 import { listCases } from '../cases/register';
-import type { ListArgs } from '../cases/register';
 import { decisionRow, decide, issueCheck, issueProtocol, requireApproved } from '../cases/decisions';
 import { refusalJournalPage } from '../cases/journal';
 import { importCase } from '../cases/import';
