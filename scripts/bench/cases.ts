@@ -22,7 +22,9 @@
  *
  * Options: --sizes 1000,10000,100000; --reps N (default 100); --peer-reps N (default 3);
  * --data DIR (grow and keep the data there; a size already built in DIR/<size> is reused and
- * said so); --skip-import.
+ * said so; a single size already built is measured in place, without a copy); --skip-import;
+ * --only REGEX (only the register queries whose name matches, and neither the packet table nor
+ * `case list --json`: for comparing a change on a few queries).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,7 +43,7 @@ import { now, startHost } from './_host';
 import { BENCH_ENV, benchDatabase, fmt, openBench, percentile, table } from './_util';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string' }, reps: { type: 'string' }, 'peer-reps': { type: 'string' }, data: { type: 'string' }, 'skip-import': { type: 'boolean' } },
+  options: { sizes: { type: 'string' }, reps: { type: 'string' }, 'peer-reps': { type: 'string' }, data: { type: 'string' }, 'skip-import': { type: 'boolean' }, only: { type: 'string' } },
 });
 const SIZES = (values.sizes ?? '1000,10000,100000').split(',').map(Number).sort((a, b) => a - b);
 const REPS = Number(values.reps ?? 100);
@@ -49,6 +51,7 @@ const PEER_REPS = Number(values['peer-reps'] ?? 3);
 const ROOT = process.env.HTMP_APP_ROOT ?? process.cwd();
 const TODAY = BENCH_TODAY;
 const BIN = path.join(ROOT, 'bin', 'htmp.cjs');
+const ONLY = values.only ? new RegExp(values.only, 'i') : null;
 
 type ListArgs = Record<string, unknown>;
 interface Scenario {
@@ -60,6 +63,16 @@ interface Scenario {
 }
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+/** A process's CPU time (user + system) in ms, from /proc (NaN where there is none). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The naive peer: every case into JavaScript, filtered, sorted and paged there.
@@ -154,8 +167,8 @@ async function cursorAt(call: (m: string, a: unknown) => Promise<unknown>, posit
   return { after, skip: seen };
 }
 
-async function measureSize(dir: string, size: number): Promise<Map<string, { first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>> {
-  const results = new Map<string, { first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>();
+async function measureSize(dir: string, size: number): Promise<Map<string, { cpu: number; first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>> {
+  const results = new Map<string, { cpu: number; first: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>();
   // Values that depend on the data: the most frequent code, an IIN, a deep cursor.
   const ro = benchDatabase(dir, { readonly: true });
   const topCode = (ro.prepare('SELECT htmp_code AS c FROM cases GROUP BY htmp_code ORDER BY count(*) DESC LIMIT 1').get() as { c: string }).c;
@@ -191,6 +204,7 @@ async function measureSize(dir: string, size: number): Promise<Map<string, { fir
     { name: 'refusal journal, year to date', method: 'cases.refusalJournal', args: { from: '2026-01-01', to: TODAY }, peer: null },
   ];
   for (const s of scenarios) {
+    if (ONLY && !ONLY.test(s.name)) continue;
     const args = s.method === 'cases.refusalJournal' ? s.args : { ...s.args, today: TODAY, ...(s.method === 'cases.list' ? { limit: 50 } : {}) };
     // A fresh host for each query: its first call is a first query after start.
     const host = await startHost(ROOT, dir);
@@ -200,11 +214,13 @@ async function measureSize(dir: string, size: number): Promise<Map<string, { fir
     const firstResult = await host.call<unknown>(s.method, args);
     const first = now() - t0;
     const times: number[] = [];
+    const cpu0 = cpuMs(host.child.pid);
     for (let i = 0; i < REPS; i++) {
       t0 = now();
       await host.call(s.method, args);
       times.push(now() - t0);
     }
+    const cpu = (cpuMs(host.child.pid) - cpu0) / REPS;
     await host.stop();
     const ts = sorted(times);
     let matches: number | string = '';
@@ -231,7 +247,7 @@ async function measureSize(dir: string, size: number): Promise<Map<string, { fir
       const v = firstResult as { dueToday: unknown[]; overdue: unknown[]; decidedToday: unknown[] };
       matches = `${v.dueToday.length}+${v.overdue.length}+${v.decidedToday.length}`;
     } else matches = (firstResult as { items: unknown[] }).items.length;
-    results.set(s.name, { first, p50: percentile(ts, 50), p95: percentile(ts, 95), max: ts.at(-1)!, matches, peer, same });
+    results.set(s.name, { cpu, first, p50: percentile(ts, 50), p95: percentile(ts, 95), max: ts.at(-1)!, matches, peer, same });
   }
   ro.close();
   return results;
@@ -344,7 +360,7 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-bench-cases-'));
   const keep = values.data ? path.resolve(values.data) : null;
   if (keep) fs.mkdirSync(keep, { recursive: true });
-  const dir = path.join(tmp, 'data');
+  const dataDir = path.join(tmp, 'data');
   console.log(`Node ${process.versions.node}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; today = ${TODAY}; ${REPS} calls per query after the first\n`);
   try {
     const all = new Map<number, Awaited<ReturnType<typeof measureSize>>>();
@@ -352,29 +368,32 @@ async function main(): Promise<void> {
     const builds: (Built & { mb: number; list: { ms: number; rows: number } })[] = [];
     let have = 0;
     for (const size of SIZES) {
-      const b = await grow(dir, size, have, keep);
+      // One size already built: measured where it is (a copy of a large folder costs minutes).
+      const inPlace = SIZES.length === 1 && keep !== null && fs.existsSync(path.join(keep, String(size), 'htmp.sqlite'));
+      const dir = inPlace ? path.join(keep, String(size)) : dataDir;
+      const b: Built = inPlace ? { size, importS: null, decideS: null, decided: null, reused: true } : await grow(dir, size, have, keep);
       have = size;
-      const list = cliList(dir);
+      const list = ONLY ? { ms: NaN, rows: 0 } : cliList(dir);
       builds.push({ ...b, mb: dbSizeMb(dir), list });
       console.log(
         `${size} cases: ${b.reused ? `reused from ${keep}` : `imported +${size - (builds.at(-2)?.size ?? 0)} in ${b.importS!.toFixed(1)} s, decided ${b.decided} in ${b.decideS!.toFixed(1)} s`}; ` +
           `database ${dbSizeMb(dir).toFixed(0)} MB; htmp case list --json: ${list.rows} rows in ${fmt(list.ms)} ms`,
       );
       all.set(size, await measureSize(dir, size));
-      packets.set(size, await measurePacket(dir, Math.min(REPS, 200)));
+      if (!ONLY) packets.set(size, await measurePacket(dir, Math.min(REPS, 200)));
     }
 
     for (const size of SIZES) {
       const r = all.get(size)!;
       console.log(`\n${size} cases, through the web host (ms; first = first call after the host started)\n`);
       table([
-        ['query (page of 50)', 'matches', 'first', 'p50', 'p95', 'max', 'naive p50', 'same page'],
-        ...[...r].map(([name, x]) => [name, x.matches, fmt(x.first), fmt(x.p50), fmt(x.p95), fmt(x.max), x.peer === null ? '' : fmt(x.peer), x.same]),
+        ['query (page of 50)', 'matches', 'first', 'p50', 'p95', 'max', 'host CPU/call', 'naive p50', 'same page'],
+        ...[...r].map(([name, x]) => [name, x.matches, fmt(x.first), fmt(x.p50), fmt(x.p95), fmt(x.max), Number.isNaN(x.cpu) ? '' : fmt(x.cpu), x.peer === null ? '' : fmt(x.peer), x.same]),
       ]);
     }
 
-    console.log('\nPacket validation (ms): pure rules in process; cases.validate and cases.get through the web host\n');
-    table([
+    if (!ONLY) console.log('\nPacket validation (ms): pure rules in process; cases.validate and cases.get through the web host\n');
+    if (!ONLY) table([
       ['cases', 'validatePacket p50', 'p95', 'cases.validate p50', 'p95', 'cases.get p50', 'p95', 'naive: re-check every packet', 'undecided by the stored columns p50'],
       ...SIZES.map((n) => {
         const x = packets.get(n)!;

@@ -236,6 +236,8 @@ const listArgs = z
     today: isoDate.optional(),
     /** Sort: by due date (default; undated last, then received time), or newest received first. */
     sort: z.enum(['due', 'received_desc']).optional(),
+    /** Cases whose decision's protocol was issued on this date (local date): Today's "decided today". */
+    issuedOn: isoDate.optional(),
     /**
      * Key paging: the `next` of the previous page (an opaque cursor). The page continues after the
      * last row shown, whatever was added or removed before it: no row is skipped or shown twice.
@@ -334,8 +336,23 @@ export const casesSchemas = {
     })
     .strict(),
   /** Issued, not superseded refusals whose decision date is in the period (inclusive). */
-  'cases.refusalJournal': z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(),
-  'cases.today': z.object({ today: isoDate.optional() }).strict(),
+  /**
+   * The issued refusals of a period in the journal's order (decision date, protocol number), a
+   * page at a time: `after` is the previous page's `next` (key paging: no refusal lost or shown
+   * twice while others are issued). The PDF of a period (`protocols.refusalJournalPdf`) is whole.
+   */
+  'cases.refusalJournal': z
+    .object({
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      after: z.string().max(1000).optional(),
+      limit: z.number().int().min(1).max(MAX_PAGE).optional(),
+      /** Count every refusal of the period into `total` (default true; a reader of every page says false). */
+      withTotal: z.boolean().optional(),
+    })
+    .strict(),
+  /** `limit`: the first cases of each list (default 50); the rest through `cases.list` from `next`. */
+  'cases.today': z.object({ today: isoDate.optional(), limit: z.number().int().min(1).max(MAX_PAGE).optional() }).strict(),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -622,13 +639,46 @@ export interface RefusalJournalEntry {
   primaryCareOrg: string | null;
 }
 
+/** A page of the journal of refusals. */
+export interface RefusalJournalPage {
+  from: string | null;
+  to: string | null;
+  items: RefusalJournalEntry[];
+  /** The cursor of the next page (`after`); null on the last page. */
+  next: string | null;
+  /** Every refusal of the period (null when not asked: `withTotal: false`). */
+  total: number | null;
+  limit: number;
+}
+
+/** A page of the journal by default. */
+export const JOURNAL_PAGE = 100;
+
 export interface TodayView {
   today: string;
   dueToday: CaseListItem[];
   overdue: CaseListItem[];
   /** Cases with a decision issued today (protocol issued on `today`, local date). */
   decidedToday: CaseListItem[];
+  /** How many cases each list has (exact; its items are the first `limit` of them). */
+  totals: { dueToday: number; overdue: number; decidedToday: number };
+  /**
+   * The rest of each list: `cases.list` with the list's filter (`todayListArgs`) and `after` =
+   * this cursor; null when the list is shown whole.
+   */
+  next: { dueToday: string | null; overdue: string | null; decidedToday: string | null };
 }
+
+export type TodayList = 'dueToday' | 'overdue' | 'decidedToday';
+
+/** The register filter of each list of Today (`cases.list` reads the rest of it from `next`). */
+export function todayListArgs(list: TodayList, today: string): { today: string; dueToday?: true; overdue?: true; issuedOn?: string; sort?: 'received_desc' } {
+  if (list === 'dueToday') return { today, dueToday: true };
+  if (list === 'overdue') return { today, overdue: true };
+  return { today, issuedOn: today, sort: 'received_desc' };
+}
+/** Today's first page of each list by default. */
+export const TODAY_LIMIT = 50;
 
 type Args<K extends keyof typeof casesSchemas> = z.infer<(typeof casesSchemas)[K]>;
 
@@ -653,7 +703,7 @@ export interface CasesMethods {
   'cases.hospitalization': { args: Args<'cases.hospitalization'>; result: CaseDetail };
   'cases.patientInformed': { args: Args<'cases.patientInformed'>; result: CaseDetail };
   'cases.followUp': { args: Args<'cases.followUp'>; result: CaseDetail };
-  'cases.refusalJournal': { args: Args<'cases.refusalJournal'>; result: { from: string | null; to: string | null; items: RefusalJournalEntry[] } };
+  'cases.refusalJournal': { args: Args<'cases.refusalJournal'>; result: RefusalJournalPage };
   'cases.today': { args: Args<'cases.today'>; result: TodayView };
 }
 

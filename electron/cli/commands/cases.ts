@@ -300,6 +300,46 @@ export const casesCommands: Command[] = [
     },
   },
   {
+    name: 'case journal',
+    usage: 'htmp case journal [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]',
+    summary: 'cases:cli.commands.caseJournal',
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+    maxArgs: 0,
+    async run(ctx) {
+      const from = ctx.options.from as string | undefined;
+      const to = ctx.options.to as string | undefined;
+      for (const d of [from, to]) if (d !== undefined && !isIsoDate(d)) throw new AppFailure('cases.bad_date', { value: d });
+      const { MAX_PAGE } = await contract();
+      const core = ctx.core();
+      const args = { ...(from ? { from } : {}), ...(to ? { to } : {}), limit: MAX_PAGE, withTotal: false };
+      // The first page is read before anything is written, so a refusal is still one document.
+      const first = await core.call('cases.refusalJournal', args);
+      return {
+        // Page after page by key, written as it comes: a year of refusals never sits in memory.
+        async stream(write, flushed) {
+          let page = first;
+          let n = 0;
+          if (ctx.json) write(`{"from":${JSON.stringify(first.from)},"to":${JSON.stringify(first.to)},"items":[`);
+          for (;;) {
+            for (const x of page.items) {
+              n++;
+              write(
+                ctx.json
+                  ? `${n > 1 ? ',' : ''}${JSON.stringify(x)}`
+                  : `${String(n).padStart(5)}  ${x.protocol.label.padEnd(10)} ${x.date}  ${x.patient.iin}  ${x.patient.lastName} ${x.patient.firstName}  ${x.htmpCode.padEnd(12)} ${tr(ctx.lang, `rules:refusalReason.${x.reason}`)}\n`,
+              );
+            }
+            await flushed();
+            if (page.next === null) break;
+            page = await core.call('cases.refusalJournal', { ...args, after: page.next });
+          }
+          if (ctx.json) write(`],"total":${n}}\n`);
+          else if (n === 0) write(`${t(ctx.lang, 'cases:cli.noRefusals')}\n`);
+        },
+      };
+    },
+  },
+  {
     name: 'case show',
     usage: 'htmp case show ID [--json]',
     summary: 'cases:cli.commands.caseShow',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/run';
 import { ADMIN_ENV } from '../../support/cli';
-import { adminCore, tempDir } from '../../support/temp';
+import { adminCore, tempCore, tempDir } from '../../support/temp';
 import { readStoredFile } from '../../../electron/core/files';
 import { completeDraft, makeIin, MEMBERS } from '../core/cases-fixtures';
 
@@ -467,5 +467,34 @@ describe('htmp case import: many cases (JSON array, NDJSON), in batches', () => 
     expect(r.code).toBe(2);
     expect(r.json()).toMatchObject({ error: { code: 'input.too_large', params: { limitMb: 64 } } });
     expect(await count(data)).toBe(0);
+  }, 60_000);
+});
+
+describe('htmp case journal', () => {
+  it('streams every refusal of the period as one JSON document, and refuses a bad date', async () => {
+    const data = tempDir();
+    const core = tempCore({ dataDir: data });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { id } = await core.call('cases.save', completeDraft({ iin: makeIin('1980-05-12', 'male', 1 + i), receivedAt: '2026-02-02T10:00' }));
+      await core.call('cases.register', { id });
+      ids.push(id);
+    }
+    await core.call('cases.decide', { caseId: ids[0]!, outcome: 'refused', reason: 'no_indications', members: MEMBERS, date: '2026-02-10', issue: true });
+    await core.call('cases.decide', { caseId: ids[1]!, outcome: 'approved', members: MEMBERS, date: '2026-02-10', issue: true });
+    await core.call('cases.decide', { caseId: ids[2]!, outcome: 'refused', reason: 'no_indications', members: MEMBERS, date: '2026-02-11', issue: true });
+    core.close();
+    const r = await cli(['case', 'journal', '--from', '2026-02-01', '--to', '2026-02-28', '--json', '--data-dir', data]);
+    expect(r.code).toBe(0);
+    const doc = r.json() as { from: string; to: string; items: { caseId: string; date: string }[]; total: number };
+    expect(doc).toMatchObject({ from: '2026-02-01', to: '2026-02-28', total: 2 });
+    expect(doc.items.map((x) => [x.caseId, x.date])).toEqual([[ids[0], '2026-02-10'], [ids[2], '2026-02-11']]);
+    expect((await cli(['case', 'journal', '--from', '2026-02-11', '--json', '--data-dir', data])).json().items).toHaveLength(1);
+    const human = await cli(['case', 'journal', '--lang', 'ru', '--data-dir', data]);
+    expect(human.stdout.trim().split('\n')).toHaveLength(2);
+    expect((await cli(['case', 'journal', '--to', '2026-01-31', '--lang', 'ru', '--data-dir', data])).stdout).toContain('Отказов за этот период нет.');
+    const bad = await cli(['case', 'journal', '--from', '2026-13-01', '--json', '--data-dir', data]);
+    expect(bad.code).toBe(2);
+    expect(bad.json()).toMatchObject({ error: { code: 'cases.bad_date' } });
   }, 60_000);
 });

@@ -1,4 +1,6 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { RefusalJournalEntry } from '../../../../shared/contract/cases';
+import type { AppError } from '../../../../shared/result';
 import { useTranslation } from 'react-i18next';
 import type { DocLangArg, LayoutArg } from '../../../../shared/contract/protocols';
 import { useApi, useQuery } from '../../api/context';
@@ -29,7 +31,21 @@ export function RefusalJournal() {
   const [to, setTo] = useState(today);
   const args = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
   const journal = useQuery('cases.refusalJournal', args);
-  const items = journal.data?.items ?? [];
+  // The first page from the query; further pages by key, appended (the numbering goes on).
+  const [more, setMore] = useState<{ items: RefusalJournalEntry[]; next: string | null }>({ items: [], next: null });
+  const [busy, setBusy] = useState(false);
+  const [moreError, setMoreError] = useState<AppError>();
+  useEffect(() => setMore({ items: [], next: journal.data?.next ?? null }), [journal.data]);
+  const items = [...(journal.data?.items ?? []), ...more.items];
+  const total = journal.data?.total ?? items.length;
+  const loadMore = async () => {
+    if (more.next === null) return;
+    setBusy(true);
+    const r = await api.call('cases.refusalJournal', { ...args, after: more.next, withTotal: false });
+    setBusy(false);
+    if (r.ok) setMore((m) => ({ items: [...m.items, ...r.value.items], next: r.value.next }));
+    else setMoreError(r.error);
+  };
   const printable = ISO.test(from) && ISO.test(to) && from <= to;
   const loadPdf = useCallback((l: DocLangArg, layout: LayoutArg) => api.call('protocols.refusalJournalPdf', { from, to, lang: l, layout }), [api, from, to]);
   return (
@@ -99,7 +115,15 @@ export function RefusalJournal() {
         </tbody>
       </table>
       {journal.data && items.length === 0 && <p className="muted">{t('ui.journal.empty')}</p>}
-      {journal.data && <p className="muted small">{t('ui.journal.total', { count: items.length })}</p>}
+      <ErrorText error={moreError} />
+      {more.next !== null && (
+        <p>
+          <button type="button" onClick={() => void loadMore()} disabled={busy} data-testid="journal-more">
+            {t('ui.journal.more', { shown: items.length, total })}
+          </button>
+        </p>
+      )}
+      {journal.data && <p className="muted small" data-testid="journal-total">{t('ui.journal.total', { count: total })}</p>}
     </section>
   );
 }

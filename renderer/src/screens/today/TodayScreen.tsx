@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { todayListArgs, type CaseListItem, type TodayList, type TodayView } from '../../../../shared/contract/cases';
 import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../../../shared/result';
 import { useApi, useQuery } from '../../api/context';
@@ -23,17 +24,7 @@ export function TodayScreen() {
     if (r.ok) navigate('cases', r.value);
     else setError(r.error);
   };
-  const block = (key: 'overdue' | 'dueToday' | 'decidedToday', cls: string) => {
-    const items = d?.[key] ?? [];
-    return (
-      <section className={`today-block ${cls}`} aria-labelledby={`today-${key}`} data-testid={`today-${key}`}>
-        <h2 id={`today-${key}`}>
-          {t(`ui.today.${key}`)} <span className="count">{items.length}</span>
-        </h2>
-        {items.length === 0 ? <p className="muted">{t(`ui.today.${key}Empty`)}</p> : <CaseTable items={items} today={d!.today} caption={t(`ui.today.${key}`)} />}
-      </section>
-    );
-  };
+  const block = (key: TodayList, cls: string) => <TodayBlock key={`${key}-${d!.today}`} list={key} cls={cls} view={d!} />;
   return (
     <section className="screen" aria-labelledby="today-title">
       <div className="screen-head">
@@ -61,6 +52,45 @@ export function TodayScreen() {
         </>
       )}
       {!d && q.loading && <p className="muted">{t('ui.loading')}</p>}
+    </section>
+  );
+}
+
+/**
+ * One list of Today: its first cases (from `cases.today`), its exact number, and the rest page by
+ * page through `cases.list` with the list's filter and the cursor (key paging).
+ */
+function TodayBlock({ list, cls, view }: { list: TodayList; cls: string; view: TodayView }) {
+  const { t } = useTranslation('cases');
+  const api = useApi();
+  const [more, setMore] = useState<{ items: CaseListItem[]; next: string | null }>({ items: [], next: view.next[list] });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError>();
+  useEffect(() => setMore({ items: [], next: view.next[list] }), [view, list]);
+  const items = [...view[list], ...more.items];
+  const total = view.totals[list];
+  const loadMore = async () => {
+    if (more.next === null) return;
+    setBusy(true);
+    const r = await api.call('cases.list', { ...todayListArgs(list, view.today), after: more.next, limit: 100, withTotal: false });
+    setBusy(false);
+    if (r.ok) setMore((m) => ({ items: [...m.items, ...r.value.items], next: r.value.next }));
+    else setError(r.error);
+  };
+  return (
+    <section className={`today-block ${cls}`} aria-labelledby={`today-${list}`} data-testid={`today-${list}`}>
+      <h2 id={`today-${list}`}>
+        {t(`ui.today.${list}`)} <span className="count">{total}</span>
+      </h2>
+      {items.length === 0 ? <p className="muted">{t(`ui.today.${list}Empty`)}</p> : <CaseTable items={items} today={view.today} caption={t(`ui.today.${list}`)} />}
+      <ErrorText error={error} />
+      {more.next !== null && (
+        <p>
+          <button type="button" onClick={() => void loadMore()} disabled={busy} data-testid={`today-${list}-more`}>
+            {t('ui.today.more', { shown: items.length, total })}
+          </button>
+        </p>
+      )}
     </section>
   );
 }

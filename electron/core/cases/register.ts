@@ -1,0 +1,221 @@
+/** The register: the cases list with its filters, keyset paging and totals. */
+import type { CaseList, CaseListItem, CaseStatus } from '../../../shared/contract/cases';
+import { CASE_STATUSES, MAX_PAGE } from '../../../shared/contract/cases';
+import { foldText } from '../../../shared/domain/text-fold';
+import { kzToday } from './calendar';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type { CoreContext } from '../context';
+import { SqlFilter } from '../sql-filter';
+import { protocolLabel, UNDECIDED, foldSearch, prepared } from './rows';
+import type { CaseRow } from './rows';
+import { isOverdue } from './detail';
+
+export interface ListArgs {
+  status?: CaseStatus | CaseStatus[] | undefined;
+  dueToday?: boolean | undefined;
+  overdue?: boolean | undefined;
+  code?: string | undefined;
+  receivedFrom?: string | undefined;
+  receivedTo?: string | undefined;
+  query?: string | undefined;
+  today?: string | undefined;
+  sort?: 'due' | 'received_desc' | undefined;
+  issuedOn?: string | undefined;
+  after?: string | undefined;
+  limit?: number | undefined;
+  withTotal?: boolean | undefined;
+}
+
+type ListRow = CaseRow & { p_iin: string; p_last: string; p_first: string; p_middle: string | null };
+
+function listItem(r: ListRow, today: string): CaseListItem {
+  return {
+    id: r.id,
+    status: r.status,
+    patient: { iin: r.p_iin, lastName: r.p_last, firstName: r.p_first, middleName: r.p_middle },
+    htmpCode: r.htmp_code,
+    urgency: r.urgency,
+    receivedAt: r.received_at,
+    due: r.due_date,
+    calendarConfirmed: r.calendar_confirmed === 1,
+    overdue: isOverdue(r.status, r.due_date, today),
+    complete: r.complete === 1,
+    errorCount: r.error_count,
+    warningCount: r.warning_count,
+    outcome: r.outcome,
+    reason: r.reason,
+    protocol: r.protocol_year !== null && r.protocol_number !== null ? protocolLabel(r.protocol_year, r.protocol_number) : null,
+    portalStatus: r.portal_status,
+    updatedAt: r.updated_at,
+  };
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/**
+ * The text query folded as `case_search.text` is (migration 0013-register): lower case, ё = е, spaces
+ * collapsed (foldSearch), then Kazakh letters and Latin look-alikes to Russian ones (foldText).
+ */
+export function foldQuery(s: string): string {
+  return foldText(foldSearch(s));
+}
+
+/**
+ * The register's sort key: undated cases last, then due date (migration 0007 indexes it). The
+ * filters "due today" and "overdue" are ranges of the same key, so they walk the same indexes.
+ */
+const DUE_KEY = "coalesce(c.due_date, '~')";
+
+/** Up to this many cases in a date range, a page is sorted from the date index (see listCases). */
+
+const DATE_INDEX_BELOW = 20_000;
+const CURSOR_VERSION = 1;
+
+type Cursor = { sort: 'due'; key: string; receivedAt: string; id: string } | { sort: 'received_desc'; receivedAt: string; id: string };
+
+function encodeRegisterCursor(c: Cursor): string {
+  return encodeCursor(c.sort === 'due' ? [CURSOR_VERSION, c.sort, c.key, c.receivedAt, c.id] : [CURSOR_VERSION, c.sort, c.receivedAt, c.id]);
+}
+
+function decodeRegisterCursor(text: string, sort: 'due' | 'received_desc'): Cursor {
+  const parts = decodeCursor(text, (p) => p[0] === CURSOR_VERSION && p[1] === sort && p.length === (sort === 'due' ? 5 : 4) && p.slice(2).every((x) => typeof x === 'string')) as [number, string, ...string[]];
+  return sort === 'due' ? { sort, key: parts[2]!, receivedAt: parts[3]!, id: parts[4]! } : { sort, receivedAt: parts[2]!, id: parts[3]! };
+}
+
+/** The smallest string above every string that starts with `prefix` (for a prefix range). */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/** The number of cases of these statuses (every case: null), from the counts kept by triggers. */
+export function statusTotal(ctx: CoreContext, statuses: readonly string[] | null): number {
+  if (statuses !== null && statuses.length === 0) return 0;
+  const sql = statuses === null ? 'SELECT coalesce(sum(n), 0) AS n FROM case_status_counts' : `SELECT coalesce(sum(n), 0) AS n FROM case_status_counts WHERE status IN (${statuses.map(() => '?').join(', ')})`;
+  return (prepared(ctx, sql).get(...(statuses ?? [])) as { n: number }).n;
+}
+
+/**
+ * The register's query: filters in SQL on indexed columns, one page in the register's order,
+ * continued with a cursor (key paging: the next page starts after the last row's sort key, so
+ * a deep page costs what the first does). Text is looked up in the trigram index of names and
+ * IINs (`case_search_fts`), never by scanning the cases.
+ */
+export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove?: number; dateIndexBelow?: number } = {}): CaseList {
+  const today = a.today ?? kzToday();
+  const sort = a.sort ?? 'due';
+  const filter = new SqlFilter();
+  const statuses = [...new Set(a.status === undefined ? [] : Array.isArray(a.status) ? a.status : [a.status])].filter((x) => (CASE_STATUSES as readonly string[]).includes(x)).sort();
+  // Exactly the undecided cases, or some of them by due date: the partial indexes hold them.
+  const undecidedOnly = a.dueToday === true || a.overdue === true || (statuses.length === UNDECIDED.length && UNDECIDED.every((x) => statuses.includes(x)));
+  if (a.status !== undefined) {
+    // Written as literals (the values are the fixed status names): SQLite then knows each
+    // status's share from its statistics.
+    filter.add(statuses.length > 0 ? `c.status IN (${statuses.map((x) => `'${x}'`).join(', ')})` : '0');
+  }
+  if (a.dueToday || a.overdue) {
+    filter.add("c.status IN ('draft', 'registered')");
+    filter.add(`${DUE_KEY} ${a.dueToday && a.overdue ? '<=' : a.overdue ? '<' : '='} ?`, today);
+  }
+  const code = a.code?.trim() ?? '';
+  if (code !== '') {
+    if (!code.endsWith('*')) {
+      // With a date range the date index answers both (it holds the code): a frequent code
+      // walked in its own index would read every case of it to find the dates.
+      filter.add(a.receivedFrom || a.receivedTo ? '+c.htmp_code = ?' : 'c.htmp_code = ?', code);
+    } else if (/^[0-9.]+\*$/.test(code)) {
+      // A prefix of digits and dots (what codes are made of): an index range. LIKE gives the
+      // same rows (its case folding touches only Latin letters) but cannot use an index.
+      const prefix = code.slice(0, -1);
+      filter.add('c.htmp_code >= ? AND c.htmp_code < ?', prefix, prefixEnd(prefix));
+    } else if (code !== '*') {
+      filter.add("c.htmp_code LIKE ? ESCAPE '\\'", `${likeEscape(code.slice(0, -1))}%`);
+    }
+  }
+  filter.atLeast('c.received_date', a.receivedFrom).atMost('c.received_date', a.receivedTo).equals('c.issued_on', a.issuedOn);
+
+  // The text: the cases whose folded names and IIN contain the query, an exact substring. Three
+  // letters or more are looked up in the trigram index (a phrase of the query's trigrams); one or
+  // two letters have no trigram, so the narrow table of folded names is scanned.
+  const q = foldQuery(a.query ?? '');
+  let text: { matches: number | null; few: string; many: string; param: string; folded: string } | null = null;
+  if (q !== '') {
+    const trigram = [...q].length >= 3;
+    const param = trigram ? `"${q.replace(/"/g, '""')}"` : q;
+    const ids = trigram ? 'SELECT rowid FROM case_search_fts WHERE case_search_fts MATCH ?' : 'SELECT id FROM case_search WHERE instr(text, ?) > 0';
+    text = {
+      // One or two letters have no index to count them in: such a query matches most names, and
+      // is walked (its count, when shown alone, is taken below).
+      matches: trigram ? (prepared(ctx, `SELECT count(*) AS n FROM (${ids})`).get(param) as { n: number }).n : null,
+      // Few matches: read them, then their cases, and sort those.
+      few: `c.id IN (SELECT s.case_id FROM case_search s WHERE s.id IN (${ids}))`,
+      // Many: walk the register's order (or another filter's index) and check each case's own
+      // folded names for the substring (what the trigram phrase matches), never every match first.
+      many: 'instr((SELECT s.text FROM case_search s WHERE s.case_id = c.id), ?) > 0',
+      param,
+      folded: q,
+    };
+  }
+  const walk = text === null || text.matches === null || text.matches > (tuning.textWalkAbove ?? 2000);
+
+  const page = filter.copy();
+  if (text) page.add(walk ? text.many : text.few, walk ? text.folded : text.param);
+  if (a.after !== undefined) {
+    const cur = decodeRegisterCursor(a.after, sort);
+    if (cur.sort === 'due') {
+      page.add(`${DUE_KEY} >= ? AND (${DUE_KEY} > ? OR (c.received_at, c.id) > (?, ?))`, cur.key, cur.key, cur.receivedAt, cur.id);
+    } else {
+      page.add('c.received_at <= ? AND (c.received_at < ? OR c.id > ?)', cur.receivedAt, cur.receivedAt, cur.id);
+    }
+  }
+  const order = sort === 'received_desc' ? 'c.received_at DESC, c.id' : `${DUE_KEY}, c.received_at, c.id`;
+  // Undecided cases are walked in their partial index, in the order shown: SQLite would rather
+  // read both statuses from cases_status_key and sort them (measured: 100x slower at 100,000).
+  // A date range matching up to DATE_INDEX_BELOW cases: its page is chosen in the date index
+  // (0017-register-pages: it holds status, code and both orders), whatever the planner guesses
+  // from a LIMIT it cannot see; a wider range walks the register's order like any other filter.
+  const count = (f: SqlFilter) => (prepared(ctx, `SELECT count(*) AS n FROM cases c ${f.where}`).get(...f.params) as { n: number }).n;
+  const dated = a.receivedFrom !== undefined || a.receivedTo !== undefined;
+  const datedCount = dated ? count(filter) : null;
+  const indexed =
+    datedCount !== null && datedCount <= (tuning.dateIndexBelow ?? DATE_INDEX_BELOW)
+      ? 'INDEXED BY cases_received_key'
+      : walk && undecidedOnly
+        ? `INDEXED BY ${sort === 'received_desc' ? 'cases_open_received' : 'cases_open_key'}`
+        : '';
+  const limit = Math.min(a.limit ?? 50, MAX_PAGE);
+  // The page's ids first, from the indexes alone where they hold the filters and the order
+  // (every filter index ends with the sort keys), then only those cases are read: a filter
+  // matching thousands of cases sorts index entries, not cases.
+  const rows = prepared(
+    ctx,
+    `SELECT c.*, ${DUE_KEY} AS sort_key, p.iin AS p_iin, p.last_name AS p_last, p.first_name AS p_first, p.middle_name AS p_middle
+     FROM cases c JOIN patients p ON p.id = c.patient_id
+     WHERE c.id IN (SELECT c.id FROM cases c ${indexed} ${page.where} ORDER BY ${order} LIMIT ?) ORDER BY ${order}`,
+  ).all(...page.params, limit + 1) as (ListRow & { sort_key: string })[];
+  const more = rows.length > limit;
+  if (more) rows.length = limit;
+  const last = rows.at(-1);
+  const next =
+    more && last
+      ? encodeRegisterCursor(sort === 'due' ? { sort, key: last.sort_key, receivedAt: last.received_at, id: last.id } : { sort, receivedAt: last.received_at, id: last.id })
+      : null;
+
+  let total: number | null = null;
+  if (a.withTotal !== false) {
+    if (text === null && filter.conditions.length === (a.status !== undefined ? 1 : 0)) {
+      // The statuses alone (or nothing): the counts the database keeps per status (0018-register-counts).
+      total = statusTotal(ctx, a.status !== undefined ? statuses : null);
+    } else if (text === null) total = datedCount ?? count(filter);
+    else if (filter.conditions.length === 0) {
+      // One name-index entry per case.
+      total = text.matches ?? (prepared(ctx, 'SELECT count(*) AS n FROM case_search WHERE instr(text, ?) > 0').get(text.param) as { n: number }).n;
+    } else {
+      // Text and other filters: count from the smaller side (the other filters alone are counted
+      // in their indexes, cheaply).
+      const filtered = datedCount ?? count(filter);
+      const few = text.matches !== null && text.matches <= filtered;
+      total = filtered === 0 ? 0 : count(filter.copy().add(few ? text.few : text.many, few ? text.param : text.folded));
+    }
+  }
+  return { items: rows.map((r) => listItem(r, today)), total, limit, next, today };
+}
