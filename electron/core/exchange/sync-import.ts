@@ -1,0 +1,502 @@
+/**
+ * Sync import: verify every entry, stage the attachments, then apply all records in ONE
+ * transaction, with conflict detection (overview in sync.ts).
+ */
+import type { ImportView } from '../../../shared/contract/exchange';
+import { randomUUID } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
+import { AppFailure } from '../../../shared/result';
+import type { CoreContext } from '../context';
+import type { ChangeRecord, Row, SqlValue } from '../store';
+import type { BundleReader } from './archive';
+import { BundleError } from './errors';
+import { deferFacts } from '../aftercare/facts';
+import { withBulkCache } from '../db';
+import { SHA256_RE } from '../files';
+import type { Job } from './jobs';
+import { attachmentHashOf, parseVersion } from './manifest';
+import { receiveFiles } from './import-files';
+import { fieldsFromWire, hasWireForm, valuesFromWire } from './wire';
+import { decryptBuffer, entryKey, openContentKey } from './seal';
+import { boxKeys, getPeer, learnEncryptionKey, trustPeer, type OpenedBundle } from './trust';
+import { addSeen, checkChange, checkState, FILES_INDEX, holds, isLocked, knownTables, LEGACY_CHANGES_PATH, LEGACY_MAX_RECORDS_BYTES, MAX_RECORDS_ENTRY_BYTES, RECORDS_RE, recordJob, recordKey, sealedFilePath, seenKey, syncMetaSchema, type SyncChange, type SyncState } from './sync-records';
+import { compactChangeLog } from './sync-compaction';
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/** What an import reports: the same shape the API returns (shared/contract/exchange.ts). */
+export type ImportResult = ImportView;
+
+class DryRunRollback extends Error {}
+
+interface RecordsEntry {
+  path: string;
+  kind: 'state' | 'changes';
+  /** The most bytes the stored entry may have (a 1.0 file keeps its 1.0 limit). */
+  maxBytes: number;
+}
+
+/** The records entries of a sync bundle in the order they are applied: states, then changes. */
+export function recordsEntries(reader: BundleReader): RecordsEntry[] {
+  const out: (RecordsEntry & { n: number })[] = [];
+  for (const e of reader.entries) {
+    if (e.path === LEGACY_CHANGES_PATH) out.push({ path: e.path, kind: 'changes', n: 0, maxBytes: LEGACY_MAX_RECORDS_BYTES });
+    const m = RECORDS_RE.exec(e.path);
+    if (m) out.push({ path: e.path, kind: m[1] as 'state' | 'changes', n: Number(m[2]), maxBytes: m[3] ? 2 * MAX_RECORDS_ENTRY_BYTES : MAX_RECORDS_ENTRY_BYTES });
+  }
+  return out.sort((a, b) => (a.kind === b.kind ? a.n - b.n : a.kind === 'state' ? -1 : 1));
+}
+
+interface Opened {
+  reader: BundleReader;
+  /** The content key of an encrypted bundle (null: plain). */
+  contentKey: Buffer | null;
+  chunkSize: number;
+}
+
+/** One records entry, synchronously: read (size and hash checked by the archive), decrypted, inflated. */
+function readRecords(o: Opened, path: string, maxBytes: number): Buffer {
+  const stored = o.reader.readEntrySync(path, { maxBytes });
+  if (o.contentKey === null) return stored;
+  const packed = decryptBuffer(entryKey(o.contentKey, o.reader.manifest.bundleId, path), stored, o.chunkSize, path);
+  try {
+    return inflateRawSync(packed, { maxOutputLength: MAX_RECORDS_ENTRY_BYTES, chunkSize: 1 << 20 });
+  } catch (err) {
+    if (err instanceof RangeError) throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit: MAX_RECORDS_ENTRY_BYTES }, { cause: err });
+    throw new BundleError('bundle.hash_mismatch', { path, reason: 'corrupt' }, { cause: err });
+  }
+}
+
+/** The lines of a JSON Lines buffer with their numbers, decoded one at a time. */
+function* linesOf(buf: Buffer): Generator<[number, string]> {
+  let start = 0;
+  let line = 0;
+  while (start < buf.length) {
+    let end = buf.indexOf(0x0a, start);
+    if (end === -1) end = buf.length;
+    line++;
+    if (end > start) yield [line, buf.toString('utf8', start, end)];
+    start = end + 1;
+  }
+}
+
+const RESOLVES = Buffer.from('"resolves"');
+
+/** Change ids that changes of this entry resolve (only lines that name `resolves` are parsed). */
+function resolvedIn(buf: Buffer, into: Set<string>): void {
+  for (let at = buf.indexOf(RESOLVES); at !== -1; at = buf.indexOf(RESOLVES, at + 1)) {
+    const start = buf.lastIndexOf(0x0a, at) + 1;
+    let end = buf.indexOf(0x0a, at);
+    if (end === -1) end = buf.length;
+    try {
+      const v = JSON.parse(buf.toString('utf8', start, end)) as { resolves?: unknown };
+      if (Array.isArray(v.resolves)) for (const id of v.resolves) if (typeof id === 'string') into.add(id);
+    } catch {
+      // a line that is not JSON is refused when it is applied
+    }
+    at = end;
+  }
+}
+
+/**
+ * Imports a trusted sync bundle. Order: open the content key (an encrypted bundle not addressed
+ * to this installation is refused, `bundle.not_recipient`), verify every records entry (hash,
+ * decryption, inflation), then every other entry in one pass that also writes the attachments
+ * (hash of the stored bytes and of the decrypted content against its name) to hidden temporary
+ * files of the store, shown only once all passed (`import-files.ts`), then apply all records in
+ * ONE transaction, reading them entry by entry.
+ */
+export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: { dryRun: boolean; job: Job }): Promise<ImportResult> {
+  const { reader, newSender } = opened;
+  const { job, dryRun } = opts;
+  const m = reader.manifest;
+  const started = new Date().toISOString();
+  const base: ImportResult = {
+    kind: m.kind,
+    bundleId: m.bundleId,
+    imported: 0,
+    unchanged: 0,
+    conflicts: 0,
+    refused: 0,
+    attachments: 0,
+    dryRun,
+    alreadyImported: false,
+    sender: { installationId: m.sender.installationId, name: m.sender.name ?? null, fingerprint: reader.fingerprint, trustedNow: newSender !== null && !dryRun },
+    warnings: [],
+  };
+  const metaParsed = syncMetaSchema.safeParse(m.meta);
+  if (!metaParsed.success) throw new BundleError('bundle.invalid_record', { path: 'manifest.json', reason: 'meta', field: metaParsed.error.issues[0]?.path.join('.') ?? '' });
+  const meta = metaParsed.data;
+
+  const previous = ctx.db.prepare('SELECT result FROM exchange_imports WHERE bundle_id = ?').get(m.bundleId) as { result: string } | undefined;
+  if (previous) {
+    const count = typeof m.meta.changes === 'number' ? m.meta.changes : 0;
+    return { ...base, unchanged: count, alreadyImported: true, sender: { ...base.sender, trustedNow: false } };
+  }
+
+  const o: Opened = {
+    reader,
+    contentKey: m.encryption !== undefined ? openContentKey(m.encryption, boxKeys(ctx), m.bundleId) : null,
+    chunkSize: m.encryption?.chunkSize ?? 0,
+  };
+  const plan = recordsEntries(reader);
+  const major = parseVersion(m.version)?.major ?? 1;
+  if (major < 2 && plan.some((p) => p.path !== LEGACY_CHANGES_PATH)) throw new BundleError('bundle.invalid_record', { path: plan.find((p) => p.path !== LEGACY_CHANGES_PATH)!.path, reason: 'unexpected_entry' });
+
+  // Attachments: sha256 -> entry path. Plain bundles name them by hash; encrypted ones list the
+  // hashes in their (encrypted) index and name each entry by a keyed hash of it.
+  const files = new Map<string, string>();
+  if (o.contentKey !== null) {
+    const indexPath = `${FILES_INDEX}.enc`;
+    if (reader.has(indexPath)) {
+      let list: unknown;
+      try {
+        list = JSON.parse(readRecords(o, indexPath, 2 * MAX_RECORDS_ENTRY_BYTES).toString('utf8'));
+      } catch (err) {
+        if (err instanceof BundleError) throw err;
+        throw new BundleError('bundle.invalid_record', { path: indexPath, reason: 'json' });
+      }
+      if (!Array.isArray(list) || !list.every((h) => typeof h === 'string' && SHA256_RE.test(h))) throw new BundleError('bundle.invalid_record', { path: indexPath, reason: 'schema' });
+      for (const h of list as string[]) {
+        const path = sealedFilePath(o.contentKey, h);
+        if (!reader.has(path)) throw new BundleError('bundle.invalid_record', { path, reason: 'missing_entry' });
+        files.set(h, path);
+      }
+    }
+    const named = new Set(files.values());
+    for (const e of reader.entries) {
+      if (e.path.startsWith('files/') && !named.has(e.path)) throw new BundleError('bundle.invalid_record', { path: e.path, reason: 'undeclared_file' });
+    }
+  } else {
+    for (const e of reader.entries) {
+      const h = attachmentHashOf(e.path);
+      if (h !== null) files.set(h, e.path);
+    }
+  }
+
+  // 1. Verify every records entry before anything is written: nothing of a damaged bundle is
+  // applied. Counts the lines (for progress) and gathers what changes of the bundle resolve.
+  const planByPath = new Map(plan.map((p) => [p.path, p] as const));
+  const bundleResolves = new Set<string>();
+  let lines = 0;
+  let verified = 0;
+  job.progress('verify', 0, plan.length);
+  for (const p of plan) {
+    job.throwIfCancelled();
+    const buf = readRecords(o, p.path, p.maxBytes);
+    for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) lines++;
+    if (buf.length > 0 && buf[buf.length - 1] !== 0x0a) lines++;
+    resolvedIn(buf, bundleResolves);
+    job.progress('verify', ++verified, plan.length);
+  }
+  job.throwIfCancelled();
+
+  // 2. Every other entry verified, attachments read once and staged in the file store (visible
+  // only once all passed; content-addressed, so a stored file is harmless), then committed.
+  const attachmentPaths = new Set(files.values());
+  const others = reader.entries.map((e) => e.path).filter((p) => !planByPath.has(p) && !attachmentPaths.has(p) && p !== `${FILES_INDEX}.enc`);
+  const received = await receiveFiles(ctx, o, files, others, { dryRun, job });
+  try {
+    job.throwIfCancelled();
+    if (!dryRun) base.attachments += await received.commit(job.signal);
+  } catch (err) {
+    received.discard();
+    throw err;
+  }
+  job.throwIfCancelled();
+
+  const tables = knownTables(ctx.store.tables());
+  const names: Record<string, string> = { ...(meta.installations ?? {}) };
+  if (m.sender.name) names[m.sender.installationId] ??= m.sender.name;
+
+  const st = {
+    seen: ctx.db.prepare('SELECT 1 FROM change_log WHERE change_id = ? UNION ALL SELECT 1 FROM exchange_conflicts WHERE change_id = ? LIMIT 1'),
+    compacted: ctx.db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck(),
+    resolved: ctx.db.prepare('SELECT 1 FROM exchange_resolutions, json_each(exchange_resolutions.resolves) j WHERE j.value = ? LIMIT 1'),
+    history: ctx.db.prepare('SELECT change_id, installation_id, at, op, fields FROM change_log WHERE table_name = ? AND record_id = ? ORDER BY seq DESC'),
+    last: ctx.db.prepare('SELECT change_id, installation_id, at, op FROM change_log WHERE table_name = ? AND record_id = ? ORDER BY seq DESC LIMIT 1'),
+    openConflicts: ctx.db.prepare("SELECT change_id FROM exchange_conflicts WHERE status = 'open' AND table_name = ? AND record_id = ? AND (field = ? OR field = '*')"),
+    addConflict: ctx.db.prepare(
+      `INSERT OR IGNORE INTO exchange_conflicts (id, change_id, kind, table_name, record_id, field, base_value, local_value, remote_value, local_change_id,
+         local_installation_id, local_at, remote_installation_id, remote_name, remote_at, bundle_id, status, resolution, resolved_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL, ?)`,
+    ),
+    closeResolved: ctx.db.prepare(
+      `UPDATE exchange_conflicts SET status = 'resolved', resolution = 'remote_resolution', resolved_at = ? WHERE status = 'open' AND change_id IN (SELECT value FROM json_each(?))`,
+    ),
+    addResolution: ctx.db.prepare('INSERT OR IGNORE INTO exchange_resolutions (change_id, resolves) VALUES (?, ?)'),
+  };
+  // The ids of compacted changes (change_seen): none on a new laptop until a state row brings
+  // some, and then no key to compute and look up for each of its tens of thousands of changes.
+  let anyCompacted = ctx.db.prepare('SELECT 1 FROM change_seen LIMIT 1').get() !== undefined;
+  const seen = (c: { changeId: string; table: string; recordId: string }): boolean => {
+    if (st.seen.get(c.changeId, c.changeId) !== undefined) return true;
+    if (!anyCompacted) return false;
+    const ids = st.compacted.get(recordKey(c.table, c.recordId)) as Buffer | undefined;
+    return ids !== undefined && holds(ids, seenKey(c.changeId));
+  };
+
+  const lastLocal = (table: string, id: string, field: string | null): LocalChange | undefined => {
+    for (const r of st.history.iterate(table, id) as Iterable<LocalChange & { op: string; fields: string }>) {
+      if (field === null || r.op !== 'update' || (JSON.parse(r.fields) as Record<string, unknown>)[field] !== undefined) return r;
+    }
+    return undefined;
+  };
+  const deletedLocally = (table: string, id: string): LocalChange | undefined => {
+    const r = st.last.get(table, id) as (LocalChange & { op: string }) | undefined;
+    return r && r.op === 'delete' ? r : undefined;
+  };
+  const now = new Date().toISOString();
+  const res = { ...base };
+  const conflict = (c: SyncChange, kind: 'field' | 'locked' | 'deleted' | 'delete' | 'issued', field: string, baseV: SqlValue | undefined, local: SqlValue | undefined, remote: SqlValue | undefined, lc: LocalChange | undefined): void => {
+    const r = st.addConflict.run(
+      randomUUID(),
+      c.changeId,
+      kind,
+      c.table,
+      c.recordId,
+      field,
+      baseV === undefined ? null : JSON.stringify(baseV),
+      local === undefined ? null : JSON.stringify(local),
+      remote === undefined ? null : JSON.stringify(remote),
+      lc?.change_id ?? null,
+      lc?.installation_id ?? null,
+      lc?.at ?? null,
+      c.installationId,
+      names[c.installationId] ?? null,
+      c.at,
+      m.bundleId,
+      now,
+    );
+    if (r.changes > 0) {
+      if (kind === 'locked') res.refused++;
+      else res.conflicts++;
+    }
+  };
+  const superseded = (c: SyncChange): boolean => bundleResolves.has(c.changeId) || st.resolved.get(c.changeId) !== undefined;
+  const apply = (record: ChangeRecord): void => ctx.store.applyRemote(record, { savepoint: false });
+
+  const applyState = (s: SyncState): void => {
+    // No `seen` check needed: a state applied here made its row, and a row deleted since keeps
+    // its delete in the log (deletes are never compacted).
+    if (ctx.store.get(s.table, s.recordId) !== undefined || deletedLocally(s.table, s.recordId)) {
+      res.unchanged++;
+      return;
+    }
+    const fields: ChangeRecord['fields'] = {};
+    for (const [k, v] of Object.entries(s.values)) fields[k] = [null, v];
+    apply({ changeId: s.changeId, table: s.table, recordId: s.recordId, op: 'insert', fields, installationId: s.installationId, at: s.at, origin: m.bundleId });
+    if (s.covers && s.covers.length > 0) {
+      addSeen(ctx.db, recordKey(s.table, s.recordId), s.covers.map((h) => Buffer.from(h, 'hex')));
+      anyCompacted = true;
+    }
+    res.imported++;
+  };
+
+  // Changes of a row that is not here (deleted, or never had): decided when the whole bundle is
+  // applied, since its delete may come later in the same bundle (the row's insert compacted away
+  // at the sender). A change its own author deleted afterwards is superseded, not a conflict; a
+  // change of a row someone else deleted is the 'deleted' conflict.
+  const orphans: SyncChange[] = [];
+  const settleOrphans = (): void => {
+    for (const c of orphans) {
+      const gone = deletedLocally(c.table, c.recordId);
+      if (gone && gone.installation_id === c.installationId && gone.at >= c.at) {
+        res.unchanged++;
+        continue;
+      }
+      conflict(c, 'deleted', '*', null, null, null, gone);
+    }
+    orphans.length = 0;
+  };
+
+  const applyOne = (c: SyncChange): void => {
+    if (seen(c)) {
+      res.unchanged++;
+      return;
+    }
+    const row = ctx.store.get(c.table, c.recordId);
+    const record: ChangeRecord = { changeId: c.changeId, table: c.table, recordId: c.recordId, op: c.op, fields: c.fields, installationId: c.installationId, at: c.at, origin: m.bundleId };
+    if (c.op === 'insert' && !row) {
+      if (deletedLocally(c.table, c.recordId)) {
+        orphans.push(c);
+        return;
+      }
+      apply(record);
+      res.imported++;
+      return;
+    }
+    if (c.op === 'delete') {
+      if (!row) {
+        // Never had the row, or it is gone already: remember the delete (a tombstone), so a
+        // change of that row made before it, relayed later by another laptop, is known as older.
+        if (!deletedLocally(c.table, c.recordId)) apply(record);
+        res.unchanged++;
+        return;
+      }
+      if (isLocked(c.table, row)) return conflict(c, 'locked', '*', null, null, null, lastLocal(c.table, c.recordId, null));
+      const spec = tables.get(c.table)!;
+      const differs = spec.columns.some((col) => c.fields[col] !== undefined && (row[col] ?? null) !== c.fields[col]![0]);
+      if (differs && !superseded(c)) return conflict(c, 'delete', '*', null, null, null, lastLocal(c.table, c.recordId, null));
+      apply(record);
+      res.imported++;
+      return;
+    }
+    // update (or an insert of a row that exists: field by field, against null)
+    if (!row) {
+      orphans.push(c);
+      return;
+    }
+    const fields = Object.entries(c.fields).filter(([f]) => !(c.op === 'insert' && (f === 'created_at' || f === 'updated_at')));
+    const changing = fields.filter(([f, [, n]]) => (row[f] ?? null) !== n);
+    if (changing.length === 0) {
+      // Already equal here: a resolution still settles the conflicts it names.
+      if (c.resolves && c.resolves.length > 0) st.closeResolved.run(now, JSON.stringify(c.resolves));
+      res.unchanged++;
+      return;
+    }
+    if (isLocked(c.table, row)) {
+      conflict(c, 'locked', '*', null, null, null, lastLocal(c.table, c.recordId, null));
+      return;
+    }
+    const applied: ChangeRecord['fields'] = {};
+    // A change that issues (locks) the row on the other laptop: the issued version is the one on
+    // paper, so it wins field by field; each local value it replaces is recorded (kind 'issued')
+    // for the user to see and dismiss, never silently lost.
+    const issuing = isLocked(c.table, Object.fromEntries(changing.map(([f, [, n]]) => [f, n])) as Row);
+    for (const [f, [o0, n]] of changing) {
+      const cur = row[f] ?? null;
+      const baseV = c.op === 'insert' ? null : o0;
+      if (cur === baseV) {
+        applied[f] = [cur, n];
+        continue;
+      }
+      if (issuing) {
+        applied[f] = [cur, n];
+        conflict(c, 'issued', f, baseV, cur, n, lastLocal(c.table, c.recordId, f));
+        continue;
+      }
+      if (superseded(c)) continue;
+      if (c.resolves && c.resolves.length > 0) {
+        const lc = lastLocal(c.table, c.recordId, f);
+        const open = (st.openConflicts.all(c.table, c.recordId, f) as { change_id: string }[]).map((x) => x.change_id);
+        if ((lc && c.resolves.includes(lc.change_id)) || open.some((id) => c.resolves!.includes(id))) {
+          applied[f] = [cur, n];
+          continue;
+        }
+      }
+      conflict(c, 'field', f, baseV, cur, n, lastLocal(c.table, c.recordId, f));
+    }
+    if (Object.keys(applied).length === 0) return;
+    apply({ ...record, op: 'update', fields: applied });
+    if (c.resolves && c.resolves.length > 0) {
+      st.addResolution.run(c.changeId, JSON.stringify(c.resolves));
+      st.closeResolved.run(now, JSON.stringify(c.resolves));
+    }
+    res.imported++;
+  };
+
+  // 3. One transaction: every record entry read again from the file (hash checked), applied
+  // line by line. Foreign keys are checked at the commit, so the order of rows inside a bundle
+  // (a state row before its parent) never matters; a violation refuses the whole bundle.
+  const withResolves: string[][] = [];
+  const applyAll = (): void => {
+    ctx.db.pragma('defer_foreign_keys = ON');
+    if (newSender) {
+      const before = getPeer(ctx, newSender.installationId);
+      const p = trustPeer(ctx, { installationId: newSender.installationId, publicKey: newSender.publicKey, name: newSender.name, encryptionKey: m.sender.encryptionKey ?? null, acceptKeyChange: newSender.acceptKeyChange ?? null });
+      // A sender trusted from its bundle (a key replaced is recorded by trustPeer itself).
+      if (!before) ctx.audit?.({ action: 'peer.trust', method: 'exchange.import', detail: { installationId: p.installation_id, name: p.name, fingerprint: p.fingerprint } });
+    }
+    learnEncryptionKey(ctx, m.sender.installationId, m.sender.publicKey, m.sender.encryptionKey);
+    let done = 0;
+    let prevSeq = 0;
+    for (const p of plan) {
+      const buf = readRecords(o, p.path, p.maxBytes);
+      for (const [line, text] of linesOf(buf)) {
+        if ((done & 1023) === 0) {
+          if (job.signal.aborted) throw new AppFailure('bundle.cancelled');
+          job.progress('apply', done, lines);
+        }
+        done++;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          throw new BundleError('bundle.invalid_record', { path: p.path, line, reason: 'json' });
+        }
+        const checked = p.kind === 'state' ? checkState(value, tables) : checkChange(value, tables);
+        if (!('ok' in checked)) throw new BundleError('bundle.invalid_record', { path: p.path, line, ...checked });
+        // Columns stored in a compact form here travel plain (wire.ts).
+        if (hasWireForm(checked.ok.table)) {
+          if (p.kind === 'state') (checked.ok as SyncState).values = valuesFromWire(checked.ok.table, (checked.ok as SyncState).values);
+          else (checked.ok as SyncChange).fields = fieldsFromWire(checked.ok.table, (checked.ok as SyncChange).fields);
+        }
+        try {
+          if (p.kind === 'state') applyState(checked.ok as SyncState);
+          else {
+            const c = checked.ok as SyncChange;
+            if (c.seq <= prevSeq) throw new BundleError('bundle.invalid_record', { path: p.path, line, reason: 'order' });
+            prevSeq = c.seq;
+            applyOne(c);
+            if (c.resolves && c.resolves.length > 0) withResolves.push(c.resolves);
+          }
+        } catch (err) {
+          // A value the local schema refuses (type, constraint): the record is invalid, nothing is kept.
+          const code = (err as { code?: unknown }).code;
+          if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+            throw new BundleError('bundle.invalid_record', { path: p.path, line, reason: 'constraint', table: (value as { table?: string }).table ?? '', detail: code });
+          }
+          throw err;
+        }
+      }
+    }
+    job.progress('apply', lines, lines);
+      settleOrphans();
+    // Resolutions that travel with changes already applied earlier still close open conflicts here.
+    for (const r of withResolves) st.closeResolved.run(now, JSON.stringify(r));
+
+    const peer = getPeer(ctx, m.sender.installationId);
+    if (peer && peer.public_key === m.sender.publicKey) {
+      const ack = meta.acks?.[ctx.installationId];
+      const maxSeq = (ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM change_log').get() as { n: number }).n;
+      const acked = ack !== undefined ? Math.min(Math.max(peer.acked_seq, ack), maxSeq) : peer.acked_seq;
+      let received = peer.received_seq;
+      if (meta.since <= received) received = Math.max(received, meta.upTo);
+      else res.warnings.push({ code: 'exchange.gap', params: { since: meta.since, received } });
+      ctx.db.prepare('UPDATE exchange_peers SET acked_seq = ?, received_seq = ?, last_import_at = ?, name = COALESCE(?, name) WHERE installation_id = ?').run(acked, received, now, m.sender.name ?? null, peer.installation_id);
+    }
+    if (o.contentKey === null && meta.recipients && meta.recipients.length > 0 && !meta.recipients.includes(ctx.installationId)) {
+      res.warnings.push({ code: 'exchange.not_recipient', params: { recipients: meta.recipients.join(', ') } });
+    }
+    const summary = { imported: res.imported, unchanged: res.unchanged, conflicts: res.conflicts, refused: res.refused, attachments: res.attachments };
+    ctx.db
+      .prepare('INSERT INTO exchange_imports (bundle_id, kind, sender_installation_id, sender_public_key, sender_name, created_at, imported_at, manifest, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(m.bundleId, m.kind, m.sender.installationId, m.sender.publicKey, m.sender.name ?? null, m.createdAt, now, reader.manifestBytes.toString('utf8'), JSON.stringify(summary));
+    recordJob(ctx, { id: job.id, kind: 'sync', direction: 'import', bundleId: m.bundleId, peer: m.sender.installationId, file: reader.file, records: lines, attachments: files.size, started, finished: new Date().toISOString() });
+    if (dryRun) {
+      if ((ctx.db.pragma('foreign_key_check') as unknown[]).length > 0) throw new BundleError('bundle.invalid_record', { path: 'records/', reason: 'constraint', detail: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+      throw new DryRunRollback();
+    }
+  };
+  try {
+    // Report facts once per touched case at the end (not after each of its changes), in the
+    // same transaction; a page cache that holds the working set of the whole import.
+    withBulkCache(ctx.db, () => ctx.db.transaction(() => deferFacts(ctx, applyAll))());
+    } catch (err) {
+    if (err instanceof DryRunRollback) return res;
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new BundleError('bundle.invalid_record', { path: 'records/', reason: 'constraint', detail: String(code) }, { cause: err });
+    throw err;
+  }
+  if (res.imported > 0 || res.conflicts > 0) ctx.emit({ type: 'data.changed', payload: { area: 'exchange' } });
+  compactChangeLog(ctx);
+  return res;
+}
+
+interface LocalChange {
+  change_id: string;
+  installation_id: string;
+  at: string;
+}
