@@ -277,7 +277,7 @@ export class FileStore {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const tmp = `${target}.${randomUUID()}.tmp`;
     try {
-      fs.writeFileSync(tmp, this.keys ? this.encryptBuffer(sha256, content) : content, { flag: 'wx', mode: 0o600 });
+      this.writeContent(tmp, sha256, content);
       fs.renameSync(tmp, target);
     } finally {
       fs.rmSync(tmp, { force: true });
@@ -299,7 +299,7 @@ export class FileStore {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const tmp = `${target}.${randomUUID()}.partial`;
     try {
-      fs.writeFileSync(tmp, this.keys ? this.encryptBuffer(sha256, content) : content, { flag: 'wx', mode: 0o600 });
+      this.writeContent(tmp, sha256, content);
     } catch (err) {
       fs.rmSync(tmp, { force: true });
       throw err;
@@ -317,8 +317,9 @@ export class FileStore {
     };
   }
 
-  private encryptBuffer(sha256: string, content: Buffer): Buffer {
-    return encryptBufferSync(this.keys!.enc, sha256, content);
+  /** Writes content (encrypted in the encrypted layout) to a new private file. */
+  private writeContent(file: string, sha256: string, content: Buffer): void {
+    writeNewFile(file, this.keys ? encryptParts(this.keys.enc, sha256, content) : [content]);
   }
 
   /** Reads and checks content; null when it is not in the store. A damaged file throws `files.damaged`. */
@@ -446,22 +447,66 @@ function decryptHeader(enc: Buffer, head: Buffer): string | null {
   }
 }
 
-/** Encrypts content held in memory (the same format as the streaming Encryptor). */
-export function encryptBufferSync(enc: Buffer, sha256: string, content: Buffer): Buffer {
+/**
+ * Encrypts content held in memory into the pieces of an htmp-file-gcm-1 file, in order (the same
+ * format as the streaming Encryptor), without copying the content: the 32-byte header and the
+ * first bytes of the content go through the first chunk's cipher one after the other (GCM is a
+ * stream mode: the output is the same as for their concatenation), and the caller writes the
+ * pieces with one `writev` instead of joining them first. A sync import writes two thousand
+ * scans this way; the copies (and the fresh pages of memory each of them faulted in) cost more
+ * than the AES itself.
+ */
+export function encryptParts(enc: Buffer, sha256: string, content: Buffer): Buffer[] {
   const salt = randomBytes(SALT_BYTES);
   const key = fileKey(enc, salt);
-  const plain = Buffer.concat([headerOf(sha256), content]);
   const parts: Buffer[] = [MAGIC, salt];
-  let counter = 0;
-  for (let at = 0; ; at += CHUNK) {
-    const last = plain.length - at <= CHUNK;
-    const c = createCipheriv('aes-256-gcm', key, nonce(counter++, last));
-    parts.push(c.update(plain.subarray(at, last ? plain.length : at + CHUNK)), c.final(), c.getAuthTag());
-    if (last) break;
+  const total = HEADER + content.length;
+  try {
+    for (let at = 0, counter = 0; ; at += CHUNK) {
+      const last = total - at <= CHUNK;
+      const end = last ? total : at + CHUNK;
+      const c = createCipheriv('aes-256-gcm', key, nonce(counter++, last));
+      // Plain offsets [at, end) of header | content.
+      if (at < HEADER) parts.push(c.update(headerOf(sha256)));
+      const from = Math.max(0, at - HEADER);
+      const to = end - HEADER;
+      if (to > from) parts.push(c.update(content.subarray(from, to)));
+      parts.push(c.final(), c.getAuthTag());
+      if (last) break;
+    }
+  } finally {
+    key.fill(0);
   }
-  key.fill(0);
-  plain.fill(0);
-  return Buffer.concat(parts);
+  return parts;
+}
+
+/** Encrypts content held in memory (the same format as the streaming Encryptor). */
+export function encryptBufferSync(enc: Buffer, sha256: string, content: Buffer): Buffer {
+  return Buffer.concat(encryptParts(enc, sha256, content));
+}
+
+/** Writes pieces to a new file (flag 'wx', private) with as few system calls as it takes. */
+function writeNewFile(file: string, parts: readonly Buffer[]): void {
+  const fd = fs.openSync(file, 'wx', 0o600);
+  try {
+    let rest = parts.filter((b) => b.length > 0);
+    while (rest.length > 0) {
+      // writev takes at most IOV_MAX (1024) buffers and may write fewer bytes than asked.
+      let n = fs.writevSync(fd, rest.slice(0, 1024));
+      while (n > 0 && rest.length > 0) {
+        const first = rest[0]!;
+        if (n >= first.length) {
+          n -= first.length;
+          rest = rest.slice(1);
+        } else {
+          rest = [first.subarray(n), ...rest.slice(1)];
+          n = 0;
+        }
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Decrypts a whole encrypted file held in memory and checks it against `sha256` (null: its own header). */
