@@ -17,7 +17,7 @@
  * proof. A file is written to a temporary name inside the store and renamed, so a present file
  * is always complete.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,7 +87,23 @@ function nonce(counter: number, last: boolean): Buffer {
   return n;
 }
 
-const fileKey = (enc: Buffer, salt: Buffer): Buffer => Buffer.from(hkdfSync('sha256', enc, salt, 'htmp/file-content', 32));
+const FILE_KEY_INFO = Buffer.from('htmp/file-content\x01', 'latin1');
+
+/**
+ * A file's own key: HKDF-SHA256 (RFC 5869) of the file key with the file's salt, info
+ * 'htmp/file-content', 32 bytes. Computed as its two HMACs (extract, then the one block of
+ * expand): the same bytes as `hkdfSync` (a test checks it), at a third of its cost (11 against
+ * 34 µs here; `hkdfSync` looks its algorithm up in OpenSSL anew at every call), which each read
+ * and each write of a file pays once.
+ */
+export function fileKey(enc: Buffer, salt: Buffer): Buffer {
+  const prk = createHmac('sha256', salt).update(enc).digest();
+  try {
+    return createHmac('sha256', prk).update(FILE_KEY_INFO).digest();
+  } finally {
+    prk.fill(0);
+  }
+}
 
 /** The file store is damaged or holds other bytes than its name says. */
 export const damaged = (sha256: string, reason: string): AppFailure => new AppFailure('files.damaged', { sha256, reason });
