@@ -7,7 +7,7 @@
  * - encrypted (a folder set up with users): `files/<n[0:2]>/<n>`, where n = HMAC-SHA256 of the
  *   plain hash under a name key derived from the data key, so equal files still dedupe but a
  *   copy of the folder does not reveal which well-known file is in it. The content is
- *   AES-256-GCM in 64 KiB chunks (format `htmp-file-gcm-1`, below) under a per-file key
+ *   AES-256-GCM in 64 KiB chunks (format `htmp-file-gcm-1`, vault/file-cipher.ts) under a per-file key
  *   derived from the file key and a random salt; the first 32 plain bytes hold the content's
  *   SHA-256, so a file can be listed and checked without the database.
  * - plain (a wave-1 folder before its first set-up, and tests that show encryption matters):
@@ -17,14 +17,17 @@
  * proof. A file is written to a temporary name inside the store and renamed, so a present file
  * is always complete.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppFailure } from '../../shared/result';
+import { CHUNK, damaged, Decryptor, decryptBuffer, decryptHeader, ENCRYPTED_HEADER_BYTES, Encryptor, encryptParts, headerOf, plainSizeOf, TAG } from './vault/file-cipher';
 import { KEYRING_FILE } from './vault/keyring';
+
+export { damaged, decryptBuffer, encryptBufferSync, encryptParts, ENCRYPTED_HEADER_BYTES, fileKey, plainSizeOf } from './vault/file-cipher';
 
 export const SHA256_RE = /^[0-9a-f]{64}$/;
 
@@ -66,154 +69,6 @@ export interface FileStoreKeys {
   name: Buffer;
 }
 
-// --- htmp-file-gcm-1 ----------------------------------------------------------------------------
-// magic "HTMPF\x01\n\0" (8) | salt (16) | chunks: AES-256-GCM(64 KiB of plain) || tag (16).
-// Chunk i's nonce is i as 11 bytes big-endian and a last-chunk flag byte (the STREAM
-// construction, as in age), so chunks cannot be reordered, dropped or the file truncated.
-// The plain stream is sha256 (32) | content.
-
-const MAGIC = Buffer.from('HTMPF\x01\n\0', 'latin1');
-const SALT_BYTES = 16;
-const CHUNK = 64 * 1024;
-const TAG = 16;
-const HEADER = 32;
-
-export const ENCRYPTED_HEADER_BYTES = MAGIC.length + SALT_BYTES;
-
-function nonce(counter: number, last: boolean): Buffer {
-  const n = Buffer.alloc(12);
-  n.writeUIntBE(counter, 5, 6); // counters up to 2^48 chunks: far beyond any file
-  n[11] = last ? 1 : 0;
-  return n;
-}
-
-const fileKey = (enc: Buffer, salt: Buffer): Buffer => Buffer.from(hkdfSync('sha256', enc, salt, 'htmp/file-content', 32));
-
-/** The file store is damaged or holds other bytes than its name says. */
-export const damaged = (sha256: string, reason: string): AppFailure => new AppFailure('files.damaged', { sha256, reason });
-
-/** Encrypts a plain stream (its sha256 known up front, checked by the caller) into htmp-file-gcm-1. */
-class Encryptor extends Transform {
-  private buf: Buffer[] = [];
-  private len = 0;
-  private counter = 0;
-  private readonly key: Buffer;
-
-  constructor(enc: Buffer, header: Buffer) {
-    super();
-    const salt = randomBytes(SALT_BYTES);
-    this.key = fileKey(enc, salt);
-    this.push(Buffer.concat([MAGIC, salt]));
-    this.add(header);
-  }
-
-  private add(chunk: Buffer): void {
-    this.buf.push(chunk);
-    this.len += chunk.length;
-    // Keep at least one byte back: the last chunk must be sealed as the last.
-    if (this.len <= CHUNK) return;
-    const all = Buffer.concat(this.buf);
-    let at = 0;
-    while (all.length - at > CHUNK) {
-      this.push(this.seal(all.subarray(at, at + CHUNK), false));
-      at += CHUNK;
-    }
-    this.buf = [all.subarray(at)];
-    this.len = all.length - at;
-  }
-
-  private seal(plain: Buffer, last: boolean): Buffer {
-    const c = createCipheriv('aes-256-gcm', this.key, nonce(this.counter++, last));
-    return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.add(chunk);
-    cb();
-  }
-
-  override _flush(cb: TransformCallback): void {
-    this.push(this.seal(Buffer.concat(this.buf), true));
-    this.key.fill(0);
-    cb();
-  }
-}
-
-/** Decrypts htmp-file-gcm-1, checks the header against `sha256` and the content's real hash. */
-class Decryptor extends Transform {
-  private pending = Buffer.alloc(0);
-  private key: Buffer | null = null;
-  private counter = 0;
-  private header: Buffer | null = null;
-  private readonly hash = createHash('sha256');
-
-  constructor(
-    private readonly enc: Buffer,
-    private readonly sha256: string | null,
-  ) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
-    try {
-      this.pending = Buffer.concat([this.pending, chunk]);
-      if (!this.key) {
-        if (this.pending.length < ENCRYPTED_HEADER_BYTES) return cb();
-        if (!this.pending.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged(this.sha256 ?? '', 'format');
-        this.key = fileKey(this.enc, this.pending.subarray(MAGIC.length, ENCRYPTED_HEADER_BYTES));
-        this.pending = this.pending.subarray(ENCRYPTED_HEADER_BYTES);
-      }
-      // Keep the last chunk back until the end: only then is it known to be the last.
-      let at = 0;
-      while (this.pending.length - at > CHUNK + TAG) {
-        this.open(this.pending.subarray(at, at + CHUNK + TAG), false);
-        at += CHUNK + TAG;
-      }
-      if (at > 0) this.pending = this.pending.subarray(at);
-      cb();
-    } catch (err) {
-      cb(err as Error);
-    }
-  }
-
-  override _flush(cb: TransformCallback): void {
-    try {
-      if (!this.key) throw damaged(this.sha256 ?? '', 'truncated');
-      this.open(this.pending, true);
-      if (!this.header || this.header.length < HEADER) throw damaged(this.sha256 ?? '', 'truncated');
-      const digest = this.hash.digest('hex');
-      const claimed = this.header.subarray(0, 32).toString('hex');
-      if (digest !== claimed || (this.sha256 !== null && digest !== this.sha256)) throw damaged(this.sha256 ?? claimed, 'hash');
-      this.key.fill(0);
-      cb();
-    } catch (err) {
-      cb(err as Error);
-    }
-  }
-
-  private open(sealed: Buffer, last: boolean): void {
-    if (sealed.length < TAG) throw damaged(this.sha256 ?? '', 'truncated');
-    const d = createDecipheriv('aes-256-gcm', this.key!, nonce(this.counter++, last));
-    d.setAuthTag(sealed.subarray(sealed.length - TAG));
-    let plain: Buffer;
-    try {
-      plain = Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG)), d.final()]);
-    } catch {
-      throw damaged(this.sha256 ?? '', 'tag');
-    }
-    if (!this.header || this.header.length < HEADER) {
-      const need = HEADER - (this.header?.length ?? 0);
-      this.header = Buffer.concat([this.header ?? Buffer.alloc(0), plain.subarray(0, need)]);
-      plain = plain.subarray(need);
-      if (this.header.length === HEADER && this.sha256 !== null && this.header.subarray(0, 32).toString('hex') !== this.sha256) throw damaged(this.sha256, 'hash');
-    }
-    if (plain.length > 0) {
-      this.hash.update(plain);
-      this.push(plain);
-    }
-  }
-}
-
 /** Passes plain bytes through, checking at the end that they hash to `sha256`. */
 class PlainCheck extends Transform {
   private readonly hash = createHash('sha256');
@@ -227,15 +82,6 @@ class PlainCheck extends Transform {
   override _flush(cb: TransformCallback): void {
     cb(this.hash.digest('hex') === this.sha256 ? null : damaged(this.sha256, 'hash'));
   }
-}
-
-const headerOf = (sha256: string): Buffer => Buffer.from(sha256, 'hex');
-
-/** The plain size of an encrypted file of `bytes` bytes (every chunk but the last is full). */
-export function plainSizeOf(bytes: number): number {
-  const body = bytes - ENCRYPTED_HEADER_BYTES;
-  const chunks = Math.max(1, Math.ceil(body / (CHUNK + TAG)));
-  return Math.max(0, body - chunks * TAG - HEADER);
 }
 
 /** One data folder's file store. */
@@ -277,7 +123,7 @@ export class FileStore {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const tmp = `${target}.${randomUUID()}.tmp`;
     try {
-      fs.writeFileSync(tmp, this.keys ? this.encryptBuffer(sha256, content) : content, { flag: 'wx', mode: 0o600 });
+      this.writeContent(tmp, sha256, content);
       fs.renameSync(tmp, target);
     } finally {
       fs.rmSync(tmp, { force: true });
@@ -299,7 +145,7 @@ export class FileStore {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const tmp = `${target}.${randomUUID()}.partial`;
     try {
-      fs.writeFileSync(tmp, this.keys ? this.encryptBuffer(sha256, content) : content, { flag: 'wx', mode: 0o600 });
+      this.writeContent(tmp, sha256, content);
     } catch (err) {
       fs.rmSync(tmp, { force: true });
       throw err;
@@ -317,8 +163,9 @@ export class FileStore {
     };
   }
 
-  private encryptBuffer(sha256: string, content: Buffer): Buffer {
-    return encryptBufferSync(this.keys!.enc, sha256, content);
+  /** Writes content (encrypted in the encrypted layout) to a new private file. */
+  private writeContent(file: string, sha256: string, content: Buffer): void {
+    writeNewFile(file, this.keys ? encryptParts(this.keys.enc, sha256, content) : [content]);
   }
 
   /** Reads and checks content; null when it is not in the store. A damaged file throws `files.damaged`. */
@@ -425,76 +272,28 @@ function readHead(file: string): Buffer | null {
   }
 }
 
-/** The sha256 a file's first chunk claims (checked by its tag); null when it does not open. */
-function decryptHeader(enc: Buffer, head: Buffer): string | null {
-  if (head.length < ENCRYPTED_HEADER_BYTES + TAG || !head.subarray(0, MAGIC.length).equals(MAGIC)) return null;
-  const key = fileKey(enc, head.subarray(MAGIC.length, ENCRYPTED_HEADER_BYTES));
-  const rest = head.subarray(ENCRYPTED_HEADER_BYTES);
-  // One byte past the first chunk says whether it is the last one.
-  const last = rest.length <= CHUNK + TAG;
-  const body = last ? rest : rest.subarray(0, CHUNK + TAG);
+/** Writes pieces to a new file (flag 'wx', private) with as few system calls as it takes. */
+function writeNewFile(file: string, parts: readonly Buffer[]): void {
+  const fd = fs.openSync(file, 'wx', 0o600);
   try {
-    const d = createDecipheriv('aes-256-gcm', key, nonce(0, last));
-    d.setAuthTag(body.subarray(body.length - TAG));
-    const plain = Buffer.concat([d.update(body.subarray(0, body.length - TAG)), d.final()]);
-    if (plain.length < HEADER) return null;
-    return plain.subarray(0, HEADER).toString('hex');
-  } catch {
-    return null;
-  } finally {
-    key.fill(0);
-  }
-}
-
-/** Encrypts content held in memory (the same format as the streaming Encryptor). */
-export function encryptBufferSync(enc: Buffer, sha256: string, content: Buffer): Buffer {
-  const salt = randomBytes(SALT_BYTES);
-  const key = fileKey(enc, salt);
-  const plain = Buffer.concat([headerOf(sha256), content]);
-  const parts: Buffer[] = [MAGIC, salt];
-  let counter = 0;
-  for (let at = 0; ; at += CHUNK) {
-    const last = plain.length - at <= CHUNK;
-    const c = createCipheriv('aes-256-gcm', key, nonce(counter++, last));
-    parts.push(c.update(plain.subarray(at, last ? plain.length : at + CHUNK)), c.final(), c.getAuthTag());
-    if (last) break;
-  }
-  key.fill(0);
-  plain.fill(0);
-  return Buffer.concat(parts);
-}
-
-/** Decrypts a whole encrypted file held in memory and checks it against `sha256` (null: its own header). */
-export function decryptBuffer(enc: Buffer, raw: Buffer, sha256: string | null): Buffer {
-  if (raw.length < ENCRYPTED_HEADER_BYTES + TAG || !raw.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged(sha256 ?? '', 'format');
-  const key = fileKey(enc, raw.subarray(MAGIC.length, ENCRYPTED_HEADER_BYTES));
-  const body = raw.subarray(ENCRYPTED_HEADER_BYTES);
-  const parts: Buffer[] = [];
-  let counter = 0;
-  try {
-    for (let at = 0; ; at += CHUNK + TAG) {
-      const last = body.length - at <= CHUNK + TAG;
-      const sealed = body.subarray(at, last ? body.length : at + CHUNK + TAG);
-      if (sealed.length < TAG) throw damaged(sha256 ?? '', 'truncated');
-      const d = createDecipheriv('aes-256-gcm', key, nonce(counter++, last));
-      d.setAuthTag(sealed.subarray(sealed.length - TAG));
-      try {
-        parts.push(d.update(sealed.subarray(0, sealed.length - TAG)), d.final());
-      } catch {
-        throw damaged(sha256 ?? '', 'tag');
+    let rest = parts.filter((b) => b.length > 0);
+    while (rest.length > 0) {
+      // writev takes at most IOV_MAX (1024) buffers and may write fewer bytes than asked.
+      let n = fs.writevSync(fd, rest.slice(0, 1024));
+      while (n > 0 && rest.length > 0) {
+        const first = rest[0]!;
+        if (n >= first.length) {
+          n -= first.length;
+          rest = rest.slice(1);
+        } else {
+          rest = [first.subarray(n), ...rest.slice(1)];
+          n = 0;
+        }
       }
-      if (last) break;
     }
   } finally {
-    key.fill(0);
+    fs.closeSync(fd);
   }
-  const plain = Buffer.concat(parts);
-  if (plain.length < HEADER) throw damaged(sha256 ?? '', 'truncated');
-  const claimed = plain.subarray(0, HEADER).toString('hex');
-  const content = plain.subarray(HEADER);
-  const digest = createHash('sha256').update(content).digest('hex');
-  if (digest !== claimed || (sha256 !== null && digest !== sha256)) throw damaged(sha256 ?? claimed, 'hash');
-  return content;
 }
 
 // --- Which store a data folder has --------------------------------------------------------------

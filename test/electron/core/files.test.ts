@@ -1,10 +1,10 @@
 /** The one file store: encrypted layout (keyed names, chunked AES-256-GCM), checks on every read. */
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { FileStore, sha256Of } from '../../../electron/core/files';
+import { FileStore, fileKey, sha256Of } from '../../../electron/core/files';
 import { tempDir } from '../../support/temp';
 
 const keys = { enc: randomBytes(32), name: randomBytes(32) };
@@ -15,7 +15,15 @@ const collect = async (r: Readable): Promise<Buffer> => {
 };
 
 describe('file store', () => {
-  for (const size of [0, 1, 65_535 - 32, 65_536 - 32, 65_536, 200_000, 1_000_000]) {
+  it('a file key is HKDF-SHA256 of the file key and the salt (files written before still open)', () => {
+    for (let i = 0; i < 20; i++) {
+      const enc = randomBytes(32);
+      const salt = randomBytes(16);
+      expect(fileKey(enc, salt).equals(Buffer.from(hkdfSync('sha256', enc, salt, 'htmp/file-content', 32)))).toBe(true);
+    }
+  });
+
+  for (const size of [0, 1, 65_535 - 32, 65_536 - 32, 65_536, 131_072 - 32, 131_072 - 31, 200_000, 1_000_000]) {
     it(`round-trips ${size} bytes by buffer and by stream; equal content is stored once`, async () => {
       const dir = tempDir();
       const store = new FileStore(dir, keys);
@@ -30,6 +38,15 @@ describe('file store', () => {
       const other = new FileStore(tempDir(), keys);
       expect(await other.storeStream(put.sha256, () => Readable.from([content.subarray(0, 7), content.subarray(7)]))).toBe(true);
       expect(other.read(put.sha256)!.equals(content)).toBe(true);
+      // The in-memory writer (pieces, one writev) and the streaming one make files of one format.
+      expect(store.files().map((f) => f.size)).toEqual(other.files().map((f) => f.size));
+      // Staged (a sync import's way), then committed: readable by buffer and by stream.
+      const third = new FileStore(tempDir(), keys);
+      const staged = third.stage(put.sha256, content)!;
+      expect(third.has(put.sha256)).toBe(false);
+      expect(staged.commit()).toBe(true);
+      expect(third.read(put.sha256)!.equals(content)).toBe(true);
+      expect((await collect(third.stream(put.sha256))).equals(content)).toBe(true);
     });
   }
 
