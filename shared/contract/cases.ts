@@ -36,6 +36,7 @@
  * depend on it accept `today` so tests and screens can pin it.
  */
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { CatalogueLookup as PacketCatalogueLookup, Finding } from '../domain/packet';
 import type { FundingResult } from '../domain/funding';
 import type { IinCheck } from '../domain/iin';
@@ -247,7 +248,7 @@ const listArgs = z
   })
   .strict();
 
-export const casesSchemas = {
+export const casesSchemas = lazySchemas(['cases'], () => ({
   'cases.list': listArgs,
   'cases.get': z.object({ id: uuid }).strict(),
   /** Create (no id) or update a case; never refuses content, returns findings with the case. */
@@ -336,7 +337,7 @@ export const casesSchemas = {
   /** Issued, not superseded refusals whose decision date is in the period (inclusive). */
   'cases.refusalJournal': z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(),
   'cases.today': z.object({ today: isoDate.optional() }).strict(),
-};
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Results.
