@@ -13,7 +13,10 @@
  *   /proc) each server used until its first answer is shown beside the wall time.
  *
  * A data folder with 1,000 real cases (imported and decided through the app) is used for both.
- * Options: --runs N (default 15); --skip-cli (the web host only).
+ * Options: --runs N (default 15); --skip-cli (the web host only); --compare DIR: also start the
+ * web host of another build (DIR/host.cjs, e.g. a copy of main's dist/electron inside this
+ * checkout's dist/ so that it finds node_modules), interleaved with this one: before/after on the
+ * same data and the same load.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,7 +29,7 @@ import { benchCaseFiles, decideCases, importCases, setUpCommission } from './_ca
 import { now } from './_host';
 import { BENCH_ENV, BENCH_USER, fmt, openBench, percentile, plainCopy, table } from './_util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, 'skip-cli': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string' }, 'skip-cli': { type: 'boolean' }, compare: { type: 'string' } } });
 const RUNS = Number(values.runs ?? 15);
 const ROOT = process.env.HTMP_APP_ROOT ?? process.cwd();
 const BIN = path.join(ROOT, 'bin', 'htmp.cjs');
@@ -211,6 +214,11 @@ async function main(): Promise<void> {
     const bareTimes: number[] = [];
     const bareCpu: number[] = [];
     const hostCpu: number[] = [];
+    const OTHER = values.compare ? [path.resolve(values.compare, 'host.cjs'), ...HOST.slice(1)] : null;
+    const otherTimes: number[] = [];
+    const otherCpu: number[] = [];
+    if (OTHER) await firstAnswer(OTHER, calls.slice(0, 1), 'host-token');
+    await firstAnswer(HOST, calls.slice(0, 1), 'host-token');
     await firstAnswer([bare, plainDb], [{ method: 'count' }], 'bare');
     for (let i = 0; i < Math.max(5, Math.floor(RUNS / 2)); i++) {
       const bt = await firstAnswer([bare, plainDb], [{ method: 'count' }], 'bare');
@@ -219,6 +227,11 @@ async function main(): Promise<void> {
       const ht = await firstAnswer(HOST, calls, 'host-token');
       hostTimes.push(ht);
       hostCpu.push(ht.cpu ?? NaN);
+      if (OTHER) {
+        const ot = await firstAnswer(OTHER, calls.slice(0, 1), 'host-token');
+        otherTimes.push(ot[0]!);
+        otherCpu.push(ot.cpu ?? NaN);
+      }
     }
     const b = median(bareTimes);
     const bc = median(bareCpu);
@@ -232,6 +245,7 @@ async function main(): Promise<void> {
       ['server (spawn to the answer)', 'p50 ms', 'vs bare', 'CPU p50 ms', 'CPU vs bare'],
       ['bare node + better-sqlite3 + http, a count (peer; plain copy)', fmt(b), '1.00x', fmt(bc), '1.00x'],
       ['htmp web host, first answer (auth.status)', fmt(first), `${(first / b).toFixed(2)}x`, fmt(hc), `${(hc / bc).toFixed(2)}x`],
+      ...(OTHER ? [[`the other build (--compare ${values.compare}), first answer`, fmt(median(otherTimes)), `${(median(otherTimes) / b).toFixed(2)}x`, fmt(median(otherCpu)), `${(median(otherCpu) / bc).toFixed(2)}x`]] : []),
       ['htmp web host, signed in (auth.signIn answered)', fmt(signed), `${(signed / b).toFixed(2)}x`, '', ''],
       ['htmp web host, first data (cases.today after sign-in)', fmt(today), `${(today / b).toFixed(2)}x`, '', ''],
     ]);

@@ -21,6 +21,7 @@
  * Dates are 'YYYY-MM-DD'. "Today" is the Kazakhstan date unless `today` pins it (tests, screens).
  */
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { AbroadCategory, AbroadText, ConfirmationId, DiseaseGroup, EligibilityResult, RoutesDocument, RouteSnapshot, StepSchedule, TransplantKind } from '../domain/abroad';
 import { CONFIRMATION_IDS, TRANSPLANT_KINDS } from '../domain/abroad';
 import type { PdfFile } from './protocols';
@@ -69,7 +70,7 @@ export const abroadCreateSchema = z
   })
   .strict();
 
-export const abroadSchemas = {
+export const abroadSchemas = lazySchemas(['abroad'], () => ({
   /** The routes (effective document), where they come from and the one in force today. */
   'abroad.reference': z.object({ today: isoDate.optional() }).strict(),
   /** Replaces the routes with a document (e.g. from a file); validated first; running requests keep theirs. */
@@ -133,7 +134,7 @@ export const abroadSchemas = {
   'abroad.summary': z.object({ year: z.number().int().min(2000).max(2100), today: isoDate.optional() }).strict(),
   'abroad.summaryPdf': z.object({ year: z.number().int().min(2000).max(2100), lang: z.enum(ABROAD_DOC_LANGS), today: isoDate.optional() }).strict(),
   'abroad.summaryXlsx': z.object({ year: z.number().int().min(2000).max(2100), lang: z.enum(ABROAD_DOC_LANGS), today: isoDate.optional() }).strict(),
-};
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Results

@@ -9,6 +9,7 @@
  * Rules and steps: shared/domain/aftercare.ts. Dates are 'YYYY-MM-DD' in Kazakhstan time.
  */
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { AfterStep, DeadlineStepId } from '../domain/aftercare';
 import type { CaseStatus, InformChannel, PortalStatus } from './cases';
 
@@ -27,7 +28,7 @@ export const FOLLOW_UP_REMINDER_DAYS = 30;
 export const OVERDUE_STEPS = ['review', 'hospitalization_date', 'inform', 'follow_up'] as const;
 export type OverdueStepId = (typeof OVERDUE_STEPS)[number];
 
-export const aftercareSchemas = {
+export const aftercareSchemas = lazySchemas(['aftercare'], () => ({
   /** The steps of a case with their due dates, and every recorded event with who and when. */
   'aftercare.timeline': z.object({ caseId: uuid, today: isoDate.optional() }).strict(),
   /**
@@ -84,7 +85,7 @@ export const aftercareSchemas = {
       note: text(2000).nullable().optional(),
     })
     .strict(),
-};
+}));
 
 export interface PatientRef {
   iin: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { NoteText } from '../domain/note-text';
 import { MEMBER_ROLES, type DueView } from './cases';
 
@@ -108,7 +109,7 @@ export interface CalendarView {
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-export const appSchemas = {
+export const appSchemas = lazySchemas(['app', 'calendar', 'db', 'settings'], () => ({
   'app.info': z.object({}).strict(),
   'db.info': z.object({}).strict(),
   'db.check': z.object({}).strict(),
@@ -165,7 +166,7 @@ export const appSchemas = {
   'calendar.reset': z.object({}).strict(),
   /** The day a span of working days ends, counted from a local date-time (CLI `htmp deadline`). */
   'calendar.deadline': z.object({ from: z.string().max(40), workingDays: z.number().int().min(0).max(366) }).strict(),
-};
+}));
 
 export interface AppMethods {
   'app.info': { args: Record<string, never>; result: AppInfo };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import { LANGS, type Lang } from './app';
 
 export const ROLES = ['admin', 'secretary', 'viewer'] as const;
@@ -76,7 +77,7 @@ const auditFilter = {
   action: z.string().min(1).max(60).optional(),
 };
 
-export const authSchemas = {
+export const authSchemas = lazySchemas(['audit', 'auth', 'db', 'files', 'users'], () => ({
   'auth.status': z.object({}).strict(),
   'auth.setup': z.object({ login, displayName, passphrase: newPassphrase }).strict(),
   'auth.signIn': z.object({ login, passphrase }).strict(),
@@ -120,7 +121,7 @@ export const authSchemas = {
   'audit.exportPdf': z.object({ ...auditFilter, lang: z.enum(LANGS) }).strict(),
   /** A new data key: the database and every stored file re-encrypted (admin; own passphrase). */
   'db.rekey': z.object({ passphrase }).strict(),
-};
+}));
 
 type A<M extends keyof typeof authSchemas> = z.infer<(typeof authSchemas)[M]>;
 

@@ -36,6 +36,7 @@
  * depend on it accept `today` so tests and screens can pin it.
  */
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { CatalogueLookup as PacketCatalogueLookup, Finding } from '../domain/packet';
 import type { FundingResult } from '../domain/funding';
 import type { IinCheck } from '../domain/iin';
@@ -249,7 +250,7 @@ const listArgs = z
   })
   .strict();
 
-export const casesSchemas = {
+export const casesSchemas = lazySchemas(['cases'], () => ({
   'cases.list': listArgs,
   'cases.get': z.object({ id: uuid }).strict(),
   /** Create (no id) or update a case; never refuses content, returns findings with the case. */
@@ -353,7 +354,7 @@ export const casesSchemas = {
     .strict(),
   /** `limit`: the first cases of each list (default 50); the rest through `cases.list` from `next`. */
   'cases.today': z.object({ today: isoDate.optional(), limit: z.number().int().min(1).max(MAX_PAGE).optional() }).strict(),
-};
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Results.

@@ -1,5 +1,6 @@
 import type { NoteText } from '../domain/note-text';
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { Lang } from './app';
 
 /** The catalogue area's API: editions of the HTMP list, code pages, search, diff, local additions. */
@@ -21,7 +22,7 @@ const code = z.string().trim().min(1).max(40);
 const editionId = z.string().min(1).max(100);
 const lang = z.enum(['kk', 'ru']);
 
-export const catalogueSchemas = {
+export const catalogueSchemas = lazySchemas(['catalogue'], () => ({
   'catalogue.editions': z.object({}).strict(),
   'catalogue.show': z.object({ code, on: isoDate.optional() }).strict(),
   'catalogue.search': z
@@ -42,7 +43,7 @@ export const catalogueSchemas = {
   'catalogue.removeTranslation': z.object({ id: z.string().min(1).max(100) }).strict(),
   'catalogue.saveNote': z.object({ code, id: z.string().min(1).max(100).optional(), text: z.string().trim().min(1).max(5000) }).strict(),
   'catalogue.removeNote': z.object({ id: z.string().min(1).max(100) }).strict(),
-};
+}));
 
 /** Where a name was taken from: an edition of the list, the characteristics, or a local translation. */
 export interface NameSource {

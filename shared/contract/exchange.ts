@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 
 /** The exchange area's API: bundles (sync, backup, catalogue, referral), trust, conflicts, jobs. */
 
@@ -163,7 +164,7 @@ export interface ReferralAnswerView {
 /** A backup passphrase: like a user's, at least 10 characters. */
 const backupPassphrase = z.string().min(10).max(1024);
 
-export const exchangeSchemas = {
+export const exchangeSchemas = lazySchemas(['exchange', 'shell'], () => ({
   'exchange.identity': z.object({}).strict(),
   'exchange.peers': z.object({}).strict(),
   'exchange.trustPeer': z
@@ -232,7 +233,7 @@ export const exchangeSchemas = {
    * page names the file by its outgoing name only, never a path; other hosts download instead.
    */
   'shell.saveFile': z.object({ name: z.string().min(1).max(255) }).strict(),
-};
+}));
 
 type A<M extends keyof typeof exchangeSchemas> = z.infer<(typeof exchangeSchemas)[M]>;
 

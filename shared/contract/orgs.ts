@@ -20,6 +20,7 @@
  * Dates are 'YYYY-MM-DD' (Kazakhstan local dates); "today" defaults to Kazakhstan's date.
  */
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { ApplicationData, AssessStatus, AssessedRequirement } from '../domain/conformity';
 import { PERMIT_KINDS } from '../domain/conformity';
 import type { ImportRowError, OrgClean } from '../domain/orgs';
@@ -144,7 +145,7 @@ export type UpdateKind = (typeof UPDATE_KINDS)[number];
 /** Point 29 kinds (10 working days) and point 30 kinds (30 calendar days). */
 export const POINT29_KINDS: readonly UpdateKind[] = ['staff_left', 'staff_replaced', 'device_fault'];
 
-export const orgsSchemas = {
+export const orgsSchemas = lazySchemas(['conformity', 'orgs'], () => ({
   /** The registry: text search (folded), filters, one page. */
   'orgs.list': z
     .object({
@@ -242,7 +243,7 @@ export const orgsSchemas = {
   /** Point 30: reissues the conclusion for the new code (or name) of a code/name update. */
   'conformity.reissue': z.object({ updateId: uuid, date: isoDate, signer: signerSchema }).strict(),
   'conformity.listUpdates': z.object({ open: z.boolean().optional(), orgId: uuid.optional(), today: isoDate.optional() }).strict(),
-};
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Results

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import { LANGS, type Lang } from './app';
 import { memberSchema, type Member } from './cases';
 
@@ -33,7 +34,7 @@ const uuid = z.string().min(1).max(64);
 /** A draft's JSON may not exceed this many characters (a form is a few kilobytes). */
 export const MAX_DRAFT_CHARS = 256 * 1024;
 
-export const prefsSchemas = {
+export const prefsSchemas = lazySchemas(['prefs'], () => ({
   'prefs.get': z.object({}).strict(),
   'prefs.set': z
     .object({
@@ -44,7 +45,7 @@ export const prefsSchemas = {
   'prefs.putDraft': z.object({ caseId: uuid, base: z.string().max(64), form: z.unknown() }).strict(),
   'prefs.getDraft': z.object({ caseId: uuid }).strict(),
   'prefs.dropDraft': z.object({ caseId: uuid }).strict(),
-};
+}));
 
 export interface PrefsMethods {
   'prefs.get': { args: Record<string, never>; result: PrefsView };

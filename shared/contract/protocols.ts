@@ -12,6 +12,7 @@
  * dialog); the core itself (web host, CLI) answers `protocols.print_unavailable`.
  */
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { DecisionOutcome, ProtocolDoc, RefusalReason } from '../documents';
 
 const isoDate = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'date');
@@ -23,7 +24,7 @@ export const MAX_PRINT_BYTES = 20 * 1024 * 1024;
 
 const period = { from: isoDate, to: isoDate };
 
-export const protocolsSchemas = {
+export const protocolsSchemas = lazySchemas(['protocols', 'shell'], () => ({
   /** What can be done with a case's protocol: its decision, whether its statement is stored. */
   'protocols.forCase': z.object({ caseId: uuid }).strict(),
   /** The protocol of the case's issued decision as PDF (the stored statement when issued). */
@@ -50,7 +51,7 @@ export const protocolsSchemas = {
   'shell.printPdf': z
     .object({ pdfBase64: z.string().min(8).max(Math.ceil(MAX_PRINT_BYTES / 3) * 4 + 8), title: z.string().max(300).optional() })
     .strict(),
-};
+}));
 
 export type DocLangArg = z.infer<typeof docLangSchema>;
 export type LayoutArg = z.infer<typeof layoutSchema>;

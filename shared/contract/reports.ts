@@ -7,6 +7,7 @@
  * derived `report_facts` table, kept by electron/core/aftercare/facts.ts.
  */
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { FundingChannel, HtmpSection } from '../domain/funding';
 import type { Measures } from '../domain/reports';
 import type { OverdueStepId } from './aftercare';
@@ -17,7 +18,7 @@ export const reportLangSchema = z.enum(['kk', 'ru']);
 /** The longest dashboard period (a longer one is refused: the monthly chart would be unreadable). */
 export const MAX_DASHBOARD_MONTHS = 120;
 
-export const reportsSchemas = {
+export const reportsSchemas = lazySchemas(['reports'], () => ({
   /** The dashboard's numbers for cases received in the period (inclusive); "overdue now" on `today`. */
   'reports.dashboard': z.object({ from: isoDate, to: isoDate, today: isoDate.optional(), lang: reportLangSchema.optional() }).strict(),
   /** The annual report's numbers for a reporting year. */
@@ -30,7 +31,7 @@ export const reportsSchemas = {
   'reports.status': z.object({ today: isoDate.optional(), year: year.optional() }).strict(),
   /** Marks (or, with null, unmarks) the annual report of a year as submitted to the authority. */
   'reports.markSubmitted': z.object({ year, submittedOn: isoDate.nullable(), note: z.string().max(2000).nullable().optional() }).strict(),
-};
+}));
 
 export type ReportLang = z.infer<typeof reportLangSchema>;
 

@@ -7,6 +7,7 @@
  * grouping shows at once everywhere.
  */
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 import type { CriterionId, Level, ScoreSheet, Sensitivity, SheetsMean } from '../domain/scoring';
 import type { TransferInput, TransferResult } from '../domain/transfer';
 import type { ZoneConfig } from '../domain/regions';
@@ -55,7 +56,7 @@ const transferInput = z
   })
   .strict();
 
-export const scoringSchemas = {
+export const scoringSchemas = lazySchemas(['scoring', 'transfer'], () => ({
   'scoring.list': z.object({ technologyKey: z.string().max(300).optional() }).strict(),
   'scoring.get': z.object({ id: z.string().min(1).max(100) }).strict(),
   'scoring.save': z
@@ -88,7 +89,7 @@ export const scoringSchemas = {
   'transfer.evaluate': transferInput,
   'transfer.report': z.object({ year: z.number().int().optional() }).strict(),
   'transfer.importCsv': z.object({ text: z.string().max(20_000_000), dryRun: z.boolean().optional() }).strict(),
-};
+}));
 
 export type ScoreArgs = z.infer<(typeof scoringSchemas)['scoring.evaluate']>;
 export type SaveSheetArgs = z.input<(typeof scoringSchemas)['scoring.save']>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazySchemas } from './lazy';
 
 /**
  * The first-start guide (issue 13): what must be set before the first protocol, step by step.
@@ -51,11 +52,11 @@ export interface SetupStatus {
   };
 }
 
-export const setupSchemas = {
+export const setupSchemas = lazySchemas(['setup'], () => ({
   'setup.status': z.object({}).strict(),
   /** Confirms that the user checked the year's working days against the official calendar. */
   'setup.confirmCalendar': z.object({ year: z.number().int().min(2000).max(2100) }).strict(),
-};
+}));
 
 export interface SetupMethods {
   'setup.status': { args: Record<string, never>; result: SetupStatus };

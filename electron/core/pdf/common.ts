@@ -1,6 +1,7 @@
 import type { CommissionInfo, DocLang, IsoDate, IsoDateTime, LocalizedText, PdfLang } from '../../../shared/documents';
 import { PDF_FONT_FAMILY } from './fonts';
 import type { MessageParams, PdfTranslate } from './i18n';
+import { qrCanvas } from './qr';
 
 /** A pdfmake content node (kept loose: pdfmake has no types of its own). */
 export type Content = string | Content[] | { [key: string]: unknown };
@@ -179,7 +180,8 @@ export function titleRow(left: Content, verification: string): Content {
   return {
     columns: [
       { width: '*', stack: [left] },
-      { width: QR_SIZE, qr: verification, fit: QR_SIZE, eccLevel: 'M', margin: [0, 0, 0, 0] },
+      // The code drawn by qr.ts (pdfmake's modules, fewer rectangles); `qrText` says what it encodes.
+      { width: QR_SIZE, canvas: qrCanvas(verification, QR_SIZE, 'M'), qrText: verification, margin: [0, 0, 0, 0] },
     ],
     columnGap: 14,
   };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pdfmake from 'pdfmake';
-import { installFontCache } from './font-cache';
+import { installFontCache, shareFontFiles } from './font-cache';
 
 /** The font family name documents use (DejaVu Sans: full Kazakh and Russian Cyrillic). */
 export const PDF_FONT_FAMILY = 'HtmpDejaVuSans';
@@ -44,6 +44,7 @@ export function registerPdfFonts(assetsDir: string): void {
     descriptor[style] = full;
   }
   allowedFiles = new Set(Object.values(descriptor));
+  shareFontFiles(Object.values(descriptor));
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((p) => allowedFiles.has(path.resolve(p)));
   pdfmake.addFonts({

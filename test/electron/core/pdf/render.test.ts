@@ -14,6 +14,8 @@ import {
   statementHash,
 } from '../../../../electron/core/pdf/index';
 import { appRoot } from '../../../../electron/core/paths';
+import { QR_SIZE } from '../../../../electron/core/pdf/common';
+import { qrCanvas } from '../../../../electron/core/pdf/qr';
 import * as fx from './fixtures';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-pdf-'));
@@ -171,7 +173,11 @@ describe('verification', () => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === 'object') {
         const rec = node as Record<string, unknown>;
-        if (typeof rec['qr'] === 'string') qrs.push(rec['qr']);
+        if (typeof rec['qrText'] === 'string') {
+          qrs.push(rec['qrText']);
+          // What is drawn is the code of that text (qr.ts: pdfmake's encoder, merged rectangles).
+          expect(rec['canvas']).toEqual(qrCanvas(rec['qrText'], QR_SIZE, 'M'));
+        }
         Object.values(rec).forEach(walk);
       }
     };
