@@ -13,7 +13,7 @@ const CURSOR_VERSION = 1;
 /**
  * A page of the journal of refusals: the issued refusals of the period in the journal's order
  * (decision date, protocol year and number, decision id), continued after the last one shown
- * (key paging in the partial index `decisions_refusals`, 0018-register-counts): a page late in a
+ * (key paging in the partial index `decisions_refusal_pages`, 0019-register-journal): a page late in a
  * year costs what the first does.
  */
 export function refusalJournalPage(ctx: CoreContext, a: { from?: string | undefined; to?: string | undefined; after?: string | undefined; limit?: number | undefined; withTotal?: boolean | undefined }): RefusalJournalPage {
@@ -31,13 +31,13 @@ export function refusalJournalPage(ctx: CoreContext, a: { from?: string | undefi
     `SELECT d.id AS decision_id, d.case_id, d.decided_on, d.reason, d.protocol_year, d.protocol_number,
             c.htmp_code, c.diagnosis_icd10, c.diagnosis_text, c.received_date, c.urgency, c.inpatient,
             p.iin, p.last_name, p.first_name, p.middle_name, p.primary_care_org, p.insured
-     FROM decisions d INDEXED BY decisions_refusals JOIN cases c ON c.id = d.case_id JOIN patients p ON p.id = c.patient_id
+     FROM decisions d INDEXED BY decisions_refusal_pages JOIN cases c ON c.id = d.case_id JOIN patients p ON p.id = c.patient_id
      ${page.where} ORDER BY d.decided_on, d.protocol_year, d.protocol_number, d.id LIMIT ?`,
   ).all(...page.params, limit + 1) as JournalRow[];
   const more = rows.length > limit;
   if (more) rows.length = limit;
   const last = rows.at(-1);
-  const total = a.withTotal === false ? null : (prepared(ctx, `SELECT count(*) AS n FROM decisions d INDEXED BY decisions_refusals ${filter.where}`).get(...filter.params) as { n: number }).n;
+  const total = a.withTotal === false ? null : (prepared(ctx, `SELECT count(*) AS n FROM decisions d INDEXED BY decisions_refusal_pages ${filter.where}`).get(...filter.params) as { n: number }).n;
   return {
     from: a.from ?? null,
     to: a.to ?? null,

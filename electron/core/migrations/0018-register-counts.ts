@@ -12,8 +12,7 @@ import type { Migration } from './types';
  * Rebuilt from the cases here (idempotent: the triggers and table are created if absent and the
  * counts recomputed).
  *
- * The journal of refusals is paged by key like the register (cases/journal.ts): a partial index
- * of the issued refusals in the journal's order holds each page and its count.
+ * (The journal's page index and counts that drop a status at zero: 0019-register-journal.)
  */
 export const m0018RegisterCounts: Migration = {
   version: 18,
@@ -34,7 +33,6 @@ export const m0018RegisterCounts: Migration = {
         UPDATE case_status_counts SET n = n - 1 WHERE status = old.status;
         INSERT INTO case_status_counts (status, n) VALUES (new.status, 1) ON CONFLICT (status) DO UPDATE SET n = n + 1;
       END;
-      CREATE INDEX IF NOT EXISTS decisions_refusals ON decisions (decided_on, protocol_year, protocol_number, id) WHERE outcome = 'refused' AND state = 'issued';
       DELETE FROM case_status_counts;
       INSERT INTO case_status_counts (status, n) SELECT status, count(*) FROM cases GROUP BY status;
     `);
