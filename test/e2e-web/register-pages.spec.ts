@@ -1,5 +1,5 @@
 import { expect, test, TEST_COMMISSION } from './fixtures';
-import { shot } from './support';
+import { LAST_NAMES, numberedIin, shot } from './support';
 
 // Today and the journal of refusals by pages (issue 17): the first page with the exact total,
 // the rest read by key with "more", in Kazakh and Russian.
@@ -9,25 +9,14 @@ const MEMBERS = [
   { name: 'Ким Л.', role: 'member' },
   { name: 'Омарова Д.', role: 'secretary' },
 ];
-const LAST = ['Абаев', 'Ержанова', 'Сапаров', 'Омарова', 'Ким', 'Тоқтарова'];
 
-/** A valid IIN for a birth date (century digit 3: a man born in the 1900s). */
-function iin(n: number): string {
-  const base = `80${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}3${String(1000 + n).padStart(4, '0')}`;
-  const w1 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const w2 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
-  const d = [...base].map(Number);
-  let c = d.reduce((s, x, i) => s + x * w1[i]!, 0) % 11;
-  if (c === 10) c = d.reduce((s, x, i) => s + x * w2[i]!, 0) % 11;
-  return c === 10 ? iin(n + 5000) : base + String(c);
-}
 
 /** An incomplete packet (identity only), received early this year: overdue today. */
 function caseFile(n: number, year: string) {
   return {
     case: {
       receivedAt: `${year}-02-${String(2 + (n % 20)).padStart(2, '0')}T${String(9 + (n % 8)).padStart(2, '0')}:00`,
-      patient: { iin: iin(n), lastName: LAST[n % LAST.length]!, firstName: 'Ерлан' },
+      patient: { iin: numberedIin(n), lastName: LAST_NAMES[n % LAST_NAMES.length]!, firstName: 'Ерлан' },
       htmpCode: '54.970.059',
       urgency: 'planned',
       inpatient: n % 4 === 0,

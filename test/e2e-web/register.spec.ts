@@ -1,28 +1,17 @@
 import { expect, test } from './fixtures';
-import { shot } from './support';
+import { LAST_NAMES, numberedIin, shot } from './support';
 
 // The register at more than a page of cases (issue 17): pages read by key, the search by name
 // and IIN through the trigram index, in Kazakh and Russian.
 
-const LAST = ['Абаев', 'Ержанова', 'Сапаров', 'Омарова', 'Ким', 'Тоқтарова'];
 
-/** A valid IIN for a birth date (century digit 3: a man born in the 1900s). */
-function iin(n: number): string {
-  const base = `80${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}3${String(1000 + n).padStart(4, '0')}`;
-  const w1 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const w2 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
-  const d = [...base].map(Number);
-  let c = d.reduce((s, x, i) => s + x * w1[i]!, 0) % 11;
-  if (c === 10) c = d.reduce((s, x, i) => s + x * w2[i]!, 0) % 11;
-  return c === 10 ? iin(n + 5000) : base + String(c);
-}
 
 function caseFile(n: number, lastName: string) {
   const day = `2026-03-${String(2 + (n % 20)).padStart(2, '0')}`;
   return {
     case: {
       receivedAt: `${day}T${String(9 + (n % 8)).padStart(2, '0')}:00`,
-      patient: { iin: iin(n), lastName, firstName: 'Ерлан' },
+      patient: { iin: numberedIin(n), lastName, firstName: 'Ерлан' },
       htmpCode: '54.970.059',
       urgency: 'planned',
       inpatient: false,
@@ -34,7 +23,7 @@ function caseFile(n: number, lastName: string) {
 }
 
 test('kk and ru: 120 cases page by page (next, next, back), search by a name typed without Kazakh letters', async ({ app }) => {
-  await app.api('cases.importBatch', { cases: Array.from({ length: 119 }, (_, n) => caseFile(n, LAST[n % LAST.length]!)) });
+  await app.api('cases.importBatch', { cases: Array.from({ length: 119 }, (_, n) => caseFile(n, LAST_NAMES[n % LAST_NAMES.length]!)) });
   await app.api('cases.importBatch', { cases: [caseFile(500, 'Нұрланов')] });
   const page = await app.open();
   await page.getByTestId('lang-kk').click();
@@ -68,7 +57,7 @@ test('kk and ru: 120 cases page by page (next, next, back), search by a name typ
   await expect(range).toHaveText('1–1 из 1');
   await shot(page, 'ru-register-search');
   // The IIN's first digits find it too.
-  await page.getByTestId('filter-query').fill(iin(500).slice(0, 7));
+  await page.getByTestId('filter-query').fill(numberedIin(500).slice(0, 7));
   await expect(page.getByTestId('case-row')).toHaveCount(1);
   await page.getByTestId('filter-query').fill('ержанова');
   await expect(range).toHaveText('1–20 из 20');

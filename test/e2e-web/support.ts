@@ -24,6 +24,15 @@ export function iin(first11: string): string {
   return `${first11}${c}`;
 }
 
+/** Surnames for generated registers (Kazakh and Russian spellings). */
+export const LAST_NAMES = ['Абаев', 'Ержанова', 'Сапаров', 'Омарова', 'Ким', 'Тоқтарова'];
+
+/** The n-th of many distinct valid IINs (men born in the 1980s), for generated registers. */
+export function numberedIin(n: number): string {
+  const first11 = `80${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}3${String(1000 + n).padStart(4, '0')}`;
+  return iinCheckDigit(first11) === null ? numberedIin(n + 5000) : iin(first11);
+}
+
 /** A complete paper case (00.50, born 1985-06-15, received 2026-11-20) for `cases.save`, ready to register. */
 export function completeCase(patient: { iin: string; lastName: string }): Record<string, unknown> {
   return {
