@@ -38,13 +38,35 @@ function Modal({ labelledBy, testId, onClose, children }: { labelledBy: string; 
   );
 }
 
+/** A box to tick before the accept button works, then accept or reject (`<prefix>-confirm`, `<prefix>-accept`). */
+function ConfirmThenAnswer({ prefix, texts, onAccept, onReject }: { prefix: string; texts: 'keyChange' | 'rollback'; onAccept: () => void; onReject: () => void }) {
+  const { t } = useTranslation('exchange');
+  const [checked, setChecked] = useState(false);
+  return (
+    <>
+      <div className="form">
+        <label className="inline">
+          <input type="checkbox" checked={checked} onChange={(e) => setChecked(e.target.checked)} data-testid={`${prefix}-confirm`} autoFocus /> {t(`${texts}.confirm`)}
+        </label>
+      </div>
+      <div className="actions" style={{ marginTop: 14 }}>
+        <button type="button" className="primary" disabled={!checked} onClick={onAccept} data-testid={`${prefix}-accept`}>
+          {t(`${texts}.accept`)}
+        </button>
+        <button type="button" onClick={onReject}>
+          {t(`${texts}.reject`)}
+        </button>
+      </div>
+    </>
+  );
+}
+
 /**
  * A known laptop's key changed: old and new fingerprint side by side, and a confirmation of its
  * own (a phone call), beyond what trusting a new sender asks.
  */
 function KeyChangeDialog({ ask, onAccept, onReject }: { ask: TrustAsk; onAccept: () => void; onReject: () => void }) {
   const { t } = useTranslation('exchange');
-  const [checked, setChecked] = useState(false);
   return (
     <Modal labelledBy="keychange-title" testId="keychange-dialog" onClose={onReject}>
       <h2 id="keychange-title">{t('keyChange.title')}</h2>
@@ -56,19 +78,7 @@ function KeyChangeDialog({ ask, onAccept, onReject }: { ask: TrustAsk; onAccept:
         {t('keyChange.after')}: <strong style={{ fontFamily: 'monospace', fontSize: '1.2em' }} data-testid="keychange-new">{ask.fingerprint}</strong>
       </p>
       <p className="muted">{t('keyChange.compare')}</p>
-      <div className="form">
-        <label className="inline">
-          <input type="checkbox" checked={checked} onChange={(e) => setChecked(e.target.checked)} data-testid="keychange-confirm" autoFocus /> {t('keyChange.confirm')}
-        </label>
-      </div>
-      <div className="actions" style={{ marginTop: 14 }}>
-        <button type="button" className="primary" disabled={!checked} onClick={onAccept} data-testid="keychange-accept">
-          {t('keyChange.accept')}
-        </button>
-        <button type="button" onClick={onReject}>
-          {t('keyChange.reject')}
-        </button>
-      </div>
+      <ConfirmThenAnswer prefix="keychange" texts="keyChange" onAccept={onAccept} onReject={onReject} />
     </Modal>
   );
 }
@@ -76,7 +86,6 @@ function KeyChangeDialog({ ask, onAccept, onReject }: { ask: TrustAsk; onAccept:
 /** A catalogue update that is not a step forward: which editions go, then an explicit yes. */
 export function RollbackDialog({ removed, onAccept, onReject }: { removed: string[]; onAccept: () => void; onReject: () => void }) {
   const { t } = useTranslation('exchange');
-  const [checked, setChecked] = useState(false);
   return (
     <Modal labelledBy="rollback-title" testId="rollback-dialog" onClose={onReject}>
       <h2 id="rollback-title">{t('rollback.title')}</h2>
@@ -93,19 +102,7 @@ export function RollbackDialog({ removed, onAccept, onReject }: { removed: strin
       ) : (
         <p>{t('rollback.noneRemoved')}</p>
       )}
-      <div className="form">
-        <label className="inline">
-          <input type="checkbox" checked={checked} onChange={(e) => setChecked(e.target.checked)} data-testid="rollback-confirm" autoFocus /> {t('rollback.confirm')}
-        </label>
-      </div>
-      <div className="actions" style={{ marginTop: 14 }}>
-        <button type="button" className="primary" disabled={!checked} onClick={onAccept} data-testid="rollback-accept">
-          {t('rollback.accept')}
-        </button>
-        <button type="button" onClick={onReject}>
-          {t('rollback.reject')}
-        </button>
-      </div>
+      <ConfirmThenAnswer prefix="rollback" texts="rollback" onAccept={onAccept} onReject={onReject} />
     </Modal>
   );
 }
