@@ -180,12 +180,19 @@ function checkProtocol(doc: Rec): string | null {
   return null;
 }
 
-function checkRefusalJournal(doc: Rec): string | null {
+/** The head of a list document (journal, register): period, commission, secretary, generation time. */
+function checkListHead(doc: Rec): string | null {
   return (
     checkPeriod(doc['period']) ??
     checkCommission(doc['commission'], 'commission') ??
     (optLocalized(doc['secretary']) ? null : 'secretary') ??
-    (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
+    (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt')
+  );
+}
+
+function checkRefusalJournal(doc: Rec): string | null {
+  return (
+    checkListHead(doc) ??
     checkRows(doc['rows'], (row, p) =>
       fields(row, p, { number: str, date: isIsoDate, patientName: str, iin, code, name: namePair, reason: oneOf(REFUSAL_REASONS), inpatient: optBool }),
     )
@@ -194,10 +201,7 @@ function checkRefusalJournal(doc: Rec): string | null {
 
 function checkRegister(doc: Rec): string | null {
   return (
-    checkPeriod(doc['period']) ??
-    checkCommission(doc['commission'], 'commission') ??
-    (optLocalized(doc['secretary']) ? null : 'secretary') ??
-    (isIsoDateTime(doc['generatedAt']) ? null : 'generatedAt') ??
+    checkListHead(doc) ??
     checkRows(doc['rows'], (row, p) =>
       fields(row, p, {
         number: str,

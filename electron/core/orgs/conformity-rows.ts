@@ -7,14 +7,9 @@ import type { CoreContext } from '../context';
 import type { Row } from '../store';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-export const json = <T>(s: string | null, fallback: T): T => {
-  if (s === null) return fallback;
-  try {
-    return JSON.parse(s) as T;
-  } catch {
-    return fallback;
-  }
-};
+import { json } from '../cases/rows';
+
+export { json };
 // Rows
 
 export interface ApplicationRow {
