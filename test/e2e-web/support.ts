@@ -1,4 +1,5 @@
-/** Helpers the e2e specs share: screenshots on demand, the new-case form, a complete case made through the API. */
+/** Helpers the e2e specs share: screenshots on demand, the axe scan, the new-case form, a complete case made through the API. */
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { iinCheckDigit } from '../../shared/domain/iin';
 import { expect } from './fixtures';
@@ -8,6 +9,16 @@ const shots = process.env.HTMP_SHOTS;
 /** A screenshot into $HTMP_SHOTS (nothing when it is not set). */
 export async function shot(page: Page, name: string): Promise<void> {
   if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
+}
+
+const BLOCKING = new Set(['moderate', 'serious', 'critical']);
+
+/** axe-core over the page: each violation of impact moderate or higher, named with its rule, impact and elements. */
+export async function axeScan(page: Page, where: string): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return r.violations
+    .filter((v) => BLOCKING.has(v.impact ?? ''))
+    .map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
 /** Starts a new case from the register. */

@@ -45,7 +45,7 @@ export function SummaryView() {
     }
     setError(undefined);
   };
-  const chart = s
+  const chart = s && s.steps.length > 0
     ? summaryStepsChart({ steps: s.steps.map((x) => ({ route: `${x.routeId} v${x.routeVersion}`, n: x.n, norm: x.norm, completed: x.completed, mean: fmt(x.meanDays) })) }, (k, p) => t(k, p ?? {}))
     : null;
   return (
@@ -74,7 +74,7 @@ export function SummaryView() {
       {s && (
         <>
           <p>{t('ui.summary.totals', { total: s.total, contracted: s.contracted })}</p>
-          <h3>{t('ui.summary.byGroup')}</h3>
+          <h2>{t('ui.summary.byGroup')}</h2>
           <table className="grid compact" data-testid="abroad-summary-groups">
             <thead>
               <tr>
@@ -95,9 +95,9 @@ export function SummaryView() {
               ))}
             </tbody>
           </table>
-          <h3>{t('ui.summary.steps')}</h3>
-          {chart && <SpecChart spec={chart} height={260} testId="abroad-summary-chart" />}
-          <h3>{t('ui.summary.late')}</h3>
+          <h2>{t('ui.summary.steps')}</h2>
+          {chart ? <SpecChart spec={chart} height={260} testId="abroad-summary-chart" /> : <p className="muted">{t('ui.summary.none')}</p>}
+          <h2>{t('ui.summary.late')}</h2>
           {s.late.length === 0 ? (
             <p className="muted">{t('ui.summary.none')}</p>
           ) : (
