@@ -226,6 +226,9 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       `UPDATE exchange_conflicts SET status = 'resolved', resolution = 'remote_resolution', resolved_at = ? WHERE status = 'open' AND change_id IN (SELECT value FROM json_each(?))`,
     ),
     addResolution: ctx.db.prepare('INSERT OR IGNORE INTO exchange_resolutions (change_id, resolves) VALUES (?, ?)'),
+    traced: ctx.db
+      .prepare('SELECT EXISTS (SELECT 1 FROM change_log WHERE table_name = ? AND record_id = ?) OR EXISTS (SELECT 1 FROM exchange_conflicts WHERE table_name = ? AND record_id = ?)')
+      .pluck(),
   };
   // The ids of compacted changes (change_seen): none on a new laptop until a state row brings
   // some, and then no key to compute and look up for each of its tens of thousands of changes.
@@ -274,6 +277,17 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       else res.conflicts++;
     }
   };
+  // Records this import created where nothing of them was here before (no row, no change-log
+  // row, no conflict, no compacted id): a later change of such a record in the same bundle cannot
+  // have been seen here, nor meet a local delete, so its look-ups are skipped. Bounded: past the
+  // cap the look-ups simply run (a bundle of a million changes stays within its memory).
+  const fresh = new Set<string>();
+  const FRESH_CAP = 250_000;
+  const freshKey = (c: { table: string; recordId: string }): string => `${c.table}\u0000${c.recordId}`;
+  const untraced = (c: { table: string; recordId: string }): boolean => {
+    if (st.traced.get(c.table, c.recordId, c.table, c.recordId) !== 0) return false;
+    return !anyCompacted || st.compacted.get(recordKey(c.table, c.recordId)) === undefined;
+  };
   const superseded = (c: SyncChange): boolean => bundleResolves.has(c.changeId) || st.resolved.get(c.changeId) !== undefined;
   const apply = (record: ChangeRecord): void => ctx.store.applyRemote(record, { savepoint: false });
 
@@ -312,12 +326,25 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   };
 
   const applyOne = (c: SyncChange): void => {
-    if (seen(c)) {
-      res.unchanged++;
+    const key = freshKey(c);
+    const isFresh = fresh.has(key);
+    const record: ChangeRecord = { changeId: c.changeId, table: c.table, recordId: c.recordId, op: c.op, fields: c.fields, installationId: c.installationId, at: c.at, origin: m.bundleId };
+    let row = c.op === 'insert' || isFresh ? ctx.store.get(c.table, c.recordId) : undefined;
+    if (c.op === 'insert' && !row && !isFresh && untraced(c)) {
+      // Nothing of this record here: its change cannot have been seen (a change seen here leaves
+      // its record a change-log row, a conflict or a compacted id) nor meet a local delete.
+      apply(record);
+      if (fresh.size < FRESH_CAP) fresh.add(key);
+      res.imported++;
       return;
     }
-    const row = ctx.store.get(c.table, c.recordId);
-    const record: ChangeRecord = { changeId: c.changeId, table: c.table, recordId: c.recordId, op: c.op, fields: c.fields, installationId: c.installationId, at: c.at, origin: m.bundleId };
+    if (!isFresh) {
+      if (seen(c)) {
+        res.unchanged++;
+        return;
+      }
+      if (c.op !== 'insert') row = ctx.store.get(c.table, c.recordId);
+    }
     if (c.op === 'insert' && !row) {
       if (deletedLocally(c.table, c.recordId)) {
         orphans.push(c);
@@ -340,6 +367,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       const differs = spec.columns.some((col) => c.fields[col] !== undefined && (row[col] ?? null) !== c.fields[col]![0]);
       if (differs && !superseded(c)) return conflict(c, 'delete', '*', null, null, null, lastLocal(c.table, c.recordId, null));
       apply(record);
+      fresh.delete(key); // a re-insert after it takes the general path (a local delete is in the log now)
       res.imported++;
       return;
     }
