@@ -88,6 +88,43 @@ const LAZY_PACKAGES = ['pdfmake', 'yauzl', 'yazl'];
 const BUNDLED_PACKAGES = ['zod'];
 const lazyAliases = Object.fromEntries(LAZY_PACKAGES.map((p) => [p, path.join(__dirname, 'lazy-packages', `${p}.mjs`)]));
 
+/**
+ * Node builtins a bundle loads on first use instead of at start: most commands and the web
+ * host's first answer never compress (zlib: sync bundles, packed statements) nor use the
+ * promise APIs of files and streams (backups, archives; `fs/promises` also loads readline).
+ */
+const LAZY_BUILTINS = ['node:zlib', 'node:fs/promises', 'node:stream/promises'];
+
+/**
+ * Rewrites how a bundle gets Node builtins (after esbuild; same lines, so the source map holds):
+ *
+ * - One interop wrapper per builtin instead of one per source file: esbuild turns every
+ *   `import fs from 'node:fs'` of every file into its own `__toESM(require("node:fs"), 1)`, a new
+ *   object with a getter for each of the ~100 exports of `fs` (30 files import `fs`, 32 `path`),
+ *   all made at start. The wrappers of one module are equal (the getters read the module's live
+ *   exports) and a builtin is complete when `require` returns it, so each is made once.
+ * - The builtins of LAZY_BUILTINS become stand-ins that `require` the builtin at their first use
+ *   (the bundle only reads their properties: `(0, import_node_zlib.deflateRawSync)(...)`).
+ *
+ * Bundled packages and externals keep esbuild's own helpers.
+ */
+function rewriteBuiltins(file) {
+  const code = fs.readFileSync(file, 'utf8');
+  const helper = 'var __toESM = (mod, isNodeMode, target) =>';
+  const at = code.indexOf(helper);
+  if (at < 0) return;
+  const lazy = JSON.stringify(LAZY_BUILTINS);
+  const shared =
+    `var __lazyBuiltins = new Set(${lazy}), __builtinESM = /* @__PURE__ */ new Map(), ` +
+    '__lazyBuiltin = (id, interop) => { let m; const real = () => (m ??= require(id)); return new Proxy({}, { get: (_t, k) => (interop && k === "default" ? real() : real()[k]), has: (_t, k) => k in real() }); }, ' +
+    '__toESMBuiltin = (id) => { let m = __builtinESM.get(id); if (!m) __builtinESM.set(id, (m = __lazyBuiltins.has(id) ? __lazyBuiltin(id, true) : __toESM(require(id), 1))); return m; }; ';
+  const body = code
+    .slice(at)
+    .replace(/__toESM\(require\("(node:[a-z_/]+)"\), 1\)/g, (_all, id) => `__toESMBuiltin(${JSON.stringify(id)})`)
+    .replace(/^(var [\w$]+ = )require\("(node:[a-z_/]+)"\);$/gm, (all, decl, id) => (LAZY_BUILTINS.includes(id) ? `${decl}__lazyBuiltin(${JSON.stringify(id)});` : all));
+  fs.writeFileSync(file, code.slice(0, at) + shared + body);
+}
+
 /** Bundles the Node-side entries with esbuild (synchronously; about a second). */
 function buildElectron(names = Object.keys(bundles)) {
   const esbuild = require('esbuild');
@@ -114,6 +151,7 @@ function buildElectron(names = Object.keys(bundles)) {
       logLevel: 'warning',
       legalComments: 'none',
     });
+    rewriteBuiltins(codeFile(name));
     if (CACHED.includes(name)) {
       const dir = path.dirname(bundleFile(name));
       fs.copyFileSync(path.join(__dirname, 'compile-cache.cjs'), path.join(dir, 'compile-cache.cjs'));

@@ -248,10 +248,12 @@ export function aggregateAnnual(facts: Iterable<CaseFact>, year: number): { rows
   return { rows: out, totals, bySection };
 }
 
-const rowCollator = new Intl.Collator('ru');
+// Made at the first comparison, not at import: a collator loads ICU's collation data (~10 ms of
+// every process start, the web host's first answer included, which never sorts a report).
+let rowCollator: Intl.Collator | null = null;
 /** The annual report's order: code (list order), section, provider (alphabetically). */
 export function compareAnnualRows(a: { htmpCode: string; section: HtmpSection | null; provider: string }, b: { htmpCode: string; section: HtmpSection | null; provider: string }): number {
-  return compareCodes(a.htmpCode, b.htmpCode) || (a.section ?? 9) - (b.section ?? 9) || rowCollator.compare(a.provider, b.provider);
+  return compareCodes(a.htmpCode, b.htmpCode) || (a.section ?? 9) - (b.section ?? 9) || (rowCollator ??= new Intl.Collator('ru')).compare(a.provider, b.provider);
 }
 
 /** HTMP codes in list order: numerically part by part ('35.9900' after '35.21'), then as text. */

@@ -35,7 +35,16 @@ export interface OrgRow {
   search_text: string;
 }
 
-const collators = { kk: new Intl.Collator('kk'), ru: new Intl.Collator('ru') };
+// Made at first use, not at import (a collator loads ICU's collation data at every start).
+const made: Partial<Record<'kk' | 'ru', Intl.Collator>> = {};
+const collators = {
+  get kk(): Intl.Collator {
+    return (made.kk ??= new Intl.Collator('kk'));
+  },
+  get ru(): Intl.Collator {
+    return (made.ru ??= new Intl.Collator('ru'));
+  },
+};
 
 export function orgView(r: OrgRow, duplicateBin = false): OrgView {
   return {

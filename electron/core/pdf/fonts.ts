@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pdfmake from 'pdfmake';
 import { installFontCache, shareFontFiles } from './font-cache';
+import { installQrFill } from './qr';
 
 /** The font family name documents use (DejaVu Sans: full Kazakh and Russian Cyrillic). */
 export const PDF_FONT_FAMILY = 'HtmpDejaVuSans';
@@ -31,6 +32,7 @@ let allowedFiles = new Set<string>();
  */
 export function registerPdfFonts(assetsDir: string): void {
   installFontCache(); // before pdfmake (and pdfkit) load: fonts parsed once per process
+  installQrFill();
   const dir = path.resolve(assetsDir, 'fonts');
   if (registeredFrom === dir) return;
   const descriptor: Record<string, string> = {};

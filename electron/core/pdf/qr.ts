@@ -11,6 +11,14 @@ export interface QrRect {
   h: number;
   lineWidth: number;
   color: string;
+  /** The dark modules of one code, filled together (see installQrFill); absent on the background. */
+  qrGroup?: QrGroup;
+}
+
+/** The dark rectangles of one QR code: how many, and how many the renderer has drawn so far. */
+interface QrGroup {
+  count: number;
+  drawn: number;
 }
 
 type QrEncoder = { measure(node: { qr: string; fit: number; eccLevel: string }): { _canvas: QrRect[]; _width: number } };
@@ -28,7 +36,54 @@ export function qrCanvas(text: string, fit: number, eccLevel: 'L' | 'M' | 'Q' | 
   // pdfmake's encoder, loaded with pdfmake (on first use in the app's bundles).
   encoder ??= (createRequire(path.join(appRoot(), 'package.json'))('pdfmake/js/qrEnc') as { default: QrEncoder }).default;
   const [background, ...modules] = encoder.measure({ qr: text, fit, eccLevel })._canvas;
-  return background ? [background, ...mergeRects(modules)] : [];
+  if (!background) return [];
+  const dark = mergeRects(modules);
+  // Non-enumerable: the definition stays the plain canvas (tests compare it, pdfmake copies it).
+  const group: QrGroup = { count: dark.length, drawn: 0 };
+  for (const r of dark) Object.defineProperty(r, 'qrGroup', { value: group, enumerable: false, writable: true });
+  return [background, ...dark];
+}
+
+interface PdfkitDoc {
+  lineWidth(w: number): PdfkitDoc;
+  undash(): PdfkitDoc;
+  lineJoin(j: string): PdfkitDoc;
+  lineCap(c: string): PdfkitDoc;
+  rect(x: number, y: number, w: number, h: number): PdfkitDoc;
+  fillColor(c: unknown, opacity: number): PdfkitDoc;
+  resolveColor(c: unknown, fallback: string): unknown;
+  fill(): PdfkitDoc;
+}
+type Renderer = { prototype: { renderVector(this: { pdfDocument: PdfkitDoc }, v: QrRect): void } };
+let fillInstalled = false;
+
+/**
+ * pdfmake draws each rectangle of a canvas as its own path with its own line, dash, join, cap
+ * and colour settings and its own fill (~100 for a QR code: a tenth of a warm protocol). The dark
+ * rectangles of one QR code (made by qrCanvas, consecutive in the page's items) are drawn here as
+ * ONE path of rectangles with one fill: the settings once, at the first one, the fill at the last.
+ */
+export function installQrFill(): void {
+  if (fillInstalled) return;
+  fillInstalled = true;
+  try {
+    const renderer = (createRequire(path.join(appRoot(), 'package.json'))('pdfmake/js/Renderer') as { default: Renderer }).default;
+    const original = renderer.prototype.renderVector;
+    renderer.prototype.renderVector = function (vector) {
+      const group = vector.qrGroup;
+      if (!group) return original.call(this, vector);
+      const doc = this.pdfDocument;
+      if (group.drawn === 0) {
+        doc.lineWidth(vector.lineWidth || 1).undash().lineJoin('miter').lineCap('butt');
+        doc.fillColor(doc.resolveColor(vector.color, 'black'), 1);
+      }
+      // Each rectangle still filled on its own: the same picture, pixel for pixel.
+      doc.rect(vector.x, vector.y, vector.w, vector.h).fill();
+      if (++group.drawn === group.count) group.drawn = 0;
+    };
+  } catch {
+    /* pdfmake draws every rectangle itself */
+  }
 }
 
 /** Joins adjacent equal rectangles: runs along a row, then equal runs in consecutive rows. */

@@ -24,7 +24,12 @@ const JOBS = [
   ['protocol', 'both'],
   ['scoring', 'ru'],
   ['protocol', 'ru'],
+  // Another patient and decision: words and glyphs never shaped before, beside shared ones.
+  ['other', 'kk'],
 ] as const;
+const OTHER_PATIENT = { lastName: 'Эрдоганова', firstName: 'Фируза', middleName: 'Щукинична', iin: '851130400771', birthDate: '1985-11-30' };
+const docOf = (kind: (typeof JOBS)[number][0]) =>
+  kind === 'protocol' ? fx.protocol() : kind === 'other' ? { ...fx.refusedProtocol(), patient: OTHER_PATIENT } : fx.scoringSheet();
 
 describe('pdf: font tables decoded once per process', () => {
   it('renders the same bytes with the cache as without it, whatever was rendered before', async () => {
@@ -35,15 +40,15 @@ describe('pdf: font tables decoded once per process', () => {
       entry,
       `import fs from 'node:fs';
 import { renderDocument } from '${rel('electron/core/pdf/index')}';
-import { fontCacheActive, fontCacheHits } from '${rel('electron/core/pdf/font-cache')}';
+import { fontCacheActive, fontCacheHits, shapedWordHits, subsetGlyphHits } from '${rel('electron/core/pdf/font-cache')}';
 import * as fx from '${rel('test/electron/core/pdf/fixtures')}';
 (async () => {
   const jobs = ${JSON.stringify(JOBS)};
   for (const [i, [kind, lang]] of jobs.entries()) {
-    const doc = kind === 'protocol' ? fx.protocol() : fx.scoringSheet();
+    const doc = kind === 'protocol' ? fx.protocol() : kind === 'other' ? { ...fx.refusedProtocol(), patient: ${JSON.stringify(OTHER_PATIENT)} } : fx.scoringSheet();
     fs.writeFileSync(${JSON.stringify(tmp)} + '/cached-' + i + '.pdf', (await renderDocument(doc, { lang })).buffer);
   }
-  console.log(JSON.stringify({ active: fontCacheActive(), hits: fontCacheHits() }));
+  console.log(JSON.stringify({ active: fontCacheActive(), hits: fontCacheHits(), words: shapedWordHits(), glyphs: subsetGlyphHits() }));
 })();
 `,
     );
@@ -62,16 +67,19 @@ import * as fx from '${rel('test/electron/core/pdf/fixtures')}';
     });
     try {
       const out = execFileSync(process.execPath, [path.join(root, 'dist', 'test-font-cache.cjs')], { encoding: 'utf8', env: { ...process.env, HTMP_APP_ROOT: root } });
-      const got = JSON.parse(out.trim()) as { active: boolean; hits: number };
+      const got = JSON.parse(out.trim()) as { active: boolean; hits: number; words: number; glyphs: number };
       expect(got.active).toBe(true);
       // pdfkit reads a font named by path anew for every document: the tables must still be
       // shared (keyed by content), or the cache serves nothing (it keyed by the Buffer once).
       expect(got.hits).toBeGreaterThanOrEqual(JOBS.length - 1);
+      // Shaped words and subset glyphs of one document serve the next ones too.
+      expect(got.words).toBeGreaterThan(100);
+      expect(got.glyphs).toBeGreaterThan(100);
     } finally {
       fs.rmSync(path.join(root, 'dist', 'test-font-cache.cjs'), { force: true });
     }
     for (const [i, [kind, lang]] of JOBS.entries()) {
-      const doc = kind === 'protocol' ? fx.protocol() : fx.scoringSheet();
+      const doc = docOf(kind);
       const plain = (await renderDocument(doc, { lang })).buffer;
       expect(stripId(fs.readFileSync(path.join(tmp, `cached-${i}.pdf`))), `${kind} ${lang}`).toBe(stripId(plain));
     }

@@ -1,8 +1,14 @@
 /** The QR code drawn with merged rectangles covers exactly the modules pdfmake's own QR node draws. */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QR_SIZE } from '../../../../electron/core/pdf/common';
+import { renderDocument } from '../../../../electron/core/pdf/index';
 import { mergeRects, qrCanvas, type QrRect } from '../../../../electron/core/pdf/qr';
+import * as fx from './fixtures';
 
 type Measure = { measure(node: object): { _canvas: QrRect[] } };
 const pdfmakeQr = (text: string): QrRect[] => (createRequire(import.meta.url)('pdfmake/js/qrEnc') as { default: Measure }).default.measure({ qr: text, fit: QR_SIZE, eccLevel: 'M' })._canvas;
@@ -38,4 +44,35 @@ describe('pdf: QR code', () => {
     expect(mergeRects([r(0, 0), r(2, 0, '#fff')])).toEqual([r(0, 0), r(2, 0, '#fff')]);
     expect(mergeRects([r(0, 0), r(0, 4)])).toEqual([r(0, 0), r(0, 4)]);
   });
+
+  it('draws the code with one set of line and colour settings: the same page, pixel for pixel', async () => {
+    const doc = fx.protocol();
+    const grouped = (await renderDocument(doc, { lang: 'kk' })).buffer; // installs the QR fill
+    type Proto = { renderVector(this: unknown, v: QrRect): void };
+    const proto = (createRequire(import.meta.url)('pdfmake/js/Renderer') as { default: { prototype: Proto } }).default.prototype;
+    const patched = proto.renderVector;
+    // Without the group mark every rectangle goes through pdfmake's own drawing.
+    proto.renderVector = function (v) {
+      return patched.call(this, { ...v });
+    };
+    let plain: Buffer;
+    try {
+      plain = (await renderDocument(doc, { lang: 'kk' })).buffer;
+    } finally {
+      proto.renderVector = patched;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htmp-qr-fill-'));
+    try {
+      const page = (name: string, pdf: Buffer, dpi: number): Buffer => {
+        fs.writeFileSync(path.join(dir, `${name}.pdf`), pdf);
+        execFileSync('pdftoppm', ['-r', String(dpi), '-gray', '-f', '1', '-l', '1', '-singlefile', path.join(dir, `${name}.pdf`), path.join(dir, `${name}-${dpi}`)]);
+        return fs.readFileSync(path.join(dir, `${name}-${dpi}.pgm`));
+      };
+      const strip = (b: Buffer) => b.toString('latin1').replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/, '');
+      expect(strip(grouped)).not.toBe(strip(plain)); // the grouped drawing really ran
+      for (const dpi of [100, 300]) expect(page('grouped', grouped, dpi).equals(page('plain', plain, dpi)), `${dpi} dpi`).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
