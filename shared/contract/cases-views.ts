@@ -250,7 +250,7 @@ export interface CaseList {
   total: number | null;
   /**
    * True when `total` is a lower bound: a text of one or two letters (no trigram to look it up
-   * by) is counted only up to 10,000 matches, and the screen says "more than 10,000". Absent
+   * by) is counted only up to 1,000 matches, and the screen says "more than 1,000". Absent
    * when `total` is exact.
    */
   totalAtLeast?: boolean;

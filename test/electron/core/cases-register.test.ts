@@ -405,6 +405,12 @@ describe('cases register: pages chosen in the indexes', () => {
       expect(pagePlan(core, { overdue: true, code: '00.51' })).toMatch(/COVERING INDEX cases_open_code_key/);
       // One undecided status newest first: the undecided cases newest first (no full status index).
       expect(pagePlan(core, { status: 'draft', sort: 'received_desc' })).toMatch(/INDEX cases_open_received/);
+      // A decided status newest first: walked in that order, never every case of it sorted.
+      for (const status of ['approved', 'refused'] as const) {
+        const plan = pagePlan(core, { status, sort: 'received_desc' });
+        expect(plan, status).toMatch(/INDEX cases_received_desc/);
+        expect(plan, status).not.toMatch(/cases_status_key/);
+      }
       // A code prefix: its page from the code index alone.
       expect(pagePlan(core, { code: '00.*' })).toMatch(/COVERING INDEX cases_code_key/);
     } finally {
