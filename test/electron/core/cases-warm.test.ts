@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { warmAtSignIn, warmInBackground } from '../../../electron/core/cases/warm';
+import { HOST_CACHE_KIB, warmAtSignIn, warmInBackground } from '../../../electron/core/cases/warm';
 import { signedInCore, tempCore } from '../../support/temp';
 import { makeIin } from './cases-fixtures';
 import type { CaseFile } from '../../../shared/contract/cases';
@@ -35,8 +35,10 @@ describe('cases register: warming after sign-in', () => {
         turns++;
       }
       expect(outcome).toEqual({ slices: turns, error: null });
-      // Five sources, each over 1,000 entries: at least three slices each.
-      expect(turns).toBeGreaterThanOrEqual(15);
+      // Five sources over 1,000 entries (three slices each at least), and the trigram index.
+      expect(turns).toBeGreaterThanOrEqual(16);
+      // A long-lived host's page cache holds what was read.
+      expect(core.db.pragma('cache_size', { simple: true })).toBe(-HOST_CACHE_KIB);
 
       // Stopped: no further slice runs.
       const stop = warmInBackground(core.db, (fn) => queue.push(fn), (o) => (outcome = o));
