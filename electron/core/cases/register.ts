@@ -170,7 +170,8 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
       folded: q,
     };
   }
-  const walk = text === null || text.matches > (tuning.textWalkAbove ?? 2000);
+  // A capped count (one or two letters, over TEXT_COUNT_CAP) is many by definition: walked.
+  const walk = text === null || text.capped || text.matches > (tuning.textWalkAbove ?? 2000);
 
   const page = filter.copy();
   if (text) page.add(walk ? text.many : text.few, walk ? text.folded : text.param);

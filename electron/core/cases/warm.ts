@@ -44,11 +44,11 @@ function byOffset(sql: string): Walker {
   };
 }
 
-/** A large table or index walked by its key `k`, from above `start`. */
-function byKey(sql: string, start: string | number): Walker {
+/** A large table or index walked by its key `k`, from above `start`, `slice` entries at a time. */
+function byKey(sql: string, start: string | number, slice = SLICE): Walker {
   return (db, after) => {
-    const row = db.prepare(`SELECT count(*) AS n, max(k) AS last FROM (${sql} LIMIT ?)`).get(after ?? start, SLICE) as { n: number; last: string | number | null };
-    return row.n < SLICE ? null : row.last;
+    const row = db.prepare(`SELECT count(*) AS n, max(k) AS last FROM (${sql} LIMIT ?)`).get(after ?? start, slice) as { n: number; last: string | number | null };
+    return row.n < slice ? null : row.last;
   };
 }
 
@@ -61,7 +61,7 @@ const WALKERS: readonly Walker[] = [
   byKey('SELECT case_id AS k FROM case_search WHERE case_id > ? ORDER BY case_id', ''),
   byKey('SELECT id AS k, length(text) FROM case_search WHERE id > ? ORDER BY id', -1),
   // The trigram index of names and IINs (its blocks read to their last byte: overflow pages too).
-  byKey('SELECT id AS k, substr(block, length(block), 1) FROM case_search_fts_data WHERE id > ? ORDER BY id', -1),
+  byKey('SELECT id AS k, substr(block, length(block), 1) FROM case_search_fts_data WHERE id > ? ORDER BY id', -1, 20),
 ];
 
 /**
