@@ -68,6 +68,16 @@ interface Scenario {
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
+/** A process's resident memory in MB, from /proc (NaN where there is none). */
+function rssMb(pid: number | undefined): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 /** A process's CPU time (user + system) in ms, from /proc (NaN where there is none). */
 function cpuMs(pid: number | undefined): number {
   try {
@@ -171,8 +181,8 @@ async function cursorAt(call: (m: string, a: unknown) => Promise<unknown>, posit
   return { after, skip: seen };
 }
 
-async function measureSize(dir: string, size: number): Promise<Map<string, { cpu: number; signIn: number; first: number; firstCpu: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>> {
-  const results = new Map<string, { cpu: number; signIn: number; first: number; firstCpu: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>();
+async function measureSize(dir: string, size: number): Promise<Map<string, { cpu: number; rss: number; signIn: number; first: number; firstCpu: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>> {
+  const results = new Map<string, { cpu: number; rss: number; signIn: number; first: number; firstCpu: number; p50: number; p95: number; max: number; matches: number | string; peer: number | null; same: string }>();
   // Values that depend on the data: the most frequent code, an IIN, a deep cursor.
   const ro = benchDatabase(dir, { readonly: true });
   const topCode = (ro.prepare('SELECT htmp_code AS c FROM cases GROUP BY htmp_code ORDER BY count(*) DESC LIMIT 1').get() as { c: string }).c;
@@ -231,6 +241,7 @@ async function measureSize(dir: string, size: number): Promise<Map<string, { cpu
       times.push(now() - t0);
     }
     const cpu = (cpuMs(host.child.pid) - cpu0) / REPS;
+    const rss = rssMb(host.child.pid);
     await host.stop();
     const ts = sorted(times);
     let matches: number | string = '';
@@ -258,7 +269,7 @@ async function measureSize(dir: string, size: number): Promise<Map<string, { cpu
       const v = firstResult as { dueToday: unknown[]; overdue: unknown[]; decidedToday: unknown[] };
       matches = `${v.dueToday.length}+${v.overdue.length}+${v.decidedToday.length}`;
     } else matches = (firstResult as { items: unknown[] }).items.length;
-    results.set(s.name, { cpu, signIn, first, firstCpu, p50: percentile(ts, 50), p95: percentile(ts, 95), max: ts.at(-1)!, matches, peer, same });
+    results.set(s.name, { cpu, rss, signIn, first, firstCpu, p50: percentile(ts, 50), p95: percentile(ts, 95), max: ts.at(-1)!, matches, peer, same });
   }
   ro.close();
   return results;
@@ -398,8 +409,8 @@ async function main(): Promise<void> {
       const r = all.get(size)!;
       console.log(`\n${size} cases, through the web host (ms; first = first call after the host started)\n`);
       table([
-        ['query (page of 50)', 'matches', 'sign-in', 'first', 'first CPU', 'p50', 'p95', 'max', 'host CPU/call', 'naive p50', 'same page'],
-        ...[...r].map(([name, x]) => [name, x.matches, fmt(x.signIn), fmt(x.first), Number.isNaN(x.firstCpu) ? '' : fmt(x.firstCpu), fmt(x.p50), fmt(x.p95), fmt(x.max), Number.isNaN(x.cpu) ? '' : fmt(x.cpu), x.peer === null ? '' : fmt(x.peer), x.same]),
+        ['query (page of 50)', 'matches', 'sign-in', 'first', 'first CPU', 'p50', 'p95', 'max', 'host CPU/call', 'host RSS MB', 'naive p50', 'same page'],
+        ...[...r].map(([name, x]) => [name, x.matches, fmt(x.signIn), fmt(x.first), Number.isNaN(x.firstCpu) ? '' : fmt(x.firstCpu), fmt(x.p50), fmt(x.p95), fmt(x.max), Number.isNaN(x.cpu) ? '' : fmt(x.cpu), Number.isNaN(x.rss) ? '' : x.rss.toFixed(0), x.peer === null ? '' : fmt(x.peer), x.same]),
       ]);
     }
 
