@@ -27,6 +27,7 @@ import { scoringHandlers } from './services/scoring';
 import { setupHandlers } from './services/setup';
 import { prefsHandlers } from './services/prefs';
 import type { Store } from './store';
+import { warmAtSignIn, warmInBackground } from './cases/warm';
 
 export interface CoreOptions {
   dataDir: string;
@@ -118,6 +119,7 @@ export function createCore(options: CoreOptions): Core {
     for (const l of listeners) l(event);
   };
   let security: Security;
+  let stopWarming = () => {};
   try {
     security = new Security({
       dataDir,
@@ -133,6 +135,11 @@ export function createCore(options: CoreOptions): Core {
         // connection: at open (0x10002: analyses only tables never analysed or much changed, with
         // a bounded sample, so a no-op on most starts), every few hours, and at close.
         refreshStatistics(security.opened().db, true);
+        // The register warms itself (cases/warm.ts): its first lists at once, then, in the app
+        // and the web host, the pages of its other queries in slices between calls.
+        warmAtSignIn(context);
+        stopWarming();
+        if (host !== 'cli') stopWarming = warmInBackground(security.opened().db);
       },
       onClosing: (db) => refreshStatistics(db),
       emit,
@@ -286,6 +293,7 @@ export function createCore(options: CoreOptions): Core {
     close() {
       if (closed) return;
       closed = true;
+      stopWarming();
       clearInterval(idleTimer);
       listeners.clear();
       clearInterval(statistics);

@@ -248,6 +248,12 @@ export interface CaseList {
   items: CaseListItem[];
   /** Every matching case (all pages); null when asked `withTotal: false`. */
   total: number | null;
+  /**
+   * True when `total` is a lower bound: a text of one or two letters (no trigram to look it up
+   * by) is counted only up to 1,000 matches, and the screen says "more than 1,000". Absent
+   * when `total` is exact.
+   */
+  totalAtLeast?: boolean;
   limit: number;
   /** The cursor of the next page (`after`), null on the last page. */
   next: string | null;

@@ -68,3 +68,39 @@ test('kk and ru: 105 refusals and 55 overdue cases, first page with the total, t
     await shot(page, `${lang}-journal-all`);
   }
 });
+
+test('kk and ru: a search by two letters that matches over 1,000 cases says "more than 1 000", and pages on', async ({ app }) => {
+  test.setTimeout(240_000);
+  await app.api('settings.update', TEST_COMMISSION);
+  const year = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Almaty' }).format(new Date()).slice(0, 4);
+  // 1,010 cases whose surnames contain "ов" (Сапаров, Омарова, Тоқтарова), 50 without it (Ким).
+  const names = ['Сапаров', 'Омарова', 'Тоқтарова'];
+  for (const [from, n] of [[0, 1000], [1000, 10]] as const) {
+    const batch = Array.from({ length: n }, (_, k) => {
+      const c = caseFile(from + k, year);
+      return { ...c, case: { ...c.case, patient: { ...c.case.patient, lastName: names[(from + k) % names.length]! } } };
+    });
+    await app.api('cases.importBatch', { cases: batch });
+  }
+  await app.api('cases.importBatch', { cases: Array.from({ length: 50 }, (_, k) => { const c = caseFile(2000 + k, year); return { ...c, case: { ...c.case, patient: { ...c.case.patient, lastName: 'Ким' } } }; }) });
+  // Through the API: the total is a lower bound, and said to be one.
+  const list = await app.api<{ total: number; totalAtLeast?: boolean }>('cases.list', { query: 'ов', limit: 50 });
+  expect([list.total, list.totalAtLeast]).toEqual([1000, true]);
+  // Three letters: the exact total.
+  expect(await app.api('cases.list', { query: 'ким', limit: 1 })).toMatchObject({ total: 50 });
+  const page = await app.open();
+  // The number as the page's Intl formats it for the language (a space, or a comma where the
+  // browser has no Kazakh number format).
+  for (const [lang, text] of [['kk', /^1[\s,]000-нан астам ішінен 1–50$/], ['ru', /^1–50 из более чем 1\s000$/]] as const) {
+    await page.getByTestId(`lang-${lang}`).click();
+    await page.getByTestId('nav-cases').click();
+    await page.getByTestId('filter-query').fill('ов');
+    await expect(page.getByTestId('page-range')).toHaveText(text);
+    await expect(page.getByTestId('case-row')).toHaveCount(50);
+    await page.getByTestId('page-range').scrollIntoViewIfNeeded();
+    await shot(page, `${lang}-register-more-than`);
+    await page.getByTestId('page-next').click();
+    await expect(page.getByTestId('page-range')).toContainText('51–100');
+    await page.getByTestId('filter-query').fill('');
+  }
+});

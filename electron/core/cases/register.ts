@@ -69,6 +69,16 @@ const DUE_KEY = "coalesce(c.due_date, '~')";
 /** Up to this many cases in a date range, a page is sorted from the date index (see listCases). */
 
 const DATE_INDEX_BELOW = 20_000;
+
+/**
+ * A text of one or two letters (no trigram to look it up by) is counted up to this many cases:
+ * past it the register says "more than 1,000" (`totalAtLeast`), and the count stops there
+ * instead of reading every case's names (most names contain "ов"), alone or among the cases of
+ * other filters (each walked case's names are looked up: undecided + code + "ов" at 100,000
+ * cases took 55 ms of CPU a call counted exactly, 9 ms capped). Nobody pages through a thousand
+ * cases: the count tells the secretary to type a third letter.
+ */
+export const TEXT_COUNT_CAP = 1_000;
 const CURSOR_VERSION = 1;
 
 type Cursor = { sort: 'due'; key: string; receivedAt: string; id: string } | { sort: 'received_desc'; receivedAt: string; id: string };
@@ -100,7 +110,8 @@ export function statusTotal(ctx: CoreContext, statuses: readonly string[] | null
  * a deep page costs what the first does). Text is looked up in the trigram index of names and
  * IINs (`case_search_fts`), never by scanning the cases.
  */
-export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove?: number; dateIndexBelow?: number } = {}): CaseList {
+export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove?: number; dateIndexBelow?: number; textCountCap?: number } = {}): CaseList {
+  const cap = tuning.textCountCap ?? TEXT_COUNT_CAP;
   const today = a.today ?? kzToday();
   const sort = a.sort ?? 'due';
   const filter = new SqlFilter();
@@ -135,17 +146,21 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
 
   // The text: the cases whose folded names and IIN contain the query, an exact substring. Three
   // letters or more are looked up in the trigram index (a phrase of the query's trigrams); one or
-  // two letters have no trigram, so the narrow table of folded names is scanned.
+  // two letters have no trigram, so the narrow table of folded names is scanned, and only until
+  // TEXT_COUNT_CAP + 1 matches: past that the total is given as "more than TEXT_COUNT_CAP"
+  // (`totalAtLeast`), never a guess.
   const q = foldQuery(a.query ?? '');
-  let text: { matches: number | null; few: string; many: string; param: string; folded: string } | null = null;
+  let text: { matches: number; capped: boolean; few: string; many: string; param: string; folded: string } | null = null;
   if (q !== '') {
     const trigram = [...q].length >= 3;
     const param = trigram ? `"${q.replace(/"/g, '""')}"` : q;
     const ids = trigram ? 'SELECT rowid FROM case_search_fts WHERE case_search_fts MATCH ?' : 'SELECT id FROM case_search WHERE instr(text, ?) > 0';
+    const matches = trigram
+      ? (prepared(ctx, `SELECT count(*) AS n FROM (${ids})`).get(param) as { n: number }).n
+      : (prepared(ctx, `SELECT count(*) AS n FROM (${ids} LIMIT ?)`).get(param, cap + 1) as { n: number }).n;
     text = {
-      // One or two letters have no index to count them in: such a query matches most names, and
-      // is walked (its count, when shown alone, is taken below).
-      matches: trigram ? (prepared(ctx, `SELECT count(*) AS n FROM (${ids})`).get(param) as { n: number }).n : null,
+      matches: trigram ? matches : Math.min(matches, cap),
+      capped: !trigram && matches > cap,
       // Few matches: read them, then their cases, and sort those.
       few: `c.id IN (SELECT s.case_id FROM case_search s WHERE s.id IN (${ids}))`,
       // Many: walk the register's order (or another filter's index) and check each case's own
@@ -155,7 +170,8 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
       folded: q,
     };
   }
-  const walk = text === null || text.matches === null || text.matches > (tuning.textWalkAbove ?? 2000);
+  // A capped count (one or two letters, over TEXT_COUNT_CAP) is many by definition: walked.
+  const walk = text === null || text.capped || text.matches > (tuning.textWalkAbove ?? 2000);
 
   const page = filter.copy();
   if (text) page.add(walk ? text.many : text.few, walk ? text.folded : text.param);
@@ -168,20 +184,35 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
     }
   }
   const order = sort === 'received_desc' ? 'c.received_at DESC, c.id' : `${DUE_KEY}, c.received_at, c.id`;
-  // Undecided cases are walked in their partial index, in the order shown: SQLite would rather
+  // Undecided cases are walked in their partial indexes, in the order shown: SQLite would rather
   // read both statuses from cases_status_key and sort them (measured: 100x slower at 100,000).
+  // With one code, in the partial index that holds the code (0020-register): the page and its
+  // exact total are read there alone. One undecided status newest first: the undecided cases
+  // newest first, keeping that status (0020 dropped the full status + received index).
   // A date range matching up to DATE_INDEX_BELOW cases: its page is chosen in the date index
   // (0017-register-pages: it holds status, code and both orders), whatever the planner guesses
   // from a LIMIT it cannot see; a wider range walks the register's order like any other filter.
-  const count = (f: SqlFilter) => (prepared(ctx, `SELECT count(*) AS n FROM cases c ${f.where}`).get(...f.params) as { n: number }).n;
   const dated = a.receivedFrom !== undefined || a.receivedTo !== undefined;
+  const oneCode = code !== '' && !code.endsWith('*') && !dated;
+  const undecidedSome = statuses.length > 0 && statuses.every((x) => (UNDECIDED as readonly string[]).includes(x));
+  const openCode = undecidedOnly && oneCode && sort === 'due' ? 'INDEXED BY cases_open_code_key' : '';
+  const count = (f: SqlFilter, hint = '') => (prepared(ctx, `SELECT count(*) AS n FROM cases c ${hint} ${f.where}`).get(...f.params) as { n: number }).n;
   const datedCount = dated ? count(filter) : null;
-  const indexed =
-    datedCount !== null && datedCount <= (tuning.dateIndexBelow ?? DATE_INDEX_BELOW)
-      ? 'INDEXED BY cases_received_key'
-      : walk && undecidedOnly
-        ? `INDEXED BY ${sort === 'received_desc' ? 'cases_open_received' : 'cases_open_key'}`
-        : '';
+  let indexed = '';
+  if (datedCount !== null && datedCount <= (tuning.dateIndexBelow ?? DATE_INDEX_BELOW)) indexed = 'INDEXED BY cases_received_key';
+  else if (walk && openCode !== '') indexed = openCode;
+  else if (walk && undecidedOnly) indexed = `INDEXED BY ${sort === 'received_desc' ? 'cases_open_received' : 'cases_open_key'}`;
+  else if (walk && statuses.length > 0 && sort === 'received_desc' && code === '' && !dated) {
+    if (undecidedSome) {
+      page.add("c.status IN ('draft', 'registered')");
+      indexed = 'INDEXED BY cases_open_received';
+    } else {
+      // A set with a decided status (approved or refused: most cases) newest first: walked in
+      // that order, its page found after a few dozen entries. SQLite would rather read every
+      // case of the status from cases_status_key and sort them (71,000 at 100,000 cases).
+      indexed = 'INDEXED BY cases_received_desc';
+    }
+  }
   const limit = Math.min(a.limit ?? 50, MAX_PAGE);
   // The page's ids first, from the indexes alone where they hold the filters and the order
   // (every filter index ends with the sort keys), then only those cases are read: a filter
@@ -201,21 +232,31 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
       : null;
 
   let total: number | null = null;
+  let totalAtLeast = false;
   if (a.withTotal !== false) {
     if (text === null && filter.conditions.length === (a.status !== undefined ? 1 : 0)) {
       // The statuses alone (or nothing): the counts the database keeps per status (0018-register-counts).
       total = statusTotal(ctx, a.status !== undefined ? statuses : null);
-    } else if (text === null) total = datedCount ?? count(filter);
+    } else if (text === null) total = datedCount ?? count(filter, openCode);
     else if (filter.conditions.length === 0) {
       // One name-index entry per case.
-      total = text.matches ?? (prepared(ctx, 'SELECT count(*) AS n FROM case_search WHERE instr(text, ?) > 0').get(text.param) as { n: number }).n;
+      total = text.matches;
+      totalAtLeast = text.capped;
     } else {
       // Text and other filters: count from the smaller side (the other filters alone are counted
-      // in their indexes, cheaply).
-      const filtered = datedCount ?? count(filter);
-      const few = text.matches !== null && text.matches <= filtered;
-      total = filtered === 0 ? 0 : count(filter.copy().add(few ? text.few : text.many, few ? text.param : text.folded));
+      // in their indexes, cheaply). A text of one or two letters that matches many cases is
+      // counted up to TEXT_COUNT_CAP, like alone.
+      const filtered = datedCount ?? count(filter, openCode);
+      const few = !text.capped && text.matches <= filtered;
+      const both = filter.copy().add(few ? text.few : text.many, few ? text.param : text.folded);
+      if (filtered === 0) total = 0;
+      else if (few || !text.capped || filtered <= cap) total = count(both, openCode);
+      else {
+        const n = (prepared(ctx, `SELECT count(*) AS n FROM (SELECT 1 FROM cases c ${openCode} ${both.where} LIMIT ?)`).get(...both.params, cap + 1) as { n: number }).n;
+        total = Math.min(n, cap);
+        totalAtLeast = n > cap;
+      }
     }
   }
-  return { items: rows.map((r) => listItem(r, today)), total, limit, next, today };
+  return { items: rows.map((r) => listItem(r, today)), total, ...(totalAtLeast ? { totalAtLeast } : {}), limit, next, today };
 }

@@ -110,6 +110,13 @@ const QUERIES: ListArgs[] = [
   { status: ['draft', 'registered'], sort: 'received_desc' },
   { status: 'approved' },
   { status: 'refused', sort: 'received_desc' },
+  { status: 'approved', sort: 'received_desc' },
+  { status: 'draft', sort: 'received_desc' },
+  { status: 'registered', sort: 'received_desc', code: '00.50' },
+  { status: ['draft', 'registered'], code: '00.50' },
+  { status: ['draft', 'registered'], code: '92.321', query: 'ов' },
+  { status: ['draft', 'registered'], code: '35.84', query: 'ержан' },
+  { overdue: true, code: '35.84' },
   { status: ['approved', 'refused'] },
   { overdue: true },
   { dueToday: true },
@@ -160,6 +167,26 @@ describe('cases register: the same rows as the queries it replaced', () => {
       expect(many.total).toBe(few.total);
       expect(few.total).toBe(oldQuery(core, q).total);
     }
+  });
+
+  it('a text of one or two letters is counted up to the cap: past it the total says "at least", and every row is still paged', async () => {
+    const core = tempCore();
+    await fixture(core);
+    for (const q of [{ query: 'ер' }, { query: 'а' }, { query: 'ов', status: 'registered' as const }, { query: 'а', code: '00.*' }]) {
+      const old = oldQuery(core, q);
+      expect(old.total, JSON.stringify(q)).toBeGreaterThan(8);
+      const capped = listCases(core.context, { ...q, today: TODAY, limit: 500 }, { textCountCap: 8 });
+      expect(capped.total, JSON.stringify(q)).toBe(8);
+      expect(capped.totalAtLeast, JSON.stringify(q)).toBe(true);
+      // The rows themselves are never capped.
+      expect(capped.items.map((x) => x.id), JSON.stringify(q)).toEqual(old.ids);
+      // Under the cap: exact, and said to be.
+      const exact = listCases(core.context, { ...q, today: TODAY, limit: 500 }, { textCountCap: old.total });
+      expect([exact.total, exact.totalAtLeast], JSON.stringify(q)).toEqual([old.total, undefined]);
+    }
+    // Three letters or more are counted in the trigram index: always exact.
+    const three = listCases(core.context, { query: 'ова', today: TODAY, limit: 5 }, { textCountCap: 1 });
+    expect([three.total, three.totalAtLeast]).toEqual([oldQuery(core, { query: 'ова' }).total, undefined]);
   });
 
   it('a date range is paged from the date index or by walking the register order: the same rows either way', async () => {
@@ -372,6 +399,17 @@ describe('cases register: pages chosen in the indexes', () => {
         expect(plan, JSON.stringify(args)).toMatch(/COVERING INDEX cases_received_key/);
         // The cases themselves: only by id, for the page's ids.
         expect(plan, JSON.stringify(args)).not.toMatch(/SCAN c\b/);
+      }
+      // The undecided cases of one code: page and total in their own partial index (0020-register).
+      expect(pagePlan(core, { status: ['draft', 'registered'], code: '00.50' })).toMatch(/COVERING INDEX cases_open_code_key/);
+      expect(pagePlan(core, { overdue: true, code: '00.51' })).toMatch(/COVERING INDEX cases_open_code_key/);
+      // One undecided status newest first: the undecided cases newest first (no full status index).
+      expect(pagePlan(core, { status: 'draft', sort: 'received_desc' })).toMatch(/INDEX cases_open_received/);
+      // A decided status newest first: walked in that order, never every case of it sorted.
+      for (const status of ['approved', 'refused'] as const) {
+        const plan = pagePlan(core, { status, sort: 'received_desc' });
+        expect(plan, status).toMatch(/INDEX cases_received_desc/);
+        expect(plan, status).not.toMatch(/cases_status_key/);
       }
       // A code prefix: its page from the code index alone.
       expect(pagePlan(core, { code: '00.*' })).toMatch(/COVERING INDEX cases_code_key/);

@@ -183,6 +183,7 @@ export function CaseList() {
             from={trail.length * PAGE + 1}
             count={data.items.length}
             total={data.total ?? 0}
+            atLeast={data.totalAtLeast === true}
             hasPrev={trail.length > 0}
             hasNext={data.next !== null}
             onPrev={() => turn((tr) => tr.slice(0, -1))}

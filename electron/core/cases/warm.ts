@@ -1,0 +1,118 @@
+/**
+ * The register warms itself after sign-in (issue 17: under 20 ms from the first query after
+ * start, at 100,000 cases).
+ *
+ * What a first query pays that later ones do not: the code of the register and its argument
+ * schemas compiled, its statements prepared (and the statistics they are planned with), and the
+ * database pages it reads, which in an encrypted database are decrypted again each time one is
+ * read into SQLite's page cache. So, at every sign-in that opens the database:
+ *
+ * 1. At once (part of the sign-in, a few milliseconds at 100,000 cases): the register's first
+ *    page and Today's three lists are read, as the screens shown after sign-in read them, and
+ *    the argument schemas of the register's methods parsed once. The code, the statements and
+ *    the pages of those lists are then ready.
+ * 2. Then, in the background (the app and the web host, not a CLI command, which exits at
+ *    once): the pages the other register queries read most — the undecided cases' indexes (Today,
+ *    overdue, undecided by code), the folded names (`case_search`: a name or IIN search checks
+ *    each walked case's names there) and their trigram index — read in slices of a few hundred
+ *    entries into a page cache of HOST_CACHE_KIB, one slice
+ *    per turn of the event loop, so a user's query waits at most one slice (about a millisecond),
+ *    never the whole warm-up. It stops at the first error (the database closed or re-keyed).
+ *
+ * Nothing is written; a failure here is never the user's (everything is caught): the queries
+ * are then only slower once.
+ */
+import { argSchemas } from '../../../shared/contract';
+import { todayListArgs, type TodayList } from '../../../shared/contract/cases';
+import type { CoreContext } from '../context';
+import type { Db } from '../db';
+import { listCases } from './register';
+import { kzToday } from './calendar';
+
+/** Entries read per slice of the background warm-up (about 10–40 pages). */
+const SLICE = 500;
+
+/** A source of pages: reads one slice after `after` (null: from the start); returns the key to go on from, or null at the end. */
+type Walker = (db: Db, after: string | number | null) => string | number | null;
+
+/** A partial index of the undecided cases (about a tenth of the cases): by position. */
+function byOffset(sql: string): Walker {
+  return (db, after) => {
+    const offset = typeof after === 'number' ? after : 0;
+    const n = (db.prepare(`SELECT count(*) AS n FROM (${sql} LIMIT ? OFFSET ?)`).get(SLICE, offset) as { n: number }).n;
+    return n < SLICE ? null : offset + n;
+  };
+}
+
+/** A large table or index walked by its key `k`, from above `start`, `slice` entries at a time. */
+function byKey(sql: string, start: string | number, slice = SLICE): Walker {
+  return (db, after) => {
+    const row = db.prepare(`SELECT count(*) AS n, max(k) AS last FROM (${sql} LIMIT ?)`).get(after ?? start, slice) as { n: number; last: string | number | null };
+    return row.n < slice ? null : row.last;
+  };
+}
+
+/** In the order read: what most first queries need first. */
+const WALKERS: readonly Walker[] = [
+  byOffset("SELECT coalesce(due_date, '~'), received_at, id FROM cases INDEXED BY cases_open_key WHERE status IN ('draft', 'registered') ORDER BY 1, 2, 3"),
+  byOffset("SELECT htmp_code, coalesce(due_date, '~'), received_at, id, status FROM cases INDEXED BY cases_open_code_key WHERE status IN ('draft', 'registered') ORDER BY 1, 2, 3, 4"),
+  byOffset("SELECT received_at, id FROM cases INDEXED BY cases_open_received WHERE status IN ('draft', 'registered') ORDER BY received_at DESC, id"),
+  // The folded names: by case id (what a walk looks up), then the rows themselves.
+  byKey('SELECT case_id AS k FROM case_search WHERE case_id > ? ORDER BY case_id', ''),
+  byKey('SELECT id AS k, length(text) FROM case_search WHERE id > ? ORDER BY id', -1),
+  // The trigram index of names and IINs (its blocks read to their last byte: overflow pages too).
+  byKey('SELECT id AS k, substr(block, length(block), 1) FROM case_search_fts_data WHERE id > ? ORDER BY id', -1, 20),
+];
+
+/**
+ * The page cache of a long-lived host (the app, the web host): what the background warm-up reads
+ * (about 30 MB at 100,000 cases) and the queries' own pages. A CLI command keeps db.ts's 16 MB.
+ * Memory is taken only as pages are read.
+ */
+export const HOST_CACHE_KIB = 48 * 1024;
+
+/** Step 1: the lists shown after sign-in, read once (compiles, prepares and reads their pages). */
+export function warmAtSignIn(ctx: CoreContext): void {
+  try {
+    const today = kzToday();
+    for (const m of ['cases.list', 'cases.today', 'cases.refusalJournal'] as const) argSchemas[m].safeParse({ limit: 50 });
+    listCases(ctx, { today, limit: 50 });
+    for (const list of ['dueToday', 'overdue', 'decidedToday'] as TodayList[]) listCases(ctx, { ...todayListArgs(list, today), limit: 50 });
+  } catch {
+    /* only slower once */
+  }
+}
+
+/**
+ * Step 2: the background slices. `schedule` runs a function on a later turn of the event loop
+ * (setImmediate in the hosts); `done` hears how it ended (tests: every source read to its end,
+ * with no error). Returns a stop function.
+ */
+export function warmInBackground(db: Db, schedule: (fn: () => void) => void = setImmediate, done?: (outcome: { slices: number; error: unknown }) => void): () => void {
+  try {
+    const kib = db.pragma('cache_size', { simple: true }) as number;
+    if (kib >= 0 || -kib < HOST_CACHE_KIB) db.pragma(`cache_size = -${HOST_CACHE_KIB}`);
+  } catch {
+    /* the default cache */
+  }
+  let stopped = false;
+  let walker = 0;
+  let slices = 0;
+  let after: string | number | null = null;
+  const step = () => {
+    if (stopped || !db.open) return done?.({ slices, error: stopped ? null : new Error('database closed') });
+    try {
+      after = WALKERS[walker]!(db, after);
+      slices++;
+      if (after === null) walker++;
+    } catch (error) {
+      return done?.({ slices, error });
+    }
+    if (walker < WALKERS.length) schedule(step);
+    else done?.({ slices, error: null });
+  };
+  schedule(step);
+  return () => {
+    stopped = true;
+  };
+}
