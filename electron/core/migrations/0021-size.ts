@@ -73,7 +73,7 @@ const FACTS_INDEXES = `
 
 const CREATE_DOCUMENTS = `
   CREATE TABLE case_documents (
-    id TEXT NOT NULL PRIMARY KEY,
+    id TEXT PRIMARY KEY,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     case_id TEXT NOT NULL REFERENCES cases (id),
