@@ -3,7 +3,7 @@ import { reclaimSpace, VACUUM_MAX_BYTES } from '../db-space';
 import type { Migration } from './types';
 
 /**
- * Database size, second step (issue 17): two tables laid out so that no B-tree repeats another.
+ * Database size, second step (issue 17): three tables stored shorter, nothing they hold lost.
  *
  * - `report_facts` (derived, never synchronised: electron/core/aftercare/facts.ts) becomes a
  *   WITHOUT ROWID table keyed by `(received_date, case_id)`: the table IS the dashboard's range
@@ -17,6 +17,10 @@ import type { Migration } from './types';
  * - `case_documents` becomes a WITHOUT ROWID table keyed by its `id`: the rowid B-tree and the
  *   separate index of the id were two trees for one key. The Store's SQL (`WHERE id = ?`) and
  *   every reader are unchanged; `document_files.document_id` still references `case_documents(id)`.
+ *
+ * - `audit_log` keeps its two HMAC-SHA256 hashes as their 32 bytes (BLOB), not 64 hex digits: a
+ *   fifth of every row. The chain and its verification are the same (auth/audit.ts reads and
+ *   writes the bytes; the head in `meta` stays hex); the append-only triggers are recreated.
  *
  * Tables are rebuilt the one way that keeps every other table's foreign keys satisfied: the rows
  * are copied to a temporary table, the table is dropped and created again under its own name
@@ -92,6 +96,34 @@ const DOCUMENTS_INDEXES = `
   CREATE INDEX case_documents_case ON case_documents (case_id, position);
 `;
 
+// audit_log as in 0014-auth, its two hashes stored as their 32 bytes instead of 64 hex digits.
+const CREATE_AUDIT = `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user_id TEXT,
+    user_name TEXT,
+    action TEXT NOT NULL,
+    method TEXT,
+    outcome TEXT NOT NULL,
+    case_id TEXT,
+    patient_iin TEXT,
+    host TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash BLOB NOT NULL,
+    hash BLOB NOT NULL
+  ) STRICT;
+`;
+
+const AUDIT_INDEXES = `
+  CREATE INDEX audit_log_at ON audit_log (at);
+  CREATE INDEX audit_log_user ON audit_log (user_id, seq);
+  CREATE INDEX audit_log_iin ON audit_log (patient_iin, seq);
+  CREATE INDEX audit_log_action ON audit_log (action, seq);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+`;
+
 const isWithoutRowid = (db: Database.Database, table: string): boolean =>
   /WITHOUT\s+ROWID\s*$/i.test(((db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) as { sql: string } | undefined)?.sql ?? '').trim());
 
@@ -123,6 +155,24 @@ function rebuildDocuments(db: Database.Database): void {
   `);
 }
 
+function rebuildAudit(db: Database.Database): void {
+  const hash = (db.prepare("SELECT type FROM pragma_table_info('audit_log') WHERE name = 'hash'").get() as { type: string } | undefined)?.type;
+  if (hash !== 'TEXT') return;
+  // DROP TABLE fires no trigger (the append-only ones go with the table and come back below).
+  // A hash that is not hex (a row someone altered) keeps its bytes: verification still finds it.
+  db.exec(`
+    CREATE TEMP TABLE size_old_audit AS SELECT * FROM main.audit_log;
+    DROP TABLE main.audit_log;
+    ${CREATE_AUDIT}
+    INSERT INTO audit_log (seq, at, user_id, user_name, action, method, outcome, case_id, patient_iin, host, detail, prev_hash, hash)
+      SELECT seq, at, user_id, user_name, action, method, outcome, case_id, patient_iin, host, detail,
+             coalesce(unhex(prev_hash), CAST(prev_hash AS BLOB)), coalesce(unhex(hash), CAST(hash AS BLOB))
+        FROM size_old_audit ORDER BY seq;
+    DROP TABLE size_old_audit;
+    ${AUDIT_INDEXES}
+  `);
+}
+
 export const m0021Size: Migration = {
   version: 20,
   name: 'size-layout',
@@ -131,6 +181,7 @@ export const m0021Size: Migration = {
     db.pragma('defer_foreign_keys = ON');
     rebuildFacts(db);
     rebuildDocuments(db);
+    rebuildAudit(db);
   },
   after(db) {
     // The rebuilt B-trees were filled in key order by page splits (about two thirds full) and

@@ -4,6 +4,8 @@
  * for size.test.ts and its kill child.
  */
 import type Database from 'better-sqlite3';
+import { createHmac } from 'node:crypto';
+import { canonicalJson } from '../../../shared/canonical-json';
 import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { m0021Size } from '../../../electron/core/migrations/0021-size';
@@ -12,6 +14,20 @@ export const LAYOUT_CASES = 300;
 const KINDS = ['identity', 'referral', 'record_extract', 'test_results'] as const;
 
 const uuid = (kind: number, i: number): string => `${String(kind).padStart(8, '0')}-0000-4000-8000-${String(i).padStart(12, '0')}`;
+
+/** The audit key of the fixture's three audit rows, chained as the app chained them (hex hashes). */
+export const AUDIT_KEY = Buffer.alloc(32, 7);
+
+function oldAudit(db: Database.Database): void {
+  let prev = '0'.repeat(64);
+  for (let seq = 1; seq <= 3; seq++) {
+    const r = [seq, `2026-03-0${seq}T10:00:00.000Z`, 'u1', 'Админ', 'case.open', 'cases.get', 'ok', null, '800512300001', 'cli', '{}'];
+    const hash = createHmac('sha256', AUDIT_KEY).update(`${prev}\n${canonicalJson(r)}`).digest('hex');
+    db.prepare('INSERT INTO audit_log (seq, at, user_id, user_name, action, method, outcome, case_id, patient_iin, host, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...r, prev, hash);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('audit_head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(`${seq}:${hash}`);
+    prev = hash;
+  }
+}
 
 export function oldLayoutDatabase(db: Database.Database): void {
   migrate(db, migrations.filter((m) => m.version < m0021Size.version));
@@ -41,5 +57,6 @@ export function oldLayoutDatabase(db: Database.Database): void {
     db.prepare("INSERT INTO stored_files (id, created_at, updated_at, sha256, size) VALUES ('f1', ?, ?, ?, 3)").run(at, at, 'a'.repeat(64));
     db.prepare("INSERT INTO document_files (id, created_at, updated_at, document_id, case_id, sha256, name, mime, size) VALUES ('df1', ?, ?, ?, ?, ?, 'scan.pdf', 'application/pdf', 3)").run(at, at, uuid(3, 5), uuid(2, 1), 'a'.repeat(64));
     db.prepare("INSERT INTO meta (key, value) VALUES ('report_facts_key', 'kept')").run();
+    oldAudit(db);
   })();
 }

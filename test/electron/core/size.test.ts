@@ -20,7 +20,8 @@ import { FACTS_SQL } from '../../../electron/core/aftercare/facts';
 import { m0021Size } from '../../../electron/core/migrations/0021-size';
 import { tempDir } from '../../support/temp';
 import { closeAll, laptop, pair, sendBundle } from './exchange-helpers';
-import { LAYOUT_CASES, oldLayoutDatabase } from './size-layout-fixture';
+import { verifyAudit } from '../../../electron/core/auth/audit';
+import { AUDIT_KEY, LAYOUT_CASES, oldLayoutDatabase } from './size-layout-fixture';
 
 afterEach(closeAll);
 
@@ -135,7 +136,7 @@ describe('database size', () => {
   }, 60_000);
 });
 
-describe('the size-layout migration: report facts and case documents without a rowid', () => {
+describe('the size-layout migration: report facts and case documents without a rowid, audit hashes as bytes', () => {
   const schema = (db: Database.Database) => db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name").all();
   const documents = (db: Database.Database) => db.prepare('SELECT * FROM case_documents ORDER BY id').all();
   // The facts as the readers see them (the provider's name, a missing received date as null).
@@ -151,8 +152,15 @@ describe('the size-layout migration: report facts and case documents without a r
     oldLayoutDatabase(db);
     const docsBefore = documents(db);
     const factsBefore = oldFacts(db);
+    const auditBefore = db.prepare('SELECT * FROM audit_log ORDER BY seq').all();
     expect(docsBefore).toHaveLength(LAYOUT_CASES * 4);
     migrate(db);
+    // The audit chain made before verifies as it did; the hashes are the same, as bytes; the
+    // append-only triggers are back.
+    expect(verifyAudit(db, AUDIT_KEY)).toEqual({ ok: true, rows: 3, brokenAt: null, reason: null });
+    expect((db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Record<string, unknown>[]).map((r) => ({ ...r, prev_hash: (r.prev_hash as Buffer).toString('hex'), hash: (r.hash as Buffer).toString('hex') }))).toEqual(auditBefore);
+    expect(() => db.prepare("UPDATE audit_log SET user_name = 'x' WHERE seq = 2").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 3').run()).toThrow(/append-only/);
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     for (const t of ['report_facts', 'case_documents']) {
       expect((db.prepare("SELECT sql FROM sqlite_schema WHERE name = ?").get(t) as { sql: string }).sql, t).toMatch(/WITHOUT ROWID$/);
