@@ -122,12 +122,21 @@ export function factInputOf(r: CaseSqlRow): FactInput {
   };
 }
 
-/** Reads the facts table's row back as a CaseFact. */
+/**
+ * The facts rows as `factFromRow` reads them: `report_facts` with its provider's name (the table
+ * keeps a number, `report_providers` the name: migration 0021-size). Add a WHERE on `f.`.
+ */
+// (A subquery, not a join: the planner would put the small providers table outside, and run a
+// WHERE with ORs once per provider.)
+export const FACTS_SQL = 'SELECT f.*, (SELECT name FROM report_providers WHERE id = f.provider_no) AS provider FROM report_facts f';
+
+/** Reads the facts table's row back as a CaseFact (a row of `FACTS_SQL`). */
 export function factFromRow(r: Record<string, unknown>): CaseFact {
   return {
     caseId: r.case_id as string,
     status: r.status as CaseFact['status'],
-    receivedDate: r.received_date as string | null,
+    // '' is the key of a case without a received date (report_facts is keyed by it).
+    receivedDate: (r.received_date as string | null) || null,
     htmpCode: r.htmp_code as string,
     section: r.section as CaseFact['section'],
     funding: r.funding as CaseFact['funding'],
@@ -182,8 +191,12 @@ function statements(ctx: CoreContext) {
     all: db.prepare(CASE_FACTS_SQL),
     delFact: db.prepare('DELETE FROM report_facts WHERE case_id = ?'),
     delDeadlines: db.prepare('DELETE FROM case_deadlines WHERE case_id = ?'),
+    // The provider's number (a new name gets one); REPLACE also removes the case's row stored
+    // under another received date (case_id is unique).
+    providerNo: db.prepare('SELECT id FROM report_providers WHERE name = ?').pluck(),
+    addProvider: db.prepare('INSERT INTO report_providers (name) VALUES (?) RETURNING id').pluck(),
     putFact: db.prepare(
-      `INSERT OR REPLACE INTO report_facts (case_id, status, received_date, htmp_code, section, funding, provider, inpatient, outcome, reason, decided_on,
+      `INSERT OR REPLACE INTO report_facts (case_id, status, received_date, htmp_code, section, funding, provider_no, inpatient, outcome, reason, decided_on,
          review_due, review_wd, review_on_time, operation_date, complications, disability, death, death_date, survival_one_year, follow_up_due)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -199,6 +212,11 @@ const stmts = (ctx: CoreContext) => {
   return s;
 };
 
+/** The number of a provider's name in `report_providers` (a new name is added). */
+function providerNo(s: ReturnType<typeof statements>, name: string): number {
+  return (s.providerNo.get(name) as number | undefined) ?? (s.addProvider.get(name) as number);
+}
+
 function write(ctx: CoreContext, caseId: string, d: Derivation | null): void {
   const s = stmts(ctx);
   s.delDeadlines.run(caseId);
@@ -208,7 +226,7 @@ function write(ctx: CoreContext, caseId: string, d: Derivation | null): void {
   }
   const f = d.fact;
   s.putFact.run(
-    f.caseId, f.status, f.receivedDate, f.htmpCode, f.section, f.funding, f.provider, f.inpatient ? 1 : 0, f.outcome, f.reason, f.decidedOn,
+    f.caseId, f.status, f.receivedDate ?? '', f.htmpCode, f.section, f.funding, providerNo(s, f.provider), f.inpatient ? 1 : 0, f.outcome, f.reason, f.decidedOn,
     f.reviewDue, f.reviewWd, toInt(f.reviewOnTime), f.operationDate, toInt(f.complications), toInt(f.disability), toInt(f.death), f.deathDate,
     toInt(f.survivalOneYear), f.followUpDue,
   );
@@ -274,6 +292,8 @@ export function rebuildFacts(ctx: CoreContext): number {
       write(ctx, r.id, deriveCaseRows(r, cal, lookup));
       n++;
     }
+    // Names no row uses any more (the numbers of the others stay as they were).
+    ctx.db.exec('DELETE FROM report_providers WHERE id NOT IN (SELECT provider_no FROM report_facts)');
     ctx.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(KEY, factsKey(ctx));
     return n;
   })();

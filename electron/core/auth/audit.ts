@@ -23,6 +23,12 @@ export interface AuditEntry {
 }
 
 const GENESIS = '0'.repeat(64);
+
+/**
+ * A stored hash as the hex the chain is computed over. The table keeps the 32 bytes (migration
+ * 0021-size); a value of another type (written around the app) reads as text, so it never matches.
+ */
+const hex = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : `not bytes: ${String(v)}`);
 const HEAD_KEY = 'audit_head';
 
 function rowHash(key: Buffer, prev: string, r: { seq: number; at: string; user_id: string | null; user_name: string | null; action: string; method: string | null; outcome: string; case_id: string | null; patient_iin: string | null; host: string; detail: string }): string {
@@ -33,7 +39,7 @@ function rowHash(key: Buffer, prev: string, r: { seq: number; at: string; user_i
 /** Appends a row (in the caller's transaction if there is one). */
 export function appendAudit(db: Db, key: Buffer, e: AuditEntry): number {
   return db.transaction(() => {
-    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer } | undefined;
     const row = {
       seq: (last?.seq ?? 0) + 1,
       at: e.at ?? new Date().toISOString(),
@@ -47,11 +53,11 @@ export function appendAudit(db: Db, key: Buffer, e: AuditEntry): number {
       host: e.host,
       detail: JSON.stringify(e.detail ?? {}),
     };
-    const prev = last?.hash ?? GENESIS;
+    const prev = last ? hex(last.hash) : GENESIS;
     const hash = rowHash(key, prev, row);
     db.prepare(
       'INSERT INTO audit_log (seq, at, user_id, user_name, action, method, outcome, case_id, patient_iin, host, detail, prev_hash, hash) VALUES (@seq, @at, @user_id, @user_name, @action, @method, @outcome, @case_id, @patient_iin, @host, @detail, @prev, @hash)',
-    ).run({ ...row, prev, hash });
+    ).run({ ...row, prev: Buffer.from(prev, 'hex'), hash: Buffer.from(hash, 'hex') });
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(HEAD_KEY, `${row.seq}:${hash}`);
     return row.seq;
   })();
@@ -74,15 +80,16 @@ export function verifyAudit(db: Db, key: Buffer): AuditVerify {
     patient_iin: string | null;
     host: string;
     detail: string;
-    prev_hash: string;
-    hash: string;
+    prev_hash: Buffer;
+    hash: Buffer;
   }>;
   for (const r of it) {
     rows++;
     if (r.seq !== expected) return { ok: false, rows, brokenAt: expected, reason: 'removed' };
-    if (r.prev_hash !== prev) return { ok: false, rows, brokenAt: r.seq, reason: 'removed' };
-    if (rowHash(key, prev, r) !== r.hash) return { ok: false, rows, brokenAt: r.seq, reason: 'altered' };
-    prev = r.hash;
+    if (hex(r.prev_hash) !== prev) return { ok: false, rows, brokenAt: r.seq, reason: 'removed' };
+    const hash = hex(r.hash);
+    if (rowHash(key, prev, r) !== hash) return { ok: false, rows, brokenAt: r.seq, reason: 'altered' };
+    prev = hash;
     expected++;
   }
   const head = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(HEAD_KEY) as string | undefined;

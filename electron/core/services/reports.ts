@@ -10,7 +10,7 @@ import { aggregateAnnual, annualDueBy, compareAnnualRows, monthsOf, registryProv
 import type { LocalizedText } from '../../../shared/documents';
 import { REVIEW_WORKING_DAYS } from '../../../shared/domain/deadline';
 import { AppFailure } from '../../../shared/result';
-import { ensureFacts, factFromRow } from '../aftercare/facts';
+import { ensureFacts, FACTS_SQL, factFromRow } from '../aftercare/facts';
 import { prepareCharts } from '../charts/svg';
 import type { CoreContext, Handlers } from '../context';
 import { createPdfTranslator, defaultPdfTranslator, renderDocument, type PdfTranslate } from '../pdf';
@@ -65,6 +65,8 @@ const reportLang = (ctx: CoreContext, lang: PdfLang | undefined): PdfLang => lan
 // Dashboard: a few GROUP BY queries on the derived facts (indexed by received date).
 
 const POPULATION = "FROM report_facts WHERE received_date >= @from AND received_date <= @to AND status <> 'draft'";
+// The provider's name of a facts row (the table keeps its number: aftercare/facts.ts FACTS_SQL).
+const PROVIDER_NAME = '(SELECT name FROM report_providers WHERE id = provider_no)';
 
 export function dashboard(ctx: CoreContext, from: string, to: string, today: string = kzToday(), lang?: PdfLang): DashboardData {
   checkPeriod(from, to);
@@ -120,7 +122,7 @@ export function dashboard(ctx: CoreContext, from: string, to: string, today: str
   const l = reportLang(ctx, lang);
   const byProvider = sortProviders(
     (
-      db.prepare(`SELECT provider, count(*) AS approved, count(operation_date) AS operations ${POPULATION} AND status = 'approved' GROUP BY provider`).all(p) as {
+      db.prepare(`SELECT ${PROVIDER_NAME} AS provider, count(*) AS approved, count(operation_date) AS operations ${POPULATION} AND status = 'approved' GROUP BY provider_no`).all(p) as {
         provider: string;
         approved: number;
         operations: number;
@@ -160,9 +162,9 @@ function annualRows(ctx: CoreContext, year: number, lang: PdfLang) {
   const b = `${year}-12-31`;
   const rows = ctx.db
     .prepare(
-      `SELECT * FROM report_facts
-        WHERE received_date BETWEEN @a AND @b OR decided_on BETWEEN @a AND @b OR operation_date BETWEEN @a AND @b
-           OR death_date BETWEEN @a AND @b OR follow_up_due BETWEEN @a AND @b`,
+      `${FACTS_SQL}
+        WHERE f.received_date BETWEEN @a AND @b OR f.decided_on BETWEEN @a AND @b OR f.operation_date BETWEEN @a AND @b
+           OR f.death_date BETWEEN @a AND @b OR f.follow_up_due BETWEEN @a AND @b`,
     )
     .all({ a, b }) as Record<string, unknown>[];
   const agg = aggregateAnnual(rows.map(factFromRow), year);

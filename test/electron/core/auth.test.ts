@@ -235,14 +235,16 @@ describe('audit trail', () => {
     const { core } = setUpAndSignIn(raw);
     await core.call('settings.update', TEST_COMMISSION);
     const db = rawDatabase(dir);
-    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+    // (The hashes are stored as their 32 bytes.)
+    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Buffer };
     // Someone with the sqlite library adds "the admin opened a case" that never happened,
     // linked to the real last row, with a plausible hash, and moves the head to it.
     const seq = last.seq + 1;
-    const forgedHash = createHash('sha256').update(`${last.hash}\nforged`).digest('hex');
+    const forged = createHash('sha256').update(Buffer.concat([last.hash, Buffer.from('\nforged')])).digest();
+    const forgedHash = forged.toString('hex');
     db.prepare(
       "INSERT INTO audit_log (seq, at, user_id, user_name, action, method, outcome, case_id, patient_iin, host, detail, prev_hash, hash) VALUES (?, ?, NULL, 'admin', 'case.open', 'cases.get', 'ok', NULL, '900101300123', 'web', '{}', ?, ?)",
-    ).run(seq, new Date().toISOString(), last.hash, forgedHash);
+    ).run(seq, new Date().toISOString(), last.hash, forged);
     db.prepare("UPDATE meta SET value = ? WHERE key = 'audit_head'").run(`${seq}:${forgedHash}`);
     db.close();
     expect(await core.call('audit.verify', {})).toMatchObject({ ok: false, brokenAt: seq, reason: 'altered' });

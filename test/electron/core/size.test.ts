@@ -4,6 +4,7 @@
  * compaction of the change log shrinks the FILE, not only its pages in use.
  */
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,8 +15,13 @@ import { compactChangeLog } from '../../../electron/core/exchange/sync';
 import { migrations } from '../../../electron/core/migrations';
 import { m0016Size } from '../../../electron/core/migrations/0016-size';
 import { isPackedStatement, packStatement, unpackStatement } from '../../../electron/core/statement-codec';
+import { createRequire } from 'node:module';
+import { FACTS_SQL } from '../../../electron/core/aftercare/facts';
+import { m0021Size } from '../../../electron/core/migrations/0021-size';
 import { tempDir } from '../../support/temp';
 import { closeAll, laptop, pair, sendBundle } from './exchange-helpers';
+import { verifyAudit } from '../../../electron/core/auth/audit';
+import { AUDIT_KEY, LAYOUT_CASES, oldLayoutDatabase } from './size-layout-fixture';
 
 afterEach(closeAll);
 
@@ -127,5 +133,112 @@ describe('database size', () => {
     expect(after).toBeLessThan(before * 0.6);
     // Nothing left to compact: the call is a no-op.
     expect(compactChangeLog(a.ctx)).toBe(0);
+  }, 60_000);
+});
+
+describe('the size-layout migration: report facts and case documents without a rowid, audit hashes as bytes', () => {
+  const schema = (db: Database.Database) => db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name").all();
+  const documents = (db: Database.Database) => db.prepare('SELECT * FROM case_documents ORDER BY id').all();
+  // The facts as the readers see them (the provider's name, a missing received date as null).
+  const facts = (db: Database.Database) =>
+    (db.prepare(`${FACTS_SQL} ORDER BY f.case_id`).all() as Record<string, unknown>[]).map(({ provider_no: _n, ...r }) => ({ ...r, received_date: r.received_date || null }));
+  const oldFacts = (db: Database.Database) =>
+    (db.prepare('SELECT * FROM report_facts ORDER BY case_id').all() as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))));
+  const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b))));
+
+  it('converts a database with data: same rows, foreign keys hold, the schema of a new installation, idempotent', () => {
+    const file = path.join(tempDir(), 'old.sqlite');
+    const db = openDatabase(file);
+    oldLayoutDatabase(db);
+    const docsBefore = documents(db);
+    const factsBefore = oldFacts(db);
+    const auditBefore = db.prepare('SELECT * FROM audit_log ORDER BY seq').all();
+    expect(docsBefore).toHaveLength(LAYOUT_CASES * 4);
+    migrate(db);
+    // The audit chain made before verifies as it did; the hashes are the same, as bytes; the
+    // append-only triggers are back.
+    expect(verifyAudit(db, AUDIT_KEY)).toEqual({ ok: true, rows: 3, brokenAt: null, reason: null });
+    expect((db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Record<string, unknown>[]).map((r) => ({ ...r, prev_hash: (r.prev_hash as Buffer).toString('hex'), hash: (r.hash as Buffer).toString('hex') }))).toEqual(auditBefore);
+    expect(() => db.prepare("UPDATE audit_log SET user_name = 'x' WHERE seq = 2").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 3').run()).toThrow(/append-only/);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    for (const t of ['report_facts', 'case_documents']) {
+      expect((db.prepare("SELECT sql FROM sqlite_schema WHERE name = ?").get(t) as { sql: string }).sql, t).toMatch(/WITHOUT ROWID$/);
+    }
+    expect(documents(db)).toEqual(docsBefore);
+    expect(sorted(facts(db))).toEqual(factsBefore);
+    expect(db.prepare("SELECT received_date FROM report_facts WHERE status = 'draft'").get()).toEqual({ received_date: '' });
+    expect(db.prepare('SELECT count(*) AS n FROM report_providers').get()).toEqual({ n: 5 });
+    // The facts are still valid: their key stays, nothing is rebuilt on the next read.
+    expect(db.prepare("SELECT value FROM meta WHERE key = 'report_facts_key'").get()).toEqual({ value: 'kept' });
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The file gave the pages of the old tables back.
+    expect(db.pragma('freelist_count', { simple: true })).toBe(0);
+    // What a restored backup is checked against: a new installation's schema, object by object.
+    const fresh = openDatabase(path.join(tempDir(), 'fresh.sqlite'));
+    migrate(fresh);
+    expect(schema(db)).toEqual(schema(fresh));
+    fresh.close();
+    // Run again on the new layout: nothing changes.
+    const converted = schema(db);
+    db.transaction(() => m0021Size.up(db))();
+    expect(schema(db)).toEqual(converted);
+    expect(documents(db)).toEqual(docsBefore);
+    expect(sorted(facts(db))).toEqual(factsBefore);
+    // The document with a file still cannot go while its file row points to it.
+    expect(() => db.prepare("DELETE FROM case_documents WHERE id = (SELECT document_id FROM document_files WHERE id = 'df1')").run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('a process killed inside the migration leaves the old layout whole; the next open converts it', async () => {
+    const file = path.join(tempDir(), 'killed.sqlite');
+    const db = openDatabase(file);
+    oldLayoutDatabase(db);
+    const docsBefore = documents(db);
+    const factsBefore = oldFacts(db);
+    db.close();
+    const root = path.resolve(import.meta.dirname, '..', '..', '..');
+    const require = createRequire(import.meta.url);
+    const child = path.join(tempDir(), 'size-kill-child.cjs');
+    const pkg = require(path.join(root, 'package.json')) as { dependencies: Record<string, string> };
+    (require('esbuild') as typeof import('esbuild')).buildSync({
+      entryPoints: [path.join(import.meta.dirname, 'size-kill-child.ts')],
+      outfile: child,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      external: Object.keys(pkg.dependencies),
+      nodePaths: [path.join(root, 'node_modules')],
+      logLevel: 'error',
+    });
+    const proc = spawn(process.execPath, [child, file], { cwd: root, env: { ...process.env, HTMP_APP_ROOT: root, NODE_PATH: path.join(root, 'node_modules') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
+    let out = '';
+    let err = '';
+    proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    await new Promise<void>((resolve, reject) => {
+      proc.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (/^HELD$/m.test(out)) resolve();
+      });
+      void exited.then(() => reject(new Error(`child ended before the kill: ${out} ${err}`)));
+    });
+    // Pages of the rebuilt tables are in the WAL, uncommitted.
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(100_000);
+    proc.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const again = openDatabase(file);
+    expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(again.pragma('user_version', { simple: true })).toBe(m0021Size.version - 1);
+    expect((again.prepare("SELECT sql FROM sqlite_schema WHERE name = 'case_documents'").get() as { sql: string }).sql).not.toMatch(/WITHOUT ROWID/);
+    expect(documents(again)).toEqual(docsBefore);
+    expect(oldFacts(again)).toEqual(factsBefore);
+    migrate(again);
+    expect(documents(again)).toEqual(docsBefore);
+    expect(sorted(facts(again))).toEqual(factsBefore);
+    expect(again.pragma('foreign_key_check')).toEqual([]);
+    again.close();
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { AppFailure } from '../../../../shared/result';
 import { aggregateDashboard } from '../../../../shared/domain/reports';
 import { CHART_COLORS } from '../../../../shared/reports/charts';
 import type { Core } from '../../../../electron/core/core';
-import { factFromRow } from '../../../../electron/core/aftercare/facts';
+import { FACTS_SQL, factFromRow } from '../../../../electron/core/aftercare/facts';
 import { tempCore, tempDir } from '../../../support/temp';
 import { completeDraft, makeIin, MEMBERS } from '../cases-fixtures';
 
@@ -136,7 +136,7 @@ describe('the annual report through the app, against the hand count', () => {
     // date yet (no Portal upload) but D's follow-up, which is done.
     expect(d.overdueNow).toEqual({ review: 2, hospitalization_date: 0, inform: 0, follow_up: 0 });
 
-    const facts = (core.db.prepare('SELECT * FROM report_facts').all() as Record<string, unknown>[]).map(factFromRow);
+    const facts = (core.db.prepare(FACTS_SQL).all() as Record<string, unknown>[]).map(factFromRow);
     for (const [from, to, today] of [
       ['2026-01-01', '2026-03-31', '2026-05-01'],
       ['2025-01-01', '2026-12-31', '2026-11-30'],
