@@ -14,7 +14,8 @@
  * 2. Then, in the background (the app and the web host, not a CLI command, which exits at
  *    once): the pages the other register queries read most — the undecided cases' indexes (Today,
  *    overdue, undecided by code), the folded names (`case_search`: a name or IIN search checks
- *    each walked case's names there) and their trigram index — read in slices of a few hundred
+ *    each walked case's names there) and their trigram index, the register by code and the
+ *    refusal journal's index — read in slices of a few hundred
  *    entries into a page cache of HOST_CACHE_KIB, one slice
  *    per turn of the event loop, so a user's query waits at most one slice (about a millisecond),
  *    never the whole warm-up. It stops at the first error (the database closed or re-keyed).
@@ -33,7 +34,7 @@ import { kzToday } from './calendar';
 const SLICE = 500;
 
 /** A source of pages: reads one slice after `after` (null: from the start); returns the key to go on from, or null at the end. */
-type Walker = (db: Db, after: string | number | null) => string | number | null;
+type Walker = (db: Db, after: string | number | unknown[] | null) => string | number | unknown[] | null;
 
 /** A partial index of the undecided cases (about a tenth of the cases): by position. */
 function byOffset(sql: string): Walker {
@@ -52,6 +53,47 @@ function byKey(sql: string, start: string | number, slice = SLICE): Walker {
   };
 }
 
+/**
+ * A large composite index walked in its own order: `cols` are the index's columns (expressions as
+ * the index declares them); each slice starts after the last entry of the one before (a row-value
+ * comparison the index serves), so the whole walk reads each entry once.
+ */
+function byIndex(table: string, index: string, cols: readonly string[], where = '', slice = SLICE): Walker {
+  const list = cols.map((c, i) => `${c} AS c${i}`).join(', ');
+  const order = cols.map((_, i) => String(i + 1)).join(', ');
+  const tuple = `(${cols.join(', ')})`;
+  const holes = `(${cols.map(() => '?').join(', ')})`;
+  const cond = (rest: string): string => [where, rest].filter(Boolean).join(' AND ');
+  return (db, after) => {
+    const from = Array.isArray(after) ? after : null;
+    const w = cond(from ? `${tuple} > ${holes}` : '');
+    const rows = db.prepare(`SELECT ${list} FROM ${table} INDEXED BY ${index}${w ? ` WHERE ${w}` : ''} ORDER BY ${order} LIMIT ?`).raw().all(...(from ?? []), slice) as unknown[][];
+    return rows.length < slice ? null : (rows[rows.length - 1] as never);
+  };
+}
+
+/**
+ * The register by code (cases_code_key: code, due date as an expression, received, id). SQLite
+ * seeks an expression column with = or > but not inside a row value, so the walk goes code by
+ * code and, within a code, from the last due date read (entries sharing that date may be read
+ * twice or, past a slice of one date, skipped: the warm-up only loads pages).
+ */
+function byCodeAndDue(): Walker {
+  return (db, after) => {
+    const at = Array.isArray(after) ? (after as [string, string]) : null;
+    if (at === null) {
+      const first = db.prepare('SELECT min(htmp_code) AS c FROM cases').get() as { c: string | null };
+      return first.c === null ? null : [first.c, ''];
+    }
+    const rows = db
+      .prepare("SELECT coalesce(due_date, '~') AS d FROM cases INDEXED BY cases_code_key WHERE htmp_code = ? AND coalesce(due_date, '~') > ? ORDER BY htmp_code, coalesce(due_date, '~'), received_at, id LIMIT ?")
+      .all(at[0], at[1], SLICE) as { d: string }[];
+    if (rows.length === SLICE) return [at[0], rows[rows.length - 1]!.d];
+    const next = db.prepare('SELECT htmp_code AS c FROM cases INDEXED BY cases_code_key WHERE htmp_code > ? ORDER BY htmp_code LIMIT 1').get(at[0]) as { c: string } | undefined;
+    return next ? [next.c, ''] : null;
+  };
+}
+
 /** In the order read: what most first queries need first. */
 const WALKERS: readonly Walker[] = [
   byOffset("SELECT coalesce(due_date, '~'), received_at, id FROM cases INDEXED BY cases_open_key WHERE status IN ('draft', 'registered') ORDER BY 1, 2, 3"),
@@ -62,6 +104,10 @@ const WALKERS: readonly Walker[] = [
   byKey('SELECT id AS k, length(text) FROM case_search WHERE id > ? ORDER BY id', -1),
   // The trigram index of names and IINs (its blocks read to their last byte: overflow pages too).
   byKey('SELECT id AS k, substr(block, length(block), 1) FROM case_search_fts_data WHERE id > ? ORDER BY id', -1, 20),
+  // The register by HTMP code (a code filter counts its matches here), then the refusal
+  // journal's pages.
+  byCodeAndDue(),
+  byIndex('decisions', 'decisions_refusal_pages', ['decided_on', 'protocol_year', 'protocol_number', 'id'], "outcome = 'refused' AND state = 'issued'"),
 ];
 
 /**
@@ -98,7 +144,7 @@ export function warmInBackground(db: Db, schedule: (fn: () => void) => void = se
   let stopped = false;
   let walker = 0;
   let slices = 0;
-  let after: string | number | null = null;
+  let after: string | number | unknown[] | null = null;
   const step = () => {
     if (stopped || !db.open) return done?.({ slices, error: stopped ? null : new Error('database closed') });
     try {

@@ -74,4 +74,20 @@ describe('cases register: warming after sign-in', () => {
       again.close();
     }
   });
+
+  it('walks the register by code and the refusal journal by their indexes, each slice a seek (no scan from the start)', () => {
+    const core = tempCore();
+    try {
+      const plan = (sql: string, n: number): string =>
+        (core.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from({ length: n }, () => 'x'), 500) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      const code = plan("SELECT coalesce(due_date, '~') AS d FROM cases INDEXED BY cases_code_key WHERE htmp_code = ? AND coalesce(due_date, '~') > ? ORDER BY htmp_code, coalesce(due_date, '~'), received_at, id LIMIT ?", 2);
+      expect(code).toMatch(/SEARCH cases USING (COVERING )?INDEX cases_code_key \(htmp_code=\? AND <expr>>\?\)/);
+      expect(code).not.toMatch(/TEMP B-TREE/);
+      const journal = plan("SELECT decided_on AS c0, protocol_year AS c1, protocol_number AS c2, id AS c3 FROM decisions INDEXED BY decisions_refusal_pages WHERE outcome = 'refused' AND state = 'issued' AND (decided_on, protocol_year, protocol_number, id) > (?, ?, ?, ?) ORDER BY 1, 2, 3, 4 LIMIT ?", 4);
+      expect(journal).toMatch(/SEARCH decisions USING (COVERING )?INDEX decisions_refusal_pages \(\(decided_on,protocol_year,protocol_number,id\)>\(\?,\?,\?,\?\)\)/);
+      expect(journal).not.toMatch(/TEMP B-TREE/);
+    } finally {
+      core.close();
+    }
+  });
 });
