@@ -169,17 +169,6 @@ export class FileStore {
   }
 
   /** Reads and checks content; null when it is not in the store. A damaged file throws `files.damaged`. */
-  /** The content's size in bytes (from the stored file's size, nothing decrypted), or -1 when absent. */
-  size(sha256: string): number {
-    if (!SHA256_RE.test(sha256)) return -1;
-    try {
-      const bytes = fs.statSync(this.fileOf(sha256)).size;
-      return this.keys ? plainSizeOf(bytes) : bytes;
-    } catch {
-      return -1;
-    }
-  }
-
   read(sha256: string): Buffer | null {
     if (!this.has(sha256)) return null;
     const raw = fs.readFileSync(this.fileOf(sha256));
@@ -338,7 +327,6 @@ export const hasStoredFile = (dataDir: string, sha256: string): boolean => fileS
 export const putStoredFile = (dataDir: string, content: Buffer): { sha256: string; size: number; existed: boolean } => fileStore(dataDir).put(content);
 export const readStoredFile = (dataDir: string, sha256: string): Buffer | null => fileStore(dataDir).read(sha256);
 /** A checked stream of stored content (for bundle entries and downloads). */
-export const storedSize = (dataDir: string, sha256: string): number => fileStore(dataDir).size(sha256);
 export const openStoredFile = (dataDir: string, sha256: string): Readable => fileStore(dataDir).stream(sha256);
 export const storeStream = (dataDir: string, sha256: string, open: () => Readable, signal?: AbortSignal): Promise<boolean> =>
   fileStore(dataDir).storeStream(sha256, open, signal);

@@ -9,7 +9,7 @@ import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
 import { nameBasedUuid, type Row, type SqlValue } from '../store';
 import { writeBundle, type WriteBundleEntry } from './archive';
-import { hasStoredFile, isAttachmentColumn, openStoredFile, readStoredFile, SHA256_RE, storedSize } from '../files';
+import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE } from '../files';
 import type { Job } from './jobs';
 import { attachmentPath } from './manifest';
 import { chain, HashCheck } from './import-files';
@@ -58,9 +58,6 @@ export interface ExportSyncOptions {
   recordsEntryBytes?: number;
   job: Job;
 }
-
-/** Attachments up to this size are sealed as one buffer on export; larger ones stream. */
-const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
 
 export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Promise<ExportResult> {
   const { job } = opts;
@@ -199,13 +196,8 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
       } else {
         const path = sealedFilePath(sealed.contentKey, h);
         const key = entryKey(sealed.contentKey, bundleId, path);
-        // Checked on the way out: what is encrypted is exactly the content with this hash. A scan
-        // of ordinary size is read, checked (the store's read verifies tags and hash) and sealed
-        // as one buffer — one scan in memory at a time, as the writer pulls entries one by one;
-        // a larger file streams through the same checks.
-        const content = storedSize(ctx.dataDir, h) <= WHOLE_FILE_BYTES ? readStoredFile(ctx.dataDir, h) : null;
-        if (content !== null) yield { path, role: 'attachment', compress: false, source: { buffer: encryptBuffer(key, content) } };
-        else yield { path, role: 'attachment', compress: false, source: { stream: () => chain(openStoredFile(ctx.dataDir, h), new HashCheck(h, `files/${h}`, 'attachment_content'), encryptStream(key)) } };
+        // Checked on the way out: what is encrypted is exactly the content with this hash.
+        yield { path, role: 'attachment', compress: false, source: { stream: () => chain(openStoredFile(ctx.dataDir, h), new HashCheck(h, `files/${h}`, 'attachment_content'), encryptStream(key)) } };
       }
     }
     if (sealed !== null) {
