@@ -179,6 +179,40 @@ export class FileStore {
     return decryptBuffer(this.keys.enc, raw, sha256);
   }
 
+  /**
+   * The checked content when it is at most `maxBytes` long, read in one go (open, size, read,
+   * close); `'large'` when it is longer (then stream it); null when it is not in the store.
+   */
+  readUpTo(sha256: string, maxBytes: number): Buffer | 'large' | null {
+    if (!SHA256_RE.test(sha256)) return null;
+    let fd: number;
+    try {
+      fd = fs.openSync(this.fileOf(sha256), 'r');
+    } catch {
+      return null;
+    }
+    let raw: Buffer;
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) return null;
+      if ((this.keys ? plainSizeOf(st.size) : st.size) > maxBytes) return 'large';
+      raw = Buffer.allocUnsafe(st.size);
+      let at = 0;
+      while (at < raw.length) {
+        const n = fs.readSync(fd, raw, at, raw.length - at, at);
+        if (n === 0) throw damaged(sha256, 'truncated');
+        at += n;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (!this.keys) {
+      if (sha256Of(raw) !== sha256) throw damaged(sha256, 'hash');
+      return raw;
+    }
+    return decryptBuffer(this.keys.enc, raw, sha256);
+  }
+
   /** A stream of the checked content (fails with `files.damaged` at its end if it is not). */
   stream(sha256: string): Readable {
     if (!this.has(sha256)) throw new AppFailure('files.missing', { sha256 });

@@ -3,12 +3,14 @@
  * manifest.sig last, to `<file>.partial`, fsynced and renamed (policies in archive.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open as openFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import yazl from 'yazl';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { createDeflateRaw, deflateRaw } from 'node:zlib';
+import { crc32, ZipWriter } from './zip-write';
 import { BundleError } from './errors';
 import { publicKeyFromPrivate, sign } from './keys';
 import {
@@ -32,7 +34,8 @@ import { cancelled, DEFAULT_LIMITS, DEFAULT_MAX_BUNDLE_SIZE, FILE_MODE, PROGRESS
 // ---------------------------------------------------------------------------------------------
 // Writer
 
-export type EntrySource = { file: string } | { buffer: Buffer } | { stream: () => Readable };
+/** A file, bytes in memory (one buffer, or parts written one after the other), or a stream. */
+export type EntrySource = { file: string } | { buffer: Buffer } | { parts: readonly Buffer[] } | { stream: () => Readable };
 
 export interface WriteBundleEntry {
   /** Relative '/' path, see unsafePathReason(); attachments by convention `files/<sha256>`. */
@@ -107,39 +110,18 @@ export interface WriteBundleResult {
   manifest: Manifest;
 }
 
-function openSource(source: EntrySource): Readable {
+function openSource(source: { file: string } | { stream: () => Readable }): Readable {
   if ('file' in source) return createReadStream(source.file);
-  if ('buffer' in source) return Readable.from([source.buffer], { objectMode: false });
   return source.stream();
 }
 
-/** Passes bytes through while computing their SHA-256 and count. */
-class HashCounter extends Transform {
-  private readonly hash = createHash('sha256');
-  size = 0;
-  digest = '';
-
-  constructor(private readonly onBytes?: (n: number) => void) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
-    this.size += chunk.length;
-    this.onBytes?.(chunk.length);
-    cb(null, chunk);
-  }
-
-  override _flush(cb: TransformCallback): void {
-    this.digest = this.hash.digest('hex');
-    cb();
-  }
-}
+const deflateRawAsync = promisify(deflateRaw);
 
 /**
- * Writes a signed bundle. Entries are pulled one at a time from `entries` and streamed into the
- * archive; only their manifest lines stay in memory. A repeated `files/<sha256>` path is
- * written once (attachments are stored once by content); any other repeated path is refused.
+ * Writes a signed bundle. Entries are pulled one at a time from `entries` and written into the
+ * archive (zip-write.ts): an entry given as bytes in one go, a stream chunk by chunk; only their
+ * manifest lines and central directory records stay in memory. A repeated `files/<sha256>` path
+ * is written once (attachments are stored once by content); any other repeated path is refused.
  */
 export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundleResult> {
   const { file, kind, sender, signal, onProgress } = opts;
@@ -156,35 +138,15 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
   if (typeof opts.meta !== 'function') canonicalBytes(opts.meta); // refuse non-JSON meta before any byte is written
 
   const partial = `${file}.partial`;
-  const zip = new yazl.ZipFile();
-  const out = createWriteStream(partial);
   const fileHash = createHash('sha256');
   let fileBytes = 0;
-  const sink = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      fileHash.update(chunk);
-      fileBytes += chunk.length;
-      if (fileBytes > maxBundleSize) cb(new BundleError('bundle.too_large', { reason: 'bundle_size', limit: maxBundleSize }));
-      else cb(null, chunk);
-    },
+  const fh = await openFile(partial, 'w');
+  const zip = new ZipWriter(fh, mtime, FILE_MODE, (chunk) => {
+    fileHash.update(chunk);
+    fileBytes += chunk.length;
+    if (fileBytes > maxBundleSize) throw new BundleError('bundle.too_large', { reason: 'bundle_size', limit: maxBundleSize });
   });
 
-  // Any failure of the output side or cancellation rejects `failure`; every wait races it.
-  let fail!: (err: unknown) => void;
-  const failure = new Promise<never>((_, reject) => {
-    fail = reject;
-  });
-  failure.catch(() => undefined);
-  const onAbort = (): void => fail(cancelled());
-  signal?.addEventListener('abort', onAbort, { once: true });
-  zip.on('error', (err: unknown) => fail(err));
-  sink.on('error', (err) => fail(err));
-  out.on('error', (err) => fail(err));
-  zip.outputStream.on('error', (err) => fail(err));
-  zip.outputStream.pipe(sink).pipe(out);
-  const written = finished(out).catch((err: unknown) => fail(err));
-
-  let current: { source: Readable; counter: HashCounter } | null = null;
   const entries: ManifestEntry[] = [];
   const seen = new Map<string, string>(); // collision key -> path
   let contentBytes = 0;
@@ -192,6 +154,11 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
   const progress = (phase: WriteProgress['phase'], path?: string): void => {
     sinceProgress = 0;
     onProgress?.({ phase, entries: entries.length, bytes: contentBytes, ...(path !== undefined ? { path } : {}) });
+  };
+  const counted = (n: number, path: string): void => {
+    contentBytes += n;
+    sinceProgress += n;
+    if (sinceProgress >= PROGRESS_STEP) progress('entries', path);
   };
 
   try {
@@ -211,29 +178,61 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
       }
       seen.set(key, entry.path);
 
-      const counter = new HashCounter((n) => {
-        contentBytes += n;
-        sinceProgress += n;
-        if (sinceProgress >= PROGRESS_STEP) progress('entries', entry.path);
-      });
-      const source = openSource(entry.source);
-      current = { source, counter };
-      source.on('error', (err) => counter.destroy(err));
-      counter.on('error', (err) => fail(err));
-      source.pipe(counter);
       const compress = entry.compress ?? true;
-      zip.addReadStream(counter, entry.path, { mtime, mode: FILE_MODE, compress, ...(compress && entry.compressionLevel !== undefined ? { compressionLevel: entry.compressionLevel } : {}) });
-      await Promise.race([finished(counter), failure]);
-      current = null;
-
-      const named = attachmentHashOf(entry.path);
-      if (named !== null && named !== counter.digest) {
-        throw new BundleError('bundle.hash_mismatch', { path: entry.path, reason: 'attachment_name' });
+      const level = entry.compressionLevel ?? 6;
+      const method = compress ? 8 : 0;
+      let digest: string;
+      let size: number;
+      const source = entry.source;
+      if ('buffer' in source || 'parts' in source) {
+        // Bytes at hand: hashed and checked before anything is written, CRC and sizes in the header.
+        const parts = 'buffer' in source ? [source.buffer] : source.parts;
+        const hash = createHash('sha256');
+        let crc = 0;
+        size = 0;
+        for (const p of parts) {
+          hash.update(p);
+          crc = crc32(p, crc);
+          size += p.length;
+        }
+        digest = hash.digest('hex');
+        checkDigest(entry, digest);
+        const data = compress ? [await deflateRawAsync(parts.length === 1 ? parts[0]! : Buffer.concat(parts), { level })] : parts;
+        await zip.addKnown(entry.path, method, data, crc, size);
+        counted(size, entry.path);
+      } else {
+        const hash = createHash('sha256');
+        let crc = 0;
+        let n = 0;
+        const path = entry.path;
+        const stats = async function* (src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+          for await (const chunk of src) {
+            hash.update(chunk);
+            crc = crc32(chunk, crc);
+            n += chunk.length;
+            counted(chunk.length, path);
+            yield chunk;
+          }
+        };
+        await zip.addStreamed(path, method, async (put) => {
+          const sink = async (src: AsyncIterable<Buffer>): Promise<void> => {
+            for await (const chunk of src) await put(chunk);
+          };
+          const input = openSource(source);
+          try {
+            if (compress) await pipeline(input, stats, createDeflateRaw({ level }), sink, signal ? { signal } : {});
+            else await pipeline(input, stats, sink, signal ? { signal } : {});
+          } catch (err) {
+            if (signal?.aborted) throw cancelled();
+            throw err;
+          }
+          return { crc, uncompressedSize: n };
+        });
+        digest = hash.digest('hex');
+        size = n;
+        checkDigest(entry, digest);
       }
-      if (entry.expectSha256 !== undefined && entry.expectSha256 !== counter.digest) {
-        throw new BundleError('bundle.hash_mismatch', { path: entry.path, reason: 'attachment_content' });
-      }
-      entries.push({ path: entry.path, sha256: counter.digest, size: counter.size, ...(entry.role !== undefined ? { role: entry.role } : {}) });
+      entries.push({ path: entry.path, sha256: digest, size, ...(entry.role !== undefined ? { role: entry.role } : {}) });
       progress('entries', entry.path);
     }
     if (signal?.aborted) throw cancelled();
@@ -262,42 +261,34 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     }
     const signature = Buffer.from(sign(manifestBytes, sender.privateKey).toString('base64'), 'ascii');
     // Stored, not deflated (2.0): a reader checks the signature without inflating anything.
-    zip.addBuffer(manifestBytes, MANIFEST_PATH, { mtime, mode: FILE_MODE, compress: false });
-    zip.addBuffer(signature, SIGNATURE_PATH, { mtime, mode: FILE_MODE, compress: false });
-    zip.end();
-    await Promise.race([written, failure]);
+    await zip.addKnown(MANIFEST_PATH, 0, [manifestBytes], crc32(manifestBytes), manifestBytes.length);
+    await zip.addKnown(SIGNATURE_PATH, 0, [signature], crc32(signature), signature.length);
+    await zip.finish();
 
     // A USB stick may be pulled right after "done": flush before the rename makes it visible.
-    const fh = await openFile(partial, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await fh.sync();
+    await fh.close();
     if (signal?.aborted) throw cancelled();
     await rename(partial, file);
     await syncDirectory(dirname(file));
     progress('done');
     return { file, sha256: fileHash.digest('hex'), entries: entries.length, bytes: fileBytes, contentBytes, bundleId, manifest };
   } catch (err) {
-    if (current !== null) {
-      current.source.unpipe(current.counter);
-      current.source.destroy();
-      current.counter.destroy();
-    }
-    zip.outputStream.unpipe(sink);
-    sink.destroy();
-    if (!out.closed) {
-      out.destroy();
-      await new Promise<void>((resolve) => {
-        if (out.closed) resolve();
-        else out.once('close', () => resolve());
-      });
-    }
+    await zip.settle();
+    await fh.close().catch(() => undefined);
     await rm(partial, { force: true });
     throw err;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** `files/<sha256>` entries must hash to their name; `expectSha256` entries to it. */
+function checkDigest(entry: WriteBundleEntry, digest: string): void {
+  const named = attachmentHashOf(entry.path);
+  if (named !== null && named !== digest) {
+    throw new BundleError('bundle.hash_mismatch', { path: entry.path, reason: 'attachment_name' });
+  }
+  if (entry.expectSha256 !== undefined && entry.expectSha256 !== digest) {
+    throw new BundleError('bundle.hash_mismatch', { path: entry.path, reason: 'attachment_content' });
   }
 }
 

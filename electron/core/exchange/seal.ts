@@ -252,15 +252,27 @@ export function decryptStream(key: Buffer, chunkSize: number, path: string): Tra
 
 /** The same as encryptStream for a whole buffer. */
 export function encryptBuffer(key: Buffer, plain: Buffer, chunkSize = CHUNK_SIZE): Buffer {
+  return Buffer.concat(encryptParts(key, plain, chunkSize));
+}
+
+/**
+ * The same bytes as encryptBuffer, as the pieces to write one after the other (each chunk's
+ * ciphertext, then its tag): nothing is copied into one buffer.
+ */
+export function encryptParts(key: Buffer, plain: Buffer, chunkSize = CHUNK_SIZE): Buffer[] {
   const out: Buffer[] = [];
   let counter = 0;
   let at = 0;
-  while (plain.length - at > chunkSize) {
-    out.push(sealChunk(key, counter++, false, plain.subarray(at, at + chunkSize)));
+  for (;;) {
+    const last = plain.length - at <= chunkSize;
+    const c = createCipheriv('aes-256-gcm', key, nonceFor(counter++, last));
+    const body = c.update(last ? plain.subarray(at) : plain.subarray(at, at + chunkSize));
+    if (body.length > 0) out.push(body);
+    c.final(); // GCM: nothing left to write
+    out.push(c.getAuthTag());
+    if (last) return out;
     at += chunkSize;
   }
-  out.push(sealChunk(key, counter, true, plain.subarray(at)));
-  return Buffer.concat(out);
 }
 
 /** The same as decryptStream for a whole buffer (records, read inside a transaction). */

@@ -9,12 +9,12 @@ import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
 import { nameBasedUuid, type Row, type SqlValue } from '../store';
 import { writeBundle, type WriteBundleEntry } from './archive';
-import { hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE } from '../files';
+import { fileStore, hasStoredFile, isAttachmentColumn, openStoredFile, SHA256_RE } from '../files';
 import type { Job } from './jobs';
 import { attachmentPath } from './manifest';
-import { chain, HashCheck } from './import-files';
+import { chain } from './import-files';
 import { valuesToWire } from './wire';
-import { boxFingerprint, encryptBuffer, encryptStream, entryKey, newEncryption, normaliseFingerprint } from './seal';
+import { boxFingerprint, encryptBuffer, encryptParts, encryptStream, entryKey, newEncryption, normaliseFingerprint } from './seal';
 import { getPeer, identity, listPeers, senderSecret, type PeerRow } from './trust';
 import { attachmentsOf, changeLine, changeLogHorizon, FILES_INDEX, generator, RECORDS_ENTRY_BYTES, recordJob, recordKey, recordsPath, sealedFilePath, type LogRow, type SyncChange } from './sync-records';
 
@@ -25,6 +25,8 @@ import { attachmentsOf, changeLine, changeLogHorizon, FILES_INDEX, generator, RE
 export type ExportResult = Omit<ExportView, 'name' | 'index' | 'kind'> & { kind: 'sync' | 'backup' | 'referral' | 'catalogue' };
 
 const PAGE = 2000;
+/** Attachments up to this size are read and encrypted whole; larger ones are streamed. */
+const INLINE_ATTACHMENT_BYTES = 8 * 1024 * 1024;
 
 /** The peers a sync bundle is for: `--peer ID` and each `--for FINGERPRINT` (encryption or signing key). */
 export function resolveRecipients(ctx: CoreContext, peer: string | undefined, fingerprints: readonly string[] = []): PeerRow[] {
@@ -189,6 +191,7 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
     if (!introduce) yield* changeEntries();
     for (const h of [...hashes].sort()) (hasStoredFile(ctx.dataDir, h) ? present : missingFiles).push(h);
     let i = 0;
+    const store = fileStore(ctx.dataDir);
     for (const h of present) {
       job.progress('files', ++i, present.length);
       if (sealed === null) {
@@ -196,8 +199,14 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
       } else {
         const path = sealedFilePath(sealed.contentKey, h);
         const key = entryKey(sealed.contentKey, bundleId, path);
-        // Checked on the way out: what is encrypted is exactly the content with this hash.
-        yield { path, role: 'attachment', compress: false, source: { stream: () => chain(openStoredFile(ctx.dataDir, h), new HashCheck(h, `files/${h}`, 'attachment_content'), encryptStream(key)) } };
+        // Checked on the way out: the store's read checks the content against its hash (and every
+        // chunk's tag), so what is encrypted is exactly the content with this hash. Up to 8 MiB
+        // (every scan) read whole and encrypted in pieces the writer takes as they are; larger
+        // files streamed (bounded memory).
+        const plain = store.readUpTo(h, INLINE_ATTACHMENT_BYTES);
+        if (plain === null) throw new AppFailure('files.missing', { sha256: h });
+        if (plain === 'large') yield { path, role: 'attachment', compress: false, source: { stream: () => chain(openStoredFile(ctx.dataDir, h), encryptStream(key)) } };
+        else yield { path, role: 'attachment', compress: false, source: { parts: encryptParts(key, plain) } };
       }
     }
     if (sealed !== null) {

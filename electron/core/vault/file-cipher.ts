@@ -255,7 +255,9 @@ export function decryptBuffer(enc: Buffer, raw: Buffer, sha256: string | null): 
       const d = createDecipheriv('aes-256-gcm', key, nonce(counter++, last));
       d.setAuthTag(sealed.subarray(sealed.length - TAG));
       try {
-        parts.push(d.update(sealed.subarray(0, sealed.length - TAG)), d.final());
+        parts.push(d.update(sealed.subarray(0, sealed.length - TAG)));
+        const rest = d.final(); // GCM: nothing left, checks the tag
+        if (rest.length > 0) parts.push(rest);
       } catch {
         throw damaged(sha256 ?? '', 'tag');
       }
@@ -264,7 +266,8 @@ export function decryptBuffer(enc: Buffer, raw: Buffer, sha256: string | null): 
   } finally {
     key.fill(0);
   }
-  const plain = Buffer.concat(parts);
+  // One chunk (every file up to 64 KiB) needs no copy.
+  const plain = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   if (plain.length < HEADER) throw damaged(sha256 ?? '', 'truncated');
   const claimed = plain.subarray(0, HEADER).toString('hex');
   const content = plain.subarray(HEADER);
