@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportSync } from '../../../electron/core/exchange/sync';
+import { changeLine, type LogRow } from '../../../electron/core/exchange/sync-records';
 import { changeFieldsToWire, fieldsFromWire, valuesFromWire, valuesToWire } from '../../../electron/core/exchange/wire';
 import { isPackedStatement, packStatement, unpackStatement } from '../../../electron/core/statement-codec';
 import { tempDir } from '../../support/temp';
@@ -76,5 +77,30 @@ describe('sync wire form of stored columns', () => {
       expect(unpackStatement(row.statement)).toBe(want);
       expect(row.sha256).toBe(sha256(want));
     }
+  }, 60_000);
+
+  it('each change line the export has SQLite build is the JSON changeLine() builds: odd ids, resolutions, statements, attachments', async () => {
+    const a = laptop();
+    const text = statementOf('Жолбарысова');
+    a.ctx.store.transaction(() => a.ctx.store.insert('protocol_statements', { ...statementRow(packStatement(text), 1), sha256: sha256(text) }));
+    const odd = 'id "quoted" \\ back\u0001slash\ttab Қазақ 😀 \u2028';
+    const ins = a.ctx.db.prepare('INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    ins.run('c-odd-1', 'cases', odd, 'update', JSON.stringify({ outcome: ['approved', 'refused "x"'] }), a.core.installationId, '2026-03-02T10:00:00Z');
+    ins.run('c-odd-2', 'case_documents', 'r2', 'delete', JSON.stringify({ sha256: ['a'.repeat(64), null] }), 'other "laptop"', '2026-03-02T10:00:01Z');
+    a.ctx.db.prepare('INSERT INTO exchange_resolutions (change_id, resolves) VALUES (?, ?)').run('c-odd-1', JSON.stringify(['x-1', 'x "2"']));
+    const plain = path.join(tempDir(), 'lines.htmp');
+    await job(a, (j) => exportSync(a.ctx, { file: plain, plain: true, job: j }));
+    const lines = execFileSync('unzip', ['-p', plain, 'records/changes-*'], { encoding: 'utf8' }).split('\n').filter((l) => l !== '');
+    const rows = a.ctx.db
+      .prepare('SELECT c.seq, c.change_id, c.table_name, c.record_id, c.op, c.fields, c.installation_id, c.at, r.resolves FROM change_log c LEFT JOIN exchange_resolutions r ON r.change_id = c.change_id ORDER BY c.seq')
+      .all() as LogRow[];
+    const tables = new Set(a.ctx.store.tables().map((t) => t.name));
+    const travel = rows.filter((r) => tables.has(r.table_name));
+    expect(lines.length).toBe(travel.length);
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(travel.map((r) => JSON.parse(changeLine(r)) as unknown));
+    const oddLine = JSON.parse(lines.find((l) => l.includes('c-odd-1'))!) as { recordId: string; resolves: string[] };
+    expect(oddLine.recordId).toBe(odd);
+    expect(oddLine.resolves).toEqual(['x-1', 'x "2"']);
+    expect(lines.join('\n')).toContain('Жолбарысова'); // the statement travels as text
   }, 60_000);
 });
