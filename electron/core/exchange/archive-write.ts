@@ -21,7 +21,9 @@ import {
   SIGNATURE_PATH,
   attachmentHashOf,
   canonicalBytes,
+  manifestCanonicalBytes,
   manifestSchema,
+  ROLE_RE,
   pathCollisionKey,
   unsafePathReason,
   type BundleKind,
@@ -177,6 +179,7 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
         throw new BundleError('bundle.too_large', { reason: 'entries', limit: DEFAULT_LIMITS.maxEntries });
       }
       seen.set(key, entry.path);
+      if (entry.role !== undefined && !ROLE_RE.test(entry.role)) throw new TypeError(`invalid entry role: ${entry.role}`);
 
       const compress = entry.compress ?? true;
       const level = entry.compressionLevel ?? 6;
@@ -238,7 +241,10 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
     if (signal?.aborted) throw cancelled();
 
     progress('finishing');
-    const manifest = manifestSchema.parse({
+    // The head is checked by the schema; the entries were made here from checked parts (a safe
+    // path, a digest, a byte count, a checked role), and are not copied again: at 100,000 cases
+    // (21,000 entries) parsing them took 1.5 s and 40 MB.
+    const head = manifestSchema.parse({
       format: BUNDLE_FORMAT,
       version: CURRENT_VERSION,
       kind,
@@ -251,11 +257,12 @@ export async function writeBundle(opts: WriteBundleOptions): Promise<WriteBundle
         ...(sender.encryptionKey !== undefined ? { encryptionKey: sender.encryptionKey } : {}),
       },
       ...(opts.generator !== undefined ? { generator: opts.generator } : {}),
-      entries,
+      entries: [],
       meta: typeof opts.meta === 'function' ? opts.meta() : opts.meta,
       ...(opts.encryption !== undefined ? { encryption: opts.encryption } : {}),
     });
-    const manifestBytes = canonicalBytes(manifest);
+    const manifest: Manifest = { ...head, entries };
+    const manifestBytes = manifestCanonicalBytes(manifest);
     if (manifestBytes.length > DEFAULT_LIMITS.maxManifestSize) {
       throw new BundleError('bundle.too_large', { reason: 'manifest', limit: DEFAULT_LIMITS.maxManifestSize });
     }

@@ -38,7 +38,7 @@ export const MAX_SEGMENT_LENGTH = 120;
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
 const VERSION_RE = /^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$/;
-const ROLE_RE = /^[a-z][a-z0-9_.-]{0,31}$/;
+export const ROLE_RE = /^[a-z][a-z0-9_.-]{0,31}$/;
 // Characters Windows refuses in file names, plus ':' which also names NTFS streams.
 const FORBIDDEN_CHARS_RE = /[<>:"|?*\\]/;
 // C0/C1 controls, DEL, and bidi/zero-width format characters that disguise a name.
@@ -222,4 +222,30 @@ export function canonicalJson(value: unknown): string {
 
 export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalJson(value), 'utf8');
+}
+
+/** canonicalJson of one manifest entry, written out: its keys are known and in sorted order. */
+function entryJson(e: ManifestEntry): string {
+  const extra = Object.keys(e).some((k) => k !== 'path' && k !== 'sha256' && k !== 'size' && k !== 'role');
+  if (extra || !Number.isFinite(e.size)) return canonicalJson(e);
+  return `{"path":${JSON.stringify(e.path)},${e.role !== undefined ? `"role":${JSON.stringify(e.role)},` : ''}"sha256":${JSON.stringify(e.sha256)},"size":${JSON.stringify(e.size)}}`;
+}
+
+/**
+ * The same bytes as canonicalBytes(manifest), with the entries (one per attachment: 21,000 at
+ * 100,000 cases) written by entryJson instead of the generic walk (a tenth of its time).
+ */
+export function manifestCanonicalBytes(manifest: Manifest): Buffer {
+  const mark = `\u0000entries-${Math.random().toString(36).slice(2)}\u0000`;
+  const outer = canonicalJson({ ...manifest, entries: mark });
+  const at = outer.indexOf(JSON.stringify(mark));
+  if (at < 0 || outer.indexOf(JSON.stringify(mark), at + 1) >= 0) return canonicalBytes(manifest);
+  // Entries a thousand at a time, each group straight to bytes: no string of all of them (at
+  // 21,000 entries one string and its copies took 37 MB of RSS for 4 MB of JSON).
+  const parts: Buffer[] = [Buffer.from(`${outer.slice(0, at)}[`, 'utf8')];
+  for (let i = 0; i < manifest.entries.length; i += 1000) {
+    parts.push(Buffer.from(`${i > 0 ? ',' : ''}${manifest.entries.slice(i, i + 1000).map(entryJson).join(',')}`, 'utf8'));
+  }
+  parts.push(Buffer.from(`]${outer.slice(at + JSON.stringify(mark).length)}`, 'utf8'));
+  return Buffer.concat(parts);
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BUNDLE_ERROR_CODES, BundleError } from '../../../../electron/core/exchange/errors';
 import { decodeBase64Strict, fingerprint, generateKeyPair, isPublicKey, publicKeyFromPrivate, sign, verify } from '../../../../electron/core/exchange/keys';
-import { attachmentHashOf, attachmentPath, canonicalJson, caseFolderPath, parseVersion, safeSegment, unsafePathReason } from '../../../../electron/core/exchange/manifest';
+import fc from 'fast-check';
+import { attachmentHashOf, attachmentPath, canonicalBytes, canonicalJson, caseFolderPath, manifestCanonicalBytes, parseVersion, safeSegment, unsafePathReason, type Manifest } from '../../../../electron/core/exchange/manifest';
 
 describe('keys', () => {
   const kp = generateKeyPair();
@@ -45,6 +46,26 @@ describe('keys', () => {
 });
 
 describe('manifest helpers', () => {
+  test('the manifest bytes of the writer (entries written out) are exactly canonicalBytes(manifest)', () => {
+    const entry = fc.record(
+      {
+        path: fc.string({ minLength: 1, maxLength: 40 }),
+        sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
+        size: fc.nat(),
+        role: fc.constantFrom('record', 'attachment', 'document'),
+        note: fc.string(),
+      },
+      { requiredKeys: ['path', 'sha256', 'size'] },
+    );
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 30 }), fc.dictionary(fc.string(), fc.jsonValue()), (entries, meta) => {
+        const manifest = { format: 'htmp-bundle', version: '2.0', kind: 'sync', bundleId: '0b4c8d2e-5a6f-4c1b-9d3e-7f8a9b0c1d2e', createdAt: '2026-12-01T10:00:00.000Z', sender: { installationId: 'a', publicKey: 'k' }, entries, meta: { ...meta, entries: [] } } as unknown as Manifest;
+        expect(manifestCanonicalBytes(manifest).equals(canonicalBytes(manifest))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('canonical JSON sorts keys at every level, no whitespace', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 'ж', c: null }], e: undefined })).toBe('{"a":[{"c":null,"d":"ж"}],"b":1}');
     expect(() => canonicalJson({ x: Number.NaN })).toThrow();
