@@ -305,15 +305,18 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   let quiet = false;
   let conflicted = false;
   let quietApplied = 0;
-  // record key (hex) -> the 16-byte ids of its quiet changes (hex, one after the other); written
-  // to change_seen every couple of thousand records (strings: a small heap however large the bundle).
+  // table NUL record id -> the 16-byte ids of its quiet changes (hex, one after the other); written
+  // to change_seen every couple of thousand records (strings: a small heap however large the
+  // bundle). `anyCompacted` stays as it was: these ids are of changes this bundle holds once each,
+  // of records that have a row here now (or a logged delete), so no look-up of this import needs them.
   const pendingSeen = new Map<string, string>();
   const seenIds = ctx.db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck();
   const putSeen = ctx.db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?) ON CONFLICT(record) DO UPDATE SET ids = excluded.ids');
   const flushSeen = (): void => {
     // addSeen's rule (ids not held yet are appended), with its statements prepared once.
-    for (const [hex, idsHex] of pendingSeen) {
-      const key = Buffer.from(hex, 'hex');
+    for (const [rec, idsHex] of pendingSeen) {
+      const cut = rec.indexOf('\u0000');
+      const key = recordKey(rec.slice(0, cut), rec.slice(cut + 1));
       const ids = Buffer.from(idsHex, 'hex');
       const cur = seenIds.get(key) as Buffer | undefined;
       if (cur === undefined) {
@@ -324,7 +327,6 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       for (let at = 0; at < ids.length; at += 16) if (!holds(cur, ids.subarray(at, at + 16))) add.push(ids.subarray(at, at + 16));
       if (add.length > 0) putSeen.run(key, Buffer.concat([cur, ...add]));
     }
-    if (pendingSeen.size > 0) anyCompacted = true;
     pendingSeen.clear();
   };
   /** True when `c` may be applied without its change-log row (`known`: the record has no trace in the log, checked by the caller). */
@@ -332,8 +334,8 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     quiet && !conflicted && c.op !== 'delete' && !(c.resolves && c.resolves.length > 0) && !CATALOGUE_USER_TABLES.has(c.table) && (known || st.traced.get(c.table, c.recordId, c.table, c.recordId) === 0);
   const applyQuiet = (record: ChangeRecord): void => {
     ctx.store.applyRemote(record, { savepoint: false, log: false });
-    const hex = recordKey(record.table, record.recordId).toString('hex');
-    pendingSeen.set(hex, (pendingSeen.get(hex) ?? '') + seenKey(record.changeId).toString('hex'));
+    const rec = `${record.table}\u0000${record.recordId}`;
+    pendingSeen.set(rec, (pendingSeen.get(rec) ?? '') + seenKey(record.changeId).toString('hex'));
     quietApplied++;
     if (pendingSeen.size >= 2_000) flushSeen();
   };
