@@ -163,8 +163,11 @@ export class Store {
    * (conflict detection is the exchange service's job); `fields` holds only those. An insert
    * creates the row (missing `created_at`/`updated_at` take the change's time); an update sets
    * the fields and `updated_at`; a delete removes the row. Unknown tables or columns throw.
+   * `log: false` (a sync import from the receiver's only peer, never a delete): the row is written
+   * without its change-log row, as if that row had been compacted at once; the caller keeps the
+   * change id in `change_seen` (sync-import.ts). Listeners are told either way.
    */
-  applyRemote(change: ChangeRecord, opts: { savepoint?: boolean } = {}): void {
+  applyRemote(change: ChangeRecord, opts: { savepoint?: boolean; log?: boolean } = {}): void {
     const spec = this.spec(change.table);
     const cols = Object.keys(change.fields);
     for (const c of cols) {
@@ -175,13 +178,14 @@ export class Store {
     // error (a sync import applying many thousands of changes), so no savepoint per change.
     if (opts.savepoint === false) {
       if (!this.db.inTransaction) throw new Error('applyRemote without a savepoint needs an open transaction');
-      this.applyRemoteBody(change, cols);
+      this.applyRemoteBody(change, cols, opts.log !== false);
       return;
     }
-    this.db.transaction(() => this.applyRemoteBody(change, cols))();
+    this.db.transaction(() => this.applyRemoteBody(change, cols, opts.log !== false))();
   }
 
-  private applyRemoteBody(change: ChangeRecord, cols: string[]): void {
+  private applyRemoteBody(change: ChangeRecord, cols: string[], log: boolean): void {
+    if (!log && change.op === 'delete') throw new Error('A delete always keeps its change-log row');
     {
       if (change.op === 'insert') {
         const row: Row = { id: change.recordId, created_at: change.at, updated_at: change.at };
@@ -203,10 +207,12 @@ export class Store {
       } else {
         this.stmt(`del:${change.table}`, `DELETE FROM ${change.table} WHERE id = ?`).run(change.recordId);
       }
-      this.stmt(
-        'logRemote',
-        `INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(change.changeId, change.table, change.recordId, change.op, JSON.stringify(change.fields), change.installationId, change.at, change.origin);
+      if (log) {
+        this.stmt(
+          'logRemote',
+          `INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(change.changeId, change.table, change.recordId, change.op, JSON.stringify(change.fields), change.installationId, change.at, change.origin);
+      }
       for (const l of this.listeners) l(change);
     }
   }

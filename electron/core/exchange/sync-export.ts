@@ -16,7 +16,7 @@ import { chain } from './import-files';
 import { hasWireForm, valuesToWire } from './wire';
 import { boxFingerprint, encryptBuffer, encryptParts, encryptStream, entryKey, newEncryption, normaliseFingerprint } from './seal';
 import { getPeer, identity, listPeers, senderSecret, type PeerRow } from './trust';
-import { attachmentsOf, changeLine, changeLogHorizon, FILES_INDEX, generator, RECORDS_ENTRY_BYTES, recordJob, recordKey, recordsPath, sealedFilePath, type LogRow, type SyncChange } from './sync-records';
+import { attachmentsOf, changeLine, changeLogHorizon, FILES_INDEX, generator, logTop, receivedMark, RECORDS_ENTRY_BYTES, recordJob, recordKey, recordsPath, sealedFilePath, type LogRow, type SyncChange } from './sync-records';
 
 // ---------------------------------------------------------------------------------------------
 // Export
@@ -73,9 +73,13 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
   const introduce = recipients.length === 0 && opts.introduce === true;
   const since = recipients.length > 0 ? Math.min(...recipients.map((r) => r.acked_seq)) : 0;
   const exclude = recipients.length === 1 ? recipients[0]!.installation_id : '';
-  const upTo = introduce ? 0 : (ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM change_log').get() as { n: number }).n;
+  const upTo = introduce ? 0 : logTop(ctx);
   const horizon = changeLogHorizon(ctx);
-  const withState = !introduce && since < horizon;
+  // Records received without change-log rows (sync-import.ts) travel as state to a recipient
+  // that has not acknowledged them and is not where they came from.
+  const mark = receivedMark(ctx);
+  const lacksReceived = mark !== null && (recipients.length === 0 ? since < mark.seq : recipients.some((r) => r.installation_id !== mark.source && r.acked_seq < mark.seq));
+  const withState = !introduce && (since < horizon || lacksReceived);
   const userTables = ctx.store.tables();
   const userTableNames = new Set(userTables.map((t) => t.name));
   const bundleId = randomUUID();

@@ -19,7 +19,8 @@ import { receiveFiles } from './import-files';
 import { fieldsFromWire, hasWireForm, valuesFromWire } from './wire';
 import { decryptBuffer, entryKey, openContentKey } from './seal';
 import { boxKeys, getPeer, learnEncryptionKey, trustPeer, type OpenedBundle } from './trust';
-import { addSeen, checkChange, checkState, FILES_INDEX, holds, isLocked, knownTables, LEGACY_CHANGES_PATH, LEGACY_MAX_RECORDS_BYTES, MAX_RECORDS_ENTRY_BYTES, RECORDS_RE, recordJob, recordKey, sealedFilePath, seenKey, syncMetaSchema, type SyncChange, type SyncState } from './sync-records';
+import { addSeen, checkChange, checkState, FILES_INDEX, holds, isLocked, knownTables, LEGACY_CHANGES_PATH, LEGACY_MAX_RECORDS_BYTES, logTop, markReceived, MAX_RECORDS_ENTRY_BYTES, receivedMark, RECORDS_RE, recordJob, recordKey, sealedFilePath, seenKey, syncMetaSchema, type SyncChange, type SyncState } from './sync-records';
+import { USER_TABLES as CATALOGUE_USER_TABLES } from '../catalogue/model';
 import { compactChangeLog } from './sync-compaction';
 
 // ---------------------------------------------------------------------------------------------
@@ -276,6 +277,8 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       if (kind === 'locked') res.refused++;
       else res.conflicts++;
     }
+    conflicted = true;
+    if (quiet) fresh.delete(freshKey(c)); // its later changes take the logged path
   };
   // Records this import created where nothing of them was here before (no row, no change-log
   // row, no conflict, no compacted id): a later change of such a record in the same bundle cannot
@@ -290,6 +293,52 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   };
   const superseded = (c: SyncChange): boolean => bundleResolves.has(c.changeId) || st.resolved.get(c.changeId) !== undefined;
   const apply = (record: ChangeRecord): void => ctx.store.applyRemote(record, { savepoint: false });
+
+  // Received history without change-log rows: when the sender is this installation's ONLY peer,
+  // a change that is applied to a record with no trace in the log here (no local change, no
+  // change received the logged way, no conflict) is applied as if compacted at once: the row is
+  // written, the change id goes to `change_seen` (so a copy relayed later is known), and no
+  // change-log row is written (about a quarter of a whole import's CPU). Deletes, changes that
+  // carry or meet a conflict, resolutions and the catalogue's user tables keep the logged path;
+  // so does a record once it has a change-log row. A later peer gets those records as state
+  // rows; the sender gets nothing of them back (sync-records.ts, RECEIVED_KEY).
+  let quiet = false;
+  let conflicted = false;
+  let quietApplied = 0;
+  // table NUL record id -> the 16-byte ids of its quiet changes (hex, one after the other); written
+  // to change_seen every couple of thousand records (strings: a small heap however large the
+  // bundle). `anyCompacted` stays as it was: these ids are of changes this bundle holds once each,
+  // of records that have a row here now (or a logged delete), so no look-up of this import needs them.
+  const pendingSeen = new Map<string, string>();
+  const seenIds = ctx.db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck();
+  const putSeen = ctx.db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?) ON CONFLICT(record) DO UPDATE SET ids = excluded.ids');
+  const flushSeen = (): void => {
+    // addSeen's rule (ids not held yet are appended), with its statements prepared once.
+    for (const [rec, idsHex] of pendingSeen) {
+      const cut = rec.indexOf('\u0000');
+      const key = recordKey(rec.slice(0, cut), rec.slice(cut + 1));
+      const ids = Buffer.from(idsHex, 'hex');
+      const cur = seenIds.get(key) as Buffer | undefined;
+      if (cur === undefined) {
+        putSeen.run(key, ids);
+        continue;
+      }
+      const add: Buffer[] = [];
+      for (let at = 0; at < ids.length; at += 16) if (!holds(cur, ids.subarray(at, at + 16))) add.push(ids.subarray(at, at + 16));
+      if (add.length > 0) putSeen.run(key, Buffer.concat([cur, ...add]));
+    }
+    pendingSeen.clear();
+  };
+  /** True when `c` may be applied without its change-log row (`known`: the record has no trace in the log, checked by the caller). */
+  const mayGoQuiet = (c: SyncChange, known: boolean): boolean =>
+    quiet && !conflicted && c.op !== 'delete' && !(c.resolves && c.resolves.length > 0) && !CATALOGUE_USER_TABLES.has(c.table) && (known || st.traced.get(c.table, c.recordId, c.table, c.recordId) === 0);
+  const applyQuiet = (record: ChangeRecord): void => {
+    ctx.store.applyRemote(record, { savepoint: false, log: false });
+    const rec = `${record.table}\u0000${record.recordId}`;
+    pendingSeen.set(rec, (pendingSeen.get(rec) ?? '') + seenKey(record.changeId).toString('hex'));
+    quietApplied++;
+    if (pendingSeen.size >= 2_000) flushSeen();
+  };
 
   const applyState = (s: SyncState): void => {
     // No `seen` check needed: a state applied here made its row, and a row deleted since keeps
@@ -325,16 +374,28 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     orphans.length = 0;
   };
 
+  /**
+   * Writes an applied change: quietly (no change-log row) where allowed, else logged. `known`:
+   * the record is known to have no change-log row nor conflict here (in quiet mode a fresh
+   * record leaves `fresh` at its first logged change or conflict).
+   */
+  const put = (c: SyncChange, record: ChangeRecord, known: boolean): void => {
+    if (mayGoQuiet(c, known)) return applyQuiet(record);
+    apply(record);
+    if (quiet) fresh.delete(freshKey(c));
+  };
+
   const applyOne = (c: SyncChange): void => {
     const key = freshKey(c);
     const isFresh = fresh.has(key);
+    conflicted = false;
     const record: ChangeRecord = { changeId: c.changeId, table: c.table, recordId: c.recordId, op: c.op, fields: c.fields, installationId: c.installationId, at: c.at, origin: m.bundleId };
     let row = c.op === 'insert' || isFresh ? ctx.store.get(c.table, c.recordId) : undefined;
     if (c.op === 'insert' && !row && !isFresh && untraced(c)) {
       // Nothing of this record here: its change cannot have been seen (a change seen here leaves
       // its record a change-log row, a conflict or a compacted id) nor meet a local delete.
-      apply(record);
       if (fresh.size < FRESH_CAP) fresh.add(key);
+      put(c, record, true);
       res.imported++;
       return;
     }
@@ -350,7 +411,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
         orphans.push(c);
         return;
       }
-      apply(record);
+      put(c, record, false);
       res.imported++;
       return;
     }
@@ -417,7 +478,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       conflict(c, 'field', f, baseV, cur, n, lastLocal(c.table, c.recordId, f));
     }
     if (Object.keys(applied).length === 0) return;
-    apply({ ...record, op: 'update', fields: applied });
+    put(c, { ...record, op: 'update', fields: applied }, isFresh);
     if (c.resolves && c.resolves.length > 0) {
       st.addResolution.run(c.changeId, JSON.stringify(c.resolves));
       st.closeResolved.run(now, JSON.stringify(c.resolves));
@@ -438,6 +499,11 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       if (!before) ctx.audit?.({ action: 'peer.trust', method: 'exchange.import', detail: { installationId: p.installation_id, name: p.name, fingerprint: p.fingerprint } });
     }
     learnEncryptionKey(ctx, m.sender.installationId, m.sender.publicKey, m.sender.encryptionKey);
+    {
+      const peers = ctx.db.prepare('SELECT installation_id, public_key FROM exchange_peers').all() as { installation_id: string; public_key: string }[];
+      const mark = receivedMark(ctx);
+      quiet = peers.length === 1 && peers[0]!.installation_id === m.sender.installationId && peers[0]!.public_key === m.sender.publicKey && (mark === null || mark.source === m.sender.installationId);
+    }
     let done = 0;
     let prevSeq = 0;
     for (const p of plan) {
@@ -481,14 +547,16 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       }
     }
     job.progress('apply', lines, lines);
-      settleOrphans();
+    settleOrphans();
+    flushSeen();
+    if (quietApplied > 0) markReceived(ctx, m.sender.installationId);
     // Resolutions that travel with changes already applied earlier still close open conflicts here.
     for (const r of withResolves) st.closeResolved.run(now, JSON.stringify(r));
 
     const peer = getPeer(ctx, m.sender.installationId);
     if (peer && peer.public_key === m.sender.publicKey) {
       const ack = meta.acks?.[ctx.installationId];
-      const maxSeq = (ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM change_log').get() as { n: number }).n;
+      const maxSeq = logTop(ctx);
       const acked = ack !== undefined ? Math.min(Math.max(peer.acked_seq, ack), maxSeq) : peer.acked_seq;
       let received = peer.received_seq;
       if (meta.since <= received) received = Math.max(received, meta.upTo);

@@ -219,3 +219,48 @@ export function recordJob(
     )
     .run(j.id, j.kind, j.direction, j.status ?? 'done', j.bundleId ?? null, j.peer ?? null, j.file ?? null, j.sha256 ?? null, j.records ?? 0, j.attachments ?? 0, j.upToSeq ?? null, j.error ?? null, j.started, j.finished);
 }
+
+/**
+ * meta key of history received without change-log rows (sync-import.ts): `{"source": ID, "seq": N}`.
+ * Changes received from the only peer `source` are applied as if compacted at once: their ids in
+ * `change_seen`, no change-log row. `seq` is a change-log seq reserved for that import (no row
+ * has it; later local changes come after it): a peer other than the source that has not
+ * acknowledged it lacks those records, and gets the rows' current state (`records/state-*`), as
+ * for compacted history; the source has them and gets nothing of them back.
+ */
+export const RECEIVED_KEY = 'change_log_received';
+
+export interface ReceivedMark {
+  source: string;
+  seq: number;
+}
+
+export function receivedMark(ctx: Pick<CoreContext, 'db'>): ReceivedMark | null {
+  const v = ctx.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(RECEIVED_KEY) as string | undefined;
+  if (v === undefined) return null;
+  const m = JSON.parse(v) as Partial<ReceivedMark>;
+  return typeof m.source === 'string' && typeof m.seq === 'number' ? { source: m.source, seq: m.seq } : null;
+}
+
+/**
+ * Reserves the next change-log seq (no row will have it) and records it as the mark of history
+ * received without change-log rows from `source`. Inside the import's transaction.
+ */
+export function markReceived(ctx: Pick<CoreContext, 'db'>, source: string): number {
+  const db = ctx.db;
+  const used = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'").pluck().get() as number | undefined;
+  const seq = Math.max(used ?? 0, logTop(ctx)) + 1;
+  if (used === undefined) db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('change_log', ?)").run(seq);
+  else db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'change_log'").run(seq);
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(RECEIVED_KEY, JSON.stringify({ source, seq }));
+  return seq;
+}
+
+/** The highest seq of this installation's log a peer can acknowledge: the last row, or the mark of received history. */
+export function logTop(ctx: Pick<CoreContext, 'db'>): number {
+  const n = (ctx.db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM change_log').get() as { n: number }).n;
+  const v = ctx.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(RECEIVED_KEY) as string | undefined;
+  if (v === undefined) return n;
+  const m = JSON.parse(v) as Partial<ReceivedMark>;
+  return typeof m.seq === 'number' ? Math.max(n, m.seq) : n;
+}
