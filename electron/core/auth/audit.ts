@@ -111,7 +111,10 @@ export function listAudit(db: Db, f: AuditFilter & { limit?: number | undefined;
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.userId) (where.push('user_id = ?'), params.push(f.userId));
-  if (f.iin) (where.push('patient_iin LIKE ?'), params.push(`${f.iin}%`));
+  // The IIN (1-12 digits, the contract checks) as a prefix range, which the index
+  // audit_log_iin (patient_iin, seq) seeks; LIKE on this BINARY column scanned the whole log.
+  // Every IIN starting with the digits lies in [digits, digits + ':') (':' follows '9').
+  if (f.iin) (where.push('patient_iin >= ? AND patient_iin < ?'), params.push(f.iin, `${f.iin}:`));
   // Dates are Kazakhstan days; `at` is UTC: UTC+5 all year.
   if (f.from) (where.push('at >= ?'), params.push(new Date(`${f.from}T00:00:00+05:00`).toISOString()));
   if (f.to) (where.push('at < ?'), params.push(new Date(new Date(`${f.to}T00:00:00+05:00`).getTime() + 86_400_000).toISOString()));

@@ -8,6 +8,8 @@ import { signInDelayMs } from '../../../electron/core/auth/throttle';
 import { completeDraft } from './cases-fixtures';
 import { rawDatabase, setUpAndSignIn, signedInCore, tempDir, TEST_ADMIN, TEST_COMMISSION, track } from '../../support/temp';
 import { outcomeCode as code } from '../../support/failures';
+import { listAudit } from '../../../electron/core/auth/audit';
+import { migrate, openDatabase } from '../../../electron/core/db';
 
 const CREDS = { login: TEST_ADMIN.login, passphrase: TEST_ADMIN.passphrase };
 
@@ -263,5 +265,39 @@ describe('audit trail', () => {
     db.prepare('DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)').run();
     db.close();
     expect(await core.call('audit.verify', {})).toMatchObject({ ok: false, reason: 'head' });
+  });
+});
+
+describe('audit filter by IIN', () => {
+  it('a prefix or a whole IIN finds exactly its rows, newest first, by a seek in audit_log_iin', () => {
+    const db = openDatabase(path.join(tempDir(), 'audit-iin.sqlite'));
+    migrate(db);
+    const insert = db.prepare(
+      "INSERT INTO audit_log (seq, at, user_id, user_name, action, method, outcome, case_id, patient_iin, host, detail, prev_hash, hash) VALUES (?, '2026-01-01T00:00:00.000Z', NULL, 'admin', 'case.open', 'cases.get', 'ok', NULL, ?, 'web', '{}', zeroblob(32), zeroblob(32))",
+    );
+    // 3,000 rows of 600 patients (five rows each), a few without a patient.
+    const iinOf = (seq: number): string | null => (seq % 97 === 0 ? null : `${700101 + (seq % 600) * 13}${String(300000 + (seq % 600) * 7)}`);
+    db.transaction(() => {
+      for (let seq = 1; seq <= 3000; seq++) insert.run(seq, iinOf(seq));
+    })();
+    db.exec('ANALYZE');
+    const sql: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((s: string) => (sql.push(s), prepare(s))) as typeof db.prepare;
+    const expected = (prefix: string): number[] => {
+      const out: number[] = [];
+      for (let seq = 3000; seq >= 1 && out.length < 50; seq--) if (iinOf(seq)?.startsWith(prefix)) out.push(seq);
+      return out;
+    };
+    const one = iinOf(1234)!;
+    for (const [prefix, seek] of [[one, true], [one.slice(0, 10), true], [one.slice(0, 8), true], ['7', false], ['70', false], ['9', false], ['8', false]] as const) {
+      const page = listAudit(db, { iin: prefix, limit: 50 });
+      expect(page.rows.map((r) => r.seq), prefix).toEqual(expected(prefix));
+      if (!seek) continue;
+      expect(page.rows.length, prefix).toBeGreaterThan(0);
+      const plan = (prepare(`EXPLAIN QUERY PLAN ${sql.at(-1)!}`).all(prefix, `${prefix}:`, 51) as { detail: string }[]).map((r) => r.detail).join('; ');
+      expect(plan, prefix).toMatch(/USING INDEX audit_log_iin \(patient_iin>\? AND patient_iin<\?\)/);
+    }
+    db.close();
   });
 });
