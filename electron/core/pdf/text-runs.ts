@@ -85,7 +85,8 @@ let installed = false;
  * opacity, each starting where the one before ends, are handed to pdfkit as ONE text at the first
  * word's position: pdfkit shapes a text word by word (its cache), so the glyphs and their advances
  * are the same and the words land where pdfmake placed them (the positions differ by rounding in
- * the sixth decimal; the pages are the same pictures: text-runs.test.ts). Words with a link, a
+ * the sixth decimal; the fixture protocol's pages were pixel-identical at 150 and 300 dpi with
+ * pdftoppm, sixth pass; a test of its own is still to be written). Words with a link, a
  * page reference, font features, letter spacing, a raised or lowered baseline or justification
  * spacing, and lines with an outline entry or a destination, are drawn by pdfmake itself.
  */
