@@ -3,6 +3,9 @@ import path from 'node:path';
 import pdfmake from 'pdfmake';
 import { installFontCache, shareFontFiles } from './font-cache';
 import { installQrFill } from './qr';
+import { installStreamWrites } from './stream-writes';
+import { installStyleStack } from './style-stack';
+import { installTextRuns } from './text-runs';
 
 /** The font family name documents use (DejaVu Sans: full Kazakh and Russian Cyrillic). */
 export const PDF_FONT_FAMILY = 'HtmpDejaVuSans';
@@ -33,6 +36,9 @@ let allowedFiles = new Set<string>();
 export function registerPdfFonts(assetsDir: string): void {
   installFontCache(); // before pdfmake (and pdfkit) load: fonts parsed once per process
   installQrFill();
+  installStyleStack();
+  installStreamWrites(); // after installFontCache: pdfkit is loaded there first
+  installTextRuns();
   const dir = path.resolve(assetsDir, 'fonts');
   if (registeredFrom === dir) return;
   const descriptor: Record<string, string> = {};
