@@ -160,6 +160,32 @@ describe('round trip', () => {
     expect(peak).toBeLessThan(8 * 1024 * 1024);
   });
 
+  test('entries already written are not held: 40 buffers of 2 MB never cost more than a few of them', async () => {
+    // The writer once kept every entry (its whole buffer) until the archive ended: a sync export of
+    // 100,000 cases grew to 448 MB that way (issue 17).
+    const n = 40;
+    const size = 2 * 1024 * 1024;
+    const file = join(dir, 'many.htmp');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const base = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    async function* many(): AsyncIterable<WriteBundleEntry> {
+      for (let i = 0; i < n; i++) {
+        gc();
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
+        yield { path: `records/r${i}.bin`, source: { buffer: randomBytes(size) }, compress: false };
+      }
+    }
+    const res = await writeBundle({ file, kind: 'backup', sender, meta: {}, entries: many() });
+    expect(res.entries).toBe(n);
+    gc();
+    peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
+    // Held, the 40 buffers would be 80 MB; streamed, a few entries at most.
+    expect(peak).toBeLessThan(10 * size);
+  });
+
   test('newer MINOR with unknown fields is accepted', async () => {
     const { buildRawBundle } = await import('./fixtures/hostile');
     const file = join(dir, 'minor.htmp');
