@@ -4,6 +4,7 @@ import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { m0018RegisterCounts } from '../../../electron/core/migrations/0018-register-counts';
 import { m0019RegisterJournal } from '../../../electron/core/migrations/0019-register-journal';
+import { m0022Register } from '../../../electron/core/migrations/0022-register';
 import { todayListArgs, type CaseListItem, type TodayList } from '../../../shared/contract/cases';
 import { tempCore } from '../../support/temp';
 import { completeDraft, makeIin, MEMBERS } from './cases-fixtures';
@@ -74,6 +75,70 @@ describe('case counts per status, kept by the database', () => {
     expect(kept(core)).toEqual({ draft: 3 });
     await newCase(core, 3);
     expect(kept(core)).toEqual({ draft: 4 });
+  });
+});
+
+const keptCodes = (core: Core) => core.db.prepare('SELECT htmp_code, status, n FROM case_code_counts ORDER BY htmp_code, status').all();
+const countedCodes = (core: Core) => core.db.prepare('SELECT htmp_code, status, count(*) AS n FROM cases GROUP BY htmp_code, status ORDER BY htmp_code, status').all();
+
+describe('case counts per HTMP code and status, kept by the database (0022-register)', () => {
+  it('follow every write (save, a changed code, register, decide, delete, an import batch, changes by sync, a rolled-back write) and answer the code totals', async () => {
+    const core = tempCore();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await core.call('cases.save', completeDraft({ iin: makeIin('1980-05-12', 'male', 1 + i), lastName: `Абаев${i}`, htmpCode: i % 2 ? '00.50' : '00.51' }))).id);
+    expect(keptCodes(core)).toEqual(countedCodes(core));
+    // A changed code, a changed code and status, a code set back.
+    await core.call('cases.save', { id: ids[0]!, htmpCode: '92.321' });
+    for (const id of ids.slice(0, 5)) await core.call('cases.register', { id });
+    await core.call('cases.save', { id: ids[1]!, htmpCode: '00.51' });
+    await core.call('cases.decide', { caseId: ids[2]!, outcome: 'refused', reason: 'no_indications', members: MEMBERS, date: '2026-03-24', issue: true });
+    await core.call('cases.delete', { id: ids[5]! });
+    expect(keptCodes(core)).toEqual(countedCodes(core));
+    // A batch import and changes applied by sync (no handler: the triggers alone).
+    const file = (k: number) => ({
+      receivedAt: '2026-03-19T10:00',
+      patient: { iin: makeIin('1970-01-0' + (k + 1), 'female', 7), lastName: 'Сапарова', firstName: 'Дина' },
+      htmpCode: k === 2 ? '35.84' : '00.50',
+      urgency: 'planned' as const,
+      inpatient: false,
+      diagnosis: { icd10: 'I25.1', text: 'ИБС' },
+      documents: [],
+    });
+    const batch = await core.call('cases.importBatch', { cases: [0, 1, 2].map((k) => ({ case: file(k), files: [] })) });
+    expect(batch.cases).toHaveLength(3);
+    core.store.applyRemote({ changeId: 'p-c', table: 'patients', recordId: '00000000-0000-4000-8000-00000000bb01', op: 'insert', fields: { iin: [null, '900101300013'], last_name: [null, 'Тоқтарова'], first_name: [null, 'Дина'] }, installationId: 'other', at: '2026-03-20T10:00:00.000Z', origin: 'b' });
+    core.store.applyRemote({ changeId: 'c-c', table: 'cases', recordId: '00000000-0000-4000-8000-00000000bb02', op: 'insert', fields: { patient_id: [null, '00000000-0000-4000-8000-00000000bb01'], status: [null, 'refused'], htmp_code: [null, '00.50'], received_at: [null, '2026-03-20T10:00'], search_text: [null, 'токтарова'] }, installationId: 'other', at: '2026-03-20T10:00:00.000Z', origin: 'b' });
+    core.store.applyRemote({ changeId: 'c-u', table: 'cases', recordId: '00000000-0000-4000-8000-00000000bb02', op: 'update', fields: { htmp_code: ['00.50', '35.84'] }, installationId: 'other', at: '2026-03-20T11:00:00.000Z', origin: 'b' });
+    await core.call('cases.validate', completeDraft({ iin: makeIin('1981-01-01', 'female', 9), htmpCode: '77.77' }));
+    expect(keptCodes(core)).toEqual(countedCodes(core));
+    expect(core.db.prepare('SELECT count(*) FROM case_code_counts WHERE n <= 0').pluck().get()).toBe(0);
+    // The register's code totals come from it, and agree with a count.
+    const statuses = [undefined, 'registered', ['draft', 'registered'], ['approved', 'refused'], []] as const;
+    for (const code of ['00.50', '00.51', '35.84', '92.321', '77.77', '00.*', '0*', '9*', '3*']) {
+      for (const status of statuses) {
+        const page = await core.call('cases.list', { code, ...(status !== undefined ? { status: status as never } : {}), limit: 1 });
+        const byCode = code.endsWith('*') ? `htmp_code LIKE '${code.slice(0, -1)}%'` : `htmp_code = '${code}'`;
+        const byStatus = status === undefined ? '' : ` AND status IN (${[status].flat().map((x) => `'${x}'`).join(',') || 'NULL'})`;
+        expect(page.total, `${code} ${String(status)}`).toBe(core.db.prepare(`SELECT count(*) FROM cases WHERE ${byCode}${byStatus}`).pluck().get());
+      }
+    }
+    // A rebuild (a table damaged by hand) is what the migration does, and it is idempotent.
+    const before = keptCodes(core);
+    core.db.exec("UPDATE case_code_counts SET n = 99 WHERE htmp_code = '00.51'");
+    m0022Register.up(core.db);
+    m0022Register.up(core.db);
+    expect(keptCodes(core)).toEqual(before);
+  });
+
+  it('are counted by the migration on a database that already has cases', async () => {
+    const core = tempCore();
+    for (let i = 0; i < 3; i++) await newCase(core, i);
+    core.db.exec('DROP TRIGGER cases_code_count_ai; DROP TRIGGER cases_code_count_ad; DROP TRIGGER cases_code_count_au; DROP TABLE case_code_counts');
+    core.db.pragma(`user_version = ${m0022Register.version - 1}`);
+    expect(migrate(core.db, migrations.slice(0, migrations.indexOf(m0022Register) + 1))).toEqual({ from: m0022Register.version - 1, to: m0022Register.version });
+    expect(keptCodes(core)).toEqual([{ htmp_code: '54.970.059', status: 'draft', n: 3 }]);
+    await newCase(core, 3);
+    expect(keptCodes(core)).toEqual(countedCodes(core));
   });
 });
 

@@ -128,6 +128,15 @@ const QUERIES: ListArgs[] = [
   { code: '9*' },
   { code: '*' },
   { code: '54.970.059', status: 'registered' },
+  // Code prefixes: merged from one walk per code (0022-register), totals from the kept counts.
+  { code: '0*' },
+  { code: '00.5*' },
+  { code: '00.*', status: 'registered' },
+  { code: '00.*', status: ['draft', 'registered'] },
+  { code: '77.*' },
+  { code: '00.50', status: ['approved', 'refused'] },
+  { code: '00.*', overdue: true },
+  { code: '00.*', receivedFrom: '2026-03-19' },
   { receivedFrom: '2026-03-19', receivedTo: '2026-03-26' },
   { receivedFrom: '2026-03-27' },
   { code: '00.51', receivedTo: '2026-03-20', sort: 'received_desc' },
@@ -209,7 +218,8 @@ describe('cases register: key paging', () => {
   it('loses and repeats no row across pages while cases are added before and after the page read', async () => {
     const core = tempCore();
     await importMany(core, 0, 60);
-    for (const args of [{}, { sort: 'received_desc' as const }, { status: 'registered' as const }, { query: 'ов' }]) {
+    // A code prefix: merged from one walk per code, continued after the cursor in each.
+    for (const args of [{}, { sort: 'received_desc' as const }, { status: 'registered' as const }, { query: 'ов' }, { code: '00.*' }, { code: '*' }]) {
       const before = oldQuery(core, args).ids;
       let added = 1000;
       const { ids } = await allPages(core, args, 8, async () => {
