@@ -79,6 +79,13 @@ const DATE_INDEX_BELOW = 20_000;
  * cases: the count tells the secretary to type a third letter.
  */
 export const TEXT_COUNT_CAP = 1_000;
+
+/**
+ * A walk (many matches) checks each walked case against the set of the trigram index's matches
+ * up to this many matches; past it (a text in most names), its names are read instead, since a
+ * page is then found after a few walked cases and a set of every match would cost more.
+ */
+const TEXT_SET_UP_TO = 20_000;
 const CURSOR_VERSION = 1;
 
 type Cursor = { sort: 'due'; key: string; receivedAt: string; id: string } | { sort: 'received_desc'; receivedAt: string; id: string };
@@ -136,8 +143,9 @@ const MERGE_CODES_UP_TO = 64;
  * a deep page costs what the first does). Text is looked up in the trigram index of names and
  * IINs (`case_search_fts`), never by scanning the cases.
  */
-export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove?: number; dateIndexBelow?: number; textCountCap?: number } = {}): CaseList {
+export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove?: number; dateIndexBelow?: number; textCountCap?: number; textSetUpTo?: number } = {}): CaseList {
   const cap = tuning.textCountCap ?? TEXT_COUNT_CAP;
+  const setUpTo = tuning.textSetUpTo ?? TEXT_SET_UP_TO;
   const today = a.today ?? kzToday();
   const sort = a.sort ?? 'due';
   const filter = new SqlFilter();
@@ -178,7 +186,7 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   // TEXT_COUNT_CAP + 1 matches: past that the total is given as "more than TEXT_COUNT_CAP"
   // (`totalAtLeast`), never a guess.
   const q = foldQuery(a.query ?? '');
-  let text: { matches: number; capped: boolean; few: string; many: string; param: string; folded: string } | null = null;
+  let text: { matches: number; capped: boolean; few: string; many: string; param: string; manyParam: string } | null = null;
   if (q !== '') {
     const trigram = [...q].length >= 3;
     const param = trigram ? `"${q.replace(/"/g, '""')}"` : q;
@@ -193,16 +201,20 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
       few: `c.id IN (SELECT s.case_id FROM case_search s WHERE s.id IN (${ids}))`,
       // Many: walk the register's order (or another filter's index) and check each case's own
       // folded names for the substring (what the trigram phrase matches), never every match first.
-      many: 'instr((SELECT s.text FROM case_search s WHERE s.case_id = c.id), ?) > 0',
+      // With a trigram and up to TEXT_SET_UP_TO matches, the walked case's name-index id (read
+      // from case_search's index of case ids alone) is checked against the set of matches, read
+      // once from the trigram index: half the pages a first call decrypts ("ержан" at 100,000
+      // cases: 2,000 cases walked, 31 ms of CPU cold against 59 for reading each one's names).
+      many: trigram && matches <= setUpTo ? `(SELECT s.id FROM case_search s WHERE s.case_id = c.id) IN (${ids})` : 'instr((SELECT s.text FROM case_search s WHERE s.case_id = c.id), ?) > 0',
       param,
-      folded: q,
+      manyParam: trigram && matches <= setUpTo ? param : q,
     };
   }
   // A capped count (one or two letters, over TEXT_COUNT_CAP) is many by definition: walked.
   const walk = text === null || text.capped || text.matches > (tuning.textWalkAbove ?? 2000);
 
   const page = filter.copy();
-  if (text) page.add(walk ? text.many : text.few, walk ? text.folded : text.param);
+  if (text) page.add(walk ? text.many : text.few, walk ? text.manyParam : text.param);
   if (a.after !== undefined) {
     const cur = decodeRegisterCursor(a.after, sort);
     if (cur.sort === 'due') {
@@ -295,7 +307,7 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
       // counted up to TEXT_COUNT_CAP, like alone.
       const filtered = datedCount ?? codeCount ?? count(filter, openCode);
       const few = !text.capped && text.matches <= filtered;
-      const both = filter.copy().add(few ? text.few : text.many, few ? text.param : text.folded);
+      const both = filter.copy().add(few ? text.few : text.many, few ? text.param : text.manyParam);
       if (filtered === 0) total = 0;
       else if (few || !text.capped || filtered <= cap) total = count(both, openCode);
       else {

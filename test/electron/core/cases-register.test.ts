@@ -174,6 +174,10 @@ describe('cases register: the same rows as the queries it replaced', () => {
       const many = listCases(core.context, args, { textWalkAbove: 0 });
       expect(many.items.map((x) => x.id), JSON.stringify(q)).toEqual(few.items.map((x) => x.id));
       expect(many.total).toBe(few.total);
+      // Walked checking each case's names rather than the set of the trigram index's matches.
+      const names = listCases(core.context, args, { textWalkAbove: 0, textSetUpTo: -1 });
+      expect(names.items.map((x) => x.id), JSON.stringify(q)).toEqual(few.items.map((x) => x.id));
+      expect(names.total).toBe(few.total);
       expect(few.total).toBe(oldQuery(core, q).total);
     }
   });
