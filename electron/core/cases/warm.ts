@@ -28,7 +28,9 @@ import { todayListArgs, type TodayList } from '../../../shared/contract/cases';
 import type { CoreContext } from '../context';
 import type { Db } from '../db';
 import { listCases } from './register';
+import { refusalJournalPage } from './journal';
 import { kzToday } from './calendar';
+import { catalogueModel } from '../catalogue/model';
 
 /** Entries read per slice of the background warm-up (about 10–40 pages). */
 const SLICE = 500;
@@ -124,6 +126,11 @@ export function warmAtSignIn(ctx: CoreContext): void {
     for (const m of ['cases.list', 'cases.today', 'cases.refusalJournal'] as const) argSchemas[m].safeParse({ limit: 50 });
     listCases(ctx, { today, limit: 50 });
     for (const list of ['dueToday', 'overdue', 'decidedToday'] as TodayList[]) listCases(ctx, { ...todayListArgs(list, today), limit: 50 });
+    // The HTMP list's model (every edition: about 25 ms of CPU, whatever the number of cases),
+    // which the refusal journal, a case's card and its protocol look their codes up in; then the
+    // journal's first page as its screen opens it (the year to date).
+    catalogueModel(ctx);
+    refusalJournalPage(ctx, { from: `${today.slice(0, 4)}-01-01`, to: today });
   } catch {
     /* only slower once */
   }
