@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Db } from './db';
 import { currentActor, pendingAudit } from './auth/current';
+import { decodeRow, encodeValue } from './stored-form';
 
 type Statement = Database.Statement<unknown[]>;
 
@@ -71,7 +72,7 @@ export class Store {
 
   get(table: string, id: string): Row | undefined {
     this.spec(table);
-    return this.stmt(`get:${table}`, `SELECT * FROM ${table} WHERE id = ?`).get(id) as Row | undefined;
+    return decodeRow(table, this.stmt(`get:${table}`, `SELECT * FROM ${table} WHERE id = ?`).get(encodeValue(table, 'id', id)) as Row | undefined);
   }
 
   /** Inserts a row; a missing id gets a random UUID. Returns the stored row. */
@@ -87,7 +88,7 @@ export class Store {
     const cols = Object.keys(row);
     return this.atomic(() => {
       this.stmt(`ins:${table}:${cols.join(',')}`, `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
-        ...cols.map((c) => row[c] ?? null),
+        ...cols.map((c) => encodeValue(table, c, row[c] ?? null)),
       );
       const fields: ChangeRecord['fields'] = {};
       for (const c of cols) if (c !== 'id') fields[c] = [null, row[c] ?? null];
@@ -110,9 +111,9 @@ export class Store {
       const at = ctx.at ?? nextStamp(before.updated_at);
       const sets = [...changed, 'updated_at'];
       this.stmt(`upd:${table}:${sets.join(',')}`, `UPDATE ${table} SET ${sets.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(
-        ...changed.map((c) => patch[c] ?? null),
-        at,
-        id,
+        ...changed.map((c) => encodeValue(table, c, patch[c] ?? null)),
+        encodeValue(table, 'updated_at', at),
+        encodeValue(table, 'id', id),
       );
       const fields: ChangeRecord['fields'] = {};
       for (const c of changed) fields[c] = [before[c] ?? null, patch[c] ?? null];
@@ -127,7 +128,7 @@ export class Store {
     return this.atomic(() => {
       const before = this.get(table, id);
       if (!before) return false;
-      this.stmt(`del:${table}`, `DELETE FROM ${table} WHERE id = ?`).run(id);
+      this.stmt(`del:${table}`, `DELETE FROM ${table} WHERE id = ?`).run(encodeValue(table, 'id', id));
       const at = ctx.at ?? new Date().toISOString();
       const fields: ChangeRecord['fields'] = {};
       for (const [c, v] of Object.entries(before)) if (c !== 'id') fields[c] = [v, null];
@@ -192,20 +193,20 @@ export class Store {
         for (const c of cols) row[c] = change.fields[c]![1];
         const names = Object.keys(row);
         this.stmt(`ins:${change.table}:${names.join(',')}`, `INSERT INTO ${change.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(
-          ...names.map((c) => row[c] ?? null),
+          ...names.map((c) => encodeValue(change.table, c, row[c] ?? null)),
         );
       } else if (change.op === 'update') {
         if (cols.length > 0) {
           const sets = cols.includes('updated_at') ? cols : [...cols, 'updated_at'];
           const values = sets.map((c) => (c === 'updated_at' && !cols.includes('updated_at') ? change.at : change.fields[c]![1]));
           const r = this.stmt(`upd:${change.table}:${sets.join(',')}`, `UPDATE ${change.table} SET ${sets.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(
-            ...values,
-            change.recordId,
+            ...values.map((v, i) => encodeValue(change.table, sets[i]!, v)),
+            encodeValue(change.table, 'id', change.recordId),
           );
           if (r.changes !== 1) throw new Error(`No ${change.table} row ${change.recordId}`);
         }
       } else {
-        this.stmt(`del:${change.table}`, `DELETE FROM ${change.table} WHERE id = ?`).run(change.recordId);
+        this.stmt(`del:${change.table}`, `DELETE FROM ${change.table} WHERE id = ?`).run(encodeValue(change.table, 'id', change.recordId));
       }
       if (log) {
         this.stmt(

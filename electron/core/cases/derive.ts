@@ -12,6 +12,7 @@ import { type CatalogueLookup, type CodeOnDate } from '../services/catalogue-loo
 import { fromBool, json, foldSearch, catalogue, prepared } from './rows';
 import type { CaseRow, PatientRow, DocumentRow, LinkRow } from './rows';
 import { changed } from './save';
+import { decodeRows } from '../stored-form';
 
 export interface Derived {
   check: PacketCheck;
@@ -78,8 +79,8 @@ export function loadCase(ctx: CoreContext, id: string): Loaded {
   const c = prepared(ctx, 'SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
   if (!c) throw new AppFailure('cases.not_found', { id });
   const p = prepared(ctx, 'SELECT * FROM patients WHERE id = ?').get(c.patient_id) as PatientRow;
-  const docs = prepared(ctx, 'SELECT * FROM case_documents WHERE case_id = ? ORDER BY position, created_at, id').all(id) as DocumentRow[];
-  const links = prepared(ctx, 'SELECT * FROM document_files WHERE case_id = ? ORDER BY created_at, id').all(id) as LinkRow[];
+  const docs = decodeRows('case_documents', prepared(ctx, 'SELECT * FROM case_documents WHERE case_id = ? ORDER BY position, created_at, id').all(id) as DocumentRow[]);
+  const links = decodeRows('document_files', prepared(ctx, 'SELECT * FROM document_files WHERE case_id = ? ORDER BY created_at, id').all(id) as LinkRow[]);
   return { c, p, docs, links };
 }
 

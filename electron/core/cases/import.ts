@@ -12,6 +12,7 @@ import { catalogue, prepared } from './rows';
 import { loadCase, deriveStored, derivedColumns } from './derive';
 import { writeDraft, tooLarge, attachContent } from './save';
 import type { CaseDraft } from './save';
+import { decodeRows } from '../stored-form';
 
 /** Imports a case (CLI `case import`): the data as a draft, files copied into the store, then registered when possible. */
 export function importCase(ctx: CoreContext, input: CaseInput & Record<string, unknown>, readFile: (ref: string) => Buffer | null): { id: string; status: CaseStatus } {
@@ -64,7 +65,7 @@ export function importCase(ctx: CoreContext, input: CaseInput & Record<string, u
   }
   return ctx.store.transaction(() => {
     const { id } = writeDraft(ctx, undefined, draft);
-    const docIds = (prepared(ctx, 'SELECT id FROM case_documents WHERE case_id = ? ORDER BY position').all(id) as { id: string }[]).map((r) => r.id);
+    const docIds = decodeRows('case_documents', prepared(ctx, 'SELECT id FROM case_documents WHERE case_id = ? ORDER BY position').all(id) as { id: string }[]).map((r) => r.id);
     contents.forEach((files, i) => {
       for (const f of files) {
         const name = f.ref.split(/[\\/]/).pop() ?? f.ref;

@@ -12,6 +12,7 @@ import type { LinkRow } from './rows';
 import { loadCase, searchText, refresh } from './derive';
 import type { Derived } from './derive';
 import { fileRef, latestUpdate } from './detail';
+import { decodeRow, decodeRows, encodeValue } from '../stored-form';
 
 export type CaseDraft = z.infer<typeof caseDraftSchema>;
 
@@ -56,7 +57,7 @@ function documentPatch(d: NonNullable<CaseDraft['documents']>[number], position:
 }
 
 export function removeDocument(ctx: CoreContext, documentId: string): void {
-  for (const f of ctx.db.prepare('SELECT id FROM document_files WHERE document_id = ?').all(documentId) as { id: string }[]) {
+  for (const f of ctx.db.prepare('SELECT id FROM document_files WHERE document_id = ?').all(encodeValue('document_files', 'document_id', documentId)) as { id: string }[]) {
     ctx.store.remove('document_files', f.id);
   }
   ctx.store.remove('case_documents', documentId);
@@ -84,7 +85,7 @@ export function writeDraft(ctx: CoreContext, id: string | undefined, a: CaseDraf
     if (Object.keys(patch).length > 0) ctx.store.update('cases', caseId, patch);
   }
   if (a.documents !== undefined) {
-    const existing = ctx.db.prepare('SELECT id FROM case_documents WHERE case_id = ?').all(caseId) as { id: string }[];
+    const existing = decodeRows('case_documents', ctx.db.prepare('SELECT id FROM case_documents WHERE case_id = ?').all(caseId) as { id: string }[]);
     const keep = new Set(a.documents.map((d) => d.id).filter((x): x is string => x !== undefined));
     for (const d of existing) if (!keep.has(d.id)) removeDocument(ctx, d.id);
     const known = new Set(existing.map((d) => d.id));
@@ -171,7 +172,7 @@ export function attachContent(
   return ctx.store.transaction(() => {
     let documentId = a.documentId;
     if (documentId !== undefined) {
-      const doc = ctx.db.prepare('SELECT case_id FROM case_documents WHERE id = ?').get(documentId) as { case_id: string } | undefined;
+      const doc = ctx.db.prepare('SELECT case_id FROM case_documents WHERE id = ?').get(encodeValue('case_documents', 'id', documentId)) as { case_id: string } | undefined;
       if (!doc || doc.case_id !== a.caseId) throw new AppFailure('cases.document_not_found', { id: documentId });
     } else {
       const pos = (ctx.db.prepare('SELECT coalesce(max(position) + 1, 0) AS n FROM case_documents WHERE case_id = ?').get(a.caseId) as { n: number }).n;
@@ -179,7 +180,7 @@ export function attachContent(
     }
     const known = ctx.db.prepare('SELECT id FROM stored_files WHERE sha256 = ?').get(put.sha256) as { id: string } | undefined;
     if (!known) insertRow(ctx, 'stored_files', { id: nameBasedUuid(`stored_files/${put.sha256}`), sha256: put.sha256, size: put.size });
-    const same = ctx.db.prepare('SELECT * FROM document_files WHERE document_id = ? AND sha256 = ?').get(documentId, put.sha256) as LinkRow | undefined;
+    const same = decodeRow('document_files', ctx.db.prepare('SELECT * FROM document_files WHERE document_id = ? AND sha256 = ?').get(encodeValue('document_files', 'document_id', documentId), put.sha256) as LinkRow | undefined);
     const link = same ?? (insertRow(ctx, 'document_files', { document_id: documentId, case_id: a.caseId, sha256: put.sha256, name: a.name, mime: a.mime, size: put.size }) as unknown as LinkRow);
     try {
       refresh(ctx, a.caseId);

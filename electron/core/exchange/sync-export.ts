@@ -17,6 +17,7 @@ import { hasWireForm, valuesToWire } from './wire';
 import { boxFingerprint, encryptBuffer, encryptParts, encryptStream, entryKey, newEncryption, normaliseFingerprint } from './seal';
 import { getPeer, identity, listPeers, senderSecret, type PeerRow } from './trust';
 import { attachmentsOf, changeLine, changeLogHorizon, FILES_INDEX, generator, logTop, receivedMark, RECORDS_ENTRY_BYTES, recordJob, recordKey, recordsPath, sealedFilePath, type LogRow, type SyncChange } from './sync-records';
+import { decodeRows, encodeValue } from '../stored-form';
 
 // ---------------------------------------------------------------------------------------------
 // Export
@@ -163,7 +164,7 @@ export async function exportSync(ctx: CoreContext, opts: ExportSyncOptions): Pro
       const inTail = new Set(tailInserts.all(t.name) as string[]);
       for (let last = ''; ; ) {
         job.throwIfCancelled();
-        const batch = rows.all(last) as Row[];
+        const batch = decodeRows(t.name, rows.all(encodeValue(t.name, 'id', last)) as Row[]);
         if (batch.length === 0) break;
         for (const row of batch) {
           const id = String(row.id);

@@ -25,6 +25,7 @@ import { decisionRow, decide, issueCheck, issueProtocol, requireApproved } from 
 import { refusalJournalPage } from '../cases/journal';
 import { importCase } from '../cases/import';
 import { todayView } from '../cases/today';
+import { decodeRow, encodeValue } from '../stored-form';
 export { casesTables, foldSearch } from '../cases/rows';
 export { deriveCase, refreshOpenCases, type Derived } from '../cases/derive';
 export { caseDetail } from '../cases/detail';
@@ -70,15 +71,15 @@ function writeDraftNoLog(ctx: CoreContext, id: string | undefined, a: CaseDraft)
       insert: (table: string, values: Row) => {
         const row: Row = { id: `00000000-0000-4000-8000-${Math.random().toString(16).slice(2, 14).padEnd(12, '0')}`, created_at: '', updated_at: '', ...values };
         const cols = Object.keys(row);
-        ctx.db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => row[c] ?? null));
+        ctx.db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => encodeValue(table, c, row[c] ?? null)));
         return row;
       },
       update: (table: string, rid: string, patch: Row) => {
         const cols = Object.keys(patch);
-        if (cols.length > 0) ctx.db.prepare(`UPDATE ${table} SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((c) => patch[c] ?? null), rid);
+        if (cols.length > 0) ctx.db.prepare(`UPDATE ${table} SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...cols.map((c) => encodeValue(table, c, patch[c] ?? null)), encodeValue(table, 'id', rid));
         return { row: patch, changed: cols };
       },
-      remove: (table: string, rid: string) => ctx.db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(rid).changes > 0,
+      remove: (table: string, rid: string) => ctx.db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(encodeValue(table, 'id', rid)).changes > 0,
       transaction: <T>(fn: () => T) => fn(),
     },
   } as unknown as CoreContext;
@@ -147,7 +148,7 @@ export const casesHandlers: { [M in keyof CasesMethods]: H<M> } & Pick<Handlers,
     return caseDetail(ctx, a.caseId);
   },
   'cases.fileContent': (a, ctx) => {
-    const link = ctx.db.prepare('SELECT * FROM document_files WHERE id = ?').get(a.fileId) as LinkRow | undefined;
+    const link = decodeRow('document_files', ctx.db.prepare('SELECT * FROM document_files WHERE id = ?').get(a.fileId) as LinkRow | undefined);
     if (!link) throw new AppFailure('cases.file_not_found', { id: a.fileId });
     const content = readStoredFile(ctx.dataDir, link.sha256);
     if (!content) throw new AppFailure('cases.file_not_found', { id: a.fileId, sha256: link.sha256 });

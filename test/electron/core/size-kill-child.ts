@@ -9,13 +9,15 @@ import { migrate, openDatabase } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { m0021Size } from '../../../electron/core/migrations/0021-size';
 
-const [file] = process.argv.slice(2) as [string];
+// The migration to hold inside: 0021-size unless a version is given (0023-size's test).
+const [file, held] = process.argv.slice(2) as [string, string | undefined];
+const version = held === undefined ? m0021Size.version : Number(held);
 const db = openDatabase(file);
 db.pragma('cache_size = -64');
 migrate(
   db,
   migrations.map((m) =>
-    m.version !== m0021Size.version
+    m.version !== version
       ? m
       : {
           ...m,

@@ -22,6 +22,8 @@ import { tempDir } from '../../support/temp';
 import { closeAll, laptop, pair, sendBundle } from './exchange-helpers';
 import { verifyAudit } from '../../../electron/core/auth/audit';
 import { AUDIT_KEY, LAYOUT_CASES, oldLayoutDatabase } from './size-layout-fixture';
+import { decodeRows, decodeValue, encodeValue } from '../../../electron/core/stored-form';
+import { m0023Size } from '../../../electron/core/migrations/0023-size';
 
 afterEach(closeAll);
 
@@ -167,7 +169,8 @@ describe('database size', () => {
 
 describe('the size-layout migration: report facts and case documents without a rowid, audit hashes as bytes', () => {
   const schema = (db: Database.Database) => db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name").all();
-  const documents = (db: Database.Database) => db.prepare('SELECT * FROM case_documents ORDER BY id').all();
+  // As the readers see them (0023-size keeps the id and times shorter; decodeRows gives the text back).
+  const documents = (db: Database.Database) => decodeRows('case_documents', db.prepare('SELECT * FROM case_documents ORDER BY id').all());
   // The facts as the readers see them (the provider's name, a missing received date as null).
   const facts = (db: Database.Database) =>
     (db.prepare(`${FACTS_SQL} ORDER BY f.case_id`).all() as Record<string, unknown>[]).map(({ provider_no: _n, ...r }) => ({ ...r, received_date: r.received_date || null }));
@@ -267,6 +270,119 @@ describe('the size-layout migration: report facts and case documents without a r
     migrate(again);
     expect(documents(again)).toEqual(docsBefore);
     expect(sorted(facts(again))).toEqual(factsBefore);
+    expect(again.pragma('foreign_key_check')).toEqual([]);
+    again.close();
+  }, 60_000);
+});
+
+describe('0023-size: document ids and times stored shorter, read back as the same text', () => {
+  const schema = (db: Database.Database) => db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name").all();
+  const docs = (db: Database.Database) => decodeRows('case_documents', db.prepare('SELECT * FROM case_documents').all() as Record<string, unknown>[]).sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  const files = (db: Database.Database) => decodeRows('document_files', db.prepare('SELECT * FROM document_files ORDER BY id').all());
+  const bytes = (db: Database.Database, t: string) => (db.prepare('SELECT sum(pgsize) AS b FROM dbstat WHERE name IN (SELECT name FROM sqlite_schema WHERE tbl_name = ?)').get(t) as { b: number }).b;
+  const AT = '2026-03-02T10:00:00.000Z';
+
+  /** A database at the version before 0023-size, with documents, files and values the app did not write. */
+  function before0023(file: string): Database.Database {
+    const db = openDatabase(file);
+    oldLayoutDatabase(db);
+    migrate(db, migrations.filter((m) => m.version < m0023Size.version));
+    expect(db.pragma('user_version', { simple: true })).toBe(m0023Size.version - 1);
+    // An id that is not a lower-case UUID, a time without milliseconds, an upper-case UUID: kept as text.
+    db.prepare(
+      `INSERT INTO case_documents (id, created_at, updated_at, case_id, position, kind) VALUES
+         ('doc-odd', '2026-03-02T10:00:00Z', '2026-03-02T10:00:01.5+05:00', '00000002-0000-4000-8000-000000000000', 9, 'other'),
+         ('AAAAAAAA-0000-4000-8000-000000000001', ?, '2026-03-03T11:12:13.456Z', '00000002-0000-4000-8000-000000000001', 9, 'other')`,
+    ).run(AT);
+    db.prepare("INSERT INTO document_files (id, created_at, updated_at, document_id, case_id, sha256, name, mime, size) VALUES ('df2', 'x', ?, 'doc-odd', '00000002-0000-4000-8000-000000000000', ?, 'a.pdf', 'application/pdf', 3)").run(AT, 'a'.repeat(64));
+    return db;
+  }
+
+  it('converts an old folder: the same rows as text, odd values kept, keys hold, the schema of a new installation, idempotent, smaller', () => {
+    const db = before0023(path.join(tempDir(), 'old.sqlite'));
+    const docsBefore = docs(db);
+    const filesBefore = files(db);
+    expect(docsBefore).toHaveLength(LAYOUT_CASES * 4 + 2);
+    const sizeBefore = bytes(db, 'case_documents');
+    migrate(db);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(docs(db)).toEqual(docsBefore);
+    expect(files(db)).toEqual(filesBefore);
+    // Stored shorter: 16 bytes and milliseconds; what the app did not write stays text.
+    const raw = (id: unknown) => db.prepare('SELECT typeof(id) AS i, typeof(created_at) AS c, typeof(updated_at) AS u FROM case_documents WHERE id = ?').get(id);
+    expect(raw(encodeValue('case_documents', 'id', '00000003-0000-4000-8000-000000000005'))).toEqual({ i: 'blob', c: 'integer', u: 'integer' });
+    expect(raw('doc-odd')).toEqual({ i: 'text', c: 'text', u: 'text' });
+    expect(raw('AAAAAAAA-0000-4000-8000-000000000001')).toEqual({ i: 'text', c: 'integer', u: 'integer' });
+    expect(db.prepare("SELECT typeof(document_id) AS d, typeof(created_at) AS c FROM document_files WHERE id = 'df1'").get()).toEqual({ d: 'blob', c: 'integer' });
+    expect(db.prepare("SELECT typeof(document_id) AS d, typeof(created_at) AS c FROM document_files WHERE id = 'df2'").get()).toEqual({ d: 'text', c: 'text' });
+    expect(bytes(db, 'case_documents')).toBeLessThan(sizeBefore * 0.8);
+    // The documents' order by id is the text's order (the bytes compare as the text does).
+    const ids = (db.prepare('SELECT id FROM case_documents WHERE typeof(id) = ? ORDER BY id').pluck().all('blob') as Buffer[]).map((b) => decodeValue('case_documents', 'id', b) as string);
+    expect(ids).toEqual([...ids].sort());
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(() => db.prepare('DELETE FROM case_documents WHERE id = ?').run(encodeValue('case_documents', 'id', '00000003-0000-4000-8000-000000000005'))).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("DELETE FROM case_documents WHERE id = 'doc-odd'").run()).toThrow(/FOREIGN KEY/);
+    // What a restored backup is checked against: a new installation's schema, object by object.
+    const fresh = openDatabase(path.join(tempDir(), 'fresh.sqlite'));
+    migrate(fresh);
+    expect(schema(db)).toEqual(schema(fresh));
+    fresh.close();
+    // Run again on the new layout: nothing changes.
+    const converted = schema(db);
+    db.transaction(() => m0023Size.up(db))();
+    expect(schema(db)).toEqual(converted);
+    expect(docs(db)).toEqual(docsBefore);
+    expect(files(db)).toEqual(filesBefore);
+    db.close();
+  });
+
+  it('a process killed inside the migration leaves the old layout whole; the next open converts it', async () => {
+    const file = path.join(tempDir(), 'killed.sqlite');
+    const db = before0023(file);
+    const docsBefore = docs(db);
+    const filesBefore = files(db);
+    db.close();
+    const root = path.resolve(import.meta.dirname, '..', '..', '..');
+    const require = createRequire(import.meta.url);
+    const child = path.join(tempDir(), 'size-kill-child.cjs');
+    const pkg = require(path.join(root, 'package.json')) as { dependencies: Record<string, string> };
+    (require('esbuild') as typeof import('esbuild')).buildSync({
+      entryPoints: [path.join(import.meta.dirname, 'size-kill-child.ts')],
+      outfile: child,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      external: Object.keys(pkg.dependencies),
+      nodePaths: [path.join(root, 'node_modules')],
+      logLevel: 'error',
+    });
+    const proc = spawn(process.execPath, [child, file, String(m0023Size.version)], { cwd: root, env: { ...process.env, HTMP_APP_ROOT: root, NODE_PATH: path.join(root, 'node_modules') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
+    let out = '';
+    let err = '';
+    proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    await new Promise<void>((resolve, reject) => {
+      proc.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (/^HELD$/m.test(out)) resolve();
+      });
+      void exited.then(() => reject(new Error(`child ended before the kill: ${out} ${err}`)));
+    });
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(50_000);
+    proc.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const again = openDatabase(file);
+    expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(again.pragma('user_version', { simple: true })).toBe(m0023Size.version - 1);
+    expect(again.prepare("SELECT type FROM pragma_table_info('case_documents') WHERE name = 'id'").pluck().get()).toBe('TEXT');
+    expect(again.prepare("SELECT count(*) FROM case_documents WHERE typeof(id) <> 'text'").pluck().get()).toBe(0);
+    expect(docs(again)).toEqual(docsBefore);
+    migrate(again);
+    expect(again.prepare("SELECT type FROM pragma_table_info('case_documents') WHERE name = 'id'").pluck().get()).toBe('ANY');
+    expect(docs(again)).toEqual(docsBefore);
+    expect(files(again)).toEqual(filesBefore);
     expect(again.pragma('foreign_key_check')).toEqual([]);
     again.close();
   }, 60_000);

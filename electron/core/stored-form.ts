@@ -1,0 +1,93 @@
+/**
+ * Shorter stored forms of a few columns (issue 17, database size). The value every reader, the
+ * change log, the sync wire, backups and exports see is unchanged (a UUID or an ISO time as text);
+ * only the bytes in the table are shorter:
+ *
+ * - a UUID key (`uuid`): its 16 bytes (BLOB) instead of 36 characters — 20 bytes less in the row
+ *   and again in every index that holds it;
+ * - a time (`time`): milliseconds since 1970 (a 6-byte INTEGER, bound as a BigInt) instead of 24
+ *   characters.
+ *
+ * Only the exact text the app writes is converted (a lower-case UUID with dashes; an ISO time as
+ * `Date.toISOString` gives it); any other value (an id or time written by something else) is kept
+ * as it came (the columns are declared ANY), so decoding always gives the stored text back. Byte
+ * order of the 16 bytes is the order of the text, so `ORDER BY id` and `id > ?` page the same way
+ * (values kept as text sort before all BLOBs, and before all INTEGERs for times after them: such
+ * values do not occur from this app).
+ *
+ * The Store encodes and decodes by itself; a reader that queries one of these tables directly
+ * encodes its parameters with `encodeValue` and decodes rows with `decodeRow` / `decodeValue`.
+ * Which columns: `STORED_FORMS` (migration 0023-size converts an existing folder).
+ */
+
+export type Form = 'uuid' | 'time';
+
+export const STORED_FORMS: Readonly<Record<string, Readonly<Record<string, Form>>>> = {
+  case_documents: { id: 'uuid', created_at: 'time', updated_at: 'time' },
+  document_files: { document_id: 'uuid', created_at: 'time', updated_at: 'time' },
+};
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+export type StoredValue = string | number | bigint | null | Buffer | Uint8Array;
+
+export function uuidToBytes(v: string): Buffer | null {
+  return UUID_RE.test(v) ? Buffer.from(v.replace(/-/g, ''), 'hex') : null;
+}
+
+export function bytesToUuid(b: Uint8Array): string {
+  const x = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+export function timeToMs(v: string): number | null {
+  if (!ISO_RE.test(v)) return null;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === v ? ms : null;
+}
+
+/** The stored form of one value (anything that is not the app's own text form is kept as given). */
+export function encodeAs(form: Form | undefined, v: unknown): unknown {
+  if (form === undefined || typeof v !== 'string') return v;
+  if (form === 'uuid') return uuidToBytes(v) ?? v;
+  // A BigInt: better-sqlite3 binds a JS number as a REAL (8 bytes in an ANY column), a BigInt as
+  // an INTEGER (6 bytes for today's milliseconds).
+  const ms = timeToMs(v);
+  return ms === null ? v : BigInt(ms);
+}
+
+/** The text form of one stored value. */
+export function decodeAs(form: Form | undefined, v: unknown): unknown {
+  if (form === undefined) return v;
+  if (form === 'uuid') return v instanceof Uint8Array && v.byteLength === 16 ? bytesToUuid(v) : v;
+  return typeof v === 'number' ? new Date(v).toISOString() : typeof v === 'bigint' ? new Date(Number(v)).toISOString() : v;
+}
+
+export function encodeValue(table: string, column: string, v: unknown): unknown {
+  return encodeAs(STORED_FORMS[table]?.[column], v);
+}
+
+export function decodeValue(table: string, column: string, v: unknown): unknown {
+  return decodeAs(STORED_FORMS[table]?.[column], v);
+}
+
+/** A row read from `table` with its columns in their text form (the same object, changed in place). */
+export function decodeRow<T>(table: string, row: T): T {
+  const forms = STORED_FORMS[table];
+  if (!forms || row === undefined || row === null) return row;
+  const r = row as Record<string, unknown>;
+  for (const [c, f] of Object.entries(forms)) if (c in r) r[c] = decodeAs(f, r[c]);
+  return row;
+}
+
+export function decodeRows<T>(table: string, rows: T[]): T[] {
+  if (STORED_FORMS[table]) for (const r of rows) decodeRow(table, r);
+  return rows;
+}
+
+/** SQL functions for migrations: `htmp_uuid_bytes(text)` and `htmp_time_ms(text)` (same rules). */
+export function registerStoredFormFunctions(db: { function(name: string, opts: { deterministic: boolean }, fn: (v: unknown) => unknown): unknown }): void {
+  db.function('htmp_uuid_bytes', { deterministic: true }, (v) => encodeAs('uuid', v));
+  db.function('htmp_time_ms', { deterministic: true }, (v) => encodeAs('time', v));
+}
