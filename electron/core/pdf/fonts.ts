@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pdfmake from 'pdfmake';
 import { installFontCache, shareFontFiles } from './font-cache';
+import { installFontLayout } from './font-layout';
 import { installQrFill } from './qr';
 import { installStreamWrites } from './stream-writes';
 import { installStyleStack } from './style-stack';
@@ -39,6 +40,7 @@ export function registerPdfFonts(assetsDir: string): void {
   installStyleStack();
   installStreamWrites(); // after installFontCache: pdfkit is loaded there first
   installTextRuns();
+  installFontLayout(); // after installFontCache: pdfkit is loaded there first
   const dir = path.resolve(assetsDir, 'fonts');
   if (registeredFrom === dir) return;
   const descriptor: Record<string, string> = {};

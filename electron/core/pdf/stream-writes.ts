@@ -15,6 +15,21 @@ interface Reference {
 }
 
 let installed = false;
+let target: Reference | null = null;
+let originals: Pick<Reference, 'write' | 'finalize'> | null = null;
+let replacements: Pick<Reference, 'write' | 'finalize'> | null = null;
+
+/**
+ * Swaps pdfkit's own writes (false) and this module's (true) (tests). Switch only between
+ * documents: a stream begun with one must be finished with it.
+ */
+export function useStreamWrites(on: boolean): boolean {
+  const set = on ? replacements : originals;
+  if (!target || !set) return false;
+  target.write = set.write;
+  target.finalize = set.finalize;
+  return true;
+}
 
 /** Moves the lines written so far into the reference's chunks as one Buffer. */
 function flushLines(ref: Reference): void {
@@ -34,7 +49,7 @@ function flushLines(ref: Reference): void {
  * Here a stream keeps the lines as strings and turns them into one Buffer (the same bytes:
  * 'latin1' is 'binary') when a binary chunk follows or the stream is finalized; its lengths are
  * counted as pdfkit counts them. The files are byte for byte the same (checked by hand on the
- * fixture protocol, sixth pass; a test of its own is still to be written).
+ * fixture protocol, sixth pass; tested on every document kind since the seventh pass: test/electron/core/pdf/patches.test.ts).
  */
 export function installStreamWrites(): void {
   if (installed) return;
@@ -51,7 +66,9 @@ export function installStreamWrites(): void {
   const write = proto.write;
   const finalize = proto.finalize;
   if (typeof write !== 'function' || typeof finalize !== 'function') return;
-  proto.write = function (this: Reference, chunk: unknown): void {
+  target = proto;
+  originals = { write, finalize };
+  const ownWrite = function (this: Reference, chunk: unknown): void {
     if (chunk instanceof Uint8Array) {
       flushLines(this);
       write.call(this, chunk);
@@ -64,8 +81,10 @@ export function installStreamWrites(): void {
     (this.data.Length as number) += line.length;
     if (this.compress) this.data.Filter = 'FlateDecode';
   };
-  proto.finalize = function (this: Reference): void {
+  const ownFinalize = function (this: Reference): void {
     flushLines(this);
     finalize.call(this);
   };
+  replacements = { write: ownWrite, finalize: ownFinalize };
+  useStreamWrites(true);
 }

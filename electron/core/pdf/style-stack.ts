@@ -46,6 +46,20 @@ function fromStyle(dict: StyleStack['styleDictionary'], name: string, property: 
 }
 
 let installed = false;
+let cls: StyleStackClass | null = null;
+type Lookups = { autopush: StyleStack['autopush']; getProperty: StyleStack['getProperty']; getStyleProperty: StyleStackClass['getStyleProperty'] };
+let originals: Lookups | null = null;
+let replacements: Lookups | null = null;
+
+/** Swaps pdfmake's own lookups (false) and this module's (true); false when not installed (tests). */
+export function useStyleStack(on: boolean): boolean {
+  const set = on ? replacements : originals;
+  if (!cls || !set) return false;
+  cls.prototype.autopush = set.autopush;
+  cls.prototype.getProperty = set.getProperty;
+  cls.getStyleProperty = set.getStyleProperty;
+  return true;
+}
 
 /**
  * pdfmake's style lookups without their garbage.
@@ -59,21 +73,23 @@ let installed = false;
  * here in place, in the same order with the same answers (pdfmake 0.3's StyleContextStack:
  * overrides from the top of the stack, a named style's own value before the styles it extends,
  * then the default style). Checked by hand (sixth pass): the fixture protocol is byte for byte
- * the one main's build makes; a test of its own is still to be written.
+ * the one main's build makes; tested on every document kind since the seventh pass: test/electron/core/pdf/patches.test.ts.
  */
 export function installStyleStack(): void {
   if (installed) return;
   installed = true;
-  let cls: StyleStackClass;
+  let found: StyleStackClass;
   try {
-    cls = (createRequire(path.join(appRoot(), 'package.json'))('pdfmake/js/StyleContextStack') as { default: StyleStackClass }).default;
+    found = (createRequire(path.join(appRoot(), 'package.json'))('pdfmake/js/StyleContextStack') as { default: StyleStackClass }).default;
   } catch {
     return; // pdfmake's own lookups
   }
-  const proto = cls.prototype;
-  if (typeof proto.getProperty !== 'function' || typeof proto.autopush !== 'function' || typeof cls.getStyleProperty !== 'function') return;
+  const proto = found.prototype;
+  if (typeof proto.getProperty !== 'function' || typeof proto.autopush !== 'function' || typeof found.getStyleProperty !== 'function') return;
+  cls = found;
+  originals = { autopush: proto.autopush, getProperty: proto.getProperty, getStyleProperty: found.getStyleProperty };
 
-  proto.autopush = function (this: StyleStack, item: unknown): number {
+  const autopush = function (this: StyleStack, item: unknown): number {
     if (isString(item)) return 0;
     const node = item as Record<string, unknown>;
     if (typeof node.section !== 'undefined') return 0; // a section node has no style overrides
@@ -93,7 +109,7 @@ export function installStyleStack(): void {
     return n + 1;
   };
 
-  proto.getProperty = function (this: StyleStack, property: string): unknown {
+  const getProperty = function (this: StyleStack, property: string): unknown {
     const overrides = this.styleOverrides;
     if (overrides) {
       for (let i = overrides.length - 1; i >= 0; i--) {
@@ -110,7 +126,7 @@ export function installStyleStack(): void {
     return this.defaultStyle && this.defaultStyle[property];
   };
 
-  cls.getStyleProperty = function (item, stack, property, defaultValue) {
+  const getStyleProperty: StyleStackClass['getStyleProperty'] = function (item, stack, property, defaultValue) {
     const own = item[property];
     if (isValue(own)) return own;
     if (!stack) return defaultValue;
@@ -119,4 +135,6 @@ export function installStyleStack(): void {
     if (pushed > 0) stack.pop(pushed);
     return isValue(value) ? value : defaultValue;
   };
+  replacements = { autopush, getProperty, getStyleProperty };
+  useStyleStack(true);
 }

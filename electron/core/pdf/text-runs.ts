@@ -61,9 +61,18 @@ function plain(inline: Inline): boolean {
   );
 }
 
-/** `b` continues `a` on the line: same font, size, colour and opacity, starting where `a` ends. */
+/**
+ * `b` continues `a` on the line: same font, size, colour and opacity, starting where `a` ends,
+ * and `a` ends with a space or a tab. pdfkit shapes a text word by word, a word ending after each
+ * space or tab: joined at a space, the words are shaped exactly as when drawn one by one. Pieces
+ * of one word (pdfmake breaks a long code at `-` or `|`) are not joined: shaped together they
+ * would be kerned across the break, which pdfmake's measure did not do (seventh pass: the
+ * verification code in the footer moved by up to 0.13 pt; test/electron/core/pdf/patches.test.ts).
+ */
 function continues(a: Inline, b: Inline): boolean {
+  const end = a.text.charCodeAt(a.text.length - 1);
   return (
+    (end === 32 || end === 9) &&
     b.font === a.font &&
     b.fontSize === a.fontSize &&
     b.color === a.color &&
@@ -73,6 +82,17 @@ function continues(a: Inline, b: Inline): boolean {
 }
 
 let installed = false;
+let target: RendererClass['prototype'] | null = null;
+let original: RendererClass['prototype']['renderLine'] | null = null;
+let replacement: RendererClass['prototype']['renderLine'] | null = null;
+
+/** Swaps pdfmake's own `renderLine` (false) and this module's (true) (tests). */
+export function useTextRuns(on: boolean): boolean {
+  const fn = on ? replacement : original;
+  if (!target || !fn) return false;
+  target.renderLine = fn;
+  return true;
+}
 
 /**
  * A line's words drawn as runs of text, not one text object each.
@@ -86,7 +106,7 @@ let installed = false;
  * word's position: pdfkit shapes a text word by word (its cache), so the glyphs and their advances
  * are the same and the words land where pdfmake placed them (the positions differ by rounding in
  * the sixth decimal; the fixture protocol's pages were pixel-identical at 150 and 300 dpi with
- * pdftoppm, sixth pass; a test of its own is still to be written). Words with a link, a
+ * pdftoppm, sixth pass; tested on every document kind since the seventh pass: test/electron/core/pdf/patches.test.ts). Words with a link, a
  * page reference, font features, letter spacing, a raised or lowered baseline or justification
  * spacing, and lines with an outline entry or a destination, are drawn by pdfmake itself.
  */
@@ -102,10 +122,12 @@ export function installTextRuns(): void {
   } catch {
     return; // pdfmake draws every word itself
   }
-  const original = renderer.prototype.renderLine;
-  if (typeof original !== 'function' || typeof Decorator !== 'function') return;
-  renderer.prototype.renderLine = function (line, x, y) {
-    if (line._outline || line._pageNodeRef || line.id || !line.inlines.every(plain)) return original.call(this, line, x, y);
+  const own = renderer.prototype.renderLine;
+  if (typeof own !== 'function' || typeof Decorator !== 'function') return;
+  target = renderer.prototype;
+  original = own;
+  replacement = function (line, x, y) {
+    if (line._outline || line._pageNodeRef || line.id || !line.inlines.every(plain)) return own.call(this, line, x, y);
     x = x || 0;
     y = y || 0;
     const doc = this.pdfDocument;
@@ -133,4 +155,5 @@ export function installTextRuns(): void {
     }
     decorator.drawDecorations(line, x, y);
   };
+  useTextRuns(true);
 }
