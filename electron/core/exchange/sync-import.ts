@@ -12,6 +12,7 @@ import type { BundleReader } from './archive';
 import { BundleError } from './errors';
 import { deferFacts } from '../aftercare/facts';
 import { withBulkCache } from '../db';
+import { deferIndexes, wantsBulkIndexes } from './bulk-indexes';
 import { SHA256_RE } from '../files';
 import type { Job } from './jobs';
 import { attachmentHashOf, parseVersion } from './manifest';
@@ -579,7 +580,15 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   try {
     // Report facts once per touched case at the end (not after each of its changes), in the
     // same transaction; a page cache that holds the working set of the whole import.
-    withBulkCache(ctx.db, () => ctx.db.transaction(() => deferFacts(ctx, applyAll))());
+    // A large bundle into a laptop with few cases builds the register's indexes after its rows
+    // (bulk-indexes.ts), in this same transaction.
+    withBulkCache(ctx.db, () =>
+      ctx.db.transaction(() => {
+        const restore = wantsBulkIndexes(ctx.db, lines) ? deferIndexes(ctx.db) : null;
+        deferFacts(ctx, applyAll);
+        restore?.();
+      })(),
+    );
     } catch (err) {
     if (err instanceof DryRunRollback) return res;
     const code = (err as { code?: unknown }).code;
