@@ -135,11 +135,15 @@ export function createCore(options: CoreOptions): Core {
         // connection: at open (0x10002: analyses only tables never analysed or much changed, with
         // a bounded sample, so a no-op on most starts), every few hours, and at close.
         refreshStatistics(security.opened().db, true);
-        // The register warms itself (cases/warm.ts): its first lists at once, then, in the app
-        // and the web host, the pages of its other queries in slices between calls.
-        warmAtSignIn(context);
+        // The register warms itself (cases/warm.ts) in the app and the web host, which answer
+        // many calls: its first lists, the HTMP list's model and the journal's first page at
+        // once, then the pages of its other queries in slices between calls. A CLI command makes
+        // one call and reads only what that call needs.
         stopWarming();
-        if (host !== 'cli') stopWarming = warmInBackground(security.opened().db);
+        if (host !== 'cli') {
+          warmAtSignIn(context);
+          stopWarming = warmInBackground(security.opened().db);
+        }
       },
       onClosing: (db) => refreshStatistics(db),
       emit,
