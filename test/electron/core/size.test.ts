@@ -32,6 +32,41 @@ const fileSize = (db: Database.Database, file: string): number => {
   return fs.statSync(file).size;
 };
 
+
+/**
+ * Runs size-kill-child.ts (bundled) on a database and resolves once it prints HELD: the
+ * migration's pages are written, its transaction still open, for the caller to kill.
+ */
+async function childHoldingMigration(args: string[]): Promise<{ proc: ReturnType<typeof spawn>; exited: Promise<NodeJS.Signals | null> }> {
+  const root = path.resolve(import.meta.dirname, '..', '..', '..');
+  const require = createRequire(import.meta.url);
+  const child = path.join(tempDir(), 'size-kill-child.cjs');
+  const pkg = require(path.join(root, 'package.json')) as { dependencies: Record<string, string> };
+  (require('esbuild') as typeof import('esbuild')).buildSync({
+    entryPoints: [path.join(import.meta.dirname, 'size-kill-child.ts')],
+    outfile: child,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: Object.keys(pkg.dependencies),
+    nodePaths: [path.join(root, 'node_modules')],
+    logLevel: 'error',
+  });
+  const proc = spawn(process.execPath, [child, ...args], { cwd: root, env: { ...process.env, HTMP_APP_ROOT: root, NODE_PATH: path.join(root, 'node_modules') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (/^HELD$/m.test(out)) resolve();
+    });
+    void exited.then(() => reject(new Error(`child ended before the kill: ${out} ${err}`)));
+  });
+  return { proc, exited };
+}
+
 describe('database size', () => {
   it('packs statements losslessly, much shorter; damaged packed text is null, plain text passes', () => {
     const statement = JSON.stringify({ kind: 'protocol', patient: { lastName: 'Жұмабекова', firstName: 'Әйгерім' }, htmp: { name: { kk: { source: 'ЖТМК түрлерінің тізбесі', text: 'Жүрек трансплантациясы' } } } });
@@ -230,32 +265,7 @@ describe('the size-layout migration: report facts and case documents without a r
     const docsBefore = documents(db);
     const factsBefore = oldFacts(db);
     db.close();
-    const root = path.resolve(import.meta.dirname, '..', '..', '..');
-    const require = createRequire(import.meta.url);
-    const child = path.join(tempDir(), 'size-kill-child.cjs');
-    const pkg = require(path.join(root, 'package.json')) as { dependencies: Record<string, string> };
-    (require('esbuild') as typeof import('esbuild')).buildSync({
-      entryPoints: [path.join(import.meta.dirname, 'size-kill-child.ts')],
-      outfile: child,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      external: Object.keys(pkg.dependencies),
-      nodePaths: [path.join(root, 'node_modules')],
-      logLevel: 'error',
-    });
-    const proc = spawn(process.execPath, [child, file], { cwd: root, env: { ...process.env, HTMP_APP_ROOT: root, NODE_PATH: path.join(root, 'node_modules') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
-    let out = '';
-    let err = '';
-    proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    await new Promise<void>((resolve, reject) => {
-      proc.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (/^HELD$/m.test(out)) resolve();
-      });
-      void exited.then(() => reject(new Error(`child ended before the kill: ${out} ${err}`)));
-    });
+    const { proc, exited } = await childHoldingMigration([file]);
     // Pages of the rebuilt tables are in the WAL, uncommitted.
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(100_000);
     proc.kill('SIGKILL');
@@ -343,32 +353,7 @@ describe('0023-size: document ids and times stored shorter, read back as the sam
     const docsBefore = docs(db);
     const filesBefore = files(db);
     db.close();
-    const root = path.resolve(import.meta.dirname, '..', '..', '..');
-    const require = createRequire(import.meta.url);
-    const child = path.join(tempDir(), 'size-kill-child.cjs');
-    const pkg = require(path.join(root, 'package.json')) as { dependencies: Record<string, string> };
-    (require('esbuild') as typeof import('esbuild')).buildSync({
-      entryPoints: [path.join(import.meta.dirname, 'size-kill-child.ts')],
-      outfile: child,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      external: Object.keys(pkg.dependencies),
-      nodePaths: [path.join(root, 'node_modules')],
-      logLevel: 'error',
-    });
-    const proc = spawn(process.execPath, [child, file, String(m0023Size.version)], { cwd: root, env: { ...process.env, HTMP_APP_ROOT: root, NODE_PATH: path.join(root, 'node_modules') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
-    let out = '';
-    let err = '';
-    proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    await new Promise<void>((resolve, reject) => {
-      proc.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (/^HELD$/m.test(out)) resolve();
-      });
-      void exited.then(() => reject(new Error(`child ended before the kill: ${out} ${err}`)));
-    });
+    const { proc, exited } = await childHoldingMigration([file, String(m0023Size.version)]);
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(50_000);
     proc.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
