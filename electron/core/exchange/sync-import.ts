@@ -23,6 +23,7 @@ import { boxKeys, getPeer, learnEncryptionKey, trustPeer, type OpenedBundle } fr
 import { addSeen, checkChange, checkState, FILES_INDEX, holds, isLocked, knownTables, LEGACY_CHANGES_PATH, LEGACY_MAX_RECORDS_BYTES, logTop, markReceived, MAX_RECORDS_ENTRY_BYTES, receivedMark, RECORDS_RE, recordJob, recordKey, sealedFilePath, seenKey, syncMetaSchema, type SyncChange, type SyncState } from './sync-records';
 import { USER_TABLES as CATALOGUE_USER_TABLES } from '../catalogue/model';
 import { compactChangeLog } from './sync-compaction';
+import { seenWriter } from './seen-writer';
 
 // ---------------------------------------------------------------------------------------------
 // Import
@@ -306,74 +307,14 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   let quiet = false;
   let conflicted = false;
   let quietApplied = 0;
-  // table NUL record id -> the 16-byte ids of its quiet changes (hex, one after the other); written
-  // to change_seen every couple of thousand records (strings: a small heap however large the
-  // bundle). `anyCompacted` stays as it was: these ids are of changes this bundle holds once each,
-  // of records that have a row here now (or a logged delete), so no look-up of this import needs them.
-  const pendingSeen = new Map<string, string>();
-  const seenIds = ctx.db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck();
-  const putSeen = ctx.db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?) ON CONFLICT(record) DO UPDATE SET ids = excluded.ids');
-  // A record that already has its change_seen row at a flush (one changed all through the bundle:
-  // a year's protocol counter takes a change per issued protocol) is held back and written once,
-  // at the end or when the held ids pass a bound: rewriting its growing row at every flush, and
-  // checking each new id against all its ids, made the 100,000-case import quadratic (flushSeen
-  // took about a sixth of its profile at 100,000 cases, 4 % at 10,000).
-  const heldSeen = new Map<string, string>();
-  let heldChars = 0;
-  const HELD_CHARS = 8 * 1024 * 1024;
-  const HELD_RECORDS = 20_000;
-  const writeSeen = (rec: string, idsHex: string): void => {
-    // addSeen's rule (ids not held yet are appended), with its statements prepared once.
-    const cut = rec.indexOf('\u0000');
-    const key = recordKey(rec.slice(0, cut), rec.slice(cut + 1));
-    const ids = Buffer.from(idsHex, 'hex');
-    const cur = seenIds.get(key) as Buffer | undefined;
-    if (cur === undefined) {
-      putSeen.run(key, ids);
-      return;
-    }
-    const have = new Set<string>();
-    for (let at = 0; at + 16 <= cur.length; at += 16) have.add(cur.toString('latin1', at, at + 16));
-    const add: Buffer[] = [];
-    for (let at = 0; at < ids.length; at += 16) {
-      const id = ids.toString('latin1', at, at + 16);
-      if (!have.has(id)) add.push(ids.subarray(at, at + 16));
-    }
-    if (add.length > 0) putSeen.run(key, Buffer.concat([cur, ...add]));
-  };
-  const flushSeen = (final = false): void => {
-    for (const [rec, idsHex] of pendingSeen) {
-      const held = heldSeen.get(rec);
-      if (held !== undefined) {
-        heldSeen.set(rec, held + idsHex);
-        heldChars += idsHex.length;
-        continue;
-      }
-      const cut = rec.indexOf('\u0000');
-      const key = recordKey(rec.slice(0, cut), rec.slice(cut + 1));
-      if (seenIds.get(key) === undefined) {
-        putSeen.run(key, Buffer.from(idsHex, 'hex'));
-        continue;
-      }
-      heldSeen.set(rec, idsHex);
-      heldChars += idsHex.length;
-    }
-    pendingSeen.clear();
-    if (final || heldChars >= HELD_CHARS || heldSeen.size >= HELD_RECORDS) {
-      for (const [rec, idsHex] of heldSeen) writeSeen(rec, idsHex);
-      heldSeen.clear();
-      heldChars = 0;
-    }
-  };
+  const quietSeen = seenWriter(ctx.db);
   /** True when `c` may be applied without its change-log row (`known`: the record has no trace in the log, checked by the caller). */
   const mayGoQuiet = (c: SyncChange, known: boolean): boolean =>
     quiet && !conflicted && c.op !== 'delete' && !(c.resolves && c.resolves.length > 0) && !CATALOGUE_USER_TABLES.has(c.table) && (known || st.traced.get(c.table, c.recordId, c.table, c.recordId) === 0);
   const applyQuiet = (record: ChangeRecord): void => {
     ctx.store.applyRemote(record, { savepoint: false, log: false });
-    const rec = `${record.table}\u0000${record.recordId}`;
-    pendingSeen.set(rec, (pendingSeen.get(rec) ?? '') + seenKey(record.changeId).toString('hex'));
+    quietSeen.add(record.table, record.recordId, record.changeId);
     quietApplied++;
-    if (pendingSeen.size >= 2_000) flushSeen();
   };
 
   const applyState = (s: SyncState): void => {
@@ -584,7 +525,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     }
     job.progress('apply', lines, lines);
     settleOrphans();
-    flushSeen(true);
+    quietSeen.finish();
     if (quietApplied > 0) markReceived(ctx, m.sender.installationId);
     // Resolutions that travel with changes already applied earlier still close open conflicts here.
     for (const r of withResolves) st.closeResolved.run(now, JSON.stringify(r));
