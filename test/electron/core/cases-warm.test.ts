@@ -75,7 +75,7 @@ describe('cases register: warming after sign-in', () => {
     }
   });
 
-  it('walks the register by code and the refusal journal by their indexes, each slice a seek (no scan from the start)', () => {
+  it('walks the undecided cases, the register by code and the refusal journal by their indexes, each slice a seek (no scan from the start)', () => {
     const core = tempCore();
     try {
       const plan = (sql: string, n: number): string =>
@@ -83,6 +83,15 @@ describe('cases register: warming after sign-in', () => {
       const code = plan("SELECT coalesce(due_date, '~') AS d FROM cases INDEXED BY cases_code_key WHERE htmp_code = ? AND coalesce(due_date, '~') > ? ORDER BY htmp_code, coalesce(due_date, '~'), received_at, id LIMIT ?", 2);
       expect(code).toMatch(/SEARCH cases USING (COVERING )?INDEX cases_code_key \(htmp_code=\? AND <expr>>\?\)/);
       expect(code).not.toMatch(/TEMP B-TREE/);
+      // The undecided cases' indexes: a seek from the last key read, never an offset (0024-register
+      // made them covering).
+      const open = plan("SELECT coalesce(due_date, '~') AS k FROM cases INDEXED BY cases_open_key WHERE status IN ('draft', 'registered') AND coalesce(due_date, '~') > ? ORDER BY 1 LIMIT ?", 1);
+      expect(open).toMatch(/SEARCH cases USING COVERING INDEX cases_open_key \(<expr>>\?\)/);
+      const openCode = plan("SELECT coalesce(due_date, '~') AS d FROM cases INDEXED BY cases_open_code_key WHERE status IN ('draft', 'registered') AND htmp_code = ? AND coalesce(due_date, '~') > ? ORDER BY htmp_code, coalesce(due_date, '~'), received_at, id LIMIT ?", 2);
+      expect(openCode).toMatch(/SEARCH cases USING COVERING INDEX cases_open_code_key \(htmp_code=\? AND <expr>>\?\)/);
+      const openNew = plan("SELECT received_at AS k FROM cases INDEXED BY cases_open_received WHERE status IN ('draft', 'registered') AND received_at > ? ORDER BY 1 LIMIT ?", 1);
+      expect(openNew).toMatch(/SEARCH cases USING COVERING INDEX cases_open_received \(received_at>\?\)/);
+      for (const p of [open, openCode, openNew]) expect(p).not.toMatch(/TEMP B-TREE/);
       const journal = plan("SELECT decided_on AS c0, protocol_year AS c1, protocol_number AS c2, id AS c3 FROM decisions INDEXED BY decisions_refusal_pages WHERE outcome = 'refused' AND state = 'issued' AND (decided_on, protocol_year, protocol_number, id) > (?, ?, ?, ?) ORDER BY 1, 2, 3, 4 LIMIT ?", 4);
       expect(journal).toMatch(/SEARCH decisions USING (COVERING )?INDEX decisions_refusal_pages \(\(decided_on,protocol_year,protocol_number,id\)>\(\?,\?,\?,\?\)\)/);
       expect(journal).not.toMatch(/TEMP B-TREE/);
