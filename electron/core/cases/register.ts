@@ -9,10 +9,6 @@ import { SqlFilter } from '../sql-filter';
 import { protocolLabel, UNDECIDED, foldSearch, prepared } from './rows';
 import type { CaseRow } from './rows';
 import { isOverdue } from './detail';
-import { OPEN_TEXT } from '../migrations/0024-register';
-
-/** `cases_open_code_key`'s folded names (0024-register), as a query on `cases c` writes them. */
-const OPEN_TEXT_OF_C = OPEN_TEXT.replace('search_text', 'c.search_text');
 
 export interface ListArgs {
   status?: CaseStatus | CaseStatus[] | undefined;
@@ -195,10 +191,6 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   }
   filter.atLeast('c.received_date', a.receivedFrom).atMost('c.received_date', a.receivedTo).equals('c.issued_on', a.issuedOn);
 
-  const dated = a.receivedFrom !== undefined || a.receivedTo !== undefined;
-  const oneCode = code !== '' && !code.endsWith('*') && !dated;
-  const openCode = undecidedOnly && oneCode && sort === 'due' ? 'INDEXED BY cases_open_code_key' : '';
-
   // The text: the cases whose folded names and IIN contain the query, an exact substring. Three
   // letters or more are looked up in the trigram index (a phrase of the query's trigrams); one or
   // two letters have no trigram, so the narrow table of folded names is scanned, and only until
@@ -224,11 +216,9 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
       // from case_search's index of case ids alone) is checked against the set of matches, read
       // once from the trigram index: half the pages a first call decrypts ("ержан" at 100,000
       // cases: 2,000 cases walked, 31 ms of CPU cold against 59 for reading each one's names).
-      // The undecided cases of one code hold their folded names in their own index (0024-register):
-      // checked there, no case's names read elsewhere.
-      many: openCode !== '' ? `instr(${OPEN_TEXT_OF_C}, ?) > 0` : trigram && matches <= setUpTo ? `(SELECT s.id FROM case_search s WHERE s.case_id = c.id) IN (${ids})` : 'instr((SELECT s.text FROM case_search s WHERE s.case_id = c.id), ?) > 0',
+      many: trigram && matches <= setUpTo ? `(SELECT s.id FROM case_search s WHERE s.case_id = c.id) IN (${ids})` : 'instr((SELECT s.text FROM case_search s WHERE s.case_id = c.id), ?) > 0',
       param,
-      manyParam: openCode === '' && trigram && matches <= setUpTo ? param : q,
+      manyParam: trigram && matches <= setUpTo ? param : q,
     };
   }
   // A capped count (one or two letters, over TEXT_COUNT_CAP) is many by definition: walked.
@@ -253,7 +243,10 @@ export function listCases(ctx: CoreContext, a: ListArgs, tuning: { textWalkAbove
   // A date range matching up to DATE_INDEX_BELOW cases: its page is chosen in the date index
   // (0017-register-pages: it holds status, code and both orders), whatever the planner guesses
   // from a LIMIT it cannot see; a wider range walks the register's order like any other filter.
+  const dated = a.receivedFrom !== undefined || a.receivedTo !== undefined;
+  const oneCode = code !== '' && !code.endsWith('*') && !dated;
   const undecidedSome = statuses.length > 0 && statuses.every((x) => (UNDECIDED as readonly string[]).includes(x));
+  const openCode = undecidedOnly && oneCode && sort === 'due' ? 'INDEXED BY cases_open_code_key' : '';
   const count = (f: SqlFilter, hint = '') => (prepared(ctx, `SELECT count(*) AS n FROM cases c ${hint} ${f.where}`).get(...f.params) as { n: number }).n;
   const datedCount = dated ? count(filter) : null;
   let indexed = '';

@@ -32,7 +32,7 @@ const FOLDS: readonly [string, string][] = [
 ];
 
 /** The SQL expression folding `expr` (already lower case) like foldText. */
-export const fold = (expr: string): string => FOLDS.reduce((e, [from, to]) => `replace(${e}, '${from}', '${to}')`, expr);
+const fold = (expr: string): string => FOLDS.reduce((e, [from, to]) => `replace(${e}, '${from}', '${to}')`, expr);
 
 export const m0013Register: Migration = {
   version: 13,

@@ -1,4 +1,3 @@
-import { fold } from './0013-register';
 import type { Migration } from './types';
 
 /**
@@ -13,22 +12,15 @@ import type { Migration } from './types';
  * skip the registered ones. With the status as their last column, both are covering (as
  * `cases_open_code_key` of 0020-register already is): the rows read are the page's.
  *
- * `cases_open_code_key` (0020-register: the undecided cases by code) also holds each case's names
- * and IIN folded as `case_search.text` is (the same SQL expression of `cases.search_text`, which
- * the triggers of 0013-register fold into it). "Undecided + code + letters" checked each walked
- * case's names in `case_search` (two random pages per case: its case id's entry, then its row),
- * and counting up to 1,001 matches walked about 1,300 of them: 102 ms for the first call after
- * sign-in at 100,000 cases. Now the walk and its count read this index alone. Undecided cases
- * only: about 50 bytes more per undecided case.
- *
  * Same names, so `INDEXED BY` and the bulk import's deferred indexes (exchange/bulk-indexes.ts)
  * are unchanged. Idempotent (the wave-1 encryption replays the migrations): dropped and made
- * again. About a tenth of the cases each; the three builds read the cases table once more: 0.23 s
- * at 10,000 cases (a copy of the bench folder, under load; not measured at 100,000).
+ * again. About a tenth of the cases each; the two builds read the cases table once more.
+ *
+ * (The undecided cases' folded names in `cases_open_code_key` were tried too: undecided + code +
+ * letters then read no `case_search` page, 82 -> 17 ms for its first call at 100,000 cases; but
+ * about 80 bytes per undecided case took the database to 4.00 MB per 1,000 cases at 1,000, over
+ * the 4 MB target; left out. docs/benchmarks.md, eighth pass.)
  */
-/** The folded names and IIN of a case, as `cases_open_code_key` holds them (register.ts queries the same expression). */
-export const OPEN_TEXT = fold('search_text');
-
 export const m0024Register: Migration = {
   version: 24,
   name: 'register',
@@ -38,8 +30,6 @@ export const m0024Register: Migration = {
       CREATE INDEX cases_open_key ON cases (coalesce(due_date, '~'), received_at, id, status) WHERE status IN ('draft', 'registered');
       DROP INDEX IF EXISTS cases_open_received;
       CREATE INDEX cases_open_received ON cases (received_at DESC, id, status) WHERE status IN ('draft', 'registered');
-      DROP INDEX IF EXISTS cases_open_code_key;
-      CREATE INDEX cases_open_code_key ON cases (htmp_code, coalesce(due_date, '~'), received_at, id, status, ${OPEN_TEXT}) WHERE status IN ('draft', 'registered');
     `);
   },
 };

@@ -7,7 +7,7 @@ import { AppFailure } from '../../../shared/result';
 import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { m0013Register } from '../../../electron/core/migrations/0013-register';
-import { m0024Register, OPEN_TEXT } from '../../../electron/core/migrations/0024-register';
+import { m0024Register } from '../../../electron/core/migrations/0024-register';
 import { rawDatabase, signedInCore, tempCore } from '../../support/temp';
 import { makeIin, MEMBERS } from './cases-fixtures';
 
@@ -360,16 +360,15 @@ describe('cases register: the migration on a database that already has cases', (
   });
 });
 
-describe('0024-register: the undecided cases\' indexes hold the status, and by code their names', () => {
-  it('replaces the three partial indexes of a database that has cases, idempotently; pages and totals stay the same', async () => {
+describe('0024-register: the undecided cases\' indexes hold the status', () => {
+  it('replaces the two partial indexes of a database that has cases, idempotently; pages and totals stay the same', async () => {
     const core = tempCore();
     try {
       await fixture(core);
       const before = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
       // Back to the indexes of 0013-register (without the status).
       const db = core.db;
-      db.exec(`DROP INDEX cases_open_code_key; CREATE INDEX cases_open_code_key ON cases (htmp_code, coalesce(due_date, '~'), received_at, id, status) WHERE status IN ('draft', 'registered');
-        DROP INDEX cases_open_key; CREATE INDEX cases_open_key ON cases (coalesce(due_date, '~'), received_at, id) WHERE status IN ('draft', 'registered');
+      db.exec(`DROP INDEX cases_open_key; CREATE INDEX cases_open_key ON cases (coalesce(due_date, '~'), received_at, id) WHERE status IN ('draft', 'registered');
         DROP INDEX cases_open_received; CREATE INDEX cases_open_received ON cases (received_at DESC, id) WHERE status IN ('draft', 'registered');`);
       db.pragma(`user_version = ${m0024Register.version - 1}`);
       expect(migrate(db)).toEqual({ from: m0024Register.version - 1, to: m0024Register.version });
@@ -377,7 +376,6 @@ describe('0024-register: the undecided cases\' indexes hold the status, and by c
       const sql = (name: string) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) as { sql: string }).sql;
       expect(sql('cases_open_key')).toMatch(/received_at, id, status\) WHERE status IN \('draft', 'registered'\)$/);
       expect(sql('cases_open_received')).toMatch(/received_at DESC, id, status\) WHERE status IN \('draft', 'registered'\)$/);
-      expect(sql('cases_open_code_key')).toContain(`status, ${OPEN_TEXT}) WHERE status IN ('draft', 'registered')`);
       const after = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
       for (const [i, q] of QUERIES.entries()) {
         expect(after[i]!.ids, JSON.stringify(q)).toEqual(before[i]!.ids);
@@ -413,7 +411,7 @@ describe('cases register: statistics kept by the app', () => {
 
 describe('cases register: pages chosen in the indexes', () => {
   /** The page query listCases prepares, with its plan, for the given arguments. */
-  function pagePlan(core: Core, args: ListArgs, tuning: Parameters<typeof listCases>[2] = {}): string {
+  function pagePlan(core: Core, args: ListArgs): string {
     const db = core.db;
     const seen: string[] = [];
     const prepare = db.prepare.bind(db);
@@ -423,7 +421,7 @@ describe('cases register: pages chosen in the indexes', () => {
     }) as typeof db.prepare;
     (db as { prepare: typeof db.prepare }).prepare = spy;
     try {
-      listCases(core.context, { today: TODAY, withTotal: false, ...args }, tuning);
+      listCases(core.context, { today: TODAY, withTotal: false, ...args });
     } finally {
       (db as { prepare: typeof db.prepare }).prepare = prepare;
     }
@@ -447,12 +445,6 @@ describe('cases register: pages chosen in the indexes', () => {
       // The undecided cases of one code: page and total in their own partial index (0020-register).
       expect(pagePlan(core, { status: ['draft', 'registered'], code: '00.50' })).toMatch(/COVERING INDEX cases_open_code_key/);
       expect(pagePlan(core, { overdue: true, code: '00.51' })).toMatch(/COVERING INDEX cases_open_code_key/);
-      // Undecided + code + letters, walked: the names checked in that index too (0024-register),
-      // never each walked case's row of names.
-      // (One statement for two letters and for a trigram text: the substring in the folded names.)
-      const openText = pagePlan(core, { status: ['draft', 'registered'], code: '00.50', query: 'ержан' }, { textWalkAbove: 0 });
-      expect(openText).toMatch(/COVERING INDEX cases_open_code_key/);
-      expect(openText).not.toMatch(/case_search/);
       // One undecided status newest first: the undecided cases newest first (no full status index),
       // the status read in the index (0024-register), not in each walked case's row.
       expect(pagePlan(core, { status: 'draft', sort: 'received_desc' })).toMatch(/COVERING INDEX cases_open_received/);
