@@ -12,10 +12,23 @@ export function LockScreen({ status, onDone }: { status: AuthStatus; onDone(s: A
   const [pin, setPin] = useState('');
   const [pass, setPass] = useState('');
   const [error, setError] = useState<AppError>();
+  // While an unlock is being checked, the PIN field is read-only (it keeps the focus) and the
+  // buttons wait: a PIN typed meanwhile would be cleared by the answer to the previous one, and a
+  // second submit would count as a second wrong PIN.
+  const [busy, setBusy] = useState(false);
   const user = status.user!;
+  const checking = async <T,>(call: () => Promise<T>): Promise<T> => {
+    setBusy(true);
+    try {
+      return await call();
+    } finally {
+      setBusy(false);
+    }
+  };
   const unlockPin = async (e: React.FormEvent) => {
     e.preventDefault();
-    const r = await api.call('auth.unlock', { pin });
+    if (busy) return;
+    const r = await checking(() => api.call('auth.unlock', { pin }));
     setPin('');
     if (!r.ok) {
       setError(r.error);
@@ -26,7 +39,8 @@ export function LockScreen({ status, onDone }: { status: AuthStatus; onDone(s: A
   };
   const unlockPass = async (e: React.FormEvent) => {
     e.preventDefault();
-    const r = await api.call('auth.signIn', { login: user.login, passphrase: pass });
+    if (busy) return;
+    const r = await checking(() => api.call('auth.signIn', { login: user.login, passphrase: pass }));
     setPass('');
     if (!r.ok) return setError(r.error);
     onDone(r.value);
@@ -40,10 +54,10 @@ export function LockScreen({ status, onDone }: { status: AuthStatus; onDone(s: A
           <form className="form" onSubmit={unlockPin}>
             <label>
               {t('fields.pin')}
-              <input type="password" inputMode="numeric" pattern="[0-9]{4,8}" maxLength={8} autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} data-testid="pin" autoFocus />
+              <input type="password" inputMode="numeric" pattern="[0-9]{4,8}" maxLength={8} autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} readOnly={busy} data-testid="pin" autoFocus />
             </label>
             <div className="actions">
-              <button type="submit" className="primary" disabled={pin.length < 4} data-testid="pin-submit">
+              <button type="submit" className="primary" disabled={busy || pin.length < 4} data-testid="pin-submit">
                 {t('lock.pinSubmit')}
               </button>
             </div>
@@ -59,7 +73,7 @@ export function LockScreen({ status, onDone }: { status: AuthStatus; onDone(s: A
             <input type="password" autoComplete="current-password" value={pass} onChange={(e) => setPass(e.target.value)} data-testid="passphrase" autoFocus={!status.pinAvailable} />
           </label>
           <div className="actions">
-            <button type="submit" disabled={!pass} data-testid="unlock-passphrase">
+            <button type="submit" disabled={busy || !pass} data-testid="unlock-passphrase">
               {t('lock.passphraseSubmit')}
             </button>
             <button type="button" className="link" onClick={() => void api.call('auth.signOut', {}).then((r) => r.ok && onDone(r.value))} data-testid="sign-out">
