@@ -387,6 +387,23 @@ describe('0024-register: the undecided cases\' indexes hold the status', () => {
   });
 });
 
+describe('0024-register: overdue totals from the kept counts', () => {
+  it('equal a count of the cases themselves, for overdue and for due today or overdue, on several days', async () => {
+    const core = tempCore();
+    try {
+      await fixture(core);
+      const count = (op: string, day: string) =>
+        (core.db.prepare(`SELECT count(*) AS n FROM cases WHERE status IN ('draft', 'registered') AND coalesce(due_date, '~') ${op} ?`).get(day) as { n: number }).n;
+      for (const day of ['2020-01-01', TODAY, '2026-04-15', '2030-01-01']) {
+        expect(listCases(core.context, { overdue: true, today: day, limit: 5 }).total, day).toBe(count('<', day));
+        expect(listCases(core.context, { overdue: true, dueToday: true, today: day, limit: 5 }).total, day).toBe(count('<=', day));
+      }
+    } finally {
+      core.close();
+    }
+  });
+});
+
 describe('cases register: statistics kept by the app', () => {
   it('PRAGMA optimize at sign-in gives the planner statistics of the register (no ANALYZE anywhere)', async () => {
     const core = tempCore();
