@@ -18,7 +18,7 @@ import { appRoot } from '../../electron/core/paths';
 import { MAX_IMPORT_BATCH, type CaseFile } from '../../shared/contract/cases';
 import { addDays, isWorkingDay, type WorkCalendar } from '../../shared/domain/calendar';
 import { iinCheckDigit } from '../../shared/domain/iin';
-import { rng } from './_util';
+import { atClock, rng } from './_util';
 
 /** "Today" of every benchmark over cases (a Monday). */
 export const BENCH_TODAY = '2026-06-15';
@@ -169,7 +169,8 @@ export async function decideCases(core: Core, ids: readonly string[], today = BE
       }
     }
     if (chosen === null) continue;
-    await core.call('cases.decide', { ...base, ...chosen, issue: true });
+    // Issued on the day it was decided (the protocol's date of issue is the clock's).
+    await atClock(`${c.due_date}T11:00:00Z`, () => core.call('cases.decide', { ...base, ...chosen, issue: true }));
     decided++;
   }
   return decided;

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '../../electron/core/core';
 import { importCase } from '../../electron/core/services/cases';
 import { addDays } from '../../shared/domain/calendar';
-import { rng } from './_util';
+import { atClock, rng } from './_util';
 import { iinFor } from './_cases';
 
 const LAST = ['Абаев', 'Ержанова', 'Ёлкин', 'Сапаров', 'Омарова', 'Ким', 'Нұрланов', 'Жұмабекова', 'Иванов', 'Серікбаев', 'Тоқтарова', 'Ахметов'];
@@ -117,14 +117,17 @@ export async function makeRealCases(
       const detail = await core.call('cases.get', { id });
       if (detail.status === 'registered' && detail.complete) {
         const outcome = r() < 0.8 ? 'approved' : 'refused';
-        const dec = await core.call('cases.decide', {
-          caseId: id,
-          outcome,
-          reason: outcome === 'approved' ? null : 'no_indications',
-          members: MEMBERS,
-          date: addDays(day, 1),
+        // Decided and issued the next day, by that day's clock (not the day the bench runs).
+        await atClock(`${addDays(day, 1)}T11:00:00Z`, async () => {
+          const dec = await core.call('cases.decide', {
+            caseId: id,
+            outcome,
+            reason: outcome === 'approved' ? null : 'no_indications',
+            members: MEMBERS,
+            date: addDays(day, 1),
+          });
+          await core.call('cases.issueProtocol', { decisionId: dec.decision.id });
         });
-        await core.call('cases.issueProtocol', { decisionId: dec.decision.id });
         stats.decided++;
       }
     }

@@ -39,6 +39,33 @@ export async function peakRss<T>(job: () => Promise<T>): Promise<{ value: T; pea
   }
 }
 
+/**
+ * Runs `fn` with the process's clock set to `iso` (then running on from there): the data of a
+ * benchmark is made the day the secretary would have made it, not the day the benchmark runs.
+ * Without it every protocol of a folder made today is "issued today" (Today's third list, the
+ * sign-in warm-up), which a commission never has. Only `Date` moves; nothing else runs meanwhile.
+ */
+export async function atClock<T>(iso: string, fn: () => Promise<T>): Promise<T> {
+  const Real = Date;
+  const offset = Real.parse(iso) - Real.now();
+  if (!Number.isFinite(offset)) throw new Error(`atClock: not a time: ${iso}`);
+  class BenchDate extends Real {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(Real.now() + offset);
+      else super(...(args as [string]));
+    }
+    static override now(): number {
+      return Real.now() + offset;
+    }
+  }
+  globalThis.Date = BenchDate as DateConstructor;
+  try {
+    return await fn();
+  } finally {
+    globalThis.Date = Real;
+  }
+}
+
 /** Prints rows as an aligned table. */
 export function table(rows: (string | number)[][]): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
