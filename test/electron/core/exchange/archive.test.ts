@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +118,38 @@ describe('round trip', () => {
     }
     // interoperability: Debian's unzip accepts the archive as a plain zip
     execFileSync('unzip', ['-tq', file]);
+  });
+
+  test('a central directory larger than the read window (3,000 long names): every entry read back, streamed and synchronously, in any order; the descriptor closed after', async () => {
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const expected = new Map<string, Buffer>();
+    const items: WriteBundleEntry[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const data = Buffer.from(`{"n":${i}}\n`);
+      const path = `records/${String(i).padStart(5, '0')}-${'д'.repeat(60)}.json`;
+      items.push({ path, source: { buffer: data }, role: 'record' });
+      expected.set(path, data);
+    }
+    const file = join(dir, 'wide.htmp');
+    await writeBundle({ file, kind: 'referral', sender, meta: {}, entries: fromArray(items), generator: { name: 'htmp-desk', version: '0.1.0' } });
+    const before = fds();
+    const reader = await openBundle(file, trustAll);
+    try {
+      expect(reader.entries).toHaveLength(3000);
+      const paths = [...expected.keys()];
+      // back to front, then every 7th streamed while others are read synchronously
+      for (const path of [...paths].reverse()) expect(reader.readEntrySync(path)).toEqual(expected.get(path));
+      await Promise.all(paths.filter((_, i) => i % 7 === 0).map(async (path) => expect(await reader.readEntry(path)).toEqual(expected.get(path))));
+      expect((await reader.verifyAll()).entries).toBe(3000);
+    } finally {
+      await reader.close();
+    }
+    expect(fds()).toBe(before);
+    // a file that is not a zip leaves no descriptor open either
+    const junk = join(dir, 'junk.htmp');
+    await writeFile(junk, randomBytes(100_000));
+    await expectCode(openBundle(junk, trustAll), 'bundle.not_a_bundle');
+    expect(fds()).toBe(before);
   });
 
   test('a 20 MB entry is streamed with bounded memory, both ways', async () => {
