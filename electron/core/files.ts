@@ -38,6 +38,13 @@ export interface StagedFile {
   discard(): void;
 }
 
+/** A staged file as plain data: its content's hash, its hidden temporary file and its place. */
+export interface StagedPath {
+  sha256: string;
+  tmp: string;
+  target: string;
+}
+
 export const filesDir = (dataDir: string): string => path.join(dataDir, 'files');
 
 export const sha256Of = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
@@ -120,7 +127,7 @@ export class FileStore {
     const sha256 = sha256Of(content);
     if (this.has(sha256)) return { sha256, size: content.length, existed: true };
     const target = this.fileOf(sha256);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    this.ensureDir(path.dirname(target));
     const tmp = `${target}.${randomUUID()}.tmp`;
     try {
       this.writeContent(tmp, sha256, content);
@@ -137,35 +144,75 @@ export class FileStore {
    * when the same content got there meanwhile), `discard()` removes it. Null when the content is
    * stored already. For a caller that checks many files first and keeps all or none of them (a
    * sync import: every attachment verified and written once, shown only when all are good).
+   * `hashed`: the caller has just checked that the content hashes to `sha256` (not hashed again).
    */
-  stage(sha256: string, content: Buffer): StagedFile | null {
-    if (sha256Of(content) !== sha256) throw damaged(sha256, 'hash');
+  stage(sha256: string, content: Buffer, opts: { hashed?: true } = {}): StagedFile | null {
+    const p = this.stagePath(sha256, content, opts);
+    return p && this.staged(p);
+  }
+
+  /** `stage` as plain data (a worker thread stages, the thread holding the transaction commits: `staged`). */
+  stagePath(sha256: string, content: Buffer, opts: { hashed?: true; token?: string } = {}): StagedPath | null {
+    if (opts.hashed !== true && sha256Of(content) !== sha256) throw damaged(sha256, 'hash');
     if (this.has(sha256)) return null;
-    const target = this.fileOf(sha256);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const tmp = `${target}.${randomUUID()}.partial`;
+    const p = this.stagedPathOf(sha256, opts.token ?? randomUUID());
+    this.ensureDir(path.dirname(p.target));
     try {
-      this.writeContent(tmp, sha256, content);
+      this.writeContent(p.tmp, sha256, content);
     } catch (err) {
-      fs.rmSync(tmp, { force: true });
+      fs.rmSync(p.tmp, { force: true });
       throw err;
     }
+    return p;
+  }
+
+  /** Where `stagePath` puts content with this token (a caller that gave the token can find it without being told). */
+  stagedPathOf(sha256: string, token: string): StagedPath {
+    const target = this.fileOf(sha256);
+    return { sha256, tmp: `${target}.${token}.partial`, target };
+  }
+
+  /** The commit and discard of a staged file of this store. */
+  staged(p: StagedPath): StagedFile {
     return {
       commit: () => {
-        if (this.has(sha256)) {
-          fs.rmSync(tmp, { force: true });
+        if (this.has(p.sha256)) {
+          fs.rmSync(p.tmp, { force: true });
           return false;
         }
-        fs.renameSync(tmp, target);
+        fs.renameSync(p.tmp, p.target);
         return true;
       },
-      discard: () => fs.rmSync(tmp, { force: true }),
+      discard: () => fs.rmSync(p.tmp, { force: true }),
     };
+  }
+
+  /** What a worker thread needs to write into this store (`new FileStore(dataDir, keys)` there). */
+  shareable(): { dataDir: string; keys: FileStoreKeys | null } {
+    return { dataDir: this.dataDir, keys: this.keys };
+  }
+
+  /** Folders of the store known to exist (made or seen by this store): a sync import writes thousands of files into 256 folders. */
+  private readonly knownDirs = new Set<string>();
+
+  private ensureDir(dir: string): void {
+    if (this.knownDirs.has(dir)) return;
+    fs.mkdirSync(dir, { recursive: true });
+    this.knownDirs.add(dir);
   }
 
   /** Writes content (encrypted in the encrypted layout) to a new private file. */
   private writeContent(file: string, sha256: string, content: Buffer): void {
-    writeNewFile(file, this.keys ? encryptParts(this.keys.enc, sha256, content) : [content]);
+    const parts = this.keys ? encryptParts(this.keys.enc, sha256, content) : [content];
+    try {
+      writeNewFile(file, parts);
+    } catch (err) {
+      // Its folder removed since it was made (by hand, or a restore): made again, written once more.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.knownDirs.delete(path.dirname(file));
+      this.ensureDir(path.dirname(file));
+      writeNewFile(file, parts);
+    }
   }
 
   /** Reads and checks content; null when it is not in the store. A damaged file throws `files.damaged`. */
@@ -230,7 +277,7 @@ export class FileStore {
   async storeStream(sha256: string, open: () => Readable, signal?: AbortSignal): Promise<boolean> {
     if (this.has(sha256)) return false;
     const target = this.fileOf(sha256);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    this.ensureDir(path.dirname(target));
     const tmp = `${target}.${randomUUID()}.partial`;
     const hash = createHash('sha256');
     const counter = new Transform({

@@ -12,6 +12,11 @@ export interface SeenWriter {
   finish(): void;
 }
 
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** seenKey(id) as hex, without the round trip through a Buffer for the usual lower-case UUID. */
+const seenHex = (changeId: string): string => (UUID_RE.test(changeId) ? changeId.replace(/-/g, '') : seenKey(changeId).toString('hex'));
+
 export function seenWriter(db: Db): SeenWriter {
   // table NUL record id -> the 16-byte ids of its quiet changes (hex, one after the other); written
   // to change_seen every couple of thousand records (strings: a small heap however large the
@@ -21,6 +26,8 @@ export function seenWriter(db: Db): SeenWriter {
   const pendingSeen = new Map<string, string>();
   const seenIds = db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck();
   const putSeen = db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?) ON CONFLICT(record) DO UPDATE SET ids = excluded.ids');
+  // A record's first ids: one seek that writes them, or tells (no change) that the row is there.
+  const newSeen = db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?) ON CONFLICT(record) DO NOTHING');
   // A record that already has its change_seen row at a flush (one changed all through the bundle:
   // a year's protocol counter takes a change per issued protocol) is held back and written once,
   // at the end or when the held ids pass a bound: rewriting its growing row at every flush, and
@@ -59,10 +66,7 @@ export function seenWriter(db: Db): SeenWriter {
       }
       const cut = rec.indexOf('\u0000');
       const key = recordKey(rec.slice(0, cut), rec.slice(cut + 1));
-      if (seenIds.get(key) === undefined) {
-        putSeen.run(key, Buffer.from(idsHex, 'hex'));
-        continue;
-      }
+      if (newSeen.run(key, Buffer.from(idsHex, 'hex')).changes === 1) continue;
       heldSeen.set(rec, idsHex);
       heldChars += idsHex.length;
     }
@@ -76,7 +80,7 @@ export function seenWriter(db: Db): SeenWriter {
   return {
     add(table, recordId, changeId) {
       const rec = `${table}\u0000${recordId}`;
-      pendingSeen.set(rec, (pendingSeen.get(rec) ?? '') + seenKey(changeId).toString('hex'));
+      pendingSeen.set(rec, (pendingSeen.get(rec) ?? '') + seenHex(changeId));
       if (pendingSeen.size >= 2_000) flushSeen();
     },
     finish: () => flushSeen(true),
