@@ -13,6 +13,8 @@ const bundles = {
   preload: 'electron/preload/preload.ts',
   host: 'electron/host/main.ts',
   cli: 'electron/cli/main.ts',
+  // The worker thread that stages a sync import's attachments (import-files.ts).
+  'attachments-worker': 'electron/core/exchange/attachments-worker.ts',
 };
 
 function newestMtime(dirs, exts) {

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { close, closeSync, openSync, read, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
+import { readEntryAt, type EntryRef } from './archive-entry';
 import { BundleError, isBundleError } from './errors';
 import { decodeBase64Strict, isPublicKey, fingerprint as keyFingerprint, verify } from './keys';
 import {
@@ -71,6 +71,8 @@ export interface BundleReader {
    * stay inside one synchronous database transaction. Bounded by `maxBytes`.
    */
   readEntrySync(path: string, opts?: { maxBytes?: number }): Buffer;
+  /** Where an entry is and what the manifest says of it (for a reader of the same file elsewhere). */
+  entryRef(path: string): EntryRef;
   /** readEntry + JSON.parse; a parse failure is `bundle.invalid_record`. */
   readJson(path: string, opts?: { maxBytes?: number }): Promise<unknown>;
   /** Streams an entry; errors with `bundle.hash_mismatch` at the end if size or SHA-256 differ. */
@@ -569,33 +571,13 @@ function createReader(s: ReaderState): BundleReader {
     return collect(openEntryStream(path), limit, path);
   };
 
-  const readEntrySync = (path: string, opts: { maxBytes?: number } = {}): Buffer => {
+  const entryRef = (path: string): EntryRef => {
     const declared = s.declared.get(path);
     const z = s.zipEntries.get(path);
     if (declared === undefined || z === undefined) throw notInBundle(path);
-    const limit = opts.maxBytes ?? s.limits.maxEntrySize;
-    if (declared.size > limit) throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit, size: declared.size });
-    const head = Buffer.alloc(30);
-    if (readSync(s.fd, head, 0, 30, z.relativeOffsetOfLocalHeader) !== 30 || head.readUInt32LE(0) !== 0x04034b50) {
-      throw new BundleError('bundle.not_a_bundle', { path, reason: 'zip_structure' });
-    }
-    const start = z.relativeOffsetOfLocalHeader + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
-    const raw = Buffer.alloc(z.compressedSize);
-    if (readSync(s.fd, raw, 0, raw.length, start) !== raw.length) throw new BundleError('bundle.hash_mismatch', { path, reason: 'size' });
-    let data: Buffer;
-    if (z.compressionMethod === 0) data = raw;
-    else {
-      try {
-        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, declared.size), chunkSize: 1 << 20 });
-      } catch (err) {
-        if (err instanceof RangeError) throw new BundleError('bundle.too_large', { path, reason: 'inflated_beyond_declared' }, { cause: err });
-        throw new BundleError('bundle.hash_mismatch', { path, reason: 'corrupt' }, { cause: err });
-      }
-    }
-    if (data.length !== declared.size) throw new BundleError('bundle.hash_mismatch', { path, reason: 'size', expected: declared.size, actual: data.length });
-    if (createHash('sha256').update(data).digest('hex') !== declared.sha256) throw new BundleError('bundle.hash_mismatch', { path, reason: 'content' });
-    return data;
+    return { offset: z.relativeOffsetOfLocalHeader, compressedSize: z.compressedSize, method: z.compressionMethod, size: declared.size, sha256: declared.sha256 };
   };
+  const readEntrySync = (path: string, opts: { maxBytes?: number } = {}): Buffer => readEntryAt(s.fd, entryRef(path), path, opts.maxBytes ?? s.limits.maxEntrySize);
 
   return {
     file: s.file,
@@ -609,6 +591,7 @@ function createReader(s: ReaderState): BundleReader {
     pathsForHash: (sha256) => [...(s.byHash.get(sha256) ?? [])],
     readEntry,
     readEntrySync,
+    entryRef,
     async readJson(path, opts) {
       const buf = await readEntry(path, opts);
       try {

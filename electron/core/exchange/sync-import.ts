@@ -178,36 +178,38 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     }
   }
 
-  // 1. Verify every records entry before anything is written: nothing of a damaged bundle is
-  // applied. Counts the lines (for progress) and gathers what changes of the bundle resolve.
+  // 1. The attachments: the ones read whole are staged by a worker thread while the records
+  // are verified and applied (import-files.ts); every other entry is verified now, and the big
+  // attachments are checked by streaming. Staged files stay hidden until `staged.settle()`, at
+  // the end of the records' transaction, and are removed on any failure (`staged.discard()`).
   const planByPath = new Map(plan.map((p) => [p.path, p] as const));
-  const bundleResolves = new Set<string>();
-  let lines = 0;
-  let verified = 0;
-  job.progress('verify', 0, plan.length);
-  for (const p of plan) {
-    job.throwIfCancelled();
-    const buf = readRecords(o, p.path, p.maxBytes);
-    for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) lines++;
-    if (buf.length > 0 && buf[buf.length - 1] !== 0x0a) lines++;
-    resolvedIn(buf, bundleResolves);
-    job.progress('verify', ++verified, plan.length);
-  }
-  job.throwIfCancelled();
-
-  // 2. Every other entry verified, attachments read once and staged in the file store (visible
-  // only once all passed; content-addressed, so a stored file is harmless), then committed.
   const attachmentPaths = new Set(files.values());
   const others = reader.entries.map((e) => e.path).filter((p) => !planByPath.has(p) && !attachmentPaths.has(p) && p !== `${FILES_INDEX}.enc`);
-  const received = await receiveFiles(ctx, o, files, others, { dryRun, job });
+  const staged = await receiveFiles(ctx, o, files, others, { dryRun, job });
+
+  // 2. Verify every records entry before any record is written: nothing of a damaged bundle is
+  // applied. Counts the lines (for progress) and gathers what changes of the bundle resolve.
+  // Then the big attachments go into the store (content-addressed: a stored file is harmless).
+  const bundleResolves = new Set<string>();
+  let lines = 0;
   try {
+    let verified = 0;
+    job.progress('verify', 0, plan.length);
+    for (const p of plan) {
+      job.throwIfCancelled();
+      const buf = readRecords(o, p.path, p.maxBytes);
+      for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) lines++;
+      if (buf.length > 0 && buf[buf.length - 1] !== 0x0a) lines++;
+      resolvedIn(buf, bundleResolves);
+      job.progress('verify', ++verified, plan.length);
+    }
     job.throwIfCancelled();
-    if (!dryRun) base.attachments += await received.commit(job.signal);
+    if (!dryRun) base.attachments += await staged.commit(job.signal);
+    job.throwIfCancelled();
   } catch (err) {
-    received.discard();
+    staged.discard();
     throw err;
   }
-  job.throwIfCancelled();
 
   const tables = knownTables(ctx.store.tables());
   const names: Record<string, string> = { ...(meta.installations ?? {}) };
@@ -256,6 +258,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   const now = new Date().toISOString();
   const res = { ...base };
   const conflict = (c: SyncChange, kind: 'field' | 'locked' | 'deleted' | 'delete' | 'issued', field: string, baseV: SqlValue | undefined, local: SqlValue | undefined, remote: SqlValue | undefined, lc: LocalChange | undefined): void => {
+    blank.delete(c.table);
     const r = st.addConflict.run(
       randomUUID(),
       c.changeId,
@@ -294,7 +297,26 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     return !anyCompacted || st.compacted.get(recordKey(c.table, c.recordId)) === undefined;
   };
   const superseded = (c: SyncChange): boolean => bundleResolves.has(c.changeId) || st.resolved.get(c.changeId) !== undefined;
-  const apply = (record: ChangeRecord): void => ctx.store.applyRemote(record, { savepoint: false });
+  // Blank tables (a quiet import, i.e. a new laptop's first sync): tables that held nothing at
+  // the start (no row, no change-log row, no conflict) while no compacted id was kept anywhere.
+  // An insert into one of them, of a record this import has not created yet, can find no row and
+  // no trace, so it is written without looking either up (about a tenth of a new laptop's
+  // import). A table stops being blank at the first write of this import that leaves a trace in
+  // it (a logged change, a conflict) or a row `fresh` does not know of (a state row), and all do
+  // when an id is compacted or `fresh` is full. Should an insert still meet its row, the
+  // statement fails alone on the primary key and the change takes the general path.
+  const blank = new Set<string>();
+  const findBlankTables = (): void => {
+    if (anyCompacted) return;
+    const logged = ctx.db.prepare('SELECT EXISTS (SELECT 1 FROM change_log WHERE table_name = ?) OR EXISTS (SELECT 1 FROM exchange_conflicts WHERE table_name = ?)').pluck();
+    for (const t of tables.keys()) {
+      if (logged.get(t, t) === 0 && ctx.db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get() === undefined) blank.add(t);
+    }
+  };
+  const apply = (record: ChangeRecord): void => {
+    blank.delete(record.table);
+    ctx.store.applyRemote(record, { savepoint: false });
+  };
 
   // Received history without change-log rows: when the sender is this installation's ONLY peer,
   // a change that is applied to a record with no trace in the log here (no local change, no
@@ -330,6 +352,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     if (s.covers && s.covers.length > 0) {
       addSeen(ctx.db, recordKey(s.table, s.recordId), s.covers.map((h) => Buffer.from(h, 'hex')));
       anyCompacted = true;
+      blank.clear();
     }
     res.imported++;
   };
@@ -367,6 +390,21 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
     const isFresh = fresh.has(key);
     conflicted = false;
     const record: ChangeRecord = { changeId: c.changeId, table: c.table, recordId: c.recordId, op: c.op, fields: c.fields, installationId: c.installationId, at: c.at, origin: m.bundleId };
+    if (c.op === 'insert' && !isFresh && blank.has(c.table)) {
+      if (fresh.size >= FRESH_CAP) blank.clear();
+      else {
+        fresh.add(key);
+        try {
+          put(c, record, true);
+          res.imported++;
+          return;
+        } catch (err) {
+          fresh.delete(key);
+          if ((err as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw err;
+          blank.delete(c.table); // its row was here after all: the general path below decides
+        }
+      }
+    }
     let row = c.op === 'insert' || isFresh ? ctx.store.get(c.table, c.recordId) : undefined;
     if (c.op === 'insert' && !row && !isFresh && untraced(c)) {
       // Nothing of this record here: its change cannot have been seen (a change seen here leaves
@@ -481,6 +519,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       const mark = receivedMark(ctx);
       quiet = peers.length === 1 && peers[0]!.installation_id === m.sender.installationId && peers[0]!.public_key === m.sender.publicKey && (mark === null || mark.source === m.sender.installationId);
     }
+    if (quiet) findBlankTables();
     let done = 0;
     let prevSeq = 0;
     for (const p of plan) {
@@ -524,6 +563,8 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
       }
     }
     job.progress('apply', lines, lines);
+    // Every attachment staged and checked (a damaged one refuses the bundle here), then shown.
+    res.attachments += staged.settle();
     settleOrphans();
     quietSeen.finish();
     if (quietApplied > 0) markReceived(ctx, m.sender.installationId);
@@ -555,17 +596,22 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   };
   try {
     // Report facts once per touched case at the end (not after each of its changes), in the
-    // same transaction; a page cache that holds the working set of the whole import.
-    // A large bundle into a laptop with few cases builds the register's indexes after its rows
-    // (bulk-indexes.ts), in this same transaction.
-    withBulkCache(ctx.db, () =>
+    // same transaction. A large bundle into a laptop with few cases builds the register's
+    // indexes after its rows (bulk-indexes.ts), in this same transaction. The page cache: with
+    // those indexes built afterwards, the rows of a bundle of up to about 40,000 cases fit the
+    // usual cache (16 MB); a bigger bundle, or rows going into indexes kept row by row, get a
+    // larger one (withBulkCache, db.ts).
+    const bulk = wantsBulkIndexes(ctx.db, lines);
+    const run = (): void =>
       ctx.db.transaction(() => {
-        const restore = wantsBulkIndexes(ctx.db, lines) ? deferIndexes(ctx.db) : null;
+        const restore = bulk ? deferIndexes(ctx.db) : null;
         deferFacts(ctx, applyAll);
         restore?.();
-      })(),
-    );
-    } catch (err) {
+      })();
+    if (bulk && lines <= BULK_SMALL_CACHE_RECORDS) run();
+    else withBulkCache(ctx.db, run);
+  } catch (err) {
+    staged.discard();
     if (err instanceof DryRunRollback) return res;
     const code = (err as { code?: unknown }).code;
     if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new BundleError('bundle.invalid_record', { path: 'records/', reason: 'constraint', detail: String(code) }, { cause: err });
@@ -575,6 +621,9 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   compactChangeLog(ctx);
   return res;
 }
+
+/** A bundle of up to this many records whose indexes are built afterwards needs no larger page cache (10,000 cases: 90,000). */
+const BULK_SMALL_CACHE_RECORDS = 400_000;
 
 interface LocalChange {
   change_id: string;
