@@ -8,7 +8,7 @@
  * read into SQLite's page cache. So, at every sign-in that opens the database:
  *
  * 1. At once (part of the sign-in, a few milliseconds at 100,000 cases): the register's first
- *    page and Today's three lists are read, as the screens shown after sign-in read them, and
+ *    page in both its orders and Today's three lists are read, as the screens shown after sign-in read them, and
  *    the argument schemas of the register's methods parsed once. The code, the statements and
  *    the pages of those lists are then ready.
  * 2. Then, in the background (the app and the web host, not a CLI command, which exits at
@@ -124,6 +124,9 @@ export function warmAtSignIn(ctx: CoreContext): void {
     const today = kzToday();
     for (const m of ['cases.list', 'cases.today', 'cases.refusalJournal'] as const) argSchemas[m].safeParse({ limit: 50 });
     listCases(ctx, { today, limit: 50 });
+    // The register's other order (newest received first), which a status filter newest first
+    // also walks: its first pages read the newest cases' rows.
+    listCases(ctx, { today, sort: 'received_desc', limit: 50 });
     for (const list of ['dueToday', 'overdue', 'decidedToday'] as TodayList[]) listCases(ctx, { ...todayListArgs(list, today), limit: 50 });
     // The HTMP list's model (every edition: about 25 ms of CPU, whatever the number of cases),
     // which the refusal journal, a case's card and its protocol look their codes up in; then the

@@ -8,6 +8,7 @@ import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { m0013Register } from '../../../electron/core/migrations/0013-register';
 import { m0024Register } from '../../../electron/core/migrations/0024-register';
+import { m0025Register } from '../../../electron/core/migrations/0025-register';
 import { rawDatabase, signedInCore, tempCore } from '../../support/temp';
 import { makeIin, MEMBERS } from './cases-fixtures';
 
@@ -371,11 +372,35 @@ describe('0024-register: the undecided cases\' indexes hold the status', () => {
       db.exec(`DROP INDEX cases_open_key; CREATE INDEX cases_open_key ON cases (coalesce(due_date, '~'), received_at, id) WHERE status IN ('draft', 'registered');
         DROP INDEX cases_open_received; CREATE INDEX cases_open_received ON cases (received_at DESC, id) WHERE status IN ('draft', 'registered');`);
       db.pragma(`user_version = ${m0024Register.version - 1}`);
-      expect(migrate(db)).toEqual({ from: m0024Register.version - 1, to: m0024Register.version });
+      expect(migrate(db)).toEqual({ from: m0024Register.version - 1, to: migrations.length });
       m0024Register.up(db); // replayed (the wave-1 encryption): the same indexes
       const sql = (name: string) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) as { sql: string }).sql;
       expect(sql('cases_open_key')).toMatch(/received_at, id, status\) WHERE status IN \('draft', 'registered'\)$/);
       expect(sql('cases_open_received')).toMatch(/received_at DESC, id, status\) WHERE status IN \('draft', 'registered'\)$/);
+      const after = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
+      for (const [i, q] of QUERIES.entries()) {
+        expect(after[i]!.ids, JSON.stringify(q)).toEqual(before[i]!.ids);
+        expect(after[i]!.pages[0]!.total, JSON.stringify(q)).toBe(before[i]!.pages[0]!.total);
+      }
+    } finally {
+      core.close();
+    }
+  });
+});
+
+describe('0025-register: the index of the register newest first holds the status', () => {
+  it('replaces the index of a database that has cases, idempotently; pages and totals stay the same', async () => {
+    const core = tempCore();
+    try {
+      await fixture(core);
+      const before = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
+      // Back to the index of 0013-register (without the status).
+      const db = core.db;
+      db.exec('DROP INDEX cases_received_desc; CREATE INDEX cases_received_desc ON cases (received_at DESC, id);');
+      db.pragma(`user_version = ${m0025Register.version - 1}`);
+      expect(migrate(db)).toEqual({ from: m0025Register.version - 1, to: migrations.length });
+      m0025Register.up(db); // replayed (the wave-1 encryption): the same index
+      expect((db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'cases_received_desc'").get() as { sql: string }).sql).toMatch(/\(received_at DESC, id, status\)$/);
       const after = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
       for (const [i, q] of QUERIES.entries()) {
         expect(after[i]!.ids, JSON.stringify(q)).toEqual(before[i]!.ids);
@@ -467,10 +492,11 @@ describe('cases register: pages chosen in the indexes', () => {
       expect(pagePlan(core, { status: 'draft', sort: 'received_desc' })).toMatch(/COVERING INDEX cases_open_received/);
       // Due today and overdue: their page in the undecided cases' index alone (0024-register).
       for (const args of [{ dueToday: true }, { overdue: true }, { dueToday: true, overdue: true }]) expect(pagePlan(core, args), JSON.stringify(args)).toMatch(/COVERING INDEX cases_open_key/);
-      // A decided status newest first: walked in that order, never every case of it sorted.
+      // A decided status newest first: walked in that order, never every case of it sorted, the
+      // status read in the index (0025-register), not in the row of each undecided case passed.
       for (const status of ['approved', 'refused'] as const) {
         const plan = pagePlan(core, { status, sort: 'received_desc' });
-        expect(plan, status).toMatch(/INDEX cases_received_desc/);
+        expect(plan, status).toMatch(/COVERING INDEX cases_received_desc/);
         expect(plan, status).not.toMatch(/cases_status_key/);
       }
       // A code prefix: its page from the code index alone.
