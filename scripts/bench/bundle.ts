@@ -50,6 +50,9 @@ function child(what: 'export' | 'import', dataDir: string, file: string, recipie
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
 }
 
+/** Writes back what earlier steps left dirty (outside any timed step). */
+const settle = (): void => void spawnSync('sync');
+
 /** A peer command under /usr/bin/time: wall, CPU (user + system, children included) and peak RSS. */
 function timed(cmd: string, cwd?: string): { ms: number; cpuMs: number; rssMb: number; ok: boolean } {
   const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', 'bash', '-c', cmd], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
@@ -125,7 +128,11 @@ async function main(): Promise<void> {
       const before = dbSize(A);
       const file = path.join(root, `sync-${n}.htmp`);
       A.close();
+      // A and B are two laptops: the disk is settled before each step (`sync`), so neither pays
+      // for writing back what the step before it wrote here (the copy of A, the 100 MB bundle).
+      settle();
       const exp = child('export', aDir, file, ib.encryptionFingerprint);
+      settle();
       const imp = child('import', bDir, file);
       if (Number(imp.imported) < 1) throw new Error(`nothing imported: ${JSON.stringify(imp)}`);
       const targetT = n <= 10_000 ? 5000 : 60_000;
@@ -154,8 +161,10 @@ async function main(): Promise<void> {
       const pr: (string | number)[] = [n];
       if (hasZip) {
         const zipFile = path.join(root, `peer-${n}.zip`);
+        settle();
         const z = timed(`zip -q -r ${JSON.stringify(zipFile)} htmp.sqlite files`, src);
         const out = path.join(root, `unzipped-${n}`);
+        settle();
         const u = timed(`unzip -q ${JSON.stringify(zipFile)} -d ${JSON.stringify(out)}`);
         pr.push(z.ok ? `${s(z.ms)} / ${s(z.cpuMs)}` : 'failed', u.ok ? `${s(u.ms)} / ${s(u.cpuMs)}` : 'failed', z.ok ? (fs.statSync(zipFile).size / MB).toFixed(0) : '-');
         fs.rmSync(out, { recursive: true, force: true });
@@ -166,6 +175,7 @@ async function main(): Promise<void> {
         // replays a decrypted copy of it (decrypting is not timed).
         const plain = plainCopy(src, path.join(root, `plain-${n}.sqlite`));
         const replay = path.join(root, `replay-${n}.sqlite`);
+        settle();
         const d = timed(`sqlite3 ${JSON.stringify(plain)} .dump | sqlite3 ${JSON.stringify(replay)}`);
         pr.push(d.ok ? `${s(d.ms)} / ${s(d.cpuMs)}` : 'failed');
         fs.rmSync(replay, { force: true });
