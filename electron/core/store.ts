@@ -54,6 +54,7 @@ function nextStamp(previous: SqlValue | undefined): string {
 export class Store {
   private readonly specs = new Map<string, TableSpec>();
   private readonly statements = new Map<string, Statement>();
+  private readonly lastInsert = new Map<string, { names: readonly string[]; stmt: Statement }>();
   private readonly listeners = new Set<(change: ChangeRecord) => void>();
 
   constructor(
@@ -192,9 +193,7 @@ export class Store {
         const row: Row = { id: change.recordId, created_at: change.at, updated_at: change.at };
         for (const c of cols) row[c] = change.fields[c]![1];
         const names = Object.keys(row);
-        this.stmt(`ins:${change.table}:${names.join(',')}`, `INSERT INTO ${change.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(
-          ...names.map((c) => encodeValue(change.table, c, row[c] ?? null)),
-        );
+        this.insertStmt(change.table, names).run(...names.map((c) => encodeValue(change.table, c, row[c] ?? null)));
       } else if (change.op === 'update') {
         if (cols.length > 0) {
           const sets = cols.includes('updated_at') ? cols : [...cols, 'updated_at'];
@@ -244,6 +243,19 @@ export class Store {
     const spec = this.specs.get(table);
     if (!spec) throw new Error(`Table ${table} is not registered as user data`);
     return spec;
+  }
+
+  /**
+   * The INSERT of `table` for these columns: the one used last for the table when the columns are
+   * the same (a sync applies thousands of rows of a table with the same columns one after the
+   * other; building its key and SQL text for each row cost more than the look-up).
+   */
+  private insertStmt(table: string, names: readonly string[]): Statement {
+    const last = this.lastInsert.get(table);
+    if (last && last.names.length === names.length && last.names.every((n, i) => n === names[i])) return last.stmt;
+    const stmt = this.stmt(`ins:${table}:${names.join(',')}`, `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`);
+    this.lastInsert.set(table, { names: [...names], stmt });
+    return stmt;
   }
 
   private stmt(key: string, sql: string): Statement {
