@@ -130,7 +130,10 @@ export class Store {
       const before = this.get(table, id);
       if (!before) return false;
       this.stmt(`del:${table}`, `DELETE FROM ${table} WHERE id = ?`).run(encodeValue(table, 'id', id));
-      const at = ctx.at ?? new Date().toISOString();
+      // After the row's last update even within its millisecond (nextStamp may have put that
+      // update a millisecond ahead): another laptop tells a change its author deleted afterwards
+      // from one made after the delete by these times (sync-import.ts, orphans).
+      const at = ctx.at ?? nextStamp(before.updated_at);
       const fields: ChangeRecord['fields'] = {};
       for (const [c, v] of Object.entries(before)) if (c !== 'id') fields[c] = [v, null];
       this.log(table, id, 'delete', fields, ctx, at);

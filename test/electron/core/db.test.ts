@@ -141,6 +141,22 @@ describe('store and change log', () => {
     }
   });
 
+  it('a delete in the same millisecond as updates is logged after them (orphans at another laptop are told apart by these times)', () => {
+    const { db, store } = setup();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-03-20T10:00:00.000Z'));
+      const row = store.insert('note', { title: 'a' });
+      store.update('note', String(row.id), { title: 'b' });
+      const u2 = store.update('note', String(row.id), { title: 'c' }).row.updated_at as string;
+      store.remove('note', String(row.id));
+      const del = db.prepare("SELECT at FROM change_log WHERE op = 'delete' AND record_id = ?").pluck().get(String(row.id)) as string;
+      expect(del > u2).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('delete logs the last values; unknown columns are refused without writing', () => {
     const { db, store } = setup();
     const row = store.insert('note', { title: 'a' });

@@ -65,7 +65,9 @@ describe('compaction keeps sync correct (fast-check)', () => {
         for (const x of l.slice(0, 3)) expect(changeLogHorizon(x.ctx)).toBeGreaterThan(0);
         for (const x of l) x.close();
       }),
-      { numRuns: 10 },
+      // A failure reports within the test's time, shrunk as far as time allowed, instead of
+      // shrinking past the timeout (each run makes four laptops and up to 70 bundles).
+      { numRuns: 10, plugins: [fc.interruptAfterTimeLimit(240_000)] },
     );
   }, 600_000);
 });
