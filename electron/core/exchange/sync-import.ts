@@ -4,7 +4,6 @@
  */
 import type { ImportView } from '../../../shared/contract/exchange';
 import { randomUUID } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
 import type { ChangeRecord, Row, SqlValue } from '../store';
@@ -18,7 +17,8 @@ import type { Job } from './jobs';
 import { attachmentHashOf, parseVersion } from './manifest';
 import { receiveFiles } from './import-files';
 import { fieldsFromWire, hasWireForm, valuesFromWire } from './wire';
-import { decryptBuffer, entryKey, openContentKey } from './seal';
+import { openContentKey } from './seal';
+import { linesOf, readRecords, recordsEntries, resolvedIn, type Opened } from './sync-read';
 import { boxKeys, getPeer, learnEncryptionKey, trustPeer, type OpenedBundle } from './trust';
 import { addSeen, checkChange, checkState, FILES_INDEX, holds, isLocked, knownTables, LEGACY_CHANGES_PATH, LEGACY_MAX_RECORDS_BYTES, logTop, markReceived, MAX_RECORDS_ENTRY_BYTES, receivedMark, RECORDS_RE, recordJob, recordKey, sealedFilePath, seenKey, syncMetaSchema, type SyncChange, type SyncState } from './sync-records';
 import { USER_TABLES as CATALOGUE_USER_TABLES } from '../catalogue/model';
@@ -32,75 +32,6 @@ import { seenWriter } from './seen-writer';
 export type ImportResult = ImportView;
 
 class DryRunRollback extends Error {}
-
-interface RecordsEntry {
-  path: string;
-  kind: 'state' | 'changes';
-  /** The most bytes the stored entry may have (a 1.0 file keeps its 1.0 limit). */
-  maxBytes: number;
-}
-
-/** The records entries of a sync bundle in the order they are applied: states, then changes. */
-export function recordsEntries(reader: BundleReader): RecordsEntry[] {
-  const out: (RecordsEntry & { n: number })[] = [];
-  for (const e of reader.entries) {
-    if (e.path === LEGACY_CHANGES_PATH) out.push({ path: e.path, kind: 'changes', n: 0, maxBytes: LEGACY_MAX_RECORDS_BYTES });
-    const m = RECORDS_RE.exec(e.path);
-    if (m) out.push({ path: e.path, kind: m[1] as 'state' | 'changes', n: Number(m[2]), maxBytes: m[3] ? 2 * MAX_RECORDS_ENTRY_BYTES : MAX_RECORDS_ENTRY_BYTES });
-  }
-  return out.sort((a, b) => (a.kind === b.kind ? a.n - b.n : a.kind === 'state' ? -1 : 1));
-}
-
-interface Opened {
-  reader: BundleReader;
-  /** The content key of an encrypted bundle (null: plain). */
-  contentKey: Buffer | null;
-  chunkSize: number;
-}
-
-/** One records entry, synchronously: read (size and hash checked by the archive), decrypted, inflated. */
-function readRecords(o: Opened, path: string, maxBytes: number): Buffer {
-  const stored = o.reader.readEntrySync(path, { maxBytes });
-  if (o.contentKey === null) return stored;
-  const packed = decryptBuffer(entryKey(o.contentKey, o.reader.manifest.bundleId, path), stored, o.chunkSize, path);
-  try {
-    return inflateRawSync(packed, { maxOutputLength: MAX_RECORDS_ENTRY_BYTES, chunkSize: 1 << 20 });
-  } catch (err) {
-    if (err instanceof RangeError) throw new BundleError('bundle.too_large', { path, reason: 'entry_size', limit: MAX_RECORDS_ENTRY_BYTES }, { cause: err });
-    throw new BundleError('bundle.hash_mismatch', { path, reason: 'corrupt' }, { cause: err });
-  }
-}
-
-/** The lines of a JSON Lines buffer with their numbers, decoded one at a time. */
-function* linesOf(buf: Buffer): Generator<[number, string]> {
-  let start = 0;
-  let line = 0;
-  while (start < buf.length) {
-    let end = buf.indexOf(0x0a, start);
-    if (end === -1) end = buf.length;
-    line++;
-    if (end > start) yield [line, buf.toString('utf8', start, end)];
-    start = end + 1;
-  }
-}
-
-const RESOLVES = Buffer.from('"resolves"');
-
-/** Change ids that changes of this entry resolve (only lines that name `resolves` are parsed). */
-function resolvedIn(buf: Buffer, into: Set<string>): void {
-  for (let at = buf.indexOf(RESOLVES); at !== -1; at = buf.indexOf(RESOLVES, at + 1)) {
-    const start = buf.lastIndexOf(0x0a, at) + 1;
-    let end = buf.indexOf(0x0a, at);
-    if (end === -1) end = buf.length;
-    try {
-      const v = JSON.parse(buf.toString('utf8', start, end)) as { resolves?: unknown };
-      if (Array.isArray(v.resolves)) for (const id of v.resolves) if (typeof id === 'string') into.add(id);
-    } catch {
-      // a line that is not JSON is refused when it is applied
-    }
-    at = end;
-  }
-}
 
 /**
  * Imports a trusted sync bundle. Order: open the content key (an encrypted bundle not addressed

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/core';
+import type Database from 'better-sqlite3';
 import { foldSearch, listCases, type ListArgs } from '../../../electron/core/services/cases';
 import { SqlFilter } from '../../../electron/core/sql-filter';
 import type { CaseFile, CaseList } from '../../../shared/contract/cases';
@@ -361,54 +362,53 @@ describe('cases register: the migration on a database that already has cases', (
   });
 });
 
+/**
+ * A register migration that rebuilds indexes on a database that has cases: `downgrade` puts the
+ * indexes before it back, the migration runs (and is replayed, as the wave-1 encryption does),
+ * `check` looks at the rebuilt indexes' SQL, and every query pages and counts as before.
+ */
+async function rebuildsIndexesKeepingPages(migration: { version: number; up(db: Database.Database): void }, downgrade: string, check: (sql: (name: string) => string) => void): Promise<void> {
+  const core = tempCore();
+  try {
+    await fixture(core);
+    const before = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
+    const db = core.db;
+    db.exec(downgrade);
+    db.pragma(`user_version = ${migration.version - 1}`);
+    expect(migrate(db)).toEqual({ from: migration.version - 1, to: migrations.length });
+    migration.up(db); // replayed: the same indexes
+    check((name) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) as { sql: string }).sql);
+    const after = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
+    for (const [i, q] of QUERIES.entries()) {
+      expect(after[i]!.ids, JSON.stringify(q)).toEqual(before[i]!.ids);
+      expect(after[i]!.pages[0]!.total, JSON.stringify(q)).toBe(before[i]!.pages[0]!.total);
+    }
+  } finally {
+    core.close();
+  }
+}
+
 describe('0024-register: the undecided cases\' indexes hold the status', () => {
   it('replaces the two partial indexes of a database that has cases, idempotently; pages and totals stay the same', async () => {
-    const core = tempCore();
-    try {
-      await fixture(core);
-      const before = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
-      // Back to the indexes of 0013-register (without the status).
-      const db = core.db;
-      db.exec(`DROP INDEX cases_open_key; CREATE INDEX cases_open_key ON cases (coalesce(due_date, '~'), received_at, id) WHERE status IN ('draft', 'registered');
-        DROP INDEX cases_open_received; CREATE INDEX cases_open_received ON cases (received_at DESC, id) WHERE status IN ('draft', 'registered');`);
-      db.pragma(`user_version = ${m0024Register.version - 1}`);
-      expect(migrate(db)).toEqual({ from: m0024Register.version - 1, to: migrations.length });
-      m0024Register.up(db); // replayed (the wave-1 encryption): the same indexes
-      const sql = (name: string) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) as { sql: string }).sql;
-      expect(sql('cases_open_key')).toMatch(/received_at, id, status\) WHERE status IN \('draft', 'registered'\)$/);
-      expect(sql('cases_open_received')).toMatch(/received_at DESC, id, status\) WHERE status IN \('draft', 'registered'\)$/);
-      const after = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
-      for (const [i, q] of QUERIES.entries()) {
-        expect(after[i]!.ids, JSON.stringify(q)).toEqual(before[i]!.ids);
-        expect(after[i]!.pages[0]!.total, JSON.stringify(q)).toBe(before[i]!.pages[0]!.total);
-      }
-    } finally {
-      core.close();
-    }
+    // Back to the indexes of 0013-register (without the status).
+    await rebuildsIndexesKeepingPages(
+      m0024Register,
+      `DROP INDEX cases_open_key; CREATE INDEX cases_open_key ON cases (coalesce(due_date, '~'), received_at, id) WHERE status IN ('draft', 'registered');
+        DROP INDEX cases_open_received; CREATE INDEX cases_open_received ON cases (received_at DESC, id) WHERE status IN ('draft', 'registered');`,
+      (sql) => {
+        expect(sql('cases_open_key')).toMatch(/received_at, id, status\) WHERE status IN \('draft', 'registered'\)$/);
+        expect(sql('cases_open_received')).toMatch(/received_at DESC, id, status\) WHERE status IN \('draft', 'registered'\)$/);
+      },
+    );
   });
 });
 
 describe('0025-register: the index of the register newest first holds the status', () => {
   it('replaces the index of a database that has cases, idempotently; pages and totals stay the same', async () => {
-    const core = tempCore();
-    try {
-      await fixture(core);
-      const before = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
-      // Back to the index of 0013-register (without the status).
-      const db = core.db;
-      db.exec('DROP INDEX cases_received_desc; CREATE INDEX cases_received_desc ON cases (received_at DESC, id);');
-      db.pragma(`user_version = ${m0025Register.version - 1}`);
-      expect(migrate(db)).toEqual({ from: m0025Register.version - 1, to: migrations.length });
-      m0025Register.up(db); // replayed (the wave-1 encryption): the same index
-      expect((db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'cases_received_desc'").get() as { sql: string }).sql).toMatch(/\(received_at DESC, id, status\)$/);
-      const after = await Promise.all(QUERIES.map((q) => allPages(core, q, 9)));
-      for (const [i, q] of QUERIES.entries()) {
-        expect(after[i]!.ids, JSON.stringify(q)).toEqual(before[i]!.ids);
-        expect(after[i]!.pages[0]!.total, JSON.stringify(q)).toBe(before[i]!.pages[0]!.total);
-      }
-    } finally {
-      core.close();
-    }
+    // Back to the index of 0013-register (without the status).
+    await rebuildsIndexesKeepingPages(m0025Register, 'DROP INDEX cases_received_desc; CREATE INDEX cases_received_desc ON cases (received_at DESC, id);', (sql) =>
+      expect(sql('cases_received_desc')).toMatch(/\(received_at DESC, id, status\)$/),
+    );
   });
 });
 
