@@ -17,8 +17,8 @@
  * protocols) never change by sync: such changes are recorded as refused.
  *
  * Modules: sync-records.ts (what both directions share: entry names, lock rules, line checks,
- * `change_seen` keys, job records), sync-export.ts, sync-import.ts (its records read by sync-read.ts), sync-compaction.ts,
- * sync-conflicts.ts; this module exports them all.
+ * `change_seen` keys, job records), sync-export.ts, sync-import.ts (its records entries read by
+ * sync-read.ts), sync-compaction.ts, sync-conflicts.ts; this module exports them all.
  */
 export * from './sync-records';
 export * from './sync-export';
