@@ -16,14 +16,10 @@ import yauzl from 'yauzl';
  */
 const WINDOW = 256 * 1024;
 
-interface WindowReader {
-  /** The reader yauzl is given (a subclass of its RandomAccessReader, made on first use: yauzl loads late). */
-  reader: yauzl.RandomAccessReader;
-}
-
+/** The reader's class: a subclass of yauzl's RandomAccessReader, made on first use (yauzl loads late). */
 let WindowReaderClass: (new (fd: number, size: number) => yauzl.RandomAccessReader) | undefined;
 
-function windowReader(fd: number, size: number): WindowReader {
+function windowReader(fd: number, size: number): yauzl.RandomAccessReader {
   WindowReaderClass ??= class extends yauzl.RandomAccessReader {
     private window = Buffer.alloc(0);
     private windowAt = 0;
@@ -83,7 +79,7 @@ function windowReader(fd: number, size: number): WindowReader {
       close(this.fd, (err) => callback(err));
     }
   } as unknown as new (fd: number, size: number) => yauzl.RandomAccessReader;
-  return { reader: new WindowReaderClass(fd, size) };
+  return new WindowReaderClass(fd, size);
 }
 
 /** Opens `file` (of `size` bytes) for yauzl: lazy entries, strict names, sizes validated. */
@@ -96,7 +92,7 @@ export function yauzlOpen(file: string, size: number): Promise<yauzl.ZipFile> {
       reject(err);
       return;
     }
-    const { reader } = windowReader(fd, size);
+    const reader = windowReader(fd, size);
     yauzl.fromRandomAccessReader(
       reader,
       size,
