@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newId } from './ids';
 import type Database from 'better-sqlite3';
 import type { Db } from './db';
 import { currentActor, pendingAudit } from './auth/current';
@@ -76,11 +77,11 @@ export class Store {
     return decodeRow(table, this.stmt(`get:${table}`, `SELECT * FROM ${table} WHERE id = ?`).get(encodeValue(table, 'id', id)) as Row | undefined);
   }
 
-  /** Inserts a row; a missing id gets a random UUID. Returns the stored row. */
+  /** Inserts a row; a missing id gets a new time-ordered one (ids.ts). Returns the stored row. */
   insert(table: string, values: Row, ctx: WriteContext = {}): Row {
     const spec = this.spec(table);
     const at = ctx.at ?? new Date().toISOString();
-    const row: Row = { id: randomUUID(), created_at: at, updated_at: at };
+    const row: Row = { id: newId(), created_at: at, updated_at: at };
     for (const [k, v] of Object.entries(values)) {
       if (k === 'id' || k === 'created_at' || k === 'updated_at') row[k] = v;
       else if (spec.columns.includes(k)) row[k] = v;
@@ -222,7 +223,7 @@ export class Store {
 
   private log(table: string, recordId: string, op: ChangeRecord['op'], fields: ChangeRecord['fields'], ctx: WriteContext, at: string): void {
     const change: ChangeRecord = {
-      changeId: randomUUID(),
+      changeId: newId(),
       table,
       recordId,
       op,

@@ -2,7 +2,7 @@
  * Sync conflicts: listing them and resolving one through the Store, so the decision syncs on
  * (overview in sync.ts).
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
 import type { SqlValue } from '../store';
@@ -87,7 +87,7 @@ export function resolveConflict(ctx: CoreContext, id: string, choice: 'local' | 
         }
         changeId = captured!;
       } else {
-        changeId = randomUUID();
+        changeId = newId();
         ctx.store.applyRemote({ changeId, table: c.table_name, recordId: c.record_id, op: 'update', fields: { [c.field]: [cur, cur] }, installationId: ctx.installationId, at: now, origin: null });
       }
       ctx.db.prepare('INSERT OR REPLACE INTO exchange_resolutions (change_id, resolves) VALUES (?, ?)').run(changeId, JSON.stringify(resolves));

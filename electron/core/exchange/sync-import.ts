@@ -3,7 +3,7 @@
  * transaction, with conflict detection (overview in sync.ts).
  */
 import type { ImportView } from '../../../shared/contract/exchange';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
 import type { ChangeRecord, Row, SqlValue } from '../store';
@@ -190,7 +190,7 @@ export async function importSync(ctx: CoreContext, opened: OpenedBundle, opts: {
   const conflict = (c: SyncChange, kind: 'field' | 'locked' | 'deleted' | 'delete' | 'issued', field: string, baseV: SqlValue | undefined, local: SqlValue | undefined, remote: SqlValue | undefined, lc: LocalChange | undefined): void => {
     blank.delete(c.table);
     const r = st.addConflict.run(
-      randomUUID(),
+      newId(),
       c.changeId,
       kind,
       c.table,

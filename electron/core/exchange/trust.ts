@@ -3,7 +3,7 @@
  * trust stores: peers (laptops of the commission, for sync bundles) and publishers (keys that
  * sign catalogue updates). Trust is by key; names are display only.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import os from 'node:os';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
@@ -176,7 +176,7 @@ export function trustPeer(
       };
       ctx.db
         .prepare('INSERT INTO change_log (change_id, table_name, record_id, op, fields, installation_id, at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)')
-        .run(randomUUID(), PEER_KEY_LOG, p.installationId, 'update', JSON.stringify(fields), ctx.installationId, at);
+        .run(newId(), PEER_KEY_LOG, p.installationId, 'update', JSON.stringify(fields), ctx.installationId, at);
     }
   })();
   return getPeer(ctx, p.installationId)!;
