@@ -7,11 +7,15 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportSync, importSync } from '../../../electron/core/exchange/sync';
+import { freshTuning } from '../../../electron/core/exchange/sync-import';
 import { openTrusted } from '../../../electron/core/exchange/trust';
 import { tempDir } from '../../support/temp';
 import { closeAll, job, laptop, pair, type Laptop } from './exchange-helpers';
 
-afterEach(closeAll);
+afterEach(() => {
+  freshTuning.cap = undefined;
+  closeAll();
+});
 
 let n = 0;
 async function send(from: Laptop, to: Laptop, dir: string, opts: { recordsEntryBytes?: number } = {}): Promise<{ file: string; imported: number; unchanged: number; conflicts: number }> {
@@ -134,5 +138,32 @@ describe('records new to the receiver (sync import short path)', () => {
     // conflict, by the times) decides, as for a record known before; it never makes the row.
     expect(cd.imported).toBe(2);
     expect(rows(d)).toEqual([]);
+  });
+
+  it('past the number of records it remembers, inserts still go in without look-ups and later changes take the general path, with the same result', async () => {
+    freshTuning.cap = 3;
+    const dir = tempDir();
+    const [c, d] = [laptop(), laptop()];
+    await pair(c, d);
+    for (let i = 0; i < 30; i++) {
+      const id = String(c.ctx.store.insert('t_case', { surname: `s${i}`, status: 'draft', count: 0 }).id);
+      c.ctx.store.update('t_case', id, { status: 'registered', count: i });
+      if (i % 4 === 0) c.ctx.store.update('t_case', id, { note: `n${i}` });
+      if (i === 20) c.ctx.store.remove('t_case', id);
+    }
+    // The same id inserted twice in one bundle (a delete between): the second insert meets the
+    // delete, whether or not the record was remembered.
+    const again = String(c.ctx.store.insert('t_case', { surname: 'again', status: 'draft', count: 0 }).id);
+    c.ctx.store.remove('t_case', again);
+    c.ctx.store.insert('t_case', { id: again, surname: 'again 2', status: 'draft', count: 0 });
+    const cd = await send(c, d, dir);
+    expect(cd.conflicts).toBe(0);
+    expect(rows(d)).toEqual(rows(c).filter((r) => (r as { id: string }).id !== again));
+    expect(rows(d)).toHaveLength(29);
+    // Sent again (acknowledgement lost): every change is known, nothing changes.
+    c.core.db.prepare('UPDATE exchange_peers SET acked_seq = 0').run();
+    const twice = await send(c, d, dir);
+    expect(twice).toMatchObject({ imported: 0, conflicts: 0 });
+    expect(rows(d)).toHaveLength(29);
   });
 });
