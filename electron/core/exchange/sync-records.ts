@@ -175,10 +175,7 @@ export function seenKey(changeId: string): Buffer {
   return createHash('sha256').update(`change-id ${changeId}`).digest().subarray(0, 16);
 }
 
-/** The 16-byte key of a record in `change_seen`. */
-export function recordKey(table: string, recordId: string): Buffer {
-  return createHash('sha256').update(`${table}/${recordId}`).digest().subarray(0, 16);
-}
+export { recordKey } from './record-key';
 
 /** True when `ids` (16-byte keys one after the other) holds `key`. */
 export function holds(ids: Buffer, key: Buffer): boolean {

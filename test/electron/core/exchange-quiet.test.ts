@@ -5,10 +5,13 @@
  * (state rows), nothing goes back to the sender, re-deliveries are no-ops, conflicts and deletes
  * keep the logged path, and with more than one peer everything is logged as before.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportSync, importSync } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
+import { legacyRecordKey, recordKey } from '../../../electron/core/exchange/record-key';
+import { m0026SeenKeys } from '../../../electron/core/migrations/0026-seen-keys';
 import { tempDir } from '../../support/temp';
 import { closeAll, job, laptop, pair, putFile, readFile, snapshot, type Laptop } from './exchange-helpers';
 
@@ -238,5 +241,50 @@ describe('sync import from the only peer: history held as compacted', () => {
     const bd = await send(b, d, dir);
     expect(bd.conflicts).toBe(0);
     expect(snapshot(d)).toEqual(snapshot(b));
+  });
+});
+
+describe('change_seen keys: a record id that is a UUID is its own key (migration 0026 moves the old ones)', () => {
+  it('an old folder keyed by SHA-256 of table and id is moved to the new keys: nothing lost, ids merged, idempotent, re-sent changes still seen', async () => {
+    const [a, b] = [laptop(), laptop()];
+    await pair(a, b);
+    const ids = makeCases(a, 8);
+    a.ctx.store.insert('t_case', { id: 'case-kept-by-name', surname: 'not a uuid', status: 'draft', count: 0 });
+    const dir = tempDir();
+    const first = await send(a, b, dir);
+    const db = b.core.db;
+    const rows = (): { record: string; ids: string }[] =>
+      (db.prepare('SELECT record, ids FROM change_seen ORDER BY record').all() as { record: Buffer; ids: Buffer }[]).map((r) => ({ record: r.record.toString('hex'), ids: r.ids.toString('hex') }));
+    const now = rows();
+    // The new keys: the id's own bytes for a UUID, the old hash otherwise.
+    expect(now.map((r) => r.record)).toEqual(
+      [...ids.map((id) => recordKey('t_case', id).toString('hex')), legacyRecordKey('t_case', 'case-kept-by-name').toString('hex')].sort(),
+    );
+    expect(recordKey('t_case', ids[0]!).toString('hex')).toBe(ids[0]!.replace(/-/g, ''));
+
+    // As an older build left it: every key the SHA-256 of table and id; and one record whose id a
+    // decision here shares (made locally, so logged) held under both tables' old keys.
+    db.prepare('UPDATE change_seen SET record = ? WHERE record = ?').run(legacyRecordKey('t_case', ids[0]!), recordKey('t_case', ids[0]!));
+    for (const id of ids.slice(1)) db.prepare('UPDATE change_seen SET record = ? WHERE record = ?').run(legacyRecordKey('t_case', id), recordKey('t_case', id));
+    b.ctx.store.insert('t_decision', { id: ids[1]!, case_id: ids[1]!, outcome: 'approved', issued_at: null });
+    const extra = Buffer.alloc(16, 7);
+    const shared = (db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck().get(legacyRecordKey('t_case', ids[1]!)) as Buffer).subarray(0, 16);
+    db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?)').run(legacyRecordKey('t_decision', ids[1]!), Buffer.concat([shared, extra]));
+    const gone = randomBytes(16);
+    db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?)').run(gone, extra); // no record answers to it
+
+    db.transaction(() => m0026SeenKeys.up(db))();
+    const moved = rows();
+    const expected = new Map(now.map((r) => [r.record, r.ids]));
+    const k1 = recordKey('t_case', ids[1]!).toString('hex');
+    expected.set(k1, expected.get(k1)! + extra.toString('hex'));
+    expected.set(gone.toString('hex'), extra.toString('hex'));
+    expect(moved).toEqual([...expected].map(([record, v]) => ({ record, ids: v })).sort((x, y) => (x.record < y.record ? -1 : 1)));
+    db.transaction(() => m0026SeenKeys.up(db))();
+    expect(rows()).toEqual(moved);
+
+    // A never got B's acknowledgement: its whole history again is all seen.
+    const again = await send(a, b, dir);
+    expect(again).toMatchObject({ imported: 0, conflicts: 0, unchanged: first.imported });
   });
 });

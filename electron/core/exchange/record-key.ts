@@ -1,0 +1,24 @@
+/**
+ * The key of a record in `change_seen` (sync-records.ts). Its own module, with no dependency
+ * beyond node:crypto, so the migration that moved the keys (0026) need not load the exchange.
+ */
+import { createHash } from 'node:crypto';
+
+/**
+ * The 16-byte key of a record in `change_seen`: the record id's own 16 bytes when it is a UUID as
+ * the app writes it (lower case), else the SHA-256 of table and id, cut. Record ids are unique
+ * across tables, so the table is not part of a UUID's key; and since ids are time-ordered
+ * (ids.ts), the records a sync import or a compaction writes go to the end of the table's B-tree
+ * instead of a random page each (at 100,000 cases the import took 3-4 s less). Migration 0026
+ * moved the older keys (SHA-256 of table and id for every record) to this form.
+ */
+export function recordKey(table: string, recordId: string): Buffer {
+  if (RECORD_UUID_RE.test(recordId)) return Buffer.from(recordId.replace(/-/g, ''), 'hex');
+  return legacyRecordKey(table, recordId);
+}
+const RECORD_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The key every record had before migration 0026 (still the key of an id that is not a UUID). */
+export function legacyRecordKey(table: string, recordId: string): Buffer {
+  return createHash('sha256').update(`${table}/${recordId}`).digest().subarray(0, 16);
+}
