@@ -25,7 +25,7 @@ export interface ReclaimResult {
  * databases, and old ones once converted) that is `PRAGMA incremental_vacuum`: it moves pages
  * from the end of the file into the free ones and truncates, a cost proportional to the pages
  * freed. A database still without it is converted by one VACUUM (it rebuilds the whole file,
- * encrypted as before: SQLCipher re-encrypts every page it writes; temporary pages stay in memory,
+ * encrypted as before: the cipher re-encrypts every page it writes; temporary pages stay in memory,
  * temp_store = MEMORY) when `convert` is set, or when at least a quarter of its pages are free,
  * and only while its pages in use fit VACUUM_MAX_BYTES (the in-memory copy). An incremental
  * database with a quarter of its pages free is VACUUMed too (packed, not only truncated). Never inside a

@@ -20,15 +20,36 @@ export function busyTimeoutMs(env: Record<string, string | undefined> = process.
 }
 
 /**
- * Keys a connection for SQLCipher 4 pages (through SQLite3 Multiple Ciphers, the build of
- * SQLite that `better-sqlite3` resolves to here) with a raw 256-bit key: no passphrase KDF on
- * open, the key comes from the keyring. Must run before the first read.
+ * Keys a connection (SQLite3 Multiple Ciphers, the build of SQLite that `better-sqlite3` resolves
+ * to here) with a raw 256-bit key as `databaseKeyHex` gives it (vault/keys.ts): `aegis256:` and
+ * 64 hex digits for AEGIS-256 pages, 64 hex digits alone for SQLCipher 4 pages. No passphrase KDF
+ * on open: the key comes from the keyring. Must run before the first read.
  */
-export function keyDatabase(db: Db, keyHex: string): void {
-  if (!/^[0-9a-f]{64}$/.test(keyHex)) throw new Error('database key must be 64 hex digits');
-  db.pragma("cipher = 'sqlcipher'");
-  db.pragma('legacy = 4');
-  db.pragma(`key = "x'${keyHex}'"`);
+export function keyDatabase(db: Db, key: string): void {
+  selectCipher(db, key);
+  db.pragma(`key = "x'${key.slice(-64)}'"`);
+}
+
+/**
+ * Re-encrypts an open database with another key (and that key's cipher) in place. Not in WAL
+ * mode: the caller sets a rollback journal first (vault/convert.ts).
+ */
+export function rekeyDatabase(db: Db, key: string): void {
+  selectCipher(db, key);
+  db.pragma(`rekey = "x'${key.slice(-64)}'"`);
+}
+
+/** The cipher and its parameters for the next key or rekey of this connection, pinned (not left to the library's defaults). */
+function selectCipher(db: Db, key: string): void {
+  const m = /^(aegis256:)?[0-9a-f]{64}$/.exec(key);
+  if (!m) throw new Error('database key must be 64 hex digits, or aegis256: and 64 hex digits');
+  if (m[1]) {
+    db.pragma("cipher = 'aegis'");
+    db.pragma('algorithm = 4'); // AEGIS-256
+  } else {
+    db.pragma("cipher = 'sqlcipher'");
+    db.pragma('legacy = 4');
+  }
 }
 
 /** True when the file is a plain (unencrypted) SQLite database. */

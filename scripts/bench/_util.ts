@@ -128,7 +128,7 @@ export function benchDatabase(dataDir: string, options: { readonly?: boolean } =
   if (!k) return openDatabase(file, options);
   const out = openWithPassphrase(k, BENCH_USER.login, BENCH_USER.passphrase);
   if (!out.ok) throw new Error(`keyring: ${out.reason}`);
-  return openDatabase(file, { ...options, key: databaseKeyHex(out.dataKey) });
+  return openDatabase(file, { ...options, key: databaseKeyHex(out.dataKey, k.cipher.database) });
 }
 
 /** A decrypted copy of a folder's database (for the sqlite3 shell peer): copy, key, rekey to plain. */

@@ -171,7 +171,7 @@ async function main(): Promise<void> {
         fs.rmSync(zipFile, { force: true });
       } else pr.push('(no zip)', '', '');
       if (hasSqlite) {
-        // The database is encrypted (SQLCipher), which the sqlite3 shell cannot read: the peer
+        // The database is encrypted, which the sqlite3 shell cannot read: the peer
         // replays a decrypted copy of it (decrypting is not timed).
         const plain = plainCopy(src, path.join(root, `plain-${n}.sqlite`));
         const replay = path.join(root, `replay-${n}.sqlite`);

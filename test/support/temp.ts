@@ -84,7 +84,7 @@ export function rawDatabase(dataDir: string, user: { login: string; passphrase: 
   if (!k) return openDatabase(path.join(dataDir, 'htmp.sqlite'), options);
   const out = openWithPassphrase(k, user.login, user.passphrase);
   if (!out.ok) throw new Error(`cannot open the keyring: ${out.reason}`);
-  return openDatabase(path.join(dataDir, 'htmp.sqlite'), { ...options, key: databaseKeyHex(out.dataKey) });
+  return openDatabase(path.join(dataDir, 'htmp.sqlite'), { ...options, key: databaseKeyHex(out.dataKey, k.cipher.database) });
 }
 
 /** A core on a folder, signed in as the test admin: set up first when the folder has no user yet. */

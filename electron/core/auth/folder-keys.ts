@@ -75,7 +75,7 @@ export function setupSync(sec: Security, a: { login: string; displayName: string
       kind: plainBefore || fs.existsSync(path.join(sec.dataDir, 'files')) ? 'encrypt' : 'setup',
       oldKey: null,
       oldFiles: null,
-      newKey: databaseKeyHex(dataKey),
+      newKey: databaseKeyHex(dataKey, k.cipher.database),
       newFiles: fileStoreKeys(dataKey),
       keyring: k,
       prepare,
@@ -189,6 +189,7 @@ export async function rekey(sec: Security, a: { passphrase: string }, actor: Act
   if (sec.plaintext()) throw new AppFailure('auth.forbidden');
   const oldKey = Buffer.from(sec.dataKey!); // a copy: closing the folder wipes its own
   const newKey = randomKey();
+  const oldCipher = sec.keyring!.cipher.database;
   const next = resealForNewKey(sec.keyring!, newKey);
   // (The door records the db.rekey row, after it succeeded, in the re-keyed database.)
   const sessions = [...sec.sessions.values()];
@@ -197,9 +198,9 @@ export async function rekey(sec: Security, a: { passphrase: string }, actor: Act
   try {
     files = convertFolder(sec.dataDir, {
       kind: 'rekey',
-      oldKey: databaseKeyHex(oldKey),
+      oldKey: databaseKeyHex(oldKey, oldCipher),
       oldFiles: fileStoreKeys(oldKey),
-      newKey: databaseKeyHex(newKey),
+      newKey: databaseKeyHex(newKey, next.cipher.database),
       newFiles: fileStoreKeys(newKey),
       keyring: next,
       ...(sec.opts.onConvertStep ? { onStep: sec.opts.onConvertStep } : {}),

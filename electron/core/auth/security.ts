@@ -223,7 +223,7 @@ export class Security {
   openWith(dataKey: Buffer): void {
     if (this.open) return;
     const plain = this.plaintext();
-    const db = openDatabase(this.databaseFile, { key: plain ? null : databaseKeyHex(dataKey) });
+    const db = openDatabase(this.databaseFile, { key: plain ? null : databaseKeyHex(dataKey, this.keyring!.cipher.database) });
     openStep('database');
     try {
       migrate(db);

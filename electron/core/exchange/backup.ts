@@ -165,7 +165,7 @@ export async function createBackup(ctx: CoreContext, opts: { file: string; job: 
     ctx.db.prepare('VACUUM INTO ?').run(snapshot);
     job.progress('database', 1, 1);
     job.throwIfCancelled();
-    const keyHex = encrypted ? databaseKeyHex(keys.dataKey!) : null;
+    const keyHex = encrypted ? databaseKeyHex(keys.dataKey!, keys.keyring!.cipher.database) : null;
     const snapIntegrity = integrity(snapshot, keyHex);
     if (snapIntegrity !== 'ok') throw new AppFailure('exchange.backup_integrity', { integrity: snapIntegrity });
     const store = new FileStore(ctx.dataDir, encrypted ? fileStoreKeys(keys.dataKey!) : null);
@@ -365,7 +365,7 @@ export async function restoreBackup(opts: {
     await reader.verifyAll((p) => job.progress('verify', p.entries, p.entriesTotal), job.signal);
     staging = await stagingDir(dataDir, 'restore');
     const dbFile = path.join(staging, 'htmp.sqlite');
-    const keyHex = dataKey ? databaseKeyHex(dataKey) : null;
+    const keyHex = dataKey ? databaseKeyHex(dataKey, keyring!.cipher.database) : null;
     await extract(reader, DATABASE_ENTRY, dbFile, job.signal);
     const check = integrity(dbFile, keyHex);
     if (check !== 'ok') throw new AppFailure('exchange.backup_integrity', { integrity: check });

@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate, openDatabase, type Db } from '../db';
+import { migrate, openDatabase, rekeyDatabase, type Db } from '../db';
 import { decryptBuffer, FileStore, sha256Of, type FileStoreKeys } from '../files';
 import { fsyncDir, KEYRING_FILE, writeFileAtomic, type Keyring } from './keyring';
 
@@ -226,9 +226,7 @@ function stageAndCommit(dataDir: string, plan: ConvertPlan): ConvertResult {
       step('staged:prepared');
       // Encrypt (or re-key) in place; the rollback journal holds the previous pages until the
       // transaction is done, then is overwritten below.
-      db.pragma("cipher = 'sqlcipher'");
-      db.pragma('legacy = 4');
-      db.pragma(`rekey = "x'${plan.newKey}'"`);
+      rekeyDatabase(db, plan.newKey);
       step('staged:encrypted');
     } finally {
       db.close();

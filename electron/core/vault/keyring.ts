@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { DATABASE_CIPHER, type DatabaseCipher } from './keys';
 import { deriveKek, hmacHex, newKdfParams, openSealed, sealTo, sha256Hex, unwrap, wrap, x25519FromPrivate, x25519Generate, type KdfParams, type Sealed, type SealedBox } from './crypto';
 
 export const KEYRING_FILE = 'htmp.keyring.json';
@@ -57,7 +58,7 @@ export interface Keyring {
   nameSalt: string;
   /** How the data is encrypted (for a later format to recognise this one). */
   /** `none`: tests and the crypto benchmark only (refused unless the core was asked for plaintext). */
-  cipher: { database: 'sqlcipher4-raw-hkdf' | 'none'; files: 'htmp-file-gcm-1' | 'none' };
+  cipher: { database: DatabaseCipher | 'none'; files: 'htmp-file-gcm-1' | 'none' };
   slots: Slot[];
   updatedAt: string;
 }
@@ -132,7 +133,7 @@ export function newKeyring(installationId: string, dataKey: Buffer): Keyring {
     installationId,
     keyId: keyIdOf(dataKey),
     nameSalt: randomBytes(16).toString('base64'),
-    cipher: { database: 'sqlcipher4-raw-hkdf', files: 'htmp-file-gcm-1' },
+    cipher: { database: DATABASE_CIPHER, files: 'htmp-file-gcm-1' },
     slots: [],
     updatedAt: new Date().toISOString(),
   };
@@ -249,7 +250,9 @@ export function resealForNewKey(k: Keyring, newDataKey: Buffer): Keyring {
     if (!s.dataKey) return s;
     return { ...s, dataKey: sealTo(Buffer.from(s.publicKey, 'base64'), newDataKey, dkAad(s.id, keyId)) };
   });
-  return { ...k, keyId, slots };
+  // A folder still on an older database cipher moves to the current one with its new key
+  // (convert.ts re-encrypts every page anyway).
+  return { ...k, keyId, slots, cipher: k.cipher.database === 'none' ? k.cipher : { ...k.cipher, database: DATABASE_CIPHER } };
 }
 
 /** A passphrase wrap of the data key, for a backup that is restored without the recovery key. */

@@ -9,9 +9,10 @@ import path from 'node:path';
 import yauzl from 'yauzl';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../../electron/core/core';
-import { isPlainDatabase, openDatabase } from '../../../../electron/core/db';
+import { isPlainDatabase, openDatabase, rekeyDatabase } from '../../../../electron/core/db';
 import { readStoredFile, sha256Of } from '../../../../electron/core/files';
-import { readKeyring } from '../../../../electron/core/vault/keyring';
+import { openWithPassphrase, readKeyring, writeKeyring } from '../../../../electron/core/vault/keyring';
+import { databaseKeyHex } from '../../../../electron/core/vault/keys';
 import { setUpAndSignIn, signedInCore, tempDir, TEST_ADMIN, track } from '../../../support/temp';
 import { completeDraft } from '../cases-fixtures';
 import { filesUnder, findMarkers, makeWave1, MARKERS } from './wave1';
@@ -85,6 +86,89 @@ describe('encryption at rest', () => {
     expect(isPlainDatabase(path.join(dir, 'htmp.sqlite'))).toBe(false);
     expect(() => openDatabase(path.join(dir, 'htmp.sqlite'), { readonly: true })).toThrow();
   });
+});
+
+describe('the database cipher', () => {
+  const dbFile = (dir: string): string => path.join(dir, 'htmp.sqlite');
+  const dataKeyOf = (dir: string): Buffer => {
+    const out = openWithPassphrase(readKeyring(dir)!, TEST_ADMIN.login, TEST_ADMIN.passphrase);
+    if (!out.ok) throw new Error(out.reason);
+    return out.dataKey;
+  };
+  const opensWith = (dir: string, key: string): boolean => {
+    try {
+      const db = openDatabase(dbFile(dir), { readonly: true, key });
+      db.close();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('a new folder is AEGIS-256; a folder on SQLCipher pages (set up before) still opens, and a re-key moves it to AEGIS-256', async () => {
+    const dir = tempDir();
+    const { core } = setUpAndSignIn(track(createCore({ dataDir: dir })));
+    const made = await core.call('cases.save', completeDraft({ lastName: 'Шифров' }));
+    core.close();
+    expect(readKeyring(dir)!.cipher.database).toBe('aegis256-raw-hkdf');
+    const key = dataKeyOf(dir);
+    expect(opensWith(dir, databaseKeyHex(key, 'aegis256-raw-hkdf'))).toBe(true);
+    expect(opensWith(dir, databaseKeyHex(key, 'sqlcipher4-raw-hkdf'))).toBe(false);
+    expect(() => databaseKeyHex(key, 'rot13')).toThrow(expect.objectContaining({ code: 'auth.keyring_damaged' }));
+
+    // As a folder set up before: SQLCipher 4 pages, and its keyring says so.
+    {
+      const db = openDatabase(dbFile(dir), { key: databaseKeyHex(key, 'aegis256-raw-hkdf') });
+      db.pragma('journal_mode = DELETE');
+      rekeyDatabase(db, databaseKeyHex(key, 'sqlcipher4-raw-hkdf'));
+      db.close();
+      const k = readKeyring(dir)!;
+      writeKeyring(dir, { ...k, cipher: { ...k.cipher, database: 'sqlcipher4-raw-hkdf' } });
+    }
+    expect(opensWith(dir, databaseKeyHex(key, 'sqlcipher4-raw-hkdf'))).toBe(true);
+    expect(opensWith(dir, databaseKeyHex(key, 'aegis256-raw-hkdf'))).toBe(false);
+    const old = await signedInCore(dir);
+    expect((await old.call('cases.get', { id: made.id })).patient.lastName).toBe('Шифров');
+    await old.call('db.rekey', { passphrase: TEST_ADMIN.passphrase });
+    expect((await old.call('cases.get', { id: made.id })).patient.lastName).toBe('Шифров');
+    old.close();
+    expect(readKeyring(dir)!.cipher.database).toBe('aegis256-raw-hkdf');
+    const rekeyed = dataKeyOf(dir);
+    expect(opensWith(dir, databaseKeyHex(rekeyed, 'aegis256-raw-hkdf'))).toBe(true);
+    expect(opensWith(dir, databaseKeyHex(rekeyed, 'sqlcipher4-raw-hkdf'))).toBe(false);
+    const again = await signedInCore(dir);
+    expect((await again.call('cases.get', { id: made.id })).patient.lastName).toBe('Шифров');
+  }, 120_000);
+
+  it('a page changed on disk does not open', async () => {
+    const dir = tempDir();
+    const { core } = setUpAndSignIn(track(createCore({ dataDir: dir })));
+    for (let i = 0; i < 20; i++) await core.call('cases.save', completeDraft({ lastName: `Бет${i}` }));
+    core.close();
+    const file = dbFile(dir);
+    const bytes = fs.readFileSync(file);
+    const page = 4096;
+    let refused = 0;
+    for (let p = 1; p < Math.min(bytes.length / page, 40); p++) {
+      const copy = Buffer.from(bytes);
+      copy[p * page + 100]! ^= 0x01;
+      fs.writeFileSync(file, copy);
+      try {
+        const db = openDatabase(file, { readonly: true, key: databaseKeyHex(dataKeyOf(dir), 'aegis256-raw-hkdf') });
+        try {
+          // Every page of every table and index is read: the damaged one fails (thrown, or reported as a page error).
+          if (db.pragma('integrity_check', { simple: true }) !== 'ok') refused++;
+        } finally {
+          db.close();
+        }
+      } catch (err) {
+        if (['SQLITE_CORRUPT', 'SQLITE_NOTADB'].includes((err as { code?: string }).code ?? '')) refused++;
+        else throw err;
+      }
+    }
+    fs.writeFileSync(file, bytes);
+    expect(refused).toBe(Math.min(bytes.length / page, 40) - 1);
+  }, 120_000);
 });
 
 describe('a wave-1 folder', () => {
