@@ -38,6 +38,25 @@ describe('stored forms', () => {
     expect(byBytes).toEqual([...ids].sort());
   });
 
+  it('a time is read digit by digit exactly as Date parses and prints it: every day of four centuries\' edges, invalid days and hours refused', () => {
+    const slow = (v: string): number | null => {
+      if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(v)) return null;
+      const ms = Date.parse(v);
+      return Number.isFinite(ms) && new Date(ms).toISOString() === v ? ms : null;
+    };
+    const samples: string[] = [];
+    for (const y of [1, 50, 99, 100, 1600, 1900, 1970, 1999, 2000, 2024, 2025, 2026, 2100, 2400, 9999]) {
+      for (let m = 1; m <= 13; m++) for (const d of [0, 1, 28, 29, 30, 31, 32]) samples.push(`${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T12:34:56.789Z`);
+    }
+    for (const t of ['00:00:00.000', '23:59:59.999', '24:00:00.000', '23:60:00.000', '23:59:60.000', '99:99:99.999']) samples.push(`2026-03-02T${t}Z`);
+    for (let i = 0; i < 2000; i++) samples.push(new Date(Math.floor(Math.random() * 8e12) - 1e12).toISOString());
+    for (const v of samples) {
+      const fast = encodeValue('case_documents', 'created_at', v);
+      const want = slow(v);
+      expect(fast, v).toEqual(want === null ? v : BigInt(want));
+    }
+  });
+
   const docs = (l: Laptop) => decodeRows('case_documents', l.core.db.prepare('SELECT * FROM case_documents').all() as Record<string, unknown>[]).sort((x, y) => String(x.id).localeCompare(String(y.id)));
   const files = (l: Laptop) => decodeRows('document_files', l.core.db.prepare('SELECT * FROM document_files ORDER BY id').all());
   const stored = (l: Laptop) => l.core.db.prepare("SELECT DISTINCT typeof(id) || ' ' || typeof(created_at) || ' ' || typeof(updated_at) FROM case_documents").pluck().all();
