@@ -21,7 +21,7 @@ export function busyTimeoutMs(env: Record<string, string | undefined> = process.
 
 /**
  * Keys a connection (SQLite3 Multiple Ciphers, the build of SQLite that `better-sqlite3` resolves
- * to here) with a raw 256-bit key as `databaseKeyHex` gives it (vault/keys.ts): `aegis256:` and
+ * to here) with a raw 256-bit key as `databaseKey` gives it (vault/keys.ts): `aegis256:` and
  * 64 hex digits for AEGIS-256 pages, 64 hex digits alone for SQLCipher 4 pages. No passphrase KDF
  * on open: the key comes from the keyring. Must run before the first read.
  */

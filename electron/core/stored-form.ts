@@ -27,7 +27,8 @@ export const STORED_FORMS: Readonly<Record<string, Readonly<Record<string, Form>
   document_files: { document_id: 'uuid', created_at: 'time', updated_at: 'time' },
 };
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A UUID as the app writes it (lower case, with dashes). */
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 export type StoredValue = string | number | bigint | null | Buffer | Uint8Array;

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { createCore, type Core } from '../../electron/core/core';
 import { openDatabase } from '../../electron/core/db';
 import { openWithPassphrase, readKeyring } from '../../electron/core/vault/keyring';
-import { databaseKeyHex } from '../../electron/core/vault/keys';
+import { databaseKey } from '../../electron/core/vault/keys';
 
 /** Shared helpers for benchmarks: percentiles, timing, memory, table output. */
 export function percentile(sorted: number[], p: number): number {
@@ -128,7 +128,7 @@ export function benchDatabase(dataDir: string, options: { readonly?: boolean } =
   if (!k) return openDatabase(file, options);
   const out = openWithPassphrase(k, BENCH_USER.login, BENCH_USER.passphrase);
   if (!out.ok) throw new Error(`keyring: ${out.reason}`);
-  return openDatabase(file, { ...options, key: databaseKeyHex(out.dataKey, k.cipher.database) });
+  return openDatabase(file, { ...options, key: databaseKey(out.dataKey, k.cipher.database) });
 }
 
 /** A decrypted copy of a folder's database (for the sqlite3 shell peer): copy, key, rekey to plain. */

@@ -7,7 +7,7 @@ import { LOCAL_CALLER } from '../../electron/core/context';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../../electron/core/db';
 import { openWithPassphrase, readKeyring } from '../../electron/core/vault/keyring';
-import { databaseKeyHex } from '../../electron/core/vault/keys';
+import { databaseKey } from '../../electron/core/vault/keys';
 
 const made: string[] = [];
 const cores: Core[] = [];
@@ -84,7 +84,7 @@ export function rawDatabase(dataDir: string, user: { login: string; passphrase: 
   if (!k) return openDatabase(path.join(dataDir, 'htmp.sqlite'), options);
   const out = openWithPassphrase(k, user.login, user.passphrase);
   if (!out.ok) throw new Error(`cannot open the keyring: ${out.reason}`);
-  return openDatabase(path.join(dataDir, 'htmp.sqlite'), { ...options, key: databaseKeyHex(out.dataKey, k.cipher.database) });
+  return openDatabase(path.join(dataDir, 'htmp.sqlite'), { ...options, key: databaseKey(out.dataKey, k.cipher.database) });
 }
 
 /** A core on a folder, signed in as the test admin: set up first when the folder has no user yet. */

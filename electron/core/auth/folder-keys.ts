@@ -16,7 +16,7 @@ import { standaloneJob } from '../exchange/jobs';
 import { convertFolder } from '../vault/convert';
 import { newRecoveryKey, parseRecoveryKey, randomKey, recoveryPrivateKey, wipe } from '../vault/crypto';
 import { makeRecoverySlot, makeUserSlot, newKeyring, normaliseLogin, openWithRecovery, putSlot, resealForNewKey, writeKeyring } from '../vault/keyring';
-import { databaseKeyHex, fileStoreKeys } from '../vault/keys';
+import { databaseKey, fileStoreKeys } from '../vault/keys';
 import type { Actor } from './current';
 import { PLAINTEXT_CIPHER, readKeyringChecked, type UserRow } from './model';
 import type { Security } from './security';
@@ -75,7 +75,7 @@ export function setupSync(sec: Security, a: { login: string; displayName: string
       kind: plainBefore || fs.existsSync(path.join(sec.dataDir, 'files')) ? 'encrypt' : 'setup',
       oldKey: null,
       oldFiles: null,
-      newKey: databaseKeyHex(dataKey, k.cipher.database),
+      newKey: databaseKey(dataKey, k.cipher.database),
       newFiles: fileStoreKeys(dataKey),
       keyring: k,
       prepare,
@@ -198,9 +198,9 @@ export async function rekey(sec: Security, a: { passphrase: string }, actor: Act
   try {
     files = convertFolder(sec.dataDir, {
       kind: 'rekey',
-      oldKey: databaseKeyHex(oldKey, oldCipher),
+      oldKey: databaseKey(oldKey, oldCipher),
       oldFiles: fileStoreKeys(oldKey),
-      newKey: databaseKeyHex(newKey, next.cipher.database),
+      newKey: databaseKey(newKey, next.cipher.database),
       newFiles: fileStoreKeys(newKey),
       keyring: next,
       ...(sec.opts.onConvertStep ? { onStep: sec.opts.onConvertStep } : {}),

@@ -30,7 +30,7 @@ import { userTables } from '../tables';
 import { rollForward } from '../vault/convert';
 import { wipe } from '../vault/crypto';
 import { keyIdOf, normaliseLogin, openWithPassphrase, passphraseMatches, type Keyring } from '../vault/keyring';
-import { databaseKeyHex, fileStoreKeys } from '../vault/keys';
+import { databaseKey, fileStoreKeys } from '../vault/keys';
 import { cleanIncoming, cleanStaging } from '../data-folder';
 import { appendAudit, listAudit, verifyAudit, type AuditEntry, type AuditFilter } from './audit';
 import { runAs, type Actor } from './current';
@@ -223,7 +223,7 @@ export class Security {
   openWith(dataKey: Buffer): void {
     if (this.open) return;
     const plain = this.plaintext();
-    const db = openDatabase(this.databaseFile, { key: plain ? null : databaseKeyHex(dataKey, this.keyring!.cipher.database) });
+    const db = openDatabase(this.databaseFile, { key: plain ? null : databaseKey(dataKey, this.keyring!.cipher.database) });
     openStep('database');
     try {
       migrate(db);

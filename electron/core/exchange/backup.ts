@@ -31,7 +31,7 @@ import { migrations as allMigrations } from '../migrations';
 import { decryptBuffer, FileStore } from '../files';
 import { parseRecoveryKey, recoveryPrivateKey, wipe } from '../vault/crypto';
 import { KEYRING_FILE, openPassphraseWrap, openWithPassphrase, openWithRecovery, wrapWithPassphrase, type Keyring, type PassphraseWrap } from '../vault/keyring';
-import { databaseKeyHex, fileStoreKeys } from '../vault/keys';
+import { databaseKey, fileStoreKeys } from '../vault/keys';
 import { openBundle, writeBundle, type BundleReader, type WriteBundleEntry } from './archive';
 import type { Job } from './jobs';
 import { attachmentHashOf, attachmentPath } from './manifest';
@@ -165,7 +165,7 @@ export async function createBackup(ctx: CoreContext, opts: { file: string; job: 
     ctx.db.prepare('VACUUM INTO ?').run(snapshot);
     job.progress('database', 1, 1);
     job.throwIfCancelled();
-    const keyHex = encrypted ? databaseKeyHex(keys.dataKey!, keys.keyring!.cipher.database) : null;
+    const keyHex = encrypted ? databaseKey(keys.dataKey!, keys.keyring!.cipher.database) : null;
     const snapIntegrity = integrity(snapshot, keyHex);
     if (snapIntegrity !== 'ok') throw new AppFailure('exchange.backup_integrity', { integrity: snapIntegrity });
     const store = new FileStore(ctx.dataDir, encrypted ? fileStoreKeys(keys.dataKey!) : null);
@@ -365,7 +365,7 @@ export async function restoreBackup(opts: {
     await reader.verifyAll((p) => job.progress('verify', p.entries, p.entriesTotal), job.signal);
     staging = await stagingDir(dataDir, 'restore');
     const dbFile = path.join(staging, 'htmp.sqlite');
-    const keyHex = dataKey ? databaseKeyHex(dataKey, keyring!.cipher.database) : null;
+    const keyHex = dataKey ? databaseKey(dataKey, keyring!.cipher.database) : null;
     await extract(reader, DATABASE_ENTRY, dbFile, job.signal);
     const check = integrity(dbFile, keyHex);
     if (check !== 'ok') throw new AppFailure('exchange.backup_integrity', { integrity: check });

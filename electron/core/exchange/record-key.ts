@@ -1,8 +1,10 @@
 /**
  * The key of a record in `change_seen` (sync-records.ts). Its own module, with no dependency
- * beyond node:crypto, so the migration that moved the keys (0026) need not load the exchange.
+ * beyond node:crypto and stored-form.ts, so the migration that moved the keys (0026) need not
+ * load the exchange.
  */
 import { createHash } from 'node:crypto';
+import { uuidToBytes } from '../stored-form';
 
 /**
  * The 16-byte key of a record in `change_seen`: the record id's own 16 bytes when it is a UUID as
@@ -13,10 +15,8 @@ import { createHash } from 'node:crypto';
  * moved the older keys (SHA-256 of table and id for every record) to this form.
  */
 export function recordKey(table: string, recordId: string): Buffer {
-  if (RECORD_UUID_RE.test(recordId)) return Buffer.from(recordId.replace(/-/g, ''), 'hex');
-  return legacyRecordKey(table, recordId);
+  return uuidToBytes(recordId) ?? legacyRecordKey(table, recordId);
 }
-const RECORD_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The key every record had before migration 0026 (still the key of an id that is not a UUID). */
 export function legacyRecordKey(table: string, recordId: string): Buffer {

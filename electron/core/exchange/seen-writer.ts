@@ -3,6 +3,7 @@
  * applied without change-log rows), written to `change_seen` as compaction would write them.
  */
 import type { Db } from '../db';
+import { UUID_RE } from '../stored-form';
 import { recordKey, seenKey } from './sync-records';
 
 export interface SeenWriter {
@@ -12,7 +13,6 @@ export interface SeenWriter {
   finish(): void;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** seenKey(id) as hex, without the round trip through a Buffer for the usual lower-case UUID. */
 const seenHex = (changeId: string): string => (UUID_RE.test(changeId) ? changeId.replace(/-/g, '') : seenKey(changeId).toString('hex'));

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { legacyRecordKey, recordKey } from '../exchange/record-key';
+import { bytesToUuid } from '../stored-form';
 import type { Migration } from './types';
 
 /**
@@ -47,11 +48,7 @@ function tablesWithIds(db: Database.Database): string[] {
 
 /** A stored id as text: the 16 bytes a few tables keep (stored-form.ts) back in UUID form. */
 function idText(v: unknown): string {
-  if (v instanceof Uint8Array && v.byteLength === 16) {
-    const x = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
-    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-  }
-  return String(v);
+  return v instanceof Uint8Array && v.byteLength === 16 ? bytesToUuid(v) : String(v);
 }
 
 /** `select` in pages of 5,000 rows in the order of `keys` (no statement stays open while rows move). */

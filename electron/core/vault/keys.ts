@@ -25,7 +25,7 @@ export const DATABASE_CIPHER: DatabaseCipher = 'aegis256-raw-hkdf';
  * (SQLCipher), or `aegis256:` and 64 hex digits. Any other cipher name (a damaged keyring) is
  * refused.
  */
-export function databaseKeyHex(dataKey: Buffer, cipher: string): string {
+export function databaseKey(dataKey: Buffer, cipher: string): string {
   if (cipher === 'aegis256-raw-hkdf') return `aegis256:${subKey(dataKey, 'db/aegis256').toString('hex')}`;
   if (cipher === 'sqlcipher4-raw-hkdf') return subKey(dataKey, 'db/sqlcipher').toString('hex');
   throw new AppFailure('auth.keyring_damaged');

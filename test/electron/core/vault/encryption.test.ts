@@ -12,7 +12,7 @@ import { createCore } from '../../../../electron/core/core';
 import { isPlainDatabase, openDatabase, rekeyDatabase } from '../../../../electron/core/db';
 import { readStoredFile, sha256Of } from '../../../../electron/core/files';
 import { openWithPassphrase, readKeyring, writeKeyring } from '../../../../electron/core/vault/keyring';
-import { databaseKeyHex } from '../../../../electron/core/vault/keys';
+import { databaseKey } from '../../../../electron/core/vault/keys';
 import { setUpAndSignIn, signedInCore, tempDir, TEST_ADMIN, track } from '../../../support/temp';
 import { completeDraft } from '../cases-fixtures';
 import { filesUnder, findMarkers, makeWave1, MARKERS } from './wave1';
@@ -112,21 +112,21 @@ describe('the database cipher', () => {
     core.close();
     expect(readKeyring(dir)!.cipher.database).toBe('aegis256-raw-hkdf');
     const key = dataKeyOf(dir);
-    expect(opensWith(dir, databaseKeyHex(key, 'aegis256-raw-hkdf'))).toBe(true);
-    expect(opensWith(dir, databaseKeyHex(key, 'sqlcipher4-raw-hkdf'))).toBe(false);
-    expect(() => databaseKeyHex(key, 'rot13')).toThrow(expect.objectContaining({ code: 'auth.keyring_damaged' }));
+    expect(opensWith(dir, databaseKey(key, 'aegis256-raw-hkdf'))).toBe(true);
+    expect(opensWith(dir, databaseKey(key, 'sqlcipher4-raw-hkdf'))).toBe(false);
+    expect(() => databaseKey(key, 'rot13')).toThrow(expect.objectContaining({ code: 'auth.keyring_damaged' }));
 
     // As a folder set up before: SQLCipher 4 pages, and its keyring says so.
     {
-      const db = openDatabase(dbFile(dir), { key: databaseKeyHex(key, 'aegis256-raw-hkdf') });
+      const db = openDatabase(dbFile(dir), { key: databaseKey(key, 'aegis256-raw-hkdf') });
       db.pragma('journal_mode = DELETE');
-      rekeyDatabase(db, databaseKeyHex(key, 'sqlcipher4-raw-hkdf'));
+      rekeyDatabase(db, databaseKey(key, 'sqlcipher4-raw-hkdf'));
       db.close();
       const k = readKeyring(dir)!;
       writeKeyring(dir, { ...k, cipher: { ...k.cipher, database: 'sqlcipher4-raw-hkdf' } });
     }
-    expect(opensWith(dir, databaseKeyHex(key, 'sqlcipher4-raw-hkdf'))).toBe(true);
-    expect(opensWith(dir, databaseKeyHex(key, 'aegis256-raw-hkdf'))).toBe(false);
+    expect(opensWith(dir, databaseKey(key, 'sqlcipher4-raw-hkdf'))).toBe(true);
+    expect(opensWith(dir, databaseKey(key, 'aegis256-raw-hkdf'))).toBe(false);
     const old = await signedInCore(dir);
     expect((await old.call('cases.get', { id: made.id })).patient.lastName).toBe('Шифров');
     await old.call('db.rekey', { passphrase: TEST_ADMIN.passphrase });
@@ -134,10 +134,29 @@ describe('the database cipher', () => {
     old.close();
     expect(readKeyring(dir)!.cipher.database).toBe('aegis256-raw-hkdf');
     const rekeyed = dataKeyOf(dir);
-    expect(opensWith(dir, databaseKeyHex(rekeyed, 'aegis256-raw-hkdf'))).toBe(true);
-    expect(opensWith(dir, databaseKeyHex(rekeyed, 'sqlcipher4-raw-hkdf'))).toBe(false);
+    expect(opensWith(dir, databaseKey(rekeyed, 'aegis256-raw-hkdf'))).toBe(true);
+    expect(opensWith(dir, databaseKey(rekeyed, 'sqlcipher4-raw-hkdf'))).toBe(false);
     const again = await signedInCore(dir);
     expect((await again.call('cases.get', { id: made.id })).patient.lastName).toBe('Шифров');
+  }, 120_000);
+
+  it('a keyring that names another cipher: sign-in refused with auth.keyring_damaged, the folder unchanged', async () => {
+    const dir = tempDir();
+    const { core } = setUpAndSignIn(track(createCore({ dataDir: dir })));
+    await core.call('cases.save', completeDraft({ lastName: 'Кілт' }));
+    core.close();
+    const k = readKeyring(dir)!;
+    const before = fs.readFileSync(dbFile(dir));
+    for (const cipher of ['rot13', 'sqlcipher4-raw-hkdf']) {
+      writeKeyring(dir, { ...k, cipher: { ...k.cipher, database: cipher as 'aegis256-raw-hkdf' } });
+      const c = track(createCore({ dataDir: dir }));
+      await expect(c.call('auth.signIn', { login: TEST_ADMIN.login, passphrase: TEST_ADMIN.passphrase })).rejects.toMatchObject({ code: cipher === 'rot13' ? 'auth.keyring_damaged' : 'db.wrong_key' });
+      c.close();
+      expect(fs.readFileSync(dbFile(dir)).equals(before)).toBe(true);
+    }
+    writeKeyring(dir, k);
+    const again = await signedInCore(dir);
+    expect((await again.call('cases.list', {})).total).toBe(1);
   }, 120_000);
 
   it('a page changed on disk does not open', async () => {
@@ -154,7 +173,7 @@ describe('the database cipher', () => {
       copy[p * page + 100]! ^= 0x01;
       fs.writeFileSync(file, copy);
       try {
-        const db = openDatabase(file, { readonly: true, key: databaseKeyHex(dataKeyOf(dir), 'aegis256-raw-hkdf') });
+        const db = openDatabase(file, { readonly: true, key: databaseKey(dataKeyOf(dir), 'aegis256-raw-hkdf') });
         try {
           // Every page of every table and index is read: the damaged one fails (thrown, or reported as a page error).
           if (db.pragma('integrity_check', { simple: true }) !== 'ok') refused++;
