@@ -175,21 +175,7 @@ export function seenKey(changeId: string): Buffer {
   return createHash('sha256').update(`change-id ${changeId}`).digest().subarray(0, 16);
 }
 
-export { recordKey } from './record-key';
-
-/** True when `ids` (16-byte keys one after the other) holds `key`. */
-export function holds(ids: Buffer, key: Buffer): boolean {
-  for (let at = 0; at + 16 <= ids.length; at += 16) if (ids.compare(key, 0, 16, at, at + 16) === 0) return true;
-  return false;
-}
-
-/** Adds compacted change ids (16-byte keys) to a record's entry in `change_seen`. */
-export function addSeen(db: CoreContext['db'], record: Buffer, keys: Buffer[]): void {
-  const cur = db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck().get(record) as Buffer | undefined;
-  const fresh = keys.filter((k) => cur === undefined || !holds(cur, k));
-  if (fresh.length === 0) return;
-  db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?) ON CONFLICT(record) DO UPDATE SET ids = excluded.ids').run(record, Buffer.concat([cur ?? Buffer.alloc(0), ...fresh]));
-}
+export { addSeen, holds, recordKey } from './record-key';
 
 /** Name of an attachment entry in an encrypted bundle: keyed, so the names do not reveal the hashes. */
 export function sealedFilePath(contentKey: Buffer, sha256: string): string {

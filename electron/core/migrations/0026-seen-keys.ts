@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { legacyRecordKey, recordKey } from '../exchange/record-key';
+import { addSeen, legacyRecordKey, recordKey } from '../exchange/record-key';
 import { bytesToUuid } from '../stored-form';
 import type { Migration } from './types';
 
@@ -21,7 +21,7 @@ export const m0026SeenKeys: Migration = {
     if (db.prepare('SELECT 1 FROM change_seen LIMIT 1').get() === undefined) return;
     const get = db.prepare('SELECT ids FROM change_seen WHERE record = ?').pluck();
     const remove = db.prepare('DELETE FROM change_seen WHERE record = ?');
-    const put = db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?) ON CONFLICT (record) DO UPDATE SET ids = excluded.ids');
+    const put = db.prepare('INSERT INTO change_seen (record, ids) VALUES (?, ?)');
     const move = (table: string, id: string): void => {
       const key = recordKey(table, id);
       const old = legacyRecordKey(table, id);
@@ -29,7 +29,9 @@ export const m0026SeenKeys: Migration = {
       const ids = get.get(old) as Buffer | undefined;
       if (ids === undefined) return;
       remove.run(old);
-      put.run(key, merged(get.get(key) as Buffer | undefined, ids));
+      // Two old keys of one id (the same id in two tables) meet: their ids merged, each once.
+      if (get.get(key) === undefined) put.run(key, ids);
+      else addSeen(db, key, Array.from({ length: ids.length / 16 }, (_, i) => ids.subarray(16 * i, 16 * i + 16)));
     };
     for (const table of tablesWithIds(db)) {
       forEachPage(db, `SELECT id AS a FROM "${table}"`, ['id'], (r) => move(table, idText(r.a)));
@@ -64,12 +66,3 @@ function forEachPage(db: Database.Database, select: string, keys: readonly strin
   }
 }
 
-/** Both lists of 16-byte ids, each id once. */
-function merged(cur: Buffer | undefined, ids: Buffer): Buffer {
-  if (cur === undefined) return ids;
-  const have = new Set<string>();
-  for (let at = 0; at + 16 <= cur.length; at += 16) have.add(cur.toString('hex', at, at + 16));
-  const add: Buffer[] = [];
-  for (let at = 0; at + 16 <= ids.length; at += 16) if (!have.has(ids.toString('hex', at, at + 16))) add.push(ids.subarray(at, at + 16));
-  return Buffer.concat([cur, ...add]);
-}
