@@ -21,6 +21,12 @@ export interface CoreContext {
    * during an import). Absent in hand-made test contexts (nothing is recorded).
    */
   audit?(entry: { action: string; method?: string | null; detail?: Record<string, unknown> }): void;
+  /**
+   * Packs the database in place (auth/security.ts `pack`): the connection is closed and opened
+   * again, so `db` and `store` are new objects afterwards. Returns the file size after, or null
+   * when it was not done. Absent in hand-made test contexts.
+   */
+  packDatabase?(): number | null;
 }
 
 /**

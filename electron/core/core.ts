@@ -172,6 +172,7 @@ export function createCore(options: CoreOptions): Core {
     host,
     versions: options.versions ?? {},
     emit,
+    packDatabase: () => (inFlight <= 1 ? security.pack() : null),
     backupKeys: () => (security.state === 'open' && security.encrypted ? { dataKey: security.currentDataKey(), keyring: security.currentKeyring() } : { dataKey: null, keyring: null }),
     audit: (e) => {
       const a = currentActor();
@@ -254,7 +255,7 @@ export function createCore(options: CoreOptions): Core {
     ...setupHandlers,
     ...prefsHandlers,
   };
-  const dispatch = createDispatcher({
+  const door = createDispatcher({
     handlers,
     security,
     context,
@@ -264,6 +265,18 @@ export function createCore(options: CoreOptions): Core {
       if (REFERENCE_WRITERS.test(method)) security.refreshReference();
     },
   });
+  // Calls in flight (a job's call lasts as long as the job): the database is packed in place
+  // (packDatabase: closed and opened again) only by the one call running, so no other call
+  // holds the old connection across an await.
+  let inFlight = 0;
+  const dispatch: typeof door = async (method, args, caller) => {
+    inFlight++;
+    try {
+      return await door(method, args, caller);
+    } finally {
+      inFlight--;
+    }
+  };
   // Idle locking runs without any call too, so the page learns it is locked (auth.changed).
   const idleTimer = setInterval(() => security.checkIdle(), 15_000);
   idleTimer.unref();

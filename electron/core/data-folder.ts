@@ -195,12 +195,14 @@ export function registerOpen(dataDir: string, host: string): OpenLease {
 }
 
 /**
- * Takes the folder's restore lock: refused (`exchange.restore_in_use`, with the pid and host of
- * one that has it open) while another live process or core has the folder open or restores into
- * it. `exceptLeaseId`: the lease of the core that restores onto its own folder (it closes its
- * database first). Returns the release.
+ * Takes the folder's lock (`restore.lock`), for what replaces the database file under everyone
+ * who has it open: a restore, a re-key, packing the database in place. Refused (`refusal`:
+ * `exchange.restore_in_use` unless said otherwise, with the pid and host of one that has it open)
+ * while another live process or core has the folder open or holds the lock. `exceptLeaseId`: the
+ * lease of the core that does it on its own folder (it closes its database first). Returns the
+ * release.
  */
-export function acquireRestoreLock(dataDir: string, exceptLeaseId?: string): () => void {
+export function acquireFolderLock(dataDir: string, exceptLeaseId?: string, refusal = 'exchange.restore_in_use'): () => void {
   const realDir = realDataDir(dataDir);
   const id = `${process.pid}-${randomUUID()}`;
   const body = JSON.stringify({ pid: process.pid, host: 'restore', since: new Date().toISOString(), id });
@@ -212,8 +214,8 @@ export function acquireRestoreLock(dataDir: string, exceptLeaseId?: string): () 
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = restoreHolder(realDir);
-      if (holder) throw new AppFailure('exchange.restore_in_use', { pid: holder.pid, host: 'restore', dataDir: realDir });
-      if (attempt > 2) throw new AppFailure('exchange.restore_in_use', { pid: 0, host: 'restore', dataDir: realDir });
+      if (holder) throw new AppFailure(refusal, { pid: holder.pid, host: 'restore', dataDir: realDir });
+      if (attempt > 2) throw new AppFailure(refusal, { pid: 0, host: 'restore', dataDir: realDir });
     }
   }
   hold(id, file);
@@ -221,7 +223,7 @@ export function acquireRestoreLock(dataDir: string, exceptLeaseId?: string): () 
   if (others.length > 0) {
     letGo(id);
     const o = others[0]!;
-    throw new AppFailure('exchange.restore_in_use', { pid: o.pid, host: o.host, dataDir: realDir });
+    throw new AppFailure(refusal, { pid: o.pid, host: o.host, dataDir: realDir });
   }
   return () => letGo(id);
 }

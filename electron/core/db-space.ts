@@ -12,8 +12,12 @@ export const VACUUM_MAX_BYTES = 256 * 1024 * 1024;
 export const PACK_MAX_BYTES = 128 * 1024 * 1024;
 
 export interface ReclaimResult {
-  /** 'incremental': free pages given back; 'vacuum': rebuilt packed (and converted to incremental auto-vacuum); 'none'. */
-  mode: 'incremental' | 'vacuum' | 'none';
+  /**
+   * 'incremental': free pages given back; 'vacuum': rebuilt packed in memory (and converted to
+   * incremental auto-vacuum); 'pack': replaced by a packed copy (`options.pack`: the connection
+   * passed in is closed then); 'none'.
+   */
+  mode: 'incremental' | 'vacuum' | 'pack' | 'none';
   /** File size in bytes before and after (main database file, after a WAL checkpoint). */
   before: number;
   after: number;
@@ -28,11 +32,20 @@ export interface ReclaimResult {
  * encrypted as before: the cipher re-encrypts every page it writes; temporary pages stay in memory,
  * temp_store = MEMORY) when `convert` is set, or when at least a quarter of its pages are free,
  * and only while its pages in use fit VACUUM_MAX_BYTES (the in-memory copy). An incremental
- * database with a quarter of its pages free is VACUUMed too (packed, not only truncated). Never inside a
- * transaction; best effort, never throws: a failure (another process writing, a full disk) leaves
- * everything as it was.
+ * database with a quarter of its pages free is VACUUMed too (packed, not only truncated).
+ *
+ * `pack` (the core's, when it holds the folder alone: auth/security.ts `pack`) packs a database
+ * with a quarter of its pages free by a copy instead, whatever its size: `VACUUM INTO` a staged
+ * file under the same key, put in place of the database, and the connection opened again (`db`
+ * is closed when it returns a size). Its memory is a small page cache, where VACUUM held the
+ * whole database (so a database over PACK_MAX_BYTES, 30,000 cases and more, was never packed:
+ * 4.15 MB per 1,000 cases at 100,000 against 3.85 at 10,000). When it declines (another
+ * process has the folder open), the ways above.
+ *
+ * Never inside a transaction; best effort, never throws: a failure (another process writing, a
+ * full disk) leaves everything as it was.
  */
-export function reclaimSpace(db: Db, options: { convert?: boolean; maxVacuumBytes?: number } = {}): ReclaimResult {
+export function reclaimSpace(db: Db, options: { convert?: boolean; maxVacuumBytes?: number; pack?: () => number | null } = {}): ReclaimResult {
   const size = (): number => {
     try {
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -53,7 +66,19 @@ export function reclaimSpace(db: Db, options: { convert?: boolean; maxVacuumByte
   // cases 46.1 -> 42.8 MB, about 1.1-1.5 s of CPU, once (later compactions free a few percent and
   // take the incremental path). Only while the pages in use fit the in-memory copy (PACK_MAX_BYTES
   // for an incremental database, VACUUM_MAX_BYTES for the one-time conversion).
-  const big = free > 0 && free * 4 >= pages && (pages - free) * pageSize <= (options.maxVacuumBytes ?? (auto === 2 ? PACK_MAX_BYTES : VACUUM_MAX_BYTES));
+  const quarterFree = free > 0 && free * 4 >= pages;
+  if (quarterFree && options.pack) {
+    try {
+      // Set before the copy, which takes it (a database not yet incremental becomes so).
+      if (auto !== 2) db.pragma('auto_vacuum = INCREMENTAL');
+      const after = options.pack();
+      if (after !== null) return { mode: 'pack', before, after };
+    } catch {
+      /* as it was: the ways below */
+    }
+    if (!db.open) return { mode: 'none', before, after: before };
+  }
+  const big = quarterFree && (pages - free) * pageSize <= (options.maxVacuumBytes ?? (auto === 2 ? PACK_MAX_BYTES : VACUUM_MAX_BYTES));
   if (auto === 2 && !big) {
     if (free === 0) return { mode: 'none', before, after: before };
     try {

@@ -50,7 +50,7 @@ describe('every host (CLI, Electron main, web host) goes through the core\'s one
     // The seam issue 12 closed: the CLI restoring a backup by itself, around the door.
     expect(FORBIDDEN_IMPORT.test("import { restoreBackup } from '../../core/exchange/backup';")).toBe(true);
     expect(FORBIDDEN_IMPORT.test("import { standaloneJob } from '../../core/exchange/jobs';")).toBe(true);
-    expect(CORE_IMPORT.exec("import { acquireRestoreLock } from '../../core/data-folder';")?.[1]).toBe('data-folder');
+    expect(CORE_IMPORT.exec("import { acquireFolderLock } from '../../core/data-folder';")?.[1]).toBe('data-folder');
     expect(ALLOWED_CORE_MODULES.has('data-folder')).toBe(false);
   });
 });

@@ -15,6 +15,7 @@ import { restoreBackup } from '../exchange/backup';
 import { standaloneJob } from '../exchange/jobs';
 import { convertFolder } from '../vault/convert';
 import { newRecoveryKey, parseRecoveryKey, randomKey, recoveryPrivateKey, wipe } from '../vault/crypto';
+import { acquireFolderLock } from '../data-folder';
 import { makeRecoverySlot, makeUserSlot, newKeyring, normaliseLogin, openWithRecovery, putSlot, resealForNewKey, writeKeyring } from '../vault/keyring';
 import { databaseKey, fileStoreKeys } from '../vault/keys';
 import type { Actor } from './current';
@@ -191,6 +192,16 @@ export async function rekey(sec: Security, a: { passphrase: string }, actor: Act
   const newKey = randomKey();
   const oldCipher = sec.keyring!.cipher.database;
   const next = resealForNewKey(sec.keyring!, newKey);
+  // The new database and files take the old ones' place: nobody else may have the folder open
+  // (a second process would go on writing into the removed file, and what it wrote would be
+  // lost), and nobody opens it meanwhile.
+  let release: () => void;
+  try {
+    release = acquireFolderLock(sec.dataDir, sec.opts.leaseId, 'db.in_use');
+  } catch (err) {
+    wipe(oldKey, newKey);
+    throw err;
+  }
   // (The door records the db.rekey row, after it succeeded, in the re-keyed database.)
   const sessions = [...sec.sessions.values()];
   sec.closeOpen();
@@ -207,12 +218,17 @@ export async function rekey(sec: Security, a: { passphrase: string }, actor: Act
     }).files;
   } catch (err) {
     // Not committed: the old state is whole; reopen it.
+    release();
     sec.openWith(oldKey);
     throw err;
   }
-  wipe(oldKey);
-  sec.keyring = readKeyringChecked(sec.dataDir, false);
-  sec.openWith(newKey);
-  for (const s of sessions) sec.sessions.set(s.id, s);
+  try {
+    wipe(oldKey);
+    sec.keyring = readKeyringChecked(sec.dataDir, false);
+    sec.openWith(newKey);
+    for (const s of sessions) sec.sessions.set(s.id, s);
+  } finally {
+    release();
+  }
   return { keyId: next.keyId, files };
 }

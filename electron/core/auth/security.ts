@@ -27,11 +27,11 @@ import { FileStore, registerFileStore } from '../files';
 import { openReference, refreshReference } from '../reference';
 import { Store } from '../store';
 import { userTables } from '../tables';
-import { rollForward } from '../vault/convert';
+import { packDatabase, rollForward } from '../vault/convert';
 import { wipe } from '../vault/crypto';
 import { keyIdOf, normaliseLogin, openWithPassphrase, passphraseMatches, type Keyring } from '../vault/keyring';
 import { databaseKey, fileStoreKeys } from '../vault/keys';
-import { cleanIncoming, cleanStaging } from '../data-folder';
+import { acquireFolderLock, cleanIncoming, cleanStaging } from '../data-folder';
 import { appendAudit, listAudit, verifyAudit, type AuditEntry, type AuditFilter } from './audit';
 import { runAs, type Actor } from './current';
 import { recover, rekey, restoreHere, setupSync } from './folder-keys';
@@ -246,14 +246,17 @@ export class Security {
     openStep('reference');
   }
 
-  /** Closes the database and drops the key from memory (no session left, or the core closes). */
-  closeOpen(): void {
+  /**
+   * Closes the database and drops the key from memory (no session left, or the core closes).
+   * `optimize`: fresh planner statistics first (not for a file about to be replaced by a packed copy).
+   */
+  closeOpen(optimize = true): void {
     this.unregisterFiles?.();
     this.unregisterFiles = null;
     if (this.open) {
       try {
-        if (this.opts.onClosing) this.opts.onClosing(this.open.db);
-        else this.open.db.pragma('optimize');
+        if (optimize && this.opts.onClosing) this.opts.onClosing(this.open.db);
+        else if (optimize) this.open.db.pragma('optimize');
       } catch {
         /* closing anyway */
       }
@@ -505,6 +508,41 @@ export class Security {
 
   async rekey(a: { passphrase: string }, actor: Actor): Promise<{ keyId: string; files: number }> {
     return rekey(this, a, actor);
+  }
+
+  // --- packing the database -------------------------------------------------------------------
+
+  /**
+   * Packs the open database in place (vault/convert.ts `packDatabase`: a packed copy under the
+   * same key, verified, then put in its place) when no other process has the folder open: the
+   * folder's restore lock is taken for the whole of it, so nobody opens the folder meanwhile.
+   * The sessions stay signed in; the database is opened again with the same key (the open steps
+   * run again: statistics, the register's warm-up). Returns the database file's size after, or
+   * null when nothing was done (someone else has the folder open, the copy failed: the database
+   * is as it was, still open).
+   */
+  pack(): number | null {
+    if (!this.open || !this.dataKey || this.opts.leaseId === undefined) return null;
+    let release: () => void;
+    try {
+      release = acquireFolderLock(this.dataDir, this.opts.leaseId);
+    } catch {
+      return null;
+    }
+    const dataKey = Buffer.from(this.dataKey); // a copy: closing the folder wipes its own
+    const key = this.plaintext() ? null : databaseKey(dataKey, this.keyring!.cipher.database);
+    const sessions = [...this.sessions.values()];
+    try {
+      if (!packDatabase(this.dataDir, this.open.db, key, () => this.closeOpen(false), this.opts.onConvertStep)) {
+        wipe(dataKey);
+        return null;
+      }
+      this.openWith(dataKey);
+      for (const s of sessions) this.sessions.set(s.id, s);
+      return fs.statSync(this.databaseFile).size;
+    } finally {
+      release();
+    }
   }
 
   /** The data key (backups wrap it under a backup passphrase); only while open. */

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppFailure } from '../../../shared/result';
 import type { CoreContext } from '../context';
-import { acquireRestoreLock, HOUSEKEEPING, realDataDir, stagingDir as makeStaging } from '../data-folder';
+import { acquireFolderLock, HOUSEKEEPING, realDataDir, stagingDir as makeStaging } from '../data-folder';
 import { keyDatabase, latestSchemaVersion, migrate, openDatabase } from '../db';
 import { migrations as allMigrations } from '../migrations';
 import { decryptBuffer, FileStore } from '../files';
@@ -327,7 +327,7 @@ export async function restoreBackup(opts: {
   // The real folder (a symlink restores into what it points to, and sees the same locks).
   const dataDir = realDataDir(opts.dataDir);
   if (opts.openDataDir !== undefined && realDataDir(opts.openDataDir) === dataDir) throw new AppFailure('exchange.restore_into_open', { dataDir });
-  const releaseLock = acquireRestoreLock(dataDir, opts.leaseId);
+  const releaseLock = acquireFolderLock(dataDir, opts.leaseId);
   let reader: BundleReader | null = null;
   let staging: string | null = null;
   let dataKey: Buffer | null = null;

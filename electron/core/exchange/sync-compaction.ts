@@ -18,7 +18,7 @@ import { addSeen, changeLogHorizon, HORIZON_KEY, recordKey, seenKey } from './sy
  * Nothing is compacted without peers: the history stays until someone has it. Returns the rows
  * removed.
  */
-export function compactChangeLog(ctx: Pick<CoreContext, 'db' | 'store'>): number {
+export function compactChangeLog(ctx: Pick<CoreContext, 'db' | 'store' | 'packDatabase'>): number {
   const peers = ctx.db.prepare('SELECT MIN(acked_seq) AS h, count(*) AS n FROM exchange_peers').get() as { h: number | null; n: number };
   if (peers.n === 0 || peers.h === null) return 0;
   const from = changeLogHorizon(ctx);
@@ -50,6 +50,8 @@ export function compactChangeLog(ctx: Pick<CoreContext, 'db' | 'store'>): number
   })();
   // The pages of the removed rows go back to the file system (the file shrinks), once the
   // compaction is committed; inside a caller's transaction nothing is done (the next one does it).
-  if (removed > 0) reclaimSpace(ctx.db);
+  // The first compaction of a long history (a quarter of the pages freed or more) packs the
+  // database (db-space.ts): the core then opens it again, so nothing here uses `ctx.db` after.
+  if (removed > 0) reclaimSpace(ctx.db, ctx.packDatabase ? { pack: () => ctx.packDatabase!() } : {});
   return removed;
 }

@@ -15,7 +15,7 @@ import { exchangeSchemas, type ExchangeMethods } from '../../../shared/contract/
 import { setUpAndSignIn, signedInCore, tempDir } from '../../support/temp';
 
 export { TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
-import { TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
+import { fixedContext, TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
 
 export interface Laptop {
   core: Core;
@@ -33,7 +33,7 @@ export function laptop(dir = tempDir('htmp-ex-')): Laptop {
   const { core, recoveryKey } = setUpAndSignIn(raw);
   core.db.exec(TEST_DDL);
   const store = new Store(core.db, core.installationId, [...userTables, ...TEST_TABLES]);
-  const ctx: CoreContext = { ...core.context, store };
+  const ctx = fixedContext(core.context, store);
   const l = { core, ctx, dir, recoveryKey, close: () => core.close() };
   open.push(l);
   return l;
@@ -44,7 +44,7 @@ export async function reopenLaptop(dir: string): Promise<Laptop> {
   const core = await signedInCore(dir);
   core.db.exec(TEST_DDL);
   const store = new Store(core.db, core.installationId, [...userTables, ...TEST_TABLES]);
-  const ctx: CoreContext = { ...core.context, store };
+  const ctx = fixedContext(core.context, store);
   const l = { core, ctx, dir, recoveryKey: '', close: () => core.close() };
   open.push(l);
   return l;

@@ -13,7 +13,7 @@ import { importSync } from '../../../electron/core/exchange/sync';
 import { openTrusted } from '../../../electron/core/exchange/trust';
 import { Store } from '../../../electron/core/store';
 import { userTables } from '../../../electron/core/tables';
-import { TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
+import { fixedContext, TEST_DDL, TEST_TABLES } from './exchange-helpers-tables';
 
 const [dataDir, file, holdAtArg] = process.argv.slice(2) as [string, string, string];
 const holdAt = Number(holdAtArg);
@@ -38,7 +38,7 @@ store.applyRemote = (change, opts) => {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
   }
 };
-const ctx: CoreContext = { ...core.context, store, emit: () => undefined };
+const ctx: CoreContext = { ...fixedContext(core.context, store), emit: () => undefined };
 void runJob(ctx, 'import', undefined, async (job) => {
   const opened = await openTrusted(ctx, file, {});
   return importSync(ctx, opened, { dryRun: false, job });

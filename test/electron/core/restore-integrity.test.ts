@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCore } from '../../../electron/core/core';
-import { acquireRestoreLock } from '../../../electron/core/data-folder';
+import { acquireFolderLock } from '../../../electron/core/data-folder';
 import { AppFailure } from '../../../shared/result';
 import { TEST_ADMIN, tempDir, track } from '../../support/temp';
 import { call, closeAll, laptop, putFile, type Laptop } from './exchange-helpers';
@@ -129,7 +129,7 @@ describe('restore never loses a write (12.3)', () => {
 
   it('a core cannot open a folder while a live restore holds it; a stale restore lock (dead pid) is taken over', async () => {
     const dir = tempDir();
-    const release = acquireRestoreLock(dir);
+    const release = acquireFolderLock(dir);
     expect(() => createCore({ dataDir: dir })).toThrow(expect.objectContaining({ code: 'db.restore_in_progress' }));
     release();
     track(createCore({ dataDir: dir })).close();

@@ -19,7 +19,12 @@ import { createRequire } from 'node:module';
 import { FACTS_SQL } from '../../../electron/core/aftercare/facts';
 import { m0021Size } from '../../../electron/core/migrations/0021-size';
 import { tempDir } from '../../support/temp';
-import { closeAll, laptop, pair, sendBundle } from './exchange-helpers';
+import { closeAll, job, laptop, pair, sendBundle, type Laptop } from './exchange-helpers';
+import { createCore } from '../../../electron/core/core';
+import type { CoreContext } from '../../../electron/core/context';
+import { runJob } from '../../../electron/core/exchange/jobs';
+import { exportSync, importSync } from '../../../electron/core/exchange/sync';
+import { openTrusted } from '../../../electron/core/exchange/trust';
 import { verifyAudit } from '../../../electron/core/auth/audit';
 import { AUDIT_KEY, LAYOUT_CASES, oldLayoutDatabase } from './size-layout-fixture';
 import { decodeRows, decodeValue, encodeValue } from '../../../electron/core/stored-form';
@@ -199,6 +204,89 @@ describe('database size', () => {
     expect(after).toBeLessThan(before * 0.6);
     // Nothing left to compact: the call is a no-op.
     expect(compactChangeLog(a.ctx)).toBe(0);
+  }, 60_000);
+
+  /** A laptop A with a long history B has; `ackInto` imports B's acknowledgement into A with `ctx`. */
+  async function historyAcked(): Promise<{ a: Laptop; b: Laptop; ackInto: (ctx: CoreContext) => Promise<void> }> {
+    const a = laptop();
+    const b = laptop();
+    await pair(a, b);
+    const dir = tempDir();
+    const note = 'Примечание секретаря к делу, довольно длинное. '.repeat(8);
+    a.ctx.store.transaction(() => {
+      for (let i = 0; i < 600; i++) {
+        const id = String(a.ctx.store.insert('t_case', { surname: `Фамилия ${i}`, status: 'draft', note, count: 0 }).id);
+        for (let k = 1; k <= 3; k++) a.ctx.store.update('t_case', id, { count: k, note: `${note}${k}` });
+      }
+    });
+    await sendBundle(a, b, path.join(dir, 'ab.htmp'));
+    const back = path.join(dir, 'ba.htmp');
+    await job(b, (j) => exportSync(b.ctx, { file: back, peer: a.core.installationId, job: j }));
+    const ackInto = (ctx: CoreContext) =>
+      runJob(ctx, 'test', undefined, async (j) => {
+        const opened = await openTrusted(ctx, back, {});
+        try {
+          await importSync(ctx, opened, { dryRun: false, job: j });
+        } finally {
+          await opened.reader.close();
+        }
+      });
+    return { a, b, ackInto };
+  }
+
+  it('the first compaction of a long history packs the database by a copy, whatever its size: same rows, same key, still signed in', async () => {
+    const { a, ackInto } = await historyAcked();
+    const dbFile = a.core.databaseFile;
+    const oldDb = a.core.db;
+    const before = fileSize(oldDb, dbFile);
+    const inUse = (oldDb.pragma('page_count', { simple: true }) as number) - (oldDb.pragma('freelist_count', { simple: true }) as number);
+    const inode = fs.statSync(dbFile).ino;
+    // The core's own context packs (the laptop's test context is fixed to one connection).
+    await ackInto({ ...a.ctx, packDatabase: () => a.core.context.packDatabase!() });
+    // The connection was closed and opened again on the packed file, put in place of the old one.
+    expect(oldDb.open).toBe(false);
+    const db = a.core.db;
+    expect(db).not.toBe(oldDb);
+    expect(fs.statSync(dbFile).ino).not.toBe(inode);
+    expect(db.prepare('SELECT count(*) AS n FROM t_case').get()).toEqual({ n: 600 });
+    expect((db.prepare('SELECT count(*) AS n FROM change_log').get() as { n: number }).n).toBeLessThan(100);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.pragma('freelist_count', { simple: true })).toBe(0);
+    expect(db.pragma('auto_vacuum', { simple: true })).toBe(2);
+    expect(db.pragma('page_count', { simple: true }) as number).toBeLessThanOrEqual(inUse);
+    expect(fileSize(db, dbFile)).toBeLessThan(before * 0.6);
+    // Encrypted as before (no SQLite header in the clear), private, nothing left in staging.
+    expect(fs.readFileSync(dbFile).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
+    expect(fs.statSync(dbFile).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(path.join(a.dir, '.convert'))).toBe(false);
+    // The session is still signed in, and writes go to the packed file.
+    await a.core.call('settings.update', { idleLockMinutes: 30 });
+    expect(a.core.db.prepare("SELECT value FROM settings WHERE key = 'idleLockMinutes'").pluck().get()).toBe('30');
+    expect((await a.core.call('audit.list', {})).rows.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('is not packed in place while another process or call has the folder open: the free pages go back instead', async () => {
+    const { a, ackInto } = await historyAcked();
+    const other = createCore({ dataDir: a.dir, host: 'cli' });
+    try {
+      const dbFile = a.core.databaseFile;
+      const oldDb = a.core.db;
+      const before = fileSize(oldDb, dbFile);
+      await ackInto({ ...a.ctx, packDatabase: () => a.core.context.packDatabase!() });
+      expect(oldDb.open).toBe(true);
+      expect(a.core.db).toBe(oldDb);
+      expect(fileSize(oldDb, dbFile)).toBeLessThan(before * 0.6);
+      expect(other.security.state).toBe('sealed');
+    } finally {
+      other.close();
+    }
+    // Two calls in flight (two exports): the core does not pack under the other one.
+    const out = tempDir();
+    const calls = [0, 1].map((i) => a.core.call('exchange.export', { kind: 'referral', out: path.join(out, `r${i}.zip`) }).catch(() => null));
+    expect(a.core.context.packDatabase!()).toBeNull();
+    await Promise.all(calls);
+    // Alone, it packs (the call itself is the one in flight).
+    expect(a.core.context.packDatabase!()).toBeGreaterThan(0);
   }, 60_000);
 });
 

@@ -140,6 +140,25 @@ describe('the database cipher', () => {
     expect((await again.call('cases.get', { id: made.id })).patient.lastName).toBe('Шифров');
   }, 120_000);
 
+  it('a re-key is refused (db.in_use) while another process has the folder open: what that one writes is kept', async () => {
+    const dir = tempDir();
+    const { core: one } = setUpAndSignIn(track(createCore({ dataDir: dir })));
+    const two = await signedInCore(dir);
+    const keyId = readKeyring(dir)!.keyId;
+    await expect(one.call('db.rekey', { passphrase: TEST_ADMIN.passphrase })).rejects.toMatchObject({ code: 'db.in_use' });
+    expect(readKeyring(dir)!.keyId).toBe(keyId);
+    // Both still work on the same file (before, the second one went on writing into the removed one).
+    await two.call('settings.update', { idleLockMinutes: 42 });
+    await one.call('cases.save', completeDraft({ lastName: 'Екеу' }));
+    two.close();
+    await one.call('db.rekey', { passphrase: TEST_ADMIN.passphrase });
+    expect(readKeyring(dir)!.keyId).not.toBe(keyId);
+    one.close();
+    const again = await signedInCore(dir);
+    expect(again.db.prepare("SELECT value FROM settings WHERE key = 'idleLockMinutes'").pluck().get()).toBe('42');
+    expect((await again.call('cases.list', { query: 'Екеу' })).total).toBe(1);
+  }, 120_000);
+
   it('a keyring that names another cipher: sign-in refused with auth.keyring_damaged, the folder unchanged', async () => {
     const dir = tempDir();
     const { core } = setUpAndSignIn(track(createCore({ dataDir: dir })));
@@ -228,7 +247,7 @@ function buildChild(): string {
 }
 
 /** Runs the child and SIGKILLs it `afterMs` after its first step (or lets it finish); the steps it printed. */
-function runChild(child: string, mode: 'encrypt' | 'rekey', dir: string, afterMs: number | null): Promise<string[]> {
+function runChild(child: string, mode: 'encrypt' | 'rekey' | 'pack', dir: string, afterMs: number | null): Promise<string[]> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [child, mode, dir], { cwd: root, env: { ...process.env, HTMP_APP_ROOT: root, NODE_PATH: path.join(root, 'node_modules') }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -330,5 +349,39 @@ describe('killed at any moment (SIGKILL)', () => {
     // A re-keyed folder still signs in with the same passphrase; the audit trail says who re-keyed.
     const c = await signedInCore(full);
     expect((await c.call('audit.list', { action: 'db.rekey' })).rows).toHaveLength(1);
+  }, 600_000);
+
+  it(`while the database is packed in place, ${REPS} times: the old file or the packed one, complete`, async () => {
+    const child = buildChild();
+    const template = tempDir();
+    const w = await makeWave1(template, 3);
+    await runChild(child, 'encrypt', template, null);
+    const keyId = readKeyring(template)!.keyId;
+    const inode = (dir: string): number => fs.statSync(path.join(dir, 'htmp.sqlite')).ino;
+    const full = tempDir();
+    fs.cpSync(template, full, { recursive: true });
+    const before = inode(full);
+    const t0 = Date.now();
+    const steps = await runChild(child, 'pack', full, null);
+    const span = Date.now() - t0;
+    expect(steps).toEqual(expect.arrayContaining(['STEP pack:copied', 'STEP pack:verified', 'STEP committed', 'STEP forward:db', 'DONE']));
+    // The packed file took the database's place (a new file), under the same key, private.
+    expect(inode(full)).not.toBe(before);
+    expect(fs.statSync(path.join(full, 'htmp.sqlite')).mode & 0o777).toBe(0o600);
+    expect(await checkWhole(full, w, keyId)).toBe('old');
+    const seen = { old: 0, new: 0 };
+    for (let i = 0; i < REPS; i++) {
+      const dir = tempDir();
+      fs.cpSync(template, dir, { recursive: true });
+      const was = inode(dir);
+      await runChild(child, 'pack', dir, Math.floor(((i + 0.5) / REPS) * span * 0.9));
+      // checkWhole opens the folder (rolling a committed pack forward) and finds every row.
+      await checkWhole(dir, w, keyId);
+      seen[inode(dir) === was ? 'old' : 'new']++;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(seen.old + seen.new).toBe(REPS);
+    expect(seen.old).toBeGreaterThan(0);
+    expect(seen.new).toBeGreaterThan(0);
   }, 600_000);
 });
