@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { caseSearchBroken, rebuildCaseSearch } from './migrations/0027-register';
 
 /** Above this many bytes in use, VACUUM is not run (it copies the database in memory). */
 export const VACUUM_MAX_BYTES = 256 * 1024 * 1024;
@@ -106,6 +107,12 @@ export function reclaimSpace(db: Db, options: { convert?: boolean; maxVacuumByte
       }
     }
     return { mode: 'none', before, after: before };
+  }
+  // The index of names is keyed by the cases' rowids, which VACUUM keeps (0027-register); checked.
+  try {
+    if (caseSearchBroken(db)) db.transaction(() => rebuildCaseSearch(db))();
+  } catch {
+    /* the register is then only slower to find; `htmp db check` reports it */
   }
   return { mode: 'vacuum', before, after: size() };
 }

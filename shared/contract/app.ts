@@ -38,6 +38,11 @@ export interface DbCheck {
    * hashed. Each missing or damaged file with the cases (and records) that use it.
    */
   files: { checked: number; problems: FileProblem[] };
+  /**
+   * The register's index of names (derived from the cases, keyed by their rowids): 'ok', or
+   * 'rebuilt' when it did not match them (a tool renumbered the rows) and was made again.
+   */
+  searchIndex: 'ok' | 'rebuilt';
 }
 
 export interface FileProblem {

@@ -13,8 +13,8 @@
  *    the pages of those lists are then ready.
  * 2. Then, in the background (the app and the web host, not a CLI command, which exits at
  *    once): the pages the other register queries read most — the undecided cases' indexes (Today,
- *    overdue, undecided by code), the folded names (`case_search`: a name or IIN search checks
- *    each walked case's names there) and their trigram index, the register by code and the
+ *    overdue, undecided by code), the folded names (`case_search`: a search of one or two letters
+ *    reads each walked case's names there) and their trigram index, the register by code and the
  *    refusal journal's index — read in slices of a few hundred
  *    entries into a page cache of HOST_CACHE_KIB, one slice
  *    per turn of the event loop, so a user's query waits at most one slice (about a millisecond),
@@ -100,8 +100,7 @@ const WALKERS: readonly Walker[] = [
   byKey(`SELECT coalesce(due_date, '~') AS k FROM cases INDEXED BY cases_open_key WHERE ${OPEN} AND coalesce(due_date, '~') > ? ORDER BY 1`, ''),
   byCodeAndDue('cases_open_code_key', OPEN),
   byKey(`SELECT received_at AS k FROM cases INDEXED BY cases_open_received WHERE ${OPEN} AND received_at > ? ORDER BY 1`, ''),
-  // The folded names: by case id (what a walk looks up), then the rows themselves.
-  byKey('SELECT case_id AS k FROM case_search WHERE case_id > ? ORDER BY case_id', ''),
+  // The folded names (keyed by their case's rowid: what a walk with letters reads).
   byKey('SELECT id AS k, length(text) FROM case_search WHERE id > ? ORDER BY id', -1),
   // The trigram index of names and IINs (its blocks read to their last byte: overflow pages too).
   byKey('SELECT id AS k, substr(block, length(block), 1) FROM case_search_fts_data WHERE id > ? ORDER BY id', -1, 20),

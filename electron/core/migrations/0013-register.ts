@@ -31,8 +31,8 @@ const FOLDS: readonly [string, string][] = [
   ['a', 'а'], ['c', 'с'], ['e', 'е'], ['o', 'о'], ['p', 'р'], ['x', 'х'], ['y', 'у'], ['k', 'к'], ['m', 'м'], ['t', 'т'], ['h', 'н'], ['b', 'в'], ['i', 'и'],
 ];
 
-/** The SQL expression folding `expr` (already lower case) like foldText. */
-const fold = (expr: string): string => FOLDS.reduce((e, [from, to]) => `replace(${e}, '${from}', '${to}')`, expr);
+/** The SQL expression folding `expr` (already lower case) like foldText (0027-register uses it too). */
+export const fold = (expr: string): string => FOLDS.reduce((e, [from, to]) => `replace(${e}, '${from}', '${to}')`, expr);
 
 export const m0013Register: Migration = {
   version: 13,

@@ -24,9 +24,10 @@ import { m0023Size } from './0023-size';
 import { m0024Register } from './0024-register';
 import { m0025Register } from './0025-register';
 import { m0026SeenKeys } from './0026-seen-keys';
+import { m0027Register } from './0027-register';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every migration, in order. Add a new file per change; never edit a released one. */
-export const migrations: readonly Migration[] = [m0001Base, m0002Catalogue, m0003Cases, m0004Scoring, m0005Exchange, m0006Protocols, m0007Aftercare, m0008Reports, m0009Abroad, m0010Commission, m0011Orgs, m0012ExchangeV2, m0013Register, m0014Auth, m0015Desk, m0016Size, m0017RegisterPages, m0018RegisterCounts, m0019RegisterJournal, m0020Register, m0021Size, m0022Register, m0023Size, m0024Register, m0025Register, m0026SeenKeys];
+export const migrations: readonly Migration[] = [m0001Base, m0002Catalogue, m0003Cases, m0004Scoring, m0005Exchange, m0006Protocols, m0007Aftercare, m0008Reports, m0009Abroad, m0010Commission, m0011Orgs, m0012ExchangeV2, m0013Register, m0014Auth, m0015Desk, m0016Size, m0017RegisterPages, m0018RegisterCounts, m0019RegisterJournal, m0020Register, m0021Size, m0022Register, m0023Size, m0024Register, m0025Register, m0026SeenKeys, m0027Register];

@@ -5,6 +5,7 @@ import { AppFailure } from '../../../shared/result';
 import type { CoreContext, Handlers } from '../context';
 import { latestSchemaVersion } from '../db';
 import { verifyFileStore } from '../exchange/files';
+import { caseSearchBroken, rebuildCaseSearch } from '../migrations/0027-register';
 import { appVersion } from '../paths';
 import type { TableSpec } from '../store';
 
@@ -143,7 +144,11 @@ export async function dbCheck(ctx: CoreContext): Promise<DbCheck> {
   const integrity = (ctx.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
   const fk = ctx.db.pragma('foreign_key_check') as unknown[];
   const files = await verifyFileStore(ctx.dataDir, ctx.db, ctx.store.tables());
-  return { ok: integrity.length === 1 && integrity[0] === 'ok' && fk.length === 0 && files.problems.length === 0, integrity, foreignKeyViolations: fk.length, files };
+  const ok = integrity.length === 1 && integrity[0] === 'ok';
+  // The index of names is derived: when it does not match the cases, it is made again.
+  const rebuilt = ok && caseSearchBroken(ctx.db);
+  if (rebuilt) ctx.db.transaction(() => rebuildCaseSearch(ctx.db))();
+  return { ok: ok && fk.length === 0 && files.problems.length === 0, integrity, foreignKeyViolations: fk.length, files, searchIndex: rebuilt ? 'rebuilt' : 'ok' };
 }
 
 export const appHandlers: Pick<Handlers, 'app.info' | 'db.info' | 'db.check' | 'settings.get' | 'settings.update' | 'settings.members' | 'settings.setMembers'> = {

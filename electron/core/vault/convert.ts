@@ -27,6 +27,7 @@ import path from 'node:path';
 import { migrate, openDatabase, rekeyDatabase, type Db } from '../db';
 import { decryptBuffer, FileStore, sha256Of, type FileStoreKeys } from '../files';
 import { fsyncDir, KEYRING_FILE, writeFileAtomic, type Keyring } from './keyring';
+import { caseSearchBroken } from '../migrations/0027-register';
 
 export const STAGING_DIR = '.convert';
 const READY = 'READY';
@@ -322,6 +323,8 @@ export function packDatabase(dataDir: string, db: Db, key: string | null, close:
     try {
       const qc = copy.pragma('quick_check', { simple: true });
       if (qc !== 'ok') throw new Error(`packed database: ${String(qc)}`);
+      // The index of names is keyed by the cases' rowids, which the copy keeps (0027-register).
+      if (caseSearchBroken(copy)) throw new Error('packed database: the index of names does not match the cases');
       for (const [t, n] of counts) {
         const m = countRows(copy, t);
         if (m !== n) throw new Error(`packed database: ${t} has ${m} rows, not ${n}`);

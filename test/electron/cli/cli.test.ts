@@ -31,7 +31,7 @@ describe('htmp command line', () => {
 
   it('db check --json reports integrity', async () => {
     const r = await cli(['db', 'check', '--json', '--data-dir', tempDir()]);
-    expect(r.json()).toMatchObject({ ok: true, integrity: ['ok'], foreignKeyViolations: 0, files: { checked: 0, problems: [] } });
+    expect(r.json()).toMatchObject({ ok: true, integrity: ['ok'], foreignKeyViolations: 0, files: { checked: 0, problems: [] }, searchIndex: 'ok' });
   });
 
   it('a bad flag exits 2 with a JSON error', async () => {

@@ -8,6 +8,7 @@ import { AppFailure } from '../../../shared/result';
 import { migrate } from '../../../electron/core/db';
 import { migrations } from '../../../electron/core/migrations';
 import { m0013Register } from '../../../electron/core/migrations/0013-register';
+import { caseSearchIntact, m0027Register } from '../../../electron/core/migrations/0027-register';
 import { m0024Register } from '../../../electron/core/migrations/0024-register';
 import { m0025Register } from '../../../electron/core/migrations/0025-register';
 import { rawDatabase, signedInCore, tempCore } from '../../support/temp';
@@ -337,6 +338,45 @@ describe('cases register: the index of names and IINs', () => {
   });
 });
 
+describe('cases register: the index of names keyed by the cases\' rowids (0027)', () => {
+  const names = (core: Core, query: string, walk: boolean) =>
+    listCases(core.context, { query, limit: 500 }, walk ? { textWalkAbove: 0 } : {}).items.map((x) => x.patient.lastName);
+
+  it('finds the same cases by a walk and from the matches, with gaps in the rowids, after VACUUM and a pack; db check rebuilds it when a tool renumbered the rows', async () => {
+    const core = tempCore();
+    const ids = await importMany(core, 0, 30);
+    await core.call('cases.importBatch', {
+      cases: [
+        { case: caseFile(30, { patient: { iin: makeIin('1980-02-02', 'male'), lastName: 'Қайратұлы', firstName: 'Ержан' } }), files: [] },
+        { case: caseFile(31, { patient: { iin: makeIin('1981-03-03', 'female'), lastName: 'Ержанова', firstName: 'Айым' } }), files: [] },
+      ],
+    });
+    for (const id of ids.slice(0, 10)) await core.call('cases.delete', { id });
+    // What a scan of every case finds (these letters fold to themselves).
+    const naive = (q: string) => (core.db.prepare('SELECT p.last_name FROM cases c JOIN patients p ON p.id = c.patient_id WHERE instr(c.search_text, ?) > 0').pluck().all(q) as string[]).sort();
+    expect(naive('ержан')).toEqual(expect.arrayContaining(['Ержанова', 'Қайратұлы']));
+    const expectFound = () => {
+      expect(caseSearchIntact(core.db)).toBe(true);
+      // Three letters or more by the trigram index; two letters: each walked case's names read by its rowid.
+      for (const q of ['ержан', 'жа']) for (const walk of [false, true]) expect(names(core, q, walk).sort()).toEqual(naive(q));
+    };
+    expectFound();
+    core.db.exec('VACUUM');
+    expectFound();
+    const before = core.db;
+    expect(core.context.packDatabase!()).toBeGreaterThan(0);
+    expect(core.db).not.toBe(before);
+    expectFound();
+    // A tool that renumbered the rows: nothing is found by name until db check makes the index again.
+    core.db.exec('UPDATE case_search SET id = id + 1000');
+    expect(caseSearchIntact(core.db)).toBe(false);
+    expect(names(core, 'ержан', true)).toEqual([]);
+    expect((await core.call('db.check', {})).searchIndex).toBe('rebuilt');
+    expectFound();
+    expect((await core.call('db.check', {})).searchIndex).toBe('ok');
+  });
+});
+
 describe('cases register: the migration on a database that already has cases', () => {
   it('indexes every stored case when it runs, so an upgraded register finds them by name and pages by key', async () => {
     const core = tempCore();
@@ -355,6 +395,9 @@ describe('cases register: the migration on a database that already has cases', (
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name IN ('cases_due', 'cases_code')").get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT (SELECT count(*) FROM case_search) AS s, (SELECT count(*) FROM cases) AS c').get()).toEqual({ s: 41, c: 41 });
     db.prepare("INSERT INTO case_search_fts (case_search_fts, rank) VALUES ('integrity-check', 1)").run();
+    // The index of names as the register reads it now (0027: keyed by the case's rowid).
+    m0027Register.up(db);
+    expect(caseSearchIntact(db)).toBe(true);
     const found = await core.call('cases.list', { query: 'турсынбаев', limit: 10 });
     expect(found.items.map((x) => x.patient.lastName)).toEqual(['Тұрсынбаев']);
     const { ids } = await allPages(core, {}, 9);

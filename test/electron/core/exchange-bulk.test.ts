@@ -68,7 +68,7 @@ function contents(l: Laptop): Record<string, unknown> {
     out[t] = db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all();
   }
   out.schema = db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') ORDER BY name").all();
-  const texts = db.prepare('SELECT text FROM case_search ORDER BY case_id LIMIT 3').pluck().all() as string[];
+  const texts = db.prepare('SELECT text FROM case_search ORDER BY id LIMIT 3').pluck().all() as string[];
   for (const q of texts.map((t) => `"${t.slice(0, 8).replace(/"/g, '')}"`)) out[`fts ${q}`] = db.prepare('SELECT rowid FROM case_search_fts WHERE case_search_fts MATCH ? ORDER BY rowid').pluck().all(q);
   out.integrity = db.pragma('integrity_check');
   out.fts = db.prepare("INSERT INTO case_search_fts (case_search_fts, rank) VALUES ('integrity-check', 1)").run().changes;
