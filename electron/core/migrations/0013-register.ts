@@ -34,6 +34,23 @@ const FOLDS: readonly [string, string][] = [
 /** The SQL expression folding `expr` (already lower case) like foldText (0027-register uses it too). */
 export const fold = (expr: string): string => FOLDS.reduce((e, [from, to]) => `replace(${e}, '${from}', '${to}')`, expr);
 
+/** The trigram index over `case_search` and the triggers that keep it (0027-register keeps them as they are). */
+export const CASE_SEARCH_FTS = `
+  CREATE VIRTUAL TABLE case_search_fts USING fts5 (
+    text, content = 'case_search', content_rowid = 'id', tokenize = 'trigram case_sensitive 1', detail = 'full'
+  );
+  CREATE TRIGGER case_search_ai AFTER INSERT ON case_search BEGIN
+    INSERT INTO case_search_fts (rowid, text) VALUES (new.id, new.text);
+  END;
+  CREATE TRIGGER case_search_ad AFTER DELETE ON case_search BEGIN
+    INSERT INTO case_search_fts (case_search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+  END;
+  CREATE TRIGGER case_search_au AFTER UPDATE ON case_search BEGIN
+    INSERT INTO case_search_fts (case_search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO case_search_fts (rowid, text) VALUES (new.id, new.text);
+  END;
+`;
+
 export const m0013Register: Migration = {
   version: 13,
   name: 'register',
@@ -58,19 +75,7 @@ export const m0013Register: Migration = {
         case_id TEXT NOT NULL UNIQUE,
         text TEXT NOT NULL
       ) STRICT;
-      CREATE VIRTUAL TABLE case_search_fts USING fts5 (
-        text, content = 'case_search', content_rowid = 'id', tokenize = 'trigram case_sensitive 1', detail = 'full'
-      );
-      CREATE TRIGGER case_search_ai AFTER INSERT ON case_search BEGIN
-        INSERT INTO case_search_fts (rowid, text) VALUES (new.id, new.text);
-      END;
-      CREATE TRIGGER case_search_ad AFTER DELETE ON case_search BEGIN
-        INSERT INTO case_search_fts (case_search_fts, rowid, text) VALUES ('delete', old.id, old.text);
-      END;
-      CREATE TRIGGER case_search_au AFTER UPDATE ON case_search BEGIN
-        INSERT INTO case_search_fts (case_search_fts, rowid, text) VALUES ('delete', old.id, old.text);
-        INSERT INTO case_search_fts (rowid, text) VALUES (new.id, new.text);
-      END;
+      ${CASE_SEARCH_FTS}
       CREATE TRIGGER cases_search_ai AFTER INSERT ON cases BEGIN
         INSERT INTO case_search (case_id, text) VALUES (new.id, ${fold('new.search_text')});
       END;

@@ -1,4 +1,4 @@
-import { fold } from './0013-register';
+import { CASE_SEARCH_FTS, fold } from './0013-register';
 import type { Migration } from './types';
 
 /**
@@ -25,35 +25,6 @@ import type { Migration } from './types';
  * cases is left alone, anything else dropped and made again. At 100,000 cases the full-text index
  * is rebuilt once (about a second here).
  */
-export const CASE_SEARCH_DDL = `
-  CREATE TABLE case_search (
-    id INTEGER PRIMARY KEY,
-    text TEXT NOT NULL
-  ) STRICT;
-  CREATE VIRTUAL TABLE case_search_fts USING fts5 (
-    text, content = 'case_search', content_rowid = 'id', tokenize = 'trigram case_sensitive 1', detail = 'full'
-  );
-  CREATE TRIGGER case_search_ai AFTER INSERT ON case_search BEGIN
-    INSERT INTO case_search_fts (rowid, text) VALUES (new.id, new.text);
-  END;
-  CREATE TRIGGER case_search_ad AFTER DELETE ON case_search BEGIN
-    INSERT INTO case_search_fts (case_search_fts, rowid, text) VALUES ('delete', old.id, old.text);
-  END;
-  CREATE TRIGGER case_search_au AFTER UPDATE ON case_search BEGIN
-    INSERT INTO case_search_fts (case_search_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO case_search_fts (rowid, text) VALUES (new.id, new.text);
-  END;
-  CREATE TRIGGER cases_search_ai AFTER INSERT ON cases BEGIN
-    INSERT INTO case_search (id, text) VALUES (new.rowid, ${fold('new.search_text')});
-  END;
-  CREATE TRIGGER cases_search_au AFTER UPDATE OF search_text ON cases WHEN new.search_text IS NOT old.search_text BEGIN
-    UPDATE case_search SET text = ${fold('new.search_text')} WHERE id = new.rowid;
-  END;
-  CREATE TRIGGER cases_search_ad AFTER DELETE ON cases BEGIN
-    DELETE FROM case_search WHERE id = old.rowid;
-  END;
-`;
-
 /** Drops the index of names and its triggers, makes them again and fills them from `cases`. */
 export function rebuildCaseSearch(db: { exec(sql: string): unknown }): void {
   db.exec(`
@@ -65,12 +36,21 @@ export function rebuildCaseSearch(db: { exec(sql: string): unknown }): void {
     DROP TRIGGER IF EXISTS case_search_au;
     DROP TABLE IF EXISTS case_search_fts;
     DROP TABLE IF EXISTS case_search;
-    ${CASE_SEARCH_DDL}
-    DROP TRIGGER case_search_ai;
+    CREATE TABLE case_search (
+      id INTEGER PRIMARY KEY,
+      text TEXT NOT NULL
+    ) STRICT;
     INSERT INTO case_search (id, text) SELECT rowid, ${fold('search_text')} FROM cases ORDER BY rowid;
+    ${CASE_SEARCH_FTS}
     INSERT INTO case_search_fts (case_search_fts) VALUES ('rebuild');
-    CREATE TRIGGER case_search_ai AFTER INSERT ON case_search BEGIN
-      INSERT INTO case_search_fts (rowid, text) VALUES (new.id, new.text);
+    CREATE TRIGGER cases_search_ai AFTER INSERT ON cases BEGIN
+      INSERT INTO case_search (id, text) VALUES (new.rowid, ${fold('new.search_text')});
+    END;
+    CREATE TRIGGER cases_search_au AFTER UPDATE OF search_text ON cases WHEN new.search_text IS NOT old.search_text BEGIN
+      UPDATE case_search SET text = ${fold('new.search_text')} WHERE id = new.rowid;
+    END;
+    CREATE TRIGGER cases_search_ad AFTER DELETE ON cases BEGIN
+      DELETE FROM case_search WHERE id = old.rowid;
     END;
   `);
 }
