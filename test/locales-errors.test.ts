@@ -101,6 +101,26 @@ describe('every error code has a message in kk and ru', () => {
   }
 });
 
+describe('each error code has ONE message per language', () => {
+  // translateError and the renderer take the first namespace that has `errors.<code>`: a second
+  // message for the same code elsewhere would be silently ignored (db.in_use once was written twice).
+  for (const lang of ['kk', 'ru']) {
+    it(lang, () => {
+      const dir = path.join(root, 'locales', lang);
+      const where = new Map<string, string[]>();
+      const leaves = (node: Tree, prefix: string, file: string): void => {
+        for (const [k, v] of Object.entries(node)) {
+          const key = prefix ? `${prefix}.${k}` : k;
+          if (typeof v === 'object') leaves(v, key, file);
+          else if (key.startsWith('errors.')) where.set(key, [...(where.get(key) ?? []), file]);
+        }
+      };
+      for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) leaves(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Tree, '', f);
+      expect([...where].filter(([, files]) => files.length > 1).map(([key, files]) => `${key}: ${files.join(', ')}`)).toEqual([]);
+    });
+  }
+});
+
 describe('every packet finding has its text in kk and ru (rules:findings.<code>)', () => {
   const findings = new Set<string>();
   const text = fs.readFileSync(path.join(root, 'shared', 'domain', 'packet.ts'), 'utf8');
