@@ -532,14 +532,26 @@ export class Security {
     const dataKey = Buffer.from(this.dataKey); // a copy: closing the folder wipes its own
     const key = this.plaintext() ? null : databaseKey(dataKey, this.keyring!.cipher.database);
     const sessions = [...this.sessions.values()];
+    let packed = false;
     try {
-      if (!packDatabase(this.dataDir, this.open.db, key, () => this.closeOpen(false), this.opts.onConvertStep)) {
+      packed = packDatabase(this.dataDir, this.open.db, key, () => this.closeOpen(false), this.opts.onConvertStep);
+    } catch {
+      // Failed once the database was closed (the commit note could not be written, a rename
+      // failed): finish or undo what was staged, then open whatever is in place, same key.
+      try {
+        rollForward(this.dataDir);
+      } catch {
+        /* the next start finishes it */
+      }
+    }
+    try {
+      if (this.open) {
         wipe(dataKey);
         return null;
       }
       this.openWith(dataKey);
       for (const s of sessions) this.sessions.set(s.id, s);
-      return fs.statSync(this.databaseFile).size;
+      return packed ? fs.statSync(this.databaseFile).size : null;
     } finally {
       release();
     }

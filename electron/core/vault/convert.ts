@@ -304,8 +304,10 @@ function stageAndCommit(dataDir: string, plan: ConvertPlan): ConvertResult {
  * connection, and the copy is committed and rolled forward in place of the database, like a
  * re-key. The caller must hold the folder alone (the restore lock: no other process has it open)
  * and write nothing meanwhile (all of this is synchronous). Returns false, with the database
- * untouched and still open, when the copy could not be made or did not verify (a full disk);
- * from the commit on, a process killed midway leaves the packed database to the next start.
+ * untouched and still open, when the copy could not be made or did not verify (a full disk).
+ * Throws when something fails once `close` was called (the owner then rolls forward or back with
+ * `rollForward` and opens what is in place); from the commit on, a process killed midway leaves
+ * the packed database to the next start.
  */
 export function packDatabase(dataDir: string, db: Db, key: string | null, close: () => void, onStep?: (step: string) => void): boolean {
   const step = onStep ?? (() => undefined);
@@ -339,6 +341,7 @@ export function packDatabase(dataDir: string, db: Db, key: string | null, close:
     return false;
   }
   close();
+  step('pack:closed');
   writeFileAtomic(path.join(dir, READY), JSON.stringify({ kind: 'pack', wipe: false } satisfies ReadyNote));
   step('committed');
   rollForward(dataDir, step);

@@ -18,7 +18,8 @@ import { isPackedStatement, packStatement, unpackStatement } from '../../../elec
 import { createRequire } from 'node:module';
 import { FACTS_SQL } from '../../../electron/core/aftercare/facts';
 import { m0021Size } from '../../../electron/core/migrations/0021-size';
-import { tempDir } from '../../support/temp';
+import { setUpAndSignIn, tempDir } from '../../support/temp';
+import { completeDraft } from './cases-fixtures';
 import { closeAll, job, laptop, pair, sendBundle, type Laptop } from './exchange-helpers';
 import { createCore } from '../../../electron/core/core';
 import type { CoreContext } from '../../../electron/core/context';
@@ -253,6 +254,33 @@ describe('database size', () => {
     expect(a.core.db.prepare("SELECT value FROM settings WHERE key = 'idleLockMinutes'").pluck().get()).toBe('30');
     expect((await a.core.call('audit.list', {})).rows.length).toBeGreaterThan(0);
   }, 60_000);
+
+  it('a pack that fails once the database is closed opens it again as it was: still signed in, nothing staged', async () => {
+    const dir = tempDir();
+    let fail = true;
+    const raw = createCore({
+      dataDir: dir,
+      host: 'cli',
+      onConvertStep: (step) => {
+        if (fail && step === 'pack:closed') throw new Error('the disk went away');
+      },
+    });
+    const { core } = setUpAndSignIn(raw);
+    try {
+      await core.call('cases.save', completeDraft({ lastName: 'Тығыз' }));
+      const old = core.db;
+      expect(core.context.packDatabase!()).toBeNull();
+      expect(old.open).toBe(false);
+      expect(core.db.open).toBe(true);
+      expect(fs.existsSync(path.join(dir, '.convert'))).toBe(false);
+      expect((await core.call('cases.list', { query: 'тығыз' })).total).toBe(1);
+      fail = false;
+      expect(core.context.packDatabase!()).toBeGreaterThan(0);
+      expect((await core.call('cases.list', { query: 'тығыз' })).total).toBe(1);
+    } finally {
+      raw.close();
+    }
+  });
 
   it('is not packed in place while another process or call has the folder open: the free pages go back instead', async () => {
     const { a, ackInto } = await historyAcked();
