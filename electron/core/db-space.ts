@@ -112,7 +112,7 @@ export function reclaimSpace(db: Db, options: { convert?: boolean; maxVacuumByte
   try {
     if (caseSearchBroken(db)) db.transaction(() => rebuildCaseSearch(db))();
   } catch {
-    /* the register is then only slower to find; `htmp db check` reports it */
+    /* names found wrongly until `htmp db check` makes the index again */
   }
   return { mode: 'vacuum', before, after: size() };
 }

@@ -515,7 +515,7 @@ export class Security {
   /**
    * Packs the open database in place (vault/convert.ts `packDatabase`: a packed copy under the
    * same key, verified, then put in its place) when no other process has the folder open: the
-   * folder's restore lock is taken for the whole of it, so nobody opens the folder meanwhile.
+   * folder lock (data-folder.ts) is held for the whole of it, so nobody opens the folder meanwhile.
    * The sessions stay signed in; the database is opened again with the same key (the open steps
    * run again: statistics, the register's warm-up). Returns the database file's size after, or
    * null when nothing was done (someone else has the folder open, the copy failed: the database

@@ -294,7 +294,6 @@ function stageAndCommit(dataDir: string, plan: ConvertPlan): ConvertResult {
   return { tables: counts.size, rows, files };
 }
 
-
 /**
  * Packs the open database `db` of `dataDir` (its key `key`, null when plain) without the
  * in-memory copy a VACUUM makes (issue 17, database size): `VACUUM INTO` writes a packed copy,
@@ -302,7 +301,7 @@ function stageAndCommit(dataDir: string, plan: ConvertPlan): ConvertResult {
  * a small page cache: about 30 MB more at 100,000 cases, where VACUUM held the whole database);
  * the copy is verified (quick_check, every table as many rows); then `close` closes the owner's
  * connection, and the copy is committed and rolled forward in place of the database, like a
- * re-key. The caller must hold the folder alone (the restore lock: no other process has it open)
+ * re-key. The caller must hold the folder alone (the folder lock: no other process has it open)
  * and write nothing meanwhile (all of this is synchronous). Returns false, with the database
  * untouched and still open, when the copy could not be made or did not verify (a full disk).
  * Throws when something fails once `close` was called (the owner then rolls forward or back with
